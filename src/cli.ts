@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * Command line: parse argv, call a command, map errors to exit codes (0 ok, 1 fatal, 2 invalid config or usage).
+ */
+import { Command, CommanderError } from 'commander';
+import { loadConfig, ConfigError } from './config.js';
+import { build } from './cycle.js';
+import { createLogger } from './log.js';
+import { formatSummary, progressBar } from './report.js';
+
+interface BuildFlags {
+  config?: string;
+  out?: string;
+  dumps?: string[];
+  offline?: boolean;
+  verbose?: boolean;
+}
+
+async function runBuild(flags: BuildFlags): Promise<void> {
+  const config = loadConfig(flags.config, { output: flags.out, dumps: flags.dumps });
+  const log = createLogger({ level: flags.verbose ? 'debug' : 'warn' });
+  const progress = process.stderr.isTTY ? progressBar(process.stderr) : undefined;
+  const summary = await build(config, { log, ...(progress ? { progress } : {}) });
+  process.stdout.write(`${formatSummary(summary, config)}\n`);
+}
+
+function program(): Command {
+  const cmd = new Command('wxfeed')
+    .description('Follow WeChat Official Accounts in any feed reader: dumps and URLs in, Atom, RSS and JSON feeds out.')
+    .option('--verbose', 'print stack traces and debug logs')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  cmd
+    .command('build')
+    .description('read the dump folders, update the store and write the feeds')
+    .option('-c, --config <file>', 'config file', undefined)
+    .option('-o, --out <dir>', 'output folder (overrides `output`)')
+    .option('-d, --dumps <dir...>', 'dump folders (override `dumps`)')
+    .option('--offline', 'use no network')
+    .addHelpText('after', '\nThe default config file is config/wxfeed.yaml. Exit codes: 0 feeds written, 1 fatal error, 2 invalid config.')
+    .action(async (flags: BuildFlags, command: Command) => runBuild({ ...flags, verbose: command.optsWithGlobals().verbose }));
+  return cmd;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  try {
+    const cmd = program();
+    if (argv.length <= 2) {
+      cmd.outputHelp();
+      return 0;
+    }
+    await cmd.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`wxfeed: ${error.message}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`wxfeed: ${message.split('\n')[0]}\n`);
+    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,149 @@
+/**
+ * Configuration: defaults → YAML file → schema validation → resolved, frozen Config. Relative paths resolve against
+ * the folder holding the config file. Loaded once and passed explicitly; there is no global config.
+ */
+import { readFileSync, statSync, accessSync, constants, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import type { Config } from './types.js';
+
+/** An invalid config: the CLI exits 2 with this message, which names the file and the key. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const SLUG = /^[a-z0-9][a-z0-9._-]{0,79}$/;
+const RESERVED_SLUGS = new Set(['all', 'img', 'api', 'healthz', 'index.html', 'feeds.opml']);
+
+const sourceSchema = z
+  .object({
+    match: z.string().trim().min(1),
+    slug: z
+      .string()
+      .regex(SLUG, 'must be lower-case letters, digits, ".", "_" or "-" (at most 80)')
+      .refine((s) => !RESERVED_SLUGS.has(s), 'is reserved')
+      .optional(),
+    title: z.string().trim().min(1).optional(),
+    include: z.array(z.string().min(1)).optional(),
+    exclude: z.array(z.string().min(1)).optional(),
+    limit: z.number().int().positive().max(10_000).optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    baseUrl: z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+      .default('http://localhost:8080/'),
+    dumps: z.array(z.string().min(1)).default(['dumps']),
+    output: z.string().min(1).default('../output'),
+    store: z.string().min(1).default('../data/wxfeed.db'),
+    feed: z
+      .object({
+        limit: z.number().int().positive().max(10_000).default(50),
+        title: z.string().trim().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    sources: z.array(sourceSchema).default([]),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+
+export interface Overrides {
+  output?: string;
+  dumps?: string[];
+}
+
+function issuePath(path: Array<string | number>): string {
+  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+}
+
+function formatIssues(file: string, error: z.ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const key = issuePath(issue.path) || '(top level)';
+    if (issue.code === 'unrecognized_keys') {
+      const where = issuePath(issue.path);
+      return issue.keys.map((k) => `${where ? `${where}.` : ''}${k}: unknown key`).join('\n  ');
+    }
+    return `${key}: ${issue.message}`;
+  });
+  return `invalid config ${file}:\n  ${lines.join('\n  ')}`;
+}
+
+function checkUnique(file: string, sources: Config['sources']): void {
+  const seen = new Map<string, number>();
+  sources.forEach((s, i) => {
+    if (!s.slug) return;
+    const before = seen.get(s.slug);
+    if (before !== undefined) throw new ConfigError(`invalid config ${file}:\n  sources[${i}].slug: "${s.slug}" is already used by sources[${before}]`);
+    seen.set(s.slug, i);
+  });
+}
+
+function checkFolder(file: string, key: string, path: string): void {
+  try {
+    if (!statSync(path).isDirectory()) throw new ConfigError(`invalid config ${file}:\n  ${key}: ${path} is not a folder`);
+    accessSync(path, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(`invalid config ${file}:\n  ${key}: cannot read folder ${path} (${code})`);
+  }
+}
+
+/** Validate a parsed YAML document and resolve it against `baseDir`. */
+export function resolveConfig(raw: unknown, file: string, baseDir: string, overrides: Overrides = {}, cwd = process.cwd()): Config {
+  const parsed = configSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new ConfigError(formatIssues(file, parsed.error));
+  const c = parsed.data;
+  checkUnique(file, c.sources);
+  const dumps = overrides.dumps?.length ? overrides.dumps.map((d) => resolve(cwd, d)) : c.dumps.map((d) => resolve(baseDir, d));
+  dumps.forEach((d, i) => checkFolder(file, overrides.dumps?.length ? `--dumps ${overrides.dumps[i]}` : `dumps[${i}]`, d));
+  const baseUrl = c.baseUrl.endsWith('/') ? c.baseUrl : `${c.baseUrl}/`;
+  const config: Config = {
+    file,
+    baseUrl,
+    dumps,
+    output: overrides.output ? resolve(cwd, overrides.output) : resolve(baseDir, c.output),
+    store: resolve(baseDir, c.store),
+    feed: { limit: c.feed.limit, ...(c.feed.title ? { title: c.feed.title } : {}) },
+    sources: c.sources,
+  };
+  return deepFreeze(config);
+}
+
+/** Read, parse and validate the config file. A missing default file means built-in defaults relative to `cwd`. */
+export function loadConfig(file: string | undefined, overrides: Overrides = {}, cwd = process.cwd()): Config {
+  const path = resolve(cwd, file ?? 'config/wxfeed.yaml');
+  if (!file && !existsSync(path)) return resolveConfig({}, '(defaults)', cwd, overrides, cwd);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` line ${error.linePos[0].line}` : '';
+    throw new ConfigError(`invalid config ${path}${where}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
+    throw new ConfigError(`invalid config ${path}: the top level must be a mapping of keys`);
+  }
+  return resolveConfig(raw, path, dirname(path), overrides, cwd);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

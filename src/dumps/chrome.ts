@@ -1,0 +1,126 @@
+/**
+ * Pure removal of the page UI text a browser-based dumper captures around a WeChat article: at the top the repeated
+ * title headings, the `![cover_image](…)` line and the byline (account-name line); at the end the WeChat UI block
+ * (预览时标签不可点 … 听过). Nothing else is removed.
+ */
+
+/** Lines of the WeChat UI, as dumpers capture them. */
+const UI_LINES = new Set([
+  '预览时标签不可点', '微信扫一扫', '关注该公众号', '继续滑动看下一个', '轻触阅读原文', '向上滑动看下一个', '知道了',
+  '使用小程序', '取消', '允许', '×', '分析', '微信扫一扫可打开此内容，', '使用完整服务', '微信扫一扫可打开此内容，使用完整服务',
+  '视频', '小程序', '赞', '，轻点两下取消赞', '在看', '，轻点两下取消在看', '分享', '留言', '收藏', '听过', '阅读原文',
+  '写留言', '喜欢此内容的人还喜欢', '人划线', 'Scan to Follow', 'Got It', 'Cancel', 'Allow', 'Like', 'Wow', 'Share',
+  'Comment', 'Favorite', 'Scan with Weixin to use this Mini Program', 'Continue to read the next article', '微信扫一扫关注该公众号',
+]);
+const LONE_PUNCT = /^[：:，,。.、；;！!？?·…]+$/;
+const UI_IMAGE = /^!\[(?:|跳转二维码|作者头像)\]\(\s*\)$|^!\[作者头像\]\([^)]*\)$/;
+const ANY_IMAGE = /^!\[[^\]]*\]\([^)]*\)$/;
+const COVER = /^!\[cover_image\]\(([^)\s]*)\)$/;
+const HEADING = /^#{1,6}\s+(.*?)\s*#*$/;
+const SENTENCE_PUNCT = /[。！？，,：:；;!?]/;
+
+export interface Stripped {
+  body: string;
+  cover?: string;
+  /** True when the top had the dumper's title heading layout (a page capture). */
+  hadTitleHeading: boolean;
+  /** True when the WeChat UI block was found at the end. */
+  hadUiTail: boolean;
+  /** First heading text, the fallback title. */
+  firstHeading?: string;
+}
+
+const squash = (text: string): string => text.replace(/\\"/g, '"').replace(/[\s\\]+/g, '');
+
+function isStrongUi(line: string): boolean {
+  return UI_LINES.has(line) || LONE_PUNCT.test(line) || UI_IMAGE.test(line);
+}
+
+/** A line that may stand in the UI block: UI text, blank, any image, or the account's name. */
+function isUiish(line: string, names: Set<string>): boolean {
+  return line === '' || isStrongUi(line) || ANY_IMAGE.test(line) || names.has(line);
+}
+
+function nextNonBlank(lines: string[], from: number): number {
+  let i = from;
+  while (i < lines.length && lines[i]!.trim() === '') i++;
+  return i;
+}
+
+/** Byline lines worth looking at: short, plain, not markup. */
+function isBylineCandidate(line: string): boolean {
+  return line.length > 0 && line.length <= 40 && !/^[!#*\->|[`<]|^\d+[.)]/.test(line) && !line.startsWith('以下文章来源于');
+}
+
+function stripTop(lines: string[], title: string, names: Set<string>): { start: number; cover?: string; hadTitle: boolean; firstHeading?: string } {
+  let i = nextNonBlank(lines, 0);
+  let cover: string | undefined;
+  let hadTitle = false;
+  let firstHeading: string | undefined;
+  const want = squash(title);
+  for (let step = 0; step < 3 && i < lines.length; step++) {
+    const line = lines[i]!.trim();
+    const heading = HEADING.exec(line);
+    const coverMatch = COVER.exec(line);
+    if (heading && (firstHeading === undefined)) firstHeading = heading[1];
+    if (heading && (want === '' || squash(heading[1]!) === want) && line.startsWith('# ')) {
+      hadTitle = true;
+    } else if (coverMatch && cover === undefined) {
+      cover = coverMatch[1] || undefined;
+    } else break;
+    i = nextNonBlank(lines, i + 1);
+  }
+  if (!hadTitle) return { start: i, cover, hadTitle, firstHeading };
+  return { start: stripByline(lines, i, names), cover, hadTitle, firstHeading };
+}
+
+/**
+ * The byline under the title: `原创`, the author, the account name. Removed through the line naming the account
+ * (the dump's source); when the source is an aggregator, through the lines after a leading `原创`.
+ */
+function stripByline(lines: string[], start: number, names: Set<string>): number {
+  const block: number[] = [];
+  let i = start;
+  while (block.length < 4 && i < lines.length && isBylineCandidate(lines[i]!.trim())) {
+    block.push(i);
+    i = nextNonBlank(lines, i + 1);
+  }
+  let cut = -1;
+  block.forEach((at, n) => {
+    if (names.has(lines[at]!.trim()) && n < 4) cut = n;
+  });
+  if (cut < 0 && block.length > 0 && lines[block[0]!]!.trim() === '原创') {
+    cut = 0;
+    for (let n = 1; n < Math.min(block.length, 3); n++) {
+      if (SENTENCE_PUNCT.test(lines[block[n]!]!) || lines[block[n]!]!.trim().length > 24) break;
+      cut = n;
+    }
+  }
+  return cut < 0 ? start : nextNonBlank(lines, block[cut]! + 1);
+}
+
+function stripTail(lines: string[], start: number, names: Set<string>): { end: number; found: boolean } {
+  let j = lines.length;
+  while (j > start && isUiish(lines[j - 1]!.trim(), names)) j--;
+  let k = j;
+  while (k < lines.length && !isStrongUi(lines[k]!.trim())) k++;
+  if (k >= lines.length) return { end: lines.length, found: false };
+  return { end: k, found: true };
+}
+
+/** Remove the dumper's page chrome. `names` are the account names it may show (the source label, the author). */
+export function stripChrome(body: string, title: string, names: Iterable<string>): Stripped {
+  const lines = body.split('\n');
+  const nameSet = new Set([...names].map((n) => n.trim()).filter(Boolean));
+  const top = stripTop(lines, title, nameSet);
+  const tail = stripTail(lines, top.start, nameSet);
+  const kept = lines.slice(top.start, Math.max(top.start, tail.end));
+  while (kept.length > 0 && kept[kept.length - 1]!.trim() === '') kept.pop();
+  return {
+    body: kept.join('\n'),
+    cover: top.cover,
+    hadTitleHeading: top.hadTitle,
+    hadUiTail: tail.found,
+    firstHeading: top.firstHeading,
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * OPML 2.0: one outline per feed pointing at its Atom file. Readers subscribe to every outline they import.
+ */
+import { cleanText } from '../dumps/parse.js';
+
+export interface OpmlEntry {
+  title: string;
+  xmlUrl: string;
+  htmlUrl: string;
+}
+
+export const escapeXml = (s: string): string =>
+  cleanText(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+export function renderOpml(title: string, entries: readonly OpmlEntry[]): string {
+  const outlines = entries
+    .map(
+      (e) =>
+        `    <outline type="rss" text="${escapeXml(e.title)}" title="${escapeXml(e.title)}" xmlUrl="${escapeXml(e.xmlUrl)}" htmlUrl="${escapeXml(e.htmlUrl)}"/>`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0">
+  <head>
+    <title>${escapeXml(title)}</title>
+  </head>
+  <body>
+${outlines}
+  </body>
+</opml>
+`;
+}

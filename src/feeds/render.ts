@@ -1,0 +1,123 @@
+/**
+ * The only module that imports `feed`: one article list → Atom, RSS and JSON Feed text.
+ * Works around what `feed` leaves to its caller: control characters XML 1.0 forbids, `]]>` inside CDATA, Atom's
+ * `type="html"` titles, RSS `<author>` without an e-mail (we write `dc:creator` instead), and enclosure MIME types
+ * guessed from a URL extension that WeChat image URLs do not have.
+ */
+import { Feed, type Item } from 'feed';
+import type { FeedArticle, RenderedFeed } from '../types.js';
+import { imageMime } from '../content/images.js';
+import { stateNotice } from '../dumps/state.js';
+import { cleanText } from '../dumps/parse.js';
+
+export interface FeedMeta {
+  /** Feed id: stable, independent of baseUrl. */
+  id: string;
+  title: string;
+  description: string;
+  /** Absolute URL of the folder the three files are served from, ending in `/`. */
+  selfBase: string;
+  /** The page a reader opens for the feed (the index page). */
+  home: string;
+  /** The feed's author (the account). */
+  author?: string;
+}
+
+export const GENERATOR = 'wxfeed';
+
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** HTML inside CDATA: `]]>` written as `]]&gt;`, which HTML reads back as the same text. */
+const htmlCdata = (html: string): string => cleanText(html).replace(/]]>/g, ']]&gt;');
+
+/**
+ * Plain text inside CDATA. xml-js (under `feed`) splits only the first `]]>` of a string; we split the others the
+ * same way so the XML stays well-formed and the text reads back exactly.
+ */
+function textCdata(text: string): string {
+  const clean = cleanText(text);
+  const first = clean.indexOf(']]>');
+  if (first < 0) return clean;
+  const head = clean.slice(0, first + 3);
+  return head + clean.slice(first + 3).replace(/]]>/g, ']]]]><![CDATA[>');
+}
+
+/** What readers see as the body: the article, with the archive state said plainly when it is not the article. */
+export function presentContent(a: FeedArticle): string {
+  const open = `<a href="${escapeHtml(a.link)}">Open the original article</a>`;
+  const parts: string[] = [];
+  if (a.notice) parts.push(`<p><strong>${escapeHtml(stateNotice(a.notice) ?? '')}</strong> The copy below was saved before.</p>`);
+  if (a.state === 'full' || a.state === 'truncated') {
+    parts.push(a.contentHtml);
+    if (a.state === 'truncated') parts.push(`<p><em>${escapeHtml(stateNotice('truncated')!)}</em> ${open}</p>`);
+  } else {
+    parts.push(`<p>${escapeHtml(stateNotice(a.state) ?? '')} ${open}</p>`);
+  }
+  return parts.join('\n');
+}
+
+function enclosure(url: string | undefined): { url: string; type: string; length: number } | undefined {
+  if (!url) return undefined;
+  const type = imageMime(url);
+  return type ? { url, type, length: 0 } : undefined;
+}
+
+const absoluteUrl = (value: string): boolean => /^https?:\/\//.test(value);
+
+function baseItem(a: FeedArticle): Item {
+  return {
+    title: '',
+    id: cleanText(a.id),
+    link: cleanText(a.link),
+    date: new Date(a.date),
+    published: new Date(a.date),
+  };
+}
+
+export function renderFeeds(meta: FeedMeta, articles: readonly FeedArticle[]): RenderedFeed {
+  const updated = new Date(articles.length > 0 ? Math.max(...articles.map((a) => a.date)) : 0);
+  const options = {
+    id: meta.id,
+    title: cleanText(meta.title),
+    description: cleanText(meta.description),
+    link: meta.home,
+    updated,
+    generator: GENERATOR,
+    language: 'zh-CN',
+    feedLinks: { atom: `${meta.selfBase}atom.xml`, rss: `${meta.selfBase}rss.xml`, json: `${meta.selfBase}feed.json` },
+    author: { name: cleanText(meta.author ?? meta.title) },
+  };
+  const atom = new Feed({ ...options, title: options.title });
+  const rss = new Feed(options);
+  const json = new Feed(options);
+  for (const a of articles) {
+    const content = presentContent(a);
+    const author = a.author ? cleanText(a.author) : undefined;
+    const cover = a.cover && absoluteUrl(a.cover) ? a.cover : undefined;
+    const enc = enclosure(cover);
+    atom.addItem({
+      ...baseItem(a),
+      title: htmlCdata(escapeHtml(a.title)),
+      description: htmlCdata(escapeHtml(a.summary)),
+      content: htmlCdata(content),
+      ...(author ? { author: [{ name: author }] } : {}),
+    });
+    rss.addItem({
+      ...baseItem(a),
+      title: textCdata(a.title),
+      description: htmlCdata(escapeHtml(a.summary)),
+      content: htmlCdata(content),
+      ...(enc ? { enclosure: { ...enc, url: enc.url.replace(/&/g, '&amp;') } } : {}),
+      ...(author ? { extensions: [{ name: 'dc:creator', objects: { _text: author } }] } : {}),
+    });
+    json.addItem({
+      ...baseItem(a),
+      title: cleanText(a.title),
+      description: cleanText(a.summary),
+      content: cleanText(content),
+      ...(cover ? { image: cover } : {}),
+      ...(author ? { author: [{ name: author }] } : {}),
+    });
+  }
+  return { atom: atom.atom1(), rss: rss.rss2(), json: json.json1() };
+}

@@ -1,0 +1,33 @@
+/**
+ * Article keys and feed ids. One article per key:
+ * - `sn:<sn>`          a WeChat article URL carrying sn (any shape, any noise);
+ * - `short:<token>`    a WeChat short link `/s/<token>` (the live fetcher re-keys it by sn once it reads the page);
+ * - `url:<url>`        any other URL (blogs, advisories, WeChat pages that are not articles), normalised;
+ * - `hash:<sha256>`    no usable URL, or a temporary search link: a hash of the normalised body text, or of the
+ *                      file path when the body is empty (so two different empty dumps never merge; never by title).
+ * The feed id is the canonical URL, or `urn:wxfeed:<key>` for hash keys: stable across runs, formats and baseUrl.
+ */
+import { createHash } from 'node:crypto';
+import type { ParsedUrl } from './types.js';
+
+export interface ArticleIdentity {
+  key: string;
+  id: string;
+  link: string;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function identityFor(parsed: ParsedUrl | undefined, bodyText: string, fallbackSeed: string): ArticleIdentity {
+  if (parsed?.kind === 'article' && parsed.sn) return { key: `sn:${parsed.sn}`, id: parsed.canonical, link: parsed.canonical };
+  if (parsed?.kind === 'short' && parsed.shortToken) {
+    return { key: `short:${parsed.shortToken}`, id: parsed.canonical, link: parsed.canonical };
+  }
+  if (parsed && parsed.kind === 'other') return { key: `url:${parsed.canonical}`, id: parsed.canonical, link: parsed.canonical };
+  const basis = bodyText.replace(/\s+/g, ' ').trim();
+  const hash = sha256(basis ? `text:${basis}` : `file:${fallbackSeed}`).slice(0, 32);
+  const id = `urn:wxfeed:hash:${hash}`;
+  return { key: `hash:${hash}`, id, link: parsed?.canonical ?? id };
+}

@@ -1,0 +1,49 @@
+/**
+ * Human output of a build: a short summary, problems grouped by reason, and how to subscribe.
+ */
+import { relative } from 'node:path';
+import type { BuildSummary, Config } from './types.js';
+
+const MAX_LISTED = 20;
+
+export function formatSummary(s: BuildSummary, config: Config, cwd = process.cwd()): string {
+  const rel = (p: string): string => {
+    const r = relative(cwd, p);
+    return r && !r.startsWith('..') ? r : p;
+  };
+  const lines = [
+    `wxfeed: ${s.filesSeen} dump files (${s.filesRead} read, ${s.filesUnchanged} unchanged, ${s.filesRemoved} removed, ${s.problems.length} skipped)`,
+    `        ${s.articles} articles, ${s.duplicatesMerged} duplicates merged, ${s.sources} sources`,
+    `        feeds: ${s.feedsWritten} written, ${s.feedsUnchanged} unchanged; ${s.filesWritten.length} files written in ${(s.elapsedMs / 1000).toFixed(2)} s`,
+  ];
+  if (s.problems.length > 0) {
+    const byReason = new Map<string, BuildSummary['problems']>();
+    for (const p of s.problems) byReason.set(p.reason, [...(byReason.get(p.reason) ?? []), p]);
+    lines.push('skipped:');
+    for (const [reason, list] of [...byReason].sort((a, b) => b[1].length - a[1].length)) {
+      lines.push(`  ${reason} (${list.length}):`);
+      for (const p of list.slice(0, MAX_LISTED)) lines.push(`    ${rel(p.where)}${p.detail ? ` (${p.detail})` : ''}`);
+      if (list.length > MAX_LISTED) lines.push(`    … and ${list.length - MAX_LISTED} more`);
+    }
+  }
+  lines.push(
+    `output: ${rel(s.outputDir)}/ (index.html, feeds.opml, all/, one folder per source)`,
+    `subscribe: serve ${rel(s.outputDir)}/ at ${config.baseUrl} and add ${config.baseUrl}feeds.opml (every source) or ${config.baseUrl}all/atom.xml to your reader;`,
+    `           open ${config.baseUrl}index.html for each source's Atom, RSS and JSON links.`,
+  );
+  return lines.join('\n');
+}
+
+/** A one-line progress bar on a TTY. */
+export function progressBar(stream: NodeJS.WriteStream): (done: number, total: number) => void {
+  let last = 0;
+  return (done, total) => {
+    const t = Date.now();
+    if (done < total && t - last < 100) return;
+    last = t;
+    const width = 30;
+    const filled = Math.round((done / Math.max(total, 1)) * width);
+    stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} files`);
+    if (done >= total) stream.write('\n');
+  };
+}

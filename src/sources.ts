@@ -1,0 +1,85 @@
+/**
+ * Pure: which feeds to publish. A source is what the dumps' `source` field names. A source whose WeChat articles all
+ * share one `__biz` is that account: its slug is the number inside the biz (stable across renames), and labels
+ * carrying the same single biz (an account seen under an old and a new name) are one feed. Any other source gets a
+ * readable ASCII slug from its name, with a short hash when the name is not all ASCII. Config may set slug, title,
+ * filters and limit, matching by name or biz.
+ */
+import type { SourceConfig } from './types.js';
+import type { SourceStats } from './store/articles.js';
+import { bizToNumber } from './wechat/url.js';
+import { sha256 } from './keys.js';
+
+export interface FeedGroup {
+  slug: string;
+  title: string;
+  /** Source labels whose articles this feed shows. */
+  labels: string[];
+  biz?: string;
+  articles: number;
+  config?: SourceConfig;
+}
+
+/** Readable ASCII slug of a name; a short hash is added when the name has characters beyond ASCII. */
+export function slugify(name: string): string {
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+    .replace(/-+$/, '');
+  const allAscii = /^[\x20-\x7e]*$/.test(name);
+  if (ascii && /[a-z]/.test(ascii) && allAscii) return ascii;
+  const hash = sha256(name).slice(0, 8);
+  return ascii && /[a-z]/.test(ascii) ? `${ascii}-${hash}` : `src-${hash}`;
+}
+
+function matchesConfig(c: SourceConfig, label: string, biz: string | undefined): boolean {
+  const m = c.match.trim();
+  if (m === label) return true;
+  if (!biz) return false;
+  return m === biz || bizToNumber(m) === bizToNumber(biz);
+}
+
+/** Group source labels into feeds and give each a unique slug and a title. */
+export function planFeeds(stats: SourceStats[], configs: readonly SourceConfig[]): FeedGroup[] {
+  const groups = new Map<string, FeedGroup>();
+  const sorted = [...stats].sort((a, b) => b.articles - a.articles || (a.source < b.source ? -1 : 1));
+  for (const s of sorted) {
+    const biz = s.bizCount === 1 && s.biz ? s.biz : undefined;
+    const num = biz ? bizToNumber(biz) : undefined;
+    const groupKey = num ? `biz:${num}` : `name:${s.source}`;
+    const existing = groups.get(groupKey);
+    if (existing) {
+      existing.labels.push(s.source);
+      existing.articles += s.articles;
+      continue;
+    }
+    groups.set(groupKey, { slug: num ?? slugify(s.source), title: s.source, labels: [s.source], biz, articles: s.articles });
+  }
+  const list = [...groups.values()];
+  for (const g of list) {
+    const c = configs.find((conf) => g.labels.some((l) => matchesConfig(conf, l, g.biz)));
+    if (!c) continue;
+    g.config = c;
+    if (c.slug) g.slug = c.slug;
+    if (c.title) g.title = c.title;
+  }
+  return dedupeSlugs(list);
+}
+
+/** Two feeds never share a folder: colliding derived slugs get a hash of their labels; config slugs keep theirs. */
+function dedupeSlugs(list: FeedGroup[]): FeedGroup[] {
+  const bySlug = new Map<string, FeedGroup[]>();
+  for (const g of list) bySlug.set(g.slug, [...(bySlug.get(g.slug) ?? []), g]);
+  for (const [slug, same] of bySlug) {
+    if (same.length < 2 && slug !== 'all') continue;
+    for (const g of same) {
+      if (g.config?.slug === slug && same.length > 1 && same.filter((x) => x.config?.slug === slug).length === 1) continue;
+      g.slug = `${slug}-${sha256(g.labels.slice().sort().join('\n')).slice(0, 6)}`;
+    }
+  }
+  return list.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : a.slug < b.slug ? -1 : 1));
+}

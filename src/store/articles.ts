@@ -1,0 +1,281 @@
+/**
+ * Store queries: file bookkeeping, observations, merged articles, per-source listings, feed bookkeeping.
+ * Every write that changes observations marks the article key pending in the same transaction, and recomputing a
+ * key marks its sources dirty in the same transaction, so a run killed at any point resumes where it stopped.
+ */
+import type { DB } from './db.js';
+import type { ContentState, DatePrecision, FeedArticle, RawArticle } from '../types.js';
+import { mergeObservations, type Observation } from '../merge.js';
+
+export interface KnownFile {
+  size: number;
+  mtimeMs: number;
+  problem: string | null;
+  detail: string | null;
+}
+
+export interface SourceStats {
+  source: string;
+  articles: number;
+  bizCount: number;
+  biz: string | null;
+}
+
+export interface FeedRecord {
+  slug: string;
+  title: string;
+  signature: string;
+  items: number;
+  newestTitle: string | null;
+  newestLink: string | null;
+  newestDate: number | null;
+}
+
+interface ObservationRow {
+  origin: string;
+  key: string;
+  source: string;
+  id: string;
+  link: string;
+  biz: string | null;
+  mid: number | null;
+  idx: number | null;
+  sn: string | null;
+  title: string;
+  author: string | null;
+  date: number;
+  date_precision: DatePrecision;
+  captured_at: number | null;
+  state: ContentState;
+  content_html: string;
+  text_length: number;
+  summary: string;
+  cover: string | null;
+}
+
+interface ArticleRow {
+  key: string;
+  id: string;
+  link: string;
+  title: string;
+  author: string | null;
+  mid: number | null;
+  idx: number | null;
+  date: number;
+  date_precision: DatePrecision;
+  state: ContentState;
+  notice: ContentState | null;
+  content_html: string;
+  summary: string;
+  cover: string | null;
+  content_hash: string;
+}
+
+function toObservation(r: ObservationRow): Observation {
+  return {
+    origin: r.origin, key: r.key, source: r.source, id: r.id, link: r.link, biz: r.biz, mid: r.mid, idx: r.idx,
+    sn: r.sn, title: r.title, author: r.author, date: r.date, datePrecision: r.date_precision,
+    capturedAt: r.captured_at, state: r.state, contentHtml: r.content_html, textLength: r.text_length,
+    summary: r.summary, cover: r.cover,
+  };
+}
+
+function toFeedArticle(r: ArticleRow): FeedArticle {
+  return {
+    key: r.key, id: r.id, link: r.link, title: r.title, author: r.author ?? undefined, date: r.date,
+    datePrecision: r.date_precision, mid: r.mid === null ? undefined : String(r.mid),
+    idx: r.idx === null ? undefined : String(r.idx), state: r.state, notice: r.notice ?? undefined,
+    contentHtml: r.content_html, summary: r.summary, cover: r.cover ?? undefined, contentHash: r.content_hash,
+  };
+}
+
+const intOrNull = (v: string | undefined): number | null => (v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : null);
+
+export class ArticleStore {
+  private readonly s;
+
+  constructor(private readonly db: DB) {
+    this.s = {
+      files: db.prepare('SELECT path, size, mtime_ms AS mtimeMs, problem, detail FROM files'),
+      upsertFile: db.prepare(
+        'INSERT INTO files (path, size, mtime_ms, problem, detail) VALUES (?, ?, ?, ?, ?) ' +
+          'ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, problem = excluded.problem, detail = excluded.detail',
+      ),
+      deleteFile: db.prepare('DELETE FROM files WHERE path = ?'),
+      obsKey: db.prepare('SELECT key, source FROM observations WHERE origin = ?'),
+      upsertObs: db.prepare(`INSERT INTO observations (origin, key, source, id, link, biz, mid, idx, sn, short_token, title, author,
+          date, date_precision, captured_at, state, content_html, text_length, summary, cover, seen_at)
+        VALUES (@origin, @key, @source, @id, @link, @biz, @mid, @idx, @sn, @short_token, @title, @author, @date, @date_precision,
+          @captured_at, @state, @content_html, @text_length, @summary, @cover, @seen_at)
+        ON CONFLICT(origin) DO UPDATE SET key = excluded.key, source = excluded.source, id = excluded.id, link = excluded.link,
+          biz = excluded.biz, mid = excluded.mid, idx = excluded.idx, sn = excluded.sn, short_token = excluded.short_token,
+          title = excluded.title, author = excluded.author, date = excluded.date, date_precision = excluded.date_precision,
+          captured_at = excluded.captured_at, state = excluded.state, content_html = excluded.content_html,
+          text_length = excluded.text_length, summary = excluded.summary, cover = excluded.cover, seen_at = excluded.seen_at`),
+      deleteObs: db.prepare('DELETE FROM observations WHERE origin = ?'),
+      markPending: db.prepare('INSERT OR IGNORE INTO pending_keys (key) VALUES (?)'),
+      pending: db.prepare('SELECT key FROM pending_keys LIMIT ?').pluck(),
+      clearPending: db.prepare('DELETE FROM pending_keys WHERE key = ?'),
+      obsForKey: db.prepare('SELECT * FROM observations WHERE key = ?'),
+      articleHash: db.prepare('SELECT content_hash FROM articles WHERE key = ?').pluck(),
+      upsertArticle: db.prepare(`INSERT INTO articles (key, id, link, title, author, biz, mid, idx, sn, date, date_precision, state,
+          notice, content_html, summary, cover, content_hash, first_seen, last_changed)
+        VALUES (@key, @id, @link, @title, @author, @biz, @mid, @idx, @sn, @date, @date_precision, @state, @notice, @content_html,
+          @summary, @cover, @content_hash, @now, @now)
+        ON CONFLICT(key) DO UPDATE SET id = excluded.id, link = excluded.link, title = excluded.title, author = excluded.author,
+          biz = excluded.biz, mid = excluded.mid, idx = excluded.idx, sn = excluded.sn, date = excluded.date,
+          date_precision = excluded.date_precision, state = excluded.state, notice = excluded.notice,
+          content_html = excluded.content_html, summary = excluded.summary, cover = excluded.cover,
+          content_hash = excluded.content_hash, last_changed = excluded.last_changed`),
+      deleteArticle: db.prepare('DELETE FROM articles WHERE key = ?'),
+      markDirty: db.prepare('INSERT OR IGNORE INTO dirty_sources (source) VALUES (?)'),
+      dirty: db.prepare('SELECT source FROM dirty_sources').pluck(),
+      clearDirty: db.prepare('DELETE FROM dirty_sources'),
+      sourceStats: db.prepare(
+        'SELECT source, COUNT(DISTINCT key) AS articles, COUNT(DISTINCT biz) AS bizCount, MIN(biz) AS biz FROM observations GROUP BY source',
+      ),
+      counts: db.prepare('SELECT (SELECT COUNT(*) FROM articles) AS articles, (SELECT COUNT(*) FROM observations) AS observations'),
+      feeds: db.prepare('SELECT slug, title, signature, items, newest_title AS newestTitle, newest_link AS newestLink, newest_date AS newestDate FROM feeds'),
+      upsertFeed: db.prepare(`INSERT INTO feeds (slug, title, signature, items, newest_title, newest_link, newest_date, written_at)
+        VALUES (@slug, @title, @signature, @items, @newestTitle, @newestLink, @newestDate, @now)
+        ON CONFLICT(slug) DO UPDATE SET title = excluded.title, signature = excluded.signature, items = excluded.items,
+          newest_title = excluded.newest_title, newest_link = excluded.newest_link, newest_date = excluded.newest_date,
+          written_at = excluded.written_at`),
+      deleteFeed: db.prepare('DELETE FROM feeds WHERE slug = ?'),
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    };
+  }
+
+  knownFiles(): Map<string, KnownFile> {
+    const map = new Map<string, KnownFile>();
+    for (const row of this.s.files.iterate() as Iterable<KnownFile & { path: string }>) {
+      map.set(row.path, { size: row.size, mtimeMs: row.mtimeMs, problem: row.problem, detail: row.detail });
+    }
+    return map;
+  }
+
+  /** Record one dump file's outcome: its observation (or none, with the problem), marking keys pending. */
+  recordFile(file: { path: string; size: number; mtimeMs: number }, outcome: { article: RawArticle } | { problem: string; detail?: string }, now: number): void {
+    const origin = `file:${file.path}`;
+    const old = this.s.obsKey.get(origin) as { key: string; source: string } | undefined;
+    const oldKey = old?.key;
+    // Membership: a source gaining or losing an observation must re-render even if the article itself is unchanged.
+    const newSource = 'article' in outcome ? outcome.article.source : undefined;
+    if (old && old.source !== newSource) this.s.markDirty.run(old.source);
+    if (newSource !== undefined && old?.source !== newSource) this.s.markDirty.run(newSource);
+    if ('article' in outcome) {
+      const a = outcome.article;
+      this.s.upsertFile.run(file.path, file.size, file.mtimeMs, null, null);
+      this.s.upsertObs.run({
+        origin, key: a.key, source: a.source, id: a.id, link: a.link, biz: a.ref.biz ?? null, mid: intOrNull(a.ref.mid),
+        idx: intOrNull(a.ref.idx), sn: a.ref.sn ?? null, short_token: a.ref.shortToken ?? null, title: a.title,
+        author: a.author ?? null, date: a.date, date_precision: a.datePrecision, captured_at: a.capturedAt ?? null,
+        state: a.state, content_html: a.contentHtml, text_length: a.textLength, summary: a.summary, cover: a.cover ?? null,
+        seen_at: now,
+      });
+      this.s.markPending.run(a.key);
+    } else {
+      this.s.upsertFile.run(file.path, file.size, file.mtimeMs, outcome.problem, outcome.detail ?? null);
+      if (oldKey) this.s.deleteObs.run(origin);
+    }
+    if (oldKey) this.s.markPending.run(oldKey);
+  }
+
+  /** A dump file is gone: forget it and its observation. */
+  forgetFile(path: string): void {
+    const origin = `file:${path}`;
+    const old = this.s.obsKey.get(origin) as { key: string; source: string } | undefined;
+    this.s.deleteFile.run(path);
+    if (old) {
+      this.s.deleteObs.run(origin);
+      this.s.markPending.run(old.key);
+      this.s.markDirty.run(old.source);
+    }
+  }
+
+  pendingKeys(limit: number): string[] {
+    return this.s.pending.all(limit) as string[];
+  }
+
+  /**
+   * Recompute the merged article of a pending key. Sources are marked dirty when what their feeds show changed.
+   * Returns 'added' | 'changed' | 'removed' | 'unchanged'.
+   */
+  recompute(key: string, now: number): 'added' | 'changed' | 'removed' | 'unchanged' {
+    const rows = (this.s.obsForKey.all(key) as ObservationRow[]).map(toObservation);
+    const merged = mergeObservations(rows);
+    const oldHash = this.s.articleHash.get(key) as string | undefined;
+    const sources = new Set(rows.map((r) => r.source));
+    let result: 'added' | 'changed' | 'removed' | 'unchanged';
+    if (!merged) {
+      if (oldHash !== undefined) this.s.deleteArticle.run(key);
+      result = oldHash === undefined ? 'unchanged' : 'removed';
+    } else {
+      if (merged.contentHash !== oldHash) {
+        this.s.upsertArticle.run({
+          key, id: merged.id, link: merged.link, title: merged.title, author: merged.author ?? null, biz: merged.biz ?? null,
+          mid: merged.mid ?? null, idx: merged.idx ?? null, sn: merged.sn ?? null, date: merged.date,
+          date_precision: merged.datePrecision, state: merged.state, notice: merged.notice ?? null,
+          content_html: merged.contentHtml, summary: merged.summary, cover: merged.cover ?? null,
+          content_hash: merged.contentHash, now,
+        });
+      }
+      result = oldHash === undefined ? 'added' : merged.contentHash !== oldHash ? 'changed' : 'unchanged';
+    }
+    if (result !== 'unchanged') for (const s of sources) this.s.markDirty.run(s);
+    this.s.clearPending.run(key);
+    return result;
+  }
+
+  dirtySources(): Set<string> {
+    return new Set(this.s.dirty.all() as string[]);
+  }
+
+  clearDirtySources(): void {
+    this.s.clearDirty.run();
+  }
+
+  sourceStats(): SourceStats[] {
+    return this.s.sourceStats.all() as SourceStats[];
+  }
+
+  counts(): { articles: number; observations: number } {
+    return this.s.counts.get() as { articles: number; observations: number };
+  }
+
+  /** Articles of the given source labels (all articles when `sources` is undefined), newest first. */
+  *articlesFor(sources: readonly string[] | undefined): Generator<FeedArticle> {
+    const order = 'ORDER BY a.date DESC, a.mid DESC, a.idx ASC, a.key ASC';
+    const stmt = sources
+      ? this.db.prepare(
+          `SELECT a.* FROM articles a WHERE a.key IN (SELECT key FROM observations WHERE source IN (${sources.map(() => '?').join(',')})) ${order}`,
+        )
+      : this.db.prepare(`SELECT a.* FROM articles a ${order}`);
+    for (const row of stmt.iterate(...(sources ?? [])) as Iterable<ArticleRow>) yield toFeedArticle(row);
+  }
+
+  feeds(): Map<string, FeedRecord> {
+    return new Map((this.s.feeds.all() as FeedRecord[]).map((f) => [f.slug, f]));
+  }
+
+  saveFeed(f: FeedRecord, now: number): void {
+    this.s.upsertFeed.run({ ...f, now });
+  }
+
+  deleteFeed(slug: string): void {
+    this.s.deleteFeed.run(slug);
+  }
+
+  meta(key: string): string | undefined {
+    return this.s.getMeta.get(key) as string | undefined;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.s.setMeta.run(key, value);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The SQLite store (better-sqlite3, WAL, versioned migrations). A file at the store path that is not a wxfeed
+ * store, or is corrupt, is refused with a clear error and never written to.
+ */
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type DB = Database.Database;
+
+/** `PRAGMA application_id` of a wxfeed store: "wxfd". */
+export const APPLICATION_ID = 0x77786664;
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+const MIGRATIONS: string[] = [
+  // v1: dump files, observations of articles (one per file), merged articles, per-feed bookkeeping.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ms INTEGER NOT NULL,
+    problem TEXT, detail TEXT
+  ) WITHOUT ROWID;
+  CREATE TABLE observations (
+    origin TEXT PRIMARY KEY, key TEXT NOT NULL, source TEXT NOT NULL,
+    id TEXT NOT NULL, link TEXT NOT NULL, biz TEXT, mid INTEGER, idx INTEGER, sn TEXT, short_token TEXT,
+    title TEXT NOT NULL, author TEXT, date INTEGER NOT NULL, date_precision TEXT NOT NULL, captured_at INTEGER,
+    state TEXT NOT NULL, content_html TEXT NOT NULL, text_length INTEGER NOT NULL, summary TEXT NOT NULL, cover TEXT,
+    seen_at INTEGER NOT NULL
+  );
+  CREATE INDEX observations_key ON observations(key);
+  CREATE INDEX observations_source ON observations(source, key);
+  CREATE TABLE articles (
+    key TEXT PRIMARY KEY, id TEXT NOT NULL, link TEXT NOT NULL, title TEXT NOT NULL, author TEXT,
+    biz TEXT, mid INTEGER, idx INTEGER, sn TEXT,
+    date INTEGER NOT NULL, date_precision TEXT NOT NULL, state TEXT NOT NULL, notice TEXT,
+    content_html TEXT NOT NULL, summary TEXT NOT NULL, cover TEXT, content_hash TEXT NOT NULL,
+    first_seen INTEGER NOT NULL, last_changed INTEGER NOT NULL
+  );
+  CREATE INDEX articles_order ON articles(date DESC, mid DESC, idx ASC);
+  CREATE TABLE pending_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE TABLE dirty_sources (source TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE TABLE feeds (
+    slug TEXT PRIMARY KEY, title TEXT NOT NULL, signature TEXT NOT NULL, items INTEGER NOT NULL,
+    newest_title TEXT, newest_link TEXT, newest_date INTEGER, written_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+function looksLikeSqlite(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const header = Buffer.alloc(16);
+    const n = readSync(fd, header, 0, 16, 0);
+    return n === 16 && header.toString('latin1') === 'SQLite format 3\u0000';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function refuse(path: string, why: string): never {
+  throw new StoreError(`store ${path}: ${why}; refusing to use it (the file is left as it is)`);
+}
+
+/** Check an existing file before anything may write to it. */
+function verifyExisting(path: string): void {
+  if (statSync(path).size === 0) return;
+  if (!looksLikeSqlite(path)) refuse(path, 'not a wxfeed store (not an SQLite database)');
+  let probe: DB | undefined;
+  try {
+    probe = new Database(path, { readonly: true, fileMustExist: true });
+    const appId = probe.pragma('application_id', { simple: true }) as number;
+    const version = probe.pragma('user_version', { simple: true }) as number;
+    if (appId !== APPLICATION_ID) refuse(path, 'not a wxfeed store (another application\'s SQLite database)');
+    if (version > SCHEMA_VERSION) refuse(path, `written by a newer wxfeed (schema ${version}, this one knows ${SCHEMA_VERSION})`);
+    const check = probe.pragma('quick_check(1)', { simple: true }) as string;
+    if (check !== 'ok') refuse(path, `corrupt (${check})`);
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    refuse(path, `unreadable or corrupt (${(error as Error).message})`);
+  } finally {
+    probe?.close();
+  }
+}
+
+/** Open (creating if needed) and migrate the store. */
+export function openStore(path: string): DB {
+  if (existsSync(path)) verifyExisting(path);
+  else mkdirSync(dirname(path), { recursive: true });
+  let db: DB;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(`store ${path}: cannot open (${(error as Error).message})`);
+  }
+  return db;
+}
+
+function migrate(db: DB): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

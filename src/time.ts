@@ -1,0 +1,53 @@
+/**
+ * Pure date parsing. WeChat is in Asia/Shanghai (UTC+8, no daylight saving): a date-only value means 00:00 there,
+ * and a date-time written without a zone is read as Beijing time. Never UTC midnight.
+ */
+import type { DatePrecision } from './types.js';
+
+export const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+
+export interface ParsedDate {
+  ms: number;
+  precision: DatePrecision;
+}
+
+const DATE_ONLY = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/;
+const NAIVE_DATE_TIME = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
+const ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+function validParts(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): boolean {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
+  const probe = new Date(Date.UTC(y, mo - 1, d));
+  return probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d;
+}
+
+/** Parse a date as dumps and pages write it. Undefined when it is not a date. */
+export function parseDate(raw: string | undefined): ParsedDate | undefined {
+  const text = raw?.trim();
+  if (!text) return undefined;
+  let m = DATE_ONLY.exec(text);
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (!validParts(y, mo, d)) return undefined;
+    return { ms: Date.UTC(y, mo - 1, d) - SHANGHAI_OFFSET_MS, precision: 'day' };
+  }
+  m = NAIVE_DATE_TIME.exec(text);
+  if (m) {
+    const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m![i] ?? 0)) as [
+      number, number, number, number, number, number,
+    ];
+    if (!validParts(y, mo, d, h, mi, s)) return undefined;
+    const frac = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
+    return { ms: Date.UTC(y, mo - 1, d, h, mi, s, frac) - SHANGHAI_OFFSET_MS, precision: 'exact' };
+  }
+  if (ZONED.test(text)) {
+    const ms = Date.parse(text);
+    return Number.isFinite(ms) ? { ms, precision: 'exact' } : undefined;
+  }
+  return undefined;
+}
+
+/** `YYYY-MM-DD` of an instant in Beijing time. */
+export function shanghaiDay(ms: number): string {
+  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}

@@ -1,0 +1,157 @@
+/**
+ * Types shared by every stage of wxfeed. Stages import from here, never from each other, for their data shapes.
+ */
+
+/** Identity of a WeChat article as read from any URL shape or from the page itself. */
+export interface WechatRef {
+  /** `__biz`, base64 of the account number, e.g. `MzI2NzI2OTExNA==`. */
+  biz?: string;
+  mid?: string;
+  idx?: string;
+  sn?: string;
+  /** Token of a short link `/s/<token>` (no sn in the URL). */
+  shortToken?: string;
+  /** True for search-engine temporary links (`/s?src=11&timestamp=…&signature=…`): they expire and carry no sn. */
+  temporary?: boolean;
+}
+
+/** What a URL turned out to be after parsing. */
+export interface ParsedUrl extends WechatRef {
+  kind: 'article' | 'short' | 'temporary' | 'other';
+  /** Canonical article link when biz/mid/idx/sn are all known, else the normalised URL. */
+  canonical: string;
+}
+
+/**
+ * What a dump or page holds.
+ * full: the article; truncated: the article, cut by the dumper (~8,000 chars);
+ * shell: only the page's UI text; captcha: the anti-crawler page; deleted / blocked / migrated / expired: a notice.
+ */
+export type ContentState =
+  | 'full'
+  | 'truncated'
+  | 'shell'
+  | 'captcha'
+  | 'deleted'
+  | 'blocked'
+  | 'migrated'
+  | 'expired';
+
+/** How precise a date is: a day (00:00 Asia/Shanghai) or an exact instant. */
+export type DatePrecision = 'day' | 'exact';
+
+/** One observation of an article, from one dump file (or, later, one fetched page). Pure data, no I/O. */
+export interface RawArticle {
+  /** Store key: `sn:<sn>`, `short:<token>`, `url:<normalised url>` or `hash:<sha256>`; see keys.ts. */
+  key: string;
+  /** The id written into feeds: the canonical URL (parses as a URL, stable across formats and baseUrl). */
+  id: string;
+  /** Link readers open. */
+  link: string;
+  ref: WechatRef;
+  title: string;
+  /** Source label: the dump's `source` field (an account or a collection). */
+  source: string;
+  author?: string;
+  /** Epoch milliseconds. */
+  date: number;
+  datePrecision: DatePrecision;
+  /** When the dumper captured the page (epoch ms), used to order observations. */
+  capturedAt?: number;
+  state: ContentState;
+  /** Sanitized HTML of the article body; empty for shells and notices. */
+  contentHtml: string;
+  /** Plain text length of the body, used to rank observations. */
+  textLength: number;
+  summary: string;
+  /** Cover image URL. */
+  cover?: string;
+}
+
+/** A problem with one input, reported and skipped; never fatal. */
+export interface InputProblem {
+  /** File path or URL the problem is about. */
+  where: string;
+  /** Short reason, used to group problems in the summary. */
+  reason: string;
+  detail?: string;
+}
+
+/** Per-source settings from the config. */
+export interface SourceConfig {
+  /** A `__biz` (base64 or its number) or a source/account name. */
+  match: string;
+  slug?: string;
+  title?: string;
+  include?: string[];
+  exclude?: string[];
+  limit?: number;
+}
+
+/** The validated, resolved configuration: absolute paths, defaults applied, frozen. */
+export interface Config {
+  /** Path of the config file it was loaded from (absolute), or undefined for defaults only. */
+  file?: string;
+  /** Always ends with `/`. */
+  baseUrl: string;
+  dumps: string[];
+  output: string;
+  store: string;
+  feed: { limit: number; title?: string };
+  sources: SourceConfig[];
+}
+
+/** A source as published: one feed folder. */
+export interface SourceInfo {
+  /** The label from the dumps (`source:`), or the account name. */
+  name: string;
+  slug: string;
+  title: string;
+  /** The one `__biz` all its WeChat articles share, if they do. */
+  biz?: string;
+  config?: SourceConfig;
+}
+
+/** An article as the store hands it to the renderer. */
+export interface FeedArticle {
+  key: string;
+  id: string;
+  link: string;
+  title: string;
+  author?: string;
+  date: number;
+  datePrecision: DatePrecision;
+  mid?: string;
+  idx?: string;
+  state: ContentState;
+  /** A later notice (deleted, blocked, migrated) seen after the article's content was captured. */
+  notice?: ContentState;
+  contentHtml: string;
+  summary: string;
+  cover?: string;
+  contentHash: string;
+}
+
+/** The three files of one feed, rendered. */
+export interface RenderedFeed {
+  atom: string;
+  rss: string;
+  json: string;
+}
+
+/** What a build reports. */
+export interface BuildSummary {
+  filesSeen: number;
+  filesRead: number;
+  filesUnchanged: number;
+  filesRemoved: number;
+  problems: InputProblem[];
+  articles: number;
+  duplicatesMerged: number;
+  sources: number;
+  feedsWritten: number;
+  feedsUnchanged: number;
+  filesWritten: string[];
+  elapsedMs: number;
+  outputDir: string;
+}
