@@ -36,6 +36,8 @@ const OPTIONS: sanitize.IOptions = {
   disallowedTagsMode: 'discard',
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'template'],
   parseStyleAttributes: false,
+  // An iframe whose src was refused (unknown host) or an image with no source shows nothing: drop it.
+  exclusiveFilter: (frame) => (frame.tag === 'iframe' || frame.tag === 'img') && !frame.attribs.src,
 };
 
 /** Sanitize untrusted HTML into what feeds may carry. */

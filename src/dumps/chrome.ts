@@ -99,7 +99,21 @@ function stripByline(lines: string[], start: number, names: Set<string>): number
   return cut < 0 ? start : nextNonBlank(lines, block[cut]! + 1);
 }
 
+/** The UI block's first line. Where it stands with more UI text after it, everything from it on is the UI block. */
+const TAIL_ANCHOR = '预览时标签不可点';
+
+function findAnchor(lines: string[], start: number): number {
+  for (let i = lines.length - 1; i >= start; i--) {
+    if (lines[i]!.trim() !== TAIL_ANCHOR) continue;
+    const after = lines.slice(i + 1, i + 40).map((l) => l.trim());
+    if (after.some((l) => l !== TAIL_ANCHOR && UI_LINES.has(l))) return i;
+  }
+  return -1;
+}
+
 function stripTail(lines: string[], start: number, names: Set<string>): { end: number; found: boolean } {
+  const anchor = findAnchor(lines, start);
+  if (anchor >= 0) return { end: anchor, found: true };
   let j = lines.length;
   while (j > start && isUiish(lines[j - 1]!.trim(), names)) j--;
   let k = j;

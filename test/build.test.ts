@@ -1,0 +1,218 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { build } from '../src/cycle.js';
+import { resolveConfig } from '../src/config.js';
+import { silentLogger } from '../src/log.js';
+import { StoreError } from '../src/store/db.js';
+import type { Config } from '../src/types.js';
+import { dump, tempDir, writeFile } from './helpers/tmp.js';
+import { HAVE_PY_FEEDPARSER, pyFeedparser, readFeed } from './helpers/feeds.js';
+import { SEED } from './helpers/paths.js';
+
+const BIZ_A = 'MzI2NzI2OTExNA=='; // 3267269114
+const BIZ_B = 'MjM5NTU4NjgzMg=='; // 2395586832
+const sn = (n: number) => n.toString(16).padStart(32, 'a');
+const url = (biz: string, mid: number, idx: number, n: number, noise = '&chksm=ab&scene=58#rd') =>
+  `https://mp.weixin.qq.com/s?__biz=${biz}&mid=${mid}&idx=${idx}&sn=${sn(n)}${noise}`;
+const canon = (biz: string, mid: number, idx: number, n: number) => `https://mp.weixin.qq.com/s?__biz=${biz}&mid=${mid}&idx=${idx}&sn=${sn(n)}`;
+const SHELL = '：\n，\n。\n\n视频\n小程序\n赞\n，轻点两下取消赞\n在看\n，轻点两下取消在看';
+
+let t: { dir: string; cleanup: () => void };
+let dumps: string;
+let config: Config;
+
+function makeConfig(extra: Record<string, unknown> = {}): Config {
+  return resolveConfig({ dumps: ['dumps'], output: 'out', store: 'data/wxfeed.db', ...extra }, join(t.dir, 'wxfeed.yaml'), t.dir);
+}
+
+function corpus(): void {
+  writeFile(join(dumps, 'a/one.md'), dump({ title: 'A 第一篇: CVE-2024-1234', url: url(BIZ_A, 100, 1, 1), source: '账号甲', date: '2024-07-10' }, '# A 第一篇: CVE-2024-1234\n\n账号甲\n\n正文一。'));
+  writeFile(join(dumps, 'a/two.md'), dump({ title: 'A 第二篇 ]]> <b>&', url: url(BIZ_A, 101, 1, 2), source: '账号甲', date: '2024-07-11' }, '正文二 🎉。'));
+  writeFile(join(dumps, 'a/two-b.md'), dump({ title: 'A 第二篇副条', url: url(BIZ_A, 101, 2, 3), source: '账号甲', date: '2024-07-11' }, '副条正文。'));
+  // The same article as a.md two.md, through another URL variant and an aggregator, captured as an empty shell.
+  writeFile(join(dumps, 'agg/2024/dup-shell.md'), dump({ title: 'A 第二篇 ]]> <b>&', url: url(BIZ_A, 101, 1, 2, '').replace('https:', 'http:').replace(/&/g, '&amp;'), source: "Doonsec's feed", date: '2024-07-11' }, `# A 第二篇 ]]> <b>&\n\n${SHELL}`));
+  writeFile(join(dumps, 'agg/2024/b.md'), dump({ title: 'B 的文章', url: url(BIZ_B, 500, 1, 9), source: "Doonsec's feed", date: '2024-07-09' }, '乙账号正文。'));
+  writeFile(join(dumps, 'blog/post.markdown'), dump({ title: 'A blog post', url: 'https://blog.example.com/p/1?utm_source=x', source: 'Example Blog', date: '2024-06-01T10:00:00Z' }, 'Hello **world**.'));
+  writeFile(join(dumps, 'agg/daily.md'), '# 每日摘要\n\n- item');
+  writeFile(join(dumps, 'agg/daily.json'), '{"not":"read"}');
+  writeFile(join(dumps, 'bad/binary.md'), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1]));
+  writeFile(join(dumps, 'bad/empty.txt'), '');
+  writeFile(join(dumps, 'bad/latin1.md'), Buffer.from('---\ntitle: caf\xe9\n---\n', 'latin1'));
+  writeFile(join(dumps, 'bad/huge.md'), `---\ntitle: huge\n---\n${'x'.repeat(5 * 1024 * 1024)}`);
+  symlinkSync(join(dumps, 'agg'), join(dumps, 'agg/2024/loop'));
+}
+
+function feed(slug: string, file = 'atom.xml'): string {
+  return readFileSync(join(config.output, slug, file), 'utf8');
+}
+
+beforeEach(() => {
+  t = tempDir();
+  dumps = join(t.dir, 'dumps');
+  corpus();
+  config = makeConfig();
+});
+afterEach(() => t.cleanup());
+
+describe('wxfeed build over a folder of dumps', () => {
+  it('publishes one feed per source with merged, deduplicated articles', async () => {
+    const s = await build(config, { log: silentLogger });
+    expect(s.filesSeen).toBe(11);
+    expect(s.articles).toBe(5);
+    expect(s.duplicatesMerged).toBe(1);
+    expect(s.sources).toBe(3);
+    const reasons = Object.fromEntries(s.problems.map((p) => [p.where.slice(dumps.length + 1), p.reason]));
+    expect(reasons).toEqual({
+      'agg/daily.md': 'no front matter', 'bad/binary.md': 'binary file', 'bad/empty.txt': 'empty file',
+      'bad/latin1.md': 'invalid UTF-8', 'bad/huge.md': 'file over 5 MB',
+    });
+    expect(readdirSync(config.output).sort()).toEqual(['3267269114', 'all', 'doonsec-s-feed', 'example-blog', 'feeds.opml', 'index.html']);
+
+    // One account: slug is the number in its biz; newest first, same day by mid desc then idx asc.
+    const a = readFeed(feed('3267269114'));
+    expect(a.title).toBe('账号甲');
+    expect(a.items.map((i) => i.title)).toEqual(['A 第二篇 ]]> <b>&', 'A 第二篇副条', 'A 第一篇: CVE-2024-1234']);
+    expect(a.items.map((i) => i.id)).toEqual([canon(BIZ_A, 101, 1, 2), canon(BIZ_A, 101, 2, 3), canon(BIZ_A, 100, 1, 1)]);
+    expect(a.items[0]!.published?.toISOString()).toBe('2024-07-10T16:00:00.000Z');
+    // The full copy won the merge over the aggregator's shell.
+    expect(a.items[0]!.content).toContain('正文二 🎉。');
+
+    // The aggregator carries the same article once, with the same id, and the full text.
+    const agg = readFeed(feed('doonsec-s-feed', 'rss.xml'));
+    expect(agg.items.map((i) => i.id)).toEqual([canon(BIZ_A, 101, 1, 2), canon(BIZ_B, 500, 1, 9)]);
+    expect(agg.items[0]!.content).toContain('正文二 🎉。');
+
+    // all/: every article once, same ids.
+    const all = readFeed(feed('all'));
+    expect(all.items.map((i) => i.id)).toEqual([
+      canon(BIZ_A, 101, 1, 2), canon(BIZ_A, 101, 2, 3), canon(BIZ_A, 100, 1, 1), canon(BIZ_B, 500, 1, 9), 'https://blog.example.com/p/1',
+    ]);
+    expect(new Set(all.items.map((i) => i.id)).size).toBe(5);
+
+    const opml = readFileSync(join(config.output, 'feeds.opml'), 'utf8');
+    expect(opml.match(/<outline /g)).toHaveLength(3);
+    expect(opml).toContain('xmlUrl="http://localhost:8080/3267269114/atom.xml"');
+    const index = readFileSync(join(config.output, 'index.html'), 'utf8');
+    expect(index).toContain('<link rel="alternate" type="application/atom+xml" title="账号甲" href="http://localhost:8080/3267269114/atom.xml">');
+    expect(index).toContain('Doonsec&apos;s feed');
+  });
+
+  it.skipIf(!HAVE_PY_FEEDPARSER)('python3-feedparser reads every feed without bozo, same guid in Atom, RSS and all/', async () => {
+    await build(config, { log: silentLogger });
+    const slugs = ['3267269114', 'doonsec-s-feed', 'example-blog', 'all'];
+    const paths = slugs.flatMap((s) => [join(config.output, s, 'atom.xml'), join(config.output, s, 'rss.xml')]);
+    const parsed = pyFeedparser(paths);
+    parsed.forEach((f, i) => expect(f.bozo, `${paths[i]}: ${f.bozo_exception}`).toBe(0));
+    const [atomA, rssA, , , , , atomAll, rssAll] = parsed;
+    expect(rssA!.entries.map((e) => e.id)).toEqual(atomA!.entries.map((e) => e.id));
+    expect(rssAll!.entries.map((e) => e.id)).toEqual(atomAll!.entries.map((e) => e.id));
+    expect(atomA!.entries[0]).toMatchObject({ title: 'A 第二篇 ]]> <b>&', link: canon(BIZ_A, 101, 1, 2), published: '2024-07-10T16:00:00Z' });
+    const blog = parsed[4]!.entries[0]!;
+    expect(blog).toMatchObject({ id: 'https://blog.example.com/p/1', published: '2024-06-01T10:00:00Z' });
+  });
+
+  it('a second build over unchanged input rewrites no file', async () => {
+    await build(config, { log: silentLogger });
+    const before = readdirSync(config.output, { recursive: true }).map(String).map((p) => [p, statSync(join(config.output, p)).mtimeMs]);
+    const s = await build(config, { log: silentLogger });
+    expect(s.filesRead).toBe(0);
+    expect(s.filesUnchanged).toBe(11);
+    expect(s.filesWritten).toEqual([]);
+    expect(s.feedsWritten).toBe(0);
+    expect(s.problems).toHaveLength(5); // bad files are still reported
+    const after = readdirSync(config.output, { recursive: true }).map(String).map((p) => [p, statSync(join(config.output, p)).mtimeMs]);
+    expect(after).toEqual(before);
+  });
+
+  it('adding a dump rewrites only that source, all/, the OPML and the index', async () => {
+    await build(config, { log: silentLogger });
+    writeFile(join(dumps, 'a/three.md'), dump({ title: 'A 第三篇', url: url(BIZ_A, 102, 1, 4), source: '账号甲', date: '2024-07-12' }, '正文三。'));
+    const s = await build(config, { log: silentLogger });
+    expect(s.filesRead).toBe(1);
+    const written = s.filesWritten.map((p) => p.slice(config.output.length + 1)).sort();
+    expect(written).toEqual(['3267269114/atom.xml', '3267269114/feed.json', '3267269114/rss.xml', 'all/atom.xml', 'all/feed.json', 'all/rss.xml', 'index.html']);
+    expect(readFeed(feed('3267269114')).items[0]!.title).toBe('A 第三篇');
+  });
+
+  it('deleting a dump removes its article from the store and its feeds; a source with none left is removed', async () => {
+    await build(config, { log: silentLogger });
+    unlinkSync(join(dumps, 'blog/post.markdown'));
+    unlinkSync(join(dumps, 'a/one.md'));
+    const s = await build(config, { log: silentLogger });
+    expect(s.filesRemoved).toBe(2);
+    expect(s.articles).toBe(3);
+    expect(readFeed(feed('3267269114')).items.map((i) => i.title)).toEqual(['A 第二篇 ]]> <b>&', 'A 第二篇副条']);
+    expect(existsSync(join(config.output, 'example-blog'))).toBe(false);
+    expect(readFeed(feed('all')).items).toHaveLength(3);
+    const db = new Database(config.store, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM articles').get()).toEqual({ n: 3 });
+    db.close();
+  });
+
+  it('deleting the full copy falls back to the shell: title, link and date stay, the text does not', async () => {
+    await build(config, { log: silentLogger });
+    unlinkSync(join(dumps, 'a/two.md'));
+    await build(config, { log: silentLogger });
+    // The shell came through the aggregator: the article is now only there.
+    expect(readFeed(feed('3267269114')).items.map((i) => i.title)).toEqual(['A 第二篇副条', 'A 第一篇: CVE-2024-1234']);
+    const item = readFeed(feed('doonsec-s-feed')).items[0]!;
+    expect(item.title).toBe('A 第二篇 ]]> <b>&');
+    expect(item.id).toBe(canon(BIZ_A, 101, 1, 2));
+    expect(item.content).toContain('holds only the page frame');
+    expect(item.content).not.toContain('正文二');
+  });
+
+  it('config sets slug, title, filters and limit by biz or by name; ids survive a baseUrl change', async () => {
+    config = makeConfig({
+      baseUrl: 'https://feeds.example.org/wx',
+      sources: [
+        { match: '3267269114', slug: 'jia', title: '甲', exclude: ['副条'], limit: 1 },
+        { match: "Doonsec's feed", include: ['B 的'] },
+      ],
+    });
+    await build(config, { log: silentLogger });
+    const jia = readFeed(feed('jia'));
+    expect(jia.title).toBe('甲');
+    expect(jia.items.map((i) => i.id)).toEqual([canon(BIZ_A, 101, 1, 2)]);
+    expect(feed('jia')).toContain('<link rel="self" href="https://feeds.example.org/wx/jia/atom.xml"/>');
+    expect(readFeed(feed('doonsec-s-feed')).items.map((i) => i.title)).toEqual(['B 的文章']);
+    expect(existsSync(join(config.output, '3267269114'))).toBe(false);
+  });
+
+  it('refuses a store file that is not a wxfeed store, and leaves it as it was', async () => {
+    mkdirSync(join(t.dir, 'data'), { recursive: true });
+    writeFileSync(config.store, 'this is not a database, it is my notes');
+    await expect(build(config, { log: silentLogger })).rejects.toThrow(StoreError);
+    expect(readFileSync(config.store, 'utf8')).toBe('this is not a database, it is my notes');
+    rmSync(config.store);
+    const other = new Database(config.store);
+    other.exec('CREATE TABLE mine (x INTEGER); INSERT INTO mine VALUES (42);');
+    other.close();
+    const bytes = readFileSync(config.store);
+    await expect(build(config, { log: silentLogger })).rejects.toThrow(/not a wxfeed store/);
+    expect(readFileSync(config.store).equals(bytes)).toBe(true);
+  });
+
+  it('refuses a corrupt store and leaves it as it was', async () => {
+    await build(config, { log: silentLogger });
+    const bytes = readFileSync(config.store);
+    for (let i = 4096; i < bytes.length; i += 512) bytes[i] = 0xff;
+    writeFileSync(config.store, bytes);
+    rmSync(`${config.store}-wal`, { force: true });
+    rmSync(`${config.store}-shm`, { force: true });
+    await expect(build(config, { log: silentLogger })).rejects.toThrow(/corrupt/);
+    expect(readFileSync(config.store).equals(bytes)).toBe(true);
+  });
+
+  it('the seed dump builds into the default layout', async () => {
+    rmSync(dumps, { recursive: true });
+    writeFile(join(dumps, 'seed.txt'), readFileSync(SEED));
+    const s = await build(config, { log: silentLogger });
+    expect(s.articles).toBe(1);
+    const item = readFeed(feed('3267269114', 'rss.xml')).items[0]!;
+    expect(item.title).toBe('小米获 NVDB “2023年度漏洞管理实践先进企业” 荣誉');
+    expect(item.media[0]).toMatchObject({ mimeType: 'image/jpeg' });
+  });
+});

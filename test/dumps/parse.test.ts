@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { parseDump, decodeDump } from '../../src/dumps/parse.js';
+import { stripChrome } from '../../src/dumps/chrome.js';
+import { dump } from '../helpers/tmp.js';
+import { HAVE_SHARED, OWN_FIXTURES, REAL_DUMPS, SEED } from '../helpers/paths.js';
+import type { RawArticle } from '../../src/types.js';
+
+const UI_TAIL = readFileSync(`${OWN_FIXTURES}dumps/uitail.txt`, 'utf8');
+const URL = 'https://mp.weixin.qq.com/s?__biz=MzA3NzE2MjgwMg==&mid=2448903001&idx=2&sn=0123456789abcdef0123456789abcdef&chksm=1&scene=58#rd';
+const CANON = 'https://mp.weixin.qq.com/s?__biz=MzA3NzE2MjgwMg==&mid=2448903001&idx=2&sn=0123456789abcdef0123456789abcdef';
+
+function parse(text: string | Uint8Array, path = '/d/x.md', mtimeMs = Date.UTC(2025, 0, 2, 3, 4, 5)): RawArticle {
+  const r = parseDump(typeof text === 'string' ? Buffer.from(text) : text, { path, mtimeMs });
+  if (!r.ok) throw new Error(r.reason);
+  return r.article;
+}
+
+function fullDump(title: string, account: string, body: string, extra: Record<string, string> = {}): string {
+  return dump(
+    { title, url: URL, source: account, date: '2024-07-12', fetch_date: '2025-10-06T17:44:32.464154', ...extra },
+    `# ${title}\n\n![cover_image](https://mmbiz.qpic.cn/mmbiz_jpg/cover/0?wx_fmt=jpeg)\n\n# ${title}\n\n原创\n\n作者甲\n\n${account}\n\n${body}\n\n${UI_TAIL.replace('{ACCOUNT}', account)}`,
+  );
+}
+
+describe('the seed dump', () => {
+  const a = parse(readFileSync(SEED), SEED);
+  it('reads identity, title, source and date (00:00 in Shanghai)', () => {
+    expect(a.key).toBe('sn:f1e158dc91284eb64c5daebc25ee1b5a');
+    expect(a.id).toBe('https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=2247516897&idx=1&sn=f1e158dc91284eb64c5daebc25ee1b5a');
+    expect(a.title).toBe('小米获 NVDB “2023年度漏洞管理实践先进企业” 荣誉');
+    expect(a.source).toBe('小米安全中心');
+    expect(new Date(a.date).toISOString()).toBe('2024-07-11T16:00:00.000Z');
+    expect(a.datePrecision).toBe('day');
+    expect(a.state).toBe('full');
+    expect(a.cover).toBe('https://mmbiz.qpic.cn/mmbiz_jpg/zabS4D3Aq5ibdDl8kBr0icAsYndyQR2aoibk8k3gicRU4pH5WicqVDVbnl6KJ8hicMHDbP8ZN9fhcGrqhG4H4icLUeSiaw/0?wx_fmt=jpeg');
+  });
+  it('removes the page chrome and nothing else', () => {
+    expect(a.contentHtml.startsWith('<p><img src="https://mmbiz.qpic.cn/mmbiz_png/zabS4D3Aq5ibdDl8kBr0icAsYndyQR2aoibu7w34uPUAFZrvGzhVvSBLIGEuUA2rqHRNSxZ4AacHSiaKyq3H99GnSA/640?wx_fmt=png&amp;from=appmsg"')).toBe(true);
+    for (const ui of ['预览时标签不可点', '微信扫一扫', '继续滑动看下一个', '轻触阅读原文', '知道了', '使用完整服务', '听过', '分析', 'cover_image', '作者头像']) {
+      expect(a.contentHtml).not.toContain(ui);
+    }
+    expect(a.contentHtml).not.toContain('<h1');
+    // The last real paragraph and the image after it stay.
+    expect(a.contentHtml).toContain('共同保障国家网络安全。');
+    expect(a.contentHtml).toContain('wx_fmt=other');
+    // Bold next to CJK punctuation renders (CommonMark alone leaves the asterisks).
+    expect(a.contentHtml).toContain('<strong>工业和信息化部网络安全威胁和漏洞信息共享平台（NVDB）</strong>对2023年度');
+    expect(a.contentHtml).not.toContain('**');
+  });
+  it('summarises the first ~140 characters of text', () => {
+    expect(Array.from(a.summary).length).toBe(141);
+    expect(a.summary.startsWith('近日，工业和信息化部网络安全威胁和漏洞信息共享平台（NVDB）对2023年度')).toBe(true);
+    expect(a.summary.endsWith('…')).toBe(true);
+  });
+});
+
+describe('dump states', () => {
+  const short = (body: string) => parse(dump({ title: 'T', url: URL, source: 'S', date: '2024-05-12' }, `# T\n\n${body}`));
+  it('empty shell: only UI text', () => {
+    const a = short('：\n，\n。\n\n视频\n小程序\n赞\n，轻点两下取消赞\n在看\n，轻点两下取消在看');
+    expect(a.state).toBe('shell');
+    expect(a.contentHtml).toBe('');
+    expect(a.title).toBe('T');
+    expect(a.key).toBe('sn:0123456789abcdef0123456789abcdef');
+  });
+  it('captcha page', () => {
+    expect(short('## 环境异常\n\n当前环境异常，完成验证后即可继续访问。\n\n去验证\n\n：\n，\n。\n\n视频').state).toBe('captcha');
+  });
+  it('deleted, in Chinese and in English', () => {
+    expect(short('该内容已被发布者删除\n\n[微信公众平台运营中心](https://mp.weixin.qq.com/webpoc/ruleCenter?type=oa)\n\n：\n。').state).toBe('deleted');
+    expect(short('The content has been deleted by the author.\n\n：\n。').state).toBe('deleted');
+  });
+  it('blocked: violation, failed to send, infringement', () => {
+    expect(short('## 此内容因违规无法查看\n\n接相关投诉，此内容违反《互联网用户公众账号信息服务管理规定》').state).toBe('blocked');
+    expect(short('此内容发送失败无法查看').state).toBe('blocked');
+    expect(short('该内容被投诉且经审核涉嫌侵权，无法查看。').state).toBe('blocked');
+  });
+  it('migrated and expired', () => {
+    expect(short('## 该公众号已迁移\n\n该公众号已迁移至新的账号，原账号已回收。\n\n访问文章').state).toBe('migrated');
+    expect(short('链接已过期').state).toBe('expired');
+  });
+  it('a long article that mentions a notice phrase is still the article', () => {
+    const body = `${'正文内容，讨论验证码与环境异常的处理。'.repeat(40)}\n\n${UI_TAIL.replace('{ACCOUNT}', 'S')}`;
+    expect(short(body).state).toBe('full');
+  });
+  it('cut at about 8,000 characters, ending in ...', () => {
+    const body = `${'这是一段很长的正文。'.repeat(790)}...`;
+    const a = short(body);
+    expect(a.state).toBe('truncated');
+    expect(a.contentHtml.length).toBeGreaterThan(7000);
+  });
+  it('a short full article ending in ... is not cut', () => {
+    expect(short(`正文就这么多...\n\n${UI_TAIL.replace('{ACCOUNT}', 'S')}`).state).toBe('full');
+  });
+});
+
+describe('chrome removal', () => {
+  it('byline through the account name; the article starts after it', () => {
+    const a = parse(fullDump('标题', '某某安全', '第一段正文。\n\n第二段正文。'));
+    expect(a.contentHtml).toBe('<p>第一段正文。</p>\n<p>第二段正文。</p>');
+    expect(a.cover).toBe('https://mmbiz.qpic.cn/mmbiz_jpg/cover/0?wx_fmt=jpeg');
+  });
+  it('an aggregator source: 原创 and the two name lines go, the text stays', () => {
+    const text = `# T\n\n![cover_image](https://x/0?wx_fmt=jpeg)\n\n# T\n\n原创\n\n作者\n\n账号名\n\n正文第一段，有标点。\n`;
+    expect(stripChrome(text, 'T', ["Doonsec's feed"]).body).toBe('正文第一段，有标点。');
+  });
+  it('the repost card stays (it is not the account-name line)', () => {
+    const text = `# T\n\n# T\n\n中国信息安全\n\n以下文章来源于CAICT\n\n，作者某\n\n正文。`;
+    expect(stripChrome(text, 'T', ['中国信息安全']).body).toBe('以下文章来源于CAICT\n\n，作者某\n\n正文。');
+  });
+  it('titles that differ in spacing still match', () => {
+    const text = `# 安全  牛览\n\n# 安全 牛览\n\n安全牛\n\n正文。`;
+    expect(stripChrome(text, '安全  牛览', ['安全牛']).body).toBe('正文。');
+  });
+  it('an article whose text is just a heading and paragraphs keeps its own headings', () => {
+    const text = `# Title\n\n## Section\n\nText.`;
+    expect(stripChrome(text, 'Title', ['S']).body).toBe('## Section\n\nText.');
+  });
+});
+
+describe('hostile files', () => {
+  it('BOM and CRLF', () => {
+    const a = parse(`\uFEFF${dump({ title: 'CRLF 标题', url: URL, source: 'S', date: '2024-01-02' }, '正文一。\n\n正文二。').replace(/\n/g, '\r\n')}`);
+    expect(a.title).toBe('CRLF 标题');
+    expect(a.contentHtml).toBe('<p>正文一。</p>\n<p>正文二。</p>');
+  });
+  it('missing title falls back to the first heading; missing date to fetch_date, then mtime', () => {
+    const a = parse(dump({ url: URL, source: 'S', fetch_date: '2025-10-06T17:44:32.464154' }, '# 标题来自正文\n\n内容。'));
+    expect(a.title).toBe('标题来自正文');
+    expect(new Date(a.date).toISOString()).toBe('2025-10-06T09:44:32.464Z');
+    expect(a.datePrecision).toBe('exact');
+    const b = parse(dump({ url: URL, source: 'S' }, '内容。'), '/d/只有正文.md', Date.UTC(2025, 0, 2, 3, 4, 5));
+    expect(new Date(b.date).toISOString()).toBe('2025-01-02T03:04:05.000Z');
+    expect(b.title).toBe('内容。');
+  });
+  it('missing url: a hash of the text, or of the path when there is no text; never the title', () => {
+    const one = parse(dump({ title: 'Same', source: 'S', date: '2024-01-01' }, '甲的正文。'), '/d/a.md');
+    const two = parse(dump({ title: 'Same', source: 'S', date: '2024-01-01' }, '乙的正文。'), '/d/b.md');
+    const again = parse(dump({ title: 'Other title', source: 'S', date: '2024-01-01' }, '甲的正文。'), '/d/c.md');
+    expect(one.key).toMatch(/^hash:[0-9a-f]{32}$/);
+    expect(one.key).not.toBe(two.key);
+    expect(again.key).toBe(one.key);
+    expect(one.id).toBe(`urn:wxfeed:${one.key}`);
+    const e1 = parse(dump({ title: 'Same', source: 'S' }, ''), '/d/e1.md');
+    const e2 = parse(dump({ title: 'Same', source: 'S' }, ''), '/d/e2.md');
+    expect(e1.key).not.toBe(e2.key);
+  });
+  it('non-WeChat url: keyed by the normalised URL', () => {
+    const a = parse(dump({ title: 'Blog', url: 'https://Blog.example.com/p/1?utm_source=rss#x', source: 'Blog', date: '2024-01-01' }, 'Hello.'));
+    expect(a.key).toBe('url:https://blog.example.com/p/1');
+    expect(a.link).toBe('https://blog.example.com/p/1');
+    expect(a.state).toBe('full');
+  });
+  it('short link: keyed by its token', () => {
+    const a = parse(dump({ title: 'S', url: 'https://mp.weixin.qq.com/s/Xy12_ab-CD', source: 'S', date: '2024-01-01' }, 'Text.'));
+    expect(a.key).toBe('short:Xy12_ab-CD');
+  });
+  it('not dumps: no front matter, empty, binary, invalid UTF-8', () => {
+    const reason = (bytes: string | Uint8Array) => {
+      const r = parseDump(typeof bytes === 'string' ? Buffer.from(bytes) : bytes, { path: '/d/x', mtimeMs: 0 });
+      return r.ok ? 'ok' : r.reason;
+    };
+    expect(reason('# 每日摘要\n\n- 一\n- 二')).toBe('no front matter');
+    expect(reason('')).toBe('empty file');
+    expect(reason('  \n\n')).toBe('empty file');
+    expect(reason(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]))).toBe('binary file');
+    expect(reason(new Uint8Array([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0x41]))).toBe('invalid UTF-8');
+    expect(decodeDump(new Uint8Array(5 * 1024 * 1024 + 1).fill(0x41))).toEqual({ ok: false, reason: 'file over 5 MB' });
+  });
+  it('control characters are stripped; <, &, ]]>, emoji and CJK survive', () => {
+    const a = parse(dump({ title: 'A\u0001B <c> & ]]> 🎉 中文', url: URL, source: 'S', date: '2024-01-01' }, 'x\u0007y'));
+    expect(a.title).toBe('AB <c> & ]]> 🎉 中文');
+    expect(a.contentHtml).toBe('<p>xy</p>');
+  });
+  it('script, event handlers and javascript: links are removed from bodies', () => {
+    const a = parse(dump({ title: 'X', url: URL, source: 'S', date: '2024-01-01' },
+      '<script>alert(1)</script>\n\n<img src="https://mmbiz.qpic.cn/a/640?wx_fmt=png" onerror="alert(1)">\n\n[click](javascript:alert(1))\n\n<iframe src="https://evil.example/x"></iframe>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```js\ncode()\n```'));
+    expect(a.contentHtml).not.toMatch(/<script|onerror|href="javascript:|evil\.example|<iframe/);
+    expect(a.contentHtml).toContain('<p>[click](javascript:alert(1))</p>');
+    expect(a.contentHtml).toContain('<img src="https://mmbiz.qpic.cn/a/640?wx_fmt=png" />');
+    expect(a.contentHtml).toContain('<table>');
+    expect(a.contentHtml).toContain('<code class="language-js">code()');
+  });
+});
+
+describe.skipIf(!HAVE_SHARED)('real dumps from chainreactors/picker', () => {
+  const files = HAVE_SHARED ? readdirSync(REAL_DUMPS).filter((f) => f.endsWith('.md') && f !== 'SOURCES.md') : [];
+  const expected: Record<string, string> = {
+    full: 'full', 'full-truncated': 'truncated', 'full-yaml-unsafe-title': 'full', 'empty-shell': 'shell',
+    captcha: 'captcha', deleted: 'deleted', violation: 'blocked', migrated: 'migrated',
+  };
+  it.each(files)('%s', (file) => {
+    const kind = /__(\d{4}-\d{2}-\d{2})__([a-z-]+)__(\d+)_(\d+)\.md$/.exec(file)!;
+    const a = parse(readFileSync(REAL_DUMPS + file), REAL_DUMPS + file, statSync(REAL_DUMPS + file).mtimeMs);
+    expect(a.state).toBe(expected[kind[2]!]);
+    expect(a.ref.mid).toBe(kind[3]);
+    expect(a.ref.idx).toBe(kind[4]);
+    expect(new Date(a.date + 8 * 3600_000).toISOString().slice(0, 10)).toBe(kind[1]);
+    if (a.state === 'full' || a.state === 'truncated') {
+      expect(a.textLength).toBeGreaterThan(300);
+      for (const ui of ['预览时标签不可点', '轻触阅读原文', '，轻点两下取消赞', 'cover_image']) expect(a.contentHtml).not.toContain(ui);
+    } else {
+      expect(a.contentHtml).toBe('');
+    }
+  });
+  it('the YAML-unsafe title comes through exactly', () => {
+    const f = files.find((x) => x.includes('yaml-unsafe'))!;
+    expect(parse(readFileSync(REAL_DUMPS + f)).title).toBe('演讲议题巡展 | Unveiling Mac Security: Sandboxing and AppData TCC');
+  });
+});
