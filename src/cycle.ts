@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { BuildSummary, Config, FeedArticle, InputProblem } from './types.js';
 import type { Logger } from './log.js';
-import { openStore } from './store/db.js';
+import { closeStore, openStore, storeFailure } from './store/db.js';
 import { ArticleStore, type FeedRecord } from './store/articles.js';
 import { listDumpFiles, type DumpFile } from './dumps/read.js';
 import { MAX_DUMP_BYTES, parseDump, type DumpParse } from './dumps/parse.js';
@@ -138,6 +138,12 @@ async function feedFilesExist(dir: string): Promise<boolean> {
   }
 }
 
+async function outputsPresent(config: Config, records: Map<string, FeedRecord>): Promise<boolean> {
+  const checks = [...records.keys()].map((slug) => feedFilesExist(join(config.output, slug)));
+  checks.push(stat(join(config.output, 'feeds.opml')).then(() => stat(join(config.output, 'index.html'))).then(() => true, () => false));
+  return (await Promise.all(checks)).every(Boolean);
+}
+
 interface Published {
   written: string[];
   feedsWritten: number;
@@ -161,11 +167,16 @@ async function writeFeedSet(dir: string, rendered: { atom: string; rss: string; 
 /** Render the feeds whose articles or settings changed, then all/, the OPML and the index page. */
 async function publish(config: Config, store: ArticleStore, opts: BuildOptions): Promise<Published & { sources: number }> {
   const now = opts.now?.() ?? Date.now();
-  const groups = planFeeds(store.sourceStats(), config.sources);
   const dirty = store.dirtySources();
   const records = store.feeds();
   const configSig = sha256(JSON.stringify([RENDER_VERSION, config.baseUrl, config.feed])).slice(0, 16);
+  const planSig = sha256(JSON.stringify([configSig, config.sources, config.output])).slice(0, 16);
   const out: Published = { written: [], feedsWritten: 0, feedsUnchanged: 0 };
+  // Nothing changed since the last complete publish: check the files are still there and stop.
+  if (dirty.size === 0 && store.meta('published') === planSig && (await outputsPresent(config, records))) {
+    return { ...out, sources: records.size - (records.has('all') ? 1 : 0) };
+  }
+  const groups = planFeeds(store.sourceStats(), config.sources);
   let anyRendered = false;
   for (const g of groups) {
     opts.signal?.throwIfAborted();
@@ -197,7 +208,10 @@ async function publish(config: Config, store: ArticleStore, opts: BuildOptions):
     store.saveFeed(record('all', allTitle, allSig, store.counts().articles, items[0]), now);
   }
   await writeIndexAndOpml(config, store, groups, out);
-  store.clearDirtySources();
+  store.transaction(() => {
+    store.clearDirtySources();
+    store.setMeta('published', planSig);
+  });
   return { ...out, sources: groups.length };
 }
 
@@ -244,6 +258,7 @@ async function writeIndexAndOpml(config: Config, store: ArticleStore, groups: Fe
 export async function build(config: Config, opts: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
   const db = openStore(config.store);
+  let clean = false;
   try {
     const store = new ArticleStore(db);
     const problems: InputProblem[] = [];
@@ -251,6 +266,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
     recomputePending(store, opts.now?.() ?? Date.now());
     const published = await publish(config, store, opts);
     const counts = store.counts();
+    clean = true;
     return {
       filesSeen: ingest.seen,
       filesRead: ingest.read,
@@ -261,12 +277,14 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       duplicatesMerged: counts.observations - counts.articles,
       sources: published.sources,
       feedsWritten: published.feedsWritten,
-      feedsUnchanged: published.feedsUnchanged,
+      feedsUnchanged: published.sources + 1 - published.feedsWritten,
       filesWritten: published.written,
       elapsedMs: performance.now() - started,
       outputDir: config.output,
     };
+  } catch (error) {
+    throw storeFailure(config.store, error);
   } finally {
-    db.close();
+    closeStore(db, clean);
   }
 }

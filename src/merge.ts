@@ -31,6 +31,8 @@ export interface Observation {
 }
 
 export interface MergedArticle extends Omit<FeedArticle, 'mid' | 'idx'> {
+  /** The observation whose content is shown. */
+  bestOrigin: string;
   biz?: string;
   mid?: number;
   idx?: number;
@@ -73,6 +75,7 @@ export function mergeObservations(observations: Observation[]): MergedArticle | 
   }
   const merged: MergedArticle = {
     key: best.key,
+    bestOrigin: best.origin,
     id: best.id,
     link: best.link,
     title: best.title,

@@ -96,7 +96,7 @@ export class ArticleStore {
 
   constructor(private readonly db: DB) {
     this.s = {
-      files: db.prepare('SELECT path, size, mtime_ms AS mtimeMs, problem, detail FROM files'),
+      files: db.prepare('SELECT path, size, mtime_ms, problem, detail FROM files').raw(),
       upsertFile: db.prepare(
         'INSERT INTO files (path, size, mtime_ms, problem, detail) VALUES (?, ?, ?, ?, ?) ' +
           'ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, problem = excluded.problem, detail = excluded.detail',
@@ -119,15 +119,16 @@ export class ArticleStore {
       obsForKey: db.prepare('SELECT * FROM observations WHERE key = ?'),
       articleHash: db.prepare('SELECT content_hash FROM articles WHERE key = ?').pluck(),
       upsertArticle: db.prepare(`INSERT INTO articles (key, id, link, title, author, biz, mid, idx, sn, date, date_precision, state,
-          notice, content_html, summary, cover, content_hash, first_seen, last_changed)
-        VALUES (@key, @id, @link, @title, @author, @biz, @mid, @idx, @sn, @date, @date_precision, @state, @notice, @content_html,
+          notice, best_origin, summary, cover, content_hash, first_seen, last_changed)
+        VALUES (@key, @id, @link, @title, @author, @biz, @mid, @idx, @sn, @date, @date_precision, @state, @notice, @best_origin,
           @summary, @cover, @content_hash, @now, @now)
         ON CONFLICT(key) DO UPDATE SET id = excluded.id, link = excluded.link, title = excluded.title, author = excluded.author,
           biz = excluded.biz, mid = excluded.mid, idx = excluded.idx, sn = excluded.sn, date = excluded.date,
           date_precision = excluded.date_precision, state = excluded.state, notice = excluded.notice,
-          content_html = excluded.content_html, summary = excluded.summary, cover = excluded.cover,
+          best_origin = excluded.best_origin, summary = excluded.summary, cover = excluded.cover,
           content_hash = excluded.content_hash, last_changed = excluded.last_changed`),
       deleteArticle: db.prepare('DELETE FROM articles WHERE key = ?'),
+      content: db.prepare('SELECT content_html FROM observations WHERE origin = ?').pluck(),
       markDirty: db.prepare('INSERT OR IGNORE INTO dirty_sources (source) VALUES (?)'),
       dirty: db.prepare('SELECT source FROM dirty_sources').pluck(),
       clearDirty: db.prepare('DELETE FROM dirty_sources'),
@@ -149,8 +150,8 @@ export class ArticleStore {
 
   knownFiles(): Map<string, KnownFile> {
     const map = new Map<string, KnownFile>();
-    for (const row of this.s.files.iterate() as Iterable<KnownFile & { path: string }>) {
-      map.set(row.path, { size: row.size, mtimeMs: row.mtimeMs, problem: row.problem, detail: row.detail });
+    for (const [path, size, mtimeMs, problem, detail] of this.s.files.iterate() as Iterable<[string, number, number, string | null, string | null]>) {
+      map.set(path, { size, mtimeMs, problem, detail });
     }
     return map;
   }
@@ -217,7 +218,7 @@ export class ArticleStore {
           key, id: merged.id, link: merged.link, title: merged.title, author: merged.author ?? null, biz: merged.biz ?? null,
           mid: merged.mid ?? null, idx: merged.idx ?? null, sn: merged.sn ?? null, date: merged.date,
           date_precision: merged.datePrecision, state: merged.state, notice: merged.notice ?? null,
-          content_html: merged.contentHtml, summary: merged.summary, cover: merged.cover ?? null,
+          best_origin: merged.bestOrigin, summary: merged.summary, cover: merged.cover ?? null,
           content_hash: merged.contentHash, now,
         });
       }
@@ -247,12 +248,15 @@ export class ArticleStore {
   /** Articles of the given source labels (all articles when `sources` is undefined), newest first. */
   *articlesFor(sources: readonly string[] | undefined): Generator<FeedArticle> {
     const order = 'ORDER BY a.date DESC, a.mid DESC, a.idx ASC, a.key ASC';
-    const stmt = sources
-      ? this.db.prepare(
-          `SELECT a.* FROM articles a WHERE a.key IN (SELECT key FROM observations WHERE source IN (${sources.map(() => '?').join(',')})) ${order}`,
-        )
-      : this.db.prepare(`SELECT a.* FROM articles a ${order}`);
-    for (const row of stmt.iterate(...(sources ?? [])) as Iterable<ArticleRow>) yield toFeedArticle(row);
+    const where = sources
+      ? `WHERE a.key IN (SELECT key FROM observations WHERE source IN (${sources.map(() => '?').join(',')}))`
+      : '';
+    // Content is read only for the rows a feed takes (the generator stops at the limit).
+    const list = this.db.prepare(`SELECT a.* FROM articles a ${where} ${order}`);
+    for (const row of list.iterate(...(sources ?? [])) as Iterable<Omit<ArticleRow, 'content_html'> & { best_origin: string }>) {
+      const content = (this.s.content.get(row.best_origin) as string | undefined) ?? '';
+      yield toFeedArticle({ ...row, content_html: content });
+    }
   }
 
   feeds(): Map<string, FeedRecord> {

@@ -36,7 +36,7 @@ const MIGRATIONS: string[] = [
     key TEXT PRIMARY KEY, id TEXT NOT NULL, link TEXT NOT NULL, title TEXT NOT NULL, author TEXT,
     biz TEXT, mid INTEGER, idx INTEGER, sn TEXT,
     date INTEGER NOT NULL, date_precision TEXT NOT NULL, state TEXT NOT NULL, notice TEXT,
-    content_html TEXT NOT NULL, summary TEXT NOT NULL, cover TEXT, content_hash TEXT NOT NULL,
+    best_origin TEXT NOT NULL, summary TEXT NOT NULL, cover TEXT, content_hash TEXT NOT NULL,
     first_seen INTEGER NOT NULL, last_changed INTEGER NOT NULL
   );
   CREATE INDEX articles_order ON articles(date DESC, mid DESC, idx ASC);
@@ -77,8 +77,6 @@ function verifyExisting(path: string): void {
     const version = probe.pragma('user_version', { simple: true }) as number;
     if (appId !== APPLICATION_ID) refuse(path, 'not a wxfeed store (another application\'s SQLite database)');
     if (version > SCHEMA_VERSION) refuse(path, `written by a newer wxfeed (schema ${version}, this one knows ${SCHEMA_VERSION})`);
-    const check = probe.pragma('quick_check(1)', { simple: true }) as string;
-    if (check !== 'ok') refuse(path, `corrupt (${check})`);
   } catch (error) {
     if (error instanceof StoreError) throw error;
     refuse(path, `unreadable or corrupt (${(error as Error).message})`);
@@ -99,11 +97,40 @@ export function openStore(path: string): DB {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);
+    // A store closed cleanly was consistent then; after a crash, check it before anything writes to it.
+    const lastState = db.prepare("SELECT value FROM meta WHERE key = 'state'").pluck().get() as string | undefined;
+    if (lastState === 'open') {
+      const check = db.pragma('quick_check(1)', { simple: true }) as string;
+      if (check !== 'ok') refuse(path, `corrupt (${check})`);
+    }
+    db.prepare('SELECT COUNT(*) FROM files').get();
+    db.prepare("INSERT INTO meta (key, value) VALUES ('state', 'open') ON CONFLICT(key) DO UPDATE SET value = 'open'").run();
   } catch (error) {
     if (error instanceof StoreError) throw error;
+    if (isCorruption(error)) refuse(path, `corrupt (${(error as Error).message})`);
     throw new StoreError(`store ${path}: cannot open (${(error as Error).message})`);
   }
   return db;
+}
+
+/** True for SQLite's "this file is damaged" errors. */
+export function isCorruption(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT_INDEX' || code === 'SQLITE_CORRUPT_SEQUENCE';
+}
+
+/** Turn a corruption error met while using the store into a StoreError that says so. */
+export function storeFailure(path: string, error: unknown): unknown {
+  return isCorruption(error) ? new StoreError(`store ${path}: corrupt (${(error as Error).message}); refusing to use it (the file is left as it is)`) : error;
+}
+
+/** Close after a complete run: the next open skips the consistency check. */
+export function closeStore(db: DB, clean: boolean): void {
+  try {
+    if (clean && db.open) db.prepare("UPDATE meta SET value = 'closed' WHERE key = 'state'").run();
+  } finally {
+    if (db.open) db.close();
+  }
 }
 
 function migrate(db: DB): void {
