@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parseDate, shanghaiDay } from '../src/time.js';
+
+describe('parseDate', () => {
+  const iso = (raw: string) => {
+    const d = parseDate(raw);
+    return d && [new Date(d.ms).toISOString(), d.precision];
+  };
+  it('a date-only value is 00:00 in Asia/Shanghai, never UTC midnight', () => {
+    expect(iso('2024-07-12')).toEqual(['2024-07-11T16:00:00.000Z', 'day']);
+    expect(iso('2024/7/2')).toEqual(['2024-07-01T16:00:00.000Z', 'day']);
+    expect(iso('2024-01-01')).toEqual(['2023-12-31T16:00:00.000Z', 'day']);
+  });
+  it('a date-time without a zone is Beijing time, with microseconds', () => {
+    expect(iso('2025-10-06T17:44:32.464154')).toEqual(['2025-10-06T09:44:32.464Z', 'exact']);
+    expect(iso('2024-07-12 08:00')).toEqual(['2024-07-12T00:00:00.000Z', 'exact']);
+  });
+  it('a zoned date-time is taken as written', () => {
+    expect(iso('2024-06-01T10:00:00Z')).toEqual(['2024-06-01T10:00:00.000Z', 'exact']);
+    expect(iso('2024-06-01T10:00:00+02:00')).toEqual(['2024-06-01T08:00:00.000Z', 'exact']);
+  });
+  it('rejects what is not a date', () => {
+    for (const bad of ['', 'yesterday', '2024-02-30', '2024-13-01', '2024-07-12T25:00', '12/07/2024']) expect(parseDate(bad)).toBeUndefined();
+    expect(parseDate(undefined)).toBeUndefined();
+  });
+  it('shanghaiDay', () => {
+    expect(shanghaiDay(Date.parse('2024-07-11T16:00:00Z'))).toBe('2024-07-12');
+    expect(shanghaiDay(Date.parse('2024-07-11T15:59:59Z'))).toBe('2024-07-11');
+  });
+});
