@@ -254,6 +254,16 @@ async function writeIndexAndOpml(config: Config, store: ArticleStore, groups: Fe
   }
 }
 
+/** Debug log of how long each phase took. */
+function stopwatch(log: Logger): (phase: string, fields?: Record<string, unknown>) => void {
+  let last = performance.now();
+  return (phase, fields = {}) => {
+    const now = performance.now();
+    log.debug({ phase, ms: Math.round(now - last), ...fields }, 'build phase done');
+    last = now;
+  };
+}
+
 /** One build: what `wxfeed build` and each daemon cycle do. */
 export async function build(config: Config, opts: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
@@ -262,9 +272,13 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
   try {
     const store = new ArticleStore(db);
     const problems: InputProblem[] = [];
+    const lap = stopwatch(opts.log);
     const ingest = await ingestDumps(config, store, problems, opts);
+    lap('ingest', { read: ingest.read, unchanged: ingest.unchanged, removed: ingest.removed });
     recomputePending(store, opts.now?.() ?? Date.now());
+    lap('merge');
     const published = await publish(config, store, opts);
+    lap('publish', { written: published.written.length });
     const counts = store.counts();
     clean = true;
     return {

@@ -38,6 +38,7 @@ export function formatSummary(s: BuildSummary, config: Config, cwd = process.cwd
 export function progressBar(stream: NodeJS.WriteStream): (done: number, total: number) => void {
   let last = 0;
   return (done, total) => {
+    if (total < 2000) return; // only for long work
     const t = Date.now();
     if (done < total && t - last < 100) return;
     last = t;
