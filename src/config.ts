@@ -45,10 +45,34 @@ export const configSchema = z
       .object({
         limit: z.number().int().positive().max(10_000).default(50),
         title: z.string().trim().min(1).optional(),
+        keepDeleted: z.boolean().default(true),
       })
       .strict()
       .default({}),
     sources: z.array(sourceSchema).default([]),
+    urls: z.array(z.string().trim().min(1)).default([]),
+    urlFiles: z.array(z.string().min(1)).default(['urls.txt']),
+    fetch: z
+      .object({
+        origin: z
+          .string()
+          .url()
+          .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+          .default('https://mp.weixin.qq.com'),
+        concurrency: z.number().int().min(1).max(16).default(2),
+        delayMs: z.number().int().min(0).max(600_000).default(1500),
+        timeoutMs: z.number().int().min(100).max(600_000).default(15_000),
+        retries: z.number().int().min(0).max(10).default(2),
+        retryBaseMs: z.number().int().min(0).max(600_000).default(1000),
+        maxBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(5 * 1024 * 1024),
+        dumps: z.boolean().default(true),
+        maxAgeDays: z.number().min(0).max(36_500).default(30),
+        maxPerRun: z.number().int().min(0).max(1_000_000).default(300),
+        cooldownMinutes: z.number().min(0).max(10_000).default(15),
+        cooldownMaxMinutes: z.number().min(0).max(100_000).default(360),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
@@ -111,8 +135,11 @@ export function resolveConfig(raw: unknown, file: string, baseDir: string, overr
     dumps,
     output: overrides.output ? resolve(cwd, overrides.output) : resolve(baseDir, c.output),
     store: resolve(baseDir, c.store),
-    feed: { limit: c.feed.limit, ...(c.feed.title ? { title: c.feed.title } : {}) },
+    feed: { limit: c.feed.limit, keepDeleted: c.feed.keepDeleted, ...(c.feed.title ? { title: c.feed.title } : {}) },
     sources: c.sources,
+    urls: c.urls,
+    urlFiles: c.urlFiles.map((f) => resolve(baseDir, f)),
+    fetch: { ...c.fetch, origin: c.fetch.origin.replace(/\/+$/, '') },
   };
   return deepFreeze(config);
 }

@@ -4,7 +4,9 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import type { BuildSummary, Config, FeedArticle, InputProblem } from './types.js';
+import type { BuildSummary, Config, FeedArticle, FetchSummary, InputProblem, PageFetcher, ParsedPage } from './types.js';
+import { UrlStore } from './store/urls.js';
+import { emptyFetchSummary, fetchStage } from './fetch/stage.js';
 import type { Logger } from './log.js';
 import { closeStore, openStore, storeFailure } from './store/db.js';
 import { ArticleStore, type FeedRecord } from './store/articles.js';
@@ -26,6 +28,13 @@ const FEED_FILES = ['atom.xml', 'rss.xml', 'feed.json'] as const;
 
 export interface BuildOptions {
   log: Logger;
+  /** Live fetching: left out, or `offline`, means no network. */
+  live?: {
+    offline: boolean;
+    refetch: boolean;
+    fetcher: PageFetcher | undefined;
+    parsePage: (html: string, url: string) => ParsedPage;
+  };
   /** Called as files are read: done, total. */
   progress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -110,7 +119,10 @@ function recomputePending(store: ArticleStore, now: number): void {
   }
 }
 
-function applyFilters(g: FeedGroup | undefined, a: FeedArticle): boolean {
+const GONE = new Set(['deleted', 'blocked']);
+
+function applyFilters(g: FeedGroup | undefined, a: FeedArticle, keepDeleted: boolean): boolean {
+  if (!keepDeleted && (GONE.has(a.state) || (a.notice && GONE.has(a.notice)))) return false;
   const c = g?.config;
   if (!c) return true;
   if (c.include?.length && !c.include.some((w) => a.title.includes(w))) return false;
@@ -118,11 +130,11 @@ function applyFilters(g: FeedGroup | undefined, a: FeedArticle): boolean {
   return true;
 }
 
-function take(items: Iterable<FeedArticle>, g: FeedGroup | undefined, limit: number): FeedArticle[] {
+function take(items: Iterable<FeedArticle>, g: FeedGroup | undefined, limit: number, keepDeleted: boolean): FeedArticle[] {
   const out: FeedArticle[] = [];
   if (limit <= 0) return out;
   for (const a of items) {
-    if (!applyFilters(g, a)) continue;
+    if (!applyFilters(g, a, keepDeleted)) continue;
     out.push(a);
     if (out.length >= limit) break;
   }
@@ -186,7 +198,7 @@ async function publish(config: Config, store: ArticleStore, opts: BuildOptions):
     const stale = g.labels.some((l) => dirty.has(l)) || rec?.signature !== signature || !(await feedFilesExist(dir));
     if (!stale) continue;
     const limit = g.config?.limit ?? config.feed.limit;
-    const items = take(store.articlesFor(g.labels), g, limit);
+    const items = take(store.articlesFor(g.labels), g, limit, config.feed.keepDeleted);
     const base = `${config.baseUrl}${g.slug}/`;
     await writeFeedSet(dir, renderFeeds(feedMeta(config, g.slug, g.title, base), items), out);
     store.saveFeed(record(g.slug, g.title, signature, g.articles, items[0]), now);
@@ -203,7 +215,7 @@ async function publish(config: Config, store: ArticleStore, opts: BuildOptions):
   const allSig = sha256(JSON.stringify([configSig, allTitle])).slice(0, 16);
   const allDir = join(config.output, 'all');
   if (anyRendered || dirty.size > 0 || records.get('all')?.signature !== allSig || !(await feedFilesExist(allDir))) {
-    const items = take(store.articlesFor(undefined), undefined, config.feed.limit);
+    const items = take(store.articlesFor(undefined), undefined, config.feed.limit, config.feed.keepDeleted);
     await writeFeedSet(allDir, renderFeeds(feedMeta(config, 'all', allTitle, `${config.baseUrl}all/`), items), out);
     store.saveFeed(record('all', allTitle, allSig, store.counts().articles, items[0]), now);
   }
@@ -276,12 +288,26 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
     const ingest = await ingestDumps(config, store, problems, opts);
     lap('ingest', { read: ingest.read, unchanged: ingest.unchanged, removed: ingest.removed });
     recomputePending(store, opts.now?.() ?? Date.now());
+    let fetched: FetchSummary = emptyFetchSummary(opts.live?.offline ?? true);
+    if (opts.live) {
+      fetched = await fetchStage(config, store, new UrlStore(db), {
+        ...opts.live,
+        dumpsChanged: ingest.read > 0 || ingest.removed > 0 || store.meta('dump-urls') !== 'synced',
+        log: opts.log,
+        now: opts.now ?? Date.now,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      store.setMeta('dump-urls', 'synced');
+      recomputePending(store, opts.now?.() ?? Date.now());
+      lap('fetch', { fetched: fetched.fetched, due: fetched.due });
+    }
     lap('merge');
     const published = await publish(config, store, opts);
     lap('publish', { written: published.written.length });
     const counts = store.counts();
     clean = true;
     return {
+      fetch: fetched,
       filesSeen: ingest.seen,
       filesRead: ingest.read,
       filesUnchanged: ingest.unchanged,

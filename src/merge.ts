@@ -45,6 +45,10 @@ function better(a: Observation, b: Observation): Observation {
   const ra = stateRank(a.state);
   const rb = stateRank(b.state);
   if (ra !== rb) return ra > rb ? a : b;
+  // A live page that is the article wins over a dump of it.
+  const pa = a.origin.startsWith('page:');
+  const pb = b.origin.startsWith('page:');
+  if (pa !== pb) return pa ? a : b;
   if (a.textLength !== b.textLength) return a.textLength > b.textLength ? a : b;
   const ca = a.capturedAt ?? 0;
   const cb = b.capturedAt ?? 0;

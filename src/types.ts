@@ -97,8 +97,37 @@ export interface Config {
   dumps: string[];
   output: string;
   store: string;
-  feed: { limit: number; title?: string };
+  feed: { limit: number; title?: string; keepDeleted: boolean };
   sources: SourceConfig[];
+  /** Article URLs to follow, from the config itself. */
+  urls: string[];
+  /** Text files of article URLs (absolute paths); a missing file is an empty list. The first is where `add` writes. */
+  urlFiles: string[];
+  fetch: FetchConfig;
+}
+
+/** Live fetching of article pages. */
+export interface FetchConfig {
+  /** Scheme and host that stand in for https://mp.weixin.qq.com (a mirror, or a test server). No trailing slash. */
+  origin: string;
+  concurrency: number;
+  /** Minimum gap between request starts, ±20 % jitter. */
+  delayMs: number;
+  timeoutMs: number;
+  /** Retries for network errors and 5xx. */
+  retries: number;
+  retryBaseMs: number;
+  /** Response size cap, counted after decompression. */
+  maxBytes: number;
+  /** Re-read the URL of every dump that is not the article (shell, captcha, cut copy). */
+  dumps: boolean;
+  /** Articles older than this are not re-read once fetched. */
+  maxAgeDays: number;
+  /** At most this many fetches per build; the rest wait for the next one. */
+  maxPerRun: number;
+  /** First cool-down after a captcha or rate-limit page; doubles on each repeat up to the max. */
+  cooldownMinutes: number;
+  cooldownMaxMinutes: number;
 }
 
 /** A source as published: one feed folder. */
@@ -141,6 +170,7 @@ export interface RenderedFeed {
 
 /** What a build reports. */
 export interface BuildSummary {
+  fetch?: FetchSummary;
   filesSeen: number;
   filesRead: number;
   filesUnchanged: number;
@@ -154,4 +184,59 @@ export interface BuildSummary {
   filesWritten: string[];
   elapsedMs: number;
   outputDir: string;
+}
+
+/** What fetching one URL gave. */
+export type FetchOutcome =
+  | { kind: 'ok'; url: string; finalUrl: string; status: number; html: string }
+  | { kind: 'captcha'; url: string; location: string }
+  | { kind: 'error'; url: string; reason: string; status?: number };
+
+/** Anything that fetches pages politely (the got-based fetcher, or a test double). */
+export interface PageFetcher {
+  fetchAll(urls: string[], onResult: (r: FetchOutcome) => void | Promise<void>, signal?: AbortSignal): Promise<void>;
+}
+
+/** What an article page is. */
+export type PageState = 'ok' | 'deleted' | 'blocked' | 'migrated' | 'expired' | 'captcha' | 'unavailable';
+
+/** An article page, parsed (pure: html + url). */
+export interface ParsedPage {
+  state: PageState;
+  reason?: string;
+  showType?: number;
+  biz?: string;
+  mid?: string;
+  idx?: string;
+  sn?: string;
+  canonical?: string;
+  title?: string;
+  account?: string;
+  accountId?: string;
+  author?: string;
+  /** Epoch ms, exact. */
+  publishedAt?: number;
+  cover?: string;
+  description?: string;
+  /** Sanitized body (ok pages). */
+  contentHtml?: string;
+  textLength?: number;
+  migratedTo?: string;
+  sourceUrl?: string;
+}
+
+/** What live fetching did in one build. */
+export interface FetchSummary {
+  listed: number;
+  due: number;
+  fetched: number;
+  unchanged: number;
+  deleted: number;
+  blocked: number;
+  failed: number;
+  skippedByCooldown: number;
+  deferred: number;
+  cooldownUntil?: number;
+  failures: InputProblem[];
+  offline: boolean;
 }

@@ -90,7 +90,9 @@ export function renderFeeds(meta: FeedMeta, articles: readonly FeedArticle[]): R
   const atom = new Feed({ ...options, title: options.title });
   const rss = new Feed(options);
   const json = new Feed(options);
-  for (const a of articles) {
+  for (const given of articles) {
+    // Every item has a description: validators want it before content:encoded, and some readers show only it.
+    const a = given.summary.trim() ? given : { ...given, summary: given.title };
     const content = presentContent(a);
     const author = a.author ? cleanText(a.author) : undefined;
     const cover = a.cover && absoluteUrl(a.cover) ? a.cover : undefined;

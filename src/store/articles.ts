@@ -128,6 +128,11 @@ export class ArticleStore {
           best_origin = excluded.best_origin, summary = excluded.summary, cover = excluded.cover,
           content_hash = excluded.content_hash, last_changed = excluded.last_changed`),
       deleteArticle: db.prepare('DELETE FROM articles WHERE key = ?'),
+      obsByOrigin: db.prepare('SELECT * FROM observations WHERE origin = ?'),
+      alias: db.prepare('SELECT key FROM aliases WHERE alias = ?').pluck(),
+      addAlias: db.prepare('INSERT INTO aliases (alias, key) VALUES (?, ?) ON CONFLICT(alias) DO UPDATE SET key = excluded.key'),
+      rekey: db.prepare('UPDATE observations SET key = ? WHERE key = ?'),
+      articleByKey: db.prepare('SELECT * FROM articles WHERE key = ?'),
       content: db.prepare('SELECT content_html FROM observations WHERE origin = ?').pluck(),
       markDirty: db.prepare('INSERT OR IGNORE INTO dirty_sources (source) VALUES (?)'),
       dirty: db.prepare('SELECT source FROM dirty_sources').pluck(),
@@ -156,43 +161,72 @@ export class ArticleStore {
     return map;
   }
 
-  /** Record one dump file's outcome: its observation (or none, with the problem), marking keys pending. */
-  recordFile(file: { path: string; size: number; mtimeMs: number }, outcome: { article: RawArticle } | { problem: string; detail?: string }, now: number): void {
-    const origin = `file:${file.path}`;
+  /**
+   * Put (or, with no article, remove) the observation from one origin: `file:<path>`, `page:<url>` (a live page
+   * that is the article) or `notice:<url>` (the latest notice a live page showed). Marks the keys it touches
+   * pending and, when an article joins or leaves a source, that source dirty, in the caller's transaction.
+   */
+  putObservation(origin: string, article: RawArticle | undefined, now: number): void {
     const old = this.s.obsKey.get(origin) as { key: string; source: string } | undefined;
-    const oldKey = old?.key;
-    // Membership: a source gaining or losing an observation must re-render even if the article itself is unchanged.
-    const newSource = 'article' in outcome ? outcome.article.source : undefined;
+    const newSource = article?.source;
     if (old && old.source !== newSource) this.s.markDirty.run(old.source);
     if (newSource !== undefined && old?.source !== newSource) this.s.markDirty.run(newSource);
-    if ('article' in outcome) {
-      const a = outcome.article;
-      this.s.upsertFile.run(file.path, file.size, file.mtimeMs, null, null);
+    if (article) {
+      const a = article;
+      const key = (this.s.alias.get(a.key) as string | undefined) ?? a.key;
       this.s.upsertObs.run({
-        origin, key: a.key, source: a.source, id: a.id, link: a.link, biz: a.ref.biz ?? null, mid: intOrNull(a.ref.mid),
+        origin, key, source: a.source, id: a.id, link: a.link, biz: a.ref.biz ?? null, mid: intOrNull(a.ref.mid),
         idx: intOrNull(a.ref.idx), sn: a.ref.sn ?? null, short_token: a.ref.shortToken ?? null, title: a.title,
         author: a.author ?? null, date: a.date, date_precision: a.datePrecision, captured_at: a.capturedAt ?? null,
         state: a.state, content_html: a.contentHtml, text_length: a.textLength, summary: a.summary, cover: a.cover ?? null,
         seen_at: now,
       });
-      this.s.markPending.run(a.key);
-    } else {
-      this.s.upsertFile.run(file.path, file.size, file.mtimeMs, outcome.problem, outcome.detail ?? null);
-      if (oldKey) this.s.deleteObs.run(origin);
-    }
-    if (oldKey) this.s.markPending.run(oldKey);
+      this.s.markPending.run(key);
+    } else if (old) this.s.deleteObs.run(origin);
+    if (old && old.key !== article?.key) this.s.markPending.run(old.key);
+  }
+
+  /** Record one dump file's outcome: its observation, or none with the problem. */
+  recordFile(file: { path: string; size: number; mtimeMs: number }, outcome: { article: RawArticle } | { problem: string; detail?: string }, now: number): void {
+    const problem = 'problem' in outcome ? outcome : undefined;
+    this.s.upsertFile.run(file.path, file.size, file.mtimeMs, problem?.problem ?? null, problem?.detail ?? null);
+    this.putObservation(`file:${file.path}`, 'article' in outcome ? outcome.article : undefined, now);
   }
 
   /** A dump file is gone: forget it and its observation. */
   forgetFile(path: string): void {
-    const origin = `file:${path}`;
-    const old = this.s.obsKey.get(origin) as { key: string; source: string } | undefined;
     this.s.deleteFile.run(path);
-    if (old) {
-      this.s.deleteObs.run(origin);
-      this.s.markPending.run(old.key);
-      this.s.markDirty.run(old.source);
+    this.putObservation(`file:${path}`, undefined, 0);
+  }
+
+  /** Stored observation from one origin, if any. */
+  observation(origin: string): Observation | undefined {
+    const row = this.s.obsByOrigin.get(origin) as ObservationRow | undefined;
+    return row ? toObservation(row) : undefined;
+  }
+
+  /**
+   * A short link's page revealed the article's sn: the short key becomes an alias and every observation filed
+   * under it moves to the real key, so a dump and a live page of the same article are one item.
+   */
+  alias(alias: string, key: string): void {
+    if (alias === key) return;
+    this.s.addAlias.run(alias, key);
+    const moved = this.s.rekey.run(key, alias);
+    if (moved.changes > 0) {
+      this.s.markPending.run(alias);
+      this.s.markPending.run(key);
     }
+  }
+
+  resolveKey(key: string): string {
+    return (this.s.alias.get(key) as string | undefined) ?? key;
+  }
+
+  /** The merged article of a key, without content. */
+  article(key: string): Omit<FeedArticle, 'contentHtml'> | undefined {
+    const row = this.s.articleByKey.get(key) as ArticleRow | undefined;
+    return row ? toFeedArticle({ ...row, content_html: '' }) : undefined;
   }
 
   pendingKeys(limit: number): string[] {

@@ -47,6 +47,17 @@ const MIGRATIONS: string[] = [
     newest_title TEXT, newest_link TEXT, newest_date INTEGER, written_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // v2: URLs followed (listed, or from dumps that are not the article) with their fetch state; key aliases
+  // (a short link's token once its page revealed the sn).
+  `
+  CREATE TABLE urls (
+    url TEXT PRIMARY KEY, key TEXT, source TEXT, listed INTEGER NOT NULL DEFAULT 0, from_dump INTEGER NOT NULL DEFAULT 0,
+    added_at INTEGER NOT NULL, last_fetch_at INTEGER, last_result TEXT, last_reason TEXT,
+    fail_count INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX urls_key ON urls(key);
+  CREATE TABLE aliases (alias TEXT PRIMARY KEY, key TEXT NOT NULL) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

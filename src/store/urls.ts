@@ -1,0 +1,80 @@
+/**
+ * Store queries for followed URLs and their fetch state, and the captcha cool-down.
+ */
+import type { DB } from './db.js';
+import type { FetchRecord, Cooldown } from '../fetch/schedule.js';
+
+export interface UrlRow extends FetchRecord {
+  url: string;
+  key: string | null;
+  source: string | null;
+}
+
+/** Article states that mean "we do not have the article yet". */
+const NOT_ARTICLE = "('shell', 'captcha', 'truncated')";
+
+export class UrlStore {
+  private readonly s;
+
+  constructor(private readonly db: DB) {
+    this.s = {
+      clearListed: db.prepare('UPDATE urls SET listed = 0 WHERE listed = 1'),
+      list: db.prepare(`INSERT INTO urls (url, key, listed, added_at) VALUES (?, ?, 1, ?)
+        ON CONFLICT(url) DO UPDATE SET listed = 1, key = COALESCE(urls.key, excluded.key)`),
+      fromDumps: db.prepare(`INSERT OR IGNORE INTO urls (url, key, source, from_dump, added_at)
+        SELECT o.link, o.key, MIN(o.source), 1, ? FROM observations o JOIN articles a ON a.key = o.key
+        WHERE o.origin LIKE 'file:%' AND o.key LIKE 'sn:%' AND a.state IN ${NOT_ARTICLE} GROUP BY o.link`),
+      candidates: db.prepare(`SELECT u.url, u.key, u.source, u.last_fetch_at AS lastFetchAt, u.last_result AS lastResult,
+          u.fail_count AS failCount, a.date AS publishedAt,
+          CASE WHEN a.key IS NULL OR a.state IN ${NOT_ARTICLE} THEN 1 ELSE 0 END AS needsArticle
+        FROM urls u LEFT JOIN articles a ON a.key = u.key
+        WHERE u.listed = 1 OR (u.from_dump = 1 AND ?)`),
+      result: db.prepare(`UPDATE urls SET last_fetch_at = @now, last_result = @result, last_reason = @reason,
+          fail_count = CASE WHEN @failed THEN fail_count + 1 ELSE 0 END, key = COALESCE(@key, key) WHERE url = @url`),
+      knownKey: db.prepare('SELECT 1 FROM observations WHERE key = ? LIMIT 1').pluck(),
+      listedUrl: db.prepare('SELECT 1 FROM urls WHERE url = ? AND listed = 1').pluck(),
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      delMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
+    };
+  }
+
+  /** The URLs listed in the config and URL files this run (others stay stored but are no longer re-read). */
+  setListed(entries: Array<{ url: string; key: string | null }>, now: number): void {
+    this.db.transaction(() => {
+      this.s.clearListed.run();
+      for (const e of entries) this.s.list.run(e.url, e.key, now);
+    })();
+  }
+
+  /** Follow the URL of every dump whose merged article is not the article yet. */
+  addDumpUrls(now: number): number {
+    return this.s.fromDumps.run(now).changes;
+  }
+
+  candidates(includeDumps: boolean): UrlRow[] {
+    return (this.s.candidates.all(includeDumps ? 1 : 0) as Array<Omit<UrlRow, 'needsArticle'> & { needsArticle: number }>).map((r) => ({
+      ...r,
+      needsArticle: r.needsArticle === 1,
+    }));
+  }
+
+  recordResult(url: string, result: string, reason: string | null, failed: boolean, key: string | null, now: number): void {
+    this.s.result.run({ url, result, reason, failed: failed ? 1 : 0, key, now });
+  }
+
+  /** True when an article with this key is stored. */
+  hasKey(key: string): boolean {
+    return this.s.knownKey.get(key) !== undefined;
+  }
+
+  cooldown(): Cooldown | undefined {
+    const raw = this.s.getMeta.get('cooldown') as string | undefined;
+    return raw ? (JSON.parse(raw) as Cooldown) : undefined;
+  }
+
+  setCooldown(c: Cooldown | undefined): void {
+    if (c) this.s.setMeta.run('cooldown', JSON.stringify(c));
+    else this.s.delMeta.run('cooldown');
+  }
+}
