@@ -12,7 +12,7 @@ const UI_LINES = new Set([
   '写留言', '喜欢此内容的人还喜欢', '人划线', 'Scan to Follow', 'Got It', 'Cancel', 'Allow', 'Like', 'Wow', 'Share',
   'Comment', 'Favorite', 'Scan with Weixin to use this Mini Program', 'Continue to read the next article', '微信扫一扫关注该公众号',
 ]);
-const LONE_PUNCT = /^[：:，,。.、；;！!？?·…]+$/;
+const LONE_PUNCT = /^[：:，,。、；;！!？?·]+$/; // not "..." : that is how a cut dump ends
 const UI_IMAGE = /^!\[(?:|跳转二维码|作者头像)\]\(\s*\)$|^!\[作者头像\]\([^)]*\)$/;
 const ANY_IMAGE = /^!\[[^\]]*\]\([^)]*\)$/;
 const COVER = /^!\[cover_image\]\(([^)\s]*)\)$/;

@@ -90,6 +90,9 @@ describe('dump states', () => {
     expect(a.state).toBe('truncated');
     expect(a.contentHtml.length).toBeGreaterThan(7000);
   });
+  it('cut right after a line break: "..." on a line of its own', () => {
+    expect(short(`${'这是一段很长的正文。'.repeat(790)}\n\n...`).state).toBe('truncated');
+  });
   it('a short full article ending in ... is not cut', () => {
     expect(short(`正文就这么多...\n\n${UI_TAIL.replace('{ACCOUNT}', 'S')}`).state).toBe('full');
   });
