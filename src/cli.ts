@@ -7,13 +7,25 @@ import { loadConfig, ConfigError } from './config.js';
 import { build } from './cycle.js';
 import { createLogger } from './log.js';
 import { formatSummary, progressBar } from './report.js';
+import { addUrls } from './urls/add.js';
 
 interface BuildFlags {
   config?: string;
   out?: string;
   dumps?: string[];
   offline?: boolean;
+  refetch?: boolean;
   verbose?: boolean;
+}
+
+/** A usage problem met after parsing (exit 2). */
+class UsageError extends Error {}
+
+async function runAdd(urls: string[], flags: { config?: string }): Promise<void> {
+  const config = loadConfig(flags.config);
+  const result = await addUrls(config, urls);
+  process.stdout.write(`${result.lines.join('\n')}\n`);
+  if (result.refused > 0) throw new UsageError(`${result.refused} of ${urls.length} URLs refused`);
 }
 
 async function runBuild(flags: BuildFlags): Promise<void> {
@@ -39,6 +51,12 @@ function program(): Command {
     .option('--offline', 'use no network')
     .addHelpText('after', '\nThe default config file is config/wxfeed.yaml. Exit codes: 0 feeds written, 1 fatal error, 2 invalid config.')
     .action(async (flags: BuildFlags, command: Command) => runBuild({ ...flags, verbose: command.optsWithGlobals().verbose }));
+  cmd
+    .command('add')
+    .description('follow WeChat article URLs: check, normalise and append them to the first URL file')
+    .argument('<url...>', 'article URLs (https://mp.weixin.qq.com/s?__biz=…&sn=… or /s/<token>)')
+    .option('-c, --config <file>', 'config file')
+    .action(async (urls: string[], flags: { config?: string }) => runAdd(urls, flags));
   return cmd;
 }
 
@@ -55,6 +73,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`wxfeed: ${error.message}\n`);
+      return 2;
     }
     if (error instanceof ConfigError) {
       process.stderr.write(`wxfeed: ${error.message}\n`);

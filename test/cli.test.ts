@@ -98,6 +98,26 @@ describe('wxfeed CLI', () => {
     expect(v.err).toContain('at openStore');
   });
 
+  it('add: refuses non-WeChat URLs, normalises, never adds an article twice, says what it did', () => {
+    writeConfig('dumps: [dumps]\nstore: ../data/wxfeed.db\n');
+    expect(wxfeed(['build'], t.dir).code).toBe(0);
+    const known = 'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=2247516897&idx=1&sn=f1e158dc91284eb64c5daebc25ee1b5a&scene=1#rd';
+    const fresh = 'http://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&amp;mid=2247516000&amp;idx=2&amp;sn=0123456789abcdef0123456789abcdef&amp;chksm=1#wechat_redirect';
+    const r = wxfeed(['add', fresh, 'https://example.com/post', known], t.dir);
+    expect(r.code).toBe(2);
+    const canonical = 'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=2247516000&idx=2&sn=0123456789abcdef0123456789abcdef';
+    expect(r.out).toContain(`added  ${canonical}`);
+    expect(r.out).toContain('refused  https://example.com/post: not a WeChat article URL');
+    expect(r.out).toContain('already known (sn:f1e158dc91284eb64c5daebc25ee1b5a)');
+    expect(r.err).toContain('1 of 3 URLs refused');
+    const file = readFileSync(join(t.dir, 'config/urls.txt'), 'utf8');
+    expect(file.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual([canonical]);
+    const again = wxfeed(['add', fresh.replace('idx=2', 'idx=2&amp;scene=7')], t.dir);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain(`already followed  ${canonical}`);
+    expect(readFileSync(join(t.dir, 'config/urls.txt'), 'utf8')).toBe(file);
+  });
+
   it('an unknown command is a usage error', () => {
     expect(wxfeed(['frobnicate'], t.dir).code).toBe(2);
   });
