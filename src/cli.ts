@@ -8,6 +8,9 @@ import { build } from './cycle.js';
 import { createLogger } from './log.js';
 import { formatSummary, progressBar } from './report.js';
 import { addUrls } from './urls/add.js';
+import { startDaemon } from './daemon.js';
+import { createApp, listen } from './server/app.js';
+import { liveFor } from './live.js';
 
 interface BuildFlags {
   config?: string;
@@ -21,6 +24,30 @@ interface BuildFlags {
 /** A usage problem met after parsing (exit 2). */
 class UsageError extends Error {}
 
+/** Resolve on SIGINT or SIGTERM. */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve(sig));
+  });
+}
+
+async function runDaemon(flags: { config?: string; verbose?: boolean }): Promise<void> {
+  const log = createLogger({ level: flags.verbose ? 'debug' : 'info' });
+  const daemon = await startDaemon({ configPath: flags.config, log, live: (config) => liveFor(config, { offline: false, refetch: false }) });
+  const sig = await Promise.race([untilSignal(), daemon.stopped.then(() => 'stopped')]);
+  await daemon.stop(sig);
+}
+
+async function runServe(flags: { config?: string; verbose?: boolean }): Promise<void> {
+  const config = loadConfig(flags.config);
+  const log = createLogger({ level: flags.verbose ? 'debug' : 'info' });
+  const server = createApp({ output: config.output, baseUrl: config.baseUrl, health: () => ({ ok: true, body: { serving: config.output } }) });
+  const addr = await listen(server, config.server.host, config.server.port);
+  log.info({ url: `http://${addr.address}:${addr.port}${new URL(config.baseUrl).pathname}`, output: config.output }, 'serving feeds');
+  await untilSignal();
+  await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+}
+
 async function runAdd(urls: string[], flags: { config?: string }): Promise<void> {
   const config = loadConfig(flags.config);
   const result = await addUrls(config, urls);
@@ -32,7 +59,8 @@ async function runBuild(flags: BuildFlags): Promise<void> {
   const config = loadConfig(flags.config, { output: flags.out, dumps: flags.dumps });
   const log = createLogger({ level: flags.verbose ? 'debug' : 'warn' });
   const progress = process.stderr.isTTY ? progressBar(process.stderr) : undefined;
-  const summary = await build(config, { log, ...(progress ? { progress } : {}) });
+  const live = liveFor(config, { offline: flags.offline ?? false, refetch: flags.refetch ?? false });
+  const summary = await build(config, { log, live, ...(progress ? { progress } : {}) });
   process.stdout.write(`${formatSummary(summary, config)}\n`);
 }
 
@@ -48,9 +76,20 @@ function program(): Command {
     .option('-c, --config <file>', 'config file', undefined)
     .option('-o, --out <dir>', 'output folder (overrides `output`)')
     .option('-d, --dumps <dir...>', 'dump folders (override `dumps`)')
-    .option('--offline', 'use no network')
+    .option('--offline', 'use no network: read dumps only, fetch nothing')
+    .option('--refetch', 'fetch every followed URL now, whatever the re-read schedule says')
     .addHelpText('after', '\nThe default config file is config/wxfeed.yaml. Exit codes: 0 feeds written, 1 fatal error, 2 invalid config.')
     .action(async (flags: BuildFlags, command: Command) => runBuild({ ...flags, verbose: command.optsWithGlobals().verbose }));
+  cmd
+    .command('daemon')
+    .description('run a cycle now and on schedule.cron, and serve output/ (unless server.enabled is false)')
+    .option('-c, --config <file>', 'config file')
+    .action(async (flags: { config?: string }, command: Command) => runDaemon({ ...flags, verbose: command.optsWithGlobals().verbose }));
+  cmd
+    .command('serve')
+    .description('serve output/ over HTTP under the path of baseUrl, with conditional GET')
+    .option('-c, --config <file>', 'config file')
+    .action(async (flags: { config?: string }, command: Command) => runServe({ ...flags, verbose: command.optsWithGlobals().verbose }));
   cmd
     .command('add')
     .description('follow WeChat article URLs: check, normalise and append them to the first URL file')

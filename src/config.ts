@@ -6,6 +6,7 @@ import { readFileSync, statSync, accessSync, constants, existsSync } from 'node:
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { validate as validCron } from 'node-cron';
 import type { Config } from './types.js';
 
 /** An invalid config: the CLI exits 2 with this message, which names the file and the key. */
@@ -70,6 +71,36 @@ export const configSchema = z
         maxPerRun: z.number().int().min(0).max(1_000_000).default(300),
         cooldownMinutes: z.number().min(0).max(10_000).default(15),
         cooldownMaxMinutes: z.number().min(0).max(100_000).default(360),
+      })
+      .strict()
+      .default({}),
+    schedule: z
+      .object({
+        cron: z
+          .string()
+          .trim()
+          .refine((c) => [5, 6].includes(c.split(/\s+/).length) && validCron(c), 'must be a cron expression of 5 or 6 fields')
+          .default('*/30 * * * *'),
+        timezone: z
+          .string()
+          .refine((tz) => {
+            try {
+              new Intl.DateTimeFormat('en', { timeZone: tz });
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'must be an IANA time zone such as Asia/Shanghai')
+          .default('Asia/Shanghai'),
+      })
+      .strict()
+      .default({}),
+    server: z
+      .object({
+        enabled: z.boolean().default(true),
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        token: z.string().min(16, 'must be at least 16 characters').optional(),
       })
       .strict()
       .default({}),
@@ -140,6 +171,8 @@ export function resolveConfig(raw: unknown, file: string, baseDir: string, overr
     urls: c.urls,
     urlFiles: c.urlFiles.map((f) => resolve(baseDir, f)),
     fetch: { ...c.fetch, origin: c.fetch.origin.replace(/\/+$/, '') },
+    schedule: c.schedule,
+    server: c.server,
   };
   return deepFreeze(config);
 }

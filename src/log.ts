@@ -1,15 +1,18 @@
 /**
- * One logger with key/value fields (pino). JSON lines by default; the CLI prints its own human summary.
+ * One logger with key/value fields (pino): pretty lines on a TTY, JSON lines otherwise.
  */
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
-export function createLogger(options: { level?: string; destination?: number } = {}): Logger {
-  return pino(
-    { level: options.level ?? process.env.WXFEED_LOG_LEVEL ?? 'info', base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination({ dest: options.destination ?? 2, sync: true }),
-  );
+export function createLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
+  const level = options.level ?? process.env.WXFEED_LOG_LEVEL ?? 'info';
+  const base = { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime };
+  if (options.pretty ?? process.stderr.isTTY) {
+    return pino(base, pretty({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
+  }
+  return pino(base, pino.destination({ dest: 2, sync: true }));
 }
 
 /** A logger that drops everything (tests, library use). */

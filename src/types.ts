@@ -104,6 +104,10 @@ export interface Config {
   /** Text files of article URLs (absolute paths); a missing file is an empty list. The first is where `add` writes. */
   urlFiles: string[];
   fetch: FetchConfig;
+  /** When the daemon runs a cycle. */
+  schedule: { cron: string; timezone: string };
+  /** The feed server (`wxfeed serve`, and inside the daemon unless disabled). */
+  server: { enabled: boolean; host: string; port: number; token?: string };
 }
 
 /** Live fetching of article pages. */

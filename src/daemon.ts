@@ -1,0 +1,156 @@
+/**
+ * The daemon: a cycle at start, then on `schedule.cron` (node-cron); never two cycles at once; the config re-read
+ * before each cycle when it changed (an invalid one is reported and the previous stays in force); the feed server
+ * alongside; SIGINT/SIGTERM stop scheduling, abort the running cycle at a safe point, and exit.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { schedule as cronSchedule, type ScheduledTask } from 'node-cron';
+import type { BuildSummary, Config } from './types.js';
+import type { Logger } from './log.js';
+import { ConfigError, loadConfig } from './config.js';
+import { build, type BuildOptions } from './cycle.js';
+import { createApp, listen, type Health } from './server/app.js';
+
+export interface CycleRecord {
+  start: string;
+  end?: string;
+  result: 'running' | 'ok' | 'failed' | 'stopped';
+  error?: string;
+  summary?: Omit<BuildSummary, 'problems' | 'filesWritten'> & { problems: number; filesWritten: number };
+}
+
+export interface DaemonOptions {
+  configPath: string | undefined;
+  log: Logger;
+  /** Live-fetch dependencies for a config (the CLI wires the real fetcher and page parser). */
+  live: (config: Config) => BuildOptions['live'];
+}
+
+export interface Daemon {
+  /** Resolves when the daemon has stopped. */
+  stopped: Promise<void>;
+  stop(reason: string): Promise<void>;
+  /** Start a cycle now; false when one is running. */
+  runNow(): boolean;
+  address(): { host: string; port: number } | undefined;
+  health(): Health;
+}
+
+function fileHash(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+function brief(s: BuildSummary): CycleRecord['summary'] {
+  return { ...s, problems: s.problems.length, filesWritten: s.filesWritten.length };
+}
+
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const { log } = opts;
+  let config = loadConfig(opts.configPath);
+  let configHash = fileHash(config.file);
+  let running: Promise<void> | undefined;
+  let abort = new AbortController();
+  let last: CycleRecord | undefined;
+  let current: CycleRecord | undefined;
+  let stopping = false;
+  let task: ScheduledTask | undefined;
+  let server: Server | undefined;
+  let bound: { host: string; port: number } | undefined;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+
+  const health = (): Health => ({
+    ok: last?.result !== 'failed',
+    body: { running: current !== undefined, current, lastCycle: last ?? null, config: config.file ?? null, schedule: config.schedule },
+  });
+
+  /** Re-read the config if its file changed; keep the previous one when the new one is invalid. */
+  function reload(): void {
+    const hash = fileHash(config.file);
+    if (!config.file || hash === configHash) return;
+    configHash = hash;
+    try {
+      const next = loadConfig(opts.configPath);
+      const rescheduled = next.schedule.cron !== config.schedule.cron || next.schedule.timezone !== config.schedule.timezone;
+      config = next;
+      log.info({ config: config.file }, 'config reloaded');
+      if (rescheduled) schedule();
+    } catch (error) {
+      const message = error instanceof ConfigError ? error.message : (error as Error).message;
+      log.error({ config: config.file, error: message }, 'config invalid: the previous config stays in force');
+    }
+  }
+
+  function cycle(reason: string): boolean {
+    if (stopping) return false;
+    if (running) {
+      log.info({ reason }, 'tick skipped: a cycle is still running');
+      return false;
+    }
+    reload();
+    abort = new AbortController();
+    const record: CycleRecord = { start: new Date().toISOString(), result: 'running' };
+    current = record;
+    running = (async () => {
+      try {
+        const summary = await build(config, { log, signal: abort.signal, live: opts.live(config) });
+        record.result = 'ok';
+        record.summary = brief(summary);
+        const f = summary.fetch;
+        log.info(
+          { reason, ms: Math.round(summary.elapsedMs), read: summary.filesRead, articles: summary.articles, feedsWritten: summary.feedsWritten,
+            problems: summary.problems.length, ...(f ? { fetched: f.fetched, failed: f.failed, cooldown: f.skippedByCooldown } : {}) },
+          'cycle done',
+        );
+      } catch (error) {
+        record.result = abort.signal.aborted ? 'stopped' : 'failed';
+        record.error = (error as Error).message.split('\n')[0];
+        if (record.result === 'failed') log.error({ reason, error: record.error }, 'cycle failed');
+        else log.info({ reason }, 'cycle stopped');
+      } finally {
+        record.end = new Date().toISOString();
+        last = record;
+        current = undefined;
+        running = undefined;
+      }
+    })();
+    return true;
+  }
+
+  function schedule(): void {
+    void task?.destroy();
+    task = cronSchedule(config.schedule.cron, () => void cycle('schedule'), { timezone: config.schedule.timezone, name: 'wxfeed-cycle' });
+    log.info({ cron: config.schedule.cron, timezone: config.schedule.timezone }, 'scheduled');
+  }
+
+  async function stop(reason: string): Promise<void> {
+    if (stopping) return stopped;
+    stopping = true;
+    log.info({ reason }, 'stopping');
+    await task?.destroy();
+    abort.abort();
+    const inFlight = running;
+    if (inFlight) await Promise.race([inFlight, new Promise((r) => setTimeout(r, 8000).unref())]);
+    if (server) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
+    log.info('stopped');
+    resolveStopped();
+    return stopped;
+  }
+
+  if (config.server.enabled) {
+    server = createApp({ output: config.output, baseUrl: config.baseUrl, health });
+    const addr = await listen(server, config.server.host, config.server.port);
+    bound = { host: addr.address, port: addr.port };
+    log.info({ url: `http://${addr.address}:${addr.port}/` }, 'serving feeds');
+  }
+  schedule();
+  cycle('start');
+  return { stopped, stop, runNow: () => cycle('request'), address: () => bound, health };
+}

@@ -1,0 +1,144 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { startDaemon, type Daemon } from '../src/daemon.js';
+import { dump, tempDir, writeFile } from './helpers/tmp.js';
+import { readFeed } from './helpers/feeds.js';
+
+const url = (n: number) => `https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=${1000 + n}&idx=1&sn=${String(n).padStart(32, 'b')}`;
+
+let t: { dir: string; cleanup: () => void };
+let daemon: Daemon | undefined;
+let lines: Array<Record<string, unknown>>;
+
+function logger() {
+  lines = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+      done();
+    },
+  });
+  return pino({ level: 'info' }, sink);
+}
+
+function config(extra = ''): void {
+  writeFileSync(join(t.dir, 'wxfeed.yaml'), `dumps: [dumps]\noutput: out\nstore: data/wxfeed.db\nschedule:\n  cron: "* * * * * *"\nserver:\n  port: 0\n${extra}`);
+}
+
+async function until(check: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out; log: ${JSON.stringify(lines.slice(-5))}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const cycles = () => lines.filter((l) => l.msg === 'cycle done').length;
+
+beforeEach(() => {
+  t = tempDir();
+  writeFile(join(t.dir, 'dumps/1.md'), dump({ title: '第一篇', url: url(1), source: '账号', date: '2024-07-01' }, '正文一。'));
+});
+afterEach(async () => {
+  await daemon?.stop('test over');
+  daemon = undefined;
+  t.cleanup();
+});
+
+describe('wxfeed daemon', () => {
+  it('serves feeds; a dump added while it runs shows up after the next tick; unchanged feeds answer 304', async () => {
+    config();
+    daemon = await startDaemon({ configPath: join(t.dir, 'wxfeed.yaml'), log: logger(), live: () => undefined });
+    await until(() => cycles() >= 1);
+    const base = `http://127.0.0.1:${daemon.address()!.port}`;
+    const first = await fetch(`${base}/3267269114/atom.xml`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+    const etag = first.headers.get('etag')!;
+    expect(readFeed(await first.text()).items.map((i) => i.title)).toEqual(['第一篇']);
+    expect((await fetch(`${base}/3267269114/atom.xml`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+
+    writeFile(join(t.dir, 'dumps/2.md'), dump({ title: '第二篇', url: url(2), source: '账号', date: '2024-07-02' }, '正文二。'));
+    const seen = cycles();
+    await until(() => cycles() >= seen + 2);
+    const next = await fetch(`${base}/3267269114/atom.xml`, { headers: { 'If-None-Match': etag } });
+    expect(next.status).toBe(200);
+    expect(readFeed(await next.text()).items.map((i) => i.title)).toEqual(['第二篇', '第一篇']);
+    const health = (await (await fetch(`${base}/healthz`)).json()) as { lastCycle: { result: string; summary: { articles: number } } };
+    expect(health.lastCycle.result).toBe('ok');
+    expect(health.lastCycle.summary.articles).toBe(2);
+  });
+
+  it('never runs two cycles at once: a tick during a long cycle is skipped and logged', async () => {
+    for (let i = 3; i < 2500; i++) writeFile(join(t.dir, `dumps/bulk/${i}.md`), dump({ title: `文章 ${i}`, url: url(i), source: '账号', date: '2024-07-03' }, `正文 ${i}。\n\n${'内容。'.repeat(300)}`));
+    config();
+    daemon = await startDaemon({ configPath: join(t.dir, 'wxfeed.yaml'), log: logger(), live: () => undefined });
+    await until(() => lines.some((l) => l.msg === 'tick skipped: a cycle is still running'), 30_000);
+    await until(() => cycles() >= 1, 30_000);
+    // Between the start of the first cycle and its end, every tick was skipped: no second 'cycle done' came first.
+    const firstDone = lines.findIndex((l) => l.msg === 'cycle done');
+    const firstSkip = lines.findIndex((l) => l.msg === 'tick skipped: a cycle is still running');
+    expect(firstSkip).toBeLessThan(firstDone);
+    daemon.runNow();
+    expect(daemon.runNow()).toBe(false); // synchronous: a cycle is running now, whoever started it
+  });
+
+  it('re-reads a changed config before a cycle; an invalid one is reported and the previous stays', async () => {
+    config('feed:\n  title: 第一个标题\n');
+    daemon = await startDaemon({ configPath: join(t.dir, 'wxfeed.yaml'), log: logger(), live: () => undefined });
+    await until(() => cycles() >= 1);
+    expect(readFeed(readFileSync(join(t.dir, 'out/all/atom.xml'), 'utf8')).title).toBe('第一个标题');
+    config('feed:\n  title: 第二个标题\n');
+    await until(() => lines.some((l) => l.msg === 'config reloaded'));
+    await until(() => readFileSync(join(t.dir, 'out/all/atom.xml'), 'utf8').includes('第二个标题'));
+    config('feed:\n  title: 第三个标题\n  colour: blue\n');
+    await until(() => lines.some((l) => l.msg === 'config invalid: the previous config stays in force'));
+    const bad = lines.find((l) => l.msg === 'config invalid: the previous config stays in force')!;
+    expect(String(bad.error)).toContain('feed.colour: unknown key');
+    const seen = cycles();
+    await until(() => cycles() >= seen + 1);
+    expect(readFileSync(join(t.dir, 'out/all/atom.xml'), 'utf8')).toContain('第二个标题');
+    expect(lines.at(-1)?.msg).not.toBe('cycle failed');
+  });
+});
+
+describe('wxfeed daemon process', () => {
+  it('SIGTERM with a cycle in flight: exit 0 within seconds, feeds intact and valid, store consistent', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const Database = (await import('better-sqlite3')).default;
+    const { existsSync, readdirSync } = await import('node:fs');
+    for (let i = 3; i < 3000; i++) writeFile(join(t.dir, `dumps/bulk/${i}.md`), dump({ title: `文章 ${i}`, url: url(i), source: `账号${i % 7}`, date: '2024-07-03' }, `正文 ${i}。\n\n${'内容。'.repeat(300)}`));
+    config();
+    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, 'daemon', '--config', join(t.dir, 'wxfeed.yaml')], { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    // Wait until the first cycle is reading files, then stop it.
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(join(t.dir, 'data/wxfeed.db')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    const sent = Date.now();
+    child.kill('SIGTERM');
+    const code = await exited;
+    expect(code, err).toBe(0);
+    expect(Date.now() - sent).toBeLessThan(8000);
+    expect(err).toContain('stopped');
+    const db = new Database(join(t.dir, 'data/wxfeed.db'), { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+    const out = join(t.dir, 'out');
+    for (const dir of existsSync(out) ? readdirSync(out) : []) {
+      if (dir.endsWith('.html') || dir.endsWith('.opml')) continue;
+      for (const f of ['atom.xml', 'rss.xml']) {
+        const p = join(out, dir, f);
+        if (existsSync(p)) readFeed(readFileSync(p, 'utf8'));
+      }
+    }
+    expect(readdirSync(t.dir, { recursive: true }).map(String).filter((p) => p.endsWith('.tmp'))).toEqual([]);
+  });
+});
