@@ -8,7 +8,7 @@ import { build } from './cycle.js';
 import { createLogger } from './log.js';
 import { formatSummary, progressBar } from './report.js';
 import { addUrls } from './urls/add.js';
-import { startDaemon } from './daemon.js';
+import { serverRoutes, startDaemon } from './daemon.js';
 import { createApp, listen } from './server/app.js';
 import { liveFor } from './live.js';
 
@@ -41,7 +41,10 @@ async function runDaemon(flags: { config?: string; verbose?: boolean }): Promise
 async function runServe(flags: { config?: string; verbose?: boolean }): Promise<void> {
   const config = loadConfig(flags.config);
   const log = createLogger({ level: flags.verbose ? 'debug' : 'info' });
-  const server = createApp({ output: config.output, baseUrl: config.baseUrl, health: () => ({ ok: true, body: { serving: config.output } }) });
+  const server = createApp({
+    output: config.output, baseUrl: config.baseUrl, health: () => ({ ok: true, body: { serving: config.output } }),
+    routes: serverRoutes(config, () => false),
+  });
   const addr = await listen(server, config.server.host, config.server.port);
   log.info({ url: `http://${addr.address}:${addr.port}${new URL(config.baseUrl).pathname}`, output: config.output }, 'serving feeds');
   await untilSignal();

@@ -95,6 +95,19 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    images: z.enum(['direct', 'no-referrer', 'proxy']).default('no-referrer'),
+    imageProxy: z
+      .object({
+        secret: z.string().min(16, 'must be at least 16 characters').optional(),
+        maxBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+        cacheMaxBytes: z.number().int().min(0).default(256 * 1024 * 1024),
+        cacheDir: z.string().min(1).default('../data/img-cache'),
+        timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+        /** Test setting, off by default: fetch WeChat images from this origin instead (path and query kept). */
+        upstream: z.string().url().optional(),
+      })
+      .strict()
+      .default({}),
     server: z
       .object({
         enabled: z.boolean().default(true),
@@ -173,6 +186,8 @@ export function resolveConfig(raw: unknown, file: string, baseDir: string, overr
     fetch: { ...c.fetch, origin: c.fetch.origin.replace(/\/+$/, '') },
     schedule: c.schedule,
     server: c.server,
+    images: c.images,
+    imageProxy: { ...c.imageProxy, cacheDir: resolve(baseDir, c.imageProxy.cacheDir) },
   };
   return deepFreeze(config);
 }

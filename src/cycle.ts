@@ -13,7 +13,9 @@ import { ArticleStore, type FeedRecord } from './store/articles.js';
 import { listDumpFiles, type DumpFile } from './dumps/read.js';
 import { MAX_DUMP_BYTES, parseDump, type DumpParse } from './dumps/parse.js';
 import { planFeeds, type FeedGroup } from './sources.js';
-import { renderFeeds } from './feeds/render.js';
+import { renderFeeds, type ImageOptions } from './feeds/render.js';
+import { signedImagePath } from './server/image-sign.js';
+import { imageSecret } from './store/secret.js';
 import { renderOpml } from './feeds/opml.js';
 import { renderIndex, type IndexEntry } from './feeds/index-page.js';
 import { removeFeedFolder, writeIfChanged } from './feeds/write.js';
@@ -181,7 +183,8 @@ async function publish(config: Config, store: ArticleStore, opts: BuildOptions):
   const now = opts.now?.() ?? Date.now();
   const dirty = store.dirtySources();
   const records = store.feeds();
-  const configSig = sha256(JSON.stringify([RENDER_VERSION, config.baseUrl, config.feed])).slice(0, 16);
+  const images = imageOptions(config, store);
+  const configSig = sha256(JSON.stringify([RENDER_VERSION, config.baseUrl, config.feed, config.images, images.secretId])).slice(0, 16);
   const planSig = sha256(JSON.stringify([configSig, config.sources, config.output])).slice(0, 16);
   const out: Published = { written: [], feedsWritten: 0, feedsUnchanged: 0 };
   // Nothing changed since the last complete publish: check the files are still there and stop.
@@ -200,7 +203,7 @@ async function publish(config: Config, store: ArticleStore, opts: BuildOptions):
     const limit = g.config?.limit ?? config.feed.limit;
     const items = take(store.articlesFor(g.labels), g, limit, config.feed.keepDeleted);
     const base = `${config.baseUrl}${g.slug}/`;
-    await writeFeedSet(dir, renderFeeds(feedMeta(config, g.slug, g.title, base), items), out);
+    await writeFeedSet(dir, renderFeeds(feedMeta(config, g.slug, g.title, base), items, images), out);
     store.saveFeed(record(g.slug, g.title, signature, g.articles, items[0]), now);
     anyRendered = true;
   }
@@ -216,7 +219,7 @@ async function publish(config: Config, store: ArticleStore, opts: BuildOptions):
   const allDir = join(config.output, 'all');
   if (anyRendered || dirty.size > 0 || records.get('all')?.signature !== allSig || !(await feedFilesExist(allDir))) {
     const items = take(store.articlesFor(undefined), undefined, config.feed.limit, config.feed.keepDeleted);
-    await writeFeedSet(allDir, renderFeeds(feedMeta(config, 'all', allTitle, `${config.baseUrl}all/`), items), out);
+    await writeFeedSet(allDir, renderFeeds(feedMeta(config, 'all', allTitle, `${config.baseUrl}all/`), items, images), out);
     store.saveFeed(record('all', allTitle, allSig, store.counts().articles, items[0]), now);
   }
   await writeIndexAndOpml(config, store, groups, out);
@@ -225,6 +228,13 @@ async function publish(config: Config, store: ArticleStore, opts: BuildOptions):
     store.setMeta('published', planSig);
   });
   return { ...out, sources: groups.length };
+}
+
+/** Image handling for rendering; in proxy mode, WeChat images point at our signed proxy. */
+function imageOptions(config: Config, store: ArticleStore): ImageOptions & { secretId: string | null } {
+  if (config.images !== 'proxy') return { mode: config.images, secretId: null };
+  const secret = config.imageProxy.secret ?? imageSecret(store);
+  return { mode: 'proxy', proxy: (url) => `${config.baseUrl}${signedImagePath(secret, url)}`, secretId: sha256(secret).slice(0, 8) };
 }
 
 function feedMeta(config: Config, slug: string, title: string, base: string) {

@@ -12,6 +12,12 @@ import type { Logger } from './log.js';
 import { ConfigError, loadConfig } from './config.js';
 import { build, type BuildOptions } from './cycle.js';
 import { createApp, listen, type Health } from './server/app.js';
+import { imageProxyRoute } from './server/image-proxy.js';
+import { apiRoute } from './server/api.js';
+import { addUrls } from './urls/add.js';
+import { closeStore, openStore } from './store/db.js';
+import { ArticleStore } from './store/articles.js';
+import { imageSecret } from './store/secret.js';
 
 export interface CycleRecord {
   start: string;
@@ -49,6 +55,28 @@ function fileHash(path: string | undefined): string | undefined {
 
 function brief(s: BuildSummary): CycleRecord['summary'] {
   return { ...s, problems: s.problems.length, filesWritten: s.filesWritten.length };
+}
+
+/** The image proxy (in proxy mode) and the admin API (with a token), for the server. */
+export function serverRoutes(config: Config, refresh: () => boolean) {
+  const basePath = new URL(config.baseUrl).pathname.replace(/\/?$/, '/');
+  const routes = [];
+  if (config.images === 'proxy') {
+    let secret = config.imageProxy.secret;
+    if (!secret) {
+      const db = openStore(config.store);
+      try {
+        secret = imageSecret(new ArticleStore(db));
+      } finally {
+        closeStore(db, true);
+      }
+    }
+    routes.push(imageProxyRoute({ ...config.imageProxy, basePath, secret }));
+  }
+  if (config.server.token) {
+    routes.push(apiRoute({ basePath, token: config.server.token, addUrls: (urls) => addUrls(config, urls), refresh }));
+  }
+  return routes;
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
@@ -145,7 +173,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   }
 
   if (config.server.enabled) {
-    server = createApp({ output: config.output, baseUrl: config.baseUrl, health });
+    server = createApp({ output: config.output, baseUrl: config.baseUrl, health, routes: serverRoutes(config, () => cycle('api')) });
     const addr = await listen(server, config.server.host, config.server.port);
     bound = { host: addr.address, port: addr.port };
     log.info({ url: `http://${addr.address}:${addr.port}/` }, 'serving feeds');

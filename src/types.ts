@@ -108,6 +108,16 @@ export interface Config {
   schedule: { cron: string; timezone: string };
   /** The feed server (`wxfeed serve`, and inside the daemon unless disabled). */
   server: { enabled: boolean; host: string; port: number; token?: string };
+  /** How images in feeds reach readers: as they are, with referrerpolicy=no-referrer, or through our signed proxy. */
+  images: 'direct' | 'no-referrer' | 'proxy';
+  imageProxy: {
+    secret?: string;
+    maxBytes: number;
+    cacheMaxBytes: number;
+    cacheDir: string;
+    timeoutMs: number;
+    upstream?: string;
+  };
 }
 
 /** Live fetching of article pages. */

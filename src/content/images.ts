@@ -28,3 +28,42 @@ export function imageMime(url: string): string | undefined {
   if (seg && MIME_BY_FMT[seg]) return MIME_BY_FMT[seg];
   return undefined;
 }
+
+/** Image hosts that refuse images requested with a foreign Referer ("此图片来自微信公众平台 未经允许不可引用"). */
+export const WECHAT_IMAGE_HOSTS = new Set(['mmbiz.qpic.cn', 'mmecoa.qpic.cn', 'mmbiz.qlogo.cn', 'wx.qlogo.cn', 'res.wx.qq.com']);
+
+export function isWechatImage(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && WECHAT_IMAGE_HOSTS.has(u.hostname.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
+export type ImageMode = 'direct' | 'no-referrer' | 'proxy';
+
+/** Rewrites an image URL for the proxy (`<baseUrl>img/<sig>/<url>`), or leaves it. */
+export type ImageUrlRewriter = (url: string) => string;
+
+const decodeAttr = (s: string): string => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+const encodeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+
+/**
+ * Pure: make images in sanitized HTML show in readers. `no-referrer` asks the reader not to send a Referer (WeChat
+ * serves images without one); `proxy` points WeChat images at our own signed proxy.
+ */
+export function rewriteImages(html: string, mode: ImageMode, proxy?: ImageUrlRewriter): string {
+  if (mode === 'direct') return html;
+  return html.replace(/<img\b([^>]*)>/gi, (tag, attrs: string) => {
+    let out = attrs;
+    if (mode === 'proxy' && proxy) {
+      out = out.replace(/\bsrc="([^"]*)"/i, (m, src: string) => {
+        const url = decodeAttr(src);
+        return isWechatImage(url) ? `src="${encodeAttr(proxy(url))}"` : m;
+      });
+    }
+    if (!/\breferrerpolicy=/i.test(out)) out = ` referrerpolicy="no-referrer"${out}`;
+    return `<img${out}>`;
+  });
+}

@@ -6,7 +6,7 @@
  */
 import { Feed, type Item } from 'feed';
 import type { FeedArticle, RenderedFeed } from '../types.js';
-import { imageMime } from '../content/images.js';
+import { imageMime, isWechatImage, rewriteImages, type ImageMode, type ImageUrlRewriter } from '../content/images.js';
 import { stateNotice } from '../dumps/state.js';
 import { cleanText } from '../dumps/parse.js';
 
@@ -24,6 +24,13 @@ export interface FeedMeta {
 }
 
 export const GENERATOR = 'wxfeed';
+
+/** How images reach readers. */
+export interface ImageOptions {
+  mode: ImageMode;
+  proxy?: ImageUrlRewriter;
+}
+const DIRECT: ImageOptions = { mode: 'direct' };
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -43,7 +50,11 @@ function textCdata(text: string): string {
 }
 
 /** What readers see as the body: the article, with the archive state said plainly when it is not the article. */
-export function presentContent(a: FeedArticle): string {
+export function presentContent(a: FeedArticle, images: ImageOptions = DIRECT): string {
+  return rewriteImages(presentBody(a), images.mode, images.proxy);
+}
+
+function presentBody(a: FeedArticle): string {
   const open = `<a href="${escapeHtml(a.link)}">Open the original article</a>`;
   const parts: string[] = [];
   if (a.notice) parts.push(`<p><strong>${escapeHtml(stateNotice(a.notice) ?? '')}</strong> The copy below was saved before.</p>`);
@@ -56,10 +67,14 @@ export function presentContent(a: FeedArticle): string {
   return parts.join('\n');
 }
 
-function enclosure(url: string | undefined): { url: string; type: string; length: number } | undefined {
+function enclosure(url: string | undefined, images: ImageOptions): { url: string; type: string; length: number } | undefined {
   if (!url) return undefined;
   const type = imageMime(url);
-  return type ? { url, type, length: 0 } : undefined;
+  return type ? { url: proxied(url, images), type, length: 0 } : undefined;
+}
+
+function proxied(url: string, images: ImageOptions): string {
+  return images.mode === 'proxy' && images.proxy && isWechatImage(url) ? images.proxy(url) : url;
 }
 
 const absoluteUrl = (value: string): boolean => /^https?:\/\//.test(value);
@@ -74,7 +89,7 @@ function baseItem(a: FeedArticle): Item {
   };
 }
 
-export function renderFeeds(meta: FeedMeta, articles: readonly FeedArticle[]): RenderedFeed {
+export function renderFeeds(meta: FeedMeta, articles: readonly FeedArticle[], images: ImageOptions = DIRECT): RenderedFeed {
   const updated = new Date(articles.length > 0 ? Math.max(...articles.map((a) => a.date)) : 0);
   const options = {
     id: meta.id,
@@ -93,10 +108,11 @@ export function renderFeeds(meta: FeedMeta, articles: readonly FeedArticle[]): R
   for (const given of articles) {
     // Every item has a description: validators want it before content:encoded, and some readers show only it.
     const a = given.summary.trim() ? given : { ...given, summary: given.title };
-    const content = presentContent(a);
+    const content = presentContent(a, images);
     const author = a.author ? cleanText(a.author) : undefined;
-    const cover = a.cover && absoluteUrl(a.cover) ? a.cover : undefined;
-    const enc = enclosure(cover);
+    const original = a.cover && absoluteUrl(a.cover) ? a.cover : undefined;
+    const enc = enclosure(original, images);
+    const cover = original ? proxied(original, images) : undefined;
     atom.addItem({
       ...baseItem(a),
       title: htmlCdata(escapeHtml(a.title)),
