@@ -3,7 +3,14 @@
  */
 import type { Config } from './types.js';
 import type { BuildOptions } from './cycle.js';
+import { Fetcher } from './wechat/fetcher.js';
+import { parseArticlePage } from './wechat/article-page.js';
 
-export function liveFor(_config: Config, flags: { offline: boolean; refetch: boolean }): BuildOptions['live'] {
-  return { offline: true, refetch: flags.refetch, fetcher: undefined, parsePage: () => ({ state: 'unavailable', reason: 'live fetching is not wired yet' }) };
+export function liveFor(config: Config, flags: { offline: boolean; refetch: boolean }): BuildOptions['live'] {
+  return {
+    offline: flags.offline,
+    refetch: flags.refetch,
+    fetcher: flags.offline ? undefined : new Fetcher(config.fetch),
+    parsePage: parseArticlePage,
+  };
 }
