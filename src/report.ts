@@ -16,6 +16,17 @@ export function formatSummary(s: BuildSummary, config: Config, cwd = process.cwd
     `        ${s.articles} articles, ${s.duplicatesMerged} duplicates merged, ${s.sources} sources`,
     `        feeds: ${s.feedsWritten} written, ${s.feedsUnchanged} unchanged; ${s.filesWritten.length} files written in ${(s.elapsedMs / 1000).toFixed(2)} s`,
   ];
+  const f = s.fetch;
+  if (f && (f.listed > 0 || f.due > 0)) {
+    lines.push(
+      f.offline
+        ? `        fetch: offline; ${f.due} URLs due (${f.listed} listed)`
+        : `        fetch: ${f.fetched} fetched, ${f.unchanged} unchanged, ${f.deleted} deleted, ${f.blocked} blocked, ${f.failed} failed, ${f.skippedByCooldown} skipped by cool-down, ${f.deferred} deferred (${f.listed} listed, ${f.due} due)`,
+    );
+    if (f.cooldownUntil) lines.push(`        fetching paused until ${new Date(f.cooldownUntil).toISOString()} (captcha / rate limit)`);
+    for (const p of f.failures.slice(0, MAX_LISTED)) lines.push(`  ${p.reason}: ${p.where}${p.detail ? ` (${p.detail})` : ''}`);
+    if (f.failures.length > MAX_LISTED) lines.push(`  … and ${f.failures.length - MAX_LISTED} more`);
+  }
   if (s.problems.length > 0) {
     const byReason = new Map<string, BuildSummary['problems']>();
     for (const p of s.problems) byReason.set(p.reason, [...(byReason.get(p.reason) ?? []), p]);

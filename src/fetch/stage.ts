@@ -153,6 +153,13 @@ export async function fetchStage(config: Config, articles: ArticleStore, urls: U
     articles.transaction(() => {
       if (page.state === 'ok') {
         const article = pageToArticle(page, row.url, row.source, t);
+        if (article && article.textLength === 0 && !/<img\b/.test(article.contentHtml)) {
+          // A page with nothing to read is a broken response, not the article: keep what is stored.
+          summary.failed++;
+          summary.failures.push({ where: row.url, reason: 'page without article content' });
+          urls.recordResult(row.url, 'error', 'page without article content', true, null, t);
+          return;
+        }
         if (!article) {
           summary.failed++;
           summary.failures.push({ where: row.url, reason: 'page without identity', detail: 'no sn in the URL or the page' });
