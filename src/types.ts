@@ -253,4 +253,6 @@ export interface FetchSummary {
   cooldownUntil?: number;
   failures: InputProblem[];
   offline: boolean;
+  /** Time spent fetching and filing pages. */
+  elapsedMs: number;
 }

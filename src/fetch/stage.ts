@@ -34,7 +34,7 @@ const NOTICE_STATE: Partial<Record<ParsedPage['state'], RawArticle['state']>> = 
 };
 
 export function emptyFetchSummary(offline: boolean): FetchSummary {
-  return { listed: 0, due: 0, fetched: 0, unchanged: 0, deleted: 0, blocked: 0, failed: 0, skippedByCooldown: 0, deferred: 0, failures: [], offline };
+  return { listed: 0, due: 0, fetched: 0, unchanged: 0, deleted: 0, blocked: 0, failed: 0, skippedByCooldown: 0, deferred: 0, failures: [], offline, elapsedMs: 0 };
 }
 
 /** A page that is the article → the observation it gives. */
@@ -186,7 +186,9 @@ export async function fetchStage(config: Config, articles: ArticleStore, urls: U
       urls.recordResult(row.url, page.state, page.reason ?? null, false, notice?.key ?? null, t);
     });
   };
+  const started = performance.now();
   await opts.fetcher.fetchAll(batch.map((r) => r.url), onResult, signal);
+  summary.elapsedMs = performance.now() - started;
   if (captchaAt !== undefined) {
     const next = nextCooldown(urls.cooldown(), captchaAt, config.fetch.cooldownMinutes, config.fetch.cooldownMaxMinutes);
     urls.setCooldown(next);

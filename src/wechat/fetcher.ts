@@ -35,6 +35,19 @@ type Attempt =
 export class Fetcher implements PageFetcher {
   private readonly pacer: Pacer;
   private readonly origin: URL;
+  /** got with the options every request shares, merged once. No cookie jar: no cookies are kept. */
+  private readonly client = got.extend({
+    headers: {
+      'user-agent': USER_AGENT,
+      accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+      'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8',
+      'accept-encoding': 'gzip, deflate, br',
+    },
+    followRedirect: false,
+    throwHttpErrors: false,
+    retry: { limit: 0 },
+    decompress: true,
+  });
 
   constructor(private readonly settings: Pick<FetchConfig, 'origin' | 'concurrency' | 'delayMs' | 'timeoutMs' | 'retries' | 'retryBaseMs' | 'maxBytes'>, private readonly clock: PacerClock = realClock) {
     this.pacer = new Pacer(settings.concurrency, settings.delayMs, clock);
@@ -90,29 +103,22 @@ export class Fetcher implements PageFetcher {
     return { kind: 'error', reason: `more than ${MAX_REDIRECTS} redirects`, retriable: false };
   }
 
-  private once(url: string, signal?: AbortSignal): Promise<Attempt | { kind: 'redirect'; location: string }> {
+  private once(url: string, outer?: AbortSignal): Promise<Attempt | { kind: 'redirect'; location: string }> {
     const { maxBytes, timeoutMs } = this.settings;
+    // One controller per request, linked to the caller's signal by one listener that is removed when done.
+    const local = new AbortController();
+    const onAbort = (): void => local.abort(outer?.reason);
+    outer?.addEventListener('abort', onAbort, { once: true });
+    const signal = local.signal;
     return new Promise((resolve) => {
       let settled = false;
       const done = (v: Attempt | { kind: 'redirect'; location: string }): void => {
         if (settled) return;
         settled = true;
+        outer?.removeEventListener('abort', onAbort);
         resolve(v);
       };
-      const stream = got.stream(url, {
-        headers: {
-          'user-agent': USER_AGENT,
-          accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
-          'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8',
-          'accept-encoding': 'gzip, deflate, br',
-        },
-        followRedirect: false,
-        throwHttpErrors: false,
-        retry: { limit: 0 },
-        timeout: { request: timeoutMs },
-        decompress: true,
-        ...(signal ? { signal } : {}),
-      });
+      const stream = this.client.stream(url, { timeout: { request: timeoutMs }, signal });
       const chunks: Buffer[] = [];
       let size = 0;
       let status = 0;
@@ -155,11 +161,16 @@ export class Fetcher implements PageFetcher {
 
   async fetchAll(urls: string[], onResult: (r: FetchOutcome) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
     let next = 0;
+    const take = (): Promise<FetchOutcome> | undefined => (next < urls.length && !signal?.aborted ? this.fetch(urls[next++]!, signal) : undefined);
+    // Each worker starts its next request before handling the result it has, so handling never idles the link.
     const worker = async (): Promise<void> => {
-      while (next < urls.length && !signal?.aborted) {
-        const url = urls[next++]!;
-        const result = await this.fetch(url, signal);
-        if (signal?.aborted && result.kind === 'error' && result.reason === 'aborted') return;
+      let pending = take();
+      while (pending) {
+        const result = await pending;
+        pending = take();
+        if (signal?.aborted && result.kind === 'error' && result.reason === 'aborted') continue;
+        // Let the next request go out on the wire before the (synchronous) handling of this one.
+        await new Promise<void>((r) => setImmediate(r));
         await onResult(result);
       }
     };
