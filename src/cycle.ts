@@ -4,7 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import type { BuildSummary, Config, FeedArticle, FetchSummary, InputProblem, PageFetcher, ParsedPage } from './types.js';
+import type { BuildSummary, Config, FeedArticle, FeedStatus, FetchSummary, InputProblem, PageFetcher, ParsedPage } from './types.js';
 import { UrlStore } from './store/urls.js';
 import { emptyFetchSummary, fetchStage } from './fetch/stage.js';
 import type { Logger } from './log.js';
@@ -225,6 +225,7 @@ async function publish(config: Config, store: ArticleStore, opts: BuildOptions):
   await writeIndexAndOpml(config, store, groups, out);
   store.transaction(() => {
     store.clearDirtySources();
+    store.setMeta('feed-labels', JSON.stringify(Object.fromEntries(groups.map((g) => [g.slug, g.labels]))));
     store.setMeta('published', planSig);
   });
   return { ...out, sources: groups.length };
@@ -276,6 +277,22 @@ async function writeIndexAndOpml(config: Config, store: ArticleStore, groups: Fe
   }
 }
 
+/** What each published feed holds and when its source was last fetched (for /healthz). */
+function feedStatus(store: ArticleStore, urls: UrlStore): FeedStatus[] {
+  const fetches = urls.fetchStateBySource();
+  const bySlug = new Map<string, FeedStatus['lastFetch']>();
+  const labels = store.meta('feed-labels');
+  const slugLabels = labels ? (JSON.parse(labels) as Record<string, string[]>) : {};
+  for (const [slug, list] of Object.entries(slugLabels)) {
+    const latest = list.map((l) => fetches.get(l)).filter((f) => f !== undefined).sort((a, b) => b.lastFetchAt - a.lastFetchAt)[0];
+    if (latest) bySlug.set(slug, { result: latest.lastResult, at: new Date(latest.lastFetchAt).toISOString(), ...(latest.lastReason ? { reason: latest.lastReason } : {}) });
+  }
+  return [...store.feeds().values()].map((f) => ({
+    slug: f.slug, title: f.title, items: f.items, ...(f.newestTitle ? { newest: f.newestTitle } : {}),
+    ...(bySlug.get(f.slug) ? { lastFetch: bySlug.get(f.slug) } : {}),
+  }));
+}
+
 /** Debug log of how long each phase took. */
 function stopwatch(log: Logger): (phase: string, fields?: Record<string, unknown>) => void {
   let last = performance.now();
@@ -315,9 +332,11 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
     const published = await publish(config, store, opts);
     lap('publish', { written: published.written.length });
     const counts = store.counts();
+    const feeds = feedStatus(store, new UrlStore(db));
     clean = true;
     return {
       fetch: fetched,
+      feeds,
       filesSeen: ingest.seen,
       filesRead: ingest.read,
       filesUnchanged: ingest.unchanged,

@@ -54,7 +54,8 @@ function fileHash(path: string | undefined): string | undefined {
 }
 
 function brief(s: BuildSummary): CycleRecord['summary'] {
-  return { ...s, problems: s.problems.length, filesWritten: s.filesWritten.length };
+  const { feeds: _feeds, ...rest } = s;
+  return { ...rest, problems: s.problems.length, filesWritten: s.filesWritten.length };
 }
 
 /** The image proxy (in proxy mode) and the admin API (with a token), for the server. */
@@ -86,6 +87,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let running: Promise<void> | undefined;
   let abort = new AbortController();
   let last: CycleRecord | undefined;
+  let feeds: BuildSummary['feeds'] = [];
   let current: CycleRecord | undefined;
   let stopping = false;
   let task: ScheduledTask | undefined;
@@ -96,7 +98,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   const health = (): Health => ({
     ok: last?.result !== 'failed',
-    body: { running: current !== undefined, current, lastCycle: last ?? null, config: config.file ?? null, schedule: config.schedule },
+    body: { running: current !== undefined, current, lastCycle: last ?? null, config: config.file ?? null, schedule: config.schedule, sources: feeds },
   });
 
   /** Re-read the config if its file changed; keep the previous one when the new one is invalid. */
@@ -131,6 +133,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         const summary = await build(config, { log, signal: abort.signal, live: opts.live(config) });
         record.result = 'ok';
         record.summary = brief(summary);
+        feeds = summary.feeds ?? [];
         const f = summary.fetch;
         log.info(
           { reason, ms: Math.round(summary.elapsedMs), read: summary.filesRead, articles: summary.articles, feedsWritten: summary.feedsWritten,

@@ -183,8 +183,20 @@ export interface RenderedFeed {
 }
 
 /** What a build reports. */
+/** One published feed, as the health endpoint reports it. */
+export interface FeedStatus {
+  slug: string;
+  title: string;
+  items: number;
+  newest?: string;
+  /** The latest fetch of any URL of this source: result and ISO time. */
+  lastFetch?: { result: string; at: string; reason?: string };
+}
+
 export interface BuildSummary {
   fetch?: FetchSummary;
+  /** Every published feed after the build. */
+  feeds?: FeedStatus[];
   filesSeen: number;
   filesRead: number;
   filesUnchanged: number;

@@ -67,9 +67,11 @@ describe('wxfeed daemon', () => {
     const next = await fetch(`${base}/3267269114/atom.xml`, { headers: { 'If-None-Match': etag } });
     expect(next.status).toBe(200);
     expect(readFeed(await next.text()).items.map((i) => i.title)).toEqual(['第二篇', '第一篇']);
-    const health = (await (await fetch(`${base}/healthz`)).json()) as { lastCycle: { result: string; summary: { articles: number } } };
+    const health = (await (await fetch(`${base}/healthz`)).json()) as { lastCycle: { result: string; start: string; end: string; summary: { articles: number } }; sources: Array<{ slug: string; items: number }> };
     expect(health.lastCycle.result).toBe('ok');
+    expect(Date.parse(health.lastCycle.end)).toBeGreaterThanOrEqual(Date.parse(health.lastCycle.start));
     expect(health.lastCycle.summary.articles).toBe(2);
+    expect(health.sources).toEqual(expect.arrayContaining([expect.objectContaining({ slug: '3267269114', items: 2 }), expect.objectContaining({ slug: 'all', items: 2 })]));
   });
 
   it('never runs two cycles at once: a tick during a long cycle is skipped and logged', async () => {

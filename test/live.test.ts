@@ -67,6 +67,8 @@ describe('following URLs with live fetching', () => {
     now += 3600_000;
     expect((await run(c)).fetch).toMatchObject({ due: 0 });
     expect(srv.hits.get('/s')).toBe(3);
+    const status = (await run(c, { offline: true })).feeds!.find((f) => f.slug === '3000000001')!;
+    expect(status).toMatchObject({ title: '测试账号', items: 1, lastFetch: { result: 'ok' } });
   });
 
   it('a dump and a live page of one article are one item: the page wins when ok, its exact time replaces the day', async () => {

@@ -33,6 +33,9 @@ export class UrlStore {
           fail_count = CASE WHEN @failed THEN fail_count + 1 ELSE 0 END, key = COALESCE(@key, key) WHERE url = @url`),
       knownKey: db.prepare('SELECT 1 FROM observations WHERE key = ? LIMIT 1').pluck(),
       listedUrl: db.prepare('SELECT 1 FROM urls WHERE url = ? AND listed = 1').pluck(),
+      // SQLite takes the bare columns from the row holding MAX().
+      fetchBySource: db.prepare(`SELECT o.source AS source, u.last_result AS lastResult, MAX(u.last_fetch_at) AS lastFetchAt, u.last_reason AS lastReason
+        FROM urls u JOIN observations o ON o.key = u.key WHERE u.last_fetch_at IS NOT NULL GROUP BY o.source`),
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
       delMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
@@ -66,6 +69,12 @@ export class UrlStore {
   /** True when an article with this key is stored. */
   hasKey(key: string): boolean {
     return this.s.knownKey.get(key) !== undefined;
+  }
+
+  /** Per source label: the most recent fetch of any of its URLs. */
+  fetchStateBySource(): Map<string, { lastResult: string; lastFetchAt: number; lastReason: string | null }> {
+    const rows = this.s.fetchBySource.all() as Array<{ source: string; lastResult: string; lastFetchAt: number; lastReason: string | null }>;
+    return new Map(rows.map((r) => [r.source, { lastResult: r.lastResult, lastFetchAt: r.lastFetchAt, lastReason: r.lastReason }]));
   }
 
   cooldown(): Cooldown | undefined {
