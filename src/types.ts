@@ -144,17 +144,6 @@ export interface FetchConfig {
   cooldownMaxMinutes: number;
 }
 
-/** A source as published: one feed folder. */
-export interface SourceInfo {
-  /** The label from the dumps (`source:`), or the account name. */
-  name: string;
-  slug: string;
-  title: string;
-  /** The one `__biz` all its WeChat articles share, if they do. */
-  biz?: string;
-  config?: SourceConfig;
-}
-
 /** An article as the store hands it to the renderer. */
 export interface FeedArticle {
   key: string;

@@ -32,7 +32,6 @@ export class UrlStore {
       result: db.prepare(`UPDATE urls SET last_fetch_at = @now, last_result = @result, last_reason = @reason,
           fail_count = CASE WHEN @failed THEN fail_count + 1 ELSE 0 END, key = COALESCE(@key, key) WHERE url = @url`),
       knownKey: db.prepare('SELECT 1 FROM observations WHERE key = ? LIMIT 1').pluck(),
-      listedUrl: db.prepare('SELECT 1 FROM urls WHERE url = ? AND listed = 1').pluck(),
       // SQLite takes the bare columns from the row holding MAX().
       fetchBySource: db.prepare(`SELECT o.source AS source, u.last_result AS lastResult, MAX(u.last_fetch_at) AS lastFetchAt, u.last_reason AS lastReason
         FROM urls u JOIN observations o ON o.key = u.key WHERE u.last_fetch_at IS NOT NULL GROUP BY o.source`),
