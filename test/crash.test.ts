@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { crashTrials } from './helpers/crash.js';
+import { tempDir } from './helpers/tmp.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+let t: { dir: string; cleanup: () => void };
+
+beforeAll(() => {
+  t = tempDir();
+  execFileSync(process.execPath, [join(ROOT, 'bench/gen-corpus.mjs'), '--out', join(t.dir, 'dumps'), '--articles', '400', '--accounts', '8', '--seed', '3'], { encoding: 'utf8' });
+});
+afterAll(() => t.cleanup());
+
+/** A seeded generator so a failing trial can be replayed. */
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+describe('kill -9 at random moments (short form; the full form is bench/crash-trials.ts)', () => {
+  it('build: outputs stay whole, the store stays sound, the next build matches a build never killed', async () => {
+    const r = await crashTrials({ wxfeed: [process.execPath, '--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli.ts')], dir: t.dir, dumps: join(t.dir, 'dumps') }, 6, 2500, seeded(42));
+    expect(r.failures).toEqual([]);
+    expect(r.trials).toBe(6);
+    expect(r.killed).toBeGreaterThan(0);
+  }, 180_000);
+});
