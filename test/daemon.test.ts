@@ -128,7 +128,7 @@ describe('wxfeed daemon process', () => {
     child.kill('SIGTERM');
     const code = await exited;
     expect(code, err).toBe(0);
-    expect(Date.now() - sent).toBeLessThan(8000);
+    expect(Date.now() - sent).toBeLessThan(12_000); // the daemon waits at most 8 s for the cycle; generous for a loaded CI machine
     expect(err).toContain('stopped');
     const db = new Database(join(t.dir, 'data/wxfeed.db'), { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
