@@ -112,12 +112,17 @@ async function ingestDumps(config: Config, store: ArticleStore, problems: InputP
   return { seen: files.length, read: changed.length, unchanged: files.length - changed.length, removed: removed.length };
 }
 
-/** Merge every pending article key; marks the sources whose feeds change. */
-function recomputePending(store: ArticleStore, now: number): void {
+/**
+ * Merge every pending article key; marks the sources whose feeds change. Yields between batches so the server and
+ * signals stay responsive, and stops at a batch boundary when aborted (the keys left stay pending in the store).
+ */
+async function recomputePending(store: ArticleStore, now: number, signal?: AbortSignal): Promise<void> {
   for (;;) {
+    signal?.throwIfAborted();
     const keys = store.pendingKeys(RECOMPUTE_BATCH);
     if (keys.length === 0) return;
     store.transaction(() => keys.forEach((k) => store.recompute(k, now)));
+    await new Promise<void>((r) => setImmediate(r));
   }
 }
 
@@ -314,7 +319,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
     const lap = stopwatch(opts.log);
     const ingest = await ingestDumps(config, store, problems, opts);
     lap('ingest', { read: ingest.read, unchanged: ingest.unchanged, removed: ingest.removed });
-    recomputePending(store, opts.now?.() ?? Date.now());
+    await recomputePending(store, opts.now?.() ?? Date.now(), opts.signal);
     let fetched: FetchSummary = emptyFetchSummary(opts.live?.offline ?? true);
     if (opts.live) {
       fetched = await fetchStage(config, store, new UrlStore(db), {
@@ -325,7 +330,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
       store.setMeta('dump-urls', 'synced');
-      recomputePending(store, opts.now?.() ?? Date.now());
+      await recomputePending(store, opts.now?.() ?? Date.now(), opts.signal);
       lap('fetch', { fetched: fetched.fetched, due: fetched.due });
     }
     lap('merge');
