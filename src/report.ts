@@ -17,10 +17,10 @@ export function formatSummary(s: BuildSummary, config: Config, cwd = process.cwd
     `        feeds: ${s.feedsWritten} written, ${s.feedsUnchanged} unchanged; ${s.filesWritten.length} files written in ${(s.elapsedMs / 1000).toFixed(2)} s`,
   ];
   const f = s.fetch;
-  if (f && (f.listed > 0 || f.due > 0)) {
+  if (f && (f.listed > 0 || f.due > 0 || f.failures.length > 0)) {
     lines.push(
       f.offline
-        ? `        fetch: offline; ${f.due} URLs due (${f.listed} listed)`
+        ? `        fetch: offline, nothing fetched (${f.listed} URLs listed)`
         : `        fetch: ${f.fetched} fetched, ${f.unchanged} unchanged, ${f.deleted} deleted, ${f.blocked} blocked, ${f.failed} failed, ${f.skippedByCooldown} skipped by cool-down, ${f.deferred} deferred (${f.listed} listed, ${f.due} due)`,
     );
     if (f.cooldownUntil) lines.push(`        fetching paused until ${new Date(f.cooldownUntil).toISOString()} (captcha / rate limit)`);

@@ -182,7 +182,7 @@ describe('following URLs with live fetching', () => {
     srv.pages.set(A_PATH, page('article.html'));
     urls(A_URL);
     const s = await run(config(), { offline: true });
-    expect(s.fetch).toMatchObject({ offline: true, due: 1, fetched: 0 });
+    expect(s.fetch).toMatchObject({ offline: true, listed: 1, fetched: 0 });
     expect(srv.hits.size).toBe(0);
   });
 });

@@ -105,13 +105,15 @@ export async function fetchStage(config: Config, articles: ArticleStore, urls: U
   const problems: InputProblem[] = [];
   summary.listed = await syncInputs(config, urls, articles, opts, problems);
   summary.failures.push(...problems);
+  // Offline: nothing will be fetched, so the due list (a pass over every followed URL) is not worth computing.
+  if (opts.offline || !opts.fetcher) return summary;
   const now = opts.now();
   const due = urls
     .candidates(config.fetch.dumps)
     .filter((r) => opts.refetch || isDue(r, now, config.fetch.maxAgeDays))
     .sort(dueOrder);
   summary.due = due.length;
-  if (opts.offline || !opts.fetcher || due.length === 0) return summary;
+  if (due.length === 0) return summary;
   const cooldown = urls.cooldown();
   if (cooldown && cooldown.until > now) {
     summary.skippedByCooldown = due.length;
