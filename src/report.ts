@@ -39,7 +39,8 @@ export function formatSummary(s: BuildSummary, config: Config, cwd = process.cwd
   }
   lines.push(
     `output: ${rel(s.outputDir)}/ (index.html, feeds.opml, all/, one folder per source)`,
-    `subscribe: serve ${rel(s.outputDir)}/ at ${config.baseUrl} and add ${config.baseUrl}feeds.opml (every source) or ${config.baseUrl}all/atom.xml to your reader;`,
+    `serve:     npm run serve (wxfeed serve), or npm run daemon (wxfeed daemon) to rebuild on a schedule too: ${config.baseUrl}`,
+    `subscribe: add ${config.baseUrl}feeds.opml (every source) or ${config.baseUrl}all/atom.xml to your reader;`,
     `           open ${config.baseUrl}index.html for each source's Atom, RSS and JSON links.`,
   );
   return lines.join('\n');
