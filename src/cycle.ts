@@ -2,19 +2,18 @@
  * The one orchestrator: dump folders → store → feeds. Per-item failures are collected and reported, never thrown
  * past it; only a failure of the store or the output folder ends a build.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import type { BuildSummary, Config, FeedArticle, FeedStatus, FetchSummary, InputProblem, PageFetcher, ParsedPage } from './types.js';
+import type { BuildSummary, Config, FeedStatus, FetchSummary, InputProblem, PageFetcher, ParsedPage, StoredArticle } from './types.js';
 import { UrlStore } from './store/urls.js';
 import { emptyFetchSummary, fetchStage } from './fetch/stage.js';
 import type { Logger } from './log.js';
 import { closeStore, openStore, storeFailure } from './store/db.js';
 import { ArticleStore, type FeedRecord } from './store/articles.js';
 import { listDumpFiles, type DumpFile } from './dumps/read.js';
-import { MAX_DUMP_BYTES, parseDump, type DumpParse } from './dumps/parse.js';
+import { inProcess, pipeline, runnerFor, WORKER_THRESHOLD, type JobRunner } from './work/pool.js';
+import type { ImageSpec } from './work/jobs.js';
 import { planFeeds, type FeedGroup } from './sources.js';
-import { renderFeeds, type ImageOptions } from './feeds/render.js';
-import { signedImagePath } from './server/image-sign.js';
 import { imageSecret } from './store/secret.js';
 import { renderOpml } from './feeds/opml.js';
 import { renderIndex, type IndexEntry } from './feeds/index-page.js';
@@ -22,9 +21,8 @@ import { removeFeedFolder, writeIfChanged } from './feeds/write.js';
 import { sha256 } from './keys.js';
 
 /** Bump when rendering changes, so every feed is rendered again once. */
-export const RENDER_VERSION = '1';
-const READ_BATCH = 256;
-const READ_CONCURRENCY = 8;
+export const RENDER_VERSION = '2';
+const READ_BATCH = Number(process.env.WXFEED_BATCH ?? 64);
 const RECOMPUTE_BATCH = 1000;
 const FEED_FILES = ['atom.xml', 'rss.xml', 'feed.json'] as const;
 
@@ -47,36 +45,8 @@ function under(path: string, roots: readonly string[]): boolean {
   return roots.some((r) => path === r || path.startsWith(r.endsWith(sep) ? r : r + sep));
 }
 
-async function readAndParse(file: DumpFile): Promise<DumpParse | { ok: false; reason: string; detail?: string; transient: true }> {
-  if (file.size > MAX_DUMP_BYTES) return { ok: false, reason: 'file over 5 MB' };
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file.path);
-  } catch (error) {
-    return { ok: false, reason: 'unreadable file', detail: (error as NodeJS.ErrnoException).code, transient: true };
-  }
-  try {
-    return parseDump(bytes, { path: file.path, mtimeMs: file.mtimeMs });
-  } catch (error) {
-    return { ok: false, reason: 'parser failure', detail: (error as Error).message };
-  }
-}
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
-
 /** Read new and changed dump files into the store; forget deleted ones. */
-async function ingestDumps(config: Config, store: ArticleStore, problems: InputProblem[], opts: BuildOptions) {
+async function ingestDumps(config: Config, store: ArticleStore, problems: InputProblem[], opts: BuildOptions, runner: Runners) {
   const now = opts.now?.() ?? Date.now();
   const files = await listDumpFiles(config.dumps, problems);
   const unreadable = problems.filter((p) => p.reason === 'unreadable folder' || p.reason === 'broken link').map((p) => p.where);
@@ -92,12 +62,16 @@ async function ingestDumps(config: Config, store: ArticleStore, problems: InputP
   }
   // A file is gone only if its folder was read: an unreadable folder never empties a feed.
   const removed = [...known.keys()].filter((p) => !seen.has(p) && under(p, config.dumps) && !under(p, unreadable));
+  // Files are read and parsed by workers a few batches ahead while this thread writes the store.
+  const batches: Array<{ job: { kind: 'load'; files: DumpFile[] }; ctx: DumpFile[] }> = [];
   for (let i = 0; i < changed.length; i += READ_BATCH) {
-    opts.signal?.throwIfAborted();
-    const batch = changed.slice(i, i + READ_BATCH);
-    const results = await mapLimited(batch, READ_CONCURRENCY, readAndParse);
+    const files = changed.slice(i, i + READ_BATCH);
+    batches.push({ job: { kind: 'load', files }, ctx: files });
+  }
+  let done = 0;
+  await pipeline(runner(batches.length), batches, (results, files) => {
     store.transaction(() => {
-      batch.forEach((file, n) => {
+      files.forEach((file, n) => {
         const r = results[n]!;
         if (r.ok) store.recordFile(file, { article: r.article }, now);
         else {
@@ -106,8 +80,9 @@ async function ingestDumps(config: Config, store: ArticleStore, problems: InputP
         }
       });
     });
-    opts.progress?.(Math.min(i + READ_BATCH, changed.length), changed.length);
-  }
+    done += files.length;
+    opts.progress?.(done, changed.length);
+  }, opts.signal);
   if (removed.length > 0) store.transaction(() => removed.forEach((p) => store.forgetFile(p)));
   return { seen: files.length, read: changed.length, unchanged: files.length - changed.length, removed: removed.length };
 }
@@ -128,7 +103,7 @@ async function recomputePending(store: ArticleStore, now: number, signal?: Abort
 
 const GONE = new Set(['deleted', 'blocked']);
 
-function applyFilters(g: FeedGroup | undefined, a: FeedArticle, keepDeleted: boolean): boolean {
+function applyFilters(g: FeedGroup | undefined, a: StoredArticle, keepDeleted: boolean): boolean {
   if (!keepDeleted && (GONE.has(a.state) || (a.notice && GONE.has(a.notice)))) return false;
   const c = g?.config;
   if (!c) return true;
@@ -137,8 +112,9 @@ function applyFilters(g: FeedGroup | undefined, a: FeedArticle, keepDeleted: boo
   return true;
 }
 
-function take(items: Iterable<FeedArticle>, g: FeedGroup | undefined, limit: number, keepDeleted: boolean): FeedArticle[] {
-  const out: FeedArticle[] = [];
+/** The first `limit` articles a feed shows. */
+function take(items: Iterable<StoredArticle>, g: FeedGroup | undefined, limit: number, keepDeleted: boolean): StoredArticle[] {
+  const out: StoredArticle[] = [];
   if (limit <= 0) return out;
   for (const a of items) {
     if (!applyFilters(g, a, keepDeleted)) continue;
@@ -184,11 +160,11 @@ async function writeFeedSet(dir: string, rendered: { atom: string; rss: string; 
 }
 
 /** Render the feeds whose articles or settings changed, then all/, the OPML and the index page. */
-async function publish(config: Config, store: ArticleStore, opts: BuildOptions): Promise<Published & { sources: number }> {
+async function publish(config: Config, store: ArticleStore, opts: BuildOptions, runner: Runners): Promise<Published & { sources: number }> {
   const now = opts.now?.() ?? Date.now();
   const dirty = store.dirtySources();
   const records = store.feeds();
-  const images = imageOptions(config, store);
+  const images = imageSettings(config, store);
   const configSig = sha256(JSON.stringify([RENDER_VERSION, config.baseUrl, config.feed, config.images, images.secretId])).slice(0, 16);
   const planSig = sha256(JSON.stringify([configSig, config.sources, config.output])).slice(0, 16);
   const out: Published = { written: [], feedsWritten: 0, feedsUnchanged: 0 };
@@ -197,35 +173,38 @@ async function publish(config: Config, store: ArticleStore, opts: BuildOptions):
     return { ...out, sources: records.size - (records.has('all') ? 1 : 0) };
   }
   const groups = planFeeds(store.sourceStats(), config.sources);
-  let anyRendered = false;
+  // Which feeds to render: those whose articles or settings changed, or whose files are missing.
+  const stale: Array<{ slug: string; title: string; signature: string; labels?: string[]; group?: FeedGroup; limit: number }> = [];
   for (const g of groups) {
-    opts.signal?.throwIfAborted();
-    const dir = join(config.output, g.slug);
     const signature = sha256(JSON.stringify([configSig, g.title, [...g.labels].sort(), g.config ?? null])).slice(0, 16);
-    const rec = records.get(g.slug);
-    const stale = g.labels.some((l) => dirty.has(l)) || rec?.signature !== signature || !(await feedFilesExist(dir));
-    if (!stale) continue;
-    const limit = g.config?.limit ?? config.feed.limit;
-    const items = take(store.articlesFor(g.labels), g, limit, config.feed.keepDeleted);
-    const base = `${config.baseUrl}${g.slug}/`;
-    await writeFeedSet(dir, renderFeeds(feedMeta(config, g.slug, g.title, base), items, images), out);
-    store.saveFeed(record(g.slug, g.title, signature, g.articles, items[0]), now);
-    anyRendered = true;
+    const changed = g.labels.some((l) => dirty.has(l)) || records.get(g.slug)?.signature !== signature;
+    if (changed || !(await feedFilesExist(join(config.output, g.slug)))) {
+      stale.push({ slug: g.slug, title: g.title, signature, labels: g.labels, group: g, limit: g.config?.limit ?? config.feed.limit });
+    }
   }
   const current = new Set(groups.map((g) => g.slug));
-  for (const slug of records.keys()) {
-    if (slug === 'all' || current.has(slug)) continue;
-    await removeFeedFolder(join(config.output, slug));
-    store.deleteFeed(slug);
-    anyRendered = true;
-  }
+  const gone = [...records.keys()].filter((slug) => slug !== 'all' && !current.has(slug));
   const allTitle = config.feed.title ?? 'All accounts';
   const allSig = sha256(JSON.stringify([configSig, allTitle])).slice(0, 16);
-  const allDir = join(config.output, 'all');
-  if (anyRendered || dirty.size > 0 || records.get('all')?.signature !== allSig || !(await feedFilesExist(allDir))) {
-    const items = take(store.articlesFor(undefined), undefined, config.feed.limit, config.feed.keepDeleted);
-    await writeFeedSet(allDir, renderFeeds(feedMeta(config, 'all', allTitle, `${config.baseUrl}all/`), items, images), out);
-    store.saveFeed(record('all', allTitle, allSig, store.counts().articles, items[0]), now);
+  if (stale.length > 0 || gone.length > 0 || dirty.size > 0 || records.get('all')?.signature !== allSig || !(await feedFilesExist(join(config.output, 'all')))) {
+    stale.push({ slug: 'all', title: allTitle, signature: allSig, limit: config.feed.limit });
+  }
+  // Articles are read from the store as each job is taken; bodies are rendered and feeds serialised in workers.
+  const jobs = function* () {
+    for (const f of stale) {
+      const items = take(store.articlesFor(f.labels), f.group, f.limit, config.feed.keepDeleted);
+      const meta = feedMeta(config, f.slug, f.title, `${config.baseUrl}${f.slug}/`);
+      yield { job: { kind: 'render' as const, meta, items, images: images.spec }, ctx: { f, newest: items[0] } };
+    }
+  };
+  await pipeline(runner(stale.length), jobs(), async (rendered, { f, newest }) => {
+    await writeFeedSet(join(config.output, f.slug), rendered, out);
+    const count = f.group ? f.group.articles : store.counts().articles;
+    store.saveFeed(record(f.slug, f.title, f.signature, count, newest), now);
+  }, opts.signal);
+  for (const slug of gone) {
+    await removeFeedFolder(join(config.output, slug));
+    store.deleteFeed(slug);
   }
   await writeIndexAndOpml(config, store, groups, out);
   store.transaction(() => {
@@ -237,10 +216,10 @@ async function publish(config: Config, store: ArticleStore, opts: BuildOptions):
 }
 
 /** Image handling for rendering; in proxy mode, WeChat images point at our signed proxy. */
-function imageOptions(config: Config, store: ArticleStore): ImageOptions & { secretId: string | null } {
-  if (config.images !== 'proxy') return { mode: config.images, secretId: null };
+function imageSettings(config: Config, store: ArticleStore): { spec: ImageSpec; secretId: string | null } {
+  if (config.images !== 'proxy') return { spec: { mode: config.images, baseUrl: config.baseUrl }, secretId: null };
   const secret = config.imageProxy.secret ?? imageSecret(store);
-  return { mode: 'proxy', proxy: (url) => `${config.baseUrl}${signedImagePath(secret, url)}`, secretId: sha256(secret).slice(0, 8) };
+  return { spec: { mode: 'proxy', baseUrl: config.baseUrl, secret }, secretId: sha256(secret).slice(0, 8) };
 }
 
 function feedMeta(config: Config, slug: string, title: string, base: string) {
@@ -254,7 +233,7 @@ function feedMeta(config: Config, slug: string, title: string, base: string) {
   };
 }
 
-function record(slug: string, title: string, signature: string, items: number, newest: FeedArticle | undefined): FeedRecord {
+function record(slug: string, title: string, signature: string, items: number, newest: StoredArticle | undefined): FeedRecord {
   return {
     slug, title, signature, items,
     newestTitle: newest?.title ?? null, newestLink: newest?.link ?? null, newestDate: newest?.date ?? null,
@@ -303,23 +282,30 @@ function stopwatch(log: Logger): (phase: string, fields?: Record<string, unknown
   let last = performance.now();
   return (phase, fields = {}) => {
     const now = performance.now();
-    log.debug({ phase, ms: Math.round(now - last), ...fields }, 'build phase done');
+    const mem = process.memoryUsage();
+    log.debug({ phase, ms: Math.round(now - last), rssMb: Math.round(mem.rss / 2 ** 20), heapMb: Math.round(mem.heapUsed / 2 ** 20), ...fields }, 'build phase done');
     last = now;
   };
 }
+
+/** The job runner for a phase with about `jobs` jobs: the build's worker pool, started on first need. */
+type Runners = (jobs: number) => JobRunner;
 
 /** One build: what `wxfeed build` and each daemon cycle do. */
 export async function build(config: Config, opts: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
   const db = openStore(config.store);
   let clean = false;
+  let pool: JobRunner | undefined;
+  const runner: Runners = (jobs) => pool ?? (jobs < WORKER_THRESHOLD ? inProcess : (pool = runnerFor(jobs)));
   try {
     const store = new ArticleStore(db);
     const problems: InputProblem[] = [];
     const lap = stopwatch(opts.log);
-    const ingest = await ingestDumps(config, store, problems, opts);
+    const ingest = await ingestDumps(config, store, problems, opts, runner);
     lap('ingest', { read: ingest.read, unchanged: ingest.unchanged, removed: ingest.removed });
     await recomputePending(store, opts.now?.() ?? Date.now(), opts.signal);
+    lap('merge');
     let fetched: FetchSummary = emptyFetchSummary(opts.live?.offline ?? true);
     if (opts.live) {
       fetched = await fetchStage(config, store, new UrlStore(db), {
@@ -333,8 +319,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       await recomputePending(store, opts.now?.() ?? Date.now(), opts.signal);
       lap('fetch', { fetched: fetched.fetched, due: fetched.due });
     }
-    lap('merge');
-    const published = await publish(config, store, opts);
+    const published = await publish(config, store, opts, runner);
     lap('publish', { written: published.written.length });
     const counts = store.counts();
     const feeds = feedStatus(store, new UrlStore(db));
@@ -359,6 +344,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
   } catch (error) {
     throw storeFailure(config.store, error);
   } finally {
+    await pool?.close();
     closeStore(db, clean);
   }
 }

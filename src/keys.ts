@@ -20,6 +20,13 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** True when the key of an article with this URL is a hash of its body text (no usable URL). */
+export function needsBodyText(parsed: ParsedUrl | undefined): boolean {
+  if (parsed?.kind === 'article' && parsed.sn) return false;
+  if (parsed?.kind === 'short' && parsed.shortToken) return false;
+  return parsed?.kind !== 'other';
+}
+
 export function identityFor(parsed: ParsedUrl | undefined, bodyText: string, fallbackSeed: string): ArticleIdentity {
   if (parsed?.kind === 'article' && parsed.sn) return { key: `sn:${parsed.sn}`, id: parsed.canonical, link: parsed.canonical };
   if (parsed?.kind === 'short' && parsed.shortToken) {

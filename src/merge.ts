@@ -24,15 +24,17 @@ export interface Observation {
   datePrecision: DatePrecision;
   capturedAt: number | null;
   state: ContentState;
-  contentHtml: string;
+  /** Hash of the observation's body (`StoredBody.hash`); the body itself is read only when a feed shows it. */
+  bodyHash: string;
   textLength: number;
   summary: string;
   cover: string | null;
 }
 
-export interface MergedArticle extends Omit<FeedArticle, 'mid' | 'idx'> {
-  /** The observation whose content is shown. */
+export interface MergedArticle extends Omit<FeedArticle, 'mid' | 'idx' | 'contentHtml'> {
+  /** The observation whose content is shown, and its body's hash. */
   bestOrigin: string;
+  bodyHash: string;
   biz?: string;
   mid?: number;
   idx?: number;
@@ -92,7 +94,7 @@ export function mergeObservations(observations: Observation[]): MergedArticle | 
     sn: firstDefined(ordered, (o) => o.sn),
     state: best.state,
     notice,
-    contentHtml: best.contentHtml,
+    bodyHash: best.bodyHash,
     summary: best.summary,
     cover: firstDefined(ordered, (o) => o.cover),
     contentHash: '',
@@ -104,6 +106,6 @@ export function mergeObservations(observations: Observation[]): MergedArticle | 
 /** Hash of everything a feed shows of an article: equal hashes render to equal bytes. */
 export function hashArticle(a: MergedArticle): string {
   return sha256(
-    JSON.stringify([a.id, a.link, a.title, a.author, a.date, a.datePrecision, a.mid, a.idx, a.state, a.notice, a.contentHtml, a.summary, a.cover]),
+    JSON.stringify([a.id, a.link, a.title, a.author, a.date, a.datePrecision, a.mid, a.idx, a.state, a.notice, a.bodyHash, a.summary, a.cover]),
   ).slice(0, 32);
 }

@@ -59,13 +59,25 @@ export interface RawArticle {
   /** When the dumper captured the page (epoch ms), used to order observations. */
   capturedAt?: number;
   state: ContentState;
-  /** Sanitized HTML of the article body; empty for shells and notices. */
-  contentHtml: string;
+  /** The article body as kept: see `StoredBody`. Empty for shells and notices. */
+  body: StoredBody;
   /** Plain text length of the body, used to rank observations. */
   textLength: number;
+  /** Summary; empty when it is to be taken from the body once rendered (markdown bodies). */
   summary: string;
   /** Cover image URL. */
   cover?: string;
+}
+
+/**
+ * An article body as the store keeps it. Fetched pages arrive as HTML and are sanitized at once; dump bodies stay
+ * markdown and are rendered and sanitized only when a feed shows them (most archived articles never reach a feed).
+ * `hash` identifies the body: equal hashes, equal rendered HTML.
+ */
+export interface StoredBody {
+  format: 'html' | 'markdown';
+  text: string;
+  hash: string;
 }
 
 /** A problem with one input, reported and skipped; never fatal. */
@@ -158,10 +170,16 @@ export interface FeedArticle {
   state: ContentState;
   /** A later notice (deleted, blocked, migrated) seen after the article's content was captured. */
   notice?: ContentState;
+  /** Sanitized HTML of the body. */
   contentHtml: string;
   summary: string;
   cover?: string;
   contentHash: string;
+}
+
+/** An article as the store reads it: the body not yet rendered. `toFeedArticle` (content/body.ts) renders it. */
+export interface StoredArticle extends Omit<FeedArticle, 'contentHtml'> {
+  body: StoredBody;
 }
 
 /** The three files of one feed, rendered. */

@@ -6,6 +6,9 @@ import pino from 'pino';
 import { startDaemon, type Daemon } from '../src/daemon.js';
 import { dump, tempDir, writeFile } from './helpers/tmp.js';
 import { readFeed } from './helpers/feeds.js';
+import { startFaultServer } from './helpers/fault-server.js';
+import { OWN_FIXTURES } from './helpers/paths.js';
+import { liveFor } from '../src/live.js';
 
 const url = (n: number) => `https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=${1000 + n}&idx=1&sn=${String(n).padStart(32, 'b')}`;
 
@@ -75,17 +78,30 @@ describe('wxfeed daemon', () => {
   });
 
   it('never runs two cycles at once: a tick during a long cycle is skipped and logged', async () => {
-    for (let i = 3; i < 2500; i++) writeFile(join(t.dir, `dumps/bulk/${i}.md`), dump({ title: `文章 ${i}`, url: url(i), source: '账号', date: '2024-07-03' }, `正文 ${i}。\n\n${'内容。'.repeat(300)}`));
-    config();
-    daemon = await startDaemon({ configPath: join(t.dir, 'wxfeed.yaml'), log: logger(), live: () => undefined });
-    await until(() => lines.some((l) => l.msg === 'tick skipped: a cycle is still running'), 30_000);
-    await until(() => cycles() >= 1, 30_000);
-    // Between the start of the first cycle and its end, every tick was skipped: no second 'cycle done' came first.
-    const firstDone = lines.findIndex((l) => l.msg === 'cycle done');
-    const firstSkip = lines.findIndex((l) => l.msg === 'tick skipped: a cycle is still running');
-    expect(firstSkip).toBeLessThan(firstDone);
-    daemon.runNow();
-    expect(daemon.runNow()).toBe(false); // synchronous: a cycle is running now, whoever started it
+    // A cycle made long for certain: it fetches one followed URL from a loopback server that answers after 3 s,
+    // while the schedule ticks every second.
+    const srv = await startFaultServer({ latencyMs: 3000 });
+    try {
+      srv.pages.set('/s', readFileSync(`${OWN_FIXTURES}pages/article.html`, 'utf8'));
+      writeFileSync(join(t.dir, 'urls.txt'), 'https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000001&idx=1&sn=aaaabbbbccccddddeeeeffff00001111\n');
+      config(`urlFiles: [urls.txt]\nfetch:\n  origin: ${srv.origin}\n  delayMs: 0\n  retries: 0\n  timeoutMs: 10000\n`);
+      daemon = await startDaemon({ configPath: join(t.dir, 'wxfeed.yaml'), log: logger(), live: (c) => liveFor(c, { offline: false, refetch: false }) });
+      await until(() => lines.some((l) => l.msg === 'tick skipped: a cycle is still running'));
+      expect(cycles()).toBe(0);
+      await until(() => cycles() >= 1);
+      // Every tick between the start of the first cycle and its end was skipped: no second cycle overlapped it.
+      const firstDone = lines.findIndex((l) => l.msg === 'cycle done');
+      const skips = lines.filter((l, i) => l.msg === 'tick skipped: a cycle is still running' && i < firstDone).length;
+      expect(skips).toBeGreaterThanOrEqual(1);
+      expect(lines[firstDone]).toMatchObject({ reason: 'start', fetched: 1 });
+      expect(srv.hits.get('/s')).toBe(1);
+      daemon.runNow();
+      expect(daemon.runNow()).toBe(false); // synchronous: a cycle is running now, whoever started it
+    } finally {
+      await daemon?.stop('test over');
+      daemon = undefined;
+      await srv.close();
+    }
   });
 
   it('re-reads a changed config before a cycle; an invalid one is reported and the previous stays', async () => {
@@ -114,7 +130,12 @@ describe('wxfeed daemon process', () => {
     const Database = (await import('better-sqlite3')).default;
     const { existsSync, readdirSync } = await import('node:fs');
     for (let i = 3; i < 3000; i++) writeFile(join(t.dir, `dumps/bulk/${i}.md`), dump({ title: `文章 ${i}`, url: url(i), source: `账号${i % 7}`, date: '2024-07-03' }, `正文 ${i}。\n\n${'内容。'.repeat(300)}`));
-    config();
+    // After reading the dumps the cycle fetches a followed URL from a server that answers after 20 s: whenever
+    // SIGTERM comes, a cycle is in flight.
+    const srv = await startFaultServer({ latencyMs: 20_000 });
+    srv.pages.set('/s', readFileSync(`${OWN_FIXTURES}pages/article.html`, 'utf8'));
+    writeFileSync(join(t.dir, 'urls.txt'), 'https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000001&idx=1&sn=aaaabbbbccccddddeeeeffff00001111\n');
+    config(`urlFiles: [urls.txt]\nfetch:\n  origin: ${srv.origin}\n  delayMs: 0\n  retries: 0\n  timeoutMs: 60000\n`);
     const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, 'daemon', '--config', join(t.dir, 'wxfeed.yaml')], { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
@@ -127,9 +148,11 @@ describe('wxfeed daemon process', () => {
     const sent = Date.now();
     child.kill('SIGTERM');
     const code = await exited;
+    await srv.close();
     expect(code, err).toBe(0);
     expect(Date.now() - sent).toBeLessThan(12_000); // the daemon waits at most 8 s for the cycle; generous for a loaded CI machine
-    expect(err).toContain('stopped');
+    expect(err).toContain('cycle stopped');
+    expect(err).not.toContain('cycle done');
     const db = new Database(join(t.dir, 'data/wxfeed.db'), { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();

@@ -10,6 +10,7 @@ import { build } from '../src/cycle.js';
 import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import type { FeedArticle } from '../src/types.js';
+import { toFeedArticle } from '../src/content/body.js';
 import { HAVE_SHARED, OWN_FIXTURES, REAL_DUMPS, SEED } from './helpers/paths.js';
 import { expectWellFormed } from './helpers/feeds.js';
 import { tempDir, writeFile } from './helpers/tmp.js';
@@ -44,7 +45,7 @@ function timed<T>(fn: () => T): T {
 }
 
 function asFeedArticle(a: import('../src/types.js').RawArticle): FeedArticle {
-  return { ...a, mid: a.ref.mid, idx: a.ref.idx, contentHash: 'x' };
+  return toFeedArticle({ ...a, mid: a.ref.mid, idx: a.ref.idx, contentHash: 'x' });
 }
 
 describe('fuzzing (fast-check)', () => {

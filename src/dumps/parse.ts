@@ -6,10 +6,12 @@ import type { RawArticle } from '../types.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { stripChrome } from './chrome.js';
 import { classifyDump, stateNotice, visibleText } from './state.js';
-import { htmlToText, renderMarkdown, summarise } from '../content/markdown.js';
+import { htmlToText } from '../content/markdown.js';
+import { bodyHtml, EMPTY_BODY, markdownBody } from '../content/body.js';
+import { cleanText } from '../content/text.js';
 import { parseUrl } from '../wechat/url.js';
 import { parseDate } from '../time.js';
-import { identityFor } from '../keys.js';
+import { identityFor, needsBodyText } from '../keys.js';
 
 export const MAX_DUMP_BYTES = 5 * 1024 * 1024;
 
@@ -39,13 +41,6 @@ export function decodeDump(bytes: Uint8Array): { ok: true; text: string } | { ok
   return { ok: true, text };
 }
 
-/** Characters XML 1.0 forbids, and lone surrogates. */
-const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-export function cleanText(value: string): string {
-  return value.replace(ILLEGAL, '');
-}
-
 function firstLine(body: string): string | undefined {
   const line = body.split('\n').find((l) => l.trim() !== '');
   return line ? visibleText(line).slice(0, 120) || undefined : undefined;
@@ -64,11 +59,14 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
   const author = cleanText(fields.get('author') ?? '').trim() || undefined;
   const stripped = stripChrome(body, given, [sourceField, author ?? ''].filter(Boolean));
   const title = given || stripped.firstHeading?.trim() || firstLine(body) || fileTitle(file.path);
-  const state = classifyDump(stripped.body, body, stripped.hadUiTail);
+  const visible = visibleText(stripped.body);
+  const state = classifyDump(stripped.body, body, stripped.hadUiTail, visible);
   const hasContent = state === 'full' || state === 'truncated';
-  const contentHtml = hasContent ? cleanText(renderMarkdown(stripped.body)) : '';
-  const text = hasContent ? htmlToText(contentHtml) : '';
-  const identity = identityFor(parsedUrl, hasContent ? text : '', file.path);
+  // The body stays markdown: it is rendered when a feed shows it. Only a dump without a usable URL is rendered
+  // now, because its key is a hash of the rendered text.
+  const content = hasContent ? markdownBody(stripped.body) : EMPTY_BODY;
+  const keyText = hasContent && needsBodyText(parsedUrl) ? htmlToText(bodyHtml(content)) : '';
+  const identity = identityFor(parsedUrl, keyText, file.path);
   const captured = parseDate(fields.get('fetch_date'));
   const date = parseDate(fields.get('date')) ?? captured ?? { ms: Math.floor(file.mtimeMs), precision: 'exact' as const };
   return {
@@ -83,9 +81,9 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
       datePrecision: date.precision,
       capturedAt: captured?.ms ?? Math.floor(file.mtimeMs),
       state,
-      contentHtml,
-      textLength: text.length,
-      summary: hasContent ? summarise(text) : (stateNotice(state) ?? ''),
+      body: content,
+      textLength: hasContent ? visible.length : 0,
+      summary: hasContent ? '' : (stateNotice(state) ?? ''),
       cover: stripped.cover,
     },
   };

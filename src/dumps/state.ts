@@ -28,8 +28,7 @@ export function visibleText(markdown: string): string {
     .trim();
 }
 
-export function classifyDump(stripped: string, rawBody: string, hadUiTail: boolean): ContentState {
-  const text = visibleText(stripped);
+export function classifyDump(stripped: string, rawBody: string, hadUiTail: boolean, text = visibleText(stripped)): ContentState {
   const hasImage = /!\[[^\]]*\]\([^)\s]+\)/.test(stripped);
   if (text.length <= NOTICE_MAX_TEXT) {
     for (const [state, pattern] of NOTICES) if (pattern.test(text)) return state;

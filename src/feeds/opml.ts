@@ -1,7 +1,7 @@
 /**
  * OPML 2.0: one outline per feed pointing at its Atom file. Readers subscribe to every outline they import.
  */
-import { cleanText } from '../dumps/parse.js';
+import { cleanText } from '../content/text.js';
 
 export interface OpmlEntry {
   title: string;

@@ -8,7 +8,7 @@ import { Feed, type Item } from 'feed';
 import type { FeedArticle, RenderedFeed } from '../types.js';
 import { imageMime, isWechatImage, rewriteImages, type ImageMode, type ImageUrlRewriter } from '../content/images.js';
 import { stateNotice } from '../dumps/state.js';
-import { cleanText } from '../dumps/parse.js';
+import { cleanText } from '../content/text.js';
 
 export interface FeedMeta {
   /** Feed id: stable, independent of baseUrl. */

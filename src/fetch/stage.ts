@@ -11,7 +11,8 @@ import { readUrlInputs } from '../urls/list.js';
 import { cooldownAfterSuccess, dueOrder, isDue, nextCooldown } from './schedule.js';
 import { canonicalArticleUrl, parseUrl } from '../wechat/url.js';
 import { htmlToText, summarise } from '../content/markdown.js';
-import { cleanText } from '../dumps/parse.js';
+import { cleanText } from '../content/text.js';
+import { EMPTY_BODY, htmlBody } from '../content/body.js';
 
 export interface FetchStageOptions {
   offline: boolean;
@@ -46,7 +47,8 @@ export function pageToArticle(page: ParsedPage, url: string, source: string | nu
   const mid = page.mid ?? parsed?.mid;
   const idx = page.idx ?? parsed?.idx;
   const canonical = biz && mid && idx ? canonicalArticleUrl(biz, mid, idx, sn) : (page.canonical ?? parsed?.canonical ?? url);
-  const text = htmlToText(page.contentHtml ?? '');
+  const body = htmlBody(page.contentHtml ?? '');
+  const text = htmlToText(body.text);
   return {
     key: `sn:${sn}`,
     id: canonical,
@@ -59,7 +61,7 @@ export function pageToArticle(page: ParsedPage, url: string, source: string | nu
     datePrecision: 'exact',
     capturedAt: now,
     state: 'full',
-    contentHtml: cleanText(page.contentHtml ?? ''),
+    body,
     textLength: page.textLength ?? text.length,
     summary: summarise(cleanText(page.description?.trim() || text)),
     cover: page.cover,
@@ -81,7 +83,7 @@ function noticeArticle(state: RawArticle['state'], url: string, row: UrlRow, pag
     datePrecision: known?.datePrecision ?? 'exact',
     capturedAt: now,
     state,
-    contentHtml: '',
+    body: EMPTY_BODY,
     textLength: 0,
     summary: page.reason ?? state,
   };
@@ -155,7 +157,7 @@ export async function fetchStage(config: Config, articles: ArticleStore, urls: U
     articles.transaction(() => {
       if (page.state === 'ok') {
         const article = pageToArticle(page, row.url, row.source, t);
-        if (article && article.textLength === 0 && !/<img\b/.test(article.contentHtml)) {
+        if (article && article.textLength === 0 && !/<img\b/.test(article.body.text)) {
           // A page with nothing to read is a broken response, not the article: keep what is stored.
           summary.failed++;
           summary.failures.push({ where: row.url, reason: 'page without article content' });
@@ -173,7 +175,7 @@ export async function fetchStage(config: Config, articles: ArticleStore, urls: U
         const before = articles.observation(`page:${article.link}`);
         articles.putObservation(`page:${article.link}`, article, t);
         articles.putObservation(`notice:${row.url}`, undefined, t);
-        const same = before && before.contentHtml === article.contentHtml && before.title === article.title && before.date === article.date;
+        const same = before && before.bodyHash === article.body.hash && before.title === article.title && before.date === article.date;
         if (same) summary.unchanged++;
         else summary.fetched++;
         urls.recordResult(row.url, 'ok', null, false, article.key, t);

@@ -4,7 +4,8 @@
  * key marks its sources dirty in the same transaction, so a run killed at any point resumes where it stopped.
  */
 import type { DB } from './db.js';
-import type { ContentState, DatePrecision, FeedArticle, RawArticle } from '../types.js';
+import type { ContentState, DatePrecision, RawArticle, StoredArticle, StoredBody } from '../types.js';
+import { EMPTY_BODY } from '../content/body.js';
 import { mergeObservations, type Observation } from '../merge.js';
 
 export interface KnownFile {
@@ -47,7 +48,7 @@ interface ObservationRow {
   date_precision: DatePrecision;
   captured_at: number | null;
   state: ContentState;
-  content_html: string;
+  body_hash: string;
   text_length: number;
   summary: string;
   cover: string | null;
@@ -65,7 +66,6 @@ interface ArticleRow {
   date_precision: DatePrecision;
   state: ContentState;
   notice: ContentState | null;
-  content_html: string;
   summary: string;
   cover: string | null;
   content_hash: string;
@@ -75,19 +75,21 @@ function toObservation(r: ObservationRow): Observation {
   return {
     origin: r.origin, key: r.key, source: r.source, id: r.id, link: r.link, biz: r.biz, mid: r.mid, idx: r.idx,
     sn: r.sn, title: r.title, author: r.author, date: r.date, datePrecision: r.date_precision,
-    capturedAt: r.captured_at, state: r.state, contentHtml: r.content_html, textLength: r.text_length,
+    capturedAt: r.captured_at, state: r.state, bodyHash: r.body_hash, textLength: r.text_length,
     summary: r.summary, cover: r.cover,
   };
 }
 
-function toFeedArticle(r: ArticleRow): FeedArticle {
+function toStoredArticle(r: ArticleRow, body: StoredBody): StoredArticle {
   return {
     key: r.key, id: r.id, link: r.link, title: r.title, author: r.author ?? undefined, date: r.date,
     datePrecision: r.date_precision, mid: r.mid === null ? undefined : String(r.mid),
     idx: r.idx === null ? undefined : String(r.idx), state: r.state, notice: r.notice ?? undefined,
-    contentHtml: r.content_html, summary: r.summary, cover: r.cover ?? undefined, contentHash: r.content_hash,
+    body, summary: r.summary, cover: r.cover ?? undefined, contentHash: r.content_hash,
   };
 }
+
+const OBS_COLUMNS = 'origin, key, source, id, link, biz, mid, idx, sn, title, author, date, date_precision, captured_at, state, body_hash, text_length, summary, cover';
 
 const intOrNull = (v: string | undefined): number | null => (v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : null);
 
@@ -104,19 +106,20 @@ export class ArticleStore {
       deleteFile: db.prepare('DELETE FROM files WHERE path = ?'),
       obsKey: db.prepare('SELECT key, source FROM observations WHERE origin = ?'),
       upsertObs: db.prepare(`INSERT INTO observations (origin, key, source, id, link, biz, mid, idx, sn, short_token, title, author,
-          date, date_precision, captured_at, state, content_html, text_length, summary, cover, seen_at)
+          date, date_precision, captured_at, state, body, body_format, body_hash, text_length, summary, cover, seen_at)
         VALUES (@origin, @key, @source, @id, @link, @biz, @mid, @idx, @sn, @short_token, @title, @author, @date, @date_precision,
-          @captured_at, @state, @content_html, @text_length, @summary, @cover, @seen_at)
+          @captured_at, @state, @body, @body_format, @body_hash, @text_length, @summary, @cover, @seen_at)
         ON CONFLICT(origin) DO UPDATE SET key = excluded.key, source = excluded.source, id = excluded.id, link = excluded.link,
           biz = excluded.biz, mid = excluded.mid, idx = excluded.idx, sn = excluded.sn, short_token = excluded.short_token,
           title = excluded.title, author = excluded.author, date = excluded.date, date_precision = excluded.date_precision,
-          captured_at = excluded.captured_at, state = excluded.state, content_html = excluded.content_html,
+          captured_at = excluded.captured_at, state = excluded.state, body = excluded.body,
+          body_format = excluded.body_format, body_hash = excluded.body_hash,
           text_length = excluded.text_length, summary = excluded.summary, cover = excluded.cover, seen_at = excluded.seen_at`),
       deleteObs: db.prepare('DELETE FROM observations WHERE origin = ?'),
       markPending: db.prepare('INSERT OR IGNORE INTO pending_keys (key) VALUES (?)'),
       pending: db.prepare('SELECT key FROM pending_keys LIMIT ?').pluck(),
       clearPending: db.prepare('DELETE FROM pending_keys WHERE key = ?'),
-      obsForKey: db.prepare('SELECT * FROM observations WHERE key = ?'),
+      obsForKey: db.prepare(`SELECT ${OBS_COLUMNS} FROM observations WHERE key = ?`),
       articleHash: db.prepare('SELECT content_hash FROM articles WHERE key = ?').pluck(),
       upsertArticle: db.prepare(`INSERT INTO articles (key, id, link, title, author, biz, mid, idx, sn, date, date_precision, state,
           notice, best_origin, summary, cover, content_hash, first_seen, last_changed)
@@ -128,12 +131,12 @@ export class ArticleStore {
           best_origin = excluded.best_origin, summary = excluded.summary, cover = excluded.cover,
           content_hash = excluded.content_hash, last_changed = excluded.last_changed`),
       deleteArticle: db.prepare('DELETE FROM articles WHERE key = ?'),
-      obsByOrigin: db.prepare('SELECT * FROM observations WHERE origin = ?'),
+      obsByOrigin: db.prepare(`SELECT ${OBS_COLUMNS} FROM observations WHERE origin = ?`),
       alias: db.prepare('SELECT key FROM aliases WHERE alias = ?').pluck(),
       addAlias: db.prepare('INSERT INTO aliases (alias, key) VALUES (?, ?) ON CONFLICT(alias) DO UPDATE SET key = excluded.key'),
       rekey: db.prepare('UPDATE observations SET key = ? WHERE key = ?'),
       articleByKey: db.prepare('SELECT * FROM articles WHERE key = ?'),
-      content: db.prepare('SELECT content_html FROM observations WHERE origin = ?').pluck(),
+      body: db.prepare('SELECT body_format AS format, body AS text, body_hash AS hash FROM observations WHERE origin = ?'),
       markDirty: db.prepare('INSERT OR IGNORE INTO dirty_sources (source) VALUES (?)'),
       dirty: db.prepare('SELECT source FROM dirty_sources').pluck(),
       clearDirty: db.prepare('DELETE FROM dirty_sources'),
@@ -178,7 +181,7 @@ export class ArticleStore {
         origin, key, source: a.source, id: a.id, link: a.link, biz: a.ref.biz ?? null, mid: intOrNull(a.ref.mid),
         idx: intOrNull(a.ref.idx), sn: a.ref.sn ?? null, short_token: a.ref.shortToken ?? null, title: a.title,
         author: a.author ?? null, date: a.date, date_precision: a.datePrecision, captured_at: a.capturedAt ?? null,
-        state: a.state, content_html: a.contentHtml, text_length: a.textLength, summary: a.summary, cover: a.cover ?? null,
+        state: a.state, body: a.body.text, body_format: a.body.format, body_hash: a.body.hash, text_length: a.textLength, summary: a.summary, cover: a.cover ?? null,
         seen_at: now,
       });
       this.s.markPending.run(key);
@@ -223,10 +226,12 @@ export class ArticleStore {
     return (this.s.alias.get(key) as string | undefined) ?? key;
   }
 
-  /** The merged article of a key, without content. */
-  article(key: string): Omit<FeedArticle, 'contentHtml'> | undefined {
+  /** The merged article of a key, without its body. */
+  article(key: string): Omit<StoredArticle, 'body'> | undefined {
     const row = this.s.articleByKey.get(key) as ArticleRow | undefined;
-    return row ? toFeedArticle({ ...row, content_html: '' }) : undefined;
+    if (!row) return undefined;
+    const { body: _body, ...rest } = toStoredArticle(row, EMPTY_BODY);
+    return rest;
   }
 
   pendingKeys(limit: number): string[] {
@@ -280,16 +285,16 @@ export class ArticleStore {
   }
 
   /** Articles of the given source labels (all articles when `sources` is undefined), newest first. */
-  *articlesFor(sources: readonly string[] | undefined): Generator<FeedArticle> {
+  *articlesFor(sources: readonly string[] | undefined): Generator<StoredArticle> {
     const order = 'ORDER BY a.date DESC, a.mid DESC, a.idx ASC, a.key ASC';
     const where = sources
       ? `WHERE a.key IN (SELECT key FROM observations WHERE source IN (${sources.map(() => '?').join(',')}))`
       : '';
-    // Content is read only for the rows a feed takes (the generator stops at the limit).
+    // Bodies are read only for the rows a feed takes (the generator stops at the limit).
     const list = this.db.prepare(`SELECT a.* FROM articles a ${where} ${order}`);
-    for (const row of list.iterate(...(sources ?? [])) as Iterable<Omit<ArticleRow, 'content_html'> & { best_origin: string }>) {
-      const content = (this.s.content.get(row.best_origin) as string | undefined) ?? '';
-      yield toFeedArticle({ ...row, content_html: content });
+    for (const row of list.iterate(...(sources ?? [])) as Iterable<ArticleRow & { best_origin: string }>) {
+      const body = (this.s.body.get(row.best_origin) as StoredBody | undefined) ?? EMPTY_BODY;
+      yield toStoredArticle(row, body);
     }
   }
 

@@ -5,6 +5,8 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { StoredBody } from '../types.js';
+import { bodyDigest } from '../content/body.js';
 
 export type DB = Database.Database;
 
@@ -15,7 +17,9 @@ export class StoreError extends Error {
   override name = 'StoreError';
 }
 
-const MIGRATIONS: string[] = [
+type Migration = string | ((db: DB) => void);
+
+const MIGRATIONS: Migration[] = [
   // v1: dump files, observations of articles (one per file), merged articles, per-feed bookkeeping.
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -58,6 +62,18 @@ const MIGRATIONS: string[] = [
   CREATE INDEX urls_key ON urls(key);
   CREATE TABLE aliases (alias TEXT PRIMARY KEY, key TEXT NOT NULL) WITHOUT ROWID;
   `,
+  // v3: bodies are kept as they came (dump markdown, page HTML) with their format and hash, and rendered when a
+  // feed shows them. Bodies stored before were HTML.
+  (db) => {
+    db.exec(`
+      ALTER TABLE observations RENAME COLUMN content_html TO body;
+      ALTER TABLE observations ADD COLUMN body_format TEXT NOT NULL DEFAULT 'html';
+      ALTER TABLE observations ADD COLUMN body_hash TEXT NOT NULL DEFAULT '';
+    `);
+    db.function('wxfeed_body_hash', { deterministic: true }, (format: unknown, text: unknown) =>
+      bodyDigest(format as StoredBody['format'], String(text)));
+    db.exec('UPDATE observations SET body_hash = wxfeed_body_hash(body_format, body)');
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -148,7 +164,9 @@ function migrate(db: DB): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
+      const step = MIGRATIONS[v]!;
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.pragma(`application_id = ${APPLICATION_ID}`);
       db.pragma(`user_version = ${v + 1}`);
     })();

@@ -5,12 +5,27 @@ import { stripChrome } from '../../src/dumps/chrome.js';
 import { dump } from '../helpers/tmp.js';
 import { HAVE_SHARED, OWN_FIXTURES, REAL_DUMPS, SEED } from '../helpers/paths.js';
 import type { RawArticle } from '../../src/types.js';
+import { toFeedArticle } from '../../src/content/body.js';
 
 const UI_TAIL = readFileSync(`${OWN_FIXTURES}dumps/uitail.txt`, 'utf8');
 const URL = 'https://mp.weixin.qq.com/s?__biz=MzA3NzE2MjgwMg==&mid=2448903001&idx=2&sn=0123456789abcdef0123456789abcdef&chksm=1&scene=58#rd';
 const CANON = 'https://mp.weixin.qq.com/s?__biz=MzA3NzE2MjgwMg==&mid=2448903001&idx=2&sn=0123456789abcdef0123456789abcdef';
 
-function parse(text: string | Uint8Array, path = '/d/x.md', mtimeMs = Date.UTC(2025, 0, 2, 3, 4, 5)): RawArticle {
+/** A parsed dump as a feed shows it: the body rendered, the summary taken from it. */
+type Shown = RawArticle & { contentHtml: string };
+
+function parse(text: string | Uint8Array, path = '/d/x.md', mtimeMs = Date.UTC(2025, 0, 2, 3, 4, 5)): Shown {
+  const r = parseDump(typeof text === 'string' ? Buffer.from(text) : text, { path, mtimeMs });
+  if (!r.ok) throw new Error(r.reason);
+  return shown(r.article);
+}
+
+function shown(a: RawArticle): Shown {
+  const f = toFeedArticle({ ...a, mid: a.ref.mid, idx: a.ref.idx, contentHash: 'x' });
+  return { ...a, contentHtml: f.contentHtml, summary: f.summary };
+}
+
+function parseRaw(text: string | Uint8Array, path = '/d/x.md', mtimeMs = Date.UTC(2025, 0, 2, 3, 4, 5)): RawArticle {
   const r = parseDump(typeof text === 'string' ? Buffer.from(text) : text, { path, mtimeMs });
   if (!r.ok) throw new Error(r.reason);
   return r.article;
@@ -210,5 +225,34 @@ describe.skipIf(!HAVE_SHARED)('real dumps from chainreactors/picker', () => {
   it('the YAML-unsafe title comes through exactly', () => {
     const f = files.find((x) => x.includes('yaml-unsafe'))!;
     expect(parse(readFileSync(REAL_DUMPS + f)).title).toBe('演讲议题巡展 | Unveiling Mac Security: Sandboxing and AppData TCC');
+  });
+});
+
+describe('bodies are rendered when a feed shows them, not when a dump is read', () => {
+  const body = `# T\n\n第一段 **粗体** 正文。\n\n<script>alert(1)</script>\n\n![](https://mmbiz.qpic.cn/a/640?wx_fmt=png)`;
+  it('a dump keeps its markdown body, its text length, and no summary yet', () => {
+    const a = parseRaw(dump({ title: 'T', url: URL, source: 'S', date: '2024-05-12' }, body));
+    expect(a.body.format).toBe('markdown');
+    expect(a.body.text).toContain('**粗体**');
+    expect(a.body.hash).toMatch(/^[0-9a-f]{32}$/);
+    expect(a.summary).toBe('');
+    expect(a.textLength).toBeGreaterThan(5);
+    const s = shown(a);
+    expect(s.contentHtml).toContain('<strong>粗体</strong>');
+    expect(s.contentHtml).not.toContain('<script');
+    expect(s.summary).toBe('第一段 粗体 正文。');
+  });
+  it('the same body gives the same hash; another body another', () => {
+    const a = parseRaw(dump({ title: 'T', url: URL, source: 'S' }, body), '/d/a.md');
+    const b = parseRaw(dump({ title: 'T', url: URL, source: 'S2', date: '2025-01-01' }, body), '/d/b.md');
+    const c = parseRaw(dump({ title: 'T', url: URL, source: 'S' }, `${body}\n\n多一段。`), '/d/c.md');
+    expect(a.body.hash).toBe(b.body.hash);
+    expect(c.body.hash).not.toBe(a.body.hash);
+  });
+  it('without a URL the key is the hash of the rendered text, so markup differences do not split an article', () => {
+    const plain = parseRaw(dump({ title: 'T', source: 'S' }, '第一段 粗体 正文。'), '/d/p.md');
+    const marked = parseRaw(dump({ title: 'T', source: 'S' }, '第一段 **粗体** 正文。'), '/d/m.md');
+    expect(plain.key).toMatch(/^hash:/);
+    expect(marked.key).toBe(plain.key);
   });
 });

@@ -1,0 +1,165 @@
+/**
+ * Where a build's CPU-heavy jobs run: in worker threads when there are many (the main thread keeps the store and
+ * the files busy meanwhile), in-process otherwise. A worker that fails, or runs out of its memory cap, hands its
+ * jobs back to the main thread and is not used again: a broken worker costs time, never a file or a feed.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { runJob, type Job, type JobResult } from './jobs.js';
+import type { JobMessage } from './worker.js';
+
+export interface JobRunner {
+  /** How many jobs it runs at once. */
+  readonly parallelism: number;
+  readonly threaded: boolean;
+  run<J extends Job>(job: J): Promise<JobResult<J>>;
+  close(): Promise<void>;
+}
+
+export const inProcess: JobRunner = {
+  parallelism: 1,
+  threaded: false,
+  run: async (job) => runJob(job),
+  close: async () => {},
+};
+
+/** Heap cap of one worker: a pathological input kills the worker, not the build. */
+const WORKER_HEAP_MB = 96;
+
+/**
+ * Worker count: `WXFEED_WORKERS` when set (0 turns workers off), else the number of cores, at most 4.
+ * The main thread mostly waits on workers and SQLite, so every core gets a worker.
+ */
+export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
+  const given = env.WXFEED_WORKERS?.trim();
+  if (given && /^\d+$/.test(given)) return Math.min(16, Number(given));
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/** The compiled worker next to this module; undefined when running from TypeScript sources (tests), which a worker cannot load. */
+export function defaultWorkerUrl(): URL | undefined {
+  return import.meta.url.endsWith('.js') ? new URL('./worker.js', import.meta.url) : undefined;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+  dead: boolean;
+}
+
+interface Pending {
+  job: Job;
+  slot: Slot;
+  resolve: (r: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+function settleInProcess(p: Pending): void {
+  try {
+    p.resolve(runJob(p.job));
+  } catch (error) {
+    p.reject(error);
+  }
+}
+
+export function workerPool(count: number, workerUrl: URL): JobRunner {
+  const pending = new Map<number, Pending>();
+  const slots: Slot[] = [];
+  let nextId = 0;
+  const fail = (slot: Slot): void => {
+    if (slot.dead) return;
+    slot.dead = true;
+    for (const [id, p] of pending) {
+      if (p.slot !== slot) continue;
+      pending.delete(id);
+      settleInProcess(p);
+    }
+    void slot.worker.terminate();
+  };
+  for (let i = 0; i < count; i++) {
+    const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: Number(process.env.WXFEED_YOUNG ?? 16) } });
+    worker.unref();
+    const slot: Slot = { worker, busy: 0, dead: false };
+    worker.on('message', (m: { id: number; result: unknown }) => {
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      slot.busy--;
+      p.resolve(m.result);
+    });
+    worker.on('error', () => fail(slot));
+    worker.on('exit', () => fail(slot));
+    slots.push(slot);
+  }
+  return {
+    parallelism: count,
+    threaded: true,
+    run<J extends Job>(job: J): Promise<JobResult<J>> {
+      const live = slots.filter((s) => !s.dead);
+      if (live.length === 0) return Promise.resolve().then(() => runJob(job));
+      const slot = live.reduce((a, b) => (b.busy < a.busy ? b : a));
+      const id = nextId++;
+      slot.busy++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { job, slot, resolve: resolve as (r: unknown) => void, reject });
+        slot.worker.postMessage({ id, job } satisfies JobMessage);
+      });
+    },
+    async close() {
+      for (const s of slots) s.dead = true;
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}
+
+/** Workers are worth their start-up (tens of ms each) only for many jobs. */
+export const WORKER_THRESHOLD = 8;
+
+/** A runner for about `jobs` jobs. */
+export function runnerFor(jobs: number, env: NodeJS.ProcessEnv = process.env, workerUrl = defaultWorkerUrl()): JobRunner {
+  const count = workerCount(env);
+  if (jobs < WORKER_THRESHOLD || count === 0 || !workerUrl) return inProcess;
+  try {
+    return workerPool(count, workerUrl);
+  } catch {
+    return inProcess;
+  }
+}
+
+/**
+ * Run jobs on `runner` a few ahead of the consumer, handing each result with its context to `use`, in order. Jobs
+ * are taken from the iterable only as room frees up, so a large build never holds more than a few jobs' data.
+ * `use` may be async (writing files, the store); `signal` stops it between jobs.
+ */
+export async function pipeline<J extends Job, C>(
+  runner: JobRunner,
+  entries: Iterable<{ job: J; ctx: C }>,
+  use: (result: JobResult<J>, ctx: C) => void | Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const source = entries[Symbol.iterator]();
+  const ahead: Array<{ ctx: C; result: Promise<JobResult<J>> }> = [];
+  let exhausted = false;
+  const refill = (): void => {
+    while (!exhausted && ahead.length < runner.parallelism + 1) {
+      const n = source.next();
+      if (n.done) {
+        exhausted = true;
+        return;
+      }
+      const result = runner.run(n.value.job);
+      // Consumed in order below; a failure left behind by an abort must not surface as unhandled.
+      result.catch(() => {});
+      ahead.push({ ctx: n.value.ctx, result });
+    }
+  };
+  refill();
+  while (ahead.length > 0) {
+    signal?.throwIfAborted();
+    const { ctx, result } = ahead.shift()!;
+    const value = await result;
+    refill();
+    await use(value, ctx);
+    if (!runner.threaded) await new Promise<void>((r) => setImmediate(r));
+  }
+}
