@@ -3,7 +3,9 @@
 //
 //   node bench/gen-corpus.mjs --out DIR --articles N --accounts S [--dup-share 0.1] [--seed 1] [--mode bench|archive]
 //                             [--manifest FILE.jsonl]
-//   node bench/gen-corpus.mjs --mutate-one add|edit|delete --out DIR [--seed 1]
+//   node bench/gen-corpus.mjs --mutate-one add|edit|delete --out DIR [--seed 1] [--recent]
+//   (--recent: edit or delete a dump of the newest day, an article its feeds show; --print-url: print
+//   "path<TAB>url" instead of the path alone)
 //
 // Layout: DIR/YYYY/MM/DD/daily/<source>_<title>.md with the real front matter (unquoted title, url, source, date,
 // fetch_date), plus digest files without front matter at DIR/YYYY/MM/DD/daily.json (the real archive's place and
@@ -47,6 +49,8 @@ function parseArgs(argv) {
       case '--mode': o.mode = val(); break;
       case '--manifest': o.manifest = val(); break;
       case '--mutate-one': o.mutate = val(); break;
+      case '--recent': o.recent = true; break;
+      case '--print-url': o.printUrl = true; break;
       case '-h': case '--help': usage(0); break;
       default: die(`unknown argument ${a}`);
     }
@@ -65,7 +69,7 @@ function parseArgs(argv) {
 }
 function usage(code) {
   process.stdout.write('usage: node bench/gen-corpus.mjs --out DIR --articles N --accounts S [--dup-share 0.1] [--seed 1] [--mode bench|archive] [--manifest FILE]\n'
-    + '       node bench/gen-corpus.mjs --mutate-one add|edit|delete --out DIR [--seed 1]\n');
+    + '       node bench/gen-corpus.mjs --mutate-one add|edit|delete --out DIR [--seed 1] [--recent]\n');
   process.exit(code);
 }
 function die(msg) { process.stderr.write(`gen-corpus: ${msg}\n`); process.exit(2); }
@@ -537,12 +541,13 @@ function mutate(o) {
     const fetch = stamp(dayOf(ymd) * DAY_MS + 6 * 3600e3 + rr.int(34 * 3600e3), rr.int(1e6));
     const target = path.join(dir, file);
     fs.writeFileSync(target, frontMatter(it, fetch) + fullBody(rr, acct, title, { targetBytes: 3000 + rr.int(9000) }));
-    process.stdout.write(target + '\n');
+    process.stdout.write(target + (o.printUrl ? `\t${it.url}` : '') + '\n');
     return;
   }
-  // edit/delete: a random day, then the first dump (front matter) from a random position; edit prefers full dumps.
+  // edit/delete: a random day (with --recent, the newest), then the first dump (front matter) from a random
+  // position; edit prefers full dumps.
   for (let attempt = 0; attempt < 50; attempt++) {
-    const { dir } = days[r.int(days.length)];
+    const { dir } = o.recent ? days[days.length - 1] : days[r.int(days.length)];
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
     if (files.length === 0) continue;
     const start = r.int(files.length);
@@ -552,7 +557,7 @@ function mutate(o) {
       if (!fr) continue;
       if (o.mutate === 'delete') {
         fs.unlinkSync(file);
-        process.stdout.write(file + '\n');
+        process.stdout.write(file + (o.printUrl ? `\t${fr.fm.url ?? ''}` : '') + '\n');
         return;
       }
       const at = fr.text.indexOf('\n\n预览时标签不可点\n');
@@ -560,7 +565,7 @@ function mutate(o) {
       const para = editParagraph(new Rng(`${o.seed}|edit|${fr.text.length}`)); // repeated edits of one file differ
       const text = at >= 0 ? fr.text.slice(0, at) + '\n\n' + para + fr.text.slice(at) : fr.text + '\n\n' + para;
       fs.writeFileSync(file, text);
-      process.stdout.write(file + '\n');
+      process.stdout.write(file + (o.printUrl ? `\t${fr.fm.url ?? ''}` : '') + '\n');
       return;
     }
   }

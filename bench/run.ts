@@ -1,101 +1,236 @@
 /**
- * npm run bench [-- --articles 5000 --accounts 50 --runs 3 --skip-fetch]
- * Generates a corpus, then measures in one run: cold build, no-change build, one dump added / edited / deleted,
- * the read floor and the naive baseline; each in its own process (wall time, peak RSS, files written), medians of
- * --runs where cheap; then fetch throughput against the politeness ideal.
+ * npm run bench [-- --articles 5000,20000,50000 --runs 3 --archive 150000 --skip-fetch --skip-daemon --short --json FILE]
+ *
+ * For each corpus size: generates a corpus (bench mode: N articles over N/100 accounts, 10 % duplicate dumps through
+ * other URL variants), then measures, each build in its own process (wall time, peak RSS, files written):
+ * a cold build, a build with nothing changed, and builds after one dump is added, edited and deleted (a dump of the
+ * newest day, so the change reaches a feed), then the read floor and the naive baseline script. Medians of --runs.
+ * Each row is checked against issue 5's targets. With --archive N it also builds an archive-shaped corpus of N files
+ * (most WeChat dumps being shells or notices) against the read floor. Then fetch throughput against the politeness
+ * ideal, and the daemon (RSS over cycles, req/s for 200 and 304 with wrk when installed).
+ *
+ * --short: the CI form: 1,000 articles, one run, no archive, a small fetch run, no daemon. Timings are printed but
+ * not judged (at that size start-up dominates); the structural checks (0 files on no change, only the touched
+ * account's feeds and all/ rewritten) are, and make the exit code 1 when they fail.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
+const argv = process.argv.slice(2);
+const flag = (name: string): boolean => argv.includes(`--${name}`);
+const opt = (name: string, def: string): string => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : def;
 };
-const ARTICLES = arg('articles', 5000);
-const ACCOUNTS = arg('accounts', Math.max(1, Math.round(ARTICLES / 100)));
-const RUNS = arg('runs', 3);
-const WORK = join(ROOT, '.bench', `c${ARTICLES}`);
-const CORPUS = join(WORK, 'dumps');
+const SHORT = flag('short');
+const SIZES = opt('articles', SHORT ? '1000' : '5000,20000,50000').split(',').map(Number).filter((n) => n > 0);
+const RUNS = Number(opt('runs', SHORT ? '1' : '3'));
+const ARCHIVE = Number(opt('archive', '0'));
+const JSON_OUT = opt('json', '');
 
 interface Measure {
   ms: number;
   rssMb: number;
-  written: number;
+  written: string[];
+  read: number;
 }
 
-/** Run a command under /usr/bin/time -v when present (peak RSS), else plain. */
-function timed(cmd: string, args: string[]): Measure & { out: string } {
-  const useTime = spawnSync('test', ['-x', '/usr/bin/time']).status === 0;
-  const t0 = performance.now();
-  const r = spawnSync(useTime ? '/usr/bin/time' : cmd, useTime ? ['-v', cmd, ...args] : args, { encoding: 'utf8', cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
-  const written = Number(/; (\d+) files written/.exec(r.stdout)?.[1] ?? 0);
-  return { ms, rssMb: rss ? Number(rss) / 1024 : Number.NaN, written, out: r.stdout };
+interface Row {
+  name: string;
+  runs: Measure[];
+  /** Target: the row's median over the reference's median at most this. */
+  ratio?: { of: string; max: number };
+  /** Structural check, judged in every mode. */
+  check?: { ok: boolean; what: string };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const HAVE_TIME = existsSync('/usr/bin/time');
 
-function configFile(): string {
-  const file = join(WORK, 'wxfeed.yaml');
-  writeFileSync(file, `dumps: [dumps]\noutput: out\nstore: wxfeed.db\nurlFiles: []\n`);
-  return file;
+/** Run a command; wall time, and peak RSS from /usr/bin/time -v when present. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { ms: number; rssMb: number; out: string } {
+  const t0 = performance.now();
+  const r = spawnSync(HAVE_TIME ? '/usr/bin/time' : cmd, HAVE_TIME ? ['-v', cmd, ...args] : args, {
+    encoding: 'utf8', cwd: ROOT, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env },
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
+  return { ms, rssMb: rss ? Number(rss) / 1024 : Number.NaN, out: r.stdout };
 }
 
 function wxfeed(config: string): Measure {
-  return timed(process.execPath, [join(ROOT, 'dist/cli.js'), 'build', '--offline', '--config', config]);
+  const r = timed(process.execPath, [join(ROOT, 'dist/cli.js'), 'build', '--offline', '--json', '--config', config]);
+  const summary = JSON.parse(r.out) as { filesWritten: string[]; filesRead: number };
+  return { ms: r.ms, rssMb: r.rssMb, written: summary.filesWritten, read: summary.filesRead };
 }
 
-function fresh(config: string): void {
-  rmSync(join(WORK, 'out'), { recursive: true, force: true });
-  for (const f of ['wxfeed.db', 'wxfeed.db-wal', 'wxfeed.db-shm']) rmSync(join(WORK, f), { force: true });
-  void config;
+function plain(script: string, args: string[]): Measure {
+  const r = timed(process.execPath, [join(ROOT, 'bench', script), ...args]);
+  return { ms: r.ms, rssMb: r.rssMb, written: [], read: 0 };
 }
 
-function main(): void {
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  rmSync(WORK, { recursive: true, force: true });
-  mkdirSync(WORK, { recursive: true });
-  const gen = execFileSync(process.execPath, [join(ROOT, 'bench/gen-corpus.mjs'), '--out', CORPUS, '--articles', String(ARTICLES), '--accounts', String(ACCOUNTS)], { encoding: 'utf8' });
-  console.log(gen.trim());
-  const config = configFile();
-  const rows: Array<[string, Measure[]]> = [];
+function gen(args: string[]): string {
+  return execFileSync(process.execPath, [join(ROOT, 'bench/gen-corpus.mjs'), ...args], { encoding: 'utf8' }).trim();
+}
+
+function freshStore(work: string): void {
+  rmSync(join(work, 'out'), { recursive: true, force: true });
+  for (const f of ['wxfeed.db', 'wxfeed.db-wal', 'wxfeed.db-shm']) rmSync(join(work, f), { force: true });
+}
+
+/** The feed folder of a dump's article: the number inside its __biz (every bench account is one biz). */
+function slugOf(url: string): string | undefined {
+  const biz = /__biz=([A-Za-z0-9+/=]+?)(?:&|$)/.exec(url.replace(/&amp;/g, '&'))?.[1];
+  return biz ? Buffer.from(biz, 'base64').toString('latin1') : undefined;
+}
+
+/** A one-dump build may rewrite that account's three feeds, all/, feeds.opml and index.html: nothing else. */
+function onlyExpected(written: string[], out: string, slug: string | undefined): { ok: boolean; what: string } {
+  const rel = written.map((p) => relative(out, p).split(sep).join('/'));
+  const allowed = (p: string): boolean => p === 'feeds.opml' || p === 'index.html' || p.startsWith('all/') || (slug !== undefined && p.startsWith(`${slug}/`));
+  const extra = rel.filter((p) => !allowed(p));
+  return { ok: extra.length === 0 && rel.length > 0, what: extra.length ? `also wrote ${extra.join(', ')}` : rel.length ? `wrote ${rel.sort().join(' ')}` : 'wrote nothing' };
+}
+
+function corpusRows(n: number): { rows: Row[]; header: string } {
+  const work = join(ROOT, '.bench', `c${n}`);
+  const corpus = join(work, 'dumps');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const accounts = Math.max(1, Math.round(n / 100));
+  const header = gen(['--out', corpus, '--articles', String(n), '--accounts', String(accounts)]);
+  const config = join(work, 'wxfeed.yaml');
+  writeFileSync(config, 'dumps: [dumps]\noutput: out\nstore: wxfeed.db\nurlFiles: []\n');
+  const out = join(work, 'out');
   const cold: Measure[] = [];
-  const nochange: Measure[] = [];
+  const still: Measure[] = [];
   for (let i = 0; i < RUNS; i++) {
-    fresh(config);
+    freshStore(work);
     cold.push(wxfeed(config));
-    nochange.push(wxfeed(config));
+    still.push(wxfeed(config));
   }
-  rows.push(['cold build', cold], ['no-change build', nochange]);
+  const rows: Row[] = [
+    { name: 'cold build', runs: cold, ratio: { of: 'baseline', max: 1.0 } },
+    { name: 'no-change build', runs: still, ratio: { of: 'cold build', max: 0.05 }, check: { ok: still.every((m) => m.written.length === 0 && m.read === 0), what: `${median(still.map((m) => m.written.length))} files written` } },
+  ];
   for (const op of ['add', 'edit', 'delete'] as const) {
-    const touched = execFileSync(process.execPath, [join(ROOT, 'bench/gen-corpus.mjs'), '--mutate-one', op, '--out', CORPUS, '--seed', '7'], { encoding: 'utf8' }).trim();
+    const runs: Measure[] = [];
+    const checks: Array<{ ok: boolean; what: string }> = [];
+    for (let i = 0; i < RUNS; i++) {
+      const [, url = ''] = gen(['--mutate-one', op, '--out', corpus, '--seed', `${7 + i}`, '--recent', '--print-url']).split('\t');
+      const m = wxfeed(config);
+      runs.push(m);
+      checks.push(onlyExpected(m.written, out, slugOf(url)));
+    }
     const done = { add: 'added', edit: 'edited', delete: 'deleted' }[op];
-    rows.push([`one dump ${done} (${touched.split('/').pop()?.slice(0, 30)}…)`, [wxfeed(config)]]);
+    rows.push({ name: `one dump ${done}`, runs, ratio: { of: 'cold build', max: 0.1 }, check: { ok: checks.every((c) => c.ok), what: checks[0]!.what } });
   }
   const floor: Measure[] = [];
   const base: Measure[] = [];
   for (let i = 0; i < RUNS; i++) {
-    floor.push(timed(process.execPath, [join(ROOT, 'bench/read-floor.mjs'), CORPUS]));
-    base.push(timed(process.execPath, [join(ROOT, 'bench/baseline.mjs'), CORPUS, join(WORK, 'baseline-out')]));
+    floor.push(plain('read-floor.mjs', [corpus]));
+    base.push(plain('baseline.mjs', [corpus, join(work, 'baseline-out')]));
   }
-  rows.push(['read floor (read every file once)', floor], ['baseline script (no dedup, no sanitizing, no store)', base]);
-  const coldMs = median(cold.map((m) => m.ms));
-  console.log(`\nwxfeed bench: ${ARTICLES} articles, ${ACCOUNTS} accounts; medians of ${RUNS} where repeated`);
-  console.log('| run | wall ms (median) | runs | peak RSS MB | files written | vs cold |');
-  console.log('|---|---|---|---|---|---|');
-  for (const [name, ms] of rows) {
-    const m = median(ms.map((x) => x.ms));
-    console.log(`| ${name} | ${Math.round(m)} | ${ms.map((x) => Math.round(x.ms)).join(', ')} | ${Math.round(Math.max(...ms.map((x) => x.rssMb)))} | ${median(ms.map((x) => x.written))} | ${(m / coldMs).toFixed(2)}× |`);
-  }
-  if (!process.argv.includes('--skip-fetch')) {
-    console.log('');
-    execFileSync('npx', ['tsx', join(ROOT, 'bench/fetch-throughput.ts'), '--runs', String(RUNS)], { cwd: ROOT, stdio: 'inherit' });
-  }
+  rows.push({ name: 'read floor', runs: floor }, { name: 'baseline', runs: base });
+  return { rows, header };
 }
 
-main();
+function archiveRows(n: number): { rows: Row[]; header: string } {
+  const work = join(ROOT, '.bench', `archive${n}`);
+  const corpus = join(work, 'dumps');
+  if (!existsSync(join(work, 'generated'))) {
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    writeFileSync(join(work, 'generated'), gen(['--mode', 'archive', '--out', corpus, '--articles', String(n)]));
+  }
+  const header = readFileSync(join(work, 'generated'), 'utf8');
+  const config = join(work, 'wxfeed.yaml');
+  writeFileSync(config, 'dumps: [dumps]\noutput: out\nstore: wxfeed.db\nurlFiles: []\n');
+  const floor: Measure[] = [];
+  for (let i = 0; i < RUNS; i++) floor.push(plain('read-floor.mjs', [corpus]));
+  freshStore(work);
+  const cold = [wxfeed(config)];
+  const still: Measure[] = [];
+  for (let i = 0; i < RUNS; i++) still.push(wxfeed(config));
+  floor.push(plain('read-floor.mjs', [corpus]));
+  return {
+    header,
+    rows: [
+      { name: 'read floor', runs: floor },
+      { name: 'cold build', runs: cold, ratio: { of: 'read floor', max: 5 } },
+      { name: 'no-change build', runs: still, ratio: { of: 'read floor', max: 0.3 }, check: { ok: still.every((m) => m.written.length === 0), what: `${median(still.map((m) => m.written.length))} files written` } },
+    ],
+  };
+}
+
+function table(title: string, rows: Row[], rssMax: number): boolean {
+  const byName = new Map(rows.map((r) => [r.name, median(r.runs.map((m) => m.ms))]));
+  let ok = true;
+  console.log(`\n${title}`);
+  console.log('| run | wall ms (median) | runs | peak RSS MB | files written | target | check |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const ms = median(r.runs.map((m) => m.ms));
+    const rss = Math.max(...r.runs.map((m) => m.rssMb));
+    const isWxfeed = !['read floor', 'baseline'].includes(r.name);
+    let target = '';
+    if (r.ratio && byName.has(r.ratio.of)) {
+      const ratio = ms / byName.get(r.ratio.of)!;
+      const met = ratio <= r.ratio.max;
+      target = `${ratio.toFixed(3)}× ${r.ratio.of} (≤ ${r.ratio.max}) ${met ? 'met' : 'MISSED'}`;
+      if (!SHORT && !met) ok = false;
+    }
+    if (isWxfeed && !Number.isNaN(rss)) {
+      const met = rss <= rssMax;
+      target += `${target ? '; ' : ''}RSS ≤ ${rssMax} ${met ? 'met' : 'MISSED'}`;
+      if (!SHORT && !met) ok = false;
+    }
+    if (r.check && !r.check.ok) ok = false;
+    const written = isWxfeed ? String(median(r.runs.map((m) => m.written.length))) : '';
+    console.log(`| ${r.name} | ${Math.round(ms)} | ${r.runs.map((m) => Math.round(m.ms)).join(', ')} | ${Math.round(rss)} | ${written} | ${target} | ${r.check ? `${r.check.ok ? 'ok' : 'FAILED'}: ${r.check.what}` : ''} |`);
+  }
+  return ok;
+}
+
+function main(): number {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  let ok = true;
+  const results: Record<string, unknown> = {};
+  const scaling: Array<[number, number, number]> = [];
+  for (const n of SIZES) {
+    const { rows, header } = corpusRows(n);
+    console.log(`\n${header}`);
+    ok = table(`wxfeed bench: ${n} articles, ${Math.round(n / 100)} accounts; medians of ${RUNS}${SHORT ? ' (short form: timings not judged)' : ''}`, rows, 250) && ok;
+    const wx = rows.filter((r) => !['read floor', 'baseline'].includes(r.name));
+    scaling.push([n, Math.max(...wx.flatMap((r) => r.runs.map((m) => m.rssMb))), median(rows[0]!.runs.map((m) => m.ms))]);
+    results[`c${n}`] = rows.map((r) => ({ name: r.name, ms: r.runs.map((m) => Math.round(m.ms)), rssMb: r.runs.map((m) => Math.round(m.rssMb)), written: r.runs.map((m) => m.written.length), check: r.check }));
+  }
+  if (scaling.length > 1) {
+    console.log('\npeak RSS of wxfeed builds by corpus size');
+    console.log('| articles | peak RSS MB | cold build ms |\n|---|---|---|');
+    for (const [n, rss, ms] of scaling) console.log(`| ${n} | ${Math.round(rss)} | ${Math.round(ms)} |`);
+  }
+  if (ARCHIVE > 0) {
+    const { rows, header } = archiveRows(ARCHIVE);
+    console.log(`\n${header}`);
+    ok = table(`archive-shaped corpus (${ARCHIVE} files): against the read floor; medians of ${RUNS}`, rows, 500) && ok;
+    results.archive = rows.map((r) => ({ name: r.name, ms: r.runs.map((m) => Math.round(m.ms)), rssMb: r.runs.map((m) => Math.round(m.rssMb)) }));
+  }
+  if (!flag('skip-fetch')) {
+    console.log('');
+    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/fetch-throughput.ts'), '--runs', String(RUNS), ...(SHORT ? ['--n', '40'] : [])], { cwd: ROOT, stdio: 'inherit' });
+  }
+  if (!SHORT && !flag('skip-daemon')) {
+    console.log('');
+    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/daemon.ts'), '--corpus', join(ROOT, '.bench', `c${SIZES[0]}`, 'dumps'), '--cycles', '30'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(results, null, 2));
+  console.log(`\n${ok ? 'all checks passed' : 'SOME CHECKS FAILED'}`);
+  return ok ? 0 : 1;
+}
+
+process.exitCode = main();

@@ -4,13 +4,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { loadConfig, ConfigError } from './config.js';
-import { build } from './cycle.js';
 import { createLogger } from './log.js';
 import { formatSummary, progressBar } from './report.js';
-import { addUrls } from './urls/add.js';
-import { serverRoutes, startDaemon } from './daemon.js';
-import { createApp, listen } from './server/app.js';
 import { liveFor } from './live.js';
+// Each command loads what it needs when it runs: a build with nothing to do starts without the server, the
+// scheduler, or the fetching and rendering libraries.
 
 interface BuildFlags {
   config?: string;
@@ -19,6 +17,7 @@ interface BuildFlags {
   offline?: boolean;
   refetch?: boolean;
   verbose?: boolean;
+  json?: boolean;
 }
 
 /** A usage problem met after parsing (exit 2). */
@@ -33,6 +32,7 @@ function untilSignal(): Promise<string> {
 
 async function runDaemon(flags: { config?: string; verbose?: boolean }): Promise<void> {
   const log = createLogger({ level: flags.verbose ? 'debug' : 'info' });
+  const { startDaemon } = await import('./daemon.js');
   const daemon = await startDaemon({ configPath: flags.config, log, live: (config) => liveFor(config, { offline: false, refetch: false }) });
   const sig = await Promise.race([untilSignal(), daemon.stopped.then(() => 'stopped')]);
   await daemon.stop(sig);
@@ -41,6 +41,7 @@ async function runDaemon(flags: { config?: string; verbose?: boolean }): Promise
 async function runServe(flags: { config?: string; verbose?: boolean }): Promise<void> {
   const config = loadConfig(flags.config);
   const log = createLogger({ level: flags.verbose ? 'debug' : 'info' });
+  const [{ createApp, listen }, { serverRoutes }] = await Promise.all([import('./server/app.js'), import('./daemon.js')]);
   const server = createApp({
     output: config.output, baseUrl: config.baseUrl, health: () => ({ ok: true, body: { serving: config.output } }),
     routes: serverRoutes(config, () => false),
@@ -53,6 +54,7 @@ async function runServe(flags: { config?: string; verbose?: boolean }): Promise<
 
 async function runAdd(urls: string[], flags: { config?: string }): Promise<void> {
   const config = loadConfig(flags.config);
+  const { addUrls } = await import('./urls/add.js');
   const result = await addUrls(config, urls);
   process.stdout.write(`${result.lines.join('\n')}\n`);
   if (result.refused > 0) throw new UsageError(`${result.refused} of ${urls.length} URLs refused`);
@@ -63,8 +65,9 @@ async function runBuild(flags: BuildFlags): Promise<void> {
   const log = createLogger({ level: flags.verbose ? 'debug' : 'warn' });
   const progress = process.stderr.isTTY ? progressBar(process.stderr) : undefined;
   const live = liveFor(config, { offline: flags.offline ?? false, refetch: flags.refetch ?? false });
+  const { build } = await import('./cycle.js');
   const summary = await build(config, { log, live, ...(progress ? { progress } : {}) });
-  process.stdout.write(`${formatSummary(summary, config)}\n`);
+  process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary, config)}\n`);
 }
 
 function program(): Command {
@@ -81,6 +84,7 @@ function program(): Command {
     .option('-d, --dumps <dir...>', 'dump folders (override `dumps`)')
     .option('--offline', 'use no network: read dumps only, fetch nothing')
     .option('--refetch', 'fetch every followed URL now, whatever the re-read schedule says')
+    .option('--json', 'print the build summary as JSON (files read and written, problems, fetch counts)')
     .addHelpText('after', '\nThe default config file is config/wxfeed.yaml. Exit codes: 0 feeds written, 1 fatal error, 2 invalid config.')
     .action(async (flags: BuildFlags, command: Command) => runBuild({ ...flags, verbose: command.optsWithGlobals().verbose }));
   cmd

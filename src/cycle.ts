@@ -10,9 +10,10 @@ import { emptyFetchSummary, fetchStage } from './fetch/stage.js';
 import type { Logger } from './log.js';
 import { closeStore, openStore, storeFailure } from './store/db.js';
 import { ArticleStore, type FeedRecord } from './store/articles.js';
-import { listDumpFiles, type DumpFile } from './dumps/read.js';
+import { listDumpFiles, walkFingerprint, type DumpFile } from './dumps/read.js';
 import { inProcess, pipeline, runnerFor, WORKER_THRESHOLD, type JobRunner } from './work/pool.js';
 import type { ImageSpec } from './work/jobs.js';
+import type { LoadResult } from './dumps/load.js';
 import { planFeeds, type FeedGroup } from './sources.js';
 import { imageSecret } from './store/secret.js';
 import { renderOpml } from './feeds/opml.js';
@@ -22,8 +23,12 @@ import { sha256 } from './keys.js';
 
 /** Bump when rendering changes, so every feed is rendered again once. */
 export const RENDER_VERSION = '2';
-const READ_BATCH = Number(process.env.WXFEED_BATCH ?? 64);
-const RECOMPUTE_BATCH = 1000;
+/** Dump files per read job. */
+const READ_BATCH = 64;
+/** Article keys merged per store transaction. */
+const RECOMPUTE_BATCH = 4096;
+/** Files recorded per store transaction while reading dumps. */
+const COMMIT_FILES = 4096;
 const FEED_FILES = ['atom.xml', 'rss.xml', 'feed.json'] as const;
 
 export interface BuildOptions {
@@ -48,8 +53,15 @@ function under(path: string, roots: readonly string[]): boolean {
 /** Read new and changed dump files into the store; forget deleted ones. */
 async function ingestDumps(config: Config, store: ArticleStore, problems: InputProblem[], opts: BuildOptions, runner: Runners) {
   const now = opts.now?.() ?? Date.now();
+  const walkProblems = problems.length;
   const files = await listDumpFiles(config.dumps, problems);
   const unreadable = problems.filter((p) => p.reason === 'unreadable folder' || p.reason === 'broken link').map((p) => p.where);
+  // Every file as it was when the folders were last read in full: nothing to compare file by file.
+  const fingerprint = problems.length === walkProblems ? walkFingerprint(config.dumps, files) : '';
+  if (fingerprint !== '' && fingerprint === store.walkFingerprint()) {
+    for (const p of store.fileProblems()) problems.push({ where: p.path, reason: p.problem, ...(p.detail ? { detail: p.detail } : {}) });
+    return { seen: files.length, read: 0, unchanged: files.length, removed: 0 };
+  }
   const known = store.knownFiles();
   const seen = new Set<string>();
   const changed: DumpFile[] = [];
@@ -68,22 +80,31 @@ async function ingestDumps(config: Config, store: ArticleStore, problems: InputP
     const files = changed.slice(i, i + READ_BATCH);
     batches.push({ job: { kind: 'load', files }, ctx: files });
   }
+  // Results are written as they come, in transactions of about COMMIT_FILES files: SQLite's cost is per commit.
   let done = 0;
-  await pipeline(runner(batches.length), batches, (results, files) => {
-    store.transaction(() => {
+  const group = store.group();
+  try {
+    await pipeline(runner(batches.length), batches, (results, files) => {
       files.forEach((file, n) => {
-        const r = results[n]!;
-        if (r.ok) store.recordFile(file, { article: r.article }, now);
-        else {
-          problems.push({ where: file.path, reason: r.reason, ...(r.detail ? { detail: r.detail } : {}) });
-          if (!('transient' in r)) store.recordFile(file, { problem: r.reason, detail: r.detail }, now);
-        }
+        const r: LoadResult = results[n]!;
+        if (!r.ok) problems.push({ where: file.path, reason: r.reason, ...(r.detail ? { detail: r.detail } : {}) });
+        if (r.ok) group.add(() => store.recordFile(file, { article: r.article }, now));
+        else if (!r.transient) group.add(() => store.recordFile(file, { problem: r.reason, detail: r.detail }, now));
       });
-    });
-    done += files.length;
-    opts.progress?.(done, changed.length);
-  }, opts.signal);
+      done += files.length;
+      if (group.size >= COMMIT_FILES) group.commit();
+      opts.progress?.(done, changed.length);
+    }, opts.signal);
+    group.commit();
+  } catch (error) {
+    group.rollback();
+    throw error;
+  }
   if (removed.length > 0) store.transaction(() => removed.forEach((p) => store.forgetFile(p)));
+  // Every file is now recorded as it is: the next build may skip the comparison if nothing moved. Not when a file
+  // could not be read (it is read again next time).
+  const transient = problems.some((p) => p.reason === 'unreadable file');
+  store.setWalkFingerprint(transient ? '' : fingerprint);
   return { seen: files.length, read: changed.length, unchanged: files.length - changed.length, removed: removed.length };
 }
 
@@ -145,22 +166,8 @@ interface Published {
   feedsUnchanged: number;
 }
 
-async function writeFeedSet(dir: string, rendered: { atom: string; rss: string; json: string }, out: Published): Promise<void> {
-  const contents = { 'atom.xml': rendered.atom, 'rss.xml': rendered.rss, 'feed.json': rendered.json };
-  let any = false;
-  for (const name of FEED_FILES) {
-    const path = join(dir, name);
-    if (await writeIfChanged(path, contents[name])) {
-      out.written.push(path);
-      any = true;
-    }
-  }
-  if (any) out.feedsWritten++;
-  else out.feedsUnchanged++;
-}
-
 /** Render the feeds whose articles or settings changed, then all/, the OPML and the index page. */
-async function publish(config: Config, store: ArticleStore, opts: BuildOptions, runner: Runners): Promise<Published & { sources: number }> {
+async function publish(config: Config, store: ArticleStore, problems: InputProblem[], opts: BuildOptions, runner: Runners): Promise<Published & { sources: number }> {
   const now = opts.now?.() ?? Date.now();
   const dirty = store.dirtySources();
   const records = store.feeds();
@@ -194,11 +201,22 @@ async function publish(config: Config, store: ArticleStore, opts: BuildOptions, 
     for (const f of stale) {
       const items = take(store.articlesFor(f.labels), f.group, f.limit, config.feed.keepDeleted);
       const meta = feedMeta(config, f.slug, f.title, `${config.baseUrl}${f.slug}/`);
-      yield { job: { kind: 'render' as const, meta, items, images: images.spec }, ctx: { f, newest: items[0] } };
+      yield { job: { kind: 'render' as const, meta, items, images: images.spec, dir: join(config.output, f.slug) }, ctx: { f, newest: items[0] } };
     }
   };
-  await pipeline(runner(stale.length), jobs(), async (rendered, { f, newest }) => {
-    await writeFeedSet(join(config.output, f.slug), rendered, out);
+  const reread = new Set<string>();
+  await pipeline(runner(stale.length), jobs(), (rendered, { f, newest }) => {
+    // A dump that no longer holds the body the store knows was edited or removed during this build: the feed
+    // shows what the file holds now (or no text), and the next build reads the file again.
+    for (const s of rendered.stale) {
+      if (reread.has(s.path)) continue;
+      reread.add(s.path);
+      store.markFileStale(s.path);
+      problems.push({ where: s.path, reason: s.reason });
+    }
+    out.written.push(...rendered.written);
+    if (rendered.written.length > 0) out.feedsWritten++;
+    else out.feedsUnchanged++;
     const count = f.group ? f.group.articles : store.counts().articles;
     store.saveFeed(record(f.slug, f.title, f.signature, count, newest), now);
   }, opts.signal);
@@ -319,7 +337,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       await recomputePending(store, opts.now?.() ?? Date.now(), opts.signal);
       lap('fetch', { fetched: fetched.fetched, due: fetched.due });
     }
-    const published = await publish(config, store, opts, runner);
+    const published = await publish(config, store, problems, opts, runner);
     lap('publish', { written: published.written.length });
     const counts = store.counts();
     const feeds = feedStatus(store, new UrlStore(db));

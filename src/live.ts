@@ -1,16 +1,39 @@
 /**
  * Wiring of live fetching for the CLI and the daemon: the got-based fetcher and the page parser, unless offline.
+ * Both are loaded on the first fetch: a build with nothing due never loads got or cheerio.
  */
-import type { Config } from './types.js';
+import type { Config, PageFetcher, ParsedPage } from './types.js';
 import type { BuildOptions } from './cycle.js';
-import { Fetcher } from './wechat/fetcher.js';
-import { parseArticlePage } from './wechat/article-page.js';
+
+type PageParser = (html: string, url: string) => ParsedPage;
+
+/** A fetcher that loads the real one (and the page parser) when it is first asked to fetch. */
+class LazyFetcher implements PageFetcher {
+  private real: PageFetcher | undefined;
+  parser: PageParser | undefined;
+
+  constructor(private readonly settings: Config['fetch']) {}
+
+  async fetchAll(...args: Parameters<PageFetcher['fetchAll']>): Promise<void> {
+    if (!this.real) {
+      const [{ Fetcher }, { parseArticlePage }] = await Promise.all([import('./wechat/fetcher.js'), import('./wechat/article-page.js')]);
+      this.parser = parseArticlePage;
+      this.real = new Fetcher(this.settings);
+    }
+    return this.real.fetchAll(...args);
+  }
+}
 
 export function liveFor(config: Config, flags: { offline: boolean; refetch: boolean }): BuildOptions['live'] {
+  const fetcher = flags.offline ? undefined : new LazyFetcher(config.fetch);
   return {
     offline: flags.offline,
     refetch: flags.refetch,
-    fetcher: flags.offline ? undefined : new Fetcher(config.fetch),
-    parsePage: parseArticlePage,
+    fetcher,
+    parsePage: (html, url) => {
+      // Pages are parsed only as fetches return, after fetchAll has loaded the parser.
+      if (!fetcher?.parser) throw new Error('live: a page was parsed before any fetch');
+      return fetcher.parser(html, url);
+    },
   };
 }

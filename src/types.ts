@@ -70,15 +70,14 @@ export interface RawArticle {
 }
 
 /**
- * An article body as the store keeps it. Fetched pages arrive as HTML and are sanitized at once; dump bodies stay
- * markdown and are rendered and sanitized only when a feed shows them (most archived articles never reach a feed).
+ * An article body as the store knows it. A fetched page's body is sanitized HTML kept in the store. A dump's body
+ * stays in its file: the store keeps the file's path and a hash of its bytes, and the file is read and rendered again
+ * when a feed shows the article (the dump folders are the archive; most archived articles never reach a feed).
  * `hash` identifies the body: equal hashes, equal rendered HTML.
  */
-export interface StoredBody {
-  format: 'html' | 'markdown';
-  text: string;
-  hash: string;
-}
+export type StoredBody =
+  | { format: 'html'; text: string; hash: string }
+  | { format: 'dump'; path: string; hash: string };
 
 /** A problem with one input, reported and skipped; never fatal. */
 export interface InputProblem {

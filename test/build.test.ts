@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { build } from '../src/cycle.js';
 import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
-import { StoreError } from '../src/store/db.js';
+import { APPLICATION_ID, MIGRATIONS, StoreError } from '../src/store/db.js';
 import type { Config } from '../src/types.js';
 import { dump, tempDir, writeFile } from './helpers/tmp.js';
 import { HAVE_PY_FEEDPARSER, pyFeedparser, readFeed } from './helpers/feeds.js';
@@ -214,5 +214,67 @@ describe('wxfeed build over a folder of dumps', () => {
     const item = readFeed(feed('3267269114', 'rss.xml')).items[0]!;
     expect(item.title).toBe('小米获 NVDB “2023年度漏洞管理实践先进企业” 荣誉');
     expect(item.media[0]).toMatchObject({ mimeType: 'image/jpeg' });
+  });
+});
+
+describe('article bodies stay in the dump files', () => {
+  const bodyRows = () => {
+    const db = new Database(config.store, { readonly: true });
+    const rows = db.prepare("SELECT origin, body, body_format AS format FROM observations WHERE origin LIKE 'file:%' ORDER BY origin").all() as Array<{ origin: string; body: string; format: string }>;
+    db.close();
+    return rows;
+  };
+
+  it('the store keeps no copy of a dump body; feeds read it from the file', async () => {
+    await build(config, { log: silentLogger });
+    const rows = bodyRows();
+    expect(rows.length).toBe(6);
+    expect(rows.every((r) => r.body === '')).toBe(true);
+    expect(rows.filter((r) => r.format === 'dump').map((r) => r.origin.slice(r.origin.lastIndexOf('/') + 1))).toEqual(['one.md', 'two-b.md', 'two.md', 'b.md', 'post.markdown']);
+    expect(readFeed(feed('3267269114')).items.find((i) => i.title === 'A 第一篇: CVE-2024-1234')!.content).toContain('正文一。');
+  });
+
+  it('a dump whose bytes change while its size and time do not is caught when shown, and read again next build', async () => {
+    await build(config, { log: silentLogger });
+    const path = join(dumps, 'a/one.md');
+    const before = statSync(path);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('正文一。', '正文壹。'));
+    utimesSync(path, before.atimeMs / 1000, before.mtimeMs / 1000);
+    expect([statSync(path).size, Math.floor(statSync(path).mtimeMs)]).toEqual([before.size, Math.floor(before.mtimeMs)]);
+    // Another dump of the same account makes its feed render again.
+    writeFile(join(dumps, 'a/three.md'), dump({ title: 'A 第三篇', url: url(BIZ_A, 102, 1, 4), source: '账号甲', date: '2024-07-12' }, '正文三。'));
+    const s = await build(config, { log: silentLogger });
+    expect(s.filesRead).toBe(1);
+    expect(s.problems).toContainEqual({ where: path, reason: 'changed while the build ran' });
+    expect(readFeed(feed('3267269114')).items.find((i) => i.title === 'A 第一篇: CVE-2024-1234')!.content).toContain('正文壹。');
+    const next = await build(config, { log: silentLogger });
+    expect(next.filesRead).toBe(1);
+    expect(next.problems.map((p) => p.where)).not.toContain(path);
+    const last = await build(config, { log: silentLogger });
+    expect(last.filesRead).toBe(0);
+    expect(last.filesWritten).toEqual([]);
+  });
+
+  it('a store written before bodies stayed in files (schema 2, HTML kept) is migrated and its HTML still shown', async () => {
+    mkdirSync(join(t.dir, 'data'), { recursive: true });
+    const old = new Database(config.store);
+    for (const step of MIGRATIONS.slice(0, 2)) old.exec(step as string);
+    old.pragma(`application_id = ${APPLICATION_ID}`);
+    old.pragma('user_version = 2');
+    const path = join(dumps, 'a/one.md');
+    const st = statSync(path);
+    old.prepare('INSERT INTO files (path, size, mtime_ms) VALUES (?, ?, ?)').run(path, st.size, Math.floor(st.mtimeMs));
+    old.prepare(`INSERT INTO observations (origin, key, source, id, link, biz, mid, idx, sn, title, date, date_precision, state, content_html, text_length, summary, seen_at)
+      VALUES (?, ?, '账号甲', ?, ?, ?, 100, 1, ?, 'A 第一篇: CVE-2024-1234', 1720540800000, 'day', 'full', '<p>旧库里的正文</p>', 7, '旧库里的正文', 1)`)
+      .run(`file:${path}`, `sn:${sn(1)}`, canon(BIZ_A, 100, 1, 1), canon(BIZ_A, 100, 1, 1), BIZ_A, sn(1));
+    old.prepare("INSERT INTO pending_keys (key) VALUES (?)").run(`sn:${sn(1)}`);
+    old.close();
+    const s = await build(config, { log: silentLogger });
+    expect(s.filesRead).toBe(10); // one.md is known, unchanged: not read again
+    const db = new Database(config.store, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.prepare('SELECT body, body_format AS format, length(body_hash) AS h FROM observations WHERE origin = ?').get(`file:${path}`)).toEqual({ body: '<p>旧库里的正文</p>', format: 'html', h: 32 });
+    db.close();
+    expect(readFeed(feed('3267269114')).items.find((i) => i.title === 'A 第一篇: CVE-2024-1234')!.content).toContain('旧库里的正文');
   });
 });

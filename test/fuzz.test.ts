@@ -11,6 +11,7 @@ import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import type { FeedArticle } from '../src/types.js';
 import { toFeedArticle } from '../src/content/body.js';
+import { markdownHtml } from '../src/content/markdown.js';
 import { HAVE_SHARED, OWN_FIXTURES, REAL_DUMPS, SEED } from './helpers/paths.js';
 import { expectWellFormed } from './helpers/feeds.js';
 import { tempDir, writeFile } from './helpers/tmp.js';
@@ -44,8 +45,8 @@ function timed<T>(fn: () => T): T {
   return out;
 }
 
-function asFeedArticle(a: import('../src/types.js').RawArticle): FeedArticle {
-  return toFeedArticle({ ...a, mid: a.ref.mid, idx: a.ref.idx, contentHash: 'x' });
+function asFeedArticle(a: import('../src/types.js').RawArticle, markdown: string): FeedArticle {
+  return toFeedArticle({ ...a, mid: a.ref.mid, idx: a.ref.idx, contentHash: 'x' }, markdownHtml(markdown));
 }
 
 describe('fuzzing (fast-check)', () => {
@@ -54,7 +55,7 @@ describe('fuzzing (fast-check)', () => {
       fc.property(mutation(DUMPS), (bytes) => {
         const r = timed(() => parseDump(bytes, { path: '/fuzz/x.md', mtimeMs: 0 }));
         if (r.ok) {
-          const feeds = renderFeeds({ id: 'urn:x', title: 't', description: 'd', selfBase: 'http://h/', home: 'http://h/' }, [asFeedArticle(r.article)]);
+          const feeds = renderFeeds({ id: 'urn:x', title: 't', description: 'd', selfBase: 'http://h/', home: 'http://h/' }, [asFeedArticle(r.article, r.markdown)]);
           expectWellFormed(feeds.atom);
           expectWellFormed(feeds.rss);
           JSON.parse(feeds.json);

@@ -1,42 +1,48 @@
 /**
- * Article bodies as the store keeps them (`StoredBody`), and their rendering for feeds. Dump bodies stay markdown
- * until a feed shows them: rendering and sanitizing every archived dump would cost more than the rest of a build,
- * and most never reach a feed.
+ * Pure: article bodies as the store knows them (`StoredBody`), and what a feed shows of them. A fetched page's body
+ * is sanitized HTML kept in the store; a dump's body stays in its file and is rendered only when a feed shows it
+ * (dumps/load.ts reads it back): rendering and storing every archived dump would cost more than the rest of a build.
  */
 import { hash } from 'node:crypto';
 import type { FeedArticle, StoredArticle, StoredBody } from '../types.js';
-import { htmlToText, renderMarkdown, summarise } from './markdown.js';
-import { cleanText } from './text.js';
+import { cleanText, htmlToText, summarise, SUMMARY_CHARS } from './text.js';
 
-/** Bump when markdown rendering or sanitizing changes what a body renders to. */
-const RENDERER = 'r1';
+const digest = (data: string | Uint8Array): string => hash('sha256', data, 'hex').slice(0, 32);
 
-/** The hash of a body: equal hashes, equal rendered HTML. */
-export function bodyDigest(format: StoredBody['format'], text: string): string {
-  return hash('sha256', `${RENDERER}\u0000${format}\u0000${text}`, 'hex').slice(0, 32);
-}
-
+/** A body of sanitized HTML (a fetched page's), kept in the store. */
 export function htmlBody(html: string): StoredBody {
   const text = cleanText(html);
-  return { format: 'html', text, hash: bodyDigest('html', text) };
+  return { format: 'html', text, hash: digest(`html\u0000${text}`) };
 }
 
-export function markdownBody(markdown: string): StoredBody {
-  const text = cleanText(markdown);
-  return { format: 'markdown', text, hash: bodyDigest('markdown', text) };
+/** The body of the dump file at `path`, known by the hash of the file's bytes: the file is read again to show it. */
+export function dumpBody(path: string, bytes: Uint8Array): StoredBody {
+  return { format: 'dump', path, hash: digest(bytes) };
 }
 
 export const EMPTY_BODY: StoredBody = htmlBody('');
 
-/** The sanitized HTML of a body. */
-export function bodyHtml(body: StoredBody): string {
-  if (body.format === 'html' || body.text === '') return body.text;
-  return cleanText(renderMarkdown(body.text));
+/** HTML read for a summary: enough for its ~140 characters in all but tag-heavy bodies (then the whole body is read). */
+const SUMMARY_HTML = 4096;
+
+/** The summary of a body: its first ~140 characters of text, read from the start of the HTML when that suffices. */
+export function summaryOf(html: string): string {
+  if (html.length > SUMMARY_HTML) {
+    // Cut before a tag or an entity the cut would split: the text of what is left is the start of the body's text.
+    let head = html.slice(0, SUMMARY_HTML);
+    const lt = head.lastIndexOf('<');
+    if (lt > head.lastIndexOf('>')) head = head.slice(0, lt);
+    const amp = head.lastIndexOf('&');
+    if (amp > head.lastIndexOf(';')) head = head.slice(0, amp);
+    const text = htmlToText(head);
+    // More than twice the summary in UTF-16 units is more than the summary in characters: the rest is not needed.
+    if (text.length > 2 * SUMMARY_CHARS) return summarise(text, SUMMARY_CHARS);
+  }
+  return summarise(htmlToText(html), SUMMARY_CHARS);
 }
 
-/** A stored article → what the feed renderer takes: the body rendered, the summary taken from it when empty. */
-export function toFeedArticle(a: StoredArticle): FeedArticle {
-  const { body, ...rest } = a;
-  const html = bodyHtml(body);
-  return { ...rest, contentHtml: html, summary: a.summary || (html ? summarise(htmlToText(html)) : '') };
+/** A stored article and its body's HTML → what the feed renderer takes; the summary comes from the body when empty. */
+export function toFeedArticle(a: StoredArticle, html: string): FeedArticle {
+  const { body: _body, ...rest } = a;
+  return { ...rest, contentHtml: html, summary: a.summary || (html ? summaryOf(html) : '') };
 }

@@ -1,38 +1,46 @@
 /**
- * Markdown → sanitized HTML, and the plain text and summary of HTML. markdown-it renders; the sanitizer runs last.
+ * Markdown → sanitized HTML. markdown-it renders; the sanitizer runs last.
  */
 import MarkdownIt from 'markdown-it';
 import cjkFriendly from 'markdown-it-cjk-friendly';
-import { decodeHTML } from 'entities';
-import { sanitizeHtml } from './sanitize.js';
+import { alreadySanitized, sanitizeHtml } from './sanitize.js';
+import { cleanText } from './text.js';
 
 /** CommonMark will not close `**粗体（注）**后文` (punctuation before, a CJK letter after); the plugin lets it. */
 const md = new MarkdownIt({ html: true, linkify: true, breaks: false }).use(cjkFriendly);
+// Bare URLs with a scheme (https://…) become links; words that merely look like a domain (`README.md`,
+// `config.sh`, `x.com`) or an address stay text.
+md.linkify.set({ fuzzyLink: false });
+
+// Table cell alignment as the `align` attribute the sanitizer keeps, not a `style` it would drop.
+md.core.ruler.push('wxfeed_align', (state) => {
+  for (const token of state.tokens) {
+    if (token.type === 'th_open' || token.type === 'td_open') {
+      const style = token.attrGet('style');
+      const align = style && /^text-align:(left|right|center)$/.exec(style)?.[1];
+      token.attrs = align ? [['align', align]] : null;
+    }
+  }
+});
 
 /** Empty images (`![]()`) carry nothing; drop them before rendering. */
 const EMPTY_IMAGE = /!\[[^\]]*\]\(\s*\)/g;
 
+/** Markdown → HTML as markdown-it writes it, not yet sanitized. */
+export function unsanitizedHtml(markdown: string): string {
+  return md.render(markdown.replace(EMPTY_IMAGE, ''));
+}
+
+/**
+ * Markdown → sanitized HTML. Markdown without raw HTML renders to tags markdown-it writes itself; when those are
+ * all on the allow-list (most articles), the sanitizer would return them as they are and is skipped.
+ */
 export function renderMarkdown(markdown: string): string {
-  return sanitizeHtml(md.render(markdown.replace(EMPTY_IMAGE, '')));
+  const html = unsanitizedHtml(markdown);
+  return !markdown.includes('<') && alreadySanitized(html) ? html.trim() : sanitizeHtml(html);
 }
 
-const BLOCK_TAG = /<\/?(?:p|div|br|hr|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|figure|figcaption|section|img|iframe|video|audio)\b[^>]*>/gi;
-
-/** Visible text of HTML, whitespace squeezed: block tags separate words, inline tags do not. */
-export function htmlToText(html: string): string {
-  return decodeHTML(
-    html
-      .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-      .replace(BLOCK_TAG, ' ')
-      .replace(/<[^>]*>/g, ''),
-  )
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/** The first ~`max` characters of the text, cut at a character boundary (never inside a surrogate pair). */
-export function summarise(text: string, max = 140): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  return `${chars.slice(0, max).join('').trimEnd()}…`;
+/** Markdown → the sanitized HTML a feed carries. */
+export function markdownHtml(markdown: string): string {
+  return markdown === '' ? '' : cleanText(renderMarkdown(markdown));
 }

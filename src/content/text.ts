@@ -1,14 +1,41 @@
 /**
- * Pure: text that XML 1.0 can carry. Removes the control characters it forbids and lone surrogates.
+ * Pure text helpers: text that XML 1.0 can carry, the visible text of HTML, and a summary.
  */
+import { decodeHTML } from 'entities';
 
 /** Characters XML 1.0 forbids, and lone surrogates. */
 const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** The same control characters, without the surrogate look-arounds that make ILLEGAL slow on long text. */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
+/** Removes the control characters XML 1.0 forbids and lone surrogates. */
 export function cleanText(value: string): string {
   // Almost every string is already clean: two fast scans, and the slow pattern only when one of them fails.
   if (!CONTROL.test(value) && value.isWellFormed()) return value;
   return value.replace(ILLEGAL, '');
+}
+
+const BLOCK_TAG = /<\/?(?:p|div|br|hr|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|figure|figcaption|section|img|iframe|video|audio)\b[^>]*>/gi;
+
+/** Visible text of HTML, whitespace squeezed: block tags separate words, inline tags do not. */
+export function htmlToText(html: string): string {
+  return decodeHTML(
+    html
+      .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+      .replace(BLOCK_TAG, ' ')
+      .replace(/<[^>]*>/g, ''),
+  )
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Length of a summary, in characters. */
+export const SUMMARY_CHARS = 140;
+
+/** The first ~`max` characters of the text, cut at a character boundary (never inside a surrogate pair). */
+export function summarise(text: string, max = SUMMARY_CHARS): string {
+  if (text.length <= max) return text;
+  const chars = Array.from(text.slice(0, max * 2));
+  if (chars.length <= max && text.length <= max * 2) return text;
+  return `${chars.slice(0, max).join('').trimEnd()}…`;
 }

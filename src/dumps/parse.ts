@@ -1,13 +1,14 @@
 /**
  * Pure: the bytes of one dump file → one article observation, or the reason it is not a dump.
  */
-import { TextDecoder } from 'node:util';
+import { Buffer, isUtf8 } from 'node:buffer';
 import type { RawArticle } from '../types.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { stripChrome } from './chrome.js';
 import { classifyDump, stateNotice, visibleText } from './state.js';
-import { htmlToText } from '../content/markdown.js';
-import { bodyHtml, EMPTY_BODY, markdownBody } from '../content/body.js';
+import { htmlToText } from '../content/text.js';
+import { markdownHtml } from '../content/markdown.js';
+import { dumpBody, EMPTY_BODY } from '../content/body.js';
 import { cleanText } from '../content/text.js';
 import { parseUrl } from '../wechat/url.js';
 import { parseDate } from '../time.js';
@@ -21,23 +22,23 @@ export interface DumpFileInfo {
   mtimeMs: number;
 }
 
-export type DumpParse = { ok: true; article: RawArticle } | { ok: false; reason: string; detail?: string };
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+/**
+ * A dump read: the observation, and the article's markdown with the page chrome removed (empty for shells and
+ * notices). The store keeps the observation; the markdown is rendered when a feed shows the article.
+ */
+export type DumpParse = { ok: true; article: RawArticle; markdown: string } | { ok: false; reason: string; detail?: string };
 
 /** Bytes → text, or why they are not a text dump. */
 export function decodeDump(bytes: Uint8Array): { ok: true; text: string } | { ok: false; reason: string } {
   if (bytes.length === 0) return { ok: false, reason: 'empty file' };
   if (bytes.length > MAX_DUMP_BYTES) return { ok: false, reason: 'file over 5 MB' };
   if (bytes.subarray(0, 8192).includes(0)) return { ok: false, reason: 'binary file' };
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return { ok: false, reason: 'invalid UTF-8' };
-  }
-  text = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  if (text.trim() === '') return { ok: false, reason: 'empty file' };
+  // isUtf8 validates and toString decodes, both in native code: several times faster than a fatal TextDecoder.
+  if (!isUtf8(bytes)) return { ok: false, reason: 'invalid UTF-8' };
+  let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
+  if (!/\S/.test(text)) return { ok: false, reason: 'empty file' };
   return { ok: true, text };
 }
 
@@ -46,31 +47,49 @@ function firstLine(body: string): string | undefined {
   return line ? visibleText(line).slice(0, 120) || undefined : undefined;
 }
 
-export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
+/** The parts of a dump every reading needs: its fields, its body, and the body without the page chrome. */
+function readParts(bytes: Uint8Array) {
   const decoded = decodeDump(bytes);
   if (!decoded.ok) return decoded;
   const fm = splitFrontMatter(decoded.text);
   if (!fm.ok) return fm;
   const { fields, body } = fm.value;
-  const parsedUrl = fields.get('url') ? parseUrl(fields.get('url')!) : undefined;
   const given = cleanText(fields.get('title') ?? '').trim();
   const sourceField = cleanText(fields.get('source') ?? '').trim();
-  const source = sourceField || parsedUrl?.biz || 'unsorted';
   const author = cleanText(fields.get('author') ?? '').trim() || undefined;
   const stripped = stripChrome(body, given, [sourceField, author ?? ''].filter(Boolean));
+  return { ok: true as const, fields, body, given, sourceField, author, stripped };
+}
+
+/**
+ * The article markdown of a dump already known to hold the article (full or cut), and the hash its body is known
+ * by: what rendering needs, without classifying the dump again.
+ */
+export function dumpMarkdown(bytes: Uint8Array, path: string): { ok: true; markdown: string; hash: string } | { ok: false; reason: string } {
+  const parts = readParts(bytes);
+  if (!parts.ok) return parts;
+  return { ok: true, markdown: parts.stripped.body, hash: dumpBody(path, bytes).hash };
+}
+
+export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
+  const parts = readParts(bytes);
+  if (!parts.ok) return parts;
+  const { fields, body, given, sourceField, author, stripped } = parts;
+  const parsedUrl = fields.get('url') ? parseUrl(fields.get('url')!) : undefined;
+  const source = sourceField || parsedUrl?.biz || 'unsorted';
   const title = given || stripped.firstHeading?.trim() || firstLine(body) || fileTitle(file.path);
-  const visible = visibleText(stripped.body);
-  const state = classifyDump(stripped.body, body, stripped.hadUiTail, visible);
+  const { state, textLength } = classifyDump(stripped.body, body, stripped.hadUiTail);
   const hasContent = state === 'full' || state === 'truncated';
-  // The body stays markdown: it is rendered when a feed shows it. Only a dump without a usable URL is rendered
-  // now, because its key is a hash of the rendered text.
-  const content = hasContent ? markdownBody(stripped.body) : EMPTY_BODY;
-  const keyText = hasContent && needsBodyText(parsedUrl) ? htmlToText(bodyHtml(content)) : '';
+  // The body stays in the file, known by the hash of the file's bytes. Only a dump without a usable URL is
+  // rendered now, because its key is a hash of the rendered text.
+  const markdown = hasContent ? stripped.body : '';
+  const keyText = markdown && needsBodyText(parsedUrl) ? htmlToText(markdownHtml(markdown)) : '';
   const identity = identityFor(parsedUrl, keyText, file.path);
   const captured = parseDate(fields.get('fetch_date'));
   const date = parseDate(fields.get('date')) ?? captured ?? { ms: Math.floor(file.mtimeMs), precision: 'exact' as const };
   return {
     ok: true,
+    markdown,
     article: {
       ...identity,
       ref: { biz: parsedUrl?.biz, mid: parsedUrl?.mid, idx: parsedUrl?.idx, sn: parsedUrl?.sn, shortToken: parsedUrl?.shortToken },
@@ -81,8 +100,8 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
       datePrecision: date.precision,
       capturedAt: captured?.ms ?? Math.floor(file.mtimeMs),
       state,
-      body: content,
-      textLength: hasContent ? visible.length : 0,
+      body: hasContent ? dumpBody(file.path, bytes) : EMPTY_BODY,
+      textLength: hasContent ? textLength : 0,
       summary: hasContent ? '' : (stateNotice(state) ?? ''),
       cover: stripped.cover,
     },

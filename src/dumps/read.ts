@@ -6,6 +6,7 @@
  */
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import type { InputProblem } from '../types.js';
 
 export const DUMP_FILE = /\.(?:md|markdown|txt)$/i;
@@ -76,4 +77,16 @@ export async function listDumpFiles(roots: readonly string[], problems: InputPro
     files.push(file);
   }
   return files;
+}
+
+/**
+ * A fingerprint of a walk: the roots, and every file's path, size and time. Equal fingerprints, the same files
+ * unchanged (as far as size and time tell, which is what a build goes by).
+ */
+export function walkFingerprint(roots: readonly string[], files: readonly DumpFile[]): string {
+  const hash = createHash('sha256').update(JSON.stringify(roots));
+  for (let i = 0; i < files.length; i += 1024) {
+    hash.update(files.slice(i, i + 1024).map((f) => `${f.path}\u0000${f.size}\u0000${f.mtimeMs}\n`).join(''));
+  }
+  return hash.digest('hex');
 }

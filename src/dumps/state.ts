@@ -28,12 +28,88 @@ export function visibleText(markdown: string): string {
     .trim();
 }
 
-export function classifyDump(stripped: string, rawBody: string, hadUiTail: boolean, text = visibleText(stripped)): ContentState {
-  const hasImage = /!\[[^\]]*\]\([^)\s]+\)/.test(stripped);
-  if (text.length <= NOTICE_MAX_TEXT) {
+/** What each UTF-16 code unit is to `visibleLength`: visible (0), a separator (1: `\s` or markdown punctuation), `!` (2), `]` (3). */
+const KIND = (() => {
+  const kind = new Uint8Array(0x10000);
+  for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]) kind[c] = 1;
+  for (let c = 0x2000; c <= 0x200a; c++) kind[c] = 1;
+  for (const ch of '#*_`>|[-') kind[ch.charCodeAt(0)] = 1;
+  kind[0x21] = 2;
+  kind[0x5d] = 3;
+  return kind;
+})();
+
+/**
+ * The length of `visibleText(markdown)`, counted in one pass without building the text: images and link targets
+ * count nothing, markdown punctuation and whitespace runs count as one space between words. Linear time whatever
+ * the input (the next `]` and `)` are remembered, not searched again). It differs from `visibleText(…).length`
+ * only where an image and a link target overlap, which no dumper writes.
+ */
+export function visibleLength(markdown: string): number {
+  let n = 0;
+  let gap = false;
+  let started = false;
+  let nextBracket = -2; // position of the next ']' at or after the scan (-1: none), -2: not looked up yet
+  let nextParen = -2;
+  const after = (ch: string, from: number, cached: number): number =>
+    cached === -1 || (cached >= from) ? cached : markdown.indexOf(ch, from);
+  const end = markdown.length;
+  for (let i = 0; i < end; ) {
+    const k = KIND[markdown.charCodeAt(i)]!;
+    if (k === 0) {
+      if (gap) n++;
+      gap = false;
+      started = true;
+      n++;
+      i++;
+      continue;
+    }
+    if (k === 2 && markdown.charCodeAt(i + 1) === 0x5b) {
+      // ![alt](target): nothing visible.
+      nextBracket = after(']', i + 2, nextBracket);
+      if (nextBracket >= 0 && markdown.charCodeAt(nextBracket + 1) === 0x28) {
+        nextParen = after(')', nextBracket + 2, nextParen);
+        if (nextParen >= 0) {
+          i = nextParen + 1;
+          continue;
+        }
+      }
+    } else if (k === 3 && markdown.charCodeAt(i + 1) === 0x28) {
+      // ](target): the bracket stays (a space), the target goes.
+      nextParen = after(')', i + 2, nextParen);
+      if (nextParen >= 0) {
+        if (started) gap = true;
+        i = nextParen + 1;
+        continue;
+      }
+    }
+    if (k === 2) {
+      if (gap) n++;
+      gap = false;
+      started = true;
+      n++;
+    } else if (started) gap = true;
+    i++;
+  }
+  return n;
+}
+
+/** Bodies whose visible text is at most this long are looked at closely (notices, shells); longer ones are articles. */
+const CLOSE_LOOK = 2000;
+
+/** State of a dump body, and the length of its visible text. */
+export function classifyDump(stripped: string, rawBody: string, hadUiTail: boolean): { state: ContentState; textLength: number } {
+  const length = visibleLength(stripped);
+  const text = length <= CLOSE_LOOK ? visibleText(stripped) : undefined;
+  const textLength = text?.length ?? length;
+  return { state: stateOf(text, stripped, rawBody, hadUiTail), textLength };
+}
+
+function stateOf(text: string | undefined, stripped: string, rawBody: string, hadUiTail: boolean): ContentState {
+  if (text !== undefined && text.length <= NOTICE_MAX_TEXT) {
     for (const [state, pattern] of NOTICES) if (pattern.test(text)) return state;
   }
-  if (text.length === 0 && !hasImage) return 'shell';
+  if (text === '' && !/!\[[^\]]*\]\([^)\s]+\)/.test(stripped)) return 'shell';
   const trimmed = rawBody.trimEnd();
   if (!hadUiTail && trimmed.endsWith('...') && trimmed.length >= CUT_MIN_LENGTH) return 'truncated';
   return 'full';

@@ -4,6 +4,7 @@
  * `type="html"` titles, RSS `<author>` without an e-mail (we write `dc:creator` instead), and enclosure MIME types
  * guessed from a URL extension that WeChat image URLs do not have.
  */
+import { randomBytes } from 'node:crypto';
 import { Feed, type Item } from 'feed';
 import type { FeedArticle, RenderedFeed } from '../types.js';
 import { imageMime, isWechatImage, rewriteImages, type ImageMode, type ImageUrlRewriter } from '../content/images.js';
@@ -89,6 +90,32 @@ function baseItem(a: FeedArticle): Item {
   };
 }
 
+/**
+ * A marker for item bodies. `feed` serializes through xml-js, which joins strings level by level and so copies every
+ * item body four or five times; the bodies are the bulk of a feed. Items get a marker instead, and the bodies are
+ * put in place once, after serializing. The marker is random per call and checked against the text, so no article
+ * can contain it.
+ */
+function bodyMarker(texts: readonly string[]): string {
+  for (;;) {
+    const marker = `wxfeedbody${randomBytes(8).toString('hex')}n`;
+    if (!texts.some((t) => t.includes(marker))) return marker;
+  }
+}
+
+/** Serialized text with `<marker><i>x` replaced by `bodies[i]` (as `encode` writes it). */
+function spliceBodies(text: string, marker: string, bodies: readonly string[], encode: (body: string) => string): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, from)) {
+    const end = text.indexOf('x', at + marker.length);
+    parts.push(text.slice(from, at), encode(bodies[Number(text.slice(at + marker.length, end))]!));
+    from = end + 1;
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
+}
+
 export function renderFeeds(meta: FeedMeta, articles: readonly FeedArticle[], images: ImageOptions = DIRECT): RenderedFeed {
   const updated = new Date(articles.length > 0 ? Math.max(...articles.map((a) => a.date)) : 0);
   const options = {
@@ -105,10 +132,12 @@ export function renderFeeds(meta: FeedMeta, articles: readonly FeedArticle[], im
   const atom = new Feed({ ...options, title: options.title });
   const rss = new Feed(options);
   const json = new Feed(options);
-  for (const given of articles) {
+  const bodies = articles.map((a) => cleanText(presentContent(a, images)));
+  const marker = bodyMarker([...bodies, ...articles.flatMap((a) => [a.title, a.summary, a.link, a.author ?? '', a.cover ?? ''])]);
+  articles.forEach((given, n) => {
     // Every item has a description: validators want it before content:encoded, and some readers show only it.
     const a = given.summary.trim() ? given : { ...given, summary: given.title };
-    const content = presentContent(a, images);
+    const content = bodies[n] ? `${marker}${n}x` : undefined;
     const author = a.author ? cleanText(a.author) : undefined;
     const original = a.cover && absoluteUrl(a.cover) ? a.cover : undefined;
     const enc = enclosure(original, images);
@@ -117,14 +146,14 @@ export function renderFeeds(meta: FeedMeta, articles: readonly FeedArticle[], im
       ...baseItem(a),
       title: htmlCdata(escapeHtml(a.title)),
       description: htmlCdata(escapeHtml(a.summary)),
-      content: htmlCdata(content),
+      content,
       ...(author ? { author: [{ name: author }] } : {}),
     });
     rss.addItem({
       ...baseItem(a),
       title: textCdata(a.title),
       description: htmlCdata(escapeHtml(a.summary)),
-      content: htmlCdata(content),
+      content,
       ...(enc ? { enclosure: { ...enc, url: enc.url.replace(/&/g, '&amp;') } } : {}),
       ...(author ? { extensions: [{ name: 'dc:creator', objects: { _text: author } }] } : {}),
     });
@@ -132,10 +161,17 @@ export function renderFeeds(meta: FeedMeta, articles: readonly FeedArticle[], im
       ...baseItem(a),
       title: cleanText(a.title),
       description: cleanText(a.summary),
-      content: cleanText(content),
+      content,
       ...(cover ? { image: cover } : {}),
       ...(author ? { author: [{ name: author }] } : {}),
     });
-  }
-  return { atom: atom.atom1(), rss: rss.rss2(), json: json.json1() };
+  });
+  // Bodies are clean already (above): only `]]>` needs writing out inside CDATA.
+  const cdata = (body: string): string => body.replace(/]]>/g, ']]&gt;');
+  const jsonString = (body: string): string => JSON.stringify(body).slice(1, -1);
+  return {
+    atom: spliceBodies(atom.atom1(), marker, bodies, cdata),
+    rss: spliceBodies(rss.rss2(), marker, bodies, cdata),
+    json: spliceBodies(json.json1(), marker, bodies, jsonString),
+  };
 }

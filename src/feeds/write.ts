@@ -1,21 +1,26 @@
 /**
  * Writing output files: atomically (a temp file in the same folder, then rename) and only when the bytes change.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { RenderedFeed } from '../types.js';
 
 /** Write `content` to `path` unless the file already holds exactly these bytes. Returns true when written. */
-export async function writeIfChanged(path: string, content: string): Promise<boolean> {
+export async function writeIfChanged(path: string, content: string, folderExists = false): Promise<boolean> {
   const bytes = Buffer.from(content, 'utf8');
-  try {
-    const existing = await readFile(path);
-    if (existing.equals(bytes)) return false;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  // Checked first: a failed read costs an error object with a stack, and a first build reads no file that exists.
+  if (existsSync(path)) {
+    try {
+      const existing = await readFile(path);
+      if (existing.equals(bytes)) return false;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  if (!folderExists) await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await writeFile(tmp, bytes);
@@ -25,6 +30,17 @@ export async function writeIfChanged(path: string, content: string): Promise<boo
     throw new Error(`output: cannot write ${path}: ${(error as Error).message}`);
   }
   return true;
+}
+
+/** The three files of one feed, written into `dir` where their bytes changed. Returns the paths written. */
+export async function writeFeedFiles(dir: string, feed: RenderedFeed): Promise<string[]> {
+  const written: string[] = [];
+  await mkdir(dir, { recursive: true });
+  for (const [name, text] of [['atom.xml', feed.atom], ['rss.xml', feed.rss], ['feed.json', feed.json]] as const) {
+    const path = join(dir, name);
+    if (await writeIfChanged(path, text, true)) written.push(path);
+  }
+  return written;
 }
 
 /** Remove a feed folder we created. */

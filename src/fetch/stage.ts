@@ -10,8 +10,7 @@ import type { UrlStore, UrlRow } from '../store/urls.js';
 import { readUrlInputs } from '../urls/list.js';
 import { cooldownAfterSuccess, dueOrder, isDue, nextCooldown } from './schedule.js';
 import { canonicalArticleUrl, parseUrl } from '../wechat/url.js';
-import { htmlToText, summarise } from '../content/markdown.js';
-import { cleanText } from '../content/text.js';
+import { cleanText, htmlToText, summarise } from '../content/text.js';
 import { EMPTY_BODY, htmlBody } from '../content/body.js';
 
 export interface FetchStageOptions {
@@ -47,8 +46,8 @@ export function pageToArticle(page: ParsedPage, url: string, source: string | nu
   const mid = page.mid ?? parsed?.mid;
   const idx = page.idx ?? parsed?.idx;
   const canonical = biz && mid && idx ? canonicalArticleUrl(biz, mid, idx, sn) : (page.canonical ?? parsed?.canonical ?? url);
-  const body = htmlBody(page.contentHtml ?? '');
-  const text = htmlToText(body.text);
+  const html = cleanText(page.contentHtml ?? '');
+  const text = htmlToText(html);
   return {
     key: `sn:${sn}`,
     id: canonical,
@@ -61,7 +60,7 @@ export function pageToArticle(page: ParsedPage, url: string, source: string | nu
     datePrecision: 'exact',
     capturedAt: now,
     state: 'full',
-    body,
+    body: htmlBody(html),
     textLength: page.textLength ?? text.length,
     summary: summarise(cleanText(page.description?.trim() || text)),
     cover: page.cover,
@@ -157,7 +156,7 @@ export async function fetchStage(config: Config, articles: ArticleStore, urls: U
     articles.transaction(() => {
       if (page.state === 'ok') {
         const article = pageToArticle(page, row.url, row.source, t);
-        if (article && article.textLength === 0 && !/<img\b/.test(article.body.text)) {
+        if (article && article.textLength === 0 && !/<img\b/.test(page.contentHtml ?? '')) {
           // A page with nothing to read is a broken response, not the article: keep what is stored.
           summary.failed++;
           summary.failures.push({ where: row.url, reason: 'page without article content' });

@@ -89,6 +89,9 @@ function toStoredArticle(r: ArticleRow, body: StoredBody): StoredArticle {
   };
 }
 
+/** Meta key of the last complete read's walk fingerprint. */
+const WALK_KEY = 'walk';
+
 const OBS_COLUMNS = 'origin, key, source, id, link, biz, mid, idx, sn, title, author, date, date_precision, captured_at, state, body_hash, text_length, summary, cover';
 
 const intOrNull = (v: string | undefined): number | null => (v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : null);
@@ -137,6 +140,8 @@ export class ArticleStore {
       rekey: db.prepare('UPDATE observations SET key = ? WHERE key = ?'),
       articleByKey: db.prepare('SELECT * FROM articles WHERE key = ?'),
       body: db.prepare('SELECT body_format AS format, body AS text, body_hash AS hash FROM observations WHERE origin = ?'),
+      markStale: db.prepare('UPDATE files SET mtime_ms = -1 WHERE path = ?'),
+      fileProblems: db.prepare('SELECT path, problem, detail FROM files WHERE problem IS NOT NULL ORDER BY path'),
       markDirty: db.prepare('INSERT OR IGNORE INTO dirty_sources (source) VALUES (?)'),
       dirty: db.prepare('SELECT source FROM dirty_sources').pluck(),
       clearDirty: db.prepare('DELETE FROM dirty_sources'),
@@ -181,7 +186,7 @@ export class ArticleStore {
         origin, key, source: a.source, id: a.id, link: a.link, biz: a.ref.biz ?? null, mid: intOrNull(a.ref.mid),
         idx: intOrNull(a.ref.idx), sn: a.ref.sn ?? null, short_token: a.ref.shortToken ?? null, title: a.title,
         author: a.author ?? null, date: a.date, date_precision: a.datePrecision, captured_at: a.capturedAt ?? null,
-        state: a.state, body: a.body.text, body_format: a.body.format, body_hash: a.body.hash, text_length: a.textLength, summary: a.summary, cover: a.cover ?? null,
+        state: a.state, body: a.body.format === 'html' ? a.body.text : '', body_format: a.body.format, body_hash: a.body.hash, text_length: a.textLength, summary: a.summary, cover: a.cover ?? null,
         seen_at: now,
       });
       this.s.markPending.run(key);
@@ -293,9 +298,36 @@ export class ArticleStore {
     // Bodies are read only for the rows a feed takes (the generator stops at the limit).
     const list = this.db.prepare(`SELECT a.* FROM articles a ${where} ${order}`);
     for (const row of list.iterate(...(sources ?? [])) as Iterable<ArticleRow & { best_origin: string }>) {
-      const body = (this.s.body.get(row.best_origin) as StoredBody | undefined) ?? EMPTY_BODY;
-      yield toStoredArticle(row, body);
+      yield toStoredArticle(row, this.body(row.best_origin));
     }
+  }
+
+  /** The body of an observation: a page's HTML, or where a dump's is (`file:` origins). */
+  private body(origin: string): StoredBody {
+    const row = this.s.body.get(origin) as { format: StoredBody['format']; text: string; hash: string } | undefined;
+    if (!row) return EMPTY_BODY;
+    if (row.format === 'dump') return { format: 'dump', path: origin.replace(/^file:/, ''), hash: row.hash };
+    return { format: 'html', text: row.text, hash: row.hash };
+  }
+
+  /** A dump file no longer holds what the store knows of it: read it again on the next build. */
+  markFileStale(path: string): void {
+    this.s.markStale.run(path);
+    this.s.setMeta.run(WALK_KEY, '');
+  }
+
+  /** The files recorded as not dumps (empty, binary, no front matter…), with why, by path. */
+  fileProblems(): Array<{ path: string; problem: string; detail: string | null }> {
+    return this.s.fileProblems.all() as Array<{ path: string; problem: string; detail: string | null }>;
+  }
+
+  /** The fingerprint of the dump folders as last read in full (dumps/read.ts walkFingerprint), or ''. */
+  walkFingerprint(): string {
+    return (this.s.getMeta.get(WALK_KEY) as string | undefined) ?? '';
+  }
+
+  setWalkFingerprint(fingerprint: string): void {
+    this.s.setMeta.run(WALK_KEY, fingerprint);
   }
 
   feeds(): Map<string, FeedRecord> {
@@ -320,5 +352,37 @@ export class ArticleStore {
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  /**
+   * A transaction that stays open across awaits, for writing a stream of results in large groups without holding
+   * them: `add` runs each write inside it, `commit` ends it (the next `add` opens another), `rollback` drops it.
+   * Nothing else may write to this store while it is open.
+   */
+  group(): { add(fn: () => void): void; size: number; commit(): void; rollback(): void } {
+    const db = this.db;
+    let open = false;
+    const group = {
+      size: 0,
+      add(fn: () => void): void {
+        if (!open) {
+          db.exec('BEGIN');
+          open = true;
+        }
+        fn();
+        group.size++;
+      },
+      commit(): void {
+        if (open) db.exec('COMMIT');
+        open = false;
+        group.size = 0;
+      },
+      rollback(): void {
+        if (open && db.inTransaction) db.exec('ROLLBACK');
+        open = false;
+        group.size = 0;
+      },
+    };
+    return group;
   }
 }

@@ -7,7 +7,7 @@
 import { load, type CheerioAPI } from 'cheerio';
 import type { ParsedPage } from '../types.js';
 import { sanitizeHtml } from '../content/sanitize.js';
-import { htmlToText } from '../content/markdown.js';
+import { htmlToText } from '../content/text.js';
 import { parseDate } from '../time.js';
 import { canonicalArticleUrl, parseUrl, unescapeUrl } from './url.js';
 import { arrayEntries, field, htmlUnescape, objectBlock, ownField, scriptVars } from './page-scripts.js';

@@ -1,13 +1,16 @@
 /**
  * The CPU-heavy work of a build, as plain-data jobs that run the same in a worker thread or in-process:
- * reading and parsing batches of dump files, and rendering a feed from its stored articles.
+ * reading and parsing batches of dump files, and rendering and writing one feed from its stored articles (the feed
+ * text stays in the thread that made it; only the names of the files written come back).
  */
 import type { DumpFile } from '../dumps/read.js';
-import { loadDump, type LoadResult } from '../dumps/load.js';
+import { loadDump, loadDumpMarkdown, type LoadResult } from '../dumps/load.js';
 import { toFeedArticle } from '../content/body.js';
+import { markdownHtml } from '../content/markdown.js';
 import { renderFeeds, type FeedMeta, type ImageOptions } from '../feeds/render.js';
 import { signedImagePath } from '../server/image-sign.js';
-import type { Config, RenderedFeed, StoredArticle } from '../types.js';
+import type { Config, FeedArticle, StoredArticle } from '../types.js';
+import { writeFeedFiles } from '../feeds/write.js';
 
 /** How images reach readers, as data a worker can receive (the proxy rewriter is rebuilt from it). */
 export interface ImageSpec {
@@ -18,9 +21,15 @@ export interface ImageSpec {
 
 export type Job =
   | { kind: 'load'; files: DumpFile[] }
-  | { kind: 'render'; meta: FeedMeta; items: StoredArticle[]; images: ImageSpec };
+  | { kind: 'render'; meta: FeedMeta; items: StoredArticle[]; images: ImageSpec; dir: string };
 
-export type JobResult<J extends Job> = J extends { kind: 'load' } ? LoadResult[] : RenderedFeed;
+/** The feed files written (those whose bytes changed), and the dump files that no longer held the body the store knew (to be read again). */
+export interface RenderResult {
+  written: string[];
+  stale: Array<{ path: string; reason: string }>;
+}
+
+export type JobResult<J extends Job> = J extends { kind: 'load' } ? LoadResult[] : RenderResult;
 
 export function imageOptions(spec: ImageSpec): ImageOptions {
   if (spec.mode !== 'proxy' || spec.secret === undefined) return { mode: spec.mode };
@@ -28,7 +37,22 @@ export function imageOptions(spec: ImageSpec): ImageOptions {
   return { mode: 'proxy', proxy: (url) => `${spec.baseUrl}${signedImagePath(secret, url)}` };
 }
 
-export function runJob<J extends Job>(job: J): JobResult<J> {
+/** An article with its body rendered: a dump's body is read from its file again. */
+function shown(a: StoredArticle, stale: RenderResult['stale']): FeedArticle {
+  if (a.body.format === 'html') return toFeedArticle(a, a.body.text);
+  const read = loadDumpMarkdown(a.body.path, a.body.hash);
+  if (!read.ok) {
+    stale.push({ path: a.body.path, reason: read.reason });
+    return toFeedArticle(a, '');
+  }
+  if (read.changed) stale.push({ path: a.body.path, reason: 'changed while the build ran' });
+  return toFeedArticle(a, markdownHtml(read.markdown));
+}
+
+export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {
   if (job.kind === 'load') return job.files.map(loadDump) as JobResult<J>;
-  return renderFeeds(job.meta, job.items.map((a) => toFeedArticle(a)), imageOptions(job.images)) as JobResult<J>;
+  const stale: RenderResult['stale'] = [];
+  const items = job.items.map((a) => shown(a, stale));
+  const written = await writeFeedFiles(job.dir, renderFeeds(job.meta, items, imageOptions(job.images)));
+  return { written, stale } as JobResult<J>;
 }

@@ -5,8 +5,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { runJob, type Job, type JobResult } from './jobs.js';
-import type { JobMessage } from './worker.js';
+import type { Job, JobResult } from './jobs.js';
+import type { JobMessage, JobReply } from './worker.js';
 
 export interface JobRunner {
   /** How many jobs it runs at once. */
@@ -16,15 +16,29 @@ export interface JobRunner {
   close(): Promise<void>;
 }
 
+/** Runs a job on this thread; the job code (parsing, markdown, feed rendering) is loaded on the first job. */
+async function runHere<J extends Job>(job: J): Promise<JobResult<J>> {
+  const { runJob } = await import('./jobs.js');
+  return runJob(job);
+}
+
 export const inProcess: JobRunner = {
   parallelism: 1,
   threaded: false,
-  run: async (job) => runJob(job),
+  run: runHere,
   close: async () => {},
 };
 
-/** Heap cap of one worker: a pathological input kills the worker, not the build. */
-const WORKER_HEAP_MB = 96;
+/** How long closing waits for the jobs in flight. */
+const CLOSE_WAIT_MS = 5000;
+
+/**
+ * Heap caps of one worker. A worker's jobs hold one batch of files or one feed at a time; small caps keep the
+ * whole build's memory flat, and a pathological input that needs more kills that worker, not the build (its job
+ * runs again on the main thread).
+ */
+const WORKER_OLD_MB = 64;
+const WORKER_YOUNG_MB = Number(process.env.WXFEED_YOUNG ?? 8);
 
 /**
  * Worker count: `WXFEED_WORKERS` when set (0 turns workers off), else the number of cores, at most 4.
@@ -55,11 +69,7 @@ interface Pending {
 }
 
 function settleInProcess(p: Pending): void {
-  try {
-    p.resolve(runJob(p.job));
-  } catch (error) {
-    p.reject(error);
-  }
+  runHere(p.job).then(p.resolve, p.reject);
 }
 
 export function workerPool(count: number, workerUrl: URL): JobRunner {
@@ -77,15 +87,17 @@ export function workerPool(count: number, workerUrl: URL): JobRunner {
     void slot.worker.terminate();
   };
   for (let i = 0; i < count; i++) {
-    const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: Number(process.env.WXFEED_YOUNG ?? 16) } });
+    const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     worker.unref();
     const slot: Slot = { worker, busy: 0, dead: false };
-    worker.on('message', (m: { id: number; result: unknown }) => {
+    worker.on('message', (m: JobReply) => {
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
       slot.busy--;
-      p.resolve(m.result);
+      // A job that failed in a worker runs again here, so its error surfaces with this thread's stack.
+      if ('error' in m) settleInProcess(p);
+      else p.resolve(m.result);
     });
     worker.on('error', () => fail(slot));
     worker.on('exit', () => fail(slot));
@@ -96,7 +108,7 @@ export function workerPool(count: number, workerUrl: URL): JobRunner {
     threaded: true,
     run<J extends Job>(job: J): Promise<JobResult<J>> {
       const live = slots.filter((s) => !s.dead);
-      if (live.length === 0) return Promise.resolve().then(() => runJob(job));
+      if (live.length === 0) return runHere(job);
       const slot = live.reduce((a, b) => (b.busy < a.busy ? b : a));
       const id = nextId++;
       slot.busy++;
@@ -106,6 +118,13 @@ export function workerPool(count: number, workerUrl: URL): JobRunner {
       });
     },
     async close() {
+      // Jobs still running may be writing feed files: let them finish (each is one feed), then stop the threads.
+      const running = [...pending.values()].map((p) => new Promise<void>((done) => {
+        const { resolve, reject } = p;
+        p.resolve = (r) => { resolve(r); done(); };
+        p.reject = (e) => { reject(e); done(); };
+      }));
+      await Promise.race([Promise.all(running), new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
       for (const s of slots) s.dead = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
@@ -141,7 +160,8 @@ export async function pipeline<J extends Job, C>(
   const ahead: Array<{ ctx: C; result: Promise<JobResult<J>> }> = [];
   let exhausted = false;
   const refill = (): void => {
-    while (!exhausted && ahead.length < runner.parallelism + 1) {
+    // Enough jobs queued that the workers stay busy while this thread writes a large group to the store.
+    while (!exhausted && ahead.length < runner.parallelism * 4) {
       const n = source.next();
       if (n.done) {
         exhausted = true;

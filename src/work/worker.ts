@@ -1,5 +1,6 @@
 /**
- * A build worker thread: runs the jobs it is sent (work/jobs.ts) and posts each result back with its id.
+ * A build worker thread: runs the jobs it is sent (work/jobs.ts) and posts each result, or its failure, back with
+ * its id.
  */
 import { parentPort } from 'node:worker_threads';
 import { runJob, type Job } from './jobs.js';
@@ -9,6 +10,11 @@ export interface JobMessage {
   job: Job;
 }
 
+export type JobReply = { id: number; result: unknown } | { id: number; error: string };
+
 parentPort?.on('message', ({ id, job }: JobMessage) => {
-  parentPort!.postMessage({ id, result: runJob(job) });
+  runJob(job).then(
+    (result) => parentPort!.postMessage({ id, result } satisfies JobReply),
+    (error: unknown) => parentPort!.postMessage({ id, error: String((error as Error)?.message ?? error) } satisfies JobReply),
+  );
 });

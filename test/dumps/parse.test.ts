@@ -6,6 +6,7 @@ import { dump } from '../helpers/tmp.js';
 import { HAVE_SHARED, OWN_FIXTURES, REAL_DUMPS, SEED } from '../helpers/paths.js';
 import type { RawArticle } from '../../src/types.js';
 import { toFeedArticle } from '../../src/content/body.js';
+import { markdownHtml } from '../../src/content/markdown.js';
 
 const UI_TAIL = readFileSync(`${OWN_FIXTURES}dumps/uitail.txt`, 'utf8');
 const URL = 'https://mp.weixin.qq.com/s?__biz=MzA3NzE2MjgwMg==&mid=2448903001&idx=2&sn=0123456789abcdef0123456789abcdef&chksm=1&scene=58#rd';
@@ -17,11 +18,11 @@ type Shown = RawArticle & { contentHtml: string };
 function parse(text: string | Uint8Array, path = '/d/x.md', mtimeMs = Date.UTC(2025, 0, 2, 3, 4, 5)): Shown {
   const r = parseDump(typeof text === 'string' ? Buffer.from(text) : text, { path, mtimeMs });
   if (!r.ok) throw new Error(r.reason);
-  return shown(r.article);
+  return shown(r.article, r.markdown);
 }
 
-function shown(a: RawArticle): Shown {
-  const f = toFeedArticle({ ...a, mid: a.ref.mid, idx: a.ref.idx, contentHash: 'x' });
+function shown(a: RawArticle, markdown: string): Shown {
+  const f = toFeedArticle({ ...a, mid: a.ref.mid, idx: a.ref.idx, contentHash: 'x' }, markdownHtml(markdown));
   return { ...a, contentHtml: f.contentHtml, summary: f.summary };
 }
 
@@ -228,26 +229,35 @@ describe.skipIf(!HAVE_SHARED)('real dumps from chainreactors/picker', () => {
   });
 });
 
-describe('bodies are rendered when a feed shows them, not when a dump is read', () => {
+describe('bodies stay in the dump file and are rendered when a feed shows them', () => {
   const body = `# T\n\n第一段 **粗体** 正文。\n\n<script>alert(1)</script>\n\n![](https://mmbiz.qpic.cn/a/640?wx_fmt=png)`;
-  it('a dump keeps its markdown body, its text length, and no summary yet', () => {
-    const a = parseRaw(dump({ title: 'T', url: URL, source: 'S', date: '2024-05-12' }, body));
-    expect(a.body.format).toBe('markdown');
-    expect(a.body.text).toContain('**粗体**');
-    expect(a.body.hash).toMatch(/^[0-9a-f]{32}$/);
-    expect(a.summary).toBe('');
-    expect(a.textLength).toBeGreaterThan(5);
-    const s = shown(a);
+  it('a dump gives its observation (body: the file and a hash of its bytes, no summary yet) and its markdown', () => {
+    const r = parseDump(Buffer.from(dump({ title: 'T', url: URL, source: 'S', date: '2024-05-12' }, body)), { path: '/d/x.md', mtimeMs: 0 });
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.article.body).toEqual({ format: 'dump', path: '/d/x.md', hash: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(r.markdown).toContain('第一段 **粗体** 正文。');
+    expect(r.markdown).not.toContain('# T');
+    expect(r.article.summary).toBe('');
+    expect(r.article.textLength).toBe('第一段 粗体 正文。 <script alert(1)</script'.length); // markup and the image do not count
+    const s = shown(r.article, r.markdown);
     expect(s.contentHtml).toContain('<strong>粗体</strong>');
     expect(s.contentHtml).not.toContain('<script');
     expect(s.summary).toBe('第一段 粗体 正文。');
   });
-  it('the same body gives the same hash; another body another', () => {
-    const a = parseRaw(dump({ title: 'T', url: URL, source: 'S' }, body), '/d/a.md');
-    const b = parseRaw(dump({ title: 'T', url: URL, source: 'S2', date: '2025-01-01' }, body), '/d/b.md');
-    const c = parseRaw(dump({ title: 'T', url: URL, source: 'S' }, `${body}\n\n多一段。`), '/d/c.md');
+  it('the same bytes give the same hash; one byte more, another', () => {
+    const text = dump({ title: 'T', url: URL, source: 'S' }, body);
+    const a = parseRaw(text, '/d/a.md');
+    const b = parseRaw(text, '/d/b.md');
+    const c = parseRaw(`${text}\n\n多一段。`, '/d/c.md');
     expect(a.body.hash).toBe(b.body.hash);
     expect(c.body.hash).not.toBe(a.body.hash);
+  });
+  it('shells and notices have no body to read', () => {
+    const r = parseDump(Buffer.from(dump({ title: 'T', url: URL, source: 'S' }, '该内容已被发布者删除')), { path: '/d/n.md', mtimeMs: 0 });
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.article.state).toBe('deleted');
+    expect(r.article.body.format).toBe('html');
+    expect(r.markdown).toBe('');
   });
   it('without a URL the key is the hash of the rendered text, so markup differences do not split an article', () => {
     const plain = parseRaw(dump({ title: 'T', source: 'S' }, '第一段 粗体 正文。'), '/d/p.md');

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import fc from 'fast-check';
+import { load } from 'cheerio';
+import { renderMarkdown, unsanitizedHtml } from '../../src/content/markdown.js';
+import { alreadySanitized, sanitizeHtml } from '../../src/content/sanitize.js';
+import { parseDump } from '../../src/dumps/parse.js';
+import { summaryOf } from '../../src/content/body.js';
+import { htmlToText, summarise } from '../../src/content/text.js';
+import { HAVE_SHARED, OWN_FIXTURES, REAL_DUMPS, SEED } from '../helpers/paths.js';
+
+/** The same HTML however it is spelled: parsed and written back by one serializer. */
+const normal = (html: string): string => load(html, null, false).html();
+/** What the sanitizer alone makes of a markdown text. */
+const slow = (markdown: string): string => sanitizeHtml(unsanitizedHtml(markdown));
+
+function dumpMarkdowns(dir: string): string[] {
+  return readdirSync(dir)
+    .map((f) => parseDump(readFileSync(dir + f), { path: dir + f, mtimeMs: 0 }))
+    .flatMap((r) => (r.ok && r.markdown ? [r.markdown] : []));
+}
+
+describe('markdown rendering skips the sanitizer only when it would change nothing', () => {
+  it('renders the usual constructs; alignment becomes the align attribute the sanitizer keeps', () => {
+    const html = renderMarkdown('# 标题\n\n**粗体（注）**后文 [链接](https://a.example/x?a=1&b=2) ![图](https://mmbiz.qpic.cn/a/640?wx_fmt=png)\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n```js\nx < 1\n```');
+    expect(html).toContain('<strong>粗体（注）</strong>后文');
+    expect(html).toContain('<a href="https://a.example/x?a=1&amp;b=2">链接</a>');
+    expect(html).toContain('<th align="left">a</th>');
+    expect(html).toContain('<td align="right">2</td>');
+    expect(html).toContain('<code class="language-js">x &lt; 1\n</code>');
+    expect(html).not.toContain('style=');
+  });
+
+  it('links bare URLs with a scheme, not words that look like domains', () => {
+    expect(renderMarkdown('see https://example.com/a, not README.md, x.com or a@b.example')).toBe(
+      '<p>see <a href="https://example.com/a">https://example.com/a</a>, not README.md, x.com or a@b.example</p>',
+    );
+  });
+
+  it('raw HTML, refused schemes and protocol-relative links always go through the sanitizer', () => {
+    expect(renderMarkdown('a <script>alert(1)</script> <b onclick="x()">b</b>')).toBe('<p>a  <b>b</b></p>');
+    expect(renderMarkdown('[x](javascript:alert(1)) [y](ftp://h/f) [z](//evil.example/p)')).toBe('<p>[x](javascript:alert(1)) <a>y</a> <a>z</a></p>');
+    expect(renderMarkdown('![i](javascript:alert(1))')).not.toContain('<img');
+    expect(alreadySanitized('<p><a href="ftp://x">y</a></p>')).toBe(false);
+    expect(alreadySanitized('<p><a href="https://x" onclick="y">z</a></p>')).toBe(false);
+    expect(alreadySanitized('<p><span style="color:red">z</span></p>')).toBe(false);
+    expect(alreadySanitized('<p><a href="https://x">y</a> 1 &lt; 2</p>')).toBe(true);
+    expect(alreadySanitized('<p>a <!-- c --> b</p>')).toBe(false);
+    expect(alreadySanitized('<p><img src="x" onerror=alert(1)></p>')).toBe(false);
+  });
+
+  it('gives what the sanitizer gives, on random markdown (fast-check, 3,000 texts)', () => {
+    const piece = fc.constantFrom(
+      '# h', '**b**', '*i*', '~~s~~', '`c`', '\n\n', '\n', ' ', '中文', 'text', '[l](https://x.example/a?b=1&c=2)',
+      '[j](javascript:alert(1))', '[f](ftp://x/y)', '[r](/rel/path)', '[p](//proto.rel/x)', '[m](mailto:a@b.c)',
+      '![i](https://mmbiz.qpic.cn/x/640?wx_fmt=png)', '![d](data:image/png;base64,AAAA)', '![](  )', '![](relative.png)',
+      'www.example.com', 'https://bare.example/x', 'a@b.example', '> quote', '- item', '1. one', '---',
+      '\n```py\nprint(1)\n```\n', '\n```c++\nx\n```\n', '\n| a | b |\n|:-:|--|\n| 1 | 2 |\n', '&amp;', '&#x6a;', '"q"', "'",
+      '\\*', '<', '<b>', '<script>x</script>', '<a href="javascript:x">a</a>', '<img src=x onerror=y>', '<!-- c -->',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 25 }).map((a) => a.join('')), (markdown) => {
+        expect(normal(renderMarkdown(markdown))).toBe(normal(slow(markdown)));
+      }),
+      { numRuns: 3000, seed: 7 },
+    );
+  });
+
+  it('gives what the sanitizer gives on every fixture dump', () => {
+    const texts = [...dumpMarkdowns(`${OWN_FIXTURES}dumps/`), ...(HAVE_SHARED ? [...dumpMarkdowns(REAL_DUMPS), ...dumpMarkdowns(SEED.replace(/[^/]*$/, ''))] : [])];
+    expect(texts.length).toBeGreaterThan(5);
+    for (const markdown of texts) expect(normal(renderMarkdown(markdown))).toBe(normal(slow(markdown)));
+  });
+});
+
+describe('summaries', () => {
+  it('the summary read from the start of a long body equals the one read from the whole (fast-check, 2,000 bodies)', () => {
+    const piece = fc.constantFrom('正文', 'text ', '🎉', '&amp;', '&lt;b&gt;', '<p>', '</p>', '<a href="https://x.example/a?b=1&amp;c=2">', '</a>', '<br>', '<img src="https://mmbiz.qpic.cn/a/640?wx_fmt=png" alt="图">', '\n', '  ', '<strong>粗</strong>', 'x'.repeat(300), '中'.repeat(200));
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 0, maxLength: 120 }).map((a) => a.join('')), (html) => {
+        expect(summaryOf(html)).toBe(summarise(htmlToText(html)));
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
+  });
+  it('is cut at 140 characters, never inside a surrogate pair', () => {
+    expect(summarise('😀'.repeat(200))).toBe(`${'😀'.repeat(140)}…`);
+    expect(summarise('a'.repeat(140))).toBe('a'.repeat(140));
+    expect(summaryOf(`<p>${'字'.repeat(5000)}</p>`)).toBe(`${'字'.repeat(140)}…`);
+  });
+});
