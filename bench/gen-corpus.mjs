@@ -5,7 +5,7 @@
 //                             [--manifest FILE.jsonl]
 //   node bench/gen-corpus.mjs --mutate-one add|edit|delete --out DIR [--seed 1] [--recent]
 //   (--recent: edit or delete a dump of the newest day, an article its feeds show; --print-url: print
-//   "path<TAB>url" instead of the path alone)
+//   "path<TAB>url<TAB>source" instead of the path alone)
 //
 // Layout: DIR/YYYY/MM/DD/daily/<source>_<title>.md with the real front matter (unquoted title, url, source, date,
 // fetch_date), plus digest files without front matter at DIR/YYYY/MM/DD/daily.json (the real archive's place and
@@ -541,7 +541,7 @@ function mutate(o) {
     const fetch = stamp(dayOf(ymd) * DAY_MS + 6 * 3600e3 + rr.int(34 * 3600e3), rr.int(1e6));
     const target = path.join(dir, file);
     fs.writeFileSync(target, frontMatter(it, fetch) + fullBody(rr, acct, title, { targetBytes: 3000 + rr.int(9000) }));
-    process.stdout.write(target + (o.printUrl ? `\t${it.url}` : '') + '\n');
+    process.stdout.write(target + (o.printUrl ? `\t${it.url}\t${it.source}` : '') + '\n');
     return;
   }
   // edit/delete: a random day (with --recent, the newest), then the first dump (front matter) from a random
@@ -557,7 +557,7 @@ function mutate(o) {
       if (!fr) continue;
       if (o.mutate === 'delete') {
         fs.unlinkSync(file);
-        process.stdout.write(file + (o.printUrl ? `\t${fr.fm.url ?? ''}` : '') + '\n');
+        process.stdout.write(file + (o.printUrl ? `\t${fr.fm.url ?? ''}\t${fr.fm.source ?? ''}` : '') + '\n');
         return;
       }
       const at = fr.text.indexOf('\n\n预览时标签不可点\n');
@@ -565,7 +565,7 @@ function mutate(o) {
       const para = editParagraph(new Rng(`${o.seed}|edit|${fr.text.length}`)); // repeated edits of one file differ
       const text = at >= 0 ? fr.text.slice(0, at) + '\n\n' + para + fr.text.slice(at) : fr.text + '\n\n' + para;
       fs.writeFileSync(file, text);
-      process.stdout.write(file + (o.printUrl ? `\t${fr.fm.url ?? ''}` : '') + '\n');
+      process.stdout.write(file + (o.printUrl ? `\t${fr.fm.url ?? ''}\t${fr.fm.source ?? ''}` : '') + '\n');
       return;
     }
   }

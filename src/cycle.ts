@@ -326,19 +326,21 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
     lap('merge');
     let fetched: FetchSummary = emptyFetchSummary(opts.live?.offline ?? true);
     if (opts.live) {
+      const dumpsChanged = ingest.read > 0 || ingest.removed > 0;
       fetched = await fetchStage(config, store, new UrlStore(db), {
         ...opts.live,
-        dumpsChanged: ingest.read > 0 || ingest.removed > 0 || store.meta('dump-urls') !== 'synced',
+        dumpsChanged: dumpsChanged || store.meta('dump-urls') !== 'synced',
         log: opts.log,
         now: opts.now ?? Date.now,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      store.setMeta('dump-urls', 'synced');
+      if (!opts.live.offline) store.setMeta('dump-urls', 'synced');
+      else if (dumpsChanged) store.setMeta('dump-urls', 'pending');
       await recomputePending(store, opts.now?.() ?? Date.now(), opts.signal);
       lap('fetch', { fetched: fetched.fetched, due: fetched.due });
     }
     const published = await publish(config, store, problems, opts, runner);
-    lap('publish', { written: published.written.length });
+    lap('publish', { written: published.written.length, workers: pool?.threaded ? pool.parallelism : 0 });
     const counts = store.counts();
     const feeds = feedStatus(store, new UrlStore(db));
     clean = true;

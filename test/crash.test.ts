@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crashTrials } from './helpers/crash.js';
 import { tempDir } from './helpers/tmp.js';
+import { DIST_CLI } from './helpers/paths.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 let t: { dir: string; cleanup: () => void };
 
 beforeAll(() => {
   t = tempDir();
-  execFileSync(process.execPath, [join(ROOT, 'bench/gen-corpus.mjs'), '--out', join(t.dir, 'dumps'), '--articles', '400', '--accounts', '8', '--seed', '3'], { encoding: 'utf8' });
+  execFileSync(process.execPath, [join(ROOT, 'bench/gen-corpus.mjs'), '--out', join(t.dir, 'dumps'), '--articles', '1000', '--accounts', '10', '--seed', '3'], { encoding: 'utf8' });
 });
 afterAll(() => t.cleanup());
 
@@ -22,9 +23,16 @@ function seeded(seed: number): () => number {
 
 describe('kill -9 at random moments (short form; the full form is bench/crash-trials.ts)', () => {
   it('build: outputs stay whole, the store stays sound, the next build matches a build never killed', async () => {
-    const r = await crashTrials({ wxfeed: [process.execPath, '--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli.ts')], dir: t.dir, dumps: join(t.dir, 'dumps') }, 6, 2500, seeded(42));
+    // The compiled command, as users run it: a build of this corpus reads and renders in worker threads.
+    const r = await crashTrials({ wxfeed: [process.execPath, DIST_CLI], dir: t.dir, dumps: join(t.dir, 'dumps') }, 8, seeded(42));
     expect(r.failures).toEqual([]);
-    expect(r.trials).toBe(6);
+    expect(r.trials).toBe(8);
     expect(r.killed).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('daemon: the same after kills during its first cycles', async () => {
+    const r = await crashTrials({ wxfeed: [process.execPath, DIST_CLI], dir: t.dir, dumps: join(t.dir, 'dumps') }, 4, seeded(7), 'daemon');
+    expect(r.failures).toEqual([]);
+    expect(r.killed).toBe(4); // the daemon never ends by itself
   }, 180_000);
 });

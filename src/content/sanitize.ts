@@ -3,13 +3,20 @@
  * a fetched page), what leaves here has no script, style, event handler, `javascript:` URL, or iframe from an
  * unknown host. Images, links, lists, tables and code are kept.
  */
-import sanitize from 'sanitize-html';
+import { createRequire } from 'node:module';
+import type sanitizeFn from 'sanitize-html';
 import { decodeHTML } from 'entities';
+
+type Sanitize = typeof sanitizeFn;
+let sanitizer: Sanitize | undefined;
+/** sanitize-html (with its CSS parser) is loaded on first use: most builds never need it (markdown.ts). */
+const sanitize = (html: string, options: sanitizeFn.IOptions): string =>
+  (sanitizer ??= createRequire(import.meta.url)('sanitize-html') as Sanitize)(html, options);
 
 /** Hosts whose players may be embedded as iframes (WeChat and Tencent video). */
 export const IFRAME_HOSTS = ['v.qq.com', 'mp.weixin.qq.com', 'channels.weixin.qq.com'];
 
-const OPTIONS: sanitize.IOptions = {
+const OPTIONS: sanitizeFn.IOptions = {
   allowedTags: [
     'a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'cite', 'code', 'col', 'colgroup', 'dd', 'del', 'details',
     'div', 'dl', 'dt', 'em', 'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'iframe', 'img',

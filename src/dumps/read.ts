@@ -5,7 +5,7 @@
  * stat costs, and the walk is the whole of a no-change build.
  */
 import { readdirSync, statSync, type Dirent } from 'node:fs';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { InputProblem } from '../types.js';
 
@@ -23,7 +23,10 @@ function errorCode(error: unknown): string {
 
 /** List every dump file below the roots, sorted by path. Problems (unreadable folders, broken links) go to `problems`. */
 export async function listDumpFiles(roots: readonly string[], problems: InputProblem[]): Promise<DumpFile[]> {
-  const found: Array<DumpFile & { id: string }> = [];
+  const found: DumpFile[] = [];
+  // The file behind each path found, as device and inode, so a file reached twice through links is listed once.
+  const devs: number[] = [];
+  const inos: number[] = [];
   const seenDirs = new Set<string>();
   const queue: string[] = [];
 
@@ -52,15 +55,19 @@ export async function listDumpFiles(roots: readonly string[], problems: InputPro
       problems.push({ where: dir, reason: 'unreadable folder', detail: errorCode(error) });
       continue;
     }
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
     for (const entry of entries) {
       const isLink = entry.isSymbolicLink();
-      if (!isLink && !entry.isDirectory() && !(entry.isFile() && DUMP_FILE.test(entry.name))) continue;
-      const path = join(dir, entry.name);
+      const isDumpName = DUMP_FILE.test(entry.name);
+      if (!isLink && !entry.isDirectory() && !(isDumpName && entry.isFile())) continue;
+      const path = prefix + entry.name;
       try {
         const st = statSync(path);
         if (st.isDirectory()) enterDir(path, st.dev, st.ino);
-        else if (st.isFile() && DUMP_FILE.test(entry.name)) {
-          found.push({ path, size: st.size, mtimeMs: Math.floor(st.mtimeMs), id: `${st.dev}:${st.ino}` });
+        else if (isDumpName && st.isFile()) {
+          found.push({ path, size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
+          devs.push(st.dev);
+          inos.push(st.ino);
         }
       } catch (error) {
         problems.push({ where: path, reason: isLink ? 'broken link' : 'unreadable file', detail: errorCode(error) });
@@ -68,13 +75,15 @@ export async function listDumpFiles(roots: readonly string[], problems: InputPro
     }
   }
   // Sorted, then one path per file (the first by name), so the same tree always gives the same list.
-  found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const seenFiles = new Set<string>();
+  const order = found.map((_, i) => i).sort((a, b) => (found[a]!.path < found[b]!.path ? -1 : found[a]!.path > found[b]!.path ? 1 : 0));
+  const seenFiles = new Map<number, Set<number>>();
   const files: DumpFile[] = [];
-  for (const { id, ...file } of found) {
-    if (seenFiles.has(id)) continue;
-    seenFiles.add(id);
-    files.push(file);
+  for (const i of order) {
+    let sameDev = seenFiles.get(devs[i]!);
+    if (!sameDev) seenFiles.set(devs[i]!, (sameDev = new Set()));
+    if (sameDev.has(inos[i]!)) continue;
+    sameDev.add(inos[i]!);
+    files.push(found[i]!);
   }
   return files;
 }

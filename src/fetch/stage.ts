@@ -97,7 +97,8 @@ async function syncInputs(config: Config, urls: UrlStore, articles: ArticleStore
     key: e.parsed.sn ? articles.resolveKey(`sn:${e.parsed.sn}`) : e.parsed.shortToken ? articles.resolveKey(`short:${e.parsed.shortToken}`) : null,
   }));
   urls.setListed(entries, opts.now());
-  if (config.fetch.dumps && opts.dumpsChanged) urls.addDumpUrls(opts.now());
+  // Offline, the dumps' URLs wait for the first build that may fetch (a pass over every observation).
+  if (config.fetch.dumps && opts.dumpsChanged && !opts.offline) urls.addDumpUrls(opts.now());
   return new Set(entries.map((e) => e.url)).size;
 }
 

@@ -72,6 +72,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE observations ADD COLUMN body_hash TEXT NOT NULL DEFAULT '';
       CREATE INDEX observations_source_biz ON observations(source, key, biz);
       DROP INDEX observations_source;
+      CREATE INDEX urls_fetched ON urls(key) WHERE last_fetch_at IS NOT NULL;
     `);
     db.function('wxfeed_html_body_hash', { deterministic: true }, (text: unknown) => htmlBody(String(text)).hash);
     db.exec('UPDATE observations SET body_hash = wxfeed_html_body_hash(body)');

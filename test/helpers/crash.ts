@@ -87,6 +87,8 @@ export function killDuring(s: TrialSetup, config: string, afterMs: number, comma
 export interface TrialResult {
   trials: number;
   killed: number;
+  /** How long an uninterrupted cold build took (ms): kill times are drawn up to a little beyond it. */
+  buildMs: number;
   failures: string[];
 }
 
@@ -103,18 +105,26 @@ export function differences(ref: Map<string, Buffer>, got: Map<string, Buffer>):
   return diff;
 }
 
-export async function crashTrials(s: TrialSetup, n: number, maxKillMs: number, random: () => number, command: 'build' | 'daemon' = 'build'): Promise<TrialResult> {
+/**
+ * `n` trials: each starts wxfeed (40 % of them on an empty store and output), kills it with SIGKILL at a moment drawn
+ * uniformly over the time an uninterrupted cold build takes (×1.2, ×1.5 for the daemon, which starts its server
+ * first), then checks what a reader and the next build would meet.
+ */
+export async function crashTrials(s: TrialSetup, n: number, random: () => number, command: 'build' | 'daemon' = 'build'): Promise<TrialResult> {
   const refConfig = writeConfig(s.dir, s.dumps, 'ref-out', 'ref.db');
+  const t0 = performance.now();
   runBuild(s, refConfig);
+  const buildMs = performance.now() - t0;
   const ref = snapshot(join(s.dir, 'ref-out'));
   const config = writeConfig(s.dir, s.dumps, 'out', 'trial.db', command === 'daemon' ? 'schedule:\n  cron: "* * * * * *"\nserver:\n  enabled: false\n' : '');
-  const result: TrialResult = { trials: 0, killed: 0, failures: [] };
+  const window = buildMs * (command === 'daemon' ? 1.5 : 1.2);
+  const result: TrialResult = { trials: 0, killed: 0, buildMs, failures: [] };
   for (let i = 0; i < n; i++) {
     if (random() < 0.4) {
       rmSync(join(s.dir, 'out'), { recursive: true, force: true });
       for (const f of ['trial.db', 'trial.db-wal', 'trial.db-shm']) rmSync(join(s.dir, f), { force: true });
     }
-    const how = await killDuring(s, config, Math.floor(random() * maxKillMs), command);
+    const how = await killDuring(s, config, Math.floor(random() * window), command);
     result.trials++;
     if (how === 'killed') result.killed++;
     const bad = invalidOutputs(join(s.dir, 'out'));
