@@ -2,11 +2,13 @@
  * Walks dump folders: every `*.md`, `*.markdown`, `*.txt` below each root, following symbolic links but never
  * entering a folder twice (symlink loops are safe). Unreadable entries are reported, never fatal.
  * The walk uses synchronous calls: on a large archive (150,000 files) they cost a fraction of what a promise per
- * stat costs, and the walk is the whole of a no-change build.
+ * stat costs, and the walk is the whole of a no-change build. A large tree is walked by two threads, each taking
+ * every other folder near the top (walk-worker.ts runs the other half).
  */
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { sep } from 'node:path';
 import { createHash } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import type { InputProblem } from '../types.js';
 
 export const DUMP_FILE = /\.(?:md|markdown|txt)$/i;
@@ -17,75 +19,161 @@ export interface DumpFile {
   mtimeMs: number;
 }
 
+/** What walking some folders found: dump files with the device and inode behind each, and problems. */
+export interface WalkPart {
+  files: DumpFile[];
+  devs: number[];
+  inos: number[];
+  problems: InputProblem[];
+}
+
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? String(error);
 }
 
+const dirId = (st: { dev: number; ino: number }): string => `${st.dev}:${st.ino}`;
+
+const emptyPart = (): WalkPart => ({ files: [], devs: [], inos: [], problems: [] });
+
+/**
+ * Read one folder: its dump files go into `part`, and its subfolders not entered before are returned (and marked
+ * entered in `seenDirs`, by device and inode, so a link loop ends).
+ */
+function readFolder(dir: string, seenDirs: Set<string>, part: WalkPart): string[] {
+  const subdirs: string[] = [];
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    part.problems.push({ where: dir, reason: 'unreadable folder', detail: errorCode(error) });
+    return subdirs;
+  }
+  const prefix = dir.endsWith(sep) ? dir : dir + sep;
+  for (const entry of entries) {
+    const isLink = entry.isSymbolicLink();
+    const isDumpName = DUMP_FILE.test(entry.name);
+    if (!isLink && !entry.isDirectory() && !(isDumpName && entry.isFile())) continue;
+    const path = prefix + entry.name;
+    try {
+      const st = statSync(path);
+      if (st.isDirectory()) {
+        const id = dirId(st);
+        if (!seenDirs.has(id)) {
+          seenDirs.add(id);
+          subdirs.push(path);
+        }
+      } else if (isDumpName && st.isFile()) {
+        part.files.push({ path, size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
+        part.devs.push(st.dev);
+        part.inos.push(st.ino);
+      }
+    } catch (error) {
+      part.problems.push({ where: path, reason: isLink ? 'broken link' : 'unreadable file', detail: errorCode(error) });
+    }
+  }
+  return subdirs;
+}
+
+/** Walk the folders `starts` (already entered: their ids are in `seenDirs`) and everything below them. */
+export function walkFolders(starts: readonly string[], seenDirs: Set<string>): WalkPart {
+  const part = emptyPart();
+  const queue = [...starts];
+  while (queue.length > 0) queue.push(...readFolder(queue.pop()!, seenDirs, part));
+  return part;
+}
+
+/** The compiled walk worker next to this module; undefined when running from TypeScript sources (tests). */
+export function walkWorkerUrl(): URL | undefined {
+  return import.meta.url.endsWith('.js') ? new URL('./walk-worker.js', import.meta.url) : undefined;
+}
+
+/** Walk `dirs` in a worker thread (its own loop guard: a folder reached from both halves is walked twice, and its files listed once). */
+function walkInWorker(url: URL, dirs: string[], seenDirs: Set<string>): Promise<WalkPart> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(url, { workerData: { dirs, seen: [...seenDirs] } });
+    worker.once('message', (part: WalkPart) => resolve(part));
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`walk worker exited with ${code}`)));
+  });
+}
+
+export interface ListOptions {
+  /** Walk with a second thread (for large trees: a thread costs tens of ms to start). */
+  parallel?: boolean;
+  /** The worker to use; defaults to the compiled walk-worker.js (none when running from sources). */
+  workerUrl?: URL;
+  /** Told how many threads walked (2 when the worker did its half, 1 otherwise). */
+  onThreads?: (threads: number) => void;
+}
+
 /** List every dump file below the roots, sorted by path. Problems (unreadable folders, broken links) go to `problems`. */
-export async function listDumpFiles(roots: readonly string[], problems: InputProblem[]): Promise<DumpFile[]> {
-  const found: DumpFile[] = [];
-  // The file behind each path found, as device and inode, so a file reached twice through links is listed once.
-  const devs: number[] = [];
-  const inos: number[] = [];
+export async function listDumpFiles(roots: readonly string[], problems: InputProblem[], options: ListOptions = {}): Promise<DumpFile[]> {
   const seenDirs = new Set<string>();
-  const queue: string[] = [];
-
-  const enterDir = (path: string, dev: number, ino: number): void => {
-    const id = `${dev}:${ino}`;
-    if (seenDirs.has(id)) return;
-    seenDirs.add(id);
-    queue.push(path);
-  };
-
+  let frontier: string[] = [];
   for (const root of roots) {
     try {
       const st = statSync(root);
-      if (st.isDirectory()) enterDir(root, st.dev, st.ino);
-      else problems.push({ where: root, reason: 'unreadable folder', detail: 'not a folder' });
+      if (!st.isDirectory()) problems.push({ where: root, reason: 'unreadable folder', detail: 'not a folder' });
+      else if (!seenDirs.has(dirId(st))) {
+        seenDirs.add(dirId(st));
+        frontier.push(root);
+      }
     } catch (error) {
       problems.push({ where: root, reason: 'unreadable folder', detail: errorCode(error) });
     }
   }
-  while (queue.length > 0) {
-    const dir = queue.pop()!;
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (error) {
-      problems.push({ where: dir, reason: 'unreadable folder', detail: errorCode(error) });
-      continue;
+  const parts: WalkPart[] = [];
+  const url = options.parallel ? (options.workerUrl ?? walkWorkerUrl()) : undefined;
+  if (url) {
+    // Two levels down there are enough folders to share (the archive: years, then months).
+    for (let depth = 0; depth < 2 && frontier.length > 0 && frontier.length < 8; depth++) {
+      const top = emptyPart();
+      frontier = frontier.flatMap((dir) => readFolder(dir, seenDirs, top));
+      parts.push(top);
     }
-    const prefix = dir.endsWith(sep) ? dir : dir + sep;
-    for (const entry of entries) {
-      const isLink = entry.isSymbolicLink();
-      const isDumpName = DUMP_FILE.test(entry.name);
-      if (!isLink && !entry.isDirectory() && !(isDumpName && entry.isFile())) continue;
-      const path = prefix + entry.name;
-      try {
-        const st = statSync(path);
-        if (st.isDirectory()) enterDir(path, st.dev, st.ino);
-        else if (isDumpName && st.isFile()) {
-          found.push({ path, size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
-          devs.push(st.dev);
-          inos.push(st.ino);
-        }
-      } catch (error) {
-        problems.push({ where: path, reason: isLink ? 'broken link' : 'unreadable file', detail: errorCode(error) });
-      }
-    }
+    const theirs = frontier.filter((_, i) => i % 2 === 1);
+    const other = theirs.length > 0 ? walkInWorker(url, theirs, seenDirs) : Promise.resolve(undefined);
+    // A failed worker costs time, not files: its half is walked here.
+    other.catch(() => undefined);
+    parts.push(walkFolders(frontier.filter((_, i) => i % 2 === 0), seenDirs));
+    const got = await other.then(
+      (part) => (options.onThreads?.(part ? 2 : 1), part),
+      () => (options.onThreads?.(1), walkFolders(theirs, seenDirs)),
+    );
+    if (got) parts.push(got);
+  } else {
+    parts.push(walkFolders(frontier, seenDirs));
+    options.onThreads?.(1);
   }
-  // Sorted, then one path per file (the first by name), so the same tree always gives the same list.
-  const order = found.map((_, i) => i).sort((a, b) => (found[a]!.path < found[b]!.path ? -1 : found[a]!.path > found[b]!.path ? 1 : 0));
-  const seenFiles = new Map<number, Set<number>>();
+  return mergeParts(parts, problems);
+}
+
+/** Sorted by path, then one path per file (the first by name), so the same tree always gives the same list. */
+function mergeParts(parts: WalkPart[], problems: InputProblem[]): DumpFile[] {
   const files: DumpFile[] = [];
+  const devs: number[] = [];
+  const inos: number[] = [];
+  const found: InputProblem[] = [];
+  for (const p of parts) {
+    for (let i = 0; i < p.files.length; i++) {
+      files.push(p.files[i]!);
+      devs.push(p.devs[i]!);
+      inos.push(p.inos[i]!);
+    }
+    found.push(...p.problems);
+  }
+  problems.push(...found.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : 0)));
+  const order = files.map((_, i) => i).sort((a, b) => (files[a]!.path < files[b]!.path ? -1 : files[a]!.path > files[b]!.path ? 1 : 0));
+  const seenFiles = new Map<number, Set<number>>();
+  const out: DumpFile[] = [];
   for (const i of order) {
     let sameDev = seenFiles.get(devs[i]!);
     if (!sameDev) seenFiles.set(devs[i]!, (sameDev = new Set()));
     if (sameDev.has(inos[i]!)) continue;
     sameDev.add(inos[i]!);
-    files.push(found[i]!);
+    out.push(files[i]!);
   }
-  return files;
+  return out;
 }
 
 /**
@@ -97,5 +185,5 @@ export function walkFingerprint(roots: readonly string[], files: readonly DumpFi
   for (let i = 0; i < files.length; i += 1024) {
     hash.update(files.slice(i, i + 1024).map((f) => `${f.path}\u0000${f.size}\u0000${f.mtimeMs}\n`).join(''));
   }
-  return hash.digest('hex');
+  return `${files.length}:${hash.digest('hex')}`;
 }

@@ -98,6 +98,10 @@ const intOrNull = (v: string | undefined): number | null => (v !== undefined && 
 
 export class ArticleStore {
   private readonly s;
+  /** Sources marked dirty in the open transaction (forgotten when it ends: a rollback may have undone them). */
+  private readonly dirtyMarked = new Set<string>();
+  /** False while the store holds no alias: observations skip the lookup. */
+  private hasAliases: boolean;
 
   constructor(private readonly db: DB) {
     this.s = {
@@ -120,9 +124,11 @@ export class ArticleStore {
           text_length = excluded.text_length, summary = excluded.summary, cover = excluded.cover, seen_at = excluded.seen_at`),
       deleteObs: db.prepare('DELETE FROM observations WHERE origin = ?'),
       markPending: db.prepare('INSERT OR IGNORE INTO pending_keys (key) VALUES (?)'),
-      pending: db.prepare('SELECT key FROM pending_keys LIMIT ?').pluck(),
-      clearPending: db.prepare('DELETE FROM pending_keys WHERE key = ?'),
-      obsForKey: db.prepare(`SELECT ${OBS_COLUMNS} FROM observations WHERE key = ?`),
+      // A batch of pending keys in key order with their observations (none for a key whose last one went).
+      pendingBatch: db.prepare(`SELECT p.key AS pending_key, ${OBS_COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}
+        FROM (SELECT key FROM pending_keys ORDER BY key LIMIT ?) p LEFT JOIN observations o ON o.key = p.key ORDER BY p.key`),
+      clearPendingUpTo: db.prepare('DELETE FROM pending_keys WHERE key <= ?'),
+      aliasCount: db.prepare('SELECT COUNT(*) FROM aliases').pluck(),
       articleHash: db.prepare('SELECT content_hash FROM articles WHERE key = ?').pluck(),
       upsertArticle: db.prepare(`INSERT INTO articles (key, id, link, title, author, biz, mid, idx, sn, date, date_precision, state,
           notice, best_origin, summary, cover, content_hash, first_seen, last_changed)
@@ -159,6 +165,7 @@ export class ArticleStore {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     };
+    this.hasAliases = (this.s.aliasCount.get() as number) > 0;
   }
 
   knownFiles(): Map<string, KnownFile> {
@@ -177,11 +184,11 @@ export class ArticleStore {
   putObservation(origin: string, article: RawArticle | undefined, now: number): void {
     const old = this.s.obsKey.get(origin) as { key: string; source: string } | undefined;
     const newSource = article?.source;
-    if (old && old.source !== newSource) this.s.markDirty.run(old.source);
-    if (newSource !== undefined && old?.source !== newSource) this.s.markDirty.run(newSource);
+    if (old && old.source !== newSource) this.markDirty(old.source);
+    if (newSource !== undefined && old?.source !== newSource) this.markDirty(newSource);
     if (article) {
       const a = article;
-      const key = (this.s.alias.get(a.key) as string | undefined) ?? a.key;
+      const key = this.hasAliases ? ((this.s.alias.get(a.key) as string | undefined) ?? a.key) : a.key;
       this.s.upsertObs.run({
         origin, key, source: a.source, id: a.id, link: a.link, biz: a.ref.biz ?? null, mid: intOrNull(a.ref.mid),
         idx: intOrNull(a.ref.idx), sn: a.ref.sn ?? null, short_token: a.ref.shortToken ?? null, title: a.title,
@@ -220,6 +227,7 @@ export class ArticleStore {
   alias(alias: string, key: string): void {
     if (alias === key) return;
     this.s.addAlias.run(alias, key);
+    this.hasAliases = true;
     const moved = this.s.rekey.run(key, alias);
     if (moved.changes > 0) {
       this.s.markPending.run(alias);
@@ -239,19 +247,34 @@ export class ArticleStore {
     return rest;
   }
 
-  pendingKeys(limit: number): string[] {
-    return this.s.pending.all(limit) as string[];
+  /**
+   * Merge up to `limit` pending keys, in key order, reading their observations in one pass; call inside a
+   * transaction. Returns how many keys were merged (0: none was pending).
+   */
+  recomputePending(limit: number, now: number): number {
+    let key: string | undefined;
+    let rows: Observation[] = [];
+    let count = 0;
+    // Read whole before writing: better-sqlite3 allows no write while a query is being stepped through.
+    for (const row of this.s.pendingBatch.all(limit) as Array<ObservationRow & { pending_key: string }>) {
+      if (row.pending_key !== key) {
+        if (key !== undefined) this.mergeKey(key, rows, now);
+        key = row.pending_key;
+        rows = [];
+        count++;
+      }
+      if (row.origin !== null) rows.push(toObservation(row));
+    }
+    if (key === undefined) return 0;
+    this.mergeKey(key, rows, now);
+    this.s.clearPendingUpTo.run(key);
+    return count;
   }
 
-  /**
-   * Recompute the merged article of a pending key. Sources are marked dirty when what their feeds show changed.
-   * Returns 'added' | 'changed' | 'removed' | 'unchanged'.
-   */
-  recompute(key: string, now: number): 'added' | 'changed' | 'removed' | 'unchanged' {
-    const rows = (this.s.obsForKey.all(key) as ObservationRow[]).map(toObservation);
+  /** Merge one key's observations into its article; marks the sources dirty when what their feeds show changed. */
+  private mergeKey(key: string, rows: Observation[], now: number): 'added' | 'changed' | 'removed' | 'unchanged' {
     const merged = mergeObservations(rows);
     const oldHash = this.s.articleHash.get(key) as string | undefined;
-    const sources = new Set(rows.map((r) => r.source));
     let result: 'added' | 'changed' | 'removed' | 'unchanged';
     if (!merged) {
       if (oldHash !== undefined) this.s.deleteArticle.run(key);
@@ -268,9 +291,15 @@ export class ArticleStore {
       }
       result = oldHash === undefined ? 'added' : merged.contentHash !== oldHash ? 'changed' : 'unchanged';
     }
-    if (result !== 'unchanged') for (const s of sources) this.s.markDirty.run(s);
-    this.s.clearPending.run(key);
+    if (result !== 'unchanged') for (const r of rows) this.markDirty(r.source);
     return result;
+  }
+
+  /** Mark a source's feeds for rendering; once per source per transaction. */
+  private markDirty(source: string): void {
+    if (this.dirtyMarked.has(source)) return;
+    this.s.markDirty.run(source);
+    this.dirtyMarked.add(source);
   }
 
   dirtySources(): Set<string> {
@@ -279,6 +308,7 @@ export class ArticleStore {
 
   clearDirtySources(): void {
     this.s.clearDirty.run();
+    this.dirtyMarked.clear();
   }
 
   sourceStats(): SourceStats[] {
@@ -351,7 +381,11 @@ export class ArticleStore {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } finally {
+      this.dirtyMarked.clear();
+    }
   }
 
   /**
@@ -361,6 +395,7 @@ export class ArticleStore {
    */
   group(): { add(fn: () => void): void; size: number; commit(): void; rollback(): void } {
     const db = this.db;
+    const marked = this.dirtyMarked;
     let open = false;
     const group = {
       size: 0,
@@ -376,11 +411,13 @@ export class ArticleStore {
         if (open) db.exec('COMMIT');
         open = false;
         group.size = 0;
+        marked.clear();
       },
       rollback(): void {
         if (open && db.inTransaction) db.exec('ROLLBACK');
         open = false;
         group.size = 0;
+        marked.clear();
       },
     };
     return group;

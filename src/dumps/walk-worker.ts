@@ -1,0 +1,8 @@
+/**
+ * A walk thread: walks the folders it is given (dumps/read.ts walkFolders) and posts what it found back.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { walkFolders } from './read.js';
+
+const { dirs, seen } = workerData as { dirs: string[]; seen: string[] };
+parentPort!.postMessage(walkFolders(dirs, new Set(seen)));
