@@ -98,9 +98,10 @@ function feedsOf(corpus: string, url: string, source: string): Set<string> {
   const slugs = new Set<string>();
   const own = slugOfSource(source, url);
   if (own) slugs.add(own);
-  const sn = /[?&](?:amp;)?sn=([0-9a-f]{32})/.exec(url)?.[1];
+  // The sn is in `sn=` or, in the old /mp/appmsg/show form, `sign=`: the 32 hex digits alone find every copy.
+  const sn = /[?&](?:amp;)?(?:sn|sign)=([0-9a-f]{32})/.exec(url)?.[1];
   if (!sn) return slugs;
-  const hits = spawnSync('grep', ['-rl', '--include=*.md', `sn=${sn}`, corpus], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  const hits = spawnSync('grep', ['-rl', '--include=*.md', sn, corpus], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   for (const file of hits) {
     const text = readFileSync(file, 'utf8');
     const s = /^source: (.*)$/m.exec(text)?.[1] ?? '';
@@ -191,7 +192,10 @@ function archiveRows(n: number): { rows: Row[]; header: string } {
   };
 }
 
-function table(title: string, rows: Row[], rssMax: number): boolean {
+/** Time ratios are targets at 20,000 articles and more (issue 5); below, start-up dominates and they are shown only. */
+const RATIO_FROM = 20_000;
+
+function table(title: string, rows: Row[], rssMax: number, judgeRatios = true): boolean {
   const byName = new Map(rows.map((r) => [r.name, median(r.runs.map((m) => m.ms))]));
   let ok = true;
   console.log(`\n${title}`);
@@ -205,8 +209,9 @@ function table(title: string, rows: Row[], rssMax: number): boolean {
     if (r.ratio && byName.has(r.ratio.of)) {
       const ratio = ms / byName.get(r.ratio.of)!;
       const met = ratio <= r.ratio.max;
-      target = `${ratio.toFixed(3)}× ${r.ratio.of} (≤ ${r.ratio.max}) ${SHORT ? 'not judged' : met ? 'met' : 'MISSED'}`;
-      if (!SHORT && !met) ok = false;
+      const judged = !SHORT && judgeRatios;
+      target = `${ratio.toFixed(3)}× ${r.ratio.of} (≤ ${r.ratio.max}) ${judged ? (met ? 'met' : 'MISSED') : 'not judged at this size'}`;
+      if (judged && !met) ok = false;
     }
     if (isWxfeed && !Number.isNaN(rss)) {
       const met = rss <= rssMax;
@@ -228,7 +233,7 @@ function main(): number {
   for (const n of SIZES) {
     const { rows, header } = corpusRows(n);
     console.log(`\n${header}`);
-    ok = table(`wxfeed bench: ${n} articles, ${Math.round(n / 100)} accounts; medians of ${RUNS}${SHORT ? ' (short form: timings not judged)' : ''}`, rows, 250) && ok;
+    ok = table(`wxfeed bench: ${n} articles, ${Math.round(n / 100)} accounts; medians of ${RUNS}${SHORT ? ' (short form: timings not judged)' : ''}`, rows, 250, n >= RATIO_FROM) && ok;
     const wx = rows.filter((r) => !['read floor', 'baseline'].includes(r.name));
     scaling.push([n, Math.max(...wx.flatMap((r) => r.runs.map((m) => m.rssMb))), median(rows[0]!.runs.map((m) => m.ms))]);
     results[`c${n}`] = rows.map((r) => ({ name: r.name, ms: r.runs.map((m) => Math.round(m.ms)), rssMb: r.runs.map((m) => Math.round(m.rssMb)), written: r.runs.map((m) => m.written.length), check: r.check }));

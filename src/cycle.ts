@@ -26,7 +26,7 @@ export const RENDER_VERSION = '2';
 /** Dump files per read job. */
 const READ_BATCH = 64;
 /** Article keys merged per store transaction. */
-const RECOMPUTE_BATCH = 4096;
+const RECOMPUTE_BATCH = 1024;
 /** Files recorded per store transaction while reading dumps. */
 const COMMIT_FILES = 4096;
 /** Dump files from which the folders are walked by two threads (measured: 20,000 files walk faster on one, 150,000 on two). */
@@ -85,6 +85,7 @@ async function ingestDumps(config: Config, store: ArticleStore, problems: InputP
     const files = changed.slice(i, i + READ_BATCH);
     batches.push({ job: { kind: 'load', files }, ctx: files });
   }
+  store.sizeCacheFor(changed.length);
   // Results are written as they come, in transactions of about COMMIT_FILES files: SQLite's cost is per commit.
   let done = 0;
   const group = store.group();

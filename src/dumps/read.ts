@@ -182,8 +182,15 @@ function mergeParts(parts: WalkPart[], problems: InputProblem[]): DumpFile[] {
  */
 export function walkFingerprint(roots: readonly string[], files: readonly DumpFile[]): string {
   const hash = createHash('sha256').update(JSON.stringify(roots));
+  const numbers = new Float64Array(2048);
   for (let i = 0; i < files.length; i += 1024) {
-    hash.update(files.slice(i, i + 1024).map((f) => `${f.path}\u0000${f.size}\u0000${f.mtimeMs}\n`).join(''));
+    const chunk = files.slice(i, i + 1024);
+    hash.update(chunk.map((f) => f.path).join('\u0000'));
+    chunk.forEach((f, n) => {
+      numbers[2 * n] = f.size;
+      numbers[2 * n + 1] = f.mtimeMs;
+    });
+    hash.update(numbers.subarray(0, 2 * chunk.length));
   }
   return `${files.length}:${hash.digest('hex')}`;
 }

@@ -340,6 +340,11 @@ export class ArticleStore {
     return { format: 'html', text: row.text, hash: row.hash };
   }
 
+  /** Page cache for a bulk write of `files` dump files: 32 MB from 100,000 files (random index inserts), else 8 MB. */
+  sizeCacheFor(files: number): void {
+    this.db.pragma(`cache_size = -${files >= 100_000 ? 32768 : 8192}`);
+  }
+
   /** A dump file no longer holds what the store knows of it: read it again on the next build. */
   markFileStale(path: string): void {
     this.s.markStale.run(path);
