@@ -319,7 +319,8 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
   const db = openStore(config.store);
   let clean = false;
   let pool: JobRunner | undefined;
-  const runner: Runners = (jobs) => pool ?? (jobs < WORKER_THRESHOLD ? inProcess : (pool = runnerFor(jobs)));
+  const workerFailed = (reason: string): void => opts.log.warn({ reason }, 'a worker thread failed: its work runs on the main thread');
+  const runner: Runners = (jobs) => pool ?? (jobs < WORKER_THRESHOLD ? inProcess : (pool = runnerFor(jobs, workerFailed)));
   try {
     const store = new ArticleStore(db);
     const problems: InputProblem[] = [];

@@ -195,6 +195,16 @@ describe('wxfeed build over a folder of dumps', () => {
     expect(readFileSync(config.store).equals(bytes)).toBe(true);
   });
 
+  it('uses an empty database at the store path: what a first build killed before writing its schema leaves', async () => {
+    mkdirSync(join(t.dir, 'data'), { recursive: true });
+    const empty = new Database(config.store);
+    empty.pragma('journal_mode = WAL');
+    empty.close();
+    const s = await build(config, { log: silentLogger });
+    expect(s.articles).toBe(5);
+    expect(s.feedsWritten).toBe(4); // the account, Doonsec's feed, the blog, all/
+  });
+
   it('refuses a corrupt store and leaves it as it was', async () => {
     await build(config, { log: silentLogger });
     const bytes = readFileSync(config.store);

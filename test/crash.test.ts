@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { crashTrials } from './helpers/crash.js';
-import { tempDir } from './helpers/tmp.js';
+import { generatedCorpus } from './helpers/tmp.js';
 import { DIST_CLI } from './helpers/paths.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-let t: { dir: string; cleanup: () => void };
+let t: { dir: string; dumps: string; cleanup: () => void };
 
 beforeAll(() => {
-  t = tempDir();
-  execFileSync(process.execPath, [join(ROOT, 'bench/gen-corpus.mjs'), '--out', join(t.dir, 'dumps'), '--articles', '1000', '--accounts', '10', '--seed', '3'], { encoding: 'utf8' });
+  t = generatedCorpus(1000, 10, 3);
 });
 afterAll(() => t.cleanup());
 
@@ -24,14 +20,14 @@ function seeded(seed: number): () => number {
 describe('kill -9 at random moments (short form; the full form is bench/crash-trials.ts)', () => {
   it('build: outputs stay whole, the store stays sound, the next build matches a build never killed', async () => {
     // The compiled command, as users run it: a build of this corpus reads and renders in worker threads.
-    const r = await crashTrials({ wxfeed: [process.execPath, DIST_CLI], dir: t.dir, dumps: join(t.dir, 'dumps') }, 8, seeded(42));
+    const r = await crashTrials({ wxfeed: [process.execPath, DIST_CLI], dir: t.dir, dumps: t.dumps }, 8, seeded(42));
     expect(r.failures).toEqual([]);
     expect(r.trials).toBe(8);
     expect(r.killed).toBeGreaterThan(0);
   }, 180_000);
 
   it('daemon: the same after kills during its first cycles', async () => {
-    const r = await crashTrials({ wxfeed: [process.execPath, DIST_CLI], dir: t.dir, dumps: join(t.dir, 'dumps') }, 4, seeded(7), 'daemon');
+    const r = await crashTrials({ wxfeed: [process.execPath, DIST_CLI], dir: t.dir, dumps: t.dumps }, 4, seeded(7), 'daemon');
     expect(r.failures).toEqual([]);
     expect(r.killed).toBe(4); // the daemon never ends by itself
   }, 180_000);

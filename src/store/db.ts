@@ -105,7 +105,9 @@ function verifyExisting(path: string): void {
     probe = new Database(path, { readonly: true, fileMustExist: true });
     const appId = probe.pragma('application_id', { simple: true }) as number;
     const version = probe.pragma('user_version', { simple: true }) as number;
-    if (appId !== APPLICATION_ID) refuse(path, 'not a wxfeed store (another application\'s SQLite database)');
+    // An empty database is ours to use: a first build killed before its schema was written leaves one.
+    const empty = appId === 0 && version === 0 && probe.prepare('SELECT COUNT(*) FROM sqlite_schema').pluck().get() === 0;
+    if (appId !== APPLICATION_ID && !empty) refuse(path, 'not a wxfeed store (another application\'s SQLite database)');
     if (version > SCHEMA_VERSION) refuse(path, `written by a newer wxfeed (schema ${version}, this one knows ${SCHEMA_VERSION})`);
   } catch (error) {
     if (error instanceof StoreError) throw error;

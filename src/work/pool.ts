@@ -72,13 +72,17 @@ function settleInProcess(p: Pending): void {
   runHere(p.job).then(p.resolve, p.reject);
 }
 
-export function workerPool(count: number, workerUrl: URL): JobRunner {
+/** Told when a worker thread failed (its error, or how it exited) and its jobs moved to this thread. */
+export type WorkerFailure = (reason: string) => void;
+
+export function workerPool(count: number, workerUrl: URL, onFailure: WorkerFailure = () => {}): JobRunner {
   const pending = new Map<number, Pending>();
   const slots: Slot[] = [];
   let nextId = 0;
-  const fail = (slot: Slot): void => {
+  const fail = (slot: Slot, reason: string): void => {
     if (slot.dead) return;
     slot.dead = true;
+    onFailure(reason);
     for (const [id, p] of pending) {
       if (p.slot !== slot) continue;
       pending.delete(id);
@@ -99,8 +103,8 @@ export function workerPool(count: number, workerUrl: URL): JobRunner {
       if ('error' in m) settleInProcess(p);
       else p.resolve(m.result);
     });
-    worker.on('error', () => fail(slot));
-    worker.on('exit', () => fail(slot));
+    worker.on('error', (error) => fail(slot, error.message));
+    worker.on('exit', (code) => fail(slot, `exited with code ${code}`));
     slots.push(slot);
   }
   return {
@@ -135,11 +139,11 @@ export function workerPool(count: number, workerUrl: URL): JobRunner {
 export const WORKER_THRESHOLD = 8;
 
 /** A runner for about `jobs` jobs. */
-export function runnerFor(jobs: number, env: NodeJS.ProcessEnv = process.env, workerUrl = defaultWorkerUrl()): JobRunner {
+export function runnerFor(jobs: number, onFailure?: WorkerFailure, env: NodeJS.ProcessEnv = process.env, workerUrl = defaultWorkerUrl()): JobRunner {
   const count = workerCount(env);
   if (jobs < WORKER_THRESHOLD || count === 0 || !workerUrl) return inProcess;
   try {
-    return workerPool(count, workerUrl);
+    return workerPool(count, workerUrl, onFailure);
   } catch {
     return inProcess;
   }

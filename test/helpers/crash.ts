@@ -4,7 +4,7 @@
  * build that was never killed. Used by test/crash.test.ts (short) and bench/crash-trials.ts (full).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { XMLValidator } from 'fast-xml-parser';
@@ -105,12 +105,45 @@ export function differences(ref: Map<string, Buffer>, got: Map<string, Buffer>):
   return diff;
 }
 
+/** Every dump file below a folder. */
+function dumpFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true }).map(String).filter((p) => p.endsWith('.md')).map((p) => join(dir, p));
+}
+
 /**
- * `n` trials: each starts wxfeed (40 % of them on an empty store and output), kills it with SIGKILL at a moment drawn
- * uniformly over the time an uninterrupted cold build takes (×1.2, ×1.5 for the daemon, which starts its server
+ * What a trial starts from, so that each kill meets work in progress: nothing built (40 %), no store but the old
+ * output (20 %), the store but no output (20 %), or 200 dumps touched (new time, same bytes: read again) (20 %).
+ * None changes what the next build must produce.
+ */
+function prepare(s: TrialSetup, random: () => number): void {
+  const r = random();
+  const dropStore = (): void => {
+    for (const f of ['trial.db', 'trial.db-wal', 'trial.db-shm']) rmSync(join(s.dir, f), { force: true });
+  };
+  const dropOutput = (): void => rmSync(join(s.dir, 'out'), { recursive: true, force: true });
+  if (r < 0.4) {
+    dropStore();
+    dropOutput();
+  } else if (r < 0.6) dropStore();
+  else if (r < 0.8) dropOutput();
+  else {
+    const files = dumpFiles(s.dumps);
+    const when = new Date(Date.now() - Math.floor(random() * 1e9));
+    for (let i = 0; i < 200 && files.length > 0; i++) {
+      const f = files[Math.floor(random() * files.length)]!;
+      utimesSync(f, when, when);
+    }
+  }
+}
+
+/**
+ * `n` trials: each starts wxfeed from a state with work to do (prepare), kills it with SIGKILL at a moment drawn
+ * uniformly over the time an uninterrupted cold build takes (×1.2; ×1.5 for the daemon, which starts its server
  * first), then checks what a reader and the next build would meet.
  */
 export async function crashTrials(s: TrialSetup, n: number, random: () => number, command: 'build' | 'daemon' = 'build'): Promise<TrialResult> {
+  rmSync(join(s.dir, 'ref-out'), { recursive: true, force: true });
+  for (const f of ['ref.db', 'ref.db-wal', 'ref.db-shm']) rmSync(join(s.dir, f), { force: true });
   const refConfig = writeConfig(s.dir, s.dumps, 'ref-out', 'ref.db');
   const t0 = performance.now();
   runBuild(s, refConfig);
@@ -120,10 +153,7 @@ export async function crashTrials(s: TrialSetup, n: number, random: () => number
   const window = buildMs * (command === 'daemon' ? 1.5 : 1.2);
   const result: TrialResult = { trials: 0, killed: 0, buildMs, failures: [] };
   for (let i = 0; i < n; i++) {
-    if (random() < 0.4) {
-      rmSync(join(s.dir, 'out'), { recursive: true, force: true });
-      for (const f of ['trial.db', 'trial.db-wal', 'trial.db-shm']) rmSync(join(s.dir, f), { force: true });
-    }
+    prepare(s, random);
     const how = await killDuring(s, config, Math.floor(random() * window), command);
     result.trials++;
     if (how === 'killed') result.killed++;
