@@ -92,7 +92,8 @@ export function workerPool(count: number, workerUrl: URL, onFailure: WorkerFailu
   };
   for (let i = 0; i < count; i++) {
     const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
-    worker.unref();
+    // Not unref'd: while this thread waits for a worker's result it may have nothing else keeping it alive, and
+    // the process must not end then. close() (in the build's finally) ends the threads.
     const slot: Slot = { worker, busy: 0, dead: false };
     worker.on('message', (m: JobReply) => {
       const p = pending.get(m.id);
