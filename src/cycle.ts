@@ -52,21 +52,11 @@ function under(path: string, roots: readonly string[]): boolean {
   return roots.some((r) => path === r || path.startsWith(r.endsWith(sep) ? r : r + sep));
 }
 
-/** Read new and changed dump files into the store; forget deleted ones. */
-async function ingestDumps(config: Config, store: ArticleStore, problems: InputProblem[], opts: BuildOptions, runner: Runners) {
-  const now = opts.now?.() ?? Date.now();
-  const walkProblems = problems.length;
-  // A tree that held many files last time is walked by two threads (a thread costs more than it saves on a small one).
-  const before = store.walkFingerprint();
-  const parallel = workerCount() > 0 && Number(before.split(':')[0]) >= PARALLEL_WALK_FILES;
-  const files = await listDumpFiles(config.dumps, problems, { parallel });
+const problemOf = (where: string, reason: string, detail?: string | null): InputProblem => ({ where, reason, ...(detail ? { detail } : {}) });
+
+/** Which listed files are new or changed since the store recorded them, and which recorded files are gone. */
+function compareWithStore(config: Config, store: ArticleStore, files: DumpFile[], problems: InputProblem[]): { changed: DumpFile[]; removed: string[] } {
   const unreadable = problems.filter((p) => p.reason === 'unreadable folder' || p.reason === 'broken link').map((p) => p.where);
-  // Every file as it was when the folders were last read in full: nothing to compare file by file.
-  const fingerprint = problems.length === walkProblems ? walkFingerprint(config.dumps, files) : '';
-  if (fingerprint !== '' && fingerprint === before) {
-    for (const p of store.fileProblems()) problems.push({ where: p.path, reason: p.problem, ...(p.detail ? { detail: p.detail } : {}) });
-    return { seen: files.length, read: 0, unchanged: files.length, removed: 0 };
-  }
   const known = store.knownFiles();
   const seen = new Set<string>();
   const changed: DumpFile[] = [];
@@ -74,28 +64,38 @@ async function ingestDumps(config: Config, store: ArticleStore, problems: InputP
     seen.add(f.path);
     const k = known.get(f.path);
     if (k && k.size === f.size && k.mtimeMs === f.mtimeMs) {
-      if (k.problem) problems.push({ where: f.path, reason: k.problem, ...(k.detail ? { detail: k.detail } : {}) });
+      if (k.problem) problems.push(problemOf(f.path, k.problem, k.detail));
     } else changed.push(f);
   }
   // A file is gone only if its folder was read: an unreadable folder never empties a feed.
   const removed = [...known.keys()].filter((p) => !seen.has(p) && under(p, config.dumps) && !under(p, unreadable));
-  // Files are read and parsed by workers a few batches ahead while this thread writes the store.
+  return { changed, removed };
+}
+
+/**
+ * Read and parse files (in worker threads when many, a few batches ahead) while this thread records the results as
+ * they come, in transactions of about COMMIT_FILES files: SQLite's cost is per commit.
+ */
+async function readIntoStore(changed: DumpFile[], store: ArticleStore, problems: InputProblem[], opts: BuildOptions, runner: Runners): Promise<void> {
+  const now = opts.now?.() ?? Date.now();
   const batches: Array<{ job: { kind: 'load'; files: DumpFile[] }; ctx: DumpFile[] }> = [];
   for (let i = 0; i < changed.length; i += READ_BATCH) {
     const files = changed.slice(i, i + READ_BATCH);
     batches.push({ job: { kind: 'load', files }, ctx: files });
   }
   store.sizeCacheFor(changed.length);
-  // Results are written as they come, in transactions of about COMMIT_FILES files: SQLite's cost is per commit.
   let done = 0;
   const group = store.group();
   try {
     await pipeline(runner(batches.length), batches, (results, files) => {
       files.forEach((file, n) => {
         const r: LoadResult = results[n]!;
-        if (!r.ok) problems.push({ where: file.path, reason: r.reason, ...(r.detail ? { detail: r.detail } : {}) });
         if (r.ok) group.add(() => store.recordFile(file, { article: r.article }, now));
-        else if (!r.transient) group.add(() => store.recordFile(file, { problem: r.reason, detail: r.detail }, now));
+        else {
+          problems.push(problemOf(file.path, r.reason, r.detail));
+          // A read that failed (not a bad file) is not recorded: the file is read again next time.
+          if (!r.transient) group.add(() => store.recordFile(file, { problem: r.reason, detail: r.detail }, now));
+        }
       });
       done += files.length;
       if (group.size >= COMMIT_FILES) group.commit();
@@ -106,6 +106,23 @@ async function ingestDumps(config: Config, store: ArticleStore, problems: InputP
     group.rollback();
     throw error;
   }
+}
+
+/** Read new and changed dump files into the store; forget deleted ones. */
+async function ingestDumps(config: Config, store: ArticleStore, problems: InputProblem[], opts: BuildOptions, runner: Runners) {
+  const walkProblems = problems.length;
+  // A tree that held many files last time is walked by two threads (a thread costs more than it saves on a small one).
+  const before = store.walkFingerprint();
+  const parallel = workerCount() > 0 && Number(before.split(':')[0]) >= PARALLEL_WALK_FILES;
+  const files = await listDumpFiles(config.dumps, problems, { parallel });
+  // Every file as it was when the folders were last read in full: nothing to compare file by file.
+  const fingerprint = problems.length === walkProblems ? walkFingerprint(config.dumps, files) : '';
+  if (fingerprint !== '' && fingerprint === before) {
+    for (const p of store.fileProblems()) problems.push(problemOf(p.path, p.problem, p.detail));
+    return { seen: files.length, read: 0, unchanged: files.length, removed: 0 };
+  }
+  const { changed, removed } = compareWithStore(config, store, files, problems);
+  await readIntoStore(changed, store, problems, opts, runner);
   if (removed.length > 0) store.transaction(() => removed.forEach((p) => store.forgetFile(p)));
   // Every file is now recorded as it is: the next build may skip the comparison if nothing moved. Not when a file
   // could not be read (it is read again next time).
