@@ -1,6 +1,7 @@
 /**
- * Before the suite: compile src/ into dist/ when dist is missing or older than a source file. Tests that run the
- * command as users do (`node dist/cli.js`, with its worker threads) need the compiled code of this tree.
+ * Before the suite: build src/ into dist/ (`npm run build`, the esbuild bundle) when dist is missing or older than a
+ * source file. Tests that run the command as users do (`node dist/cli.js`, with its worker threads) need the built
+ * code of this tree.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -18,5 +19,5 @@ function newest(dir: string): number {
 export default function setup(): void {
   const cli = join(ROOT, 'dist/cli.js');
   const stale = !existsSync(cli) || newest(join(ROOT, 'src')) > statSync(cli).mtimeMs;
-  if (stale) execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (stale) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
 }

@@ -30,7 +30,7 @@ describe('listDumpFiles', () => {
     const one = await listDumpFiles([join(t.dir, 'dumps')], oneProblems);
     const twoProblems: InputProblem[] = [];
     let threads = 0;
-    const two = await listDumpFiles([join(t.dir, 'dumps')], twoProblems, { parallel: true, workerUrl: new URL('./dumps/walk-worker.js', `file://${DIST_CLI}`), onThreads: (n) => (threads = n) });
+    const two = await listDumpFiles([join(t.dir, 'dumps')], twoProblems, { parallel: true, workerUrl: new URL('./walk-worker.js', `file://${DIST_CLI}`), onThreads: (n) => (threads = n) });
     expect(threads).toBe(2);
     expect(one.length).toBe(31); // 3 years × 5 months × 2 days, and top.txt; files behind links are listed once
     expect(two).toEqual(one);
