@@ -97,6 +97,9 @@ async function readIntoStore(changed: DumpFile[], store: ArticleStore, problems:
           if (!r.transient) group.add(() => store.recordFile(file, { problem: r.reason, detail: r.detail }, now));
         }
       });
+      // Merge as many articles as files came in, while the workers parse the next batches: the merge after reading
+      // is then left with the keys that met another copy later.
+      group.add(() => store.recomputePending(files.length, now));
       done += files.length;
       if (group.size >= COMMIT_FILES) group.commit();
       opts.progress?.(done, changed.length);

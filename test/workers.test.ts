@@ -39,7 +39,7 @@ describe('worker threads', () => {
 
 describe('a worker that runs out of memory', () => {
   it('costs time, not a feed: its job runs again on the main thread and the output is what a single thread writes', () => {
-    // 250,000 emphasis pairs: markdown-it's tokens for this body need far more than a worker's 64 MB heap.
+    // 250,000 emphasis pairs: markdown-it's tokens for this body need far more than a worker's 48 MB heap.
     writeFile(join(t.dumps, 'bomb/emphasis.md'), `---\ntitle: 强调炸弹\nurl: https://mp.weixin.qq.com/s?__biz=MzkwMDAwMDAwMQ==&mid=2247480001&idx=1&sn=${'e'.repeat(32)}\nsource: 炸弹号\ndate: 2025-10-31\n---\n\n${'*a* '.repeat(250_000)}\n`);
     const threaded = build('bomb-threaded', '2');
     const single = build('bomb-single', '0');

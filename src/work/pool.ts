@@ -37,7 +37,7 @@ const CLOSE_WAIT_MS = 5000;
  * whole build's memory flat, and a pathological input that needs more kills that worker, not the build (its job
  * runs again on the main thread).
  */
-const WORKER_OLD_MB = 64;
+const WORKER_OLD_MB = 48;
 const WORKER_YOUNG_MB = 8;
 
 /**

@@ -12,9 +12,14 @@ export interface JobMessage {
 
 export type JobReply = { id: number; result: unknown } | { id: number; error: string };
 
+// One job at a time: a render job awaits its file writes, and starting the next job meanwhile would hold two feeds
+// in memory. Jobs queue here in the order they came.
+let queue: Promise<void> = Promise.resolve();
 parentPort?.on('message', ({ id, job }: JobMessage) => {
-  runJob(job).then(
-    (result) => parentPort!.postMessage({ id, result } satisfies JobReply),
-    (error: unknown) => parentPort!.postMessage({ id, error: String((error as Error)?.message ?? error) } satisfies JobReply),
+  queue = queue.then(() =>
+    runJob(job).then(
+      (result) => parentPort!.postMessage({ id, result } satisfies JobReply),
+      (error: unknown) => parentPort!.postMessage({ id, error: String((error as Error)?.message ?? error) } satisfies JobReply),
+    ),
   );
 });
