@@ -255,7 +255,7 @@ describe('article bodies stay in the dump files', () => {
     writeFile(join(dumps, 'a/three.md'), dump({ title: 'A 第三篇', url: url(BIZ_A, 102, 1, 4), source: '账号甲', date: '2024-07-12' }, '正文三。'));
     const s = await build(config, { log: silentLogger });
     expect(s.filesRead).toBe(1);
-    expect(s.problems).toContainEqual({ where: path, reason: 'changed while the build ran' });
+    expect(s.problems).toContainEqual({ where: path, reason: 'changed since it was read; read again on the next build' });
     expect(readFeed(feed('3267269114')).items.find((i) => i.title === 'A 第一篇: CVE-2024-1234')!.content).toContain('正文壹。');
     const next = await build(config, { log: silentLogger });
     expect(next.filesRead).toBe(1);

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { DumpFile } from './read.js';
-import { dumpMarkdown, MAX_DUMP_BYTES, parseDump, type DumpParse } from './parse.js';
+import { dumpMarkdown, MAX_DUMP_BYTES, parseDump } from './parse.js';
 import type { RawArticle } from '../types.js';
 
 /** What the store records of a file, or a read failure worth retrying on the next build (`transient`: not recorded). */
@@ -13,8 +13,9 @@ export type LoadResult =
   | { ok: true; article: RawArticle }
   | { ok: false; reason: string; detail?: string; transient?: true };
 
-function readAndParse(file: { path: string; size?: number; mtimeMs: number }): DumpParse | { ok: false; reason: string; detail?: string; transient: true } {
-  if ((file.size ?? 0) > MAX_DUMP_BYTES) return { ok: false, reason: 'file over 5 MB' };
+/** Read and parse one dump for the store: the observation only (the body stays in the file). */
+export function loadDump(file: DumpFile): LoadResult {
+  if (file.size > MAX_DUMP_BYTES) return { ok: false, reason: 'file over 5 MB' };
   let bytes: Buffer;
   try {
     bytes = readFileSync(file.path);
@@ -22,16 +23,11 @@ function readAndParse(file: { path: string; size?: number; mtimeMs: number }): D
     return { ok: false, reason: 'unreadable file', detail: (error as NodeJS.ErrnoException).code ?? String(error), transient: true };
   }
   try {
-    return parseDump(bytes, { path: file.path, mtimeMs: file.mtimeMs });
+    const r = parseDump(bytes, { path: file.path, mtimeMs: file.mtimeMs });
+    return r.ok ? { ok: true, article: r.article } : r;
   } catch (error) {
     return { ok: false, reason: 'parser failure', detail: (error as Error).message };
   }
-}
-
-/** Read and parse one dump for the store: the observation only (the body stays in the file). */
-export function loadDump(file: DumpFile): LoadResult {
-  const r = readAndParse(file);
-  return r.ok ? { ok: true, article: r.article } : r;
 }
 
 /**

@@ -45,7 +45,7 @@ function shown(a: StoredArticle, stale: RenderResult['stale']): FeedArticle {
     stale.push({ path: a.body.path, reason: read.reason });
     return toFeedArticle(a, '');
   }
-  if (read.changed) stale.push({ path: a.body.path, reason: 'changed while the build ran' });
+  if (read.changed) stale.push({ path: a.body.path, reason: 'changed since it was read; read again on the next build' });
   return toFeedArticle(a, markdownHtml(read.markdown));
 }
 
