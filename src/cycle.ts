@@ -11,14 +11,14 @@ import type { Logger } from './log.js';
 import { closeStore, openStore, storeFailure } from './store/db.js';
 import { ArticleStore, type FeedRecord } from './store/articles.js';
 import { listDumpFiles, walkFingerprint, type DumpFile } from './dumps/read.js';
-import { inProcess, pipeline, runnerFor, workerCount, WORKER_THRESHOLD, type JobRunner } from './work/pool.js';
+import { pipeline, runnerFor, workerCount, type JobRunner } from './work/pool.js';
 import type { ImageSpec } from './work/jobs.js';
 import type { LoadResult } from './dumps/load.js';
 import { planFeeds, type FeedGroup } from './sources.js';
 import { imageSecret } from './store/secret.js';
 import { renderOpml } from './feeds/opml.js';
 import { renderIndex, type IndexEntry } from './feeds/index-page.js';
-import { removeFeedFolder, writeIfChanged } from './feeds/write.js';
+import { FEED_FILES, removeFeedFolder, writeIfChanged } from './feeds/write.js';
 import { sha256 } from './keys.js';
 
 /** Bump when rendering changes, so every feed is rendered again once. */
@@ -31,7 +31,6 @@ const RECOMPUTE_BATCH = 1024;
 const COMMIT_FILES = 4096;
 /** Dump files from which the folders are walked by two threads (measured: 20,000 files walk faster on one, 150,000 on two). */
 const PARALLEL_WALK_FILES = 50_000;
-const FEED_FILES = ['atom.xml', 'rss.xml', 'feed.json'] as const;
 
 export interface BuildOptions {
   log: Logger;
@@ -205,31 +204,31 @@ async function publish(config: Config, store: ArticleStore, problems: InputProbl
   }
   const groups = planFeeds(store.sourceStats(), config.sources);
   // Which feeds to render: those whose articles or settings changed, or whose files are missing.
-  const stale: Array<{ slug: string; title: string; signature: string; labels?: string[]; group?: FeedGroup; limit: number }> = [];
+  const toRender: Array<{ slug: string; title: string; signature: string; labels?: string[]; group?: FeedGroup; limit: number }> = [];
   for (const g of groups) {
     const signature = sha256(JSON.stringify([configSig, g.title, [...g.labels].sort(), g.config ?? null])).slice(0, 16);
     const changed = g.labels.some((l) => dirty.has(l)) || records.get(g.slug)?.signature !== signature;
     if (changed || !(await feedFilesExist(join(config.output, g.slug)))) {
-      stale.push({ slug: g.slug, title: g.title, signature, labels: g.labels, group: g, limit: g.config?.limit ?? config.feed.limit });
+      toRender.push({ slug: g.slug, title: g.title, signature, labels: g.labels, group: g, limit: g.config?.limit ?? config.feed.limit });
     }
   }
   const current = new Set(groups.map((g) => g.slug));
   const gone = [...records.keys()].filter((slug) => slug !== 'all' && !current.has(slug));
   const allTitle = config.feed.title ?? 'All accounts';
   const allSig = sha256(JSON.stringify([configSig, allTitle])).slice(0, 16);
-  if (stale.length > 0 || gone.length > 0 || dirty.size > 0 || records.get('all')?.signature !== allSig || !(await feedFilesExist(join(config.output, 'all')))) {
-    stale.push({ slug: 'all', title: allTitle, signature: allSig, limit: config.feed.limit });
+  if (toRender.length > 0 || gone.length > 0 || dirty.size > 0 || records.get('all')?.signature !== allSig || !(await feedFilesExist(join(config.output, 'all')))) {
+    toRender.push({ slug: 'all', title: allTitle, signature: allSig, limit: config.feed.limit });
   }
   // Articles are read from the store as each job is taken; bodies are rendered and feeds serialised in workers.
   const jobs = function* () {
-    for (const f of stale) {
+    for (const f of toRender) {
       const items = take(store.articlesFor(f.labels), f.group, f.limit, config.feed.keepDeleted);
       const meta = feedMeta(config, f.slug, f.title, `${config.baseUrl}${f.slug}/`);
       yield { job: { kind: 'render' as const, meta, items, images: images.spec, dir: join(config.output, f.slug) }, ctx: { f, newest: items[0] } };
     }
   };
   const reread = new Set<string>();
-  await pipeline(runner(stale.length), jobs(), (rendered, { f, newest }) => {
+  await pipeline(runner(toRender.length), jobs(), (rendered, { f, newest }) => {
     // A dump that no longer holds the body the store knows was edited or removed during this build: the feed
     // shows what the file holds now (or no text), and the next build reads the file again.
     for (const s of rendered.stale) {
@@ -340,7 +339,13 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
   let clean = false;
   let pool: JobRunner | undefined;
   const workerFailed = (reason: string): void => opts.log.warn({ reason }, 'a worker thread failed: its work runs on the main thread');
-  const runner: Runners = (jobs) => pool ?? (jobs < WORKER_THRESHOLD ? inProcess : (pool = runnerFor(jobs, workerFailed)));
+  // A phase with few jobs runs them here; the first phase with many starts the pool, which later phases share.
+  const runner: Runners = (jobs) => {
+    if (pool) return pool;
+    const r = runnerFor(jobs, workerFailed);
+    if (r.threaded) pool = r;
+    return r;
+  };
   try {
     const store = new ArticleStore(db);
     const problems: InputProblem[] = [];
@@ -365,7 +370,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       lap('fetch', { fetched: fetched.fetched, due: fetched.due });
     }
     const published = await publish(config, store, problems, opts, runner);
-    lap('publish', { written: published.written.length, workers: pool?.threaded ? pool.parallelism : 0 });
+    lap('publish', { written: published.written.length, workers: pool?.parallelism ?? 0 });
     const counts = store.counts();
     const feeds = feedStatus(store, new UrlStore(db));
     clean = true;

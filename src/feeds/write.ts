@@ -32,11 +32,16 @@ export async function writeIfChanged(path: string, content: string, folderExists
   return true;
 }
 
+/** The files of one feed's folder, and which rendering each holds. */
+export const FEED_FILES = ['atom.xml', 'rss.xml', 'feed.json'] as const;
+const FORMAT = { 'atom.xml': 'atom', 'rss.xml': 'rss', 'feed.json': 'json' } as const;
+
 /** The three files of one feed, written into `dir` where their bytes changed. Returns the paths written. */
 export async function writeFeedFiles(dir: string, feed: RenderedFeed): Promise<string[]> {
   const written: string[] = [];
   await mkdir(dir, { recursive: true });
-  for (const [name, text] of [['atom.xml', feed.atom], ['rss.xml', feed.rss], ['feed.json', feed.json]] as const) {
+  for (const name of FEED_FILES) {
+    const text = feed[FORMAT[name]];
     const path = join(dir, name);
     if (await writeIfChanged(path, text, true)) written.push(path);
   }
