@@ -50,19 +50,40 @@ const newer = (a, b) => (a.date !== b.date ? a.date > b.date : a.fetched > b.fet
 const t0 = performance.now();
 const files = await walk(path.resolve(dir));
 const bySource = new Map();
-let parsed = 0, skipped = 0;
+let parsed = 0,
+  skipped = 0;
 for (const file of files) {
   const text = await fs.readFile(file, 'utf8');
   const split = splitFrontMatter(text);
-  if (!split) { skipped++; continue; }
+  if (!split) {
+    skipped++;
+    continue;
+  }
   let fm;
-  try { fm = YAML.parse(split.head); } catch { skipped++; continue; }
-  if (!fm || !fm.title || !fm.url || !fm.source) { skipped++; continue; }
+  try {
+    fm = YAML.parse(split.head);
+  } catch {
+    skipped++;
+    continue;
+  }
+  if (!fm?.title || !fm.url || !fm.source) {
+    skipped++;
+    continue;
+  }
   parsed++;
-  const item = { file, title: String(fm.title), url: String(fm.url), date: String(fm.date ?? ''), fetched: String(fm.fetch_date ?? '') };
+  const item = {
+    file,
+    title: String(fm.title),
+    url: String(fm.url),
+    date: String(fm.date ?? ''),
+    fetched: String(fm.fetch_date ?? ''),
+  };
   const source = String(fm.source);
   let list = bySource.get(source);
-  if (!list) { list = []; bySource.set(source, list); }
+  if (!list) {
+    list = [];
+    bySource.set(source, list);
+  }
   if (list.length < KEEP) {
     list.push(item);
     list.sort((a, b) => (newer(a, b) ? -1 : 1));
@@ -87,7 +108,13 @@ for (const [source, list] of bySource) {
   });
   for (const it of list) {
     const split = splitFrontMatter(await fs.readFile(it.file, 'utf8'));
-    feed.addItem({ title: it.title, id: it.url, link: it.url, date: new Date(it.date), content: md.render(split.body) });
+    feed.addItem({
+      title: it.title,
+      id: it.url,
+      link: it.url,
+      date: new Date(it.date),
+      content: md.render(split.body),
+    });
   }
   const d = path.join(outDir, slug);
   await fs.mkdir(d, { recursive: true });
@@ -98,5 +125,7 @@ for (const [source, list] of bySource) {
 }
 const t1 = performance.now();
 const rssMiB = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(`baseline: files_read=${files.length} parsed=${parsed} skipped=${skipped} sources=${bySource.size} feeds_written=${feeds} `
-  + `read_parse_ms=${Math.round(tRead - t0)} render_write_ms=${Math.round(t1 - tRead)} ms=${Math.round(t1 - t0)} peak_rss_mib=${rssMiB.toFixed(0)}\n`);
+process.stdout.write(
+  `baseline: files_read=${files.length} parsed=${parsed} skipped=${skipped} sources=${bySource.size} feeds_written=${feeds} ` +
+    `read_parse_ms=${Math.round(tRead - t0)} render_write_ms=${Math.round(t1 - tRead)} ms=${Math.round(t1 - t0)} peak_rss_mib=${rssMiB.toFixed(0)}\n`,
+);

@@ -38,8 +38,14 @@ function wrk(url: string, headers: string[]): string {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wxfeed-bench-daemon-'));
-  writeFileSync(join(dir, 'wxfeed.yaml'), `baseUrl: http://127.0.0.1:${PORT}/\ndumps: [${JSON.stringify(CORPUS)}]\noutput: out\nstore: wxfeed.db\nurlFiles: []\nschedule:\n  cron: "* * * * * *"\nserver:\n  port: ${PORT}\n`);
-  const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'daemon', '--config', join(dir, 'wxfeed.yaml')], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WXFEED_LOG_LEVEL: 'info' } });
+  writeFileSync(
+    join(dir, 'wxfeed.yaml'),
+    `baseUrl: http://127.0.0.1:${PORT}/\ndumps: [${JSON.stringify(CORPUS)}]\noutput: out\nstore: wxfeed.db\nurlFiles: []\nschedule:\n  cron: "* * * * * *"\nserver:\n  port: ${PORT}\n`,
+  );
+  const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'daemon', '--config', join(dir, 'wxfeed.yaml')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, WXFEED_LOG_LEVEL: 'info' },
+  });
   let cycles = 0;
   const samples: Array<[number, number]> = [];
   child.stderr.on('data', (chunk: Buffer) => {

@@ -23,7 +23,9 @@ const RUNS = arg('runs', 3);
 
 /** The page server runs in its own process, as WeChat would: its work does not share our event loop. */
 async function startServer(): Promise<{ origin: string; stop: () => void }> {
-  const child = fork(fileURLToPath(new URL('./page-server.mjs', import.meta.url)), [String(LATENCY)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('./page-server.mjs', import.meta.url)), [String(LATENCY)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
   return { origin: `http://127.0.0.1:${port}`, stop: () => child.kill() };
 }
@@ -32,18 +34,38 @@ async function main(): Promise<void> {
   const server = await startServer();
   const origin = server.origin;
   const rows: string[] = [];
-  for (const [concurrency, delayMs] of [[4, 0], [1, 100]] as const) {
+  for (const [concurrency, delayMs] of [
+    [4, 0],
+    [1, 100],
+  ] as const) {
     const ideal = Math.max(N * delayMs, (N * LATENCY) / concurrency);
     const times: number[] = [];
     const fetchTimes: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const dir = mkdtempSync(join(tmpdir(), 'wxfeed-bench-fetch-'));
       mkdirSync(join(dir, 'dumps'));
-      const urls = Array.from({ length: N }, (_, i) => `https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=${2650000000 + i}&idx=1&sn=${i.toString(16).padStart(32, '0')}`);
+      const urls = Array.from(
+        { length: N },
+        (_, i) =>
+          `https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=${2650000000 + i}&idx=1&sn=${i.toString(16).padStart(32, '0')}`,
+      );
       writeFileSync(join(dir, 'urls.txt'), urls.join('\n'));
-      const config = resolveConfig({ dumps: ['dumps'], output: 'out', store: 'wxfeed.db', urlFiles: ['urls.txt'], fetch: { origin, concurrency, delayMs, retries: 0, maxPerRun: N } }, join(dir, 'wxfeed.yaml'), dir);
+      const config = resolveConfig(
+        {
+          dumps: ['dumps'],
+          output: 'out',
+          store: 'wxfeed.db',
+          urlFiles: ['urls.txt'],
+          fetch: { origin, concurrency, delayMs, retries: 0, maxPerRun: N },
+        },
+        join(dir, 'wxfeed.yaml'),
+        dir,
+      );
       const t0 = performance.now();
-      const summary = await build(config, { log: silentLogger, live: liveFor(config, { offline: false, refetch: false }) });
+      const summary = await build(config, {
+        log: silentLogger,
+        live: liveFor(config, { offline: false, refetch: false }),
+      });
       times.push(performance.now() - t0);
       fetchTimes.push(summary.fetch?.elapsedMs ?? Number.NaN);
       if (summary.fetch?.fetched !== N) throw new Error(`expected ${N} fetched, got ${JSON.stringify(summary.fetch)}`);
@@ -58,7 +80,9 @@ async function main(): Promise<void> {
   }
   server.stop();
   console.log(`fetch throughput: a build over ${N} URLs, ${LATENCY} ms latency, median of ${RUNS}`);
-  console.log('| concurrency | delayMs | N | latency ms | ideal ms | fetch stage ms | ideal / fetch stage | whole build ms (runs) | ideal / whole build |');
+  console.log(
+    '| concurrency | delayMs | N | latency ms | ideal ms | fetch stage ms | ideal / fetch stage | whole build ms (runs) | ideal / whole build |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
 }

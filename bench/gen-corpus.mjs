@@ -25,9 +25,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Rng, zipfCum, cumOf } from './lib/rng.mjs';
-import { wechatTitle, hostileTitle, webTitle, WEB_SOURCES_FIXED, BLOG_WORDS, BLOG_TAILS, GH_OWNERS, GH_REPOS } from './lib/text.mjs';
 import {
-  accountDetails, initPools, fullBody, shellBody, captchaBody, deletedBody, violationBody, migratedBody, webBody, editParagraph,
+  wechatTitle,
+  hostileTitle,
+  webTitle,
+  WEB_SOURCES_FIXED,
+  BLOG_WORDS,
+  BLOG_TAILS,
+  GH_OWNERS,
+  GH_REPOS,
+} from './lib/text.mjs';
+import {
+  accountDetails,
+  initPools,
+  fullBody,
+  shellBody,
+  captchaBody,
+  deletedBody,
+  violationBody,
+  migratedBody,
+  webBody,
+  editParagraph,
 } from './lib/bodies.mjs';
 
 const DOONSEC = "Doonsec's feed";
@@ -39,20 +57,48 @@ function parseArgs(argv) {
   const o = { mode: 'bench', seed: '1', dupShare: 0.1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const val = () => { const v = argv[++i]; if (v === undefined) die(`missing value for ${a}`); return v; };
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) die(`missing value for ${a}`);
+      return v;
+    };
     switch (a) {
-      case '--out': o.out = val(); break;
-      case '--articles': o.articles = Number(val()); break;
-      case '--accounts': o.accounts = Number(val()); break;
-      case '--dup-share': o.dupShare = Number(val()); break;
-      case '--seed': o.seed = val(); break;
-      case '--mode': o.mode = val(); break;
-      case '--manifest': o.manifest = val(); break;
-      case '--mutate-one': o.mutate = val(); break;
-      case '--recent': o.recent = true; break;
-      case '--print-url': o.printUrl = true; break;
-      case '-h': case '--help': usage(0); break;
-      default: die(`unknown argument ${a}`);
+      case '--out':
+        o.out = val();
+        break;
+      case '--articles':
+        o.articles = Number(val());
+        break;
+      case '--accounts':
+        o.accounts = Number(val());
+        break;
+      case '--dup-share':
+        o.dupShare = Number(val());
+        break;
+      case '--seed':
+        o.seed = val();
+        break;
+      case '--mode':
+        o.mode = val();
+        break;
+      case '--manifest':
+        o.manifest = val();
+        break;
+      case '--mutate-one':
+        o.mutate = val();
+        break;
+      case '--recent':
+        o.recent = true;
+        break;
+      case '--print-url':
+        o.printUrl = true;
+        break;
+      case '-h':
+      case '--help':
+        usage(0);
+        break;
+      default:
+        die(`unknown argument ${a}`);
     }
   }
   if (!o.out) die('--out DIR is required');
@@ -68,11 +114,16 @@ function parseArgs(argv) {
   return o;
 }
 function usage(code) {
-  process.stdout.write('usage: node bench/gen-corpus.mjs --out DIR --articles N --accounts S [--dup-share 0.1] [--seed 1] [--mode bench|archive] [--manifest FILE]\n'
-    + '       node bench/gen-corpus.mjs --mutate-one add|edit|delete --out DIR [--seed 1] [--recent]\n');
+  process.stdout.write(
+    'usage: node bench/gen-corpus.mjs --out DIR --articles N --accounts S [--dup-share 0.1] [--seed 1] [--mode bench|archive] [--manifest FILE]\n' +
+      '       node bench/gen-corpus.mjs --mutate-one add|edit|delete --out DIR [--seed 1] [--recent]\n',
+  );
   process.exit(code);
 }
-function die(msg) { process.stderr.write(`gen-corpus: ${msg}\n`); process.exit(2); }
+function die(msg) {
+  process.stderr.write(`gen-corpus: ${msg}\n`);
+  process.exit(2);
+}
 
 // ---- dates -----------------------------------------------------------------------------------------------------
 
@@ -90,20 +141,103 @@ function stamp(ms, micro) {
 
 // ---- names -----------------------------------------------------------------------------------------------------
 
-const NAME_A = ['安全', '网络', '数据', '信息', '云', '零信任', '攻防', '漏洞', '威胁', '红队', '蓝军', '白帽', '极光', '天穹', '玄武',
-  '星辰', '鹰眼', '深蓝', '赛博', '量子', '灯塔', '磐石', '烽火', '长风', '青藤', '银河', '北斗', '凌云', '铁壁', '启明'];
-const NAME_B = ['研究', '情报', '观察', '实验', '技术', '应急', '分析', '攻防', '防御', '狩猎', '审计', '运营', '智库', '前哨', '研习'];
-const NAME_C = ['中心', '实验室', '团队', '社区', '之家', '笔记', '前沿', '周刊', '内参', '研究院', '联盟', '平台', '小组', '站', '说'];
-const NAME_EN = ['Beacon', 'Tower', 'Nova', 'Orca', 'Polaris', 'Raven', 'Aurora', 'Atlas', 'Vortex', 'Falcon', 'Echo', 'Delta', 'Cobalt'];
+const NAME_A = [
+  '安全',
+  '网络',
+  '数据',
+  '信息',
+  '云',
+  '零信任',
+  '攻防',
+  '漏洞',
+  '威胁',
+  '红队',
+  '蓝军',
+  '白帽',
+  '极光',
+  '天穹',
+  '玄武',
+  '星辰',
+  '鹰眼',
+  '深蓝',
+  '赛博',
+  '量子',
+  '灯塔',
+  '磐石',
+  '烽火',
+  '长风',
+  '青藤',
+  '银河',
+  '北斗',
+  '凌云',
+  '铁壁',
+  '启明',
+];
+const NAME_B = [
+  '研究',
+  '情报',
+  '观察',
+  '实验',
+  '技术',
+  '应急',
+  '分析',
+  '攻防',
+  '防御',
+  '狩猎',
+  '审计',
+  '运营',
+  '智库',
+  '前哨',
+  '研习',
+];
+const NAME_C = [
+  '中心',
+  '实验室',
+  '团队',
+  '社区',
+  '之家',
+  '笔记',
+  '前沿',
+  '周刊',
+  '内参',
+  '研究院',
+  '联盟',
+  '平台',
+  '小组',
+  '站',
+  '说',
+];
+const NAME_EN = [
+  'Beacon',
+  'Tower',
+  'Nova',
+  'Orca',
+  'Polaris',
+  'Raven',
+  'Aurora',
+  'Atlas',
+  'Vortex',
+  'Falcon',
+  'Echo',
+  'Delta',
+  'Cobalt',
+];
 const NAME_EN2 = ['Lab', 'Sec', 'Security', 'Team', 'Research', 'Labs', '安全', '安全矩阵', '安全社区'];
 
 function accountName(r, used) {
   for (let attempt = 0; ; attempt++) {
     const x = r.next();
-    let n = x < 0.7 ? r.pick(NAME_A) + r.pick(NAME_B) + r.pick(NAME_C)
-      : x < 0.9 ? `${r.pick(NAME_EN)} ${r.pick(NAME_EN)} ${r.pick(NAME_EN2)}` : `${r.pick(NAME_EN).toLowerCase()}${r.pick(NAME_A)}${r.pick(NAME_C)}`;
+    let n =
+      x < 0.7
+        ? r.pick(NAME_A) + r.pick(NAME_B) + r.pick(NAME_C)
+        : x < 0.9
+          ? `${r.pick(NAME_EN)} ${r.pick(NAME_EN)} ${r.pick(NAME_EN2)}`
+          : `${r.pick(NAME_EN).toLowerCase()}${r.pick(NAME_A)}${r.pick(NAME_C)}`;
     if (attempt > 30) n += String(attempt);
-    if (!used.has(n) && n !== DOONSEC) { used.add(n); return n; }
+    if (!used.has(n) && n !== DOONSEC) {
+      used.add(n);
+      return n;
+    }
   }
 }
 
@@ -135,16 +269,24 @@ const wxFull = (a, w) => `${wxBare(a, w)}&chksm=${w.chksm}&scene=58&subscene=0#r
 const VARIANTS = ['bare', 'noise', 'amp', 'http', 'redirect', 'chksm', 'reorder', 'combo', 'appmsg'];
 function wxVariant(r, a, w, v) {
   switch (v) {
-    case 'bare': return wxBare(a, w);
+    case 'bare':
+      return wxBare(a, w);
     case 'noise':
       return `${wxBare(a, w)}&chksm=${w.chksm}&scene=${r.pick([58, 27, 126])}&subscene=0&sessionid=${r.range(1700000000, 1760000000)}&key=${r.hex(96)}&ascene=1&uin=${Buffer.from(String(r.int(4e9))).toString('base64')}&devicetype=Windows+10+x64&version=${r.pick(['63090c11', '6309092b', 'f2540611'])}&lang=zh_CN&exportkey=${r.str(40)}&acctmode=0&pass_ticket=${r.str(64)}&wx_header=0#rd`;
-    case 'amp': return wxFull(a, w).replace(/&/g, '&amp;');
-    case 'http': return wxFull(a, w).replace(/^https:/, 'http:');
-    case 'redirect': return `${wxBare(a, w)}&chksm=${w.chksm}&scene=21#wechat_redirect`;
-    case 'chksm': return `${wxBare(a, w)}&chksm=${r.hex(76)}&scene=${r.pick([27, 126, 7])}&subscene=${r.pick([0, 10000, 91])}#rd`;
-    case 'reorder': return `https://mp.weixin.qq.com/s?mid=${w.mid}&sn=${w.sn}&idx=${w.idx}&__biz=${a.biz}&chksm=${w.chksm}&scene=58#rd`;
-    case 'combo': return `http://mp.weixin.qq.com/s?__biz=${a.biz}&amp;mid=${w.mid}&amp;idx=${w.idx}&amp;sn=${w.sn}&amp;chksm=${r.hex(76)}&amp;scene=21#wechat_redirect`;
-    default: return `https://mp.weixin.qq.com/mp/appmsg/show?__biz=${a.biz}&appmsgid=${w.mid}&itemidx=${w.idx}&sign=${w.sn}#wechat_redirect`;
+    case 'amp':
+      return wxFull(a, w).replace(/&/g, '&amp;');
+    case 'http':
+      return wxFull(a, w).replace(/^https:/, 'http:');
+    case 'redirect':
+      return `${wxBare(a, w)}&chksm=${w.chksm}&scene=21#wechat_redirect`;
+    case 'chksm':
+      return `${wxBare(a, w)}&chksm=${r.hex(76)}&scene=${r.pick([27, 126, 7])}&subscene=${r.pick([0, 10000, 91])}#rd`;
+    case 'reorder':
+      return `https://mp.weixin.qq.com/s?mid=${w.mid}&sn=${w.sn}&idx=${w.idx}&__biz=${a.biz}&chksm=${w.chksm}&scene=58#rd`;
+    case 'combo':
+      return `http://mp.weixin.qq.com/s?__biz=${a.biz}&amp;mid=${w.mid}&amp;idx=${w.idx}&amp;sn=${w.sn}&amp;chksm=${r.hex(76)}&amp;scene=21#wechat_redirect`;
+    default:
+      return `https://mp.weixin.qq.com/mp/appmsg/show?__biz=${a.biz}&appmsgid=${w.mid}&itemidx=${w.idx}&sign=${w.sn}#wechat_redirect`;
   }
 }
 
@@ -153,10 +295,15 @@ function wxVariant(r, a, w, v) {
 
 /** Per-day filename registry (collisions would overwrite one file with another, so avoid them). */
 class Names {
-  constructor() { this.byDay = new Map(); }
+  constructor() {
+    this.byDay = new Map();
+  }
   take(day, file) {
     let s = this.byDay.get(day);
-    if (!s) { s = new Set(); this.byDay.set(day, s); }
+    if (!s) {
+      s = new Set();
+      this.byDay.set(day, s);
+    }
     if (s.has(file)) return false;
     s.add(file);
     return true;
@@ -168,28 +315,47 @@ function titleFor(r, year, hostileShare) {
 }
 
 /** Assign mid/idx per account: mids grow with date, one mass-send per day holds idx 1..8. */
-function assignMids(items, accounts, seed) {
+function assignMids(items, _accounts, seed) {
   const wx = items.filter((it) => it.acct);
-  wx.sort((a, b) => (a.acct.bizNum < b.acct.bizNum ? -1 : a.acct.bizNum > b.acct.bizNum ? 1 : a.day - b.day || a.uid - b.uid));
+  wx.sort((a, b) =>
+    a.acct.bizNum < b.acct.bizNum ? -1 : a.acct.bizNum > b.acct.bizNum ? 1 : a.day - b.day || a.uid - b.uid,
+  );
   const r = new Rng(`mids|${seed}`);
-  let cur = null, mid = 0, lastDay = -1, idx = 0;
+  let cur = null,
+    mid = 0,
+    lastDay = -1,
+    idx = 0;
   for (const it of wx) {
-    if (it.acct !== cur) { cur = it.acct; mid = cur.midBase; lastDay = -1; idx = 0; }
+    if (it.acct !== cur) {
+      cur = it.acct;
+      mid = cur.midBase;
+      lastDay = -1;
+      idx = 0;
+    }
     const step = cur.midBase >= 2600000000 ? r.range(5, 400) : r.range(1, 25);
-    if (it.day !== lastDay || idx >= 8) { mid += step; idx = 0; lastDay = it.day; }
+    if (it.day !== lastDay || idx >= 8) {
+      mid += step;
+      idx = 0;
+      lastDay = it.day;
+    }
     idx++;
     it.wx.mid = mid;
     it.wx.idx = idx;
   }
 }
 
-function newWx(r) { return { mid: 0, idx: 0, sn: r.hex(32), chksm: r.hex(76) }; }
+function newWx(r) {
+  return { mid: 0, idx: 0, sn: r.hex(32), chksm: r.hex(76) };
+}
 
 /** Place an item on its day under a unique file name; retries the title, then the day. */
-function place(names, it, r, retitle, lastDay) {
+function place(names, it, _r, retitle, lastDay) {
   for (let attempt = 0; attempt < 8; attempt++) {
-    const file = safeName(`${it.source}_${it.title}`) + '.md';
-    if (names.take(it.day, file)) { it.file = file; return true; }
+    const file = `${safeName(`${it.source}_${it.title}`)}.md`;
+    if (names.take(it.day, file)) {
+      it.file = file;
+      return true;
+    }
     if (retitle && attempt < 5) it.title = retitle();
     else it.day = Math.min(lastDay, it.day + 1);
   }
@@ -209,7 +375,17 @@ function planBench(o) {
     const acct = accounts[r.weighted(acctCum)];
     const day = first + r.int(last - first + 1);
     const year = new Date(day * DAY_MS).getUTCFullYear();
-    const it = { uid: i, day, source: acct.name, acct, kind: 'full', title: titleFor(r, year, 0.04), wx: newWx(r), bodyUid: i, via: 'full' };
+    const it = {
+      uid: i,
+      day,
+      source: acct.name,
+      acct,
+      kind: 'full',
+      title: titleFor(r, year, 0.04),
+      wx: newWx(r),
+      bodyUid: i,
+      via: 'full',
+    };
     place(names, it, r, () => titleFor(r, year, 0.04), last);
     items.push(it);
   }
@@ -224,12 +400,22 @@ function planBench(o) {
     const shell = x >= 0.8;
     const variant = toDoonsec && dr.chance(0.5) ? 'bare' : dr.pick(VARIANTS);
     const it = {
-      uid: o.articles + j, day: Math.min(last, orig.day + (toDoonsec ? dr.int(2) : dr.range(1, 4))),
-      source: toDoonsec ? DOONSEC : orig.source, acct: orig.acct, kind: shell ? 'shell' : 'full', title: orig.title,
-      wx: orig.wx, bodyUid: orig.bodyUid, dupOf: orig, via: variant,
+      uid: o.articles + j,
+      day: Math.min(last, orig.day + (toDoonsec ? dr.int(2) : dr.range(1, 4))),
+      source: toDoonsec ? DOONSEC : orig.source,
+      acct: orig.acct,
+      kind: shell ? 'shell' : 'full',
+      title: orig.title,
+      wx: orig.wx,
+      bodyUid: orig.bodyUid,
+      dupOf: orig,
+      via: variant,
     };
     it.url = wxVariant(dr, orig.acct, orig.wx, variant);
-    if (!place(names, it, dr, null, last)) { it.source = DOONSEC; if (!place(names, it, dr, null, last)) continue; }
+    if (!place(names, it, dr, null, last)) {
+      it.source = DOONSEC;
+      if (!place(names, it, dr, null, last)) continue;
+    }
     items.push(it);
   }
   return { items, first, last };
@@ -241,7 +427,10 @@ function archiveFetch(r, day, first, last) {
   if (day > last - 60) ms = Date.parse('2025-10-02T12:00:00Z') + r.int(24 * 3600e3);
   else {
     const f = (day - first) / Math.max(1, last - 60 - first);
-    ms = Date.parse('2025-10-03T19:00:00Z') + f * (Date.parse('2025-10-07T01:00:00Z') - Date.parse('2025-10-03T19:00:00Z')) + r.int(3 * 3600e3);
+    ms =
+      Date.parse('2025-10-03T19:00:00Z') +
+      f * (Date.parse('2025-10-07T01:00:00Z') - Date.parse('2025-10-03T19:00:00Z')) +
+      r.int(3 * 3600e3);
   }
   return stamp(ms, r.int(1e6));
 }
@@ -253,15 +442,28 @@ function makeWebSources(seed, count) {
   while (out.length < count) {
     const x = r.next();
     let s;
-    if (x < 0.25) s = { name: `Recent Commits to ${r.pick(GH_REPOS)}:${r.pick(['main', 'master', 'dev'])}`, type: 'commit' };
-    else if (x < 0.85) s = { name: `${r.pick(BLOG_WORDS)}${r.pick(['', ' '])}${r.pick(BLOG_WORDS)} ${r.pick(BLOG_TAILS)}`, type: 'blog-en' };
+    if (x < 0.25)
+      s = { name: `Recent Commits to ${r.pick(GH_REPOS)}:${r.pick(['main', 'master', 'dev'])}`, type: 'commit' };
+    else if (x < 0.85)
+      s = {
+        name: `${r.pick(BLOG_WORDS)}${r.pick(['', ' '])}${r.pick(BLOG_WORDS)} ${r.pick(BLOG_TAILS)}`,
+        type: 'blog-en',
+      };
     else s = { name: `${r.pick(NAME_A)}${r.pick(NAME_B)}${r.pick(['博客', '社区', '论坛', '资讯'])}`, type: 'cn-site' };
     if (s.type === 'commit') s.owner = r.pick(GH_OWNERS);
-    if (!used.has(s.name)) { used.add(s.name); out.push(s); }
+    if (!used.has(s.name)) {
+      used.add(s.name);
+      out.push(s);
+    }
   }
   for (const s of out) {
-    s.domain = s.type === 'commit' ? 'github.com'
-      : s.name.toLowerCase().replace(/[^a-z0-9]+/g, '').slice(0, 24) + (s.type === 'cn-site' ? '.cn' : s.type === 'it-news' ? '.it' : '.com');
+    s.domain =
+      s.type === 'commit'
+        ? 'github.com'
+        : s.name
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, '')
+            .slice(0, 24) + (s.type === 'cn-site' ? '.cn' : s.type === 'it-news' ? '.it' : '.com');
     if (s.domain.length < 6) s.domain = `site${out.indexOf(s)}.cn`;
     s.owner ??= r.pick(GH_OWNERS);
   }
@@ -270,15 +472,29 @@ function makeWebSources(seed, count) {
 
 function webUrl(r, s, title, day) {
   const ymd = ymdOf(day);
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80) || String(r.range(10000, 99999));
+  const slug =
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 80) || String(r.range(10000, 99999));
   switch (s.type) {
-    case 'packetstorm': return `https://packetstormsecurity.com/files/${r.range(160000, 199999)}/${slug}.txt`;
-    case 'cxsecurity': return `https://cxsecurity.com/issue/WLB-${ymd.slice(0, 4)}${ymd.slice(5, 7)}${String(r.int(10000)).padStart(4, '0')}`;
-    case 'ghsa': { const g = () => r.str(4, '23456789cfghjmpqrvwx'); return `https://github.com/advisories/GHSA-${g()}-${g()}-${g()}`; }
-    case 'commit': return `https://github.com/${s.owner}/${s.name.replace(/^Recent Commits to |:.*$/g, '')}/commit/${r.hex(40)}`;
-    case 'cn-site': return `https://www.${s.domain}/articles/${r.pick(['web', 'vuls', 'network', 'news'])}/${r.range(300000, 450000)}.html`;
-    case 'it-news': return `https://www.${s.domain}/${ymd.replace(/-/g, '/')}/${slug}/`;
-    default: return `https://www.${s.domain}/blog/${ymd.slice(0, 4)}/${ymd.slice(5, 7)}/${slug}/`;
+    case 'packetstorm':
+      return `https://packetstormsecurity.com/files/${r.range(160000, 199999)}/${slug}.txt`;
+    case 'cxsecurity':
+      return `https://cxsecurity.com/issue/WLB-${ymd.slice(0, 4)}${ymd.slice(5, 7)}${String(r.int(10000)).padStart(4, '0')}`;
+    case 'ghsa': {
+      const g = () => r.str(4, '23456789cfghjmpqrvwx');
+      return `https://github.com/advisories/GHSA-${g()}-${g()}-${g()}`;
+    }
+    case 'commit':
+      return `https://github.com/${s.owner}/${s.name.replace(/^Recent Commits to |:.*$/g, '')}/commit/${r.hex(40)}`;
+    case 'cn-site':
+      return `https://www.${s.domain}/articles/${r.pick(['web', 'vuls', 'network', 'news'])}/${r.range(300000, 450000)}.html`;
+    case 'it-news':
+      return `https://www.${s.domain}/${ymd.replace(/-/g, '/')}/${slug}/`;
+    default:
+      return `https://www.${s.domain}/blog/${ymd.slice(0, 4)}/${ymd.slice(5, 7)}/${slug}/`;
   }
 }
 
@@ -337,7 +553,15 @@ function planArchive(o) {
   for (let j = 0; j < nDup; j++) {
     const orig = named[dr.int(named.length)];
     const toDoonsec = dr.chance(0.7);
-    const it = { uid: uid++, day: Math.min(last, orig.day + dr.int(4)), acct: orig.acct, title: orig.title, wx: orig.wx, dupOf: orig, bodyUid: orig.bodyUid };
+    const it = {
+      uid: uid++,
+      day: Math.min(last, orig.day + dr.int(4)),
+      acct: orig.acct,
+      title: orig.title,
+      wx: orig.wx,
+      dupOf: orig,
+      bodyUid: orig.bodyUid,
+    };
     if (toDoonsec) {
       Object.assign(it, { source: DOONSEC, kind: dr.chance(0.05) ? 'captcha' : 'shell', via: 'bare' });
       it.url = wxBare(orig.acct, orig.wx);
@@ -376,21 +600,28 @@ function renderBody(it, mode, seed) {
   const t = it.title;
   const h = t.replace(/\\"/g, '"');
   switch (it.kind) {
-    case 'shell': return shellBody(h);
-    case 'captcha': return captchaBody(h);
-    case 'deleted': return deletedBody(h);
-    case 'violation': return violationBody(h, r.int(2));
-    case 'migrated': return migratedBody(h);
+    case 'shell':
+      return shellBody(h);
+    case 'captcha':
+      return captchaBody(h);
+    case 'deleted':
+      return deletedBody(h);
+    case 'violation':
+      return violationBody(h, r.int(2));
+    case 'migrated':
+      return migratedBody(h);
     case 'web': {
       const x = r.next();
       const target = x < 0.2 ? r.range(250, 1400) : x < 0.6 ? 9000 : r.range(1500, 7800);
       return webBody(r, it.webType, t, it.domain, target);
     }
-    case 'long': return fullBody(r, it.acct, t, { targetChars: r.range(7700, 7990) });
-    case 'cut': return fullBody(r, it.acct, t, { cutAt: r.range(7960, 8069) });
+    case 'long':
+      return fullBody(r, it.acct, t, { targetChars: r.range(7700, 7990) });
+    case 'cut':
+      return fullBody(r, it.acct, t, { cutAt: r.range(7960, 8069) });
     default:
-      if (mode === 'bench') return fullBody(r, it.acct, t, { targetBytes: 3000 + Math.floor(11500 * Math.pow(r.next(), 1.6)) });
-      return fullBody(r, it.acct, t, { targetChars: 1200 + Math.floor(6500 * Math.pow(r.next(), 1.3)) });
+      if (mode === 'bench') return fullBody(r, it.acct, t, { targetBytes: 3000 + Math.floor(11500 * r.next() ** 1.6) });
+      return fullBody(r, it.acct, t, { targetChars: 1200 + Math.floor(6500 * r.next() ** 1.3) });
   }
 }
 
@@ -438,7 +669,10 @@ async function generate(o) {
   fs.mkdirSync(out, { recursive: true });
   const manifest = o.manifest ? fs.openSync(o.manifest, 'w') : null;
   const counts = {};
-  let files = 0, bytes = 0, dropped = 0, digests = 0;
+  let files = 0,
+    bytes = 0,
+    dropped = 0,
+    digests = 0;
   const dr = new Rng(`${o.seed}|digests`);
   for (const day of days) {
     const ymd = ymdOf(day);
@@ -448,7 +682,10 @@ async function generate(o) {
     const list = buckets.get(day);
     const written = [];
     for (const it of list) {
-      if (Buffer.byteLength(it.file) > 255) { dropped++; continue; }
+      if (Buffer.byteLength(it.file) > 255) {
+        dropped++;
+        continue;
+      }
       const text = frontMatter(it, fetchDate(it, o.mode, o.seed, first, last)) + renderBody(it, o.mode, o.seed);
       const buf = Buffer.from(text);
       fs.writeFileSync(path.join(dumpDir, it.file), buf);
@@ -458,39 +695,60 @@ async function generate(o) {
       counts[k] = (counts[k] ?? 0) + 1;
       written.push(it);
       if (manifest) {
-        fs.writeSync(manifest, JSON.stringify({
-          path: path.posix.join(ymd.slice(0, 4), ymd.slice(5, 7), ymd.slice(8, 10), 'daily', it.file), kind: it.kind, source: it.source,
-          key: it.acct ? `${it.acct.biz}:${it.wx.mid}:${it.wx.idx}` : null, sn: it.acct ? it.wx.sn : null, via: it.via,
-          dupOf: it.dupOf ? path.posix.join(ymdOf(it.dupOf.day).replace(/-/g, '/'), 'daily', it.dupOf.file) : null,
-        }) + '\n');
+        fs.writeSync(
+          manifest,
+          `${JSON.stringify({
+            path: path.posix.join(ymd.slice(0, 4), ymd.slice(5, 7), ymd.slice(8, 10), 'daily', it.file),
+            kind: it.kind,
+            source: it.source,
+            key: it.acct ? `${it.acct.biz}:${it.wx.mid}:${it.wx.idx}` : null,
+            sn: it.acct ? it.wx.sn : null,
+            via: it.via,
+            dupOf: it.dupOf ? path.posix.join(ymdOf(it.dupOf.day).replace(/-/g, '/'), 'daily', it.dupOf.file) : null,
+          })}\n`,
+        );
       }
     }
     const x = dr.next();
     const digest = (name, text) => {
       const buf = Buffer.from(text);
       fs.writeFileSync(path.join(dayDir, name), buf);
-      files++; digests++; bytes += buf.length;
+      files++;
+      digests++;
+      bytes += buf.length;
     };
     if (x < 0.4) digest('daily.json', digestJson(written));
     if (x > 0.78) digest('daily.md', digestMd(ymd, written));
   }
   if (manifest) fs.closeSync(manifest);
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  const kinds = Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}:${v}`).join(',');
-  process.stdout.write(`gen-corpus: mode=${o.mode} seed=${o.seed} files=${files} bytes=${bytes} (${(bytes / 1048576).toFixed(1)} MiB) `
-    + `avg=${Math.round(bytes / Math.max(1, files))} digests=${digests} dropped_long_names=${dropped} days=${days.length} `
-    + `seconds=${secs.toFixed(2)} kinds=${kinds} out=${out}\n`);
+  const kinds = Object.entries(counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k}:${v}`)
+    .join(',');
+  process.stdout.write(
+    `gen-corpus: mode=${o.mode} seed=${o.seed} files=${files} bytes=${bytes} (${(bytes / 1048576).toFixed(1)} MiB) ` +
+      `avg=${Math.round(bytes / Math.max(1, files))} digests=${digests} dropped_long_names=${dropped} days=${days.length} ` +
+      `seconds=${secs.toFixed(2)} kinds=${kinds} out=${out}\n`,
+  );
 }
 
 // ---- --mutate-one ----------------------------------------------------------------------------------------------
 
 function listDayDirs(root) {
   const out = [];
-  const num = (d, n) => fs.readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory() && new RegExp(`^\\d{${n}}$`).test(e.name)).map((e) => e.name).sort();
-  for (const y of num(root, 4)) for (const m of num(path.join(root, y), 2)) for (const d of num(path.join(root, y, m), 2)) {
-    const dir = path.join(root, y, m, d, 'daily');
-    if (fs.existsSync(dir)) out.push({ dir, ymd: `${y}-${m}-${d}` });
-  }
+  const num = (d, n) =>
+    fs
+      .readdirSync(d, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && new RegExp(`^\\d{${n}}$`).test(e.name))
+      .map((e) => e.name)
+      .sort();
+  for (const y of num(root, 4))
+    for (const m of num(path.join(root, y), 2))
+      for (const d of num(path.join(root, y, m), 2)) {
+        const dir = path.join(root, y, m, d, 'daily');
+        if (fs.existsSync(dir)) out.push({ dir, ymd: `${y}-${m}-${d}` });
+      }
   return out;
 }
 
@@ -515,9 +773,13 @@ function mutate(o) {
   initPools(o.seed);
   if (o.mutate === 'add') {
     const { dir, ymd } = days[days.length - 1];
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.md'))
+      .sort();
     // Take the newest day's WeChat accounts (a dump whose URL carries chksm) and publish one more article for one.
-    let acct = null, maxMid = 0;
+    let acct = null,
+      maxMid = 0;
     const cands = [];
     for (const f of files) {
       const fr = readFront(path.join(dir, f));
@@ -530,25 +792,31 @@ function mutate(o) {
       acct = accountDetails(c.source, Buffer.from(c.biz, 'base64').toString());
       maxMid = Math.max(...cands.filter((x) => x.biz === c.biz).map((x) => x.mid));
     } else {
-      acct = accountDetails('基准测试安全中心', '3' + String(rr.int(1e9)).padStart(9, '0'));
+      acct = accountDetails('基准测试安全中心', `3${String(rr.int(1e9)).padStart(9, '0')}`);
       maxMid = acct.midBase;
     }
     const year = Number(ymd.slice(0, 4));
     let title, file;
-    do { title = wechatTitle(rr, year); file = safeName(`${acct.name}_${title}`) + '.md'; } while (fs.existsSync(path.join(dir, file)));
+    do {
+      title = wechatTitle(rr, year);
+      file = `${safeName(`${acct.name}_${title}`)}.md`;
+    } while (fs.existsSync(path.join(dir, file)));
     const wx = { mid: maxMid + rr.range(1, 20), idx: 1, sn: rr.hex(32), chksm: rr.hex(76) };
     const it = { uid: 0, day: dayOf(ymd), title, url: wxFull(acct, wx), source: acct.name };
     const fetch = stamp(dayOf(ymd) * DAY_MS + 6 * 3600e3 + rr.int(34 * 3600e3), rr.int(1e6));
     const target = path.join(dir, file);
     fs.writeFileSync(target, frontMatter(it, fetch) + fullBody(rr, acct, title, { targetBytes: 3000 + rr.int(9000) }));
-    process.stdout.write(target + (o.printUrl ? `\t${it.url}\t${it.source}` : '') + '\n');
+    process.stdout.write(`${target + (o.printUrl ? `\t${it.url}\t${it.source}` : '')}\n`);
     return;
   }
   // edit/delete: a random day (with --recent, the newest), then the first dump (front matter) from a random
   // position; edit prefers full dumps.
   for (let attempt = 0; attempt < 50; attempt++) {
     const { dir } = o.recent ? days[days.length - 1] : days[r.int(days.length)];
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.md'))
+      .sort();
     if (files.length === 0) continue;
     const start = r.int(files.length);
     for (let k = 0; k < files.length; k++) {
@@ -557,15 +825,15 @@ function mutate(o) {
       if (!fr) continue;
       if (o.mutate === 'delete') {
         fs.unlinkSync(file);
-        process.stdout.write(file + (o.printUrl ? `\t${fr.fm.url ?? ''}\t${fr.fm.source ?? ''}` : '') + '\n');
+        process.stdout.write(`${file + (o.printUrl ? `\t${fr.fm.url ?? ''}\t${fr.fm.source ?? ''}` : '')}\n`);
         return;
       }
       const at = fr.text.indexOf('\n\n预览时标签不可点\n');
       if (at < 0 && attempt < 40) continue;
       const para = editParagraph(new Rng(`${o.seed}|edit|${fr.text.length}`)); // repeated edits of one file differ
-      const text = at >= 0 ? fr.text.slice(0, at) + '\n\n' + para + fr.text.slice(at) : fr.text + '\n\n' + para;
+      const text = at >= 0 ? `${fr.text.slice(0, at)}\n\n${para}${fr.text.slice(at)}` : `${fr.text}\n\n${para}`;
       fs.writeFileSync(file, text);
-      process.stdout.write(file + (o.printUrl ? `\t${fr.fm.url ?? ''}\t${fr.fm.source ?? ''}` : '') + '\n');
+      process.stdout.write(`${file + (o.printUrl ? `\t${fr.fm.url ?? ''}\t${fr.fm.source ?? ''}` : '')}\n`);
       return;
     }
   }

@@ -14,7 +14,10 @@ var ct = "${1720000000 + i * 60}"; var nickname = "Bench account"; var msg_title
 
 const server = createServer((req, res) => {
   const sn = new URL(req.url ?? '/', 'http://x').searchParams.get('sn') ?? '0';
-  setTimeout(() => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(articlePage(parseInt(sn, 16))), latency);
+  setTimeout(
+    () => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(articlePage(parseInt(sn, 16))),
+    latency,
+  );
 });
 server.listen(0, '127.0.0.1', () => process.send?.(server.address().port));
 process.on('disconnect', () => process.exit(0));

@@ -49,5 +49,7 @@ async function worker() {
 await Promise.all(Array.from({ length: concurrency }, worker));
 const t1 = performance.now();
 const rssMiB = process.resourceUsage().maxRSS / 1024;
-process.stdout.write(`read-floor: files=${files.length} bytes=${bytes} (${(bytes / 1048576).toFixed(1)} MiB) walk_ms=${Math.round(tWalk - t0)} `
-  + `ms=${Math.round(t1 - t0)} concurrency=${concurrency} peak_rss_mib=${rssMiB.toFixed(0)}\n`);
+process.stdout.write(
+  `read-floor: files=${files.length} bytes=${bytes} (${(bytes / 1048576).toFixed(1)} MiB) walk_ms=${Math.round(tWalk - t0)} ` +
+    `ms=${Math.round(t1 - t0)} concurrency=${concurrency} peak_rss_mib=${rssMiB.toFixed(0)}\n`,
+);

@@ -27,7 +27,10 @@ const opt = (name: string, def: string): string => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : def;
 };
 const SHORT = flag('short');
-const SIZES = opt('articles', SHORT ? '1000' : '5000,20000,50000').split(',').map(Number).filter((n) => n > 0);
+const SIZES = opt('articles', SHORT ? '1000' : '5000,20000,50000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const RUNS = Number(opt('runs', SHORT ? '1' : '3'));
 const ARCHIVE = Number(opt('archive', '0'));
 const JSON_OUT = opt('json', '');
@@ -55,7 +58,10 @@ const HAVE_TIME = existsSync('/usr/bin/time');
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { ms: number; rssMb: number; out: string } {
   const t0 = performance.now();
   const r = spawnSync(HAVE_TIME ? '/usr/bin/time' : cmd, HAVE_TIME ? ['-v', cmd, ...args] : args, {
-    encoding: 'utf8', cwd: ROOT, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env },
+    encoding: 'utf8',
+    cwd: ROOT,
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, ...env },
   });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
@@ -101,7 +107,9 @@ function feedsOf(corpus: string, url: string, source: string): Set<string> {
   // The sn is in `sn=` or, in the old /mp/appmsg/show form, `sign=`: the 32 hex digits alone find every copy.
   const sn = /[?&](?:amp;)?(?:sn|sign)=([0-9a-f]{32})/.exec(url)?.[1];
   if (!sn) return slugs;
-  const hits = spawnSync('grep', ['-rl', '--include=*.md', sn, corpus], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  const hits = spawnSync('grep', ['-rl', '--include=*.md', sn, corpus], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean);
   for (const file of hits) {
     const text = readFileSync(file, 'utf8');
     const s = /^source: (.*)$/m.exec(text)?.[1] ?? '';
@@ -115,9 +123,17 @@ function feedsOf(corpus: string, url: string, source: string): Set<string> {
 /** A one-dump build may rewrite the feeds of the sources carrying that article, all/, feeds.opml and index.html. */
 function onlyExpected(written: string[], out: string, slugs: Set<string>): { ok: boolean; what: string } {
   const rel = written.map((p) => relative(out, p).split(sep).join('/'));
-  const allowed = (p: string): boolean => p === 'feeds.opml' || p === 'index.html' || p.startsWith('all/') || slugs.has(p.split('/')[0]!);
+  const allowed = (p: string): boolean =>
+    p === 'feeds.opml' || p === 'index.html' || p.startsWith('all/') || slugs.has(p.split('/')[0]!);
   const extra = rel.filter((p) => !allowed(p));
-  return { ok: extra.length === 0 && rel.length > 0, what: extra.length ? `also wrote ${extra.join(', ')}` : rel.length ? `wrote ${rel.sort().join(' ')}` : 'wrote nothing' };
+  return {
+    ok: extra.length === 0 && rel.length > 0,
+    what: extra.length
+      ? `also wrote ${extra.join(', ')}`
+      : rel.length
+        ? `wrote ${rel.sort().join(' ')}`
+        : 'wrote nothing',
+  };
 }
 
 function corpusRows(n: number): { rows: Row[]; header: string } {
@@ -139,20 +155,42 @@ function corpusRows(n: number): { rows: Row[]; header: string } {
   }
   const rows: Row[] = [
     { name: 'cold build', runs: cold, ratio: { of: 'baseline', max: 1.0 } },
-    { name: 'no-change build', runs: still, ratio: { of: 'cold build', max: 0.05 }, check: { ok: still.every((m) => m.written.length === 0 && m.read === 0), what: `${median(still.map((m) => m.written.length))} files written` } },
+    {
+      name: 'no-change build',
+      runs: still,
+      ratio: { of: 'cold build', max: 0.05 },
+      check: {
+        ok: still.every((m) => m.written.length === 0 && m.read === 0),
+        what: `${median(still.map((m) => m.written.length))} files written`,
+      },
+    },
   ];
   for (const op of ['add', 'edit', 'delete'] as const) {
     const runs: Measure[] = [];
     const checks: Array<{ ok: boolean; what: string }> = [];
     for (let i = 0; i < RUNS; i++) {
-      const [, url = '', source = ''] = gen(['--mutate-one', op, '--out', corpus, '--seed', `${7 + i}`, '--recent', '--print-url']).split('\t');
+      const [, url = '', source = ''] = gen([
+        '--mutate-one',
+        op,
+        '--out',
+        corpus,
+        '--seed',
+        `${7 + i}`,
+        '--recent',
+        '--print-url',
+      ]).split('\t');
       const slugs = feedsOf(corpus, url, source);
       const m = wxfeed(config);
       runs.push(m);
       checks.push(onlyExpected(m.written, out, slugs));
     }
     const done = { add: 'added', edit: 'edited', delete: 'deleted' }[op];
-    rows.push({ name: `one dump ${done}`, runs, ratio: { of: 'cold build', max: 0.1 }, check: { ok: checks.every((c) => c.ok), what: checks[0]!.what } });
+    rows.push({
+      name: `one dump ${done}`,
+      runs,
+      ratio: { of: 'cold build', max: 0.1 },
+      check: { ok: checks.every((c) => c.ok), what: checks[0]!.what },
+    });
   }
   const floor: Measure[] = [];
   const base: Measure[] = [];
@@ -187,7 +225,15 @@ function archiveRows(n: number): { rows: Row[]; header: string } {
     rows: [
       { name: 'read floor', runs: floor },
       { name: 'cold build', runs: cold, ratio: { of: 'read floor', max: 5 } },
-      { name: 'no-change build', runs: still, ratio: { of: 'read floor', max: 0.3 }, check: { ok: still.every((m) => m.written.length === 0), what: `${median(still.map((m) => m.written.length))} files written` } },
+      {
+        name: 'no-change build',
+        runs: still,
+        ratio: { of: 'read floor', max: 0.3 },
+        check: {
+          ok: still.every((m) => m.written.length === 0),
+          what: `${median(still.map((m) => m.written.length))} files written`,
+        },
+      },
     ],
   };
 }
@@ -220,7 +266,9 @@ function table(title: string, rows: Row[], rssMax: number, judgeRatios = true): 
     }
     if (r.check && !r.check.ok) ok = false;
     const written = isWxfeed ? String(median(r.runs.map((m) => m.written.length))) : '';
-    console.log(`| ${r.name} | ${Math.round(ms)} | ${r.runs.map((m) => Math.round(m.ms)).join(', ')} | ${Math.round(rss)} | ${written} | ${target} | ${r.check ? `${r.check.ok ? 'ok' : 'FAILED'}: ${r.check.what}` : ''} |`);
+    console.log(
+      `| ${r.name} | ${Math.round(ms)} | ${r.runs.map((m) => Math.round(m.ms)).join(', ')} | ${Math.round(rss)} | ${written} | ${target} | ${r.check ? `${r.check.ok ? 'ok' : 'FAILED'}: ${r.check.what}` : ''} |`,
+    );
   }
   return ok;
 }
@@ -233,10 +281,26 @@ function main(): number {
   for (const n of SIZES) {
     const { rows, header } = corpusRows(n);
     console.log(`\n${header}`);
-    ok = table(`wxfeed bench: ${n} articles, ${Math.round(n / 100)} accounts; medians of ${RUNS}${SHORT ? ' (short form: timings not judged)' : ''}`, rows, 250, n >= RATIO_FROM) && ok;
+    ok =
+      table(
+        `wxfeed bench: ${n} articles, ${Math.round(n / 100)} accounts; medians of ${RUNS}${SHORT ? ' (short form: timings not judged)' : ''}`,
+        rows,
+        250,
+        n >= RATIO_FROM,
+      ) && ok;
     const wx = rows.filter((r) => !['read floor', 'baseline'].includes(r.name));
-    scaling.push([n, Math.max(...wx.flatMap((r) => r.runs.map((m) => m.rssMb))), median(rows[0]!.runs.map((m) => m.ms))]);
-    results[`c${n}`] = rows.map((r) => ({ name: r.name, ms: r.runs.map((m) => Math.round(m.ms)), rssMb: r.runs.map((m) => Math.round(m.rssMb)), written: r.runs.map((m) => m.written.length), check: r.check }));
+    scaling.push([
+      n,
+      Math.max(...wx.flatMap((r) => r.runs.map((m) => m.rssMb))),
+      median(rows[0]!.runs.map((m) => m.ms)),
+    ]);
+    results[`c${n}`] = rows.map((r) => ({
+      name: r.name,
+      ms: r.runs.map((m) => Math.round(m.ms)),
+      rssMb: r.runs.map((m) => Math.round(m.rssMb)),
+      written: r.runs.map((m) => m.written.length),
+      check: r.check,
+    }));
   }
   if (scaling.length > 1) {
     console.log('\npeak RSS of wxfeed builds by corpus size');
@@ -247,15 +311,42 @@ function main(): number {
     const { rows, header } = archiveRows(ARCHIVE);
     console.log(`\n${header}`);
     ok = table(`archive-shaped corpus (${ARCHIVE} files): against the read floor; medians of ${RUNS}`, rows, 500) && ok;
-    results.archive = rows.map((r) => ({ name: r.name, ms: r.runs.map((m) => Math.round(m.ms)), rssMb: r.runs.map((m) => Math.round(m.rssMb)) }));
+    results.archive = rows.map((r) => ({
+      name: r.name,
+      ms: r.runs.map((m) => Math.round(m.ms)),
+      rssMb: r.runs.map((m) => Math.round(m.rssMb)),
+    }));
   }
   if (!flag('skip-fetch')) {
     console.log('');
-    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/fetch-throughput.ts'), '--runs', String(RUNS), ...(SHORT ? ['--n', '40'] : [])], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'bench/fetch-throughput.ts'),
+        '--runs',
+        String(RUNS),
+        ...(SHORT ? ['--n', '40'] : []),
+      ],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
   }
   if (!SHORT && !flag('skip-daemon')) {
     console.log('');
-    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/daemon.ts'), '--corpus', join(ROOT, '.bench', `c${SIZES[0]}`, 'dumps'), '--cycles', '30'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'bench/daemon.ts'),
+        '--corpus',
+        join(ROOT, '.bench', `c${SIZES[0]}`, 'dumps'),
+        '--cycles',
+        '30',
+      ],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
   }
   results.ok = ok;
   if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(results, null, 2));

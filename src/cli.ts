@@ -33,7 +33,11 @@ function untilSignal(): Promise<string> {
 async function runDaemon(flags: { config?: string; verbose?: boolean }): Promise<void> {
   const log = createLogger({ level: flags.verbose ? 'debug' : 'info' });
   const { startDaemon } = await import('./daemon.js');
-  const daemon = await startDaemon({ configPath: flags.config, log, live: (config) => liveFor(config, { offline: false, refetch: false }) });
+  const daemon = await startDaemon({
+    configPath: flags.config,
+    log,
+    live: (config) => liveFor(config, { offline: false, refetch: false }),
+  });
   const sig = await Promise.race([untilSignal(), daemon.stopped.then(() => 'stopped')]);
   await daemon.stop(sig);
 }
@@ -41,15 +45,26 @@ async function runDaemon(flags: { config?: string; verbose?: boolean }): Promise
 async function runServe(flags: { config?: string; verbose?: boolean }): Promise<void> {
   const config = loadConfig(flags.config);
   const log = createLogger({ level: flags.verbose ? 'debug' : 'info' });
-  const [{ createApp, listen }, { serverRoutes }] = await Promise.all([import('./server/app.js'), import('./daemon.js')]);
+  const [{ createApp, listen }, { serverRoutes }] = await Promise.all([
+    import('./server/app.js'),
+    import('./daemon.js'),
+  ]);
   const server = createApp({
-    output: config.output, baseUrl: config.baseUrl, health: () => ({ ok: true, body: { serving: config.output } }),
+    output: config.output,
+    baseUrl: config.baseUrl,
+    health: () => ({ ok: true, body: { serving: config.output } }),
     routes: serverRoutes(config, () => false),
   });
   const addr = await listen(server, config.server.host, config.server.port);
-  log.info({ url: `http://${addr.address}:${addr.port}${new URL(config.baseUrl).pathname}`, output: config.output }, 'serving feeds');
+  log.info(
+    { url: `http://${addr.address}:${addr.port}${new URL(config.baseUrl).pathname}`, output: config.output },
+    'serving feeds',
+  );
   await untilSignal();
-  await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+  await new Promise<void>((r) => {
+    server.close(() => r());
+    server.closeAllConnections();
+  });
 }
 
 async function runAdd(urls: string[], flags: { config?: string }): Promise<void> {
@@ -85,18 +100,27 @@ function program(): Command {
     .option('--offline', 'use no network: read dumps only, fetch nothing')
     .option('--refetch', 'fetch every followed URL now, whatever the re-read schedule says')
     .option('--json', 'print the build summary as JSON (files read and written, problems, fetch counts)')
-    .addHelpText('after', '\nThe default config file is config/wxfeed.yaml. Exit codes: 0 feeds written, 1 fatal error, 2 invalid config.')
-    .action(async (flags: BuildFlags, command: Command) => runBuild({ ...flags, verbose: command.optsWithGlobals().verbose }));
+    .addHelpText(
+      'after',
+      '\nThe default config file is config/wxfeed.yaml. Exit codes: 0 feeds written, 1 fatal error, 2 invalid config.',
+    )
+    .action(async (flags: BuildFlags, command: Command) =>
+      runBuild({ ...flags, verbose: command.optsWithGlobals().verbose }),
+    );
   cmd
     .command('daemon')
     .description('run a cycle now and on schedule.cron, and serve output/ (unless server.enabled is false)')
     .option('-c, --config <file>', 'config file')
-    .action(async (flags: { config?: string }, command: Command) => runDaemon({ ...flags, verbose: command.optsWithGlobals().verbose }));
+    .action(async (flags: { config?: string }, command: Command) =>
+      runDaemon({ ...flags, verbose: command.optsWithGlobals().verbose }),
+    );
   cmd
     .command('serve')
     .description('serve output/ over HTTP under the path of baseUrl, with conditional GET')
     .option('-c, --config <file>', 'config file')
-    .action(async (flags: { config?: string }, command: Command) => runServe({ ...flags, verbose: command.optsWithGlobals().verbose }));
+    .action(async (flags: { config?: string }, command: Command) =>
+      runServe({ ...flags, verbose: command.optsWithGlobals().verbose }),
+    );
   cmd
     .command('add')
     .description('follow WeChat article URLs: check, normalise and append them to the first URL file')

@@ -75,7 +75,12 @@ export const configSchema = z
         timeoutMs: z.number().int().min(100).max(600_000).default(15_000),
         retries: z.number().int().min(0).max(10).default(2),
         retryBaseMs: z.number().int().min(0).max(600_000).default(1000),
-        maxBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(5 * 1024 * 1024),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(512 * 1024 * 1024)
+          .default(5 * 1024 * 1024),
         dumps: z.boolean().default(true),
         maxAgeDays: z.number().min(0).max(36_500).default(30),
         maxPerRun: z.number().int().min(0).max(1_000_000).default(300),
@@ -89,7 +94,10 @@ export const configSchema = z
         cron: z
           .string()
           .trim()
-          .refine((c) => [5, 6].includes(c.split(/\s+/).length) && validCron(c), 'must be a cron expression of 5 or 6 fields')
+          .refine(
+            (c) => [5, 6].includes(c.split(/\s+/).length) && validCron(c),
+            'must be a cron expression of 5 or 6 fields',
+          )
           .default(DEFAULT_CRON),
         timezone: z
           .string()
@@ -110,8 +118,17 @@ export const configSchema = z
     imageProxy: z
       .object({
         secret: z.string().min(16, 'must be at least 16 characters').optional(),
-        maxBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
-        cacheMaxBytes: z.number().int().min(0).default(256 * 1024 * 1024),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(100 * 1024 * 1024)
+          .default(10 * 1024 * 1024),
+        cacheMaxBytes: z
+          .number()
+          .int()
+          .min(0)
+          .default(256 * 1024 * 1024),
         cacheDir: z.string().min(1).default('../data/img-cache'),
         timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
         /** Test setting, off by default: fetch WeChat images from this origin instead (path and query kept). */
@@ -139,7 +156,10 @@ export interface Overrides {
 }
 
 function issuePath(path: Array<string | number>): string {
-  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+  return path.reduce<string>(
+    (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part),
+    '',
+  );
 }
 
 function formatIssues(file: string, error: z.ZodError): string {
@@ -159,14 +179,18 @@ function checkUnique(file: string, sources: Config['sources']): void {
   sources.forEach((s, i) => {
     if (!s.slug) return;
     const before = seen.get(s.slug);
-    if (before !== undefined) throw new ConfigError(`invalid config ${file}:\n  sources[${i}].slug: "${s.slug}" is already used by sources[${before}]`);
+    if (before !== undefined)
+      throw new ConfigError(
+        `invalid config ${file}:\n  sources[${i}].slug: "${s.slug}" is already used by sources[${before}]`,
+      );
     seen.set(s.slug, i);
   });
 }
 
 function checkFolder(file: string, key: string, path: string): void {
   try {
-    if (!statSync(path).isDirectory()) throw new ConfigError(`invalid config ${file}:\n  ${key}: ${path} is not a folder`);
+    if (!statSync(path).isDirectory())
+      throw new ConfigError(`invalid config ${file}:\n  ${key}: ${path} is not a folder`);
     accessSync(path, constants.R_OK | constants.X_OK);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
@@ -176,13 +200,23 @@ function checkFolder(file: string, key: string, path: string): void {
 }
 
 /** Validate a parsed YAML document and resolve it against `baseDir`. */
-export function resolveConfig(raw: unknown, file: string, baseDir: string, overrides: Overrides = {}, cwd = process.cwd()): Config {
+export function resolveConfig(
+  raw: unknown,
+  file: string,
+  baseDir: string,
+  overrides: Overrides = {},
+  cwd = process.cwd(),
+): Config {
   const parsed = configSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ConfigError(formatIssues(file, parsed.error));
   const c = parsed.data;
   checkUnique(file, c.sources);
-  const dumps = overrides.dumps?.length ? overrides.dumps.map((d) => resolve(cwd, d)) : c.dumps.map((d) => resolve(baseDir, d));
-  dumps.forEach((d, i) => checkFolder(file, overrides.dumps?.length ? `--dumps ${overrides.dumps[i]}` : `dumps[${i}]`, d));
+  const dumps = overrides.dumps?.length
+    ? overrides.dumps.map((d) => resolve(cwd, d))
+    : c.dumps.map((d) => resolve(baseDir, d));
+  dumps.forEach((d, i) => {
+    checkFolder(file, overrides.dumps?.length ? `--dumps ${overrides.dumps[i]}` : `dumps[${i}]`, d);
+  });
   const baseUrl = c.baseUrl.endsWith('/') ? c.baseUrl : `${c.baseUrl}/`;
   const config: Config = {
     file,

@@ -4,7 +4,16 @@
  */
 import { stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import type { BuildSummary, Config, FeedStatus, FetchSummary, InputProblem, PageFetcher, ParsedPage, StoredArticle } from './types.js';
+import type {
+  BuildSummary,
+  Config,
+  FeedStatus,
+  FetchSummary,
+  InputProblem,
+  PageFetcher,
+  ParsedPage,
+  StoredArticle,
+} from './types.js';
 import { UrlStore } from './store/urls.js';
 import { emptyFetchSummary, fetchStage } from './fetch/stage.js';
 import type { Logger } from './log.js';
@@ -51,11 +60,22 @@ function under(path: string, roots: readonly string[]): boolean {
   return roots.some((r) => path === r || path.startsWith(r.endsWith(sep) ? r : r + sep));
 }
 
-const problemOf = (where: string, reason: string, detail?: string | null): InputProblem => ({ where, reason, ...(detail ? { detail } : {}) });
+const problemOf = (where: string, reason: string, detail?: string | null): InputProblem => ({
+  where,
+  reason,
+  ...(detail ? { detail } : {}),
+});
 
 /** Which listed files are new or changed since the store recorded them, and which recorded files are gone. */
-function compareWithStore(config: Config, store: ArticleStore, files: DumpFile[], problems: InputProblem[]): { changed: DumpFile[]; removed: string[] } {
-  const unreadable = problems.filter((p) => p.reason === 'unreadable folder' || p.reason === 'broken link').map((p) => p.where);
+function compareWithStore(
+  config: Config,
+  store: ArticleStore,
+  files: DumpFile[],
+  problems: InputProblem[],
+): { changed: DumpFile[]; removed: string[] } {
+  const unreadable = problems
+    .filter((p) => p.reason === 'unreadable folder' || p.reason === 'broken link')
+    .map((p) => p.where);
   const known = store.knownFiles();
   const seen = new Set<string>();
   const changed: DumpFile[] = [];
@@ -75,7 +95,13 @@ function compareWithStore(config: Config, store: ArticleStore, files: DumpFile[]
  * Read and parse files (in worker threads when many, a few batches ahead) while this thread records the results as
  * they come, in transactions of about COMMIT_FILES files: SQLite's cost is per commit.
  */
-async function readIntoStore(changed: DumpFile[], store: ArticleStore, problems: InputProblem[], opts: BuildOptions, runner: Runners): Promise<void> {
+async function readIntoStore(
+  changed: DumpFile[],
+  store: ArticleStore,
+  problems: InputProblem[],
+  opts: BuildOptions,
+  runner: Runners,
+): Promise<void> {
   const now = opts.now?.() ?? Date.now();
   const batches: Array<{ job: { kind: 'load'; files: DumpFile[] }; ctx: DumpFile[] }> = [];
   for (let i = 0; i < changed.length; i += READ_BATCH) {
@@ -86,23 +112,28 @@ async function readIntoStore(changed: DumpFile[], store: ArticleStore, problems:
   let done = 0;
   const group = store.group();
   try {
-    await pipeline(runner(batches.length), batches, (results, files) => {
-      files.forEach((file, n) => {
-        const r: LoadResult = results[n]!;
-        if (r.ok) group.add(() => store.recordFile(file, { article: r.article }, now));
-        else {
-          problems.push(problemOf(file.path, r.reason, r.detail));
-          // A read that failed (not a bad file) is not recorded: the file is read again next time.
-          if (!r.transient) group.add(() => store.recordFile(file, { problem: r.reason, detail: r.detail }, now));
-        }
-      });
-      // Merge as many articles as files came in, while the workers parse the next batches: the merge after reading
-      // is then left with the keys that met another copy later.
-      group.add(() => store.recomputePending(files.length, now));
-      done += files.length;
-      if (group.size >= COMMIT_FILES) group.commit();
-      opts.progress?.(done, changed.length);
-    }, opts.signal);
+    await pipeline(
+      runner(batches.length),
+      batches,
+      (results, files) => {
+        files.forEach((file, n) => {
+          const r: LoadResult = results[n]!;
+          if (r.ok) group.add(() => store.recordFile(file, { article: r.article }, now));
+          else {
+            problems.push(problemOf(file.path, r.reason, r.detail));
+            // A read that failed (not a bad file) is not recorded: the file is read again next time.
+            if (!r.transient) group.add(() => store.recordFile(file, { problem: r.reason, detail: r.detail }, now));
+          }
+        });
+        // Merge as many articles as files came in, while the workers parse the next batches: the merge after reading
+        // is then left with the keys that met another copy later.
+        group.add(() => store.recomputePending(files.length, now));
+        done += files.length;
+        if (group.size >= COMMIT_FILES) group.commit();
+        opts.progress?.(done, changed.length);
+      },
+      opts.signal,
+    );
     group.commit();
   } catch (error) {
     group.rollback();
@@ -111,7 +142,13 @@ async function readIntoStore(changed: DumpFile[], store: ArticleStore, problems:
 }
 
 /** Read new and changed dump files into the store; forget deleted ones. */
-async function ingestDumps(config: Config, store: ArticleStore, problems: InputProblem[], opts: BuildOptions, runner: Runners) {
+async function ingestDumps(
+  config: Config,
+  store: ArticleStore,
+  problems: InputProblem[],
+  opts: BuildOptions,
+  runner: Runners,
+) {
   const walkProblems = problems.length;
   // A tree that held many files last time is walked by two threads (a thread costs more than it saves on a small one).
   const before = store.walkFingerprint();
@@ -125,12 +162,20 @@ async function ingestDumps(config: Config, store: ArticleStore, problems: InputP
   }
   const { changed, removed } = compareWithStore(config, store, files, problems);
   await readIntoStore(changed, store, problems, opts, runner);
-  if (removed.length > 0) store.transaction(() => removed.forEach((p) => store.forgetFile(p)));
+  if (removed.length > 0)
+    store.transaction(() => {
+      for (const p of removed) store.forgetFile(p);
+    });
   // Every file is now recorded as it is: the next build may skip the comparison if nothing moved. Not when a file
   // could not be read (it is read again next time).
   const transient = problems.some((p) => p.reason === 'unreadable file');
   store.setWalkFingerprint(transient ? '' : fingerprint);
-  return { seen: files.length, read: changed.length, unchanged: files.length - changed.length, removed: removed.length };
+  return {
+    seen: files.length,
+    read: changed.length,
+    unchanged: files.length - changed.length,
+    removed: removed.length,
+  };
 }
 
 /**
@@ -157,7 +202,12 @@ function applyFilters(g: FeedGroup | undefined, a: StoredArticle, keepDeleted: b
 }
 
 /** The first `limit` articles a feed shows. */
-function take(items: Iterable<StoredArticle>, g: FeedGroup | undefined, limit: number, keepDeleted: boolean): StoredArticle[] {
+function take(
+  items: Iterable<StoredArticle>,
+  g: FeedGroup | undefined,
+  limit: number,
+  keepDeleted: boolean,
+): StoredArticle[] {
   const out: StoredArticle[] = [];
   if (limit <= 0) return out;
   for (const a of items) {
@@ -179,7 +229,14 @@ async function feedFilesExist(dir: string): Promise<boolean> {
 
 async function outputsPresent(config: Config, records: Map<string, FeedRecord>): Promise<boolean> {
   const checks = [...records.keys()].map((slug) => feedFilesExist(join(config.output, slug)));
-  checks.push(stat(join(config.output, 'feeds.opml')).then(() => stat(join(config.output, 'index.html'))).then(() => true, () => false));
+  checks.push(
+    stat(join(config.output, 'feeds.opml'))
+      .then(() => stat(join(config.output, 'index.html')))
+      .then(
+        () => true,
+        () => false,
+      ),
+  );
   return (await Promise.all(checks)).every(Boolean);
 }
 
@@ -190,12 +247,20 @@ interface Published {
 }
 
 /** Render the feeds whose articles or settings changed, then all/, the OPML and the index page. */
-async function publish(config: Config, store: ArticleStore, problems: InputProblem[], opts: BuildOptions, runner: Runners): Promise<Published & { sources: number }> {
+async function publish(
+  config: Config,
+  store: ArticleStore,
+  problems: InputProblem[],
+  opts: BuildOptions,
+  runner: Runners,
+): Promise<Published & { sources: number }> {
   const now = opts.now?.() ?? Date.now();
   const dirty = store.dirtySources();
   const records = store.feeds();
   const images = imageSettings(config, store);
-  const configSig = sha256(JSON.stringify([RENDER_VERSION, config.baseUrl, config.feed, config.images, images.secretId])).slice(0, 16);
+  const configSig = sha256(
+    JSON.stringify([RENDER_VERSION, config.baseUrl, config.feed, config.images, images.secretId]),
+  ).slice(0, 16);
   const planSig = sha256(JSON.stringify([configSig, config.sources, config.output])).slice(0, 16);
   const out: Published = { written: [], feedsWritten: 0, feedsUnchanged: 0 };
   // Nothing changed since the last complete publish: check the files are still there and stop.
@@ -204,19 +269,39 @@ async function publish(config: Config, store: ArticleStore, problems: InputProbl
   }
   const groups = planFeeds(store.sourceStats(), config.sources);
   // Which feeds to render: those whose articles or settings changed, or whose files are missing.
-  const toRender: Array<{ slug: string; title: string; signature: string; labels?: string[]; group?: FeedGroup; limit: number }> = [];
+  const toRender: Array<{
+    slug: string;
+    title: string;
+    signature: string;
+    labels?: string[];
+    group?: FeedGroup;
+    limit: number;
+  }> = [];
   for (const g of groups) {
     const signature = sha256(JSON.stringify([configSig, g.title, [...g.labels].sort(), g.config ?? null])).slice(0, 16);
     const changed = g.labels.some((l) => dirty.has(l)) || records.get(g.slug)?.signature !== signature;
     if (changed || !(await feedFilesExist(join(config.output, g.slug)))) {
-      toRender.push({ slug: g.slug, title: g.title, signature, labels: g.labels, group: g, limit: g.config?.limit ?? config.feed.limit });
+      toRender.push({
+        slug: g.slug,
+        title: g.title,
+        signature,
+        labels: g.labels,
+        group: g,
+        limit: g.config?.limit ?? config.feed.limit,
+      });
     }
   }
   const current = new Set(groups.map((g) => g.slug));
   const gone = [...records.keys()].filter((slug) => slug !== 'all' && !current.has(slug));
   const allTitle = config.feed.title ?? 'All accounts';
   const allSig = sha256(JSON.stringify([configSig, allTitle])).slice(0, 16);
-  if (toRender.length > 0 || gone.length > 0 || dirty.size > 0 || records.get('all')?.signature !== allSig || !(await feedFilesExist(join(config.output, 'all')))) {
+  if (
+    toRender.length > 0 ||
+    gone.length > 0 ||
+    dirty.size > 0 ||
+    records.get('all')?.signature !== allSig ||
+    !(await feedFilesExist(join(config.output, 'all')))
+  ) {
     toRender.push({ slug: 'all', title: allTitle, signature: allSig, limit: config.feed.limit });
   }
   // Articles are read from the store as each job is taken; bodies are rendered and feeds serialised in workers.
@@ -224,25 +309,33 @@ async function publish(config: Config, store: ArticleStore, problems: InputProbl
     for (const f of toRender) {
       const items = take(store.articlesFor(f.labels), f.group, f.limit, config.feed.keepDeleted);
       const meta = feedMeta(config, f.slug, f.title, `${config.baseUrl}${f.slug}/`);
-      yield { job: { kind: 'render' as const, meta, items, images: images.spec, dir: join(config.output, f.slug) }, ctx: { f, newest: items[0] } };
+      yield {
+        job: { kind: 'render' as const, meta, items, images: images.spec, dir: join(config.output, f.slug) },
+        ctx: { f, newest: items[0] },
+      };
     }
   };
   const reread = new Set<string>();
-  await pipeline(runner(toRender.length), jobs(), (rendered, { f, newest }) => {
-    // A dump that no longer holds the body the store knows was edited or removed during this build: the feed
-    // shows what the file holds now (or no text), and the next build reads the file again.
-    for (const s of rendered.stale) {
-      if (reread.has(s.path)) continue;
-      reread.add(s.path);
-      store.markFileStale(s.path);
-      problems.push({ where: s.path, reason: s.reason });
-    }
-    out.written.push(...rendered.written);
-    if (rendered.written.length > 0) out.feedsWritten++;
-    else out.feedsUnchanged++;
-    const count = f.group ? f.group.articles : store.counts().articles;
-    store.saveFeed(record(f.slug, f.title, f.signature, count, newest), now);
-  }, opts.signal);
+  await pipeline(
+    runner(toRender.length),
+    jobs(),
+    (rendered, { f, newest }) => {
+      // A dump that no longer holds the body the store knows was edited or removed during this build: the feed
+      // shows what the file holds now (or no text), and the next build reads the file again.
+      for (const s of rendered.stale) {
+        if (reread.has(s.path)) continue;
+        reread.add(s.path);
+        store.markFileStale(s.path);
+        problems.push({ where: s.path, reason: s.reason });
+      }
+      out.written.push(...rendered.written);
+      if (rendered.written.length > 0) out.feedsWritten++;
+      else out.feedsUnchanged++;
+      const count = f.group ? f.group.articles : store.counts().articles;
+      store.saveFeed(record(f.slug, f.title, f.signature, count, newest), now);
+    },
+    opts.signal,
+  );
   for (const slug of gone) {
     await removeFeedFolder(join(config.output, slug));
     store.deleteFeed(slug);
@@ -267,26 +360,46 @@ function feedMeta(config: Config, slug: string, title: string, base: string) {
   return {
     id: `urn:wxfeed:feed:${slug}`,
     title,
-    description: slug === 'all' ? `Every account followed with wxfeed` : `WeChat articles of ${title}, published by wxfeed`,
+    description:
+      slug === 'all' ? `Every account followed with wxfeed` : `WeChat articles of ${title}, published by wxfeed`,
     selfBase: base,
     home: `${config.baseUrl}#${encodeURIComponent(slug)}`,
     author: title,
   };
 }
 
-function record(slug: string, title: string, signature: string, items: number, newest: StoredArticle | undefined): FeedRecord {
+function record(
+  slug: string,
+  title: string,
+  signature: string,
+  items: number,
+  newest: StoredArticle | undefined,
+): FeedRecord {
   return {
-    slug, title, signature, items,
-    newestTitle: newest?.title ?? null, newestLink: newest?.link ?? null, newestDate: newest?.date ?? null,
+    slug,
+    title,
+    signature,
+    items,
+    newestTitle: newest?.title ?? null,
+    newestLink: newest?.link ?? null,
+    newestDate: newest?.date ?? null,
   };
 }
 
-async function writeIndexAndOpml(config: Config, store: ArticleStore, groups: FeedGroup[], out: Published): Promise<void> {
+async function writeIndexAndOpml(
+  config: Config,
+  store: ArticleStore,
+  groups: FeedGroup[],
+  out: Published,
+): Promise<void> {
   const records = store.feeds();
   const entry = (slug: string, title: string): IndexEntry => {
     const r = records.get(slug);
     return {
-      slug, title, items: r?.items ?? 0, base: `${config.baseUrl}${slug}/`,
+      slug,
+      title,
+      items: r?.items ?? 0,
+      base: `${config.baseUrl}${slug}/`,
       ...(r?.newestTitle ? { newestTitle: r.newestTitle } : {}),
       ...(r?.newestLink ? { newestLink: r.newestLink } : {}),
       ...(r?.newestDate !== null && r?.newestDate !== undefined ? { newestDate: r.newestDate } : {}),
@@ -295,8 +408,18 @@ async function writeIndexAndOpml(config: Config, store: ArticleStore, groups: Fe
   const entries = groups.map((g) => entry(g.slug, g.title));
   const title = config.feed.title ?? 'wxfeed';
   const all = entry('all', config.feed.title ?? 'All accounts');
-  const opml = renderOpml(title, entries.map((e) => ({ title: e.title, xmlUrl: `${e.base}atom.xml`, htmlUrl: `${config.baseUrl}#${encodeURIComponent(e.slug)}` })));
-  for (const [name, content] of [['feeds.opml', opml], ['index.html', renderIndex(title, config.baseUrl, all, entries)]] as const) {
+  const opml = renderOpml(
+    title,
+    entries.map((e) => ({
+      title: e.title,
+      xmlUrl: `${e.base}atom.xml`,
+      htmlUrl: `${config.baseUrl}#${encodeURIComponent(e.slug)}`,
+    })),
+  );
+  for (const [name, content] of [
+    ['feeds.opml', opml],
+    ['index.html', renderIndex(title, config.baseUrl, all, entries)],
+  ] as const) {
     const path = join(config.output, name);
     if (await writeIfChanged(path, content)) out.written.push(path);
   }
@@ -309,11 +432,22 @@ function feedStatus(store: ArticleStore, urls: UrlStore): FeedStatus[] {
   const labels = store.meta('feed-labels');
   const slugLabels = labels ? (JSON.parse(labels) as Record<string, string[]>) : {};
   for (const [slug, list] of Object.entries(slugLabels)) {
-    const latest = list.map((l) => fetches.get(l)).filter((f) => f !== undefined).sort((a, b) => b.lastFetchAt - a.lastFetchAt)[0];
-    if (latest) bySlug.set(slug, { result: latest.lastResult, at: new Date(latest.lastFetchAt).toISOString(), ...(latest.lastReason ? { reason: latest.lastReason } : {}) });
+    const latest = list
+      .map((l) => fetches.get(l))
+      .filter((f) => f !== undefined)
+      .sort((a, b) => b.lastFetchAt - a.lastFetchAt)[0];
+    if (latest)
+      bySlug.set(slug, {
+        result: latest.lastResult,
+        at: new Date(latest.lastFetchAt).toISOString(),
+        ...(latest.lastReason ? { reason: latest.lastReason } : {}),
+      });
   }
   return [...store.feeds().values()].map((f) => ({
-    slug: f.slug, title: f.title, items: f.items, ...(f.newestTitle ? { newest: f.newestTitle } : {}),
+    slug: f.slug,
+    title: f.title,
+    items: f.items,
+    ...(f.newestTitle ? { newest: f.newestTitle } : {}),
     ...(bySlug.get(f.slug) ? { lastFetch: bySlug.get(f.slug) } : {}),
   }));
 }
@@ -324,7 +458,16 @@ function stopwatch(log: Logger): (phase: string, fields?: Record<string, unknown
   return (phase, fields = {}) => {
     const now = performance.now();
     const mem = process.memoryUsage();
-    log.debug({ phase, ms: Math.round(now - last), rssMb: Math.round(mem.rss / 2 ** 20), heapMb: Math.round(mem.heapUsed / 2 ** 20), ...fields }, 'build phase done');
+    log.debug(
+      {
+        phase,
+        ms: Math.round(now - last),
+        rssMb: Math.round(mem.rss / 2 ** 20),
+        heapMb: Math.round(mem.heapUsed / 2 ** 20),
+        ...fields,
+      },
+      'build phase done',
+    );
     last = now;
   };
 }
@@ -338,7 +481,8 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
   const db = openStore(config.store);
   let clean = false;
   let pool: JobRunner | undefined;
-  const workerFailed = (reason: string): void => opts.log.warn({ reason }, 'a worker thread failed: its work runs on the main thread');
+  const workerFailed = (reason: string): void =>
+    opts.log.warn({ reason }, 'a worker thread failed: its work runs on the main thread');
   // A phase with few jobs runs them here; the first phase with many starts the pool, which later phases share.
   const runner: Runners = (jobs) => {
     if (pool) return pool;

@@ -98,7 +98,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   const health = (): Health => ({
     ok: last?.result !== 'failed',
-    body: { running: current !== undefined, current, lastCycle: last ?? null, config: config.file ?? null, schedule: config.schedule, sources: feeds },
+    body: {
+      running: current !== undefined,
+      current,
+      lastCycle: last ?? null,
+      config: config.file ?? null,
+      schedule: config.schedule,
+      sources: feeds,
+    },
   });
 
   /** Re-read the config if its file changed; keep the previous one when the new one is invalid. */
@@ -108,7 +115,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     configHash = hash;
     try {
       const next = loadConfig(opts.configPath);
-      const rescheduled = next.schedule.cron !== config.schedule.cron || next.schedule.timezone !== config.schedule.timezone;
+      const rescheduled =
+        next.schedule.cron !== config.schedule.cron || next.schedule.timezone !== config.schedule.timezone;
       config = next;
       log.info({ config: config.file }, 'config reloaded');
       if (rescheduled) schedule();
@@ -136,8 +144,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         feeds = summary.feeds ?? [];
         const f = summary.fetch;
         log.info(
-          { reason, ms: Math.round(summary.elapsedMs), read: summary.filesRead, articles: summary.articles, feedsWritten: summary.feedsWritten,
-            problems: summary.problems.length, ...(f ? { fetched: f.fetched, failed: f.failed, cooldown: f.skippedByCooldown } : {}) },
+          {
+            reason,
+            ms: Math.round(summary.elapsedMs),
+            read: summary.filesRead,
+            articles: summary.articles,
+            feedsWritten: summary.feedsWritten,
+            problems: summary.problems.length,
+            ...(f ? { fetched: f.fetched, failed: f.failed, cooldown: f.skippedByCooldown } : {}),
+          },
           'cycle done',
         );
       } catch (error) {
@@ -157,7 +172,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   function schedule(): void {
     void task?.destroy();
-    task = cronSchedule(config.schedule.cron, () => void cycle('schedule'), { timezone: config.schedule.timezone, name: 'wxfeed-cycle' });
+    task = cronSchedule(config.schedule.cron, () => void cycle('schedule'), {
+      timezone: config.schedule.timezone,
+      name: 'wxfeed-cycle',
+    });
     log.info({ cron: config.schedule.cron, timezone: config.schedule.timezone }, 'scheduled');
   }
 
@@ -169,14 +187,23 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     abort.abort();
     const inFlight = running;
     if (inFlight) await Promise.race([inFlight, new Promise((r) => setTimeout(r, 8000).unref())]);
-    if (server) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
+    if (server)
+      await new Promise<void>((r) => {
+        server!.close(() => r());
+        server!.closeAllConnections();
+      });
     log.info('stopped');
     resolveStopped();
     return stopped;
   }
 
   if (config.server.enabled) {
-    server = createApp({ output: config.output, baseUrl: config.baseUrl, health, routes: serverRoutes(config, () => cycle('api')) });
+    server = createApp({
+      output: config.output,
+      baseUrl: config.baseUrl,
+      health,
+      routes: serverRoutes(config, () => cycle('api')),
+    });
     const addr = await listen(server, config.server.host, config.server.port);
     bound = { host: addr.address, port: addr.port };
     log.info({ url: `http://${addr.address}:${addr.port}/` }, 'serving feeds');

@@ -28,11 +28,13 @@ export function needsBodyText(parsed: ParsedUrl | undefined): boolean {
 }
 
 export function identityFor(parsed: ParsedUrl | undefined, bodyText: string, fallbackSeed: string): ArticleIdentity {
-  if (parsed?.kind === 'article' && parsed.sn) return { key: `sn:${parsed.sn}`, id: parsed.canonical, link: parsed.canonical };
+  if (parsed?.kind === 'article' && parsed.sn)
+    return { key: `sn:${parsed.sn}`, id: parsed.canonical, link: parsed.canonical };
   if (parsed?.kind === 'short' && parsed.shortToken) {
     return { key: `short:${parsed.shortToken}`, id: parsed.canonical, link: parsed.canonical };
   }
-  if (parsed && parsed.kind === 'other') return { key: `url:${parsed.canonical}`, id: parsed.canonical, link: parsed.canonical };
+  if (parsed && parsed.kind === 'other')
+    return { key: `url:${parsed.canonical}`, id: parsed.canonical, link: parsed.canonical };
   const basis = bodyText.replace(/\s+/g, ' ').trim();
   const hash = sha256(basis ? `text:${basis}` : `file:${fallbackSeed}`).slice(0, 32);
   const id = `urn:wxfeed:hash:${hash}`;

@@ -16,7 +16,10 @@ class LazyFetcher implements PageFetcher {
 
   async fetchAll(...args: Parameters<PageFetcher['fetchAll']>): Promise<void> {
     if (!this.real) {
-      const [{ Fetcher }, { parseArticlePage }] = await Promise.all([import('./wechat/fetcher.js'), import('./wechat/article-page.js')]);
+      const [{ Fetcher }, { parseArticlePage }] = await Promise.all([
+        import('./wechat/fetcher.js'),
+        import('./wechat/article-page.js'),
+      ]);
       this.parser = parseArticlePage;
       this.real = new Fetcher(this.settings);
     }

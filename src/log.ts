@@ -12,7 +12,10 @@ export function createLogger(options: { level?: string; pretty?: boolean } = {})
   if (options.pretty ?? process.stderr.isTTY) {
     // Loaded only for a terminal: JSON lines need no formatter.
     const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
-    return pino(base, pretty({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
+    return pino(
+      base,
+      pretty({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }),
+    );
   }
   return pino(base, pino.destination({ dest: 2, sync: true }));
 }

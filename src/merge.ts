@@ -106,6 +106,20 @@ export function mergeObservations(observations: Observation[]): MergedArticle | 
 /** Hash of everything a feed shows of an article: equal hashes render to equal bytes. */
 export function hashArticle(a: MergedArticle): string {
   return sha256(
-    JSON.stringify([a.id, a.link, a.title, a.author, a.date, a.datePrecision, a.mid, a.idx, a.state, a.notice, a.bodyHash, a.summary, a.cover]),
+    JSON.stringify([
+      a.id,
+      a.link,
+      a.title,
+      a.author,
+      a.date,
+      a.datePrecision,
+      a.mid,
+      a.idx,
+      a.state,
+      a.notice,
+      a.bodyHash,
+      a.summary,
+      a.cover,
+    ]),
   ).slice(0, 32);
 }

@@ -23,8 +23,10 @@ export function formatSummary(s: BuildSummary, config: Config, cwd = process.cwd
         ? `        fetch: offline, nothing fetched (${f.listed} URLs listed)`
         : `        fetch: ${f.fetched} fetched, ${f.unchanged} unchanged, ${f.deleted} deleted, ${f.blocked} blocked, ${f.failed} failed, ${f.skippedByCooldown} skipped by cool-down, ${f.deferred} deferred (${f.listed} listed, ${f.due} due)`,
     );
-    if (f.cooldownUntil) lines.push(`        fetching paused until ${new Date(f.cooldownUntil).toISOString()} (captcha / rate limit)`);
-    for (const p of f.failures.slice(0, MAX_LISTED)) lines.push(`  ${p.reason}: ${p.where}${p.detail ? ` (${p.detail})` : ''}`);
+    if (f.cooldownUntil)
+      lines.push(`        fetching paused until ${new Date(f.cooldownUntil).toISOString()} (captcha / rate limit)`);
+    for (const p of f.failures.slice(0, MAX_LISTED))
+      lines.push(`  ${p.reason}: ${p.where}${p.detail ? ` (${p.detail})` : ''}`);
     if (f.failures.length > MAX_LISTED) lines.push(`  … and ${f.failures.length - MAX_LISTED} more`);
   }
   if (s.problems.length > 0) {

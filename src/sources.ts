@@ -57,7 +57,13 @@ export function planFeeds(stats: SourceStats[], configs: readonly SourceConfig[]
       existing.articles += s.articles;
       continue;
     }
-    groups.set(groupKey, { slug: num ?? slugify(s.source), title: s.source, labels: [s.source], biz, articles: s.articles });
+    groups.set(groupKey, {
+      slug: num ?? slugify(s.source),
+      title: s.source,
+      labels: [s.source],
+      biz,
+      articles: s.articles,
+    });
   }
   const list = [...groups.values()];
   for (const g of list) {
@@ -77,7 +83,8 @@ function dedupeSlugs(list: FeedGroup[]): FeedGroup[] {
   for (const [slug, same] of bySlug) {
     if (same.length < 2 && slug !== 'all') continue;
     for (const g of same) {
-      if (g.config?.slug === slug && same.length > 1 && same.filter((x) => x.config?.slug === slug).length === 1) continue;
+      if (g.config?.slug === slug && same.length > 1 && same.filter((x) => x.config?.slug === slug).length === 1)
+        continue;
       g.slug = `${slug}-${sha256(g.labels.slice().sort().join('\n')).slice(0, 6)}`;
     }
   }

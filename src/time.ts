@@ -34,7 +34,12 @@ export function parseDate(raw: string | undefined): ParsedDate | undefined {
   m = NAIVE_DATE_TIME.exec(text);
   if (m) {
     const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m![i] ?? 0)) as [
-      number, number, number, number, number, number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
     ];
     if (!validParts(y, mo, d, h, mi, s)) return undefined;
     const frac = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;

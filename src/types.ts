@@ -27,15 +27,7 @@ export interface ParsedUrl extends WechatRef {
  * full: the article; truncated: the article, cut by the dumper (~8,000 chars);
  * shell: only the page's UI text; captcha: the anti-crawler page; deleted / blocked / migrated / expired: a notice.
  */
-export type ContentState =
-  | 'full'
-  | 'truncated'
-  | 'shell'
-  | 'captcha'
-  | 'deleted'
-  | 'blocked'
-  | 'migrated'
-  | 'expired';
+export type ContentState = 'full' | 'truncated' | 'shell' | 'captcha' | 'deleted' | 'blocked' | 'migrated' | 'expired';
 
 /** How precise a date is: a day (00:00 Asia/Shanghai) or an exact instant. */
 export type DatePrecision = 'day' | 'exact';

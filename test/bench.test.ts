@@ -19,14 +19,26 @@ describe('npm run bench, short form (timings are printed, not judged: a timed un
     const t = tempDir();
     try {
       const json = join(t.dir, 'bench.json');
-      const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/run.ts'), '--short', '--no-build', '--json', json], { cwd: ROOT, encoding: 'utf8' });
+      const r = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'bench/run.ts'), '--short', '--no-build', '--json', json],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
       expect(r.status, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain('| cold build |');
       expect(r.stdout).toContain('fetch throughput');
       const results = JSON.parse(readFileSync(json, 'utf8')) as { c1000: Row[]; ok: boolean };
       expect(results.ok).toBe(true);
       const rows = new Map(results.c1000.map((row) => [row.name, row]));
-      expect([...rows.keys()]).toEqual(['cold build', 'no-change build', 'one dump added', 'one dump edited', 'one dump deleted', 'read floor', 'baseline']);
+      expect([...rows.keys()]).toEqual([
+        'cold build',
+        'no-change build',
+        'one dump added',
+        'one dump edited',
+        'one dump deleted',
+        'read floor',
+        'baseline',
+      ]);
       expect(rows.get('cold build')!.written[0]).toBeGreaterThan(30);
       expect(rows.get('no-change build')!.written).toEqual([0]);
       for (const name of ['one dump added', 'one dump edited', 'one dump deleted']) {

@@ -1,5 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import {
+  existsSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+  mkdirSync,
+  readdirSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { build } from '../src/cycle.js';
@@ -16,7 +27,8 @@ const BIZ_B = 'MjM5NTU4NjgzMg=='; // 2395586832
 const sn = (n: number) => n.toString(16).padStart(32, 'a');
 const url = (biz: string, mid: number, idx: number, n: number, noise = '&chksm=ab&scene=58#rd') =>
   `https://mp.weixin.qq.com/s?__biz=${biz}&mid=${mid}&idx=${idx}&sn=${sn(n)}${noise}`;
-const canon = (biz: string, mid: number, idx: number, n: number) => `https://mp.weixin.qq.com/s?__biz=${biz}&mid=${mid}&idx=${idx}&sn=${sn(n)}`;
+const canon = (biz: string, mid: number, idx: number, n: number) =>
+  `https://mp.weixin.qq.com/s?__biz=${biz}&mid=${mid}&idx=${idx}&sn=${sn(n)}`;
 const SHELL = '：\n，\n。\n\n视频\n小程序\n赞\n，轻点两下取消赞\n在看\n，轻点两下取消在看';
 
 let t: { dir: string; cleanup: () => void };
@@ -24,17 +36,64 @@ let dumps: string;
 let config: Config;
 
 function makeConfig(extra: Record<string, unknown> = {}): Config {
-  return resolveConfig({ dumps: ['dumps'], output: 'out', store: 'data/wxfeed.db', ...extra }, join(t.dir, 'wxfeed.yaml'), t.dir);
+  return resolveConfig(
+    { dumps: ['dumps'], output: 'out', store: 'data/wxfeed.db', ...extra },
+    join(t.dir, 'wxfeed.yaml'),
+    t.dir,
+  );
 }
 
 function corpus(): void {
-  writeFile(join(dumps, 'a/one.md'), dump({ title: 'A 第一篇: CVE-2024-1234', url: url(BIZ_A, 100, 1, 1), source: '账号甲', date: '2024-07-10' }, '# A 第一篇: CVE-2024-1234\n\n账号甲\n\n正文一。'));
-  writeFile(join(dumps, 'a/two.md'), dump({ title: 'A 第二篇 ]]> <b>&', url: url(BIZ_A, 101, 1, 2), source: '账号甲', date: '2024-07-11' }, '正文二 🎉。'));
-  writeFile(join(dumps, 'a/two-b.md'), dump({ title: 'A 第二篇副条', url: url(BIZ_A, 101, 2, 3), source: '账号甲', date: '2024-07-11' }, '副条正文。'));
+  writeFile(
+    join(dumps, 'a/one.md'),
+    dump(
+      { title: 'A 第一篇: CVE-2024-1234', url: url(BIZ_A, 100, 1, 1), source: '账号甲', date: '2024-07-10' },
+      '# A 第一篇: CVE-2024-1234\n\n账号甲\n\n正文一。',
+    ),
+  );
+  writeFile(
+    join(dumps, 'a/two.md'),
+    dump(
+      { title: 'A 第二篇 ]]> <b>&', url: url(BIZ_A, 101, 1, 2), source: '账号甲', date: '2024-07-11' },
+      '正文二 🎉。',
+    ),
+  );
+  writeFile(
+    join(dumps, 'a/two-b.md'),
+    dump({ title: 'A 第二篇副条', url: url(BIZ_A, 101, 2, 3), source: '账号甲', date: '2024-07-11' }, '副条正文。'),
+  );
   // The same article as a.md two.md, through another URL variant and an aggregator, captured as an empty shell.
-  writeFile(join(dumps, 'agg/2024/dup-shell.md'), dump({ title: 'A 第二篇 ]]> <b>&', url: url(BIZ_A, 101, 1, 2, '').replace('https:', 'http:').replace(/&/g, '&amp;'), source: "Doonsec's feed", date: '2024-07-11' }, `# A 第二篇 ]]> <b>&\n\n${SHELL}`));
-  writeFile(join(dumps, 'agg/2024/b.md'), dump({ title: 'B 的文章', url: url(BIZ_B, 500, 1, 9), source: "Doonsec's feed", date: '2024-07-09' }, '乙账号正文。'));
-  writeFile(join(dumps, 'blog/post.markdown'), dump({ title: 'A blog post', url: 'https://blog.example.com/p/1?utm_source=x', source: 'Example Blog', date: '2024-06-01T10:00:00Z' }, 'Hello **world**.'));
+  writeFile(
+    join(dumps, 'agg/2024/dup-shell.md'),
+    dump(
+      {
+        title: 'A 第二篇 ]]> <b>&',
+        url: url(BIZ_A, 101, 1, 2, '').replace('https:', 'http:').replace(/&/g, '&amp;'),
+        source: "Doonsec's feed",
+        date: '2024-07-11',
+      },
+      `# A 第二篇 ]]> <b>&\n\n${SHELL}`,
+    ),
+  );
+  writeFile(
+    join(dumps, 'agg/2024/b.md'),
+    dump(
+      { title: 'B 的文章', url: url(BIZ_B, 500, 1, 9), source: "Doonsec's feed", date: '2024-07-09' },
+      '乙账号正文。',
+    ),
+  );
+  writeFile(
+    join(dumps, 'blog/post.markdown'),
+    dump(
+      {
+        title: 'A blog post',
+        url: 'https://blog.example.com/p/1?utm_source=x',
+        source: 'Example Blog',
+        date: '2024-06-01T10:00:00Z',
+      },
+      'Hello **world**.',
+    ),
+  );
   writeFile(join(dumps, 'agg/daily.md'), '# 每日摘要\n\n- item');
   writeFile(join(dumps, 'agg/daily.json'), '{"not":"read"}');
   writeFile(join(dumps, 'bad/binary.md'), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1]));
@@ -65,16 +124,30 @@ describe('wxfeed build over a folder of dumps', () => {
     expect(s.sources).toBe(3);
     const reasons = Object.fromEntries(s.problems.map((p) => [p.where.slice(dumps.length + 1), p.reason]));
     expect(reasons).toEqual({
-      'agg/daily.md': 'no front matter', 'bad/binary.md': 'binary file', 'bad/empty.txt': 'empty file',
-      'bad/latin1.md': 'invalid UTF-8', 'bad/huge.md': 'file over 5 MB',
+      'agg/daily.md': 'no front matter',
+      'bad/binary.md': 'binary file',
+      'bad/empty.txt': 'empty file',
+      'bad/latin1.md': 'invalid UTF-8',
+      'bad/huge.md': 'file over 5 MB',
     });
-    expect(readdirSync(config.output).sort()).toEqual(['3267269114', 'all', 'doonsec-s-feed', 'example-blog', 'feeds.opml', 'index.html']);
+    expect(readdirSync(config.output).sort()).toEqual([
+      '3267269114',
+      'all',
+      'doonsec-s-feed',
+      'example-blog',
+      'feeds.opml',
+      'index.html',
+    ]);
 
     // One account: slug is the number in its biz; newest first, same day by mid desc then idx asc.
     const a = readFeed(feed('3267269114'));
     expect(a.title).toBe('账号甲');
     expect(a.items.map((i) => i.title)).toEqual(['A 第二篇 ]]> <b>&', 'A 第二篇副条', 'A 第一篇: CVE-2024-1234']);
-    expect(a.items.map((i) => i.id)).toEqual([canon(BIZ_A, 101, 1, 2), canon(BIZ_A, 101, 2, 3), canon(BIZ_A, 100, 1, 1)]);
+    expect(a.items.map((i) => i.id)).toEqual([
+      canon(BIZ_A, 101, 1, 2),
+      canon(BIZ_A, 101, 2, 3),
+      canon(BIZ_A, 100, 1, 1),
+    ]);
     expect(a.items[0]!.published?.toISOString()).toBe('2024-07-10T16:00:00.000Z');
     // The full copy won the merge over the aggregator's shell.
     expect(a.items[0]!.content).toContain('正文二 🎉。');
@@ -87,7 +160,11 @@ describe('wxfeed build over a folder of dumps', () => {
     // all/: every article once, same ids.
     const all = readFeed(feed('all'));
     expect(all.items.map((i) => i.id)).toEqual([
-      canon(BIZ_A, 101, 1, 2), canon(BIZ_A, 101, 2, 3), canon(BIZ_A, 100, 1, 1), canon(BIZ_B, 500, 1, 9), 'https://blog.example.com/p/1',
+      canon(BIZ_A, 101, 1, 2),
+      canon(BIZ_A, 101, 2, 3),
+      canon(BIZ_A, 100, 1, 1),
+      canon(BIZ_B, 500, 1, 9),
+      'https://blog.example.com/p/1',
     ]);
     expect(new Set(all.items.map((i) => i.id)).size).toBe(5);
 
@@ -95,44 +172,70 @@ describe('wxfeed build over a folder of dumps', () => {
     expect(opml.match(/<outline /g)).toHaveLength(3);
     expect(opml).toContain('xmlUrl="http://localhost:8080/3267269114/atom.xml"');
     const index = readFileSync(join(config.output, 'index.html'), 'utf8');
-    expect(index).toContain('<link rel="alternate" type="application/atom+xml" title="账号甲" href="http://localhost:8080/3267269114/atom.xml">');
+    expect(index).toContain(
+      '<link rel="alternate" type="application/atom+xml" title="账号甲" href="http://localhost:8080/3267269114/atom.xml">',
+    );
     expect(index).toContain('Doonsec&apos;s feed');
   });
 
-  it.skipIf(!HAVE_PY_FEEDPARSER)('python3-feedparser reads every feed without bozo, same guid in Atom, RSS and all/', async () => {
-    await build(config, { log: silentLogger });
-    const slugs = ['3267269114', 'doonsec-s-feed', 'example-blog', 'all'];
-    const paths = slugs.flatMap((s) => [join(config.output, s, 'atom.xml'), join(config.output, s, 'rss.xml')]);
-    const parsed = pyFeedparser(paths);
-    parsed.forEach((f, i) => expect(f.bozo, `${paths[i]}: ${f.bozo_exception}`).toBe(0));
-    const [atomA, rssA, , , , , atomAll, rssAll] = parsed;
-    expect(rssA!.entries.map((e) => e.id)).toEqual(atomA!.entries.map((e) => e.id));
-    expect(rssAll!.entries.map((e) => e.id)).toEqual(atomAll!.entries.map((e) => e.id));
-    expect(atomA!.entries[0]).toMatchObject({ title: 'A 第二篇 ]]> <b>&', link: canon(BIZ_A, 101, 1, 2), published: '2024-07-10T16:00:00Z' });
-    const blog = parsed[4]!.entries[0]!;
-    expect(blog).toMatchObject({ id: 'https://blog.example.com/p/1', published: '2024-06-01T10:00:00Z' });
-  });
+  it.skipIf(!HAVE_PY_FEEDPARSER)(
+    'python3-feedparser reads every feed without bozo, same guid in Atom, RSS and all/',
+    async () => {
+      await build(config, { log: silentLogger });
+      const slugs = ['3267269114', 'doonsec-s-feed', 'example-blog', 'all'];
+      const paths = slugs.flatMap((s) => [join(config.output, s, 'atom.xml'), join(config.output, s, 'rss.xml')]);
+      const parsed = pyFeedparser(paths);
+      parsed.forEach((f, i) => {
+        expect(f.bozo, `${paths[i]}: ${f.bozo_exception}`).toBe(0);
+      });
+      const [atomA, rssA, , , , , atomAll, rssAll] = parsed;
+      expect(rssA!.entries.map((e) => e.id)).toEqual(atomA!.entries.map((e) => e.id));
+      expect(rssAll!.entries.map((e) => e.id)).toEqual(atomAll!.entries.map((e) => e.id));
+      expect(atomA!.entries[0]).toMatchObject({
+        title: 'A 第二篇 ]]> <b>&',
+        link: canon(BIZ_A, 101, 1, 2),
+        published: '2024-07-10T16:00:00Z',
+      });
+      const blog = parsed[4]!.entries[0]!;
+      expect(blog).toMatchObject({ id: 'https://blog.example.com/p/1', published: '2024-06-01T10:00:00Z' });
+    },
+  );
 
   it('a second build over unchanged input rewrites no file', async () => {
     await build(config, { log: silentLogger });
-    const before = readdirSync(config.output, { recursive: true }).map(String).map((p) => [p, statSync(join(config.output, p)).mtimeMs]);
+    const before = readdirSync(config.output, { recursive: true })
+      .map(String)
+      .map((p) => [p, statSync(join(config.output, p)).mtimeMs]);
     const s = await build(config, { log: silentLogger });
     expect(s.filesRead).toBe(0);
     expect(s.filesUnchanged).toBe(11);
     expect(s.filesWritten).toEqual([]);
     expect(s.feedsWritten).toBe(0);
     expect(s.problems).toHaveLength(5); // bad files are still reported
-    const after = readdirSync(config.output, { recursive: true }).map(String).map((p) => [p, statSync(join(config.output, p)).mtimeMs]);
+    const after = readdirSync(config.output, { recursive: true })
+      .map(String)
+      .map((p) => [p, statSync(join(config.output, p)).mtimeMs]);
     expect(after).toEqual(before);
   });
 
   it('adding a dump rewrites only that source, all/, the OPML and the index', async () => {
     await build(config, { log: silentLogger });
-    writeFile(join(dumps, 'a/three.md'), dump({ title: 'A 第三篇', url: url(BIZ_A, 102, 1, 4), source: '账号甲', date: '2024-07-12' }, '正文三。'));
+    writeFile(
+      join(dumps, 'a/three.md'),
+      dump({ title: 'A 第三篇', url: url(BIZ_A, 102, 1, 4), source: '账号甲', date: '2024-07-12' }, '正文三。'),
+    );
     const s = await build(config, { log: silentLogger });
     expect(s.filesRead).toBe(1);
     const written = s.filesWritten.map((p) => p.slice(config.output.length + 1)).sort();
-    expect(written).toEqual(['3267269114/atom.xml', '3267269114/feed.json', '3267269114/rss.xml', 'all/atom.xml', 'all/feed.json', 'all/rss.xml', 'index.html']);
+    expect(written).toEqual([
+      '3267269114/atom.xml',
+      '3267269114/feed.json',
+      '3267269114/rss.xml',
+      'all/atom.xml',
+      'all/feed.json',
+      'all/rss.xml',
+      'index.html',
+    ]);
     expect(readFeed(feed('3267269114')).items[0]!.title).toBe('A 第三篇');
   });
 
@@ -230,7 +333,11 @@ describe('wxfeed build over a folder of dumps', () => {
 describe('article bodies stay in the dump files', () => {
   const bodyRows = () => {
     const db = new Database(config.store, { readonly: true });
-    const rows = db.prepare("SELECT origin, body, body_format AS format FROM observations WHERE origin LIKE 'file:%' ORDER BY origin").all() as Array<{ origin: string; body: string; format: string }>;
+    const rows = db
+      .prepare(
+        "SELECT origin, body, body_format AS format FROM observations WHERE origin LIKE 'file:%' ORDER BY origin",
+      )
+      .all() as Array<{ origin: string; body: string; format: string }>;
     db.close();
     return rows;
   };
@@ -240,8 +347,16 @@ describe('article bodies stay in the dump files', () => {
     const rows = bodyRows();
     expect(rows.length).toBe(6);
     expect(rows.every((r) => r.body === '')).toBe(true);
-    expect(rows.filter((r) => r.format === 'dump').map((r) => r.origin.slice(r.origin.lastIndexOf('/') + 1))).toEqual(['one.md', 'two-b.md', 'two.md', 'b.md', 'post.markdown']);
-    expect(readFeed(feed('3267269114')).items.find((i) => i.title === 'A 第一篇: CVE-2024-1234')!.content).toContain('正文一。');
+    expect(rows.filter((r) => r.format === 'dump').map((r) => r.origin.slice(r.origin.lastIndexOf('/') + 1))).toEqual([
+      'one.md',
+      'two-b.md',
+      'two.md',
+      'b.md',
+      'post.markdown',
+    ]);
+    expect(readFeed(feed('3267269114')).items.find((i) => i.title === 'A 第一篇: CVE-2024-1234')!.content).toContain(
+      '正文一。',
+    );
   });
 
   it('a dump whose bytes change while its size and time do not is caught when shown, and read again next build', async () => {
@@ -250,13 +365,24 @@ describe('article bodies stay in the dump files', () => {
     const before = statSync(path);
     writeFileSync(path, readFileSync(path, 'utf8').replace('正文一。', '正文壹。'));
     utimesSync(path, before.atimeMs / 1000, before.mtimeMs / 1000);
-    expect([statSync(path).size, Math.floor(statSync(path).mtimeMs)]).toEqual([before.size, Math.floor(before.mtimeMs)]);
+    expect([statSync(path).size, Math.floor(statSync(path).mtimeMs)]).toEqual([
+      before.size,
+      Math.floor(before.mtimeMs),
+    ]);
     // Another dump of the same account makes its feed render again.
-    writeFile(join(dumps, 'a/three.md'), dump({ title: 'A 第三篇', url: url(BIZ_A, 102, 1, 4), source: '账号甲', date: '2024-07-12' }, '正文三。'));
+    writeFile(
+      join(dumps, 'a/three.md'),
+      dump({ title: 'A 第三篇', url: url(BIZ_A, 102, 1, 4), source: '账号甲', date: '2024-07-12' }, '正文三。'),
+    );
     const s = await build(config, { log: silentLogger });
     expect(s.filesRead).toBe(1);
-    expect(s.problems).toContainEqual({ where: path, reason: 'changed since it was read; read again on the next build' });
-    expect(readFeed(feed('3267269114')).items.find((i) => i.title === 'A 第一篇: CVE-2024-1234')!.content).toContain('正文壹。');
+    expect(s.problems).toContainEqual({
+      where: path,
+      reason: 'changed since it was read; read again on the next build',
+    });
+    expect(readFeed(feed('3267269114')).items.find((i) => i.title === 'A 第一篇: CVE-2024-1234')!.content).toContain(
+      '正文壹。',
+    );
     const next = await build(config, { log: silentLogger });
     expect(next.filesRead).toBe(1);
     expect(next.problems.map((p) => p.where)).not.toContain(path);
@@ -274,17 +400,24 @@ describe('article bodies stay in the dump files', () => {
     const path = join(dumps, 'a/one.md');
     const st = statSync(path);
     old.prepare('INSERT INTO files (path, size, mtime_ms) VALUES (?, ?, ?)').run(path, st.size, Math.floor(st.mtimeMs));
-    old.prepare(`INSERT INTO observations (origin, key, source, id, link, biz, mid, idx, sn, title, date, date_precision, state, content_html, text_length, summary, seen_at)
+    old
+      .prepare(`INSERT INTO observations (origin, key, source, id, link, biz, mid, idx, sn, title, date, date_precision, state, content_html, text_length, summary, seen_at)
       VALUES (?, ?, '账号甲', ?, ?, ?, 100, 1, ?, 'A 第一篇: CVE-2024-1234', 1720540800000, 'day', 'full', '<p>旧库里的正文</p>', 7, '旧库里的正文', 1)`)
       .run(`file:${path}`, `sn:${sn(1)}`, canon(BIZ_A, 100, 1, 1), canon(BIZ_A, 100, 1, 1), BIZ_A, sn(1));
-    old.prepare("INSERT INTO pending_keys (key) VALUES (?)").run(`sn:${sn(1)}`);
+    old.prepare('INSERT INTO pending_keys (key) VALUES (?)').run(`sn:${sn(1)}`);
     old.close();
     const s = await build(config, { log: silentLogger });
     expect(s.filesRead).toBe(10); // one.md is known, unchanged: not read again
     const db = new Database(config.store, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(3);
-    expect(db.prepare('SELECT body, body_format AS format, length(body_hash) AS h FROM observations WHERE origin = ?').get(`file:${path}`)).toEqual({ body: '<p>旧库里的正文</p>', format: 'html', h: 32 });
+    expect(
+      db
+        .prepare('SELECT body, body_format AS format, length(body_hash) AS h FROM observations WHERE origin = ?')
+        .get(`file:${path}`),
+    ).toEqual({ body: '<p>旧库里的正文</p>', format: 'html', h: 32 });
     db.close();
-    expect(readFeed(feed('3267269114')).items.find((i) => i.title === 'A 第一篇: CVE-2024-1234')!.content).toContain('旧库里的正文');
+    expect(readFeed(feed('3267269114')).items.find((i) => i.title === 'A 第一篇: CVE-2024-1234')!.content).toContain(
+      '旧库里的正文',
+    );
   });
 });

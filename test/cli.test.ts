@@ -11,7 +11,11 @@ const CLI = join(ROOT, 'src/cli.ts');
 const TSX = import.meta.resolve('tsx');
 
 function wxfeed(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, ['--import', TSX, CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const r = spawnSync(process.execPath, ['--import', TSX, CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -48,7 +52,10 @@ describe('wxfeed CLI', () => {
   it('--out and --dumps override the config, relative to the working folder', () => {
     writeConfig('dumps: [dumps]\n');
     mkdirSync(join(t.dir, 'elsewhere'));
-    writeFile(join(t.dir, 'elsewhere/x.md'), dump({ title: 'Other', url: 'https://example.com/x', source: 'Other', date: '2024-01-01' }, 'Body.'));
+    writeFile(
+      join(t.dir, 'elsewhere/x.md'),
+      dump({ title: 'Other', url: 'https://example.com/x', source: 'Other', date: '2024-01-01' }, 'Body.'),
+    );
     const r = wxfeed(['build', '--out', 'site', '--dumps', 'elsewhere'], t.dir);
     expect(r.code).toBe(0);
     expect(readFileSync(join(t.dir, 'site/other/atom.xml'), 'utf8')).toContain('Other');
@@ -101,11 +108,14 @@ describe('wxfeed CLI', () => {
   it('add: refuses non-WeChat URLs, normalises, never adds an article twice, says what it did', () => {
     writeConfig('dumps: [dumps]\nstore: ../data/wxfeed.db\n');
     expect(wxfeed(['build'], t.dir).code).toBe(0);
-    const known = 'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=2247516897&idx=1&sn=f1e158dc91284eb64c5daebc25ee1b5a&scene=1#rd';
-    const fresh = 'http://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&amp;mid=2247516000&amp;idx=2&amp;sn=0123456789abcdef0123456789abcdef&amp;chksm=1#wechat_redirect';
+    const known =
+      'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=2247516897&idx=1&sn=f1e158dc91284eb64c5daebc25ee1b5a&scene=1#rd';
+    const fresh =
+      'http://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&amp;mid=2247516000&amp;idx=2&amp;sn=0123456789abcdef0123456789abcdef&amp;chksm=1#wechat_redirect';
     const r = wxfeed(['add', fresh, 'https://example.com/post', known], t.dir);
     expect(r.code).toBe(2);
-    const canonical = 'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=2247516000&idx=2&sn=0123456789abcdef0123456789abcdef';
+    const canonical =
+      'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=2247516000&idx=2&sn=0123456789abcdef0123456789abcdef';
     expect(r.out).toContain(`added  ${canonical}`);
     expect(r.out).toContain('refused  https://example.com/post: not a WeChat article URL');
     expect(r.out).toContain('already known (sn:f1e158dc91284eb64c5daebc25ee1b5a)');

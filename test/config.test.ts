@@ -20,8 +20,12 @@ describe('loadConfig', () => {
   it('applies defaults and resolves paths against the config folder', () => {
     const c = loadConfig(write('{}'), {}, '/somewhere/else');
     expect(c).toMatchObject({
-      baseUrl: 'http://localhost:8080/', dumps: [join(t.dir, 'conf/dumps')], output: join(t.dir, 'output'),
-      store: join(t.dir, 'data/wxfeed.db'), feed: { limit: 50 }, sources: [],
+      baseUrl: 'http://localhost:8080/',
+      dumps: [join(t.dir, 'conf/dumps')],
+      output: join(t.dir, 'output'),
+      store: join(t.dir, 'data/wxfeed.db'),
+      feed: { limit: 50 },
+      sources: [],
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.feed)).toBe(true);
@@ -49,7 +53,9 @@ describe('loadConfig', () => {
     expect(msg('feed: {limit: 0}')).toContain('feed.limit:');
     expect(msg('sources: [{slug: x}]')).toContain('sources[0].match: Required');
     expect(msg('sources: [{match: a, slug: all}]')).toContain('sources[0].slug: is reserved');
-    expect(msg('sources: [{match: a, slug: x}, {match: b, slug: x}]')).toContain('sources[1].slug: "x" is already used by sources[0]');
+    expect(msg('sources: [{match: a, slug: x}, {match: b, slug: x}]')).toContain(
+      'sources[1].slug: "x" is already used by sources[0]',
+    );
     expect(msg('- a list')).toContain('the top level must be a mapping');
     expect(msg('dumps: [nope]')).toMatch(/dumps\[0\]: cannot read folder .*nope \(ENOENT\)/);
   });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { crashTrials } from './helpers/crash.js';
 import { generatedCorpus } from './helpers/tmp.js';
 import { DIST_CLI } from './helpers/paths.js';
@@ -14,7 +13,7 @@ afterAll(() => t.cleanup());
 /** A seeded generator so a failing trial can be replayed. */
 function seeded(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('kill -9 at random moments (short form; the full form is bench/crash-trials.ts)', () => {
@@ -27,7 +26,12 @@ describe('kill -9 at random moments (short form; the full form is bench/crash-tr
   }, 180_000);
 
   it('daemon: the same after kills during its first cycles', async () => {
-    const r = await crashTrials({ wxfeed: [process.execPath, DIST_CLI], dir: t.dir, dumps: t.dumps }, 4, seeded(7), 'daemon');
+    const r = await crashTrials(
+      { wxfeed: [process.execPath, DIST_CLI], dir: t.dir, dumps: t.dumps },
+      4,
+      seeded(7),
+      'daemon',
+    );
     expect(r.failures).toEqual([]);
     expect(r.killed).toBe(4); // the daemon never ends by itself
   }, 180_000);

@@ -10,7 +10,8 @@ import { startFaultServer } from './helpers/fault-server.js';
 import { OWN_FIXTURES } from './helpers/paths.js';
 import { liveFor } from '../src/live.js';
 
-const url = (n: number) => `https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=${1000 + n}&idx=1&sn=${String(n).padStart(32, 'b')}`;
+const url = (n: number) =>
+  `https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=${1000 + n}&idx=1&sn=${String(n).padStart(32, 'b')}`;
 
 let t: { dir: string; cleanup: () => void };
 let daemon: Daemon | undefined;
@@ -20,7 +21,8 @@ function logger() {
   lines = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+      for (const l of chunk.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(l) as Record<string, unknown>);
       done();
     },
   });
@@ -28,7 +30,10 @@ function logger() {
 }
 
 function config(extra = ''): void {
-  writeFileSync(join(t.dir, 'wxfeed.yaml'), `dumps: [dumps]\noutput: out\nstore: data/wxfeed.db\nschedule:\n  cron: "* * * * * *"\nserver:\n  port: 0\n${extra}`);
+  writeFileSync(
+    join(t.dir, 'wxfeed.yaml'),
+    `dumps: [dumps]\noutput: out\nstore: data/wxfeed.db\nschedule:\n  cron: "* * * * * *"\nserver:\n  port: 0\n${extra}`,
+  );
 }
 
 async function until(check: () => boolean, ms = 15_000): Promise<void> {
@@ -43,7 +48,10 @@ const cycles = () => lines.filter((l) => l.msg === 'cycle done').length;
 
 beforeEach(() => {
   t = tempDir();
-  writeFile(join(t.dir, 'dumps/1.md'), dump({ title: '第一篇', url: url(1), source: '账号', date: '2024-07-01' }, '正文一。'));
+  writeFile(
+    join(t.dir, 'dumps/1.md'),
+    dump({ title: '第一篇', url: url(1), source: '账号', date: '2024-07-01' }, '正文一。'),
+  );
 });
 afterEach(async () => {
   await daemon?.stop('test over');
@@ -64,17 +72,28 @@ describe('wxfeed daemon', () => {
     expect(readFeed(await first.text()).items.map((i) => i.title)).toEqual(['第一篇']);
     expect((await fetch(`${base}/3267269114/atom.xml`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
 
-    writeFile(join(t.dir, 'dumps/2.md'), dump({ title: '第二篇', url: url(2), source: '账号', date: '2024-07-02' }, '正文二。'));
+    writeFile(
+      join(t.dir, 'dumps/2.md'),
+      dump({ title: '第二篇', url: url(2), source: '账号', date: '2024-07-02' }, '正文二。'),
+    );
     const seen = cycles();
     await until(() => cycles() >= seen + 2);
     const next = await fetch(`${base}/3267269114/atom.xml`, { headers: { 'If-None-Match': etag } });
     expect(next.status).toBe(200);
     expect(readFeed(await next.text()).items.map((i) => i.title)).toEqual(['第二篇', '第一篇']);
-    const health = (await (await fetch(`${base}/healthz`)).json()) as { lastCycle: { result: string; start: string; end: string; summary: { articles: number } }; sources: Array<{ slug: string; items: number }> };
+    const health = (await (await fetch(`${base}/healthz`)).json()) as {
+      lastCycle: { result: string; start: string; end: string; summary: { articles: number } };
+      sources: Array<{ slug: string; items: number }>;
+    };
     expect(health.lastCycle.result).toBe('ok');
     expect(Date.parse(health.lastCycle.end)).toBeGreaterThanOrEqual(Date.parse(health.lastCycle.start));
     expect(health.lastCycle.summary.articles).toBe(2);
-    expect(health.sources).toEqual(expect.arrayContaining([expect.objectContaining({ slug: '3267269114', items: 2 }), expect.objectContaining({ slug: 'all', items: 2 })]));
+    expect(health.sources).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ slug: '3267269114', items: 2 }),
+        expect.objectContaining({ slug: 'all', items: 2 }),
+      ]),
+    );
   });
 
   it('never runs two cycles at once: a tick during a long cycle is skipped and logged', async () => {
@@ -83,9 +102,16 @@ describe('wxfeed daemon', () => {
     const srv = await startFaultServer({ latencyMs: 3000 });
     try {
       srv.pages.set('/s', readFileSync(`${OWN_FIXTURES}pages/article.html`, 'utf8'));
-      writeFileSync(join(t.dir, 'urls.txt'), 'https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000001&idx=1&sn=aaaabbbbccccddddeeeeffff00001111\n');
+      writeFileSync(
+        join(t.dir, 'urls.txt'),
+        'https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000001&idx=1&sn=aaaabbbbccccddddeeeeffff00001111\n',
+      );
       config(`urlFiles: [urls.txt]\nfetch:\n  origin: ${srv.origin}\n  delayMs: 0\n  retries: 0\n  timeoutMs: 10000\n`);
-      daemon = await startDaemon({ configPath: join(t.dir, 'wxfeed.yaml'), log: logger(), live: (c) => liveFor(c, { offline: false, refetch: false }) });
+      daemon = await startDaemon({
+        configPath: join(t.dir, 'wxfeed.yaml'),
+        log: logger(),
+        live: (c) => liveFor(c, { offline: false, refetch: false }),
+      });
       await until(() => lines.some((l) => l.msg === 'tick skipped: a cycle is still running'));
       expect(cycles()).toBe(0);
       await until(() => cycles() >= 1);
@@ -129,21 +155,36 @@ describe('wxfeed daemon process', () => {
     const { fileURLToPath } = await import('node:url');
     const Database = (await import('better-sqlite3')).default;
     const { existsSync, readdirSync } = await import('node:fs');
-    for (let i = 3; i < 3000; i++) writeFile(join(t.dir, `dumps/bulk/${i}.md`), dump({ title: `文章 ${i}`, url: url(i), source: `账号${i % 7}`, date: '2024-07-03' }, `正文 ${i}。\n\n${'内容。'.repeat(300)}`));
+    for (let i = 3; i < 3000; i++)
+      writeFile(
+        join(t.dir, `dumps/bulk/${i}.md`),
+        dump(
+          { title: `文章 ${i}`, url: url(i), source: `账号${i % 7}`, date: '2024-07-03' },
+          `正文 ${i}。\n\n${'内容。'.repeat(300)}`,
+        ),
+      );
     // After reading the dumps the cycle fetches a followed URL from a server that answers after 20 s: whenever
     // SIGTERM comes, a cycle is in flight.
     const srv = await startFaultServer({ latencyMs: 20_000 });
     srv.pages.set('/s', readFileSync(`${OWN_FIXTURES}pages/article.html`, 'utf8'));
-    writeFileSync(join(t.dir, 'urls.txt'), 'https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000001&idx=1&sn=aaaabbbbccccddddeeeeffff00001111\n');
+    writeFileSync(
+      join(t.dir, 'urls.txt'),
+      'https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000001&idx=1&sn=aaaabbbbccccddddeeeeffff00001111\n',
+    );
     config(`urlFiles: [urls.txt]\nfetch:\n  origin: ${srv.origin}\n  delayMs: 0\n  retries: 0\n  timeoutMs: 60000\n`);
     const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, 'daemon', '--config', join(t.dir, 'wxfeed.yaml')], { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), cli, 'daemon', '--config', join(t.dir, 'wxfeed.yaml')],
+      { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     // Wait until the first cycle is reading files, then stop it.
     const deadline = Date.now() + 20_000;
-    while (!existsSync(join(t.dir, 'data/wxfeed.db')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!existsSync(join(t.dir, 'data/wxfeed.db')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 300));
     const sent = Date.now();
     child.kill('SIGTERM');
@@ -164,6 +205,10 @@ describe('wxfeed daemon process', () => {
         if (existsSync(p)) readFeed(readFileSync(p, 'utf8'));
       }
     }
-    expect(readdirSync(t.dir, { recursive: true }).map(String).filter((p) => p.endsWith('.tmp'))).toEqual([]);
+    expect(
+      readdirSync(t.dir, { recursive: true })
+        .map(String)
+        .filter((p) => p.endsWith('.tmp')),
+    ).toEqual([]);
   });
 });

@@ -7,7 +7,8 @@ import { dump, tempDir, writeFile } from './helpers/tmp.js';
 import { DIST_CLI, OWN_FIXTURES } from './helpers/paths.js';
 import { readFeed } from './helpers/feeds.js';
 
-const A_URL = 'https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000001&idx=1&sn=aaaabbbbccccddddeeeeffff00001111';
+const A_URL =
+  'https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000001&idx=1&sn=aaaabbbbccccddddeeeeffff00001111';
 
 let t: { dir: string; cleanup: () => void };
 let srv: FaultServer;
@@ -15,9 +16,23 @@ beforeEach(async () => {
   t = tempDir();
   srv = await startFaultServer();
   srv.pages.set('/s', readFileSync(`${OWN_FIXTURES}pages/article.html`, 'utf8'));
-  writeFile(join(t.dir, 'dumps/a.md'), dump({ title: '一篇存档', url: 'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=1&idx=1&sn=' + 'c'.repeat(32), source: '账号', date: '2024-07-01' }, '存档正文。'));
+  writeFile(
+    join(t.dir, 'dumps/a.md'),
+    dump(
+      {
+        title: '一篇存档',
+        url: `https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=1&idx=1&sn=${'c'.repeat(32)}`,
+        source: '账号',
+        date: '2024-07-01',
+      },
+      '存档正文。',
+    ),
+  );
   writeFileSync(join(t.dir, 'urls.txt'), `${A_URL}\n`);
-  writeFileSync(join(t.dir, 'wxfeed.yaml'), `baseUrl: http://127.0.0.1:8080/\ndumps: [dumps]\noutput: out\nstore: data/wxfeed.db\nurlFiles: [urls.txt]\nfetch:\n  origin: ${srv.origin}\n  delayMs: 0\n  retries: 0\nserver:\n  port: 0\n`);
+  writeFileSync(
+    join(t.dir, 'wxfeed.yaml'),
+    `baseUrl: http://127.0.0.1:8080/\ndumps: [dumps]\noutput: out\nstore: data/wxfeed.db\nurlFiles: [urls.txt]\nfetch:\n  origin: ${srv.origin}\n  delayMs: 0\n  retries: 0\nserver:\n  port: 0\n`,
+  );
 });
 afterEach(async () => {
   await srv.close();
@@ -43,13 +58,20 @@ describe('the built command (dist/cli.js, as installed)', () => {
     const summary = JSON.parse(r.stdout) as { fetch: { fetched: number }; articles: number };
     expect(summary.fetch.fetched).toBe(1);
     expect(summary.articles).toBe(2);
-    expect(readFeed(readFileSync(join(t.dir, 'out/all/atom.xml'), 'utf8')).items.map((i) => i.title)).toEqual(['测试文章：懒加载与语音', '一篇存档']);
+    expect(readFeed(readFileSync(join(t.dir, 'out/all/atom.xml'), 'utf8')).items.map((i) => i.title)).toEqual([
+      '测试文章：懒加载与语音',
+      '一篇存档',
+    ]);
     expect(srv.hits.get('/s')).toBe(1);
   });
 
   it('serves what it built', async () => {
-    expect(spawnSync(process.execPath, [DIST_CLI, 'build', '--offline', '--config', join(t.dir, 'wxfeed.yaml')]).status).toBe(0);
-    const child = spawn(process.execPath, [DIST_CLI, 'serve', '--config', join(t.dir, 'wxfeed.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(
+      spawnSync(process.execPath, [DIST_CLI, 'build', '--offline', '--config', join(t.dir, 'wxfeed.yaml')]).status,
+    ).toBe(0);
+    const child = spawn(process.execPath, [DIST_CLI, 'serve', '--config', join(t.dir, 'wxfeed.yaml')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let err = '';

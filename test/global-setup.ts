@@ -12,7 +12,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function newest(dir: string): number {
   let t = 0;
-  for (const rel of readdirSync(dir, { recursive: true }).map(String)) t = Math.max(t, statSync(join(dir, rel)).mtimeMs);
+  for (const rel of readdirSync(dir, { recursive: true }).map(String))
+    t = Math.max(t, statSync(join(dir, rel)).mtimeMs);
   return t;
 }
 

@@ -14,7 +14,8 @@ import { readFeed } from './helpers/feeds.js';
 import { OWN_FIXTURES } from './helpers/paths.js';
 
 const page = (name: string) => readFileSync(`${OWN_FIXTURES}pages/${name}`, 'utf8');
-const A_URL = 'https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000001&idx=1&sn=aaaabbbbccccddddeeeeffff00001111';
+const A_URL =
+  'https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000001&idx=1&sn=aaaabbbbccccddddeeeeffff00001111';
 const A_PATH = '/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000001&idx=1&sn=aaaabbbbccccddddeeeeffff00001111';
 const SHORT_SN = '0123456789abcdef0123456789abcdef';
 const SHORT_CANON = `https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000002&idx=2&sn=${SHORT_SN}`;
@@ -26,15 +27,36 @@ let now = Date.UTC(2024, 6, 12, 6);
 
 function config(extra: Record<string, unknown> = {}): Config {
   return resolveConfig(
-    { dumps: ['dumps'], output: 'out', store: 'data/wxfeed.db', urlFiles: ['urls.txt'], fetch: { origin: srv.origin, delayMs: 0, concurrency: 2, retries: 2, retryBaseMs: 5, timeoutMs: 2000, maxBytes: 1024 * 1024 }, ...extra },
-    join(t.dir, 'wxfeed.yaml'), t.dir,
+    {
+      dumps: ['dumps'],
+      output: 'out',
+      store: 'data/wxfeed.db',
+      urlFiles: ['urls.txt'],
+      fetch: {
+        origin: srv.origin,
+        delayMs: 0,
+        concurrency: 2,
+        retries: 2,
+        retryBaseMs: 5,
+        timeoutMs: 2000,
+        maxBytes: 1024 * 1024,
+      },
+      ...extra,
+    },
+    join(t.dir, 'wxfeed.yaml'),
+    t.dir,
   );
 }
 function run(c: Config, opts: { refetch?: boolean; offline?: boolean } = {}): Promise<BuildSummary> {
-  return build(c, { log: silentLogger, now: () => now, live: liveFor(c, { offline: opts.offline ?? false, refetch: opts.refetch ?? false }) });
+  return build(c, {
+    log: silentLogger,
+    now: () => now,
+    live: liveFor(c, { offline: opts.offline ?? false, refetch: opts.refetch ?? false }),
+  });
 }
 const urls = (...list: string[]) => writeFileSync(join(t.dir, 'urls.txt'), `${list.join('\n')}\n`);
-const feedOf = (c: Config, slug: string, file = 'atom.xml') => readFeed(readFileSync(join(c.output, slug, file), 'utf8'));
+const feedOf = (c: Config, slug: string, file = 'atom.xml') =>
+  readFeed(readFileSync(join(c.output, slug, file), 'utf8'));
 
 beforeEach(async () => {
   t = tempDir();
@@ -57,7 +79,9 @@ describe('following URLs with live fetching', () => {
     expect(s.fetch!.failures.map((f) => f.reason)).toEqual(['bad URL']);
     const feed = feedOf(c, '3000000001'); // the number inside __biz MzAwMDAwMDAwMQ==
     expect(feed.title).toBe('测试账号');
-    expect(feed.items.map((i) => [i.id, i.title, i.published?.toISOString()])).toEqual([[A_URL, '测试文章：懒加载与语音', '2024-07-12T05:20:00.000Z']]);
+    expect(feed.items.map((i) => [i.id, i.title, i.published?.toISOString()])).toEqual([
+      [A_URL, '测试文章：懒加载与语音', '2024-07-12T05:20:00.000Z'],
+    ]);
     expect(feed.items[0]!.content).toContain('第一段正文。');
     // Re-read schedule: younger than a day, fetched again on the next build; a week later, daily.
     const again = await run(c);
@@ -72,14 +96,22 @@ describe('following URLs with live fetching', () => {
   });
 
   it('a dump and a live page of one article are one item: the page wins when ok, its exact time replaces the day', async () => {
-    writeFile(join(t.dir, 'dumps/a.md'), dump({ title: '旧标题', url: `${A_URL}&scene=58#rd`, source: '测试账号', date: '2024-07-12' }, '# 旧标题\n\n：\n，\n。\n\n视频\n小程序\n赞'));
+    writeFile(
+      join(t.dir, 'dumps/a.md'),
+      dump(
+        { title: '旧标题', url: `${A_URL}&scene=58#rd`, source: '测试账号', date: '2024-07-12' },
+        '# 旧标题\n\n：\n，\n。\n\n视频\n小程序\n赞',
+      ),
+    );
     srv.pages.set(A_PATH, page('article.html'));
     const c = config();
     const s = await run(c);
     expect(s.articles).toBe(1);
     expect(s.fetch).toMatchObject({ listed: 0, due: 1, fetched: 1 });
     const items = readFeed(readFileSync(join(c.output, 'all/atom.xml'), 'utf8')).items;
-    expect(items.map((i) => [i.title, i.published?.toISOString()])).toEqual([['测试文章：懒加载与语音', '2024-07-12T05:20:00.000Z']]);
+    expect(items.map((i) => [i.title, i.published?.toISOString()])).toEqual([
+      ['测试文章：懒加载与语音', '2024-07-12T05:20:00.000Z'],
+    ]);
     expect(items[0]!.content).toContain('第二段正文');
     // fetch.dumps: false leaves shells alone.
     const t2 = await run(config({ fetch: { origin: srv.origin, dumps: false } }), { refetch: true });
@@ -87,7 +119,13 @@ describe('following URLs with live fetching', () => {
   });
 
   it('a short link whose page reveals an sn already known from a dump: one article', async () => {
-    writeFile(join(t.dir, 'dumps/b.md'), dump({ title: '短链文章', url: `${SHORT_CANON}&chksm=1#rd`, source: '测试账号', date: '2024-07-13' }, '这是 dump 里的全文。'));
+    writeFile(
+      join(t.dir, 'dumps/b.md'),
+      dump(
+        { title: '短链文章', url: `${SHORT_CANON}&chksm=1#rd`, source: '测试账号', date: '2024-07-13' },
+        '这是 dump 里的全文。',
+      ),
+    );
     srv.pages.set('/s/ShortTok3n', page('short-link.html'));
     urls('https://mp.weixin.qq.com/s/ShortTok3n');
     const c = config();
@@ -108,13 +146,39 @@ describe('following URLs with live fetching', () => {
     const c = config();
     await run(c);
     const before = readFileSync(join(c.output, 'all/atom.xml'), 'utf8');
-    const faults: Array<[string, (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void]> = [
+    const faults: Array<
+      [string, (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void]
+    > = [
       ['500', (_q, r) => void r.writeHead(500).end('x')],
-      ['reset', (q, r) => { r.writeHead(200); r.write('<html>'); setTimeout(() => q.socket.destroy(), 5); }],
-      ['truncated', (q, r) => { r.writeHead(200, { 'content-length': '5000' }); r.write('<html>'); setTimeout(() => q.socket.end(), 5); }],
-      ['huge', (_q, r) => { r.writeHead(200); const b = Buffer.alloc(2 * 1024 * 1024, 0x61); r.end(b); }],
+      [
+        'reset',
+        (q, r) => {
+          r.writeHead(200);
+          r.write('<html>');
+          setTimeout(() => q.socket.destroy(), 5);
+        },
+      ],
+      [
+        'truncated',
+        (q, r) => {
+          r.writeHead(200, { 'content-length': '5000' });
+          r.write('<html>');
+          setTimeout(() => q.socket.end(), 5);
+        },
+      ],
+      [
+        'huge',
+        (_q, r) => {
+          r.writeHead(200);
+          const b = Buffer.alloc(2 * 1024 * 1024, 0x61);
+          r.end(b);
+        },
+      ],
       ['empty', (_q, r) => void r.writeHead(200, { 'content-type': 'text/html' }).end('<html><body></body></html>')],
-      ['gzip bomb', (_q, r) => void r.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(16 * 1024 * 1024)))],
+      [
+        'gzip bomb',
+        (_q, r) => void r.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(16 * 1024 * 1024))),
+      ],
       ['captcha', (_q, r) => void r.writeHead(200, { 'content-type': 'text/html' }).end(CAPTCHA_HTML)],
     ];
     const rss0 = process.memoryUsage().rss;
@@ -152,12 +216,26 @@ describe('following URLs with live fetching', () => {
     const list: string[] = [];
     for (let i = 0; i < 6; i++) {
       const sn = String(i).repeat(32);
-      srv.pages.set(`/s?__biz=MzAwMDAwMDAwMQ==&mid=${2650001000 + i}&idx=1&sn=${sn}`, page('article.html').replace(/aaaabbbbccccddddeeeeffff00001111/g, sn).replace(/2650000001/g, String(2650001000 + i)));
+      srv.pages.set(
+        `/s?__biz=MzAwMDAwMDAwMQ==&mid=${2650001000 + i}&idx=1&sn=${sn}`,
+        page('article.html')
+          .replace(/aaaabbbbccccddddeeeeffff00001111/g, sn)
+          .replace(/2650000001/g, String(2650001000 + i)),
+      );
       list.push(`https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=${2650001000 + i}&idx=1&sn=${sn}`);
     }
     urls(...list);
     srv.captchaAfter = 2;
-    const c = config({ fetch: { origin: srv.origin, delayMs: 0, concurrency: 1, retries: 0, cooldownMinutes: 15, cooldownMaxMinutes: 360 } });
+    const c = config({
+      fetch: {
+        origin: srv.origin,
+        delayMs: 0,
+        concurrency: 1,
+        retries: 0,
+        cooldownMinutes: 15,
+        cooldownMaxMinutes: 360,
+      },
+    });
     const first = await run(c);
     expect(first.fetch!.fetched).toBe(2);
     expect(first.fetch!.cooldownUntil).toBe(now + 15 * 60_000);
@@ -186,4 +264,3 @@ describe('following URLs with live fetching', () => {
     expect(srv.hits.size).toBe(0);
   });
 });
-

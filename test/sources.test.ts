@@ -15,19 +15,38 @@ describe('slugify', () => {
 });
 
 describe('planFeeds', () => {
-  const stat = (source: string, articles: number, bizCount: number, biz: string | null) => ({ source, articles, bizCount, biz });
+  const stat = (source: string, articles: number, bizCount: number, biz: string | null) => ({
+    source,
+    articles,
+    bizCount,
+    biz,
+  });
   it('a single-biz source is its account: slug from the biz number; renamed labels with that biz are one feed', () => {
-    const groups = planFeeds([stat('小米安全中心', 10, 1, 'MzI2NzI2OTExNA=='), stat('小米安全', 2, 1, 'MzI2NzI2OTExNA=='), stat("Doonsec's feed", 50, 7, 'A')], []);
+    const groups = planFeeds(
+      [
+        stat('小米安全中心', 10, 1, 'MzI2NzI2OTExNA=='),
+        stat('小米安全', 2, 1, 'MzI2NzI2OTExNA=='),
+        stat("Doonsec's feed", 50, 7, 'A'),
+      ],
+      [],
+    );
     expect(groups.map((g) => [g.slug, g.title, g.labels])).toEqual([
-      ["doonsec-s-feed", "Doonsec's feed", ["Doonsec's feed"]],
+      ['doonsec-s-feed', "Doonsec's feed", ["Doonsec's feed"]],
       ['3267269114', '小米安全中心', ['小米安全中心', '小米安全']],
     ]);
   });
   it('config matches by name, by base64 biz or by its number', () => {
     const stats = [stat('小米安全中心', 10, 1, 'MzI2NzI2OTExNA=='), stat('Blog', 3, 0, null)];
-    expect(planFeeds(stats, [{ match: '3267269114', slug: 'mi', title: 'Mi' }]).map((g) => g.slug)).toEqual(['blog', 'mi']);
-    expect(planFeeds(stats, [{ match: 'MzI2NzI2OTExNA==', title: 'Mi' }]).find((g) => g.title === 'Mi')?.slug).toBe('3267269114');
-    expect(planFeeds(stats, [{ match: 'Blog', slug: 'my-blog' }]).find((g) => g.labels[0] === 'Blog')?.slug).toBe('my-blog');
+    expect(planFeeds(stats, [{ match: '3267269114', slug: 'mi', title: 'Mi' }]).map((g) => g.slug)).toEqual([
+      'blog',
+      'mi',
+    ]);
+    expect(planFeeds(stats, [{ match: 'MzI2NzI2OTExNA==', title: 'Mi' }]).find((g) => g.title === 'Mi')?.slug).toBe(
+      '3267269114',
+    );
+    expect(planFeeds(stats, [{ match: 'Blog', slug: 'my-blog' }]).find((g) => g.labels[0] === 'Blog')?.slug).toBe(
+      'my-blog',
+    );
   });
   it('never gives two feeds one folder', () => {
     const groups = planFeeds([stat('Foo Bar', 1, 0, null), stat('foo-bar', 1, 0, null), stat('all', 1, 0, null)], []);

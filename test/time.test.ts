@@ -20,7 +20,8 @@ describe('parseDate', () => {
     expect(iso('2024-06-01T10:00:00+02:00')).toEqual(['2024-06-01T08:00:00.000Z', 'exact']);
   });
   it('rejects what is not a date', () => {
-    for (const bad of ['', 'yesterday', '2024-02-30', '2024-13-01', '2024-07-12T25:00', '12/07/2024']) expect(parseDate(bad)).toBeUndefined();
+    for (const bad of ['', 'yesterday', '2024-02-30', '2024-13-01', '2024-07-12T25:00', '12/07/2024'])
+      expect(parseDate(bad)).toBeUndefined();
     expect(parseDate(undefined)).toBeUndefined();
   });
   it('shanghaiDay', () => {

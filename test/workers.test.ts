@@ -13,9 +13,15 @@ beforeAll(() => {
 });
 afterAll(() => t.cleanup());
 
-function build(name: string, workers: string): { summary: { filesRead: number; articles: number; filesWritten: string[]; problems: unknown[] }; stderr: string } {
+function build(
+  name: string,
+  workers: string,
+): { summary: { filesRead: number; articles: number; filesWritten: string[]; problems: unknown[] }; stderr: string } {
   const config = writeConfig(t.dir, t.dumps, name, `${name}.db`);
-  const r = spawnSync(process.execPath, [DIST_CLI, 'build', '--offline', '--json', '--verbose', '--config', config], { encoding: 'utf8', env: { ...process.env, WXFEED_WORKERS: workers } });
+  const r = spawnSync(process.execPath, [DIST_CLI, 'build', '--offline', '--json', '--verbose', '--config', config], {
+    encoding: 'utf8',
+    env: { ...process.env, WXFEED_WORKERS: workers },
+  });
   expect(r.status, r.stderr).toBe(0);
   return { summary: JSON.parse(r.stdout), stderr: r.stderr };
 }
@@ -40,7 +46,10 @@ describe('worker threads', () => {
 describe('a worker that runs out of memory', () => {
   it('costs time, not a feed: its job runs again on the main thread and the output is what a single thread writes', () => {
     // 250,000 emphasis pairs: markdown-it's tokens for this body need far more than a worker's 48 MB heap.
-    writeFile(join(t.dumps, 'bomb/emphasis.md'), `---\ntitle: 强调炸弹\nurl: https://mp.weixin.qq.com/s?__biz=MzkwMDAwMDAwMQ==&mid=2247480001&idx=1&sn=${'e'.repeat(32)}\nsource: 炸弹号\ndate: 2025-10-31\n---\n\n${'*a* '.repeat(250_000)}\n`);
+    writeFile(
+      join(t.dumps, 'bomb/emphasis.md'),
+      `---\ntitle: 强调炸弹\nurl: https://mp.weixin.qq.com/s?__biz=MzkwMDAwMDAwMQ==&mid=2247480001&idx=1&sn=${'e'.repeat(32)}\nsource: 炸弹号\ndate: 2025-10-31\n---\n\n${'*a* '.repeat(250_000)}\n`,
+    );
     const threaded = build('bomb-threaded', '2');
     const single = build('bomb-single', '0');
     expect(threaded.stderr).toContain('a worker thread failed: its work runs on the main thread');

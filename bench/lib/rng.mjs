@@ -28,7 +28,10 @@ export class Rng {
   /** Float in [0, 1). */
   next() {
     let { a, b, c, d } = this;
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     let t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
@@ -36,19 +39,30 @@ export class Rng {
     d = (d + 1) | 0;
     t = (t + d) | 0;
     c = (c + t) | 0;
-    this.a = a; this.b = b; this.c = c; this.d = d;
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
     return (t >>> 0) / 4294967296;
   }
 
   /** Integer in [0, n). */
-  int(n) { return Math.floor(this.next() * n); }
+  int(n) {
+    return Math.floor(this.next() * n);
+  }
 
   /** Integer in [lo, hi] inclusive. */
-  range(lo, hi) { return lo + Math.floor(this.next() * (hi - lo + 1)); }
+  range(lo, hi) {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
 
-  chance(p) { return this.next() < p; }
+  chance(p) {
+    return this.next() < p;
+  }
 
-  pick(arr) { return arr[Math.floor(this.next() * arr.length)]; }
+  pick(arr) {
+    return arr[Math.floor(this.next() * arr.length)];
+  }
 
   /** Random string over an alphabet. */
   str(n, alphabet = ALNUM) {
@@ -58,15 +72,19 @@ export class Rng {
     return String.fromCharCode.apply(null, codes);
   }
 
-  hex(n) { return this.str(n, HEX); }
+  hex(n) {
+    return this.str(n, HEX);
+  }
 
   /** Pick an index from a cumulative-weight array (last entry = total). */
   weighted(cum) {
     const x = this.next() * cum[cum.length - 1];
-    let lo = 0, hi = cum.length - 1;
+    let lo = 0,
+      hi = cum.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (cum[mid] > x) hi = mid; else lo = mid + 1;
+      if (cum[mid] > x) hi = mid;
+      else lo = mid + 1;
     }
     return lo;
   }
@@ -77,7 +95,7 @@ export function zipfCum(n, s) {
   const cum = new Float64Array(n);
   let total = 0;
   for (let k = 0; k < n; k++) {
-    total += 1 / Math.pow(k + 1, s);
+    total += 1 / (k + 1) ** s;
     cum[k] = total;
   }
   return cum;
@@ -87,6 +105,9 @@ export function zipfCum(n, s) {
 export function cumOf(weights) {
   const cum = new Float64Array(weights.length);
   let total = 0;
-  weights.forEach((w, i) => { total += w; cum[i] = total; });
+  weights.forEach((w, i) => {
+    total += w;
+    cum[i] = total;
+  });
   return cum;
 }

@@ -30,7 +30,13 @@ export function imageMime(url: string): string | undefined {
 }
 
 /** Image hosts that refuse images requested with a foreign Referer ("此图片来自微信公众平台 未经允许不可引用"). */
-export const WECHAT_IMAGE_HOSTS = new Set(['mmbiz.qpic.cn', 'mmecoa.qpic.cn', 'mmbiz.qlogo.cn', 'wx.qlogo.cn', 'res.wx.qq.com']);
+export const WECHAT_IMAGE_HOSTS = new Set([
+  'mmbiz.qpic.cn',
+  'mmecoa.qpic.cn',
+  'mmbiz.qlogo.cn',
+  'wx.qlogo.cn',
+  'res.wx.qq.com',
+]);
 
 export function isWechatImage(url: string): boolean {
   try {
@@ -46,7 +52,11 @@ export type ImageMode = 'direct' | 'no-referrer' | 'proxy';
 /** Rewrites an image URL for the proxy (`<baseUrl>img/<sig>/<url>`), or leaves it. */
 export type ImageUrlRewriter = (url: string) => string;
 
-const decodeAttr = (s: string): string => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+const decodeAttr = (s: string): string =>
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
 const encodeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 
 /**
@@ -55,7 +65,7 @@ const encodeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g,
  */
 export function rewriteImages(html: string, mode: ImageMode, proxy?: ImageUrlRewriter): string {
   if (mode === 'direct') return html;
-  return html.replace(/<img\b([^>]*)>/gi, (tag, attrs: string) => {
+  return html.replace(/<img\b([^>]*)>/gi, (_tag, attrs: string) => {
     let out = attrs;
     if (mode === 'proxy' && proxy) {
       out = out.replace(/\bsrc="([^"]*)"/i, (m, src: string) => {

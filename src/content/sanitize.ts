@@ -18,10 +18,63 @@ export const IFRAME_HOSTS = ['v.qq.com', 'mp.weixin.qq.com', 'channels.weixin.qq
 
 const OPTIONS: sanitizeFn.IOptions = {
   allowedTags: [
-    'a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'cite', 'code', 'col', 'colgroup', 'dd', 'del', 'details',
-    'div', 'dl', 'dt', 'em', 'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'iframe', 'img',
-    'ins', 'kbd', 'li', 'mark', 'ol', 'p', 'pre', 'q', 's', 'section', 'small', 'span', 'strong', 'sub', 'summary',
-    'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'u', 'ul', 'audio', 'video', 'source',
+    'a',
+    'abbr',
+    'b',
+    'blockquote',
+    'br',
+    'caption',
+    'cite',
+    'code',
+    'col',
+    'colgroup',
+    'dd',
+    'del',
+    'details',
+    'div',
+    'dl',
+    'dt',
+    'em',
+    'figcaption',
+    'figure',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'hr',
+    'i',
+    'iframe',
+    'img',
+    'ins',
+    'kbd',
+    'li',
+    'mark',
+    'ol',
+    'p',
+    'pre',
+    'q',
+    's',
+    'section',
+    'small',
+    'span',
+    'strong',
+    'sub',
+    'summary',
+    'sup',
+    'table',
+    'tbody',
+    'td',
+    'tfoot',
+    'th',
+    'thead',
+    'tr',
+    'u',
+    'ul',
+    'audio',
+    'video',
+    'source',
   ],
   allowedAttributes: {
     a: ['href', 'title'],
@@ -66,7 +119,8 @@ function urlAllowed(tag: string, value: string): boolean {
   const url = decodeHTML(value).replace(/[\x00-\x20]+/g, '');
   const scheme = /^([a-zA-Z][a-zA-Z0-9.\-+]*):/.exec(url)?.[1]?.toLowerCase();
   if (scheme === undefined) return !/^[/\\]{2}/.test(url);
-  const allowed = (OPTIONS.allowedSchemesByTag as Record<string, string[]>)[tag] ?? (OPTIONS.allowedSchemes as string[]);
+  const allowed =
+    (OPTIONS.allowedSchemesByTag as Record<string, string[]>)[tag] ?? (OPTIONS.allowedSchemes as string[]);
   return allowed.includes(scheme);
 }
 

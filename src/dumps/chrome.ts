@@ -6,11 +6,47 @@
 
 /** Lines of the WeChat UI, as dumpers capture them. */
 const UI_LINES = new Set([
-  '预览时标签不可点', '微信扫一扫', '关注该公众号', '继续滑动看下一个', '轻触阅读原文', '向上滑动看下一个', '知道了',
-  '使用小程序', '取消', '允许', '×', '分析', '微信扫一扫可打开此内容，', '使用完整服务', '微信扫一扫可打开此内容，使用完整服务',
-  '视频', '小程序', '赞', '，轻点两下取消赞', '在看', '，轻点两下取消在看', '分享', '留言', '收藏', '听过', '阅读原文',
-  '写留言', '喜欢此内容的人还喜欢', '人划线', 'Scan to Follow', 'Got It', 'Cancel', 'Allow', 'Like', 'Wow', 'Share',
-  'Comment', 'Favorite', 'Scan with Weixin to use this Mini Program', 'Continue to read the next article', '微信扫一扫关注该公众号',
+  '预览时标签不可点',
+  '微信扫一扫',
+  '关注该公众号',
+  '继续滑动看下一个',
+  '轻触阅读原文',
+  '向上滑动看下一个',
+  '知道了',
+  '使用小程序',
+  '取消',
+  '允许',
+  '×',
+  '分析',
+  '微信扫一扫可打开此内容，',
+  '使用完整服务',
+  '微信扫一扫可打开此内容，使用完整服务',
+  '视频',
+  '小程序',
+  '赞',
+  '，轻点两下取消赞',
+  '在看',
+  '，轻点两下取消在看',
+  '分享',
+  '留言',
+  '收藏',
+  '听过',
+  '阅读原文',
+  '写留言',
+  '喜欢此内容的人还喜欢',
+  '人划线',
+  'Scan to Follow',
+  'Got It',
+  'Cancel',
+  'Allow',
+  'Like',
+  'Wow',
+  'Share',
+  'Comment',
+  'Favorite',
+  'Scan with Weixin to use this Mini Program',
+  'Continue to read the next article',
+  '微信扫一扫关注该公众号',
 ]);
 const LONE_PUNCT = /^[：:，,。、；;！!？?·]+$/; // not "..." : that is how a cut dump ends
 const UI_IMAGE = /^!\[(?:|跳转二维码|作者头像)\]\(\s*\)$|^!\[作者头像\]\([^)]*\)$/;
@@ -49,10 +85,16 @@ function nextNonBlank(lines: string[], from: number): number {
 
 /** Byline lines worth looking at: short, plain, not markup. */
 function isBylineCandidate(line: string): boolean {
-  return line.length > 0 && line.length <= 40 && !/^[!#*\->|[`<]|^\d+[.)]/.test(line) && !line.startsWith('以下文章来源于');
+  return (
+    line.length > 0 && line.length <= 40 && !/^[!#*\->|[`<]|^\d+[.)]/.test(line) && !line.startsWith('以下文章来源于')
+  );
 }
 
-function stripTop(lines: string[], title: string, names: Set<string>): { start: number; cover?: string; hadTitle: boolean; firstHeading?: string } {
+function stripTop(
+  lines: string[],
+  title: string,
+  names: Set<string>,
+): { start: number; cover?: string; hadTitle: boolean; firstHeading?: string } {
   let i = nextNonBlank(lines, 0);
   let cover: string | undefined;
   let hadTitle = false;
@@ -62,7 +104,7 @@ function stripTop(lines: string[], title: string, names: Set<string>): { start: 
     const line = lines[i]!.trim();
     const heading = HEADING.exec(line);
     const coverMatch = COVER.exec(line);
-    if (heading && (firstHeading === undefined)) firstHeading = heading[1];
+    if (heading && firstHeading === undefined) firstHeading = heading[1];
     if (heading && (want === '' || squash(heading[1]!) === want) && line.startsWith('# ')) {
       hadTitle = true;
     } else if (coverMatch && cover === undefined) {

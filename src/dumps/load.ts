@@ -20,7 +20,12 @@ export function loadDump(file: DumpFile): LoadResult {
   try {
     bytes = readFileSync(file.path);
   } catch (error) {
-    return { ok: false, reason: 'unreadable file', detail: (error as NodeJS.ErrnoException).code ?? String(error), transient: true };
+    return {
+      ok: false,
+      reason: 'unreadable file',
+      detail: (error as NodeJS.ErrnoException).code ?? String(error),
+      transient: true,
+    };
   }
   try {
     const r = parseDump(bytes, { path: file.path, mtimeMs: file.mtimeMs });
@@ -35,7 +40,10 @@ export function loadDump(file: DumpFile): LoadResult {
  * body (edited since it was read; it is read again on the next build): then it is read in full, so a file that is
  * no longer the article gives no text. A failure when it is gone or unreadable.
  */
-export function loadDumpMarkdown(path: string, hash: string): { ok: true; markdown: string; changed: boolean } | { ok: false; reason: string } {
+export function loadDumpMarkdown(
+  path: string,
+  hash: string,
+): { ok: true; markdown: string; changed: boolean } | { ok: false; reason: string } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -43,7 +51,8 @@ export function loadDumpMarkdown(path: string, hash: string): { ok: true; markdo
     return { ok: false, reason: `unreadable file (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
   try {
-    const quick = bytes.length > MAX_DUMP_BYTES ? { ok: false as const, reason: 'file over 5 MB' } : dumpMarkdown(bytes, path);
+    const quick =
+      bytes.length > MAX_DUMP_BYTES ? { ok: false as const, reason: 'file over 5 MB' } : dumpMarkdown(bytes, path);
     if (quick.ok && quick.hash === hash) return { ok: true, markdown: quick.markdown, changed: false };
     const full = parseDump(bytes, { path, mtimeMs: 0 });
     if (!full.ok) return { ok: false, reason: full.detail ? `${full.reason} (${full.detail})` : full.reason };

@@ -26,7 +26,9 @@ export interface DumpFileInfo {
  * A dump read: the observation, and the article's markdown with the page chrome removed (empty for shells and
  * notices). The store keeps the observation; the markdown is rendered when a feed shows the article.
  */
-export type DumpParse = { ok: true; article: RawArticle; markdown: string } | { ok: false; reason: string; detail?: string };
+export type DumpParse =
+  | { ok: true; article: RawArticle; markdown: string }
+  | { ok: false; reason: string; detail?: string };
 
 /** Bytes → text, or why they are not a text dump. */
 export function decodeDump(bytes: Uint8Array): { ok: true; text: string } | { ok: false; reason: string } {
@@ -65,7 +67,10 @@ function readParts(bytes: Uint8Array) {
  * The article markdown of a dump already known to hold the article (full or cut), and the hash its body is known
  * by: what rendering needs, without classifying the dump again.
  */
-export function dumpMarkdown(bytes: Uint8Array, path: string): { ok: true; markdown: string; hash: string } | { ok: false; reason: string } {
+export function dumpMarkdown(
+  bytes: Uint8Array,
+  path: string,
+): { ok: true; markdown: string; hash: string } | { ok: false; reason: string } {
   const parts = readParts(bytes);
   if (!parts.ok) return parts;
   return { ok: true, markdown: parts.stripped.body, hash: dumpBody(path, bytes).hash };
@@ -86,13 +91,20 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
   const keyText = markdown && needsBodyText(parsedUrl) ? htmlToText(markdownHtml(markdown)) : '';
   const identity = identityFor(parsedUrl, keyText, file.path);
   const captured = parseDate(fields.get('fetch_date'));
-  const date = parseDate(fields.get('date')) ?? captured ?? { ms: Math.floor(file.mtimeMs), precision: 'exact' as const };
+  const date = parseDate(fields.get('date')) ??
+    captured ?? { ms: Math.floor(file.mtimeMs), precision: 'exact' as const };
   return {
     ok: true,
     markdown,
     article: {
       ...identity,
-      ref: { biz: parsedUrl?.biz, mid: parsedUrl?.mid, idx: parsedUrl?.idx, sn: parsedUrl?.sn, shortToken: parsedUrl?.shortToken },
+      ref: {
+        biz: parsedUrl?.biz,
+        mid: parsedUrl?.mid,
+        idx: parsedUrl?.idx,
+        sn: parsedUrl?.sn,
+        shortToken: parsedUrl?.shortToken,
+      },
       title,
       source,
       author,

@@ -107,7 +107,11 @@ export interface ListOptions {
 }
 
 /** List every dump file below the roots, sorted by path. Problems (unreadable folders, broken links) go to `problems`. */
-export async function listDumpFiles(roots: readonly string[], problems: InputProblem[], options: ListOptions = {}): Promise<DumpFile[]> {
+export async function listDumpFiles(
+  roots: readonly string[],
+  problems: InputProblem[],
+  options: ListOptions = {},
+): Promise<DumpFile[]> {
   const seenDirs = new Set<string>();
   let frontier: string[] = [];
   for (const root of roots) {
@@ -135,10 +139,21 @@ export async function listDumpFiles(roots: readonly string[], problems: InputPro
     const other = theirs.length > 0 ? walkInWorker(url, theirs, seenDirs) : Promise.resolve(undefined);
     // A failed worker costs time, not files: its half is walked here.
     other.catch(() => undefined);
-    parts.push(walkFolders(frontier.filter((_, i) => i % 2 === 0), seenDirs));
+    parts.push(
+      walkFolders(
+        frontier.filter((_, i) => i % 2 === 0),
+        seenDirs,
+      ),
+    );
     const got = await other.then(
-      (part) => (options.onThreads?.(part ? 2 : 1), part),
-      () => (options.onThreads?.(1), walkFolders(theirs, seenDirs)),
+      (part) => {
+        options.onThreads?.(part ? 2 : 1);
+        return part;
+      },
+      () => {
+        options.onThreads?.(1);
+        return walkFolders(theirs, seenDirs);
+      },
     );
     if (got) parts.push(got);
   } else {
@@ -163,7 +178,9 @@ function mergeParts(parts: WalkPart[], problems: InputProblem[]): DumpFile[] {
     found.push(...p.problems);
   }
   problems.push(...found.sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : 0)));
-  const order = files.map((_, i) => i).sort((a, b) => (files[a]!.path < files[b]!.path ? -1 : files[a]!.path > files[b]!.path ? 1 : 0));
+  const order = files
+    .map((_, i) => i)
+    .sort((a, b) => (files[a]!.path < files[b]!.path ? -1 : files[a]!.path > files[b]!.path ? 1 : 0));
   const seenFiles = new Map<number, Set<number>>();
   const out: DumpFile[] = [];
   for (const i of order) {

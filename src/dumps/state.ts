@@ -8,7 +8,10 @@ import type { ContentState } from '../types.js';
 const NOTICES: Array<[ContentState, RegExp]> = [
   ['captcha', /环境异常|完成验证后即可继续访问|访问过于频繁|去验证/],
   ['deleted', /该内容已被发布者删除|The content has been deleted by the author/i],
-  ['blocked', /此内容因违规无法查看|此内容发送失败无法查看|被投诉且经审核涉嫌侵权|该内容暂时无法查看|This content has been restricted/i],
+  [
+    'blocked',
+    /此内容因违规无法查看|此内容发送失败无法查看|被投诉且经审核涉嫌侵权|该内容暂时无法查看|This content has been restricted/i,
+  ],
   ['migrated', /该公众号已迁移|公众号迁移说明/],
   ['expired', /链接已过期|This link has expired/i],
 ];
@@ -31,7 +34,8 @@ export function visibleText(markdown: string): string {
 /** What each UTF-16 code unit is to `visibleLength`: visible (0), a separator (1: `\s` or markdown punctuation), `!` (2), `]` (3). */
 const KIND = (() => {
   const kind = new Uint8Array(0x10000);
-  for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]) kind[c] = 1;
+  for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff])
+    kind[c] = 1;
   for (let c = 0x2000; c <= 0x200a; c++) kind[c] = 1;
   for (const ch of '#*_`>|[-') kind[ch.charCodeAt(0)] = 1;
   kind[0x21] = 2;
@@ -52,7 +56,7 @@ export function visibleLength(markdown: string): number {
   let nextBracket = -2; // position of the next ']' at or after the scan (-1: none), -2: not looked up yet
   let nextParen = -2;
   const after = (ch: string, from: number, cached: number): number =>
-    cached === -1 || (cached >= from) ? cached : markdown.indexOf(ch, from);
+    cached === -1 || cached >= from ? cached : markdown.indexOf(ch, from);
   const end = markdown.length;
   for (let i = 0; i < end; ) {
     const k = KIND[markdown.charCodeAt(i)]!;
@@ -98,7 +102,11 @@ export function visibleLength(markdown: string): number {
 const CLOSE_LOOK = 2000;
 
 /** State of a dump body, and the length of its visible text. */
-export function classifyDump(stripped: string, rawBody: string, hadUiTail: boolean): { state: ContentState; textLength: number } {
+export function classifyDump(
+  stripped: string,
+  rawBody: string,
+  hadUiTail: boolean,
+): { state: ContentState; textLength: number } {
   const length = visibleLength(stripped);
   const text = length <= CLOSE_LOOK ? visibleText(stripped) : undefined;
   const textLength = text?.length ?? length;

@@ -10,7 +10,12 @@ export interface OpmlEntry {
 }
 
 export const escapeXml = (s: string): string =>
-  cleanText(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  cleanText(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 
 export function renderOpml(title: string, entries: readonly OpmlEntry[]): string {
   const outlines = entries

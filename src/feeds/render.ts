@@ -33,7 +33,8 @@ export interface ImageOptions {
 }
 const DIRECT: ImageOptions = { mode: 'direct' };
 
-const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** HTML inside CDATA: `]]>` written as `]]&gt;`, which HTML reads back as the same text. */
 const htmlCdata = (html: string): string => cleanText(html).replace(/]]>/g, ']]&gt;');
@@ -58,7 +59,8 @@ export function presentContent(a: FeedArticle, images: ImageOptions = DIRECT): s
 function presentBody(a: FeedArticle): string {
   const open = `<a href="${escapeHtml(a.link)}">Open the original article</a>`;
   const parts: string[] = [];
-  if (a.notice) parts.push(`<p><strong>${escapeHtml(stateNotice(a.notice) ?? '')}</strong> The copy below was saved before.</p>`);
+  if (a.notice)
+    parts.push(`<p><strong>${escapeHtml(stateNotice(a.notice) ?? '')}</strong> The copy below was saved before.</p>`);
   if (a.state === 'full' || a.state === 'truncated') {
     parts.push(a.contentHtml);
     if (a.state === 'truncated') parts.push(`<p><em>${escapeHtml(stateNotice('truncated')!)}</em> ${open}</p>`);
@@ -68,7 +70,10 @@ function presentBody(a: FeedArticle): string {
   return parts.join('\n');
 }
 
-function enclosure(url: string | undefined, images: ImageOptions): { url: string; type: string; length: number } | undefined {
+function enclosure(
+  url: string | undefined,
+  images: ImageOptions,
+): { url: string; type: string; length: number } | undefined {
   if (!url) return undefined;
   const type = imageMime(url);
   return type ? { url: proxied(url, images), type, length: 0 } : undefined;
@@ -104,7 +109,12 @@ function bodyMarker(texts: readonly string[]): string {
 }
 
 /** Serialized text with `<marker><i>x` replaced by `bodies[i]` (as `encode` writes it). */
-function spliceBodies(text: string, marker: string, bodies: readonly string[], encode: (body: string) => string): string {
+function spliceBodies(
+  text: string,
+  marker: string,
+  bodies: readonly string[],
+  encode: (body: string) => string,
+): string {
   const parts: string[] = [];
   let from = 0;
   for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, from)) {
@@ -116,7 +126,11 @@ function spliceBodies(text: string, marker: string, bodies: readonly string[], e
   return parts.join('');
 }
 
-export function renderFeeds(meta: FeedMeta, articles: readonly FeedArticle[], images: ImageOptions = DIRECT): RenderedFeed {
+export function renderFeeds(
+  meta: FeedMeta,
+  articles: readonly FeedArticle[],
+  images: ImageOptions = DIRECT,
+): RenderedFeed {
   const updated = new Date(articles.length > 0 ? Math.max(...articles.map((a) => a.date)) : 0);
   const options = {
     id: meta.id,
@@ -133,7 +147,10 @@ export function renderFeeds(meta: FeedMeta, articles: readonly FeedArticle[], im
   const rss = new Feed(options);
   const json = new Feed(options);
   const bodies = articles.map((a) => cleanText(presentContent(a, images)));
-  const marker = bodyMarker([...bodies, ...articles.flatMap((a) => [a.title, a.summary, a.link, a.author ?? '', a.cover ?? ''])]);
+  const marker = bodyMarker([
+    ...bodies,
+    ...articles.flatMap((a) => [a.title, a.summary, a.link, a.author ?? '', a.cover ?? '']),
+  ]);
   articles.forEach((given, n) => {
     // Every item has a description: validators want it before content:encoded, and some readers show only it.
     const a = given.summary.trim() ? given : { ...given, summary: given.title };

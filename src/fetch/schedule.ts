@@ -56,7 +56,12 @@ export interface Cooldown {
 }
 
 /** A captcha or rate-limit page was seen: the next cool-down, doubling on each repeat. */
-export function nextCooldown(previous: Cooldown | undefined, now: number, baseMinutes: number, maxMinutes: number): Cooldown {
+export function nextCooldown(
+  previous: Cooldown | undefined,
+  now: number,
+  baseMinutes: number,
+  maxMinutes: number,
+): Cooldown {
   const level = (previous?.level ?? 0) + 1;
   const minutes = Math.min(baseMinutes * 2 ** (level - 1), maxMinutes);
   return { until: now + minutes * 60_000, level };

@@ -3,7 +3,15 @@
  * Only a page that is the article changes stored content; a deleted or blocked page adds a notice beside what is
  * stored; a captcha page stops all fetching for a cool-down; an error changes nothing stored.
  */
-import type { Config, FetchOutcome, FetchSummary, InputProblem, PageFetcher, ParsedPage, RawArticle } from '../types.js';
+import type {
+  Config,
+  FetchOutcome,
+  FetchSummary,
+  InputProblem,
+  PageFetcher,
+  ParsedPage,
+  RawArticle,
+} from '../types.js';
 import type { Logger } from '../log.js';
 import type { ArticleStore } from '../store/articles.js';
 import type { UrlStore, UrlRow } from '../store/urls.js';
@@ -34,18 +42,37 @@ const NOTICE_STATE: Partial<Record<ParsedPage['state'], RawArticle['state']>> = 
 };
 
 export function emptyFetchSummary(offline: boolean): FetchSummary {
-  return { listed: 0, due: 0, fetched: 0, unchanged: 0, deleted: 0, blocked: 0, failed: 0, skippedByCooldown: 0, deferred: 0, failures: [], offline, elapsedMs: 0 };
+  return {
+    listed: 0,
+    due: 0,
+    fetched: 0,
+    unchanged: 0,
+    deleted: 0,
+    blocked: 0,
+    failed: 0,
+    skippedByCooldown: 0,
+    deferred: 0,
+    failures: [],
+    offline,
+    elapsedMs: 0,
+  };
 }
 
 /** A page that is the article → the observation it gives. */
-export function pageToArticle(page: ParsedPage, url: string, source: string | null, now: number): RawArticle | undefined {
+export function pageToArticle(
+  page: ParsedPage,
+  url: string,
+  source: string | null,
+  now: number,
+): RawArticle | undefined {
   const parsed = parseUrl(url);
   const sn = page.sn ?? parsed?.sn;
   if (!sn) return undefined;
   const biz = page.biz ?? parsed?.biz;
   const mid = page.mid ?? parsed?.mid;
   const idx = page.idx ?? parsed?.idx;
-  const canonical = biz && mid && idx ? canonicalArticleUrl(biz, mid, idx, sn) : (page.canonical ?? parsed?.canonical ?? url);
+  const canonical =
+    biz && mid && idx ? canonicalArticleUrl(biz, mid, idx, sn) : (page.canonical ?? parsed?.canonical ?? url);
   const html = cleanText(page.contentHtml ?? '');
   const text = htmlToText(html);
   return {
@@ -68,13 +95,22 @@ export function pageToArticle(page: ParsedPage, url: string, source: string | nu
 }
 
 /** A notice page → an observation that carries only the notice (and what is known of the article). */
-function noticeArticle(state: RawArticle['state'], url: string, row: UrlRow, page: ParsedPage, known: ReturnType<ArticleStore['article']>, now: number): RawArticle | undefined {
+function noticeArticle(
+  state: RawArticle['state'],
+  url: string,
+  row: UrlRow,
+  page: ParsedPage,
+  known: ReturnType<ArticleStore['article']>,
+  now: number,
+): RawArticle | undefined {
   const parsed = parseUrl(url);
   const key = row.key ?? (page.sn ? `sn:${page.sn}` : undefined) ?? (parsed?.sn ? `sn:${parsed.sn}` : undefined);
   if (!key) return undefined;
   const link = known?.link ?? parsed?.canonical ?? url;
   return {
-    key, id: known?.id ?? link, link,
+    key,
+    id: known?.id ?? link,
+    link,
     ref: { biz: parsed?.biz, mid: parsed?.mid, idx: parsed?.idx, sn: parsed?.sn },
     title: known?.title ?? page.title ?? link,
     source: row.source ?? page.account ?? parsed?.biz ?? 'unsorted',
@@ -89,12 +125,22 @@ function noticeArticle(state: RawArticle['state'], url: string, row: UrlRow, pag
 }
 
 /** Sync the URL inputs into the store and say which are listed. Problems name the file and line. */
-async function syncInputs(config: Config, urls: UrlStore, articles: ArticleStore, opts: FetchStageOptions, problems: InputProblem[]): Promise<number> {
+async function syncInputs(
+  config: Config,
+  urls: UrlStore,
+  articles: ArticleStore,
+  opts: FetchStageOptions,
+  problems: InputProblem[],
+): Promise<number> {
   const inputs = await readUrlInputs(config.urls, config.urlFiles);
   problems.push(...inputs.problems);
   const entries = inputs.entries.map((e) => ({
     url: e.parsed.canonical,
-    key: e.parsed.sn ? articles.resolveKey(`sn:${e.parsed.sn}`) : e.parsed.shortToken ? articles.resolveKey(`short:${e.parsed.shortToken}`) : null,
+    key: e.parsed.sn
+      ? articles.resolveKey(`sn:${e.parsed.sn}`)
+      : e.parsed.shortToken
+        ? articles.resolveKey(`short:${e.parsed.shortToken}`)
+        : null,
   }));
   urls.setListed(entries, opts.now());
   // Offline, the dumps' URLs wait for the first build that may fetch (a pass over every observation).
@@ -102,7 +148,12 @@ async function syncInputs(config: Config, urls: UrlStore, articles: ArticleStore
   return new Set(entries.map((e) => e.url)).size;
 }
 
-export async function fetchStage(config: Config, articles: ArticleStore, urls: UrlStore, opts: FetchStageOptions): Promise<FetchSummary> {
+export async function fetchStage(
+  config: Config,
+  articles: ArticleStore,
+  urls: UrlStore,
+  opts: FetchStageOptions,
+): Promise<FetchSummary> {
   const summary = emptyFetchSummary(opts.offline);
   const problems: InputProblem[] = [];
   summary.listed = await syncInputs(config, urls, articles, opts, problems);
@@ -141,7 +192,14 @@ export async function fetchStage(config: Config, articles: ArticleStore, urls: U
     }
     if (r.kind === 'captcha' || page?.state === 'captcha') {
       captchaAt = t;
-      urls.recordResult(row.url, 'captcha', r.kind === 'captcha' ? `redirected to ${r.location}` : 'captcha page', true, null, t);
+      urls.recordResult(
+        row.url,
+        'captcha',
+        r.kind === 'captcha' ? `redirected to ${r.location}` : 'captcha page',
+        true,
+        null,
+        t,
+      );
       stop.abort();
       return;
     }
@@ -166,7 +224,11 @@ export async function fetchStage(config: Config, articles: ArticleStore, urls: U
         }
         if (!article) {
           summary.failed++;
-          summary.failures.push({ where: row.url, reason: 'page without identity', detail: 'no sn in the URL or the page' });
+          summary.failures.push({
+            where: row.url,
+            reason: 'page without identity',
+            detail: 'no sn in the URL or the page',
+          });
           urls.recordResult(row.url, 'error', 'page without identity', true, null, t);
           return;
         }
@@ -175,7 +237,11 @@ export async function fetchStage(config: Config, articles: ArticleStore, urls: U
         const before = articles.observation(`page:${article.link}`);
         articles.putObservation(`page:${article.link}`, article, t);
         articles.putObservation(`notice:${row.url}`, undefined, t);
-        const same = before && before.bodyHash === article.body.hash && before.title === article.title && before.date === article.date;
+        const same =
+          before &&
+          before.bodyHash === article.body.hash &&
+          before.title === article.title &&
+          before.date === article.date;
         if (same) summary.unchanged++;
         else summary.fetched++;
         urls.recordResult(row.url, 'ok', null, false, article.key, t);
@@ -191,16 +257,32 @@ export async function fetchStage(config: Config, articles: ArticleStore, urls: U
     });
   };
   const started = performance.now();
-  await opts.fetcher.fetchAll(batch.map((r) => r.url), onResult, signal);
+  await opts.fetcher.fetchAll(
+    batch.map((r) => r.url),
+    onResult,
+    signal,
+  );
   summary.elapsedMs = performance.now() - started;
   if (captchaAt !== undefined) {
-    const next = nextCooldown(urls.cooldown(), captchaAt, config.fetch.cooldownMinutes, config.fetch.cooldownMaxMinutes);
+    const next = nextCooldown(
+      urls.cooldown(),
+      captchaAt,
+      config.fetch.cooldownMinutes,
+      config.fetch.cooldownMaxMinutes,
+    );
     urls.setCooldown(next);
     summary.cooldownUntil = next.until;
     const handled = summary.fetched + summary.unchanged + summary.deleted + summary.blocked + summary.failed;
     summary.skippedByCooldown = batch.length - handled;
-    summary.failures.push({ where: config.fetch.origin, reason: 'captcha / rate limit', detail: `fetching paused until ${new Date(next.until).toISOString()}` });
-    opts.log.warn({ origin: config.fetch.origin, until: new Date(next.until).toISOString(), level: next.level }, 'captcha page: fetching paused');
+    summary.failures.push({
+      where: config.fetch.origin,
+      reason: 'captcha / rate limit',
+      detail: `fetching paused until ${new Date(next.until).toISOString()}`,
+    });
+    opts.log.warn(
+      { origin: config.fetch.origin, until: new Date(next.until).toISOString(), level: next.level },
+      'captcha page: fetching paused',
+    );
   } else {
     urls.setCooldown(cooldownAfterSuccess(urls.cooldown(), opts.now()));
   }

@@ -55,7 +55,11 @@ export function apiRoute(opts: ApiOptions) {
     }
     const name = path.slice(prefix.length);
     if (req.method !== 'POST' || (name !== 'urls' && name !== 'refresh')) {
-      plain(res, name === 'urls' || name === 'refresh' ? 405 : 404, name === 'urls' || name === 'refresh' ? 'method not allowed' : 'not found');
+      plain(
+        res,
+        name === 'urls' || name === 'refresh' ? 405 : 404,
+        name === 'urls' || name === 'refresh' ? 'method not allowed' : 'not found',
+      );
       return true;
     }
     if (name === 'refresh') {

@@ -29,10 +29,15 @@ class DiskCache {
   private readonly entries = new Map<string, number>();
   private total = 0;
 
-  constructor(private readonly dir: string, private readonly max: number) {
+  constructor(
+    private readonly dir: string,
+    private readonly max: number,
+  ) {
     mkdirSync(dir, { recursive: true });
-    const files = readdirSync(dir).filter((f) => f.endsWith('.img')).map((f) => ({ f, st: statSync(join(dir, f)) }));
-    files.sort((a, b) => a.st.mtimeMs - b.st.mtimeMs).forEach(({ f, st }) => this.remember(f, st.size));
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.img'))
+      .map((f) => ({ f, st: statSync(join(dir, f)) }));
+    for (const { f, st } of files.sort((a, b) => a.st.mtimeMs - b.st.mtimeMs)) this.remember(f, st.size);
   }
 
   private remember(name: string, size: number): void {
@@ -87,7 +92,9 @@ export function imageProxyRoute(opts: ImageProxyOptions) {
     const key = createHash('sha256').update(url).digest('hex');
     let hit = await cache.get(key);
     if (!hit) {
-      const target = opts.upstream ? `${opts.upstream.replace(/\/+$/, '')}${new URL(url).pathname}${new URL(url).search}` : url;
+      const target = opts.upstream
+        ? `${opts.upstream.replace(/\/+$/, '')}${new URL(url).pathname}${new URL(url).search}`
+        : url;
       const got = await fetchImage(target, { maxBytes: opts.maxBytes, timeoutMs: opts.timeoutMs });
       if (!got.ok) {
         plain(res, got.status, got.reason);

@@ -49,7 +49,8 @@ export function safeRelativePath(urlPath: string): { ok: true; path: string } | 
   } catch {
     return { ok: false, status: 400 };
   }
-  if (decoded.includes('\0') || decoded.includes('\\') || /%(?:2e|2f|5c|00)/i.test(decoded)) return { ok: false, status: 400 };
+  if (decoded.includes('\0') || decoded.includes('\\') || /%(?:2e|2f|5c|00)/i.test(decoded))
+    return { ok: false, status: 400 };
   const segments = decoded.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.some((s) => s === '..' || /^[a-z]:/i.test(s))) return { ok: false, status: 400 };
   if (segments.some((s) => s.startsWith('.'))) return { ok: false, status: 404 };
@@ -60,7 +61,10 @@ export class StaticFiles {
   private readonly cache = new Map<string, Entry>();
   private rootReal: string | undefined;
 
-  constructor(private readonly root: string, private readonly maxCached = 512) {}
+  constructor(
+    private readonly root: string,
+    private readonly maxCached = 512,
+  ) {}
 
   private async resolve(rel: string): Promise<string | undefined> {
     this.rootReal ??= await realpath(this.root).catch(() => undefined);
@@ -88,7 +92,12 @@ export class StaticFiles {
     }
     const body = await readFile(real).catch(() => undefined);
     if (!body) return undefined;
-    const entry: Entry = { mtimeMs: st.mtimeMs, size: st.size, body, etag: createHash('sha1').update(body).digest('base64url').slice(0, 22) };
+    const entry: Entry = {
+      mtimeMs: st.mtimeMs,
+      size: st.size,
+      body,
+      etag: createHash('sha1').update(body).digest('base64url').slice(0, 22),
+    };
     this.cache.set(real, entry);
     while (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value!);
     return entry;
@@ -129,7 +138,12 @@ function notModified(req: IncomingMessage, entry: Entry, etag: string): boolean 
   if (inm !== undefined) {
     const tags = inm.split(',').map((t) => t.trim().replace(/^W\//, ''));
     const base = `"${entry.etag}"`;
-    return tags.includes('*') || tags.includes(etag) || tags.includes(base) || tags.some((t) => t.startsWith(`"${entry.etag}-`));
+    return (
+      tags.includes('*') ||
+      tags.includes(etag) ||
+      tags.includes(base) ||
+      tags.some((t) => t.startsWith(`"${entry.etag}-`))
+    );
   }
   const ims = req.headers['if-modified-since'];
   if (ims) {

@@ -73,28 +73,56 @@ interface ArticleRow {
 
 function toObservation(r: ObservationRow): Observation {
   return {
-    origin: r.origin, key: r.key, source: r.source, id: r.id, link: r.link, biz: r.biz, mid: r.mid, idx: r.idx,
-    sn: r.sn, title: r.title, author: r.author, date: r.date, datePrecision: r.date_precision,
-    capturedAt: r.captured_at, state: r.state, bodyHash: r.body_hash, textLength: r.text_length,
-    summary: r.summary, cover: r.cover,
+    origin: r.origin,
+    key: r.key,
+    source: r.source,
+    id: r.id,
+    link: r.link,
+    biz: r.biz,
+    mid: r.mid,
+    idx: r.idx,
+    sn: r.sn,
+    title: r.title,
+    author: r.author,
+    date: r.date,
+    datePrecision: r.date_precision,
+    capturedAt: r.captured_at,
+    state: r.state,
+    bodyHash: r.body_hash,
+    textLength: r.text_length,
+    summary: r.summary,
+    cover: r.cover,
   };
 }
 
 function toStoredArticle(r: ArticleRow, body: StoredBody): StoredArticle {
   return {
-    key: r.key, id: r.id, link: r.link, title: r.title, author: r.author ?? undefined, date: r.date,
-    datePrecision: r.date_precision, mid: r.mid === null ? undefined : String(r.mid),
-    idx: r.idx === null ? undefined : String(r.idx), state: r.state, notice: r.notice ?? undefined,
-    body, summary: r.summary, cover: r.cover ?? undefined, contentHash: r.content_hash,
+    key: r.key,
+    id: r.id,
+    link: r.link,
+    title: r.title,
+    author: r.author ?? undefined,
+    date: r.date,
+    datePrecision: r.date_precision,
+    mid: r.mid === null ? undefined : String(r.mid),
+    idx: r.idx === null ? undefined : String(r.idx),
+    state: r.state,
+    notice: r.notice ?? undefined,
+    body,
+    summary: r.summary,
+    cover: r.cover ?? undefined,
+    contentHash: r.content_hash,
   };
 }
 
 /** Meta key of the last complete read's walk fingerprint. */
 const WALK_KEY = 'walk';
 
-const OBS_COLUMNS = 'origin, key, source, id, link, biz, mid, idx, sn, title, author, date, date_precision, captured_at, state, body_hash, text_length, summary, cover';
+const OBS_COLUMNS =
+  'origin, key, source, id, link, biz, mid, idx, sn, title, author, date, date_precision, captured_at, state, body_hash, text_length, summary, cover';
 
-const intOrNull = (v: string | undefined): number | null => (v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : null);
+const intOrNull = (v: string | undefined): number | null =>
+  v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : null;
 
 export class ArticleStore {
   private readonly s;
@@ -112,7 +140,8 @@ export class ArticleStore {
       ),
       deleteFile: db.prepare('DELETE FROM files WHERE path = ?'),
       obsKey: db.prepare('SELECT key, source FROM observations WHERE origin = ?'),
-      upsertObs: db.prepare(`INSERT INTO observations (origin, key, source, id, link, biz, mid, idx, sn, short_token, title, author,
+      upsertObs:
+        db.prepare(`INSERT INTO observations (origin, key, source, id, link, biz, mid, idx, sn, short_token, title, author,
           date, date_precision, captured_at, state, body, body_format, body_hash, text_length, summary, cover, seen_at)
         VALUES (@origin, @key, @source, @id, @link, @biz, @mid, @idx, @sn, @short_token, @title, @author, @date, @date_precision,
           @captured_at, @state, @body, @body_format, @body_hash, @text_length, @summary, @cover, @seen_at)
@@ -125,12 +154,15 @@ export class ArticleStore {
       deleteObs: db.prepare('DELETE FROM observations WHERE origin = ?'),
       markPending: db.prepare('INSERT OR IGNORE INTO pending_keys (key) VALUES (?)'),
       // A batch of pending keys in key order with their observations (none for a key whose last one went).
-      pendingBatch: db.prepare(`SELECT p.key AS pending_key, ${OBS_COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}
+      pendingBatch: db.prepare(`SELECT p.key AS pending_key, ${OBS_COLUMNS.split(', ')
+        .map((c) => `o.${c}`)
+        .join(', ')}
         FROM (SELECT key FROM pending_keys ORDER BY key LIMIT ?) p LEFT JOIN observations o ON o.key = p.key ORDER BY p.key`),
       clearPendingUpTo: db.prepare('DELETE FROM pending_keys WHERE key <= ?'),
       aliasCount: db.prepare('SELECT COUNT(*) FROM aliases').pluck(),
       articleHash: db.prepare('SELECT content_hash FROM articles WHERE key = ?').pluck(),
-      upsertArticle: db.prepare(`INSERT INTO articles (key, id, link, title, author, biz, mid, idx, sn, date, date_precision, state,
+      upsertArticle:
+        db.prepare(`INSERT INTO articles (key, id, link, title, author, biz, mid, idx, sn, date, date_precision, state,
           notice, best_origin, summary, cover, content_hash, first_seen, last_changed)
         VALUES (@key, @id, @link, @title, @author, @biz, @mid, @idx, @sn, @date, @date_precision, @state, @notice, @best_origin,
           @summary, @cover, @content_hash, @now, @now)
@@ -142,10 +174,14 @@ export class ArticleStore {
       deleteArticle: db.prepare('DELETE FROM articles WHERE key = ?'),
       obsByOrigin: db.prepare(`SELECT ${OBS_COLUMNS} FROM observations WHERE origin = ?`),
       alias: db.prepare('SELECT key FROM aliases WHERE alias = ?').pluck(),
-      addAlias: db.prepare('INSERT INTO aliases (alias, key) VALUES (?, ?) ON CONFLICT(alias) DO UPDATE SET key = excluded.key'),
+      addAlias: db.prepare(
+        'INSERT INTO aliases (alias, key) VALUES (?, ?) ON CONFLICT(alias) DO UPDATE SET key = excluded.key',
+      ),
       rekey: db.prepare('UPDATE observations SET key = ? WHERE key = ?'),
       articleByKey: db.prepare('SELECT * FROM articles WHERE key = ?'),
-      body: db.prepare('SELECT body_format AS format, body AS text, body_hash AS hash FROM observations WHERE origin = ?'),
+      body: db.prepare(
+        'SELECT body_format AS format, body AS text, body_hash AS hash FROM observations WHERE origin = ?',
+      ),
       markStale: db.prepare('UPDATE files SET mtime_ms = -1 WHERE path = ?'),
       fileProblems: db.prepare('SELECT path, problem, detail FROM files WHERE problem IS NOT NULL ORDER BY path'),
       markDirty: db.prepare('INSERT OR IGNORE INTO dirty_sources (source) VALUES (?)'),
@@ -154,23 +190,32 @@ export class ArticleStore {
       sourceStats: db.prepare(
         'SELECT source, COUNT(DISTINCT key) AS articles, COUNT(DISTINCT biz) AS bizCount, MIN(biz) AS biz FROM observations GROUP BY source',
       ),
-      counts: db.prepare('SELECT (SELECT COUNT(*) FROM articles) AS articles, (SELECT COUNT(*) FROM observations) AS observations'),
-      feeds: db.prepare('SELECT slug, title, signature, items, newest_title AS newestTitle, newest_link AS newestLink, newest_date AS newestDate FROM feeds'),
-      upsertFeed: db.prepare(`INSERT INTO feeds (slug, title, signature, items, newest_title, newest_link, newest_date, written_at)
+      counts: db.prepare(
+        'SELECT (SELECT COUNT(*) FROM articles) AS articles, (SELECT COUNT(*) FROM observations) AS observations',
+      ),
+      feeds: db.prepare(
+        'SELECT slug, title, signature, items, newest_title AS newestTitle, newest_link AS newestLink, newest_date AS newestDate FROM feeds',
+      ),
+      upsertFeed:
+        db.prepare(`INSERT INTO feeds (slug, title, signature, items, newest_title, newest_link, newest_date, written_at)
         VALUES (@slug, @title, @signature, @items, @newestTitle, @newestLink, @newestDate, @now)
         ON CONFLICT(slug) DO UPDATE SET title = excluded.title, signature = excluded.signature, items = excluded.items,
           newest_title = excluded.newest_title, newest_link = excluded.newest_link, newest_date = excluded.newest_date,
           written_at = excluded.written_at`),
       deleteFeed: db.prepare('DELETE FROM feeds WHERE slug = ?'),
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
-      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      setMeta: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ),
     };
     this.hasAliases = (this.s.aliasCount.get() as number) > 0;
   }
 
   knownFiles(): Map<string, KnownFile> {
     const map = new Map<string, KnownFile>();
-    for (const [path, size, mtimeMs, problem, detail] of this.s.files.iterate() as Iterable<[string, number, number, string | null, string | null]>) {
+    for (const [path, size, mtimeMs, problem, detail] of this.s.files.iterate() as Iterable<
+      [string, number, number, string | null, string | null]
+    >) {
       map.set(path, { size, mtimeMs, problem, detail });
     }
     return map;
@@ -190,10 +235,28 @@ export class ArticleStore {
       const a = article;
       const key = this.hasAliases ? ((this.s.alias.get(a.key) as string | undefined) ?? a.key) : a.key;
       this.s.upsertObs.run({
-        origin, key, source: a.source, id: a.id, link: a.link, biz: a.ref.biz ?? null, mid: intOrNull(a.ref.mid),
-        idx: intOrNull(a.ref.idx), sn: a.ref.sn ?? null, short_token: a.ref.shortToken ?? null, title: a.title,
-        author: a.author ?? null, date: a.date, date_precision: a.datePrecision, captured_at: a.capturedAt ?? null,
-        state: a.state, body: a.body.format === 'html' ? a.body.text : '', body_format: a.body.format, body_hash: a.body.hash, text_length: a.textLength, summary: a.summary, cover: a.cover ?? null,
+        origin,
+        key,
+        source: a.source,
+        id: a.id,
+        link: a.link,
+        biz: a.ref.biz ?? null,
+        mid: intOrNull(a.ref.mid),
+        idx: intOrNull(a.ref.idx),
+        sn: a.ref.sn ?? null,
+        short_token: a.ref.shortToken ?? null,
+        title: a.title,
+        author: a.author ?? null,
+        date: a.date,
+        date_precision: a.datePrecision,
+        captured_at: a.capturedAt ?? null,
+        state: a.state,
+        body: a.body.format === 'html' ? a.body.text : '',
+        body_format: a.body.format,
+        body_hash: a.body.hash,
+        text_length: a.textLength,
+        summary: a.summary,
+        cover: a.cover ?? null,
         seen_at: now,
       });
       this.s.markPending.run(key);
@@ -202,7 +265,11 @@ export class ArticleStore {
   }
 
   /** Record one dump file's outcome: its observation, or none with the problem. */
-  recordFile(file: { path: string; size: number; mtimeMs: number }, outcome: { article: RawArticle } | { problem: string; detail?: string }, now: number): void {
+  recordFile(
+    file: { path: string; size: number; mtimeMs: number },
+    outcome: { article: RawArticle } | { problem: string; detail?: string },
+    now: number,
+  ): void {
     const problem = 'problem' in outcome ? outcome : undefined;
     this.s.upsertFile.run(file.path, file.size, file.mtimeMs, problem?.problem ?? null, problem?.detail ?? null);
     this.putObservation(`file:${file.path}`, 'article' in outcome ? outcome.article : undefined, now);
@@ -282,11 +349,24 @@ export class ArticleStore {
     } else {
       if (merged.contentHash !== oldHash) {
         this.s.upsertArticle.run({
-          key, id: merged.id, link: merged.link, title: merged.title, author: merged.author ?? null, biz: merged.biz ?? null,
-          mid: merged.mid ?? null, idx: merged.idx ?? null, sn: merged.sn ?? null, date: merged.date,
-          date_precision: merged.datePrecision, state: merged.state, notice: merged.notice ?? null,
-          best_origin: merged.bestOrigin, summary: merged.summary, cover: merged.cover ?? null,
-          content_hash: merged.contentHash, now,
+          key,
+          id: merged.id,
+          link: merged.link,
+          title: merged.title,
+          author: merged.author ?? null,
+          biz: merged.biz ?? null,
+          mid: merged.mid ?? null,
+          idx: merged.idx ?? null,
+          sn: merged.sn ?? null,
+          date: merged.date,
+          date_precision: merged.datePrecision,
+          state: merged.state,
+          notice: merged.notice ?? null,
+          best_origin: merged.bestOrigin,
+          summary: merged.summary,
+          cover: merged.cover ?? null,
+          content_hash: merged.contentHash,
+          now,
         });
       }
       result = oldHash === undefined ? 'added' : merged.contentHash !== oldHash ? 'changed' : 'unchanged';

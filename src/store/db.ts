@@ -106,9 +106,11 @@ function verifyExisting(path: string): void {
     const appId = probe.pragma('application_id', { simple: true }) as number;
     const version = probe.pragma('user_version', { simple: true }) as number;
     // An empty database is ours to use: a first build killed before its schema was written leaves one.
-    const empty = appId === 0 && version === 0 && probe.prepare('SELECT COUNT(*) FROM sqlite_schema').pluck().get() === 0;
-    if (appId !== APPLICATION_ID && !empty) refuse(path, 'not a wxfeed store (another application\'s SQLite database)');
-    if (version > SCHEMA_VERSION) refuse(path, `written by a newer wxfeed (schema ${version}, this one knows ${SCHEMA_VERSION})`);
+    const empty =
+      appId === 0 && version === 0 && probe.prepare('SELECT COUNT(*) FROM sqlite_schema').pluck().get() === 0;
+    if (appId !== APPLICATION_ID && !empty) refuse(path, "not a wxfeed store (another application's SQLite database)");
+    if (version > SCHEMA_VERSION)
+      refuse(path, `written by a newer wxfeed (schema ${version}, this one knows ${SCHEMA_VERSION})`);
   } catch (error) {
     if (error instanceof StoreError) throw error;
     refuse(path, `unreadable or corrupt (${(error as Error).message})`);
@@ -141,7 +143,9 @@ export function openStore(path: string): DB {
       if (check !== 'ok') refuse(path, `corrupt (${check})`);
     }
     db.prepare('SELECT COUNT(*) FROM files').get();
-    db.prepare("INSERT INTO meta (key, value) VALUES ('state', 'open') ON CONFLICT(key) DO UPDATE SET value = 'open'").run();
+    db.prepare(
+      "INSERT INTO meta (key, value) VALUES ('state', 'open') ON CONFLICT(key) DO UPDATE SET value = 'open'",
+    ).run();
   } catch (error) {
     if (error instanceof StoreError) throw error;
     if (isCorruption(error)) refuse(path, `corrupt (${(error as Error).message})`);
@@ -153,12 +157,21 @@ export function openStore(path: string): DB {
 /** True for SQLite's "this file is damaged" errors. */
 export function isCorruption(error: unknown): boolean {
   const code = (error as { code?: string }).code;
-  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT_INDEX' || code === 'SQLITE_CORRUPT_SEQUENCE';
+  return (
+    code === 'SQLITE_CORRUPT' ||
+    code === 'SQLITE_NOTADB' ||
+    code === 'SQLITE_CORRUPT_INDEX' ||
+    code === 'SQLITE_CORRUPT_SEQUENCE'
+  );
 }
 
 /** Turn a corruption error met while using the store into a StoreError that says so. */
 export function storeFailure(path: string, error: unknown): unknown {
-  return isCorruption(error) ? new StoreError(`store ${path}: corrupt (${(error as Error).message}); refusing to use it (the file is left as it is)`) : error;
+  return isCorruption(error)
+    ? new StoreError(
+        `store ${path}: corrupt (${(error as Error).message}); refusing to use it (the file is left as it is)`,
+      )
+    : error;
 }
 
 /** Close after a complete run: the next open skips the consistency check. */

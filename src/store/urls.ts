@@ -24,7 +24,8 @@ export class UrlStore {
       fromDumps: db.prepare(`INSERT OR IGNORE INTO urls (url, key, source, from_dump, added_at)
         SELECT o.link, o.key, MIN(o.source), 1, ? FROM observations o JOIN articles a ON a.key = o.key
         WHERE o.origin LIKE 'file:%' AND o.key LIKE 'sn:%' AND a.state IN ${NOT_ARTICLE} GROUP BY o.link`),
-      candidates: db.prepare(`SELECT u.url, u.key, u.source, u.last_fetch_at AS lastFetchAt, u.last_result AS lastResult,
+      candidates:
+        db.prepare(`SELECT u.url, u.key, u.source, u.last_fetch_at AS lastFetchAt, u.last_result AS lastResult,
           u.fail_count AS failCount, a.date AS publishedAt,
           CASE WHEN a.key IS NULL OR a.state IN ${NOT_ARTICLE} THEN 1 ELSE 0 END AS needsArticle
         FROM urls u LEFT JOIN articles a ON a.key = u.key
@@ -33,10 +34,13 @@ export class UrlStore {
           fail_count = CASE WHEN @failed THEN fail_count + 1 ELSE 0 END, key = COALESCE(@key, key) WHERE url = @url`),
       knownKey: db.prepare('SELECT 1 FROM observations WHERE key = ? LIMIT 1').pluck(),
       // SQLite takes the bare columns from the row holding MAX().
-      fetchBySource: db.prepare(`SELECT o.source AS source, u.last_result AS lastResult, MAX(u.last_fetch_at) AS lastFetchAt, u.last_reason AS lastReason
+      fetchBySource:
+        db.prepare(`SELECT o.source AS source, u.last_result AS lastResult, MAX(u.last_fetch_at) AS lastFetchAt, u.last_reason AS lastReason
         FROM urls u JOIN observations o ON o.key = u.key WHERE u.last_fetch_at IS NOT NULL GROUP BY o.source`),
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
-      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      setMeta: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ),
       delMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
     };
   }
@@ -55,13 +59,22 @@ export class UrlStore {
   }
 
   candidates(includeDumps: boolean): UrlRow[] {
-    return (this.s.candidates.all(includeDumps ? 1 : 0) as Array<Omit<UrlRow, 'needsArticle'> & { needsArticle: number }>).map((r) => ({
+    return (
+      this.s.candidates.all(includeDumps ? 1 : 0) as Array<Omit<UrlRow, 'needsArticle'> & { needsArticle: number }>
+    ).map((r) => ({
       ...r,
       needsArticle: r.needsArticle === 1,
     }));
   }
 
-  recordResult(url: string, result: string, reason: string | null, failed: boolean, key: string | null, now: number): void {
+  recordResult(
+    url: string,
+    result: string,
+    reason: string | null,
+    failed: boolean,
+    key: string | null,
+    now: number,
+  ): void {
     this.s.result.run({ url, result, reason, failed: failed ? 1 : 0, key, now });
   }
 
@@ -72,8 +85,15 @@ export class UrlStore {
 
   /** Per source label: the most recent fetch of any of its URLs. */
   fetchStateBySource(): Map<string, { lastResult: string; lastFetchAt: number; lastReason: string | null }> {
-    const rows = this.s.fetchBySource.all() as Array<{ source: string; lastResult: string; lastFetchAt: number; lastReason: string | null }>;
-    return new Map(rows.map((r) => [r.source, { lastResult: r.lastResult, lastFetchAt: r.lastFetchAt, lastReason: r.lastReason }]));
+    const rows = this.s.fetchBySource.all() as Array<{
+      source: string;
+      lastResult: string;
+      lastFetchAt: number;
+      lastReason: string | null;
+    }>;
+    return new Map(
+      rows.map((r) => [r.source, { lastResult: r.lastResult, lastFetchAt: r.lastFetchAt, lastReason: r.lastReason }]),
+    );
   }
 
   cooldown(): Cooldown | undefined {

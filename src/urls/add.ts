@@ -19,7 +19,9 @@ export async function addUrls(config: Config, raws: readonly string[]): Promise<
   const file = config.urlFiles[0];
   if (!file) throw new Error('add: the config lists no urlFiles to write to');
   const inputs = await readUrlInputs(config.urls, config.urlFiles);
-  const followed = new Set(inputs.entries.flatMap((e) => [e.parsed.canonical, ...(e.parsed.sn ? [`sn:${e.parsed.sn}`] : [])]));
+  const followed = new Set(
+    inputs.entries.flatMap((e) => [e.parsed.canonical, ...(e.parsed.sn ? [`sn:${e.parsed.sn}`] : [])]),
+  );
   const db = existsSync(config.store) ? openStore(config.store) : undefined;
   const result: AddResult = { lines: [], added: [], refused: 0 };
   try {
@@ -49,7 +51,8 @@ export async function addUrls(config: Config, raws: readonly string[]): Promise<
       result.lines.push(`added  ${p.canonical}`);
     }
     await appendUrls(file, result.added);
-    if (result.added.length > 0) result.lines.push(`${result.added.length} added to ${file}; the next build fetches them.`);
+    if (result.added.length > 0)
+      result.lines.push(`${result.added.length} added to ${file}; the next build fetches them.`);
   } finally {
     if (db) closeStore(db, true);
   }

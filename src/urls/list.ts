@@ -20,8 +20,13 @@ export function checkArticleUrl(raw: string): { ok: true; parsed: ParsedUrl } | 
   const parsed = parseUrl(raw);
   if (!parsed) return { ok: false, reason: 'not a URL' };
   if (!isWechatUrl(raw)) return { ok: false, reason: 'not a WeChat article URL (mp.weixin.qq.com)' };
-  if (parsed.kind === 'temporary') return { ok: false, reason: 'a temporary search link (it expires and carries no sn); open it and copy the article link' };
-  if (parsed.kind !== 'article' && parsed.kind !== 'short') return { ok: false, reason: 'not a WeChat article URL (no sn)' };
+  if (parsed.kind === 'temporary')
+    return {
+      ok: false,
+      reason: 'a temporary search link (it expires and carries no sn); open it and copy the article link',
+    };
+  if (parsed.kind !== 'article' && parsed.kind !== 'short')
+    return { ok: false, reason: 'not a WeChat article URL (no sn)' };
   return { ok: true, parsed };
 }
 
@@ -29,19 +34,25 @@ export function checkArticleUrl(raw: string): { ok: true; parsed: ParsedUrl } | 
 export function parseUrlList(text: string, file: string): { entries: UrlEntry[]; problems: InputProblem[] } {
   const entries: UrlEntry[] = [];
   const problems: InputProblem[] = [];
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((line, i) => {
-    const raw = line.replace(/(^|\s)#.*$/, '').trim();
-    if (!raw) return;
-    const where = `${file}:${i + 1}`;
-    const checked = checkArticleUrl(raw);
-    if (checked.ok) entries.push({ where, raw, parsed: checked.parsed });
-    else problems.push({ where, reason: 'bad URL', detail: `${raw}: ${checked.reason}` });
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((line, i) => {
+      const raw = line.replace(/(^|\s)#.*$/, '').trim();
+      if (!raw) return;
+      const where = `${file}:${i + 1}`;
+      const checked = checkArticleUrl(raw);
+      if (checked.ok) entries.push({ where, raw, parsed: checked.parsed });
+      else problems.push({ where, reason: 'bad URL', detail: `${raw}: ${checked.reason}` });
+    });
   return { entries, problems };
 }
 
 /** All URLs to follow: config `urls` then each file of `urlFiles`. */
-export async function readUrlInputs(urls: readonly string[], files: readonly string[]): Promise<{ entries: UrlEntry[]; problems: InputProblem[] }> {
+export async function readUrlInputs(
+  urls: readonly string[],
+  files: readonly string[],
+): Promise<{ entries: UrlEntry[]; problems: InputProblem[] }> {
   const entries: UrlEntry[] = [];
   const problems: InputProblem[] = [];
   urls.forEach((raw, i) => {

@@ -15,7 +15,13 @@ import { arrayEntries, field, htmlUnescape, objectBlock, ownField, scriptVars } 
 type Vars = Map<string, string>;
 
 /** Markers of the verification page's raw HTML (its visible text is drawn by a script). */
-const CAPTCHA_MARKERS = ['secitptpage/verify.html', 'TCaptcha.js', 'cgiData.poc_token', 'poc_token', 'wappoc_appmsgcaptcha'];
+const CAPTCHA_MARKERS = [
+  'secitptpage/verify.html',
+  'TCaptcha.js',
+  'cgiData.poc_token',
+  'poc_token',
+  'wappoc_appmsgcaptcha',
+];
 /** Visible captcha and rate-limit text: only a page without an article body is taken for one. */
 const CAPTCHA_TEXT = /当前环境异常|完成验证后即可继续访问|环境异常|访问过于频繁/;
 
@@ -24,18 +30,24 @@ function isCaptcha(html: string): boolean {
   return CAPTCHA_TEXT.test(html) && !html.includes('id="js_content"') && !html.includes('cgiDataNew');
 }
 
-const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function meta($: CheerioAPI, selector: string): string | undefined {
   return $(selector).attr('content')?.trim() || undefined;
 }
 
 /** Notices: deleted, blocked, unavailable, migrated, expired. */
-function notice($: CheerioAPI, html: string, vars: Vars): Pick<ParsedPage, 'state' | 'reason' | 'migratedTo'> | undefined {
+function notice(
+  $: CheerioAPI,
+  html: string,
+  vars: Vars,
+): Pick<ParsedPage, 'state' | 'reason' | 'migratedTo'> | undefined {
   const msg = $('.weui-msg__title').first().text().replace(/\s+/g, ' ').trim();
   const title = $('title').first().text().trim();
   const text = `${msg} ${title}`;
-  if (/该内容已被发布者删除|deleted by the author/i.test(text)) return { state: 'deleted', reason: msg || '该内容已被发布者删除' };
+  if (/该内容已被发布者删除|deleted by the author/i.test(text))
+    return { state: 'deleted', reason: msg || '该内容已被发布者删除' };
   if (/此内容因违规无法查看|此内容发送失败无法查看|涉嫌侵权|violat/i.test(text)) {
     const cgi = objectBlock(html, 'window.cgiData');
     const why = field(cgi, 'del_reason');
@@ -43,7 +55,8 @@ function notice($: CheerioAPI, html: string, vars: Vars): Pick<ParsedPage, 'stat
   }
   if (/链接已过期|link has expired/i.test(text)) return { state: 'expired', reason: msg || '链接已过期' };
   const transfer = vars.get('transfer_target_link');
-  if (/该公众号已迁移/.test(text) || transfer) return { state: 'migrated', reason: '该公众号已迁移', ...(transfer ? { migratedTo: unescapeUrl(transfer) } : {}) };
+  if (/该公众号已迁移/.test(text) || transfer)
+    return { state: 'migrated', reason: '该公众号已迁移', ...(transfer ? { migratedTo: unescapeUrl(transfer) } : {}) };
   if (/该内容暂时无法查看|内容无法查看/.test(text)) return { state: 'unavailable', reason: msg || title };
   return undefined;
 }
@@ -96,7 +109,9 @@ function articleBody($: CheerioAPI): string | undefined {
     const name = node.attr('name') ?? node.attr('title') ?? '语音';
     if (!id) return void node.remove();
     const src = `https://res.wx.qq.com/voice/getvoice?mediaid=${encodeURIComponent(id)}`;
-    node.replaceWith(`<p><audio controls preload="none" src="${escapeHtml(src)}"></audio> <a href="${escapeHtml(src)}">${escapeHtml(name)}</a></p>`);
+    node.replaceWith(
+      `<p><audio controls preload="none" src="${escapeHtml(src)}"></audio> <a href="${escapeHtml(src)}">${escapeHtml(name)}</a></p>`,
+    );
   });
   content.find('iframe').each((_, el) => {
     const frame = $(el);
@@ -105,7 +120,9 @@ function articleBody($: CheerioAPI): string | undefined {
     const href = unescapeUrl(src).replace(/^\/\//, 'https://');
     const vid = /[?&]vid=([\w-]+)/.exec(href)?.[1];
     const player = vid ? `https://v.qq.com/txp/iframe/player.html?vid=${vid}` : href;
-    frame.replaceWith(`<p><iframe src="${escapeHtml(player)}" width="640" height="360" allowfullscreen></iframe><br><a href="${escapeHtml(href)}">视频</a></p>`);
+    frame.replaceWith(
+      `<p><iframe src="${escapeHtml(player)}" width="640" height="360" allowfullscreen></iframe><br><a href="${escapeHtml(href)}">视频</a></p>`,
+    );
   });
   content.find('qqmusic, mp-common-qqmusic').each((_, el) => {
     const node = $(el);
@@ -130,17 +147,28 @@ export function parseArticlePage(html: string, url: string): ParsedPage {
   const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
   const vars = scriptVars(html);
   const gone = notice($, html, vars);
-  if (gone) return { ...gone, ...identity(vars, url, undefined, $), account: field(objectBlock(html, 'window.cgiData'), 'nick_name') };
+  if (gone)
+    return {
+      ...gone,
+      ...identity(vars, url, undefined, $),
+      account: field(objectBlock(html, 'window.cgiData'), 'nick_name'),
+    };
   const cgi = objectBlock(html, 'window.cgiDataNew');
   const id = identity(vars, url, cgi, $);
   const showType = Number(field(cgi, 'item_show_type') ?? vars.get('item_show_type') ?? 0);
   const ogTitle = meta($, 'meta[property="og:title"]');
-  let title = vars.get('msg_title') ?? field(cgi, 'title') ?? ogTitle ?? ($('#activity-name').text().trim() || undefined);
+  let title =
+    vars.get('msg_title') ?? field(cgi, 'title') ?? ogTitle ?? ($('#activity-name').text().trim() || undefined);
   const account =
-    ($('#js_name').first().text().trim() || $('.wx_follow_nickname').first().text().trim() || $('.profile_nickname').first().text().trim() || undefined) ??
-    vars.get('nickname') ?? field(cgi, 'nick_name');
+    ($('#js_name').first().text().trim() ||
+      $('.wx_follow_nickname').first().text().trim() ||
+      $('.profile_nickname').first().text().trim() ||
+      undefined) ??
+    vars.get('nickname') ??
+    field(cgi, 'nick_name');
   const author = meta($, 'meta[name="author"]') ?? vars.get('author') ?? field(cgi, 'author');
-  const description = vars.get('msg_desc') ?? meta($, 'meta[property="og:description"]') ?? meta($, 'meta[name="description"]');
+  const description =
+    vars.get('msg_desc') ?? meta($, 'meta[property="og:description"]') ?? meta($, 'meta[name="description"]');
   const cover = vars.get('msg_cdn_url') ?? meta($, 'meta[property="og:image"]') ?? field(cgi, 'cdn_url');
 
   let body = '';
@@ -148,11 +176,22 @@ export function parseArticlePage(html: string, url: string): ParsedPage {
   if (showType === 8) {
     body = `${imagePost(cgi)}\n${textToHtml(field(cgi, 'content_noencode') ?? field(cgi, 'desc') ?? description ?? '')}`;
   } else if (showType === 10) {
-    const text = field(objectBlock(html, 'text_page_info') ?? cgi, 'content') ?? field(cgi, 'content_noencode') ?? ogTitle ?? '';
+    const text =
+      field(objectBlock(html, 'text_page_info') ?? cgi, 'content') ?? field(cgi, 'content_noencode') ?? ogTitle ?? '';
     body = `${textToHtml(text)}\n${imagePost(cgi)}`;
     // og:title holds the whole text of a text post: the title is its own title, else the first line.
     const own = field(cgi, 'title');
-    title = own && own.length <= 64 ? own : Array.from(text.split('\n').find((l) => l.trim())?.trim() ?? '').slice(0, 64).join('') || title;
+    title =
+      own && own.length <= 64
+        ? own
+        : Array.from(
+            text
+              .split('\n')
+              .find((l) => l.trim())
+              ?.trim() ?? '',
+          )
+            .slice(0, 64)
+            .join('') || title;
   } else {
     body = articleBody($) ?? '';
     const share = $('#js_share_source').attr('data-url');
@@ -162,11 +201,13 @@ export function parseArticlePage(html: string, url: string): ParsedPage {
     }
   }
   let contentHtml = sanitizeHtml(body);
-  if (!htmlToText(contentHtml) && !/<img /.test(contentHtml) && description) contentHtml = sanitizeHtml(textToHtml(description));
+  if (!htmlToText(contentHtml) && !/<img /.test(contentHtml) && description)
+    contentHtml = sanitizeHtml(textToHtml(description));
   const text = htmlToText(contentHtml);
   const at = publishedAt(vars, cgi);
   const accountId = vars.get('user_name') ?? field(cgi, 'user_name');
-  const canonical = id.biz && id.mid && id.idx && id.sn ? canonicalArticleUrl(id.biz, id.mid, id.idx, id.sn) : undefined;
+  const canonical =
+    id.biz && id.mid && id.idx && id.sn ? canonicalArticleUrl(id.biz, id.mid, id.idx, id.sn) : undefined;
   return {
     state: 'ok',
     showType,

@@ -49,7 +49,13 @@ export class Fetcher implements PageFetcher {
     decompress: true,
   });
 
-  constructor(private readonly settings: Pick<FetchConfig, 'origin' | 'concurrency' | 'delayMs' | 'timeoutMs' | 'retries' | 'retryBaseMs' | 'maxBytes'>, private readonly clock: PacerClock = realClock) {
+  constructor(
+    private readonly settings: Pick<
+      FetchConfig,
+      'origin' | 'concurrency' | 'delayMs' | 'timeoutMs' | 'retries' | 'retryBaseMs' | 'maxBytes'
+    >,
+    private readonly clock: PacerClock = realClock,
+  ) {
     this.pacer = new Pacer(settings.concurrency, settings.delayMs, clock);
     this.origin = new URL(settings.origin);
   }
@@ -159,9 +165,14 @@ export class Fetcher implements PageFetcher {
     });
   }
 
-  async fetchAll(urls: string[], onResult: (r: FetchOutcome) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
+  async fetchAll(
+    urls: string[],
+    onResult: (r: FetchOutcome) => void | Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     let next = 0;
-    const take = (): Promise<FetchOutcome> | undefined => (next < urls.length && !signal?.aborted ? this.fetch(urls[next++]!, signal) : undefined);
+    const take = (): Promise<FetchOutcome> | undefined =>
+      next < urls.length && !signal?.aborted ? this.fetch(urls[next++]!, signal) : undefined;
     // Each worker starts its next request before handling the result it has, so handling never idles the link.
     const worker = async (): Promise<void> => {
       let pending = take();

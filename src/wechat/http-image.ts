@@ -5,13 +5,17 @@
 import got from 'got';
 
 export const WECHAT_REFERER = 'https://mp.weixin.qq.com/';
-const USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';
+const USER_AGENT =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';
 
 export type ImageFetch =
   | { ok: true; type: string | undefined; body: Buffer }
   | { ok: false; status: number; reason: string };
 
-export async function fetchImage(url: string, opts: { maxBytes: number; timeoutMs: number; signal?: AbortSignal }): Promise<ImageFetch> {
+export async function fetchImage(
+  url: string,
+  opts: { maxBytes: number; timeoutMs: number; signal?: AbortSignal },
+): Promise<ImageFetch> {
   const stream = got.stream(url, {
     headers: { referer: WECHAT_REFERER, 'user-agent': USER_AGENT, accept: 'image/avif,image/webp,image/*,*/*;q=0.8' },
     timeout: { request: opts.timeoutMs },
@@ -44,6 +48,8 @@ export async function fetchImage(url: string, opts: { maxBytes: number; timeoutM
       chunks.push(chunk);
     });
     stream.on('end', () => resolve({ ok: true, type, body: Buffer.concat(chunks) }));
-    stream.on('error', (error: Error) => resolve({ ok: false, status: 502, reason: error.message.split('\n')[0] ?? 'error' }));
+    stream.on('error', (error: Error) =>
+      resolve({ ok: false, status: 502, reason: error.message.split('\n')[0] ?? 'error' }),
+    );
   });
 }

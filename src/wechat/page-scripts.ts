@@ -31,7 +31,10 @@ const STRING = String.raw`(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')`;
  */
 export function scriptVars(html: string): Map<string, string> {
   const vars = new Map<string, string>();
-  const re = new RegExp(String.raw`(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(${STRING}(?:\s*\|\|\s*${STRING})*)(?:\s*\*\s*1)?\s*[;\n,]`, 'g');
+  const re = new RegExp(
+    String.raw`(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(${STRING}(?:\s*\|\|\s*${STRING})*)(?:\s*\*\s*1)?\s*[;\n,]`,
+    'g',
+  );
   const operand = new RegExp(STRING, 'g');
   for (const m of html.matchAll(re)) {
     const name = m[1]!;
@@ -76,7 +79,9 @@ export function balanced(text: string, open: number): string | undefined {
 /** A field of a cgiData object: `key: JsDecode('…')`, `key: '…' * 1`, `key: "…"`, or a bare number. */
 export function field(block: string | undefined, key: string): string | undefined {
   if (!block) return undefined;
-  const re = new RegExp(String.raw`(?:^|[\s{,])${key}\s*:\s*(?:JsDecode\((${STRING})\)|(${STRING})(?:\s*\*\s*1)?|(\d+))`);
+  const re = new RegExp(
+    String.raw`(?:^|[\s{,])${key}\s*:\s*(?:JsDecode\((${STRING})\)|(${STRING})(?:\s*\*\s*1)?|(\d+))`,
+  );
   const m = re.exec(block);
   if (!m) return undefined;
   const raw = m[1] ?? m[2];

@@ -115,9 +115,7 @@ function parseWechat(url: URL): ParsedUrl {
   if (articlePath && sn) {
     const ref = { biz, mid: isDigits(mid) ? mid : undefined, idx: isDigits(idx) ? idx : undefined, sn };
     const canonical =
-      ref.biz && ref.mid && ref.idx
-        ? canonicalArticleUrl(ref.biz, ref.mid, ref.idx, sn)
-        : stripToIdentity(url, ref);
+      ref.biz && ref.mid && ref.idx ? canonicalArticleUrl(ref.biz, ref.mid, ref.idx, sn) : stripToIdentity(url, ref);
     return { kind: 'article', ...ref, canonical };
   }
   if (params.has('signature') && params.has('timestamp')) {

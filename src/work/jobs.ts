@@ -45,7 +45,8 @@ function shown(a: StoredArticle, stale: RenderResult['stale']): FeedArticle {
     stale.push({ path: a.body.path, reason: read.reason });
     return toFeedArticle(a, '');
   }
-  if (read.changed) stale.push({ path: a.body.path, reason: 'changed since it was read; read again on the next build' });
+  if (read.changed)
+    stale.push({ path: a.body.path, reason: 'changed since it was read; read again on the next build' });
   return toFeedArticle(a, markdownHtml(read.markdown));
 }
 

@@ -91,7 +91,9 @@ export function workerPool(count: number, workerUrl: URL, onFailure: WorkerFailu
     void slot.worker.terminate();
   };
   for (let i = 0; i < count; i++) {
-    const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    const worker = new Worker(workerUrl, {
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+    });
     // Not unref'd: while this thread waits for a worker's result it may have nothing else keeping it alive, and
     // the process must not end then. close() (in the build's finally) ends the threads.
     const slot: Slot = { worker, busy: 0, dead: false };
@@ -124,11 +126,20 @@ export function workerPool(count: number, workerUrl: URL, onFailure: WorkerFailu
     },
     async close() {
       // Jobs still running may be writing feed files: let them finish (each is one feed), then stop the threads.
-      const running = [...pending.values()].map((p) => new Promise<void>((done) => {
-        const { resolve, reject } = p;
-        p.resolve = (r) => { resolve(r); done(); };
-        p.reject = (e) => { reject(e); done(); };
-      }));
+      const running = [...pending.values()].map(
+        (p) =>
+          new Promise<void>((done) => {
+            const { resolve, reject } = p;
+            p.resolve = (r) => {
+              resolve(r);
+              done();
+            };
+            p.reject = (e) => {
+              reject(e);
+              done();
+            };
+          }),
+      );
       await Promise.race([Promise.all(running), new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
       for (const s of slots) s.dead = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));
@@ -140,7 +151,12 @@ export function workerPool(count: number, workerUrl: URL, onFailure: WorkerFailu
 export const WORKER_THRESHOLD = 8;
 
 /** A runner for about `jobs` jobs. */
-export function runnerFor(jobs: number, onFailure?: WorkerFailure, env: NodeJS.ProcessEnv = process.env, workerUrl = defaultWorkerUrl()): JobRunner {
+export function runnerFor(
+  jobs: number,
+  onFailure?: WorkerFailure,
+  env: NodeJS.ProcessEnv = process.env,
+  workerUrl = defaultWorkerUrl(),
+): JobRunner {
   const count = workerCount(env);
   if (jobs < WORKER_THRESHOLD || count === 0 || !workerUrl) return inProcess;
   try {

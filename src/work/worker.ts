@@ -19,7 +19,8 @@ parentPort?.on('message', ({ id, job }: JobMessage) => {
   queue = queue.then(() =>
     runJob(job).then(
       (result) => parentPort!.postMessage({ id, result } satisfies JobReply),
-      (error: unknown) => parentPort!.postMessage({ id, error: String((error as Error)?.message ?? error) } satisfies JobReply),
+      (error: unknown) =>
+        parentPort!.postMessage({ id, error: String((error as Error)?.message ?? error) } satisfies JobReply),
     ),
   );
 });

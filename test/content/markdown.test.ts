@@ -22,7 +22,9 @@ function dumpMarkdowns(dir: string): string[] {
 
 describe('markdown rendering skips the sanitizer only when it would change nothing', () => {
   it('renders the usual constructs; alignment becomes the align attribute the sanitizer keeps', () => {
-    const html = renderMarkdown('# 标题\n\n**粗体（注）**后文 [链接](https://a.example/x?a=1&b=2) ![图](https://mmbiz.qpic.cn/a/640?wx_fmt=png)\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n```js\nx < 1\n```');
+    const html = renderMarkdown(
+      '# 标题\n\n**粗体（注）**后文 [链接](https://a.example/x?a=1&b=2) ![图](https://mmbiz.qpic.cn/a/640?wx_fmt=png)\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n```js\nx < 1\n```',
+    );
     expect(html).toContain('<strong>粗体（注）</strong>后文');
     expect(html).toContain('<a href="https://a.example/x?a=1&amp;b=2">链接</a>');
     expect(html).toContain('<th align="left">a</th>');
@@ -39,7 +41,9 @@ describe('markdown rendering skips the sanitizer only when it would change nothi
 
   it('raw HTML, refused schemes and protocol-relative links always go through the sanitizer', () => {
     expect(renderMarkdown('a <script>alert(1)</script> <b onclick="x()">b</b>')).toBe('<p>a  <b>b</b></p>');
-    expect(renderMarkdown('[x](javascript:alert(1)) [y](ftp://h/f) [z](//evil.example/p)')).toBe('<p>[x](javascript:alert(1)) <a>y</a> <a>z</a></p>');
+    expect(renderMarkdown('[x](javascript:alert(1)) [y](ftp://h/f) [z](//evil.example/p)')).toBe(
+      '<p>[x](javascript:alert(1)) <a>y</a> <a>z</a></p>',
+    );
     expect(renderMarkdown('![i](javascript:alert(1))')).not.toContain('<img');
     expect(alreadySanitized('<p><a href="ftp://x">y</a></p>')).toBe(false);
     expect(alreadySanitized('<p><a href="https://x" onclick="y">z</a></p>')).toBe(false);
@@ -51,17 +55,55 @@ describe('markdown rendering skips the sanitizer only when it would change nothi
 
   it('gives what the sanitizer gives, on random markdown (fast-check, 3,000 texts)', () => {
     const piece = fc.constantFrom(
-      '# h', '**b**', '*i*', '~~s~~', '`c`', '\n\n', '\n', ' ', '中文', 'text', '[l](https://x.example/a?b=1&c=2)',
-      '[j](javascript:alert(1))', '[f](ftp://x/y)', '[r](/rel/path)', '[p](//proto.rel/x)', '[m](mailto:a@b.c)',
-      '![i](https://mmbiz.qpic.cn/x/640?wx_fmt=png)', '![d](data:image/png;base64,AAAA)', '![](  )', '![](relative.png)',
-      'www.example.com', 'https://bare.example/x', 'a@b.example', '> quote', '- item', '1. one', '---',
-      '\n```py\nprint(1)\n```\n', '\n```c++\nx\n```\n', '\n| a | b |\n|:-:|--|\n| 1 | 2 |\n', '&amp;', '&#x6a;', '"q"', "'",
-      '\\*', '<', '<b>', '<script>x</script>', '<a href="javascript:x">a</a>', '<img src=x onerror=y>', '<!-- c -->',
+      '# h',
+      '**b**',
+      '*i*',
+      '~~s~~',
+      '`c`',
+      '\n\n',
+      '\n',
+      ' ',
+      '中文',
+      'text',
+      '[l](https://x.example/a?b=1&c=2)',
+      '[j](javascript:alert(1))',
+      '[f](ftp://x/y)',
+      '[r](/rel/path)',
+      '[p](//proto.rel/x)',
+      '[m](mailto:a@b.c)',
+      '![i](https://mmbiz.qpic.cn/x/640?wx_fmt=png)',
+      '![d](data:image/png;base64,AAAA)',
+      '![](  )',
+      '![](relative.png)',
+      'www.example.com',
+      'https://bare.example/x',
+      'a@b.example',
+      '> quote',
+      '- item',
+      '1. one',
+      '---',
+      '\n```py\nprint(1)\n```\n',
+      '\n```c++\nx\n```\n',
+      '\n| a | b |\n|:-:|--|\n| 1 | 2 |\n',
+      '&amp;',
+      '&#x6a;',
+      '"q"',
+      "'",
+      '\\*',
+      '<',
+      '<b>',
+      '<script>x</script>',
+      '<a href="javascript:x">a</a>',
+      '<img src=x onerror=y>',
+      '<!-- c -->',
     );
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 25 }).map((a) => a.join('')), (markdown) => {
-        expect(normal(renderMarkdown(markdown))).toBe(normal(slow(markdown)));
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 25 }).map((a) => a.join('')),
+        (markdown) => {
+          expect(normal(renderMarkdown(markdown))).toBe(normal(slow(markdown)));
+        },
+      ),
       { numRuns: 3000, seed: 7 },
     );
   });
@@ -77,7 +119,8 @@ describe('markdown rendering skips the sanitizer only when it would change nothi
     expect(html).not.toContain('预览时标签不可点');
     const [raw] = dumpMarkdowns(`${OWN_FIXTURES}dumps/`).filter((m) => m.includes('<script>'));
     const clean = renderMarkdown(raw!);
-    for (const bad of ['<script', 'onerror', 'javascript:', 'style=', 'evil.example', '//cdn.example.org']) expect(clean).not.toContain(bad);
+    for (const bad of ['<script', 'onerror', 'javascript:', 'style=', 'evil.example', '//cdn.example.org'])
+      expect(clean).not.toContain(bad);
     expect(clean).toContain('<iframe src="https://v.qq.com/txp/iframe/player.html?vid=abc"');
     expect(clean).toContain('<b>粗体</b>');
     expect(clean).toContain('<a href="/2025/03/other">相对链接</a>');
@@ -94,11 +137,31 @@ describe('markdown rendering skips the sanitizer only when it would change nothi
 
 describe('summaries', () => {
   it('the summary read from the start of a long body equals the one read from the whole (fast-check, 2,000 bodies)', () => {
-    const piece = fc.constantFrom('正文', 'text ', '🎉', '&amp;', '&lt;b&gt;', '<p>', '</p>', '<a href="https://x.example/a?b=1&amp;c=2">', '</a>', '<br>', '<img src="https://mmbiz.qpic.cn/a/640?wx_fmt=png" alt="图">', '\n', '  ', '<strong>粗</strong>', 'x'.repeat(300), '中'.repeat(200));
+    const piece = fc.constantFrom(
+      '正文',
+      'text ',
+      '🎉',
+      '&amp;',
+      '&lt;b&gt;',
+      '<p>',
+      '</p>',
+      '<a href="https://x.example/a?b=1&amp;c=2">',
+      '</a>',
+      '<br>',
+      '<img src="https://mmbiz.qpic.cn/a/640?wx_fmt=png" alt="图">',
+      '\n',
+      '  ',
+      '<strong>粗</strong>',
+      'x'.repeat(300),
+      '中'.repeat(200),
+    );
     fc.assert(
-      fc.property(fc.array(piece, { minLength: 0, maxLength: 120 }).map((a) => a.join('')), (html) => {
-        expect(summaryOf(html)).toBe(summarise(htmlToText(html)));
-      }),
+      fc.property(
+        fc.array(piece, { minLength: 0, maxLength: 120 }).map((a) => a.join('')),
+        (html) => {
+          expect(summaryOf(html)).toBe(summarise(htmlToText(html)));
+        },
+      ),
       { numRuns: 2000, seed: 11 },
     );
   });

@@ -37,7 +37,7 @@ describe('front matter values come through exactly as written', () => {
     expect(titleOf('title: "a: b"')).toBe('a: b');
   });
 
-  it("the dumper's literal \\\" is read as a quote", () => {
+  it('the dumper\'s literal \\" is read as a quote', () => {
     expect(titleOf('title: 关于\\"清朗\\"行动的通知')).toBe('关于"清朗"行动的通知');
   });
 

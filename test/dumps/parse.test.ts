@@ -9,8 +9,10 @@ import { toFeedArticle } from '../../src/content/body.js';
 import { markdownHtml } from '../../src/content/markdown.js';
 
 const UI_TAIL = readFileSync(`${OWN_FIXTURES}dumps/uitail.txt`, 'utf8');
-const URL = 'https://mp.weixin.qq.com/s?__biz=MzA3NzE2MjgwMg==&mid=2448903001&idx=2&sn=0123456789abcdef0123456789abcdef&chksm=1&scene=58#rd';
-const CANON = 'https://mp.weixin.qq.com/s?__biz=MzA3NzE2MjgwMg==&mid=2448903001&idx=2&sn=0123456789abcdef0123456789abcdef';
+const URL =
+  'https://mp.weixin.qq.com/s?__biz=MzA3NzE2MjgwMg==&mid=2448903001&idx=2&sn=0123456789abcdef0123456789abcdef&chksm=1&scene=58#rd';
+const _CANON =
+  'https://mp.weixin.qq.com/s?__biz=MzA3NzE2MjgwMg==&mid=2448903001&idx=2&sn=0123456789abcdef0123456789abcdef';
 
 /** A parsed dump as a feed shows it: the body rendered, the summary taken from it. */
 type Shown = RawArticle & { contentHtml: string };
@@ -43,17 +45,36 @@ describe('the seed dump', () => {
   const a = parse(readFileSync(SEED), SEED);
   it('reads identity, title, source and date (00:00 in Shanghai)', () => {
     expect(a.key).toBe('sn:f1e158dc91284eb64c5daebc25ee1b5a');
-    expect(a.id).toBe('https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=2247516897&idx=1&sn=f1e158dc91284eb64c5daebc25ee1b5a');
+    expect(a.id).toBe(
+      'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=2247516897&idx=1&sn=f1e158dc91284eb64c5daebc25ee1b5a',
+    );
     expect(a.title).toBe('小米获 NVDB “2023年度漏洞管理实践先进企业” 荣誉');
     expect(a.source).toBe('小米安全中心');
     expect(new Date(a.date).toISOString()).toBe('2024-07-11T16:00:00.000Z');
     expect(a.datePrecision).toBe('day');
     expect(a.state).toBe('full');
-    expect(a.cover).toBe('https://mmbiz.qpic.cn/mmbiz_jpg/zabS4D3Aq5ibdDl8kBr0icAsYndyQR2aoibk8k3gicRU4pH5WicqVDVbnl6KJ8hicMHDbP8ZN9fhcGrqhG4H4icLUeSiaw/0?wx_fmt=jpeg');
+    expect(a.cover).toBe(
+      'https://mmbiz.qpic.cn/mmbiz_jpg/zabS4D3Aq5ibdDl8kBr0icAsYndyQR2aoibk8k3gicRU4pH5WicqVDVbnl6KJ8hicMHDbP8ZN9fhcGrqhG4H4icLUeSiaw/0?wx_fmt=jpeg',
+    );
   });
   it('removes the page chrome and nothing else', () => {
-    expect(a.contentHtml.startsWith('<p><img src="https://mmbiz.qpic.cn/mmbiz_png/zabS4D3Aq5ibdDl8kBr0icAsYndyQR2aoibu7w34uPUAFZrvGzhVvSBLIGEuUA2rqHRNSxZ4AacHSiaKyq3H99GnSA/640?wx_fmt=png&amp;from=appmsg"')).toBe(true);
-    for (const ui of ['预览时标签不可点', '微信扫一扫', '继续滑动看下一个', '轻触阅读原文', '知道了', '使用完整服务', '听过', '分析', 'cover_image', '作者头像']) {
+    expect(
+      a.contentHtml.startsWith(
+        '<p><img src="https://mmbiz.qpic.cn/mmbiz_png/zabS4D3Aq5ibdDl8kBr0icAsYndyQR2aoibu7w34uPUAFZrvGzhVvSBLIGEuUA2rqHRNSxZ4AacHSiaKyq3H99GnSA/640?wx_fmt=png&amp;from=appmsg"',
+      ),
+    ).toBe(true);
+    for (const ui of [
+      '预览时标签不可点',
+      '微信扫一扫',
+      '继续滑动看下一个',
+      '轻触阅读原文',
+      '知道了',
+      '使用完整服务',
+      '听过',
+      '分析',
+      'cover_image',
+      '作者头像',
+    ]) {
       expect(a.contentHtml).not.toContain(ui);
     }
     expect(a.contentHtml).not.toContain('<h1');
@@ -72,7 +93,8 @@ describe('the seed dump', () => {
 });
 
 describe('dump states', () => {
-  const short = (body: string) => parse(dump({ title: 'T', url: URL, source: 'S', date: '2024-05-12' }, `# T\n\n${body}`));
+  const short = (body: string) =>
+    parse(dump({ title: 'T', url: URL, source: 'S', date: '2024-05-12' }, `# T\n\n${body}`));
   it('empty shell: only UI text', () => {
     const a = short('：\n，\n。\n\n视频\n小程序\n赞\n，轻点两下取消赞\n在看\n，轻点两下取消在看');
     expect(a.state).toBe('shell');
@@ -81,14 +103,22 @@ describe('dump states', () => {
     expect(a.key).toBe('sn:0123456789abcdef0123456789abcdef');
   });
   it('captcha page', () => {
-    expect(short('## 环境异常\n\n当前环境异常，完成验证后即可继续访问。\n\n去验证\n\n：\n，\n。\n\n视频').state).toBe('captcha');
+    expect(short('## 环境异常\n\n当前环境异常，完成验证后即可继续访问。\n\n去验证\n\n：\n，\n。\n\n视频').state).toBe(
+      'captcha',
+    );
   });
   it('deleted, in Chinese and in English', () => {
-    expect(short('该内容已被发布者删除\n\n[微信公众平台运营中心](https://mp.weixin.qq.com/webpoc/ruleCenter?type=oa)\n\n：\n。').state).toBe('deleted');
+    expect(
+      short(
+        '该内容已被发布者删除\n\n[微信公众平台运营中心](https://mp.weixin.qq.com/webpoc/ruleCenter?type=oa)\n\n：\n。',
+      ).state,
+    ).toBe('deleted');
     expect(short('The content has been deleted by the author.\n\n：\n。').state).toBe('deleted');
   });
   it('blocked: violation, failed to send, infringement', () => {
-    expect(short('## 此内容因违规无法查看\n\n接相关投诉，此内容违反《互联网用户公众账号信息服务管理规定》').state).toBe('blocked');
+    expect(short('## 此内容因违规无法查看\n\n接相关投诉，此内容违反《互联网用户公众账号信息服务管理规定》').state).toBe(
+      'blocked',
+    );
     expect(short('此内容发送失败无法查看').state).toBe('blocked');
     expect(short('该内容被投诉且经审核涉嫌侵权，无法查看。').state).toBe('blocked');
   });
@@ -140,12 +170,16 @@ describe('chrome removal', () => {
 
 describe('hostile files', () => {
   it('BOM and CRLF', () => {
-    const a = parse(`\uFEFF${dump({ title: 'CRLF 标题', url: URL, source: 'S', date: '2024-01-02' }, '正文一。\n\n正文二。').replace(/\n/g, '\r\n')}`);
+    const a = parse(
+      `\uFEFF${dump({ title: 'CRLF 标题', url: URL, source: 'S', date: '2024-01-02' }, '正文一。\n\n正文二。').replace(/\n/g, '\r\n')}`,
+    );
     expect(a.title).toBe('CRLF 标题');
     expect(a.contentHtml).toBe('<p>正文一。</p>\n<p>正文二。</p>');
   });
   it('missing title falls back to the first heading; missing date to fetch_date, then mtime', () => {
-    const a = parse(dump({ url: URL, source: 'S', fetch_date: '2025-10-06T17:44:32.464154' }, '# 标题来自正文\n\n内容。'));
+    const a = parse(
+      dump({ url: URL, source: 'S', fetch_date: '2025-10-06T17:44:32.464154' }, '# 标题来自正文\n\n内容。'),
+    );
     expect(a.title).toBe('标题来自正文');
     expect(new Date(a.date).toISOString()).toBe('2025-10-06T09:44:32.464Z');
     expect(a.datePrecision).toBe('exact');
@@ -166,13 +200,20 @@ describe('hostile files', () => {
     expect(e1.key).not.toBe(e2.key);
   });
   it('non-WeChat url: keyed by the normalised URL', () => {
-    const a = parse(dump({ title: 'Blog', url: 'https://Blog.example.com/p/1?utm_source=rss#x', source: 'Blog', date: '2024-01-01' }, 'Hello.'));
+    const a = parse(
+      dump(
+        { title: 'Blog', url: 'https://Blog.example.com/p/1?utm_source=rss#x', source: 'Blog', date: '2024-01-01' },
+        'Hello.',
+      ),
+    );
     expect(a.key).toBe('url:https://blog.example.com/p/1');
     expect(a.link).toBe('https://blog.example.com/p/1');
     expect(a.state).toBe('full');
   });
   it('short link: keyed by its token', () => {
-    const a = parse(dump({ title: 'S', url: 'https://mp.weixin.qq.com/s/Xy12_ab-CD', source: 'S', date: '2024-01-01' }, 'Text.'));
+    const a = parse(
+      dump({ title: 'S', url: 'https://mp.weixin.qq.com/s/Xy12_ab-CD', source: 'S', date: '2024-01-01' }, 'Text.'),
+    );
     expect(a.key).toBe('short:Xy12_ab-CD');
   });
   it('not dumps: no front matter, empty, binary, invalid UTF-8', () => {
@@ -188,13 +229,19 @@ describe('hostile files', () => {
     expect(decodeDump(new Uint8Array(5 * 1024 * 1024 + 1).fill(0x41))).toEqual({ ok: false, reason: 'file over 5 MB' });
   });
   it('control characters are stripped; <, &, ]]>, emoji and CJK survive', () => {
-    const a = parse(dump({ title: 'A\u0001B <c> & ]]> 🎉 中文', url: URL, source: 'S', date: '2024-01-01' }, 'x\u0007y'));
+    const a = parse(
+      dump({ title: 'A\u0001B <c> & ]]> 🎉 中文', url: URL, source: 'S', date: '2024-01-01' }, 'x\u0007y'),
+    );
     expect(a.title).toBe('AB <c> & ]]> 🎉 中文');
     expect(a.contentHtml).toBe('<p>xy</p>');
   });
   it('script, event handlers and javascript: links are removed from bodies', () => {
-    const a = parse(dump({ title: 'X', url: URL, source: 'S', date: '2024-01-01' },
-      '<script>alert(1)</script>\n\n<img src="https://mmbiz.qpic.cn/a/640?wx_fmt=png" onerror="alert(1)">\n\n[click](javascript:alert(1))\n\n<iframe src="https://evil.example/x"></iframe>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```js\ncode()\n```'));
+    const a = parse(
+      dump(
+        { title: 'X', url: URL, source: 'S', date: '2024-01-01' },
+        '<script>alert(1)</script>\n\n<img src="https://mmbiz.qpic.cn/a/640?wx_fmt=png" onerror="alert(1)">\n\n[click](javascript:alert(1))\n\n<iframe src="https://evil.example/x"></iframe>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```js\ncode()\n```',
+      ),
+    );
     expect(a.contentHtml).not.toMatch(/<script|onerror|href="javascript:|evil\.example|<iframe/);
     expect(a.contentHtml).toContain('<p>[click](javascript:alert(1))</p>');
     expect(a.contentHtml).toContain('<img src="https://mmbiz.qpic.cn/a/640?wx_fmt=png" />');
@@ -206,8 +253,14 @@ describe('hostile files', () => {
 describe.skipIf(!HAVE_SHARED)('real dumps from chainreactors/picker', () => {
   const files = HAVE_SHARED ? readdirSync(REAL_DUMPS).filter((f) => f.endsWith('.md') && f !== 'SOURCES.md') : [];
   const expected: Record<string, string> = {
-    full: 'full', 'full-truncated': 'truncated', 'full-yaml-unsafe-title': 'full', 'empty-shell': 'shell',
-    captcha: 'captcha', deleted: 'deleted', violation: 'blocked', migrated: 'migrated',
+    full: 'full',
+    'full-truncated': 'truncated',
+    'full-yaml-unsafe-title': 'full',
+    'empty-shell': 'shell',
+    captcha: 'captcha',
+    deleted: 'deleted',
+    violation: 'blocked',
+    migrated: 'migrated',
   };
   it.each(files)('%s', (file) => {
     const kind = /__(\d{4}-\d{2}-\d{2})__([a-z-]+)__(\d+)_(\d+)\.md$/.exec(file)!;
@@ -218,21 +271,27 @@ describe.skipIf(!HAVE_SHARED)('real dumps from chainreactors/picker', () => {
     expect(new Date(a.date + 8 * 3600_000).toISOString().slice(0, 10)).toBe(kind[1]);
     if (a.state === 'full' || a.state === 'truncated') {
       expect(a.textLength).toBeGreaterThan(300);
-      for (const ui of ['预览时标签不可点', '轻触阅读原文', '，轻点两下取消赞', 'cover_image']) expect(a.contentHtml).not.toContain(ui);
+      for (const ui of ['预览时标签不可点', '轻触阅读原文', '，轻点两下取消赞', 'cover_image'])
+        expect(a.contentHtml).not.toContain(ui);
     } else {
       expect(a.contentHtml).toBe('');
     }
   });
   it('the YAML-unsafe title comes through exactly', () => {
     const f = files.find((x) => x.includes('yaml-unsafe'))!;
-    expect(parse(readFileSync(REAL_DUMPS + f)).title).toBe('演讲议题巡展 | Unveiling Mac Security: Sandboxing and AppData TCC');
+    expect(parse(readFileSync(REAL_DUMPS + f)).title).toBe(
+      '演讲议题巡展 | Unveiling Mac Security: Sandboxing and AppData TCC',
+    );
   });
 });
 
 describe('bodies stay in the dump file and are rendered when a feed shows them', () => {
   const body = `# T\n\n第一段 **粗体** 正文。\n\n<script>alert(1)</script>\n\n![](https://mmbiz.qpic.cn/a/640?wx_fmt=png)`;
   it('a dump gives its observation (body: the file and a hash of its bytes, no summary yet) and its markdown', () => {
-    const r = parseDump(Buffer.from(dump({ title: 'T', url: URL, source: 'S', date: '2024-05-12' }, body)), { path: '/d/x.md', mtimeMs: 0 });
+    const r = parseDump(Buffer.from(dump({ title: 'T', url: URL, source: 'S', date: '2024-05-12' }, body)), {
+      path: '/d/x.md',
+      mtimeMs: 0,
+    });
     if (!r.ok) throw new Error(r.reason);
     expect(r.article.body).toEqual({ format: 'dump', path: '/d/x.md', hash: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(r.markdown).toContain('第一段 **粗体** 正文。');
@@ -253,7 +312,10 @@ describe('bodies stay in the dump file and are rendered when a feed shows them',
     expect(c.body.hash).not.toBe(a.body.hash);
   });
   it('shells and notices have no body to read', () => {
-    const r = parseDump(Buffer.from(dump({ title: 'T', url: URL, source: 'S' }, '该内容已被发布者删除')), { path: '/d/n.md', mtimeMs: 0 });
+    const r = parseDump(Buffer.from(dump({ title: 'T', url: URL, source: 'S' }, '该内容已被发布者删除')), {
+      path: '/d/n.md',
+      mtimeMs: 0,
+    });
     if (!r.ok) throw new Error(r.reason);
     expect(r.article.state).toBe('deleted');
     expect(r.article.body.format).toBe('html');

@@ -4,16 +4,43 @@ import { classifyDump, visibleLength, visibleText } from '../../src/dumps/state.
 
 describe('visibleLength: the length of visibleText without building it', () => {
   it('equals visibleText(…).length on markdown-like text (fast-check, 20,000 strings)', () => {
-    const ch = fc.constantFrom('!', '[', ']', '(', ')', '#', '*', '_', '`', '>', '|', '-', ' ', '\n', '\t', '\u3000', '\u00a0', 'a', '中', '.', ':');
+    const ch = fc.constantFrom(
+      '!',
+      '[',
+      ']',
+      '(',
+      ')',
+      '#',
+      '*',
+      '_',
+      '`',
+      '>',
+      '|',
+      '-',
+      ' ',
+      '\n',
+      '\t',
+      '\u3000',
+      '\u00a0',
+      'a',
+      '中',
+      '.',
+      ':',
+    );
     fc.assert(
-      fc.property(fc.array(ch, { maxLength: 60 }).map((a) => a.join('')), (s) => {
-        expect(visibleLength(s)).toBe(visibleText(s).length);
-      }),
+      fc.property(
+        fc.array(ch, { maxLength: 60 }).map((a) => a.join('')),
+        (s) => {
+          expect(visibleLength(s)).toBe(visibleText(s).length);
+        },
+      ),
       { numRuns: 20_000, seed: 42 },
     );
   });
   it('counts exact values on real shapes', () => {
-    expect(visibleLength('![cover](https://mmbiz.qpic.cn/a?wx_fmt=png)\n\n**粗体** 文字 [链接](https://x.y/z) 结尾')).toBe('粗体 文字 链接 结尾'.length);
+    expect(
+      visibleLength('![cover](https://mmbiz.qpic.cn/a?wx_fmt=png)\n\n**粗体** 文字 [链接](https://x.y/z) 结尾'),
+    ).toBe('粗体 文字 链接 结尾'.length);
     expect(visibleLength('  \n\n  ')).toBe(0);
     expect(visibleLength('![](x)![](y)')).toBe(0);
   });
@@ -27,8 +54,14 @@ describe('visibleLength: the length of visibleText without building it', () => {
 
 describe('classifyDump', () => {
   it('a long body is an article without building its text; a short notice is a notice', () => {
-    expect(classifyDump('正文。'.repeat(2000), '正文。'.repeat(2000), true)).toEqual({ state: 'full', textLength: 6000 });
-    expect(classifyDump('该内容已被发布者删除', '该内容已被发布者删除', false)).toEqual({ state: 'deleted', textLength: 10 });
+    expect(classifyDump('正文。'.repeat(2000), '正文。'.repeat(2000), true)).toEqual({
+      state: 'full',
+      textLength: 6000,
+    });
+    expect(classifyDump('该内容已被发布者删除', '该内容已被发布者删除', false)).toEqual({
+      state: 'deleted',
+      textLength: 10,
+    });
     expect(classifyDump('', '', true)).toEqual({ state: 'shell', textLength: 0 });
     expect(classifyDump('![](https://mmbiz.qpic.cn/a?wx_fmt=png)', '', true).state).toBe('full');
   });

@@ -7,23 +7,54 @@ import type { FeedArticle } from '../../src/types.js';
 import { HAVE_PY_FEEDPARSER, expectWellFormed, pyFeedparser, readFeed } from '../helpers/feeds.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const LINK = 'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=2247516897&idx=1&sn=f1e158dc91284eb64c5daebc25ee1b5a';
+const LINK =
+  'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=2247516897&idx=1&sn=f1e158dc91284eb64c5daebc25ee1b5a';
 const HOSTILE = 'A ]]> B ]]> C <b>x</b> & &amp; 🎉 中文 "q" \'s\'';
 
 function article(over: Partial<FeedArticle> = {}): FeedArticle {
   return {
-    key: 'sn:f1e158dc91284eb64c5daebc25ee1b5a', id: LINK, link: LINK, title: '标题', date: Date.UTC(2024, 6, 11, 16),
-    datePrecision: 'day', mid: '2247516897', idx: '1', state: 'full', contentHtml: '<p>正文</p>', summary: '正文',
-    contentHash: 'h', ...over,
+    key: 'sn:f1e158dc91284eb64c5daebc25ee1b5a',
+    id: LINK,
+    link: LINK,
+    title: '标题',
+    date: Date.UTC(2024, 6, 11, 16),
+    datePrecision: 'day',
+    mid: '2247516897',
+    idx: '1',
+    state: 'full',
+    contentHtml: '<p>正文</p>',
+    summary: '正文',
+    contentHash: 'h',
+    ...over,
   };
 }
 
-const META = { id: 'urn:wxfeed:feed:x', title: '小米安全中心', description: 'd', selfBase: 'http://localhost:8080/x/', home: 'http://localhost:8080/#x', author: '小米安全中心' };
+const META = {
+  id: 'urn:wxfeed:feed:x',
+  title: '小米安全中心',
+  description: 'd',
+  selfBase: 'http://localhost:8080/x/',
+  home: 'http://localhost:8080/#x',
+  author: '小米安全中心',
+};
 
 describe('renderFeeds', () => {
   const items = [
-    article({ title: HOSTILE, summary: HOSTILE, contentHtml: '<p>]]&gt; x ]]&gt;</p><pre><code>a &lt; b &amp;&amp; c ]]&gt; d</code></pre>', author: '作者 <x> & y', cover: 'https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg&from=appmsg' }),
-    article({ key: 'sn:2', id: `${LINK}2`, link: `${LINK}2`, title: 'Second', date: Date.UTC(2024, 6, 10, 16), cover: 'https://mmbiz.qpic.cn/mmbiz_png/def/640?wx_fmt=png' }),
+    article({
+      title: HOSTILE,
+      summary: HOSTILE,
+      contentHtml: '<p>]]&gt; x ]]&gt;</p><pre><code>a &lt; b &amp;&amp; c ]]&gt; d</code></pre>',
+      author: '作者 <x> & y',
+      cover: 'https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg&from=appmsg',
+    }),
+    article({
+      key: 'sn:2',
+      id: `${LINK}2`,
+      link: `${LINK}2`,
+      title: 'Second',
+      date: Date.UTC(2024, 6, 10, 16),
+      cover: 'https://mmbiz.qpic.cn/mmbiz_png/def/640?wx_fmt=png',
+    }),
   ];
   const out = renderFeeds(META, items);
 
@@ -48,20 +79,32 @@ describe('renderFeeds', () => {
   it('RSS: no <author> (it needs an e-mail); dc:creator instead; enclosure MIME from wx_fmt', () => {
     expect(out.rss).not.toContain('<author>');
     expect(out.rss).toContain('<dc:creator>作者 &lt;x&gt; &amp; y</dc:creator>');
-    expect(out.rss).toContain('<enclosure length="0" type="image/jpeg" url="https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg&amp;from=appmsg"/>');
+    expect(out.rss).toContain(
+      '<enclosure length="0" type="image/jpeg" url="https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg&amp;from=appmsg"/>',
+    );
     expect(out.rss).toContain('type="image/png"');
-    expect(out.rss).toContain('<atom:link href="http://localhost:8080/x/rss.xml" rel="self" type="application/rss+xml"/>');
+    expect(out.rss).toContain(
+      '<atom:link href="http://localhost:8080/x/rss.xml" rel="self" type="application/rss+xml"/>',
+    );
   });
 
   it('JSON Feed: ids, titles, image and content', () => {
     const json = JSON.parse(out.json) as { version: string; feed_url: string; items: Array<Record<string, unknown>> };
     expect(json.version).toBe('https://jsonfeed.org/version/1');
     expect(json.feed_url).toBe('http://localhost:8080/x/feed.json');
-    expect(json.items[0]).toMatchObject({ id: LINK, url: LINK, title: HOSTILE, image: 'https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg&from=appmsg', date_published: '2024-07-11T16:00:00.000Z' });
+    expect(json.items[0]).toMatchObject({
+      id: LINK,
+      url: LINK,
+      title: HOSTILE,
+      image: 'https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg&from=appmsg',
+      date_published: '2024-07-11T16:00:00.000Z',
+    });
   });
 
   it('strips characters XML 1.0 forbids', () => {
-    const bad = renderFeeds(META, [article({ title: 'a\u0000b\u001Fc\uFFFEd', contentHtml: '<p>x\u0008y</p>', summary: 's\u000B' })]);
+    const bad = renderFeeds(META, [
+      article({ title: 'a\u0000b\u001Fc\uFFFEd', contentHtml: '<p>x\u0008y</p>', summary: 's\u000B' }),
+    ]);
     expectWellFormed(bad.atom);
     expectWellFormed(bad.rss);
     expect(readFeed(bad.rss).items[0]!.title).toBe('abcd');
@@ -81,7 +124,9 @@ describe('renderFeeds', () => {
       }
       expect(atom!.version).toBe('atom10');
       expect(rss!.version).toBe('rss20');
-      expect(rss!.entries[0]!.enclosures).toEqual([{ href: 'https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg&from=appmsg', type: 'image/jpeg' }]);
+      expect(rss!.entries[0]!.enclosures).toEqual([
+        { href: 'https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg&from=appmsg', type: 'image/jpeg' },
+      ]);
     } finally {
       t.cleanup();
     }
@@ -113,8 +158,12 @@ describe('presentContent', () => {
 
 describe('renderOpml', () => {
   it('one escaped outline per feed', () => {
-    const xml = renderOpml('T & "x"', [{ title: `A&B <c> "d" 'e'`, xmlUrl: 'http://h/a?x=1&y=2', htmlUrl: 'http://h/#a' }]);
+    const xml = renderOpml('T & "x"', [
+      { title: `A&B <c> "d" 'e'`, xmlUrl: 'http://h/a?x=1&y=2', htmlUrl: 'http://h/#a' },
+    ]);
     expectWellFormed(xml);
-    expect(xml).toContain(`<outline type="rss" text="A&amp;B &lt;c&gt; &quot;d&quot; &apos;e&apos;" title="A&amp;B &lt;c&gt; &quot;d&quot; &apos;e&apos;" xmlUrl="http://h/a?x=1&amp;y=2" htmlUrl="http://h/#a"/>`);
+    expect(xml).toContain(
+      `<outline type="rss" text="A&amp;B &lt;c&gt; &quot;d&quot; &apos;e&apos;" title="A&amp;B &lt;c&gt; &quot;d&quot; &apos;e&apos;" xmlUrl="http://h/a?x=1&amp;y=2" htmlUrl="http://h/#a"/>`,
+    );
   });
 });

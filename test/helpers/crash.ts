@@ -23,7 +23,10 @@ export function writeConfig(dir: string, dumps: string, out: string, store: stri
 }
 
 export function runBuild(s: TrialSetup, config: string): void {
-  const r = spawnSync(s.wxfeed[0]!, [...s.wxfeed.slice(1), 'build', '--offline', '--config', config], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const r = spawnSync(s.wxfeed[0]!, [...s.wxfeed.slice(1), 'build', '--offline', '--config', config], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   if (r.status !== 0) throw new Error(`build failed (${r.status}): ${r.stderr}`);
 }
 
@@ -72,9 +75,17 @@ export function integrity(store: string): string {
 }
 
 /** Start a build and SIGKILL it after `afterMs`; resolves with how it ended. */
-export function killDuring(s: TrialSetup, config: string, afterMs: number, command = 'build'): Promise<'killed' | 'finished'> {
+export function killDuring(
+  s: TrialSetup,
+  config: string,
+  afterMs: number,
+  command = 'build',
+): Promise<'killed' | 'finished'> {
   const args = command === 'build' ? ['build', '--offline', '--config', config] : ['daemon', '--config', config];
-  const child = spawn(s.wxfeed[0]!, [...s.wxfeed.slice(1), ...args], { stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '' } });
+  const child = spawn(s.wxfeed[0]!, [...s.wxfeed.slice(1), ...args], {
+    stdio: 'ignore',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
     child.on('exit', (_code, signal) => {
@@ -107,7 +118,10 @@ export function differences(ref: Map<string, Buffer>, got: Map<string, Buffer>):
 
 /** Every dump file below a folder. */
 function dumpFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true }).map(String).filter((p) => p.endsWith('.md')).map((p) => join(dir, p));
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((p) => p.endsWith('.md'))
+    .map((p) => join(dir, p));
 }
 
 /**
@@ -141,7 +155,12 @@ function prepare(s: TrialSetup, random: () => number): void {
  * uniformly over the time an uninterrupted cold build takes (×1.2; ×1.5 for the daemon, which starts its server
  * first), then checks what a reader and the next build would meet.
  */
-export async function crashTrials(s: TrialSetup, n: number, random: () => number, command: 'build' | 'daemon' = 'build'): Promise<TrialResult> {
+export async function crashTrials(
+  s: TrialSetup,
+  n: number,
+  random: () => number,
+  command: 'build' | 'daemon' = 'build',
+): Promise<TrialResult> {
   rmSync(join(s.dir, 'ref-out'), { recursive: true, force: true });
   for (const f of ['ref.db', 'ref.db-wal', 'ref.db-shm']) rmSync(join(s.dir, f), { force: true });
   const refConfig = writeConfig(s.dir, s.dumps, 'ref-out', 'ref.db');
@@ -149,7 +168,13 @@ export async function crashTrials(s: TrialSetup, n: number, random: () => number
   runBuild(s, refConfig);
   const buildMs = performance.now() - t0;
   const ref = snapshot(join(s.dir, 'ref-out'));
-  const config = writeConfig(s.dir, s.dumps, 'out', 'trial.db', command === 'daemon' ? 'schedule:\n  cron: "* * * * * *"\nserver:\n  enabled: false\n' : '');
+  const config = writeConfig(
+    s.dir,
+    s.dumps,
+    'out',
+    'trial.db',
+    command === 'daemon' ? 'schedule:\n  cron: "* * * * * *"\nserver:\n  enabled: false\n' : '',
+  );
   const window = buildMs * (command === 'daemon' ? 1.5 : 1.2);
   const result: TrialResult = { trials: 0, killed: 0, buildMs, failures: [] };
   for (let i = 0; i < n; i++) {

@@ -31,7 +31,9 @@ function gzipBomb(): Buffer {
   return (bomb ??= gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 }));
 }
 
-export async function startFaultServer(init: Partial<Pick<FaultServer, 'latencyMs' | 'captchaAfter'>> = {}): Promise<FaultServer> {
+export async function startFaultServer(
+  init: Partial<Pick<FaultServer, 'latencyMs' | 'captchaAfter'>> = {},
+): Promise<FaultServer> {
   const state = {
     hits: new Map<string, number>(),
     starts: [] as number[],
@@ -67,7 +69,10 @@ export async function startFaultServer(init: Partial<Pick<FaultServer, 'latencyM
         return;
       }
     }
-    if (typeof page === 'function') return page(req, res);
+    if (typeof page === 'function') {
+      page(req, res);
+      return;
+    }
     if (typeof page === 'string') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'set-cookie': 'wxuin=123; Path=/' }).end(page);
       return;

@@ -12,7 +12,9 @@ export function expectWellFormed(xml: string, label = 'xml'): void {
   const result = XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (result !== true) throw new Error(`${label}: not well-formed XML: ${JSON.stringify(result.err)}`);
   // XML 1.0 forbids these characters anywhere in a document.
-  expect(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(xml), `${label}: illegal XML character`).toBe(false);
+  expect(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(xml), `${label}: illegal XML character`).toBe(
+    false,
+  );
 }
 
 export function readFeed(xml: string) {
@@ -29,7 +31,8 @@ function havePyFeedparser(): boolean {
 
 /** True when python3-feedparser can run here. In CI it must: .ci/run installs it. */
 export const HAVE_PY_FEEDPARSER = havePyFeedparser();
-if (process.env.CI && !HAVE_PY_FEEDPARSER) throw new Error('CI: python3-feedparser is missing (.ci/run must install it)');
+if (process.env.CI && !HAVE_PY_FEEDPARSER)
+  throw new Error('CI: python3-feedparser is missing (.ci/run must install it)');
 
 export interface PyEntry {
   id: string;

@@ -24,10 +24,18 @@ export function dump(fields: Record<string, string>, body: string): string {
 }
 
 /** A temp folder holding a generated bench corpus in `dumps/` (bench/gen-corpus.mjs, deterministic for a seed). */
-export function generatedCorpus(articles: number, accounts: number, seed: number): { dir: string; dumps: string; cleanup: () => void } {
+export function generatedCorpus(
+  articles: number,
+  accounts: number,
+  seed: number,
+): { dir: string; dumps: string; cleanup: () => void } {
   const t = tempDir();
   const dumps = join(t.dir, 'dumps');
   const gen = fileURLToPath(new URL('../../bench/gen-corpus.mjs', import.meta.url));
-  execFileSync(process.execPath, [gen, '--out', dumps, '--articles', String(articles), '--accounts', String(accounts), '--seed', String(seed)], { encoding: 'utf8' });
+  execFileSync(
+    process.execPath,
+    [gen, '--out', dumps, '--articles', String(articles), '--accounts', String(accounts), '--seed', String(seed)],
+    { encoding: 'utf8' },
+  );
   return { ...t, dumps };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp, listen } from '../../src/server/app.js';
 import { imageProxyRoute } from '../../src/server/image-proxy.js';
@@ -49,10 +49,28 @@ beforeAll(async () => {
   });
   const up = await listen(upstream, '127.0.0.1', 0);
   app = createApp({
-    output: join(t.dir, 'out'), baseUrl: 'http://localhost/feeds/', health: () => ({ ok: true, body: {} }),
+    output: join(t.dir, 'out'),
+    baseUrl: 'http://localhost/feeds/',
+    health: () => ({ ok: true, body: {} }),
     routes: [
-      imageProxyRoute({ basePath: '/feeds/', secret: SECRET, maxBytes: 1024 * 1024, timeoutMs: 5000, cacheDir: join(t.dir, 'cache'), cacheMaxBytes: 5000, upstream: `http://127.0.0.1:${up.port}` }),
-      apiRoute({ basePath: '/feeds/', token: TOKEN, addUrls: async (urls) => (added.push(urls), { lines: urls.map((u) => `added  ${u}`), added: urls, refused: 0 }), refresh: () => ++refreshes === 1 }),
+      imageProxyRoute({
+        basePath: '/feeds/',
+        secret: SECRET,
+        maxBytes: 1024 * 1024,
+        timeoutMs: 5000,
+        cacheDir: join(t.dir, 'cache'),
+        cacheMaxBytes: 5000,
+        upstream: `http://127.0.0.1:${up.port}`,
+      }),
+      apiRoute({
+        basePath: '/feeds/',
+        token: TOKEN,
+        addUrls: async (urls) => {
+          added.push(urls);
+          return { lines: urls.map((u) => `added  ${u}`), added: urls, refused: 0 };
+        },
+        refresh: () => ++refreshes === 1,
+      }),
     ],
   });
   base = `http://127.0.0.1:${(await listen(app, '127.0.0.1', 0)).port}`;
@@ -85,7 +103,13 @@ describe('image proxy', () => {
     const good = signedImagePath(SECRET, IMG).split('/');
     const tamperedUrl = Buffer.from(IMG.replace('abc', 'abd')).toString('base64url');
     const foreign = signedImagePath(SECRET, 'https://evil.example.com/x.png');
-    for (const path of [`img/${good[2]}`, `img/AAAAAAAAAAAAAAAAAAAAAA/${good[2]}`, `img/${good[1]}/${tamperedUrl}`, foreign, `img/${good[1]}/${good[2]}/extra`]) {
+    for (const path of [
+      `img/${good[2]}`,
+      `img/AAAAAAAAAAAAAAAAAAAAAA/${good[2]}`,
+      `img/${good[1]}/${tamperedUrl}`,
+      foreign,
+      `img/${good[1]}/${good[2]}/extra`,
+    ]) {
       expect((await fetch(`${base}/feeds/${path}`)).status, path).toBe(403);
     }
     expect(verifyImagePath(SECRET, good[1]!, good[2]!)).toBe(IMG);
@@ -99,8 +123,11 @@ describe('image proxy', () => {
     expect(process.memoryUsage().rss - rss).toBeLessThan(40 * 1024 * 1024);
   });
   it('content rewriting: no-referrer adds the policy; proxy points WeChat images at the proxy only', () => {
-    const html = '<p><img src="https://mmbiz.qpic.cn/a/0?wx_fmt=png&amp;x=1" alt="" /><img src="https://example.com/b.png" /></p>';
-    expect(rewriteImages(html, 'no-referrer')).toBe('<p><img referrerpolicy="no-referrer" src="https://mmbiz.qpic.cn/a/0?wx_fmt=png&amp;x=1" alt="" /><img referrerpolicy="no-referrer" src="https://example.com/b.png" /></p>');
+    const html =
+      '<p><img src="https://mmbiz.qpic.cn/a/0?wx_fmt=png&amp;x=1" alt="" /><img src="https://example.com/b.png" /></p>';
+    expect(rewriteImages(html, 'no-referrer')).toBe(
+      '<p><img referrerpolicy="no-referrer" src="https://mmbiz.qpic.cn/a/0?wx_fmt=png&amp;x=1" alt="" /><img referrerpolicy="no-referrer" src="https://example.com/b.png" /></p>',
+    );
     const out = rewriteImages(html, 'proxy', (u) => `http://h/${signedImagePath(SECRET, u)}`);
     expect(out).toContain(`src="http://h/${signedImagePath(SECRET, 'https://mmbiz.qpic.cn/a/0?wx_fmt=png&x=1')}"`);
     expect(out).toContain('src="https://example.com/b.png"');
@@ -111,7 +138,11 @@ describe('image proxy', () => {
 describe('admin API', () => {
   it('no token, wrong token: 401; right token: the work is done', async () => {
     const post = (path: string, auth?: string, body?: unknown) =>
-      fetch(`${base}/feeds/api/${path}`, { method: 'POST', headers: { ...(auth ? { authorization: auth } : {}), 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+      fetch(`${base}/feeds/api/${path}`, {
+        method: 'POST',
+        headers: { ...(auth ? { authorization: auth } : {}), 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      });
     expect((await post('urls', undefined, ['u'])).status).toBe(401);
     expect((await post('urls', 'Bearer wrong-token-0123456789', ['u'])).status).toBe(401);
     expect((await post('refresh', `Bearer ${TOKEN}x`)).status).toBe(401);
@@ -122,7 +153,9 @@ describe('admin API', () => {
     expect((await post('urls', `Bearer ${TOKEN}`, { nope: 1 })).status).toBe(400);
     expect((await post('refresh', `Bearer ${TOKEN}`)).status).toBe(202);
     expect((await post('refresh', `Bearer ${TOKEN}`)).status).toBe(409);
-    expect((await fetch(`${base}/feeds/api/refresh`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(405);
+    expect((await fetch(`${base}/feeds/api/refresh`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(
+      405,
+    );
   });
   it('authorized() compares in constant time and needs the Bearer scheme', () => {
     expect(authorized(`Bearer ${TOKEN}`, TOKEN)).toBe(true);

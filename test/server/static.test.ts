@@ -13,7 +13,11 @@ let server: Server;
 let port = 0;
 let healthy = true;
 
-interface Res { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }
+interface Res {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
 function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Res> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
@@ -30,7 +34,10 @@ beforeAll(async () => {
   t = tempDir();
   const out = join(t.dir, 'output');
   mkdirSync(join(out, 'acct'), { recursive: true });
-  writeFileSync(join(out, 'acct/atom.xml'), `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">${'<x/>'.repeat(500)}</feed>`);
+  writeFileSync(
+    join(out, 'acct/atom.xml'),
+    `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">${'<x/>'.repeat(500)}</feed>`,
+  );
   writeFileSync(join(out, 'acct/rss.xml'), '<rss version="2.0"/>');
   writeFileSync(join(out, 'acct/feed.json'), '{"version":"https://jsonfeed.org/version/1"}');
   writeFileSync(join(out, 'feeds.opml'), '<opml version="2.0"/>');
@@ -38,7 +45,11 @@ beforeAll(async () => {
   writeFileSync(join(t.dir, 'secret.txt'), 'secret');
   symlinkSync(join(t.dir, 'secret.txt'), join(out, 'leak.xml'));
   symlinkSync(t.dir, join(out, 'up'));
-  server = createApp({ output: out, baseUrl: 'http://localhost:8080/feeds/', health: () => ({ ok: healthy, body: { lastCycle: healthy ? 'ok' : 'failed' } }) });
+  server = createApp({
+    output: out,
+    baseUrl: 'http://localhost:8080/feeds/',
+    health: () => ({ ok: healthy, body: { lastCycle: healthy ? 'ok' : 'failed' } }),
+  });
   port = (await listen(server, '127.0.0.1', 0)).port;
 });
 afterAll(async () => {
@@ -89,7 +100,10 @@ describe('static feed server', () => {
     const br = await get('/feeds/acct/atom.xml', { 'Accept-Encoding': 'gzip, br' });
     expect(br.headers['content-encoding']).toBe('br');
     expect(brotliDecompressSync(br.body).equals(plainBody)).toBe(true);
-    expect((await get('/feeds/acct/atom.xml', { 'If-None-Match': gz.headers.etag as string, 'Accept-Encoding': 'gzip' })).status).toBe(304);
+    expect(
+      (await get('/feeds/acct/atom.xml', { 'If-None-Match': gz.headers.etag as string, 'Accept-Encoding': 'gzip' }))
+        .status,
+    ).toBe(304);
     const head = await get('/feeds/acct/atom.xml', {}, 'HEAD');
     expect(head.status).toBe(200);
     expect(head.headers['content-length']).toBe(String(plainBody.length));
@@ -98,10 +112,21 @@ describe('static feed server', () => {
 
   it('nothing outside output/ in any form; no listings', async () => {
     const attempts = [
-      '/feeds/../secret.txt', '/feeds/%2e%2e/secret.txt', '/feeds/%2E%2E%2Fsecret.txt', '/feeds/..%2fsecret.txt',
-      '/feeds/..%5csecret.txt', '/feeds/..\\secret.txt', '/feeds/%252e%252e/secret.txt', '/feeds//etc/passwd',
-      '/feeds/acct/atom.xml%00.html', '/feeds/leak.xml', '/feeds/up/secret.txt', '/feeds/acct/', '/feeds/.hidden',
-      '/feeds/C:/windows', '/feeds/%c0%ae%c0%ae/secret.txt',
+      '/feeds/../secret.txt',
+      '/feeds/%2e%2e/secret.txt',
+      '/feeds/%2E%2E%2Fsecret.txt',
+      '/feeds/..%2fsecret.txt',
+      '/feeds/..%5csecret.txt',
+      '/feeds/..\\secret.txt',
+      '/feeds/%252e%252e/secret.txt',
+      '/feeds//etc/passwd',
+      '/feeds/acct/atom.xml%00.html',
+      '/feeds/leak.xml',
+      '/feeds/up/secret.txt',
+      '/feeds/acct/',
+      '/feeds/.hidden',
+      '/feeds/C:/windows',
+      '/feeds/%c0%ae%c0%ae/secret.txt',
     ];
     for (const path of attempts) {
       const r = await get(path);

@@ -14,10 +14,16 @@ describe('URL lists', () => {
     ].join('\r\n');
     const r = parseUrlList(text, '/c/urls.txt');
     expect(r.entries.map((e) => [e.where, e.parsed.canonical])).toEqual([
-      ['/c/urls.txt:3', 'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=1&idx=1&sn=abcdef0123456789abcdef0123456789'],
+      [
+        '/c/urls.txt:3',
+        'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=1&idx=1&sn=abcdef0123456789abcdef0123456789',
+      ],
       ['/c/urls.txt:4', 'https://mp.weixin.qq.com/s/AbCdEf123'],
     ]);
-    expect(r.problems.map((p) => [p.where, p.reason])).toEqual([['/c/urls.txt:5', 'bad URL'], ['/c/urls.txt:6', 'bad URL']]);
+    expect(r.problems.map((p) => [p.where, p.reason])).toEqual([
+      ['/c/urls.txt:5', 'bad URL'],
+      ['/c/urls.txt:6', 'bad URL'],
+    ]);
     expect(r.problems[0]!.detail).toContain('not a WeChat article URL');
     expect(r.problems[1]!.detail).toContain('temporary search link');
   });

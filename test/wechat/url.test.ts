@@ -8,14 +8,29 @@ const CANON = `https://mp.weixin.qq.com/s?__biz=${BIZ}&mid=2247516897&idx=1&sn=$
 describe('parseUrl: article shapes', () => {
   const cases: Array<[string, string]> = [
     ['plain', CANON],
-    ['noise and #rd', `https://mp.weixin.qq.com/s?__biz=${BIZ}&mid=2247516897&idx=1&sn=${SN}&chksm=ea83a474ddf42d62&scene=58&subscene=0#rd`],
+    [
+      'noise and #rd',
+      `https://mp.weixin.qq.com/s?__biz=${BIZ}&mid=2247516897&idx=1&sn=${SN}&chksm=ea83a474ddf42d62&scene=58&subscene=0#rd`,
+    ],
     ['http, #wechat_redirect', `http://mp.weixin.qq.com/s?__biz=${BIZ}&mid=2247516897&idx=1&sn=${SN}#wechat_redirect`],
     ['&amp; escaped', `https://mp.weixin.qq.com/s?__biz=${BIZ}&amp;mid=2247516897&amp;idx=1&amp;sn=${SN}&amp;chksm=1`],
-    ['\\x26amp; escaped', `https://mp.weixin.qq.com/s?__biz=${BIZ}\\x26amp;mid=2247516897\\x26amp;idx=1\\x26amp;sn=${SN}`],
+    [
+      '\\x26amp; escaped',
+      `https://mp.weixin.qq.com/s?__biz=${BIZ}\\x26amp;mid=2247516897\\x26amp;idx=1\\x26amp;sn=${SN}`,
+    ],
     ['\\x26 escaped', `https://mp.weixin.qq.com/s?__biz=${BIZ}\\x26mid=2247516897\\x26idx=1\\x26sn=${SN}`],
-    ['aliases appmsgid/itemidx/sign', `https://mp.weixin.qq.com/s?__biz=${BIZ}&appmsgid=2247516897&itemidx=1&sign=${SN}`],
-    ['old /mp/appmsg/show', `http://mp.weixin.qq.com/mp/appmsg/show?__biz=${BIZ}&appmsgid=2247516897&itemidx=1&sign=${SN}#wechat_redirect`],
-    ['reordered, session noise', `https://mp.weixin.qq.com/s?sn=${SN}&idx=1&mid=2247516897&__biz=${BIZ}&sessionid=1&key=abc&ascene=1&devicetype=iOS&version=1&pass_ticket=x&exportkey=y`],
+    [
+      'aliases appmsgid/itemidx/sign',
+      `https://mp.weixin.qq.com/s?__biz=${BIZ}&appmsgid=2247516897&itemidx=1&sign=${SN}`,
+    ],
+    [
+      'old /mp/appmsg/show',
+      `http://mp.weixin.qq.com/mp/appmsg/show?__biz=${BIZ}&appmsgid=2247516897&itemidx=1&sign=${SN}#wechat_redirect`,
+    ],
+    [
+      'reordered, session noise',
+      `https://mp.weixin.qq.com/s?sn=${SN}&idx=1&mid=2247516897&__biz=${BIZ}&sessionid=1&key=abc&ascene=1&devicetype=iOS&version=1&pass_ticket=x&exportkey=y`,
+    ],
     ['percent-encoded biz', `https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA%3D%3D&mid=2247516897&idx=1&sn=${SN}`],
     ['no scheme', `mp.weixin.qq.com/s?__biz=${BIZ}&mid=2247516897&idx=1&sn=${SN}`],
     ['surrounding spaces', `  ${CANON}  `],
@@ -27,7 +42,9 @@ describe('parseUrl: article shapes', () => {
 
   it('keeps sn as the identity when biz/mid/idx are missing', () => {
     expect(parseUrl(`https://mp.weixin.qq.com/s?sn=${SN}&scene=1`)).toMatchObject({
-      kind: 'article', sn: SN, canonical: `https://mp.weixin.qq.com/s?sn=${SN}`,
+      kind: 'article',
+      sn: SN,
+      canonical: `https://mp.weixin.qq.com/s?sn=${SN}`,
     });
   });
 });
@@ -35,7 +52,9 @@ describe('parseUrl: article shapes', () => {
 describe('parseUrl: other shapes', () => {
   it('short link', () => {
     expect(parseUrl('https://mp.weixin.qq.com/s/AbCdEf_12-xyz?scene=1#rd')).toEqual({
-      kind: 'short', shortToken: 'AbCdEf_12-xyz', canonical: 'https://mp.weixin.qq.com/s/AbCdEf_12-xyz',
+      kind: 'short',
+      shortToken: 'AbCdEf_12-xyz',
+      canonical: 'https://mp.weixin.qq.com/s/AbCdEf_12-xyz',
     });
   });
   it('temporary search link has no sn', () => {
@@ -45,10 +64,16 @@ describe('parseUrl: other shapes', () => {
     expect(p.temporary).toBe(true);
   });
   it('non-WeChat URL is normalised: no fragment, no tracking parameters', () => {
-    expect(parseUrl('https://Example.COM/post?id=3&utm_source=x#top')).toEqual({ kind: 'other', canonical: 'https://example.com/post?id=3' });
+    expect(parseUrl('https://Example.COM/post?id=3&utm_source=x#top')).toEqual({
+      kind: 'other',
+      canonical: 'https://example.com/post?id=3',
+    });
   });
   it('WeChat page that is not an article', () => {
-    expect(parseUrl(`https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=${BIZ}`)).toMatchObject({ kind: 'other', biz: BIZ });
+    expect(parseUrl(`https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=${BIZ}`)).toMatchObject({
+      kind: 'other',
+      biz: BIZ,
+    });
   });
   it('not a URL', () => {
     expect(parseUrl('not a url')).toBeUndefined();
