@@ -7,16 +7,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { schedule as cronSchedule, type ScheduledTask } from 'node-cron';
-import type { BuildSummary, Config } from './types.js';
+import type { BuildSummary, Config, LiveFetch } from './types.js';
 import type { Logger } from './log.js';
 import { ConfigError, loadConfig } from './config.js';
-import { build, type BuildOptions } from './cycle.js';
+import { build } from './cycle.js';
 import { createApp, listen, type Health } from './server/app.js';
 import { imageProxyRoute } from './server/image-proxy.js';
 import { apiRoute } from './server/api.js';
 import { addUrls } from './urls/add.js';
 import { closeStore, openStore } from './store/db.js';
-import { ArticleStore } from './store/articles.js';
+import { MetaTable } from './store/meta.js';
 import { imageSecret } from './store/secret.js';
 
 export interface CycleRecord {
@@ -31,7 +31,7 @@ export interface DaemonOptions {
   configPath: string | undefined;
   log: Logger;
   /** Live-fetch dependencies for a config (the CLI wires the real fetcher and page parser). */
-  live: (config: Config) => BuildOptions['live'];
+  live: (config: Config) => LiveFetch | undefined;
 }
 
 export interface Daemon {
@@ -67,7 +67,7 @@ export function serverRoutes(config: Config, refresh: () => boolean) {
     if (!secret) {
       const db = openStore(config.store);
       try {
-        secret = imageSecret(new ArticleStore(db));
+        secret = imageSecret(new MetaTable(db));
       } finally {
         closeStore(db, true);
       }

@@ -16,6 +16,18 @@ export interface ArticleIdentity {
   link: string;
 }
 
+/** Key of a WeChat article by its sn. */
+export const snKey = (sn: string): string => `sn:${sn}`;
+/** Key of a WeChat short link `/s/<token>`, until its page reveals the sn. */
+export const shortKey = (token: string): string => `short:${token}`;
+
+/** The key a parsed WeChat URL gives, when it names an article (sn) or a short link; undefined otherwise. */
+export function wechatKey(parsed: ParsedUrl | undefined): string | undefined {
+  if (parsed?.sn) return snKey(parsed.sn);
+  if (parsed?.shortToken) return shortKey(parsed.shortToken);
+  return undefined;
+}
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -29,9 +41,9 @@ export function needsBodyText(parsed: ParsedUrl | undefined): boolean {
 
 export function identityFor(parsed: ParsedUrl | undefined, bodyText: string, fallbackSeed: string): ArticleIdentity {
   if (parsed?.kind === 'article' && parsed.sn)
-    return { key: `sn:${parsed.sn}`, id: parsed.canonical, link: parsed.canonical };
+    return { key: snKey(parsed.sn), id: parsed.canonical, link: parsed.canonical };
   if (parsed?.kind === 'short' && parsed.shortToken) {
-    return { key: `short:${parsed.shortToken}`, id: parsed.canonical, link: parsed.canonical };
+    return { key: shortKey(parsed.shortToken), id: parsed.canonical, link: parsed.canonical };
   }
   if (parsed && parsed.kind === 'other')
     return { key: `url:${parsed.canonical}`, id: parsed.canonical, link: parsed.canonical };

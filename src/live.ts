@@ -1,9 +1,8 @@
 /**
- * Wiring of live fetching for the CLI and the daemon: the got-based fetcher and the page parser, unless offline.
- * Both are loaded on the first fetch: a build with nothing due never loads got or cheerio.
+ * Wiring of live fetching for the CLI and the daemon: the got-based fetcher and the page parser, or nothing when
+ * offline. Both are loaded on the first fetch: a build with nothing due never loads got or cheerio.
  */
-import type { Config, PageFetcher, ParsedPage } from './types.js';
-import type { BuildOptions } from './cycle.js';
+import type { Config, LiveFetch, PageFetcher, ParsedPage } from './types.js';
 
 type PageParser = (html: string, url: string) => ParsedPage;
 
@@ -16,26 +15,27 @@ class LazyFetcher implements PageFetcher {
 
   async fetchAll(...args: Parameters<PageFetcher['fetchAll']>): Promise<void> {
     if (!this.real) {
-      const [{ Fetcher }, { parseArticlePage }] = await Promise.all([
-        import('./wechat/fetcher.js'),
+      const [{ PageClient }, { parseArticlePage }] = await Promise.all([
+        import('./http/pages.js'),
         import('./wechat/article-page.js'),
       ]);
       this.parser = parseArticlePage;
-      this.real = new Fetcher(this.settings);
+      this.real = new PageClient(this.settings);
     }
     return this.real.fetchAll(...args);
   }
 }
 
-export function liveFor(config: Config, flags: { offline: boolean; refetch: boolean }): BuildOptions['live'] {
-  const fetcher = flags.offline ? undefined : new LazyFetcher(config.fetch);
+/** Live fetching for a build, or undefined when offline. */
+export function liveFor(config: Config, flags: { offline: boolean; refetch: boolean }): LiveFetch | undefined {
+  if (flags.offline) return undefined;
+  const fetcher = new LazyFetcher(config.fetch);
   return {
-    offline: flags.offline,
     refetch: flags.refetch,
     fetcher,
     parsePage: (html, url) => {
       // Pages are parsed only as fetches return, after fetchAll has loaded the parser.
-      if (!fetcher?.parser) throw new Error('live: a page was parsed before any fetch');
+      if (!fetcher.parser) throw new Error('live: a page was parsed before any fetch');
       return fetcher.parser(html, url);
     },
   };

@@ -1,56 +1,21 @@
 /**
- * Pure merging of every observation of one article (dump files now, fetched pages later) into the one record feeds
- * show. The fuller copy wins (full text over a cut copy over a shell or notice), then the longer text, then the
- * later capture; an exact time beats a date-only one; a notice seen after the kept copy is recorded beside it.
+ * Pure merging of every observation of one article (dump files, fetched pages, notices) into the one record feeds
+ * show. The fuller copy wins (full text over a cut copy over a shell or notice), then a live page over a dump, then
+ * the longer text, then the later capture; an exact time from a live page beats the kept copy's; a notice seen
+ * after the kept copy is recorded beside it.
  */
-import type { ContentState, DatePrecision, FeedArticle } from './types.js';
-import { stateRank } from './dumps/state.js';
+import { isLaterNotice, stateRank } from './states.js';
 import { sha256 } from './keys.js';
+import type { Article, ContentState, StoredObservation } from './types.js';
 
-/** An observation as the store keeps it. */
-export interface Observation {
-  origin: string;
-  key: string;
-  source: string;
-  id: string;
-  link: string;
-  biz: string | null;
-  mid: number | null;
-  idx: number | null;
-  sn: string | null;
-  title: string;
-  author: string | null;
-  date: number;
-  datePrecision: DatePrecision;
-  capturedAt: number | null;
-  state: ContentState;
-  /** Hash of the observation's body (`StoredBody.hash`); the body itself is read only when a feed shows it. */
-  bodyHash: string;
-  textLength: number;
-  summary: string;
-  cover: string | null;
-}
+const isPage = (o: StoredObservation): boolean => o.origin.startsWith('page:');
 
-export interface MergedArticle extends Omit<FeedArticle, 'mid' | 'idx' | 'contentHtml'> {
-  /** The observation whose content is shown, and its body's hash. */
-  bestOrigin: string;
-  bodyHash: string;
-  biz?: string;
-  mid?: number;
-  idx?: number;
-  sn?: string;
-}
-
-const NOTICE_STATES = new Set<ContentState>(['deleted', 'blocked', 'migrated']);
-
-function better(a: Observation, b: Observation): Observation {
+function better(a: StoredObservation, b: StoredObservation): StoredObservation {
   const ra = stateRank(a.state);
   const rb = stateRank(b.state);
   if (ra !== rb) return ra > rb ? a : b;
   // A live page that is the article wins over a dump of it.
-  const pa = a.origin.startsWith('page:');
-  const pb = b.origin.startsWith('page:');
-  if (pa !== pb) return pa ? a : b;
+  if (isPage(a) !== isPage(b)) return isPage(a) ? a : b;
   if (a.textLength !== b.textLength) return a.textLength > b.textLength ? a : b;
   const ca = a.capturedAt ?? 0;
   const cb = b.capturedAt ?? 0;
@@ -58,7 +23,10 @@ function better(a: Observation, b: Observation): Observation {
   return a.origin <= b.origin ? a : b;
 }
 
-function firstDefined<T>(obs: Observation[], pick: (o: Observation) => T | null | undefined): T | undefined {
+function firstDefined<T>(
+  obs: StoredObservation[],
+  pick: (o: StoredObservation) => T | null | undefined,
+): T | undefined {
   for (const o of obs) {
     const v = pick(o);
     if (v !== null && v !== undefined && v !== '') return v;
@@ -66,45 +34,49 @@ function firstDefined<T>(obs: Observation[], pick: (o: Observation) => T | null 
   return undefined;
 }
 
-export function mergeObservations(observations: Observation[]): MergedArticle | undefined {
+/** A notice captured after the kept copy, when the kept copy holds text. */
+function laterNotice(best: StoredObservation, observations: StoredObservation[]): ContentState | undefined {
+  if (stateRank(best.state) < 2) return undefined;
+  const later = observations
+    .filter((o) => isLaterNotice(o.state) && (o.capturedAt ?? 0) > (best.capturedAt ?? 0))
+    .sort((a, b) => (b.capturedAt ?? 0) - (a.capturedAt ?? 0))[0];
+  return later?.state;
+}
+
+export function mergeObservations(observations: StoredObservation[]): Article | undefined {
   if (observations.length === 0) return undefined;
   const best = observations.reduce(better);
   const ordered = [best, ...observations.filter((o) => o !== best)];
-  const exact = ordered.find((o) => o.datePrecision === 'exact' && o.origin.startsWith('page:'));
-  const dated = exact ?? best;
-  let notice: ContentState | undefined;
-  if (stateRank(best.state) >= 2) {
-    const later = observations
-      .filter((o) => NOTICE_STATES.has(o.state) && (o.capturedAt ?? 0) > (best.capturedAt ?? 0))
-      .sort((a, b) => (b.capturedAt ?? 0) - (a.capturedAt ?? 0))[0];
-    notice = later?.state;
-  }
-  const merged: MergedArticle = {
-    key: best.key,
-    bestOrigin: best.origin,
-    id: best.id,
-    link: best.link,
-    title: best.title,
+  const dated = ordered.find((o) => o.datePrecision === 'exact' && isPage(o)) ?? best;
+  const optional = {
     author: firstDefined(ordered, (o) => o.author),
-    date: dated.date,
-    datePrecision: dated.datePrecision,
     biz: firstDefined(ordered, (o) => o.biz),
     mid: firstDefined(ordered, (o) => o.mid),
     idx: firstDefined(ordered, (o) => o.idx),
     sn: firstDefined(ordered, (o) => o.sn),
-    state: best.state,
-    notice,
-    bodyHash: best.bodyHash,
-    summary: best.summary,
+    notice: laterNotice(best, observations),
     cover: firstDefined(ordered, (o) => o.cover),
+  };
+  const merged: Article = {
+    key: best.key,
+    id: best.id,
+    link: best.link,
+    title: best.title,
+    date: dated.date,
+    datePrecision: dated.datePrecision,
+    state: best.state,
+    summary: best.summary,
+    bestOrigin: best.origin,
     contentHash: '',
   };
-  merged.contentHash = hashArticle(merged);
+  for (const [k, v] of Object.entries(optional))
+    if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+  merged.contentHash = hashArticle(merged, best.bodyHash);
   return merged;
 }
 
 /** Hash of everything a feed shows of an article: equal hashes render to equal bytes. */
-export function hashArticle(a: MergedArticle): string {
+export function hashArticle(a: Article, bodyHash: string): string {
   return sha256(
     JSON.stringify([
       a.id,
@@ -117,9 +89,18 @@ export function hashArticle(a: MergedArticle): string {
       a.idx,
       a.state,
       a.notice,
-      a.bodyHash,
+      bodyHash,
       a.summary,
       a.cover,
     ]),
   ).slice(0, 32);
+}
+
+/** What merging did to a key's article, from its content hash before and the merged article. */
+export type MergeOutcome = 'added' | 'changed' | 'removed' | 'unchanged';
+
+export function mergeOutcome(oldHash: string | undefined, merged: Article | undefined): MergeOutcome {
+  if (!merged) return oldHash === undefined ? 'unchanged' : 'removed';
+  if (oldHash === undefined) return 'added';
+  return merged.contentHash === oldHash ? 'unchanged' : 'changed';
 }

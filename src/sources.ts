@@ -5,8 +5,7 @@
  * readable ASCII slug from its name, with a short hash when the name is not all ASCII. Config may set slug, title,
  * filters and limit, matching by name or biz.
  */
-import type { SourceConfig } from './types.js';
-import type { SourceStats } from './store/articles.js';
+import type { SourceConfig, SourceStats } from './types.js';
 import { bizToNumber } from './wechat/url.js';
 import { sha256 } from './keys.js';
 

@@ -32,8 +32,19 @@ export type ContentState = 'full' | 'truncated' | 'shell' | 'captcha' | 'deleted
 /** How precise a date is: a day (00:00 Asia/Shanghai) or an exact instant. */
 export type DatePrecision = 'day' | 'exact';
 
-/** One observation of an article, from one dump file (or, later, one fetched page). Pure data, no I/O. */
-export interface RawArticle {
+/**
+ * Where an article body is. A fetched page's body is sanitized HTML kept in the store. A dump's body stays in its
+ * file: the store keeps the file's path and a hash of its bytes, and the file is read and rendered again when a feed
+ * shows the article (the dump folders are the archive; most archived articles never reach a feed).
+ * `hash` identifies the body: equal hashes, equal rendered HTML.
+ */
+export type Body = { format: 'html'; text: string; hash: string } | { format: 'dump'; path: string; hash: string };
+
+/**
+ * One copy of an article, as read from one dump file, one fetched page or one notice page (parse → store).
+ * Pure data, no I/O.
+ */
+export interface Observation {
   /** Store key: `sn:<sn>`, `short:<token>`, `url:<normalised url>` or `hash:<sha256>`; see keys.ts. */
   key: string;
   /** The id written into feeds: the canonical URL (parses as a URL, stable across formats and baseUrl). */
@@ -48,28 +59,88 @@ export interface RawArticle {
   /** Epoch milliseconds. */
   date: number;
   datePrecision: DatePrecision;
-  /** When the dumper captured the page (epoch ms), used to order observations. */
+  /** When the copy was captured (epoch ms), used to order observations. */
   capturedAt?: number;
   state: ContentState;
-  /** The article body as kept: see `StoredBody`. Empty for shells and notices. */
-  body: StoredBody;
+  /** The article body: empty for shells and notices. */
+  body: Body;
   /** Plain text length of the body, used to rank observations. */
   textLength: number;
-  /** Summary; empty when it is to be taken from the body once rendered (markdown bodies). */
+  /** Summary; empty when it is to be taken from the body once rendered (markdown bodies) or from the state. */
   summary: string;
   /** Cover image URL. */
   cover?: string;
 }
 
 /**
- * An article body as the store knows it. A fetched page's body is sanitized HTML kept in the store. A dump's body
- * stays in its file: the store keeps the file's path and a hash of its bytes, and the file is read and rendered again
- * when a feed shows the article (the dump folders are the archive; most archived articles never reach a feed).
- * `hash` identifies the body: equal hashes, equal rendered HTML.
+ * An observation as the store holds it (store → merge): where it came from (`file:<path>`, `page:<url>`,
+ * `notice:<url>`), and its body known by hash only.
  */
-export type StoredBody =
-  | { format: 'html'; text: string; hash: string }
-  | { format: 'dump'; path: string; hash: string };
+export interface StoredObservation {
+  origin: string;
+  key: string;
+  source: string;
+  id: string;
+  link: string;
+  biz: string | null;
+  mid: number | null;
+  idx: number | null;
+  sn: string | null;
+  title: string;
+  author: string | null;
+  date: number;
+  datePrecision: DatePrecision;
+  capturedAt: number | null;
+  state: ContentState;
+  bodyHash: string;
+  textLength: number;
+  summary: string;
+  cover: string | null;
+}
+
+/** One article: every observation of a key merged (merge → store → publish). */
+export interface Article {
+  key: string;
+  id: string;
+  link: string;
+  title: string;
+  author?: string;
+  biz?: string;
+  mid?: number;
+  idx?: number;
+  sn?: string;
+  date: number;
+  datePrecision: DatePrecision;
+  state: ContentState;
+  /** A later notice (deleted, blocked, migrated) seen after the article's content was captured. */
+  notice?: ContentState;
+  summary: string;
+  cover?: string;
+  /** The observation whose content is shown. */
+  bestOrigin: string;
+  /** Hash of everything a feed shows of the article: equal hashes render to equal bytes. */
+  contentHash: string;
+}
+
+/** An article as a feed shows it (publish → renderer): the body rendered to sanitized HTML. */
+export interface FeedArticle {
+  key: string;
+  id: string;
+  link: string;
+  title: string;
+  author?: string;
+  date: number;
+  datePrecision: DatePrecision;
+  mid?: string;
+  idx?: string;
+  state: ContentState;
+  notice?: ContentState;
+  /** Sanitized HTML of the body. */
+  contentHtml: string;
+  summary: string;
+  cover?: string;
+  contentHash: string;
+}
 
 /** A problem with one input, reported and skipped; never fatal. */
 export interface InputProblem {
@@ -78,6 +149,14 @@ export interface InputProblem {
   /** Short reason, used to group problems in the summary. */
   reason: string;
   detail?: string;
+}
+
+/** How many articles a source label carries, and the WeChat accounts (`__biz`) among them. */
+export interface SourceStats {
+  source: string;
+  articles: number;
+  bizCount: number;
+  biz: string | null;
 }
 
 /** Per-source settings from the config. */
@@ -147,32 +226,6 @@ export interface FetchConfig {
   cooldownMaxMinutes: number;
 }
 
-/** An article as the store hands it to the renderer. */
-export interface FeedArticle {
-  key: string;
-  id: string;
-  link: string;
-  title: string;
-  author?: string;
-  date: number;
-  datePrecision: DatePrecision;
-  mid?: string;
-  idx?: string;
-  state: ContentState;
-  /** A later notice (deleted, blocked, migrated) seen after the article's content was captured. */
-  notice?: ContentState;
-  /** Sanitized HTML of the body. */
-  contentHtml: string;
-  summary: string;
-  cover?: string;
-  contentHash: string;
-}
-
-/** An article as the store reads it: the body not yet rendered. `toFeedArticle` (content/body.ts) renders it. */
-export interface StoredArticle extends Omit<FeedArticle, 'contentHtml'> {
-  body: StoredBody;
-}
-
 /** The three files of one feed, rendered. */
 export interface RenderedFeed {
   atom: string;
@@ -180,7 +233,6 @@ export interface RenderedFeed {
   json: string;
 }
 
-/** What a build reports. */
 /** One published feed, as the health endpoint reports it. */
 export interface FeedStatus {
   slug: string;
@@ -188,7 +240,7 @@ export interface FeedStatus {
   items: number;
   newest?: string;
   /** The latest fetch of any URL of this source: result and ISO time. */
-  lastFetch?: { result: string; at: string; reason?: string };
+  lastFetch?: { result: FetchResult; at: string; reason?: string };
 }
 
 export interface BuildSummary {
@@ -221,8 +273,19 @@ export interface PageFetcher {
   fetchAll(urls: string[], onResult: (r: FetchOutcome) => void | Promise<void>, signal?: AbortSignal): Promise<void>;
 }
 
+/** Live fetching for a build: a fetcher and the page parser. A build without it is offline. */
+export interface LiveFetch {
+  fetcher: PageFetcher;
+  parsePage: (html: string, url: string) => ParsedPage;
+  /** Fetch every followed URL now, whatever the re-read schedule says. */
+  refetch: boolean;
+}
+
 /** What an article page is. */
 export type PageState = 'ok' | 'deleted' | 'blocked' | 'migrated' | 'expired' | 'captcha' | 'unavailable';
+
+/** What the last fetch of a URL gave: the page's state, or `error` (network, HTTP, a page that could not be read). */
+export type FetchResult = PageState | 'error';
 
 /** An article page, parsed (pure: html + url). */
 export interface ParsedPage {
@@ -247,6 +310,30 @@ export interface ParsedPage {
   textLength?: number;
   migratedTo?: string;
   sourceUrl?: string;
+}
+
+/** What the store knows of a followed URL's fetching (the re-read policy reads it: fetch/schedule.ts). */
+export interface FetchRecord {
+  lastFetchAt: number | null;
+  lastResult: FetchResult | null;
+  failCount: number;
+  /** Publish time of the article, when known. */
+  publishedAt: number | null;
+  /** The only copy we have is not the article (a shell, captcha or cut dump): read it until we have it. */
+  needsArticle: boolean;
+}
+
+/** A followed URL as the fetch stage sees it. */
+export interface FollowedUrl extends FetchRecord {
+  url: string;
+  key: string | null;
+  source: string | null;
+}
+
+/** A captcha cool-down: no fetching until `until`; `level` counts the captcha pages in a row. */
+export interface Cooldown {
+  until: number;
+  level: number;
 }
 
 /** What live fetching did in one build. */

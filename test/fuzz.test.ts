@@ -10,7 +10,7 @@ import { build } from '../src/cycle.js';
 import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import type { FeedArticle } from '../src/types.js';
-import { toFeedArticle } from '../src/content/body.js';
+import { observationAsFeedArticle } from './helpers/articles.js';
 import { markdownHtml } from '../src/content/markdown.js';
 import { HAVE_SHARED, OWN_FIXTURES, REAL_DUMPS, SEED } from './helpers/paths.js';
 import { expectWellFormed } from './helpers/feeds.js';
@@ -83,8 +83,8 @@ function timed<T>(fn: () => T): T {
   return out;
 }
 
-function asFeedArticle(a: import('../src/types.js').RawArticle, markdown: string): FeedArticle {
-  return toFeedArticle({ ...a, mid: a.ref.mid, idx: a.ref.idx, contentHash: 'x' }, markdownHtml(markdown));
+function asFeedArticle(a: import('../src/types.js').Observation, markdown: string): FeedArticle {
+  return observationAsFeedArticle(a, markdownHtml(markdown));
 }
 
 describe('fuzzing (fast-check)', () => {
@@ -95,7 +95,7 @@ describe('fuzzing (fast-check)', () => {
         if (r.ok) {
           const feeds = renderFeeds(
             { id: 'urn:x', title: 't', description: 'd', selfBase: 'http://h/', home: 'http://h/' },
-            [asFeedArticle(r.article, r.markdown)],
+            [asFeedArticle(r.observation, r.markdown)],
           );
           expectWellFormed(feeds.atom);
           expectWellFormed(feeds.rss);

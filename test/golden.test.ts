@@ -52,7 +52,12 @@ describe('golden output over a corpus of every article state', () => {
     it(`${variant}: every output file is byte for byte the golden one`, async () => {
       const t = tempDir();
       try {
-        writeFile(join(t.dir, 'urls.txt'), `${Object.keys(PAGES).map((p) => `https://mp.weixin.qq.com${p}`).join('\n')}\n`);
+        writeFile(
+          join(t.dir, 'urls.txt'),
+          `${Object.keys(PAGES)
+            .map((p) => `https://mp.weixin.qq.com${p}`)
+            .join('\n')}\n`,
+        );
         const config: Config = resolveConfig(
           {
             baseUrl: 'http://feeds.example.test/wx/',

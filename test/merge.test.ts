@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeObservations, type Observation } from '../src/merge.js';
+import { mergeObservations } from '../src/merge.js';
+import type { StoredObservation as Observation } from '../src/types.js';
 
 const base: Observation = {
   origin: 'file:/a.md',

@@ -1,26 +1,26 @@
 /**
- * Pure: article bodies as the store knows them (`StoredBody`), and what a feed shows of them. A fetched page's body
+ * Pure: article bodies as the store knows them (`Body`), and their summaries. A fetched page's body
  * is sanitized HTML kept in the store; a dump's body stays in its file and is rendered only when a feed shows it
  * (dumps/load.ts reads it back): rendering and storing every archived dump would cost more than the rest of a build.
  */
 import { hash } from 'node:crypto';
-import type { FeedArticle, StoredArticle, StoredBody } from '../types.js';
+import type { Body } from '../types.js';
 import { cleanText, htmlToText, summarise, SUMMARY_CHARS } from './text.js';
 
 const digest = (data: string | Uint8Array): string => hash('sha256', data, 'hex').slice(0, 32);
 
 /** A body of sanitized HTML (a fetched page's), kept in the store. */
-export function htmlBody(html: string): StoredBody {
+export function htmlBody(html: string): Body {
   const text = cleanText(html);
   return { format: 'html', text, hash: digest(`html\u0000${text}`) };
 }
 
 /** The body of the dump file at `path`, known by the hash of the file's bytes: the file is read again to show it. */
-export function dumpBody(path: string, bytes: Uint8Array): StoredBody {
+export function dumpBody(path: string, bytes: Uint8Array): Body {
   return { format: 'dump', path, hash: digest(bytes) };
 }
 
-export const EMPTY_BODY: StoredBody = htmlBody('');
+export const EMPTY_BODY: Body = htmlBody('');
 
 /** HTML read for a summary: enough for its ~140 characters in all but tag-heavy bodies (then the whole body is read). */
 const SUMMARY_HTML = 4096;
@@ -39,10 +39,4 @@ export function summaryOf(html: string): string {
     if (text.length > 2 * SUMMARY_CHARS) return summarise(text, SUMMARY_CHARS);
   }
   return summarise(htmlToText(html), SUMMARY_CHARS);
-}
-
-/** A stored article and its body's HTML → what the feed renderer takes; the summary comes from the body when empty. */
-export function toFeedArticle(a: StoredArticle, html: string): FeedArticle {
-  const { body: _body, ...rest } = a;
-  return { ...rest, contentHtml: html, summary: a.summary || (html ? summaryOf(html) : '') };
 }

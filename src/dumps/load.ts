@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import type { DumpFile } from './read.js';
 import { dumpMarkdown, MAX_DUMP_BYTES, parseDump } from './parse.js';
-import type { RawArticle } from '../types.js';
+import type { Observation } from '../types.js';
 
 /** What the store records of a file, or a read failure worth retrying on the next build (`transient`: not recorded). */
 export type LoadResult =
-  | { ok: true; article: RawArticle }
+  | { ok: true; observation: Observation }
   | { ok: false; reason: string; detail?: string; transient?: true };
 
 /** Read and parse one dump for the store: the observation only (the body stays in the file). */
@@ -29,7 +29,7 @@ export function loadDump(file: DumpFile): LoadResult {
   }
   try {
     const r = parseDump(bytes, { path: file.path, mtimeMs: file.mtimeMs });
-    return r.ok ? { ok: true, article: r.article } : r;
+    return r.ok ? { ok: true, observation: r.observation } : r;
   } catch (error) {
     return { ok: false, reason: 'parser failure', detail: (error as Error).message };
   }

@@ -2,10 +2,11 @@
  * Pure: the bytes of one dump file → one article observation, or the reason it is not a dump.
  */
 import { Buffer, isUtf8 } from 'node:buffer';
-import type { RawArticle } from '../types.js';
+import type { Observation } from '../types.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { stripChrome } from './chrome.js';
-import { classifyDump, stateNotice, visibleText } from './state.js';
+import { classifyDump, visibleText } from './classify.js';
+import { hasText } from '../states.js';
 import { htmlToText } from '../content/text.js';
 import { markdownHtml } from '../content/markdown.js';
 import { dumpBody, EMPTY_BODY } from '../content/body.js';
@@ -27,7 +28,7 @@ export interface DumpFileInfo {
  * notices). The store keeps the observation; the markdown is rendered when a feed shows the article.
  */
 export type DumpParse =
-  | { ok: true; article: RawArticle; markdown: string }
+  | { ok: true; observation: Observation; markdown: string }
   | { ok: false; reason: string; detail?: string };
 
 /** Bytes → text, or why they are not a text dump. */
@@ -84,7 +85,7 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
   const source = sourceField || parsedUrl?.biz || 'unsorted';
   const title = given || stripped.firstHeading?.trim() || firstLine(body) || fileTitle(file.path);
   const { state, textLength } = classifyDump(stripped.body, body, stripped.hadUiTail);
-  const hasContent = state === 'full' || state === 'truncated';
+  const hasContent = hasText(state);
   // The body stays in the file, known by the hash of the file's bytes. Only a dump without a usable URL is
   // rendered now, because its key is a hash of the rendered text.
   const markdown = hasContent ? stripped.body : '';
@@ -96,7 +97,7 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
   return {
     ok: true,
     markdown,
-    article: {
+    observation: {
       ...identity,
       ref: {
         biz: parsedUrl?.biz,
@@ -114,7 +115,7 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
       state,
       body: hasContent ? dumpBody(file.path, bytes) : EMPTY_BODY,
       textLength: hasContent ? textLength : 0,
-      summary: hasContent ? '' : (stateNotice(state) ?? ''),
+      summary: '',
       cover: stripped.cover,
     },
   };

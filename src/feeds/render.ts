@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Feed, type Item } from 'feed';
 import type { FeedArticle, RenderedFeed } from '../types.js';
 import { imageMime, isWechatImage, rewriteImages, type ImageMode, type ImageUrlRewriter } from '../content/images.js';
-import { stateNotice } from '../dumps/state.js';
+import { stateNotice } from './notices.js';
 import { cleanText } from '../content/text.js';
 
 export interface FeedMeta {

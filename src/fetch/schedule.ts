@@ -3,23 +3,11 @@
  * Re-reads thin out with age so edits and deletions are seen without hammering WeChat:
  * younger than a day, every build; younger than a week, once a day; then once a week; never past maxAgeDays.
  */
+import { isFailedResult, isFinalResult } from '../states.js';
+import type { Cooldown, FetchRecord } from '../types.js';
+
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-
-/** What the store knows of a URL's fetching. */
-export interface FetchRecord {
-  lastFetchAt: number | null;
-  /** 'ok' | 'deleted' | 'blocked' | 'migrated' | 'expired' | 'unavailable' | 'error' | 'captcha' */
-  lastResult: string | null;
-  failCount: number;
-  /** Publish time of the article, when known. */
-  publishedAt: number | null;
-  /** The only copy we have is not the article (a shell, captcha or cut dump): read it until we have it. */
-  needsArticle: boolean;
-}
-
-/** States after which the page will not change: never re-read (except --refetch). */
-const FINAL = new Set(['deleted', 'expired', 'migrated']);
 
 export function reReadInterval(ageMs: number): number {
   if (ageMs < DAY) return 0;
@@ -30,11 +18,11 @@ export function reReadInterval(ageMs: number): number {
 export function isDue(r: FetchRecord, now: number, maxAgeDays: number): boolean {
   if (r.lastFetchAt === null) return true;
   const since = now - r.lastFetchAt;
-  if (r.lastResult === 'error' || r.lastResult === 'captcha') {
+  if (isFailedResult(r.lastResult)) {
     // Failed: try again, backing off 1 h, 2 h, 4 h … up to a day.
     return since >= Math.min(HOUR * 2 ** Math.max(0, r.failCount - 1), DAY);
   }
-  if (r.lastResult && FINAL.has(r.lastResult)) return false;
+  if (isFinalResult(r.lastResult)) return false;
   if (r.needsArticle && r.lastResult !== 'ok') return since >= DAY;
   const age = r.publishedAt === null ? Number.POSITIVE_INFINITY : now - r.publishedAt;
   if (age > maxAgeDays * DAY) return false;
@@ -47,12 +35,6 @@ export function dueOrder(a: FetchRecord, b: FetchRecord): number {
   const nb = b.lastFetchAt === null ? 0 : 1;
   if (na !== nb) return na - nb;
   return (b.publishedAt ?? 0) - (a.publishedAt ?? 0);
-}
-
-export interface Cooldown {
-  until: number;
-  /** How many captcha pages in a row have started a cool-down. */
-  level: number;
 }
 
 /** A captcha or rate-limit page was seen: the next cool-down, doubling on each repeat. */

@@ -8,10 +8,10 @@ import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { verifyImagePath } from './image-sign.js';
+import { verifyImagePath } from '../content/image-sign.js';
 import { plain } from './static.js';
 import { imageMime, isWechatImage } from '../content/images.js';
-import { fetchImage } from '../wechat/http-image.js';
+import { fetchImage } from '../http/images.js';
 
 export interface ImageProxyOptions {
   basePath: string;

@@ -3,16 +3,13 @@
  */
 import { randomBytes } from 'node:crypto';
 
-export interface MetaStore {
-  meta(key: string): string | undefined;
-  setMeta(key: string, value: string): void;
-}
+import type { MetaTable } from './meta.js';
 
-export function imageSecret(store: MetaStore): string {
-  let secret = store.meta('image-secret');
+export function imageSecret(meta: MetaTable): string {
+  let secret = meta.get('image-secret');
   if (!secret) {
     secret = randomBytes(32).toString('base64url');
-    store.setMeta('image-secret', secret);
+    meta.set('image-secret', secret);
   }
   return secret;
 }

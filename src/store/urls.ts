@@ -1,19 +1,14 @@
 /**
- * Store queries for followed URLs and their fetch state, and the captcha cool-down.
+ * The `urls` table: URLs followed (listed in the config and URL files, or from dumps that are not the article yet)
+ * with their fetch state.
  */
+import { NEEDS_ARTICLE } from '../states.js';
+import type { FetchResult, FollowedUrl } from '../types.js';
 import type { DB } from './db.js';
-import type { FetchRecord, Cooldown } from '../fetch/schedule.js';
 
-export interface UrlRow extends FetchRecord {
-  url: string;
-  key: string | null;
-  source: string | null;
-}
+const NEEDS_ARTICLE_SQL = `(${NEEDS_ARTICLE.map((s) => `'${s}'`).join(', ')})`;
 
-/** Article states that mean "we do not have the article yet". */
-const NOT_ARTICLE = "('shell', 'captcha', 'truncated')";
-
-export class UrlStore {
+export class UrlsTable {
   private readonly s;
 
   constructor(private readonly db: DB) {
@@ -23,25 +18,19 @@ export class UrlStore {
         ON CONFLICT(url) DO UPDATE SET listed = 1, key = COALESCE(urls.key, excluded.key)`),
       fromDumps: db.prepare(`INSERT OR IGNORE INTO urls (url, key, source, from_dump, added_at)
         SELECT o.link, o.key, MIN(o.source), 1, ? FROM observations o JOIN articles a ON a.key = o.key
-        WHERE o.origin LIKE 'file:%' AND o.key LIKE 'sn:%' AND a.state IN ${NOT_ARTICLE} GROUP BY o.link`),
+        WHERE o.origin LIKE 'file:%' AND o.key LIKE 'sn:%' AND a.state IN ${NEEDS_ARTICLE_SQL} GROUP BY o.link`),
       candidates:
         db.prepare(`SELECT u.url, u.key, u.source, u.last_fetch_at AS lastFetchAt, u.last_result AS lastResult,
           u.fail_count AS failCount, a.date AS publishedAt,
-          CASE WHEN a.key IS NULL OR a.state IN ${NOT_ARTICLE} THEN 1 ELSE 0 END AS needsArticle
+          CASE WHEN a.key IS NULL OR a.state IN ${NEEDS_ARTICLE_SQL} THEN 1 ELSE 0 END AS needsArticle
         FROM urls u LEFT JOIN articles a ON a.key = u.key
         WHERE u.listed = 1 OR (u.from_dump = 1 AND ?)`),
       result: db.prepare(`UPDATE urls SET last_fetch_at = @now, last_result = @result, last_reason = @reason,
           fail_count = CASE WHEN @failed THEN fail_count + 1 ELSE 0 END, key = COALESCE(@key, key) WHERE url = @url`),
-      knownKey: db.prepare('SELECT 1 FROM observations WHERE key = ? LIMIT 1').pluck(),
       // SQLite takes the bare columns from the row holding MAX().
       fetchBySource:
         db.prepare(`SELECT o.source AS source, u.last_result AS lastResult, MAX(u.last_fetch_at) AS lastFetchAt, u.last_reason AS lastReason
         FROM urls u JOIN observations o ON o.key = u.key WHERE u.last_fetch_at IS NOT NULL GROUP BY o.source`),
-      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
-      setMeta: db.prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-      ),
-      delMeta: db.prepare('DELETE FROM meta WHERE key = ?'),
     };
   }
 
@@ -58,18 +47,15 @@ export class UrlStore {
     return this.s.fromDumps.run(now).changes;
   }
 
-  candidates(includeDumps: boolean): UrlRow[] {
+  candidates(includeDumps: boolean): FollowedUrl[] {
     return (
-      this.s.candidates.all(includeDumps ? 1 : 0) as Array<Omit<UrlRow, 'needsArticle'> & { needsArticle: number }>
-    ).map((r) => ({
-      ...r,
-      needsArticle: r.needsArticle === 1,
-    }));
+      this.s.candidates.all(includeDumps ? 1 : 0) as Array<Omit<FollowedUrl, 'needsArticle'> & { needsArticle: number }>
+    ).map((r) => ({ ...r, needsArticle: r.needsArticle === 1 }));
   }
 
   recordResult(
     url: string,
-    result: string,
+    result: FetchResult,
     reason: string | null,
     failed: boolean,
     key: string | null,
@@ -78,31 +64,16 @@ export class UrlStore {
     this.s.result.run({ url, result, reason, failed: failed ? 1 : 0, key, now });
   }
 
-  /** True when an article with this key is stored. */
-  hasKey(key: string): boolean {
-    return this.s.knownKey.get(key) !== undefined;
-  }
-
   /** Per source label: the most recent fetch of any of its URLs. */
-  fetchStateBySource(): Map<string, { lastResult: string; lastFetchAt: number; lastReason: string | null }> {
+  fetchStateBySource(): Map<string, { lastResult: FetchResult; lastFetchAt: number; lastReason: string | null }> {
     const rows = this.s.fetchBySource.all() as Array<{
       source: string;
-      lastResult: string;
+      lastResult: FetchResult;
       lastFetchAt: number;
       lastReason: string | null;
     }>;
     return new Map(
       rows.map((r) => [r.source, { lastResult: r.lastResult, lastFetchAt: r.lastFetchAt, lastReason: r.lastReason }]),
     );
-  }
-
-  cooldown(): Cooldown | undefined {
-    const raw = this.s.getMeta.get('cooldown') as string | undefined;
-    return raw ? (JSON.parse(raw) as Cooldown) : undefined;
-  }
-
-  setCooldown(c: Cooldown | undefined): void {
-    if (c) this.s.setMeta.run('cooldown', JSON.stringify(c));
-    else this.s.delMeta.run('cooldown');
   }
 }

@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../types.js';
 import { appendUrls, checkArticleUrl, readUrlInputs } from './list.js';
 import { closeStore, openStore } from '../store/db.js';
-import { UrlStore } from '../store/urls.js';
-import { ArticleStore } from '../store/articles.js';
+import { Store } from '../store/store.js';
+import { shortKey, snKey } from '../keys.js';
 
 export interface AddResult {
   lines: string[];
@@ -20,13 +20,12 @@ export async function addUrls(config: Config, raws: readonly string[]): Promise<
   if (!file) throw new Error('add: the config lists no urlFiles to write to');
   const inputs = await readUrlInputs(config.urls, config.urlFiles);
   const followed = new Set(
-    inputs.entries.flatMap((e) => [e.parsed.canonical, ...(e.parsed.sn ? [`sn:${e.parsed.sn}`] : [])]),
+    inputs.entries.flatMap((e) => [e.parsed.canonical, ...(e.parsed.sn ? [snKey(e.parsed.sn)] : [])]),
   );
   const db = existsSync(config.store) ? openStore(config.store) : undefined;
   const result: AddResult = { lines: [], added: [], refused: 0 };
   try {
-    const articles = db ? new ArticleStore(db) : undefined;
-    const urls = db ? new UrlStore(db) : undefined;
+    const store = db ? new Store(db) : undefined;
     for (const raw of raws) {
       const checked = checkArticleUrl(raw);
       if (!checked.ok) {
@@ -35,18 +34,18 @@ export async function addUrls(config: Config, raws: readonly string[]): Promise<
         continue;
       }
       const p = checked.parsed;
-      const snKey = p.sn ? `sn:${p.sn}` : undefined;
-      if (followed.has(p.canonical) || (snKey && followed.has(snKey))) {
+      const bySn = p.sn ? snKey(p.sn) : undefined;
+      if (followed.has(p.canonical) || (bySn && followed.has(bySn))) {
         result.lines.push(`already followed  ${p.canonical}`);
         continue;
       }
-      const storedKey = snKey ?? (p.shortToken && articles ? articles.resolveKey(`short:${p.shortToken}`) : undefined);
-      if (storedKey && urls?.hasKey(storedKey)) {
+      const storedKey = bySn ?? (p.shortToken && store ? store.aliases.resolve(shortKey(p.shortToken)) : undefined);
+      if (storedKey && store?.observations.hasKey(storedKey)) {
         result.lines.push(`already known (${storedKey})  ${p.canonical}`);
         continue;
       }
       followed.add(p.canonical);
-      if (snKey) followed.add(snKey);
+      if (bySn) followed.add(bySn);
       result.added.push(p.canonical);
       result.lines.push(`added  ${p.canonical}`);
     }

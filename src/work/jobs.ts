@@ -5,11 +5,11 @@
  */
 import type { DumpFile } from '../dumps/read.js';
 import { loadDump, loadDumpMarkdown, type LoadResult } from '../dumps/load.js';
-import { toFeedArticle } from '../content/body.js';
+import { toFeedArticle } from '../feeds/article.js';
 import { markdownHtml } from '../content/markdown.js';
 import { renderFeeds, type FeedMeta, type ImageOptions } from '../feeds/render.js';
-import { signedImagePath } from '../server/image-sign.js';
-import type { Config, FeedArticle, StoredArticle } from '../types.js';
+import { signedImagePath } from '../content/image-sign.js';
+import type { Article, Body, Config, FeedArticle } from '../types.js';
 import { writeFeedFiles } from '../feeds/write.js';
 
 /** How images reach readers, as data a worker can receive (the proxy rewriter is rebuilt from it). */
@@ -19,9 +19,15 @@ export interface ImageSpec {
   secret?: string;
 }
 
+/** An article a feed shows, with where its body is. */
+export interface ShowItem {
+  article: Article;
+  body: Body;
+}
+
 export type Job =
   | { kind: 'load'; files: DumpFile[] }
-  | { kind: 'render'; meta: FeedMeta; items: StoredArticle[]; images: ImageSpec; dir: string };
+  | { kind: 'render'; meta: FeedMeta; items: ShowItem[]; images: ImageSpec; dir: string };
 
 /** The feed files written (those whose bytes changed), and the dump files that no longer held the body the store knew (to be read again). */
 export interface RenderResult {
@@ -38,22 +44,21 @@ export function imageOptions(spec: ImageSpec): ImageOptions {
 }
 
 /** An article with its body rendered: a dump's body is read from its file again. */
-function shown(a: StoredArticle, stale: RenderResult['stale']): FeedArticle {
-  if (a.body.format === 'html') return toFeedArticle(a, a.body.text);
-  const read = loadDumpMarkdown(a.body.path, a.body.hash);
+function shown({ article, body }: ShowItem, stale: RenderResult['stale']): FeedArticle {
+  if (body.format === 'html') return toFeedArticle(article, body.text);
+  const read = loadDumpMarkdown(body.path, body.hash);
   if (!read.ok) {
-    stale.push({ path: a.body.path, reason: read.reason });
-    return toFeedArticle(a, '');
+    stale.push({ path: body.path, reason: read.reason });
+    return toFeedArticle(article, '');
   }
-  if (read.changed)
-    stale.push({ path: a.body.path, reason: 'changed since it was read; read again on the next build' });
-  return toFeedArticle(a, markdownHtml(read.markdown));
+  if (read.changed) stale.push({ path: body.path, reason: 'changed since it was read; read again on the next build' });
+  return toFeedArticle(article, markdownHtml(read.markdown));
 }
 
 export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {
   if (job.kind === 'load') return job.files.map(loadDump) as JobResult<J>;
   const stale: RenderResult['stale'] = [];
-  const items = job.items.map((a) => shown(a, stale));
+  const items = job.items.map((item) => shown(item, stale));
   const written = await writeFeedFiles(job.dir, renderFeeds(job.meta, items, imageOptions(job.images)));
   return { written, stale } as JobResult<J>;
 }

@@ -147,6 +147,9 @@ export function workerPool(count: number, workerUrl: URL, onFailure: WorkerFailu
   };
 }
 
+/** The job runner for a phase with about `jobs` jobs: a build's worker pool, started on first need. */
+export type RunnerFor = (jobs: number) => JobRunner;
+
 /** Workers are worth their start-up (tens of ms each) only for many jobs. */
 export const WORKER_THRESHOLD = 8;
 

@@ -4,8 +4,8 @@ import { parseDump, decodeDump } from '../../src/dumps/parse.js';
 import { stripChrome } from '../../src/dumps/chrome.js';
 import { dump } from '../helpers/tmp.js';
 import { HAVE_SHARED, OWN_FIXTURES, REAL_DUMPS, SEED } from '../helpers/paths.js';
-import type { RawArticle } from '../../src/types.js';
-import { toFeedArticle } from '../../src/content/body.js';
+import type { Observation } from '../../src/types.js';
+import { observationAsFeedArticle } from '../helpers/articles.js';
 import { markdownHtml } from '../../src/content/markdown.js';
 
 const UI_TAIL = readFileSync(`${OWN_FIXTURES}dumps/uitail.txt`, 'utf8');
@@ -15,23 +15,23 @@ const _CANON =
   'https://mp.weixin.qq.com/s?__biz=MzA3NzE2MjgwMg==&mid=2448903001&idx=2&sn=0123456789abcdef0123456789abcdef';
 
 /** A parsed dump as a feed shows it: the body rendered, the summary taken from it. */
-type Shown = RawArticle & { contentHtml: string };
+type Shown = Observation & { contentHtml: string };
 
 function parse(text: string | Uint8Array, path = '/d/x.md', mtimeMs = Date.UTC(2025, 0, 2, 3, 4, 5)): Shown {
   const r = parseDump(typeof text === 'string' ? Buffer.from(text) : text, { path, mtimeMs });
   if (!r.ok) throw new Error(r.reason);
-  return shown(r.article, r.markdown);
+  return shown(r.observation, r.markdown);
 }
 
-function shown(a: RawArticle, markdown: string): Shown {
-  const f = toFeedArticle({ ...a, mid: a.ref.mid, idx: a.ref.idx, contentHash: 'x' }, markdownHtml(markdown));
+function shown(a: Observation, markdown: string): Shown {
+  const f = observationAsFeedArticle(a, markdownHtml(markdown));
   return { ...a, contentHtml: f.contentHtml, summary: f.summary };
 }
 
-function parseRaw(text: string | Uint8Array, path = '/d/x.md', mtimeMs = Date.UTC(2025, 0, 2, 3, 4, 5)): RawArticle {
+function parseRaw(text: string | Uint8Array, path = '/d/x.md', mtimeMs = Date.UTC(2025, 0, 2, 3, 4, 5)): Observation {
   const r = parseDump(typeof text === 'string' ? Buffer.from(text) : text, { path, mtimeMs });
   if (!r.ok) throw new Error(r.reason);
-  return r.article;
+  return r.observation;
 }
 
 function fullDump(title: string, account: string, body: string, extra: Record<string, string> = {}): string {
@@ -293,12 +293,16 @@ describe('bodies stay in the dump file and are rendered when a feed shows them',
       mtimeMs: 0,
     });
     if (!r.ok) throw new Error(r.reason);
-    expect(r.article.body).toEqual({ format: 'dump', path: '/d/x.md', hash: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(r.observation.body).toEqual({
+      format: 'dump',
+      path: '/d/x.md',
+      hash: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     expect(r.markdown).toContain('第一段 **粗体** 正文。');
     expect(r.markdown).not.toContain('# T');
-    expect(r.article.summary).toBe('');
-    expect(r.article.textLength).toBe('第一段 粗体 正文。 <script alert(1)</script'.length); // markup and the image do not count
-    const s = shown(r.article, r.markdown);
+    expect(r.observation.summary).toBe('');
+    expect(r.observation.textLength).toBe('第一段 粗体 正文。 <script alert(1)</script'.length); // markup and the image do not count
+    const s = shown(r.observation, r.markdown);
     expect(s.contentHtml).toContain('<strong>粗体</strong>');
     expect(s.contentHtml).not.toContain('<script');
     expect(s.summary).toBe('第一段 粗体 正文。');
@@ -317,8 +321,8 @@ describe('bodies stay in the dump file and are rendered when a feed shows them',
       mtimeMs: 0,
     });
     if (!r.ok) throw new Error(r.reason);
-    expect(r.article.state).toBe('deleted');
-    expect(r.article.body.format).toBe('html');
+    expect(r.observation.state).toBe('deleted');
+    expect(r.observation.body.format).toBe('html');
     expect(r.markdown).toBe('');
   });
   it('without a URL the key is the hash of the rendered text, so markup differences do not split an article', () => {

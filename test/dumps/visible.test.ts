@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { classifyDump, visibleLength, visibleText } from '../../src/dumps/state.js';
+import { classifyDump, visibleLength, visibleText } from '../../src/dumps/classify.js';
 
 describe('visibleLength: the length of visibleText without building it', () => {
   it('equals visibleText(…).length on markdown-like text (fast-check, 20,000 strings)', () => {

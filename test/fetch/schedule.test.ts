@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cooldownAfterSuccess, dueOrder, isDue, nextCooldown, type FetchRecord } from '../../src/fetch/schedule.js';
+import { cooldownAfterSuccess, dueOrder, isDue, nextCooldown } from '../../src/fetch/schedule.js';
+import type { FetchRecord } from '../../src/types.js';
 
 const H = 3600_000;
 const D = 24 * H;
@@ -19,18 +20,18 @@ describe('isDue: re-reads thin out with age', () => {
     expect(isDue(rec({ lastFetchAt: NOW - 60_000, lastResult: 'ok', publishedAt: NOW - 2 * H }), NOW, 30)).toBe(true);
   });
   it('younger than a week: once a day', () => {
-    const r = { lastResult: 'ok', publishedAt: NOW - 3 * D };
+    const r = { lastResult: 'ok' as const, publishedAt: NOW - 3 * D };
     expect(isDue(rec({ ...r, lastFetchAt: NOW - 23 * H }), NOW, 30)).toBe(false);
     expect(isDue(rec({ ...r, lastFetchAt: NOW - 25 * H }), NOW, 30)).toBe(true);
   });
   it('older: once a week, and never past maxAgeDays', () => {
-    const r = { lastResult: 'ok', publishedAt: NOW - 10 * D };
+    const r = { lastResult: 'ok' as const, publishedAt: NOW - 10 * D };
     expect(isDue(rec({ ...r, lastFetchAt: NOW - 6 * D }), NOW, 30)).toBe(false);
     expect(isDue(rec({ ...r, lastFetchAt: NOW - 8 * D }), NOW, 30)).toBe(true);
     expect(isDue(rec({ lastResult: 'ok', publishedAt: NOW - 40 * D, lastFetchAt: NOW - 20 * D }), NOW, 30)).toBe(false);
   });
   it('deleted, expired and migrated pages are final', () => {
-    for (const lastResult of ['deleted', 'expired', 'migrated'])
+    for (const lastResult of ['deleted', 'expired', 'migrated'] as const)
       expect(isDue(rec({ lastResult, lastFetchAt: NOW - 30 * D, publishedAt: NOW - D / 2 }), NOW, 30)).toBe(false);
   });
   it('failures back off 1 h, 2 h, 4 h … up to a day', () => {

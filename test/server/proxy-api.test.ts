@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createApp, listen } from '../../src/server/app.js';
 import { imageProxyRoute } from '../../src/server/image-proxy.js';
 import { apiRoute, authorized } from '../../src/server/api.js';
-import { signedImagePath, verifyImagePath } from '../../src/server/image-sign.js';
+import { signedImagePath, verifyImagePath } from '../../src/content/image-sign.js';
 import { rewriteImages } from '../../src/content/images.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fetcher, toOriginUrl } from '../../src/wechat/fetcher.js';
-import { Pacer, type PacerClock } from '../../src/wechat/pacer.js';
+import { PageClient as Fetcher, toOriginUrl } from '../../src/http/pages.js';
+import { Pacer, type PacerClock } from '../../src/http/pacer.js';
 import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import type { FetchOutcome } from '../../src/types.js';
 

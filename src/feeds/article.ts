@@ -1,0 +1,34 @@
+/**
+ * Pure: a stored article and its body's HTML → what the feed renderers take. The summary comes from the body when
+ * the copy had none, and from the archive state when the copy is not the article.
+ */
+import { summaryOf } from '../content/body.js';
+import { hasText } from '../states.js';
+import type { Article, FeedArticle } from '../types.js';
+import { stateNotice } from './notices.js';
+
+function summaryFor(a: Article, html: string): string {
+  if (a.summary) return a.summary;
+  if (html) return summaryOf(html);
+  return hasText(a.state) ? '' : (stateNotice(a.state) ?? '');
+}
+
+export function toFeedArticle(a: Article, html: string): FeedArticle {
+  return {
+    key: a.key,
+    id: a.id,
+    link: a.link,
+    title: a.title,
+    ...(a.author !== undefined ? { author: a.author } : {}),
+    date: a.date,
+    datePrecision: a.datePrecision,
+    ...(a.mid !== undefined ? { mid: String(a.mid) } : {}),
+    ...(a.idx !== undefined ? { idx: String(a.idx) } : {}),
+    state: a.state,
+    ...(a.notice !== undefined ? { notice: a.notice } : {}),
+    contentHtml: html,
+    summary: summaryFor(a, html),
+    ...(a.cover !== undefined ? { cover: a.cover } : {}),
+    contentHash: a.contentHash,
+  };
+}

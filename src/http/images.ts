@@ -1,0 +1,32 @@
+/**
+ * Fetching one image from WeChat's image hosts for the proxy: the Referer those hosts accept, a size cap, a timeout,
+ * no cookies, no redirects (through the one HTTP client).
+ */
+import { request } from './client.js';
+
+export const WECHAT_REFERER = 'https://mp.weixin.qq.com/';
+
+export type ImageFetch =
+  | { ok: true; type: string | undefined; body: Buffer }
+  | { ok: false; status: number; reason: string };
+
+export async function fetchImage(
+  url: string,
+  opts: { maxBytes: number; timeoutMs: number; signal?: AbortSignal },
+): Promise<ImageFetch> {
+  const r = await request(url, {
+    maxBytes: opts.maxBytes,
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+    headers: { referer: WECHAT_REFERER, accept: 'image/avif,image/webp,image/*,*/*;q=0.8' },
+  });
+  if (r.kind === 'ok') {
+    const type = r.headers['content-type'];
+    return { ok: true, type: Array.isArray(type) ? type[0] : type, body: r.body };
+  }
+  if (r.kind === 'redirect') return { ok: false, status: 502, reason: `upstream answered ${r.status}` };
+  if (r.status !== undefined) return { ok: false, status: 502, reason: `upstream answered ${r.status}` };
+  if (/^response over (\d+) bytes$/.test(r.reason))
+    return { ok: false, status: 502, reason: `image over ${opts.maxBytes} bytes` };
+  return { ok: false, status: 502, reason: r.reason };
+}

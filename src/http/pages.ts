@@ -1,0 +1,132 @@
+/**
+ * The page client: fetches mp.weixin.qq.com URLs (article pages, album lists) from the configured origin (path and
+ * query kept), politely (Pacer: concurrency and spacing), retrying network errors and 5xx with backoff, following
+ * redirects only within the origin (at most 5; a redirect to a captcha or verify path is reported as captcha).
+ * Never throws for a URL: every outcome is a result.
+ */
+import type { FetchConfig, FetchOutcome, PageFetcher } from '../types.js';
+import { WECHAT_HOST } from '../wechat/url.js';
+import { type Exchange, request } from './client.js';
+import { Pacer, type PacerClock, realClock } from './pacer.js';
+
+const MAX_REDIRECTS = 5;
+const CAPTCHA_PATH = /captcha|verify/i;
+const PAGE_HEADERS = {
+  accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+  'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8',
+};
+
+/** Pure: the URL to request for a WeChat URL, on the configured origin. Undefined for any other host. */
+export function toOriginUrl(url: string, origin: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (u.hostname.toLowerCase() !== WECHAT_HOST) return undefined;
+  const o = new URL(origin);
+  return `${o.protocol}//${o.host}${u.pathname}${u.search}`;
+}
+
+type Attempt =
+  | { kind: 'ok'; status: number; finalUrl: string; html: string }
+  | { kind: 'captcha'; location: string }
+  | { kind: 'error'; reason: string; status?: number; retriable: boolean };
+
+export type PageClientSettings = Pick<
+  FetchConfig,
+  'origin' | 'concurrency' | 'delayMs' | 'timeoutMs' | 'retries' | 'retryBaseMs' | 'maxBytes'
+>;
+
+export class PageClient implements PageFetcher {
+  private readonly pacer: Pacer;
+  private readonly origin: URL;
+
+  constructor(
+    private readonly settings: PageClientSettings,
+    private readonly clock: PacerClock = realClock,
+  ) {
+    this.pacer = new Pacer(settings.concurrency, settings.delayMs, clock);
+    this.origin = new URL(settings.origin);
+  }
+
+  async fetch(url: string, signal?: AbortSignal): Promise<FetchOutcome> {
+    const target = toOriginUrl(url, this.settings.origin);
+    if (!target) return { kind: 'error', url, reason: `not a ${WECHAT_HOST} URL` };
+    let last: Attempt = { kind: 'error', reason: 'not fetched', retriable: false };
+    for (let attempt = 0; attempt <= this.settings.retries; attempt++) {
+      if (attempt > 0) {
+        try {
+          await this.clock.sleep(this.settings.retryBaseMs * 2 ** (attempt - 1), signal);
+        } catch {
+          return { kind: 'error', url, reason: 'aborted' };
+        }
+      }
+      let release: () => void;
+      try {
+        release = await this.pacer.acquire(signal);
+      } catch {
+        return { kind: 'error', url, reason: 'aborted' };
+      }
+      try {
+        last = await this.follow(target, signal);
+      } finally {
+        release();
+      }
+      if (last.kind !== 'error' || !last.retriable || signal?.aborted) break;
+    }
+    if (last.kind === 'ok') return { kind: 'ok', url, finalUrl: last.finalUrl, status: last.status, html: last.html };
+    if (last.kind === 'captcha') return { kind: 'captcha', url, location: last.location };
+    return { kind: 'error', url, reason: last.reason, ...(last.status ? { status: last.status } : {}) };
+  }
+
+  /** One attempt: the request and the redirects it leads to. */
+  private async follow(start: string, signal?: AbortSignal): Promise<Attempt> {
+    let current = start;
+    const seen = new Set<string>();
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      seen.add(current);
+      const r = await this.once(current, signal);
+      if (r.kind !== 'redirect') return r;
+      const next = new URL(r.location, current);
+      if (CAPTCHA_PATH.test(next.pathname)) return { kind: 'captcha', location: next.href };
+      if (next.protocol !== this.origin.protocol || next.host !== this.origin.host) {
+        return { kind: 'error', reason: `redirect to another host: ${next.origin}`, retriable: false };
+      }
+      if (seen.has(next.href)) return { kind: 'error', reason: 'redirect loop', retriable: false };
+      current = next.href;
+    }
+    return { kind: 'error', reason: `more than ${MAX_REDIRECTS} redirects`, retriable: false };
+  }
+
+  private async once(url: string, signal?: AbortSignal): Promise<Attempt | { kind: 'redirect'; location: string }> {
+    const { maxBytes, timeoutMs } = this.settings;
+    const r: Exchange = await request(url, { maxBytes, timeoutMs, signal, headers: PAGE_HEADERS });
+    if (r.kind === 'ok') return { kind: 'ok', status: r.status, finalUrl: url, html: r.body.toString('utf8') };
+    return r;
+  }
+
+  async fetchAll(
+    urls: string[],
+    onResult: (r: FetchOutcome) => void | Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    let next = 0;
+    const take = (): Promise<FetchOutcome> | undefined =>
+      next < urls.length && !signal?.aborted ? this.fetch(urls[next++]!, signal) : undefined;
+    // Each worker starts its next request before handling the result it has, so handling never idles the link.
+    const worker = async (): Promise<void> => {
+      let pending = take();
+      while (pending) {
+        const result = await pending;
+        pending = take();
+        if (signal?.aborted && result.kind === 'error' && result.reason === 'aborted') continue;
+        // Let the next request go out on the wire before the (synchronous) handling of this one.
+        await new Promise<void>((r) => setImmediate(r));
+        await onResult(result);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.settings.concurrency, urls.length) }, worker));
+  }
+}

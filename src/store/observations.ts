@@ -1,0 +1,112 @@
+/**
+ * The `observations` table: one row per copy of an article (`file:<path>`, `page:<url>`, `notice:<url>`), under the
+ * article's key. A fetched page's body (sanitized HTML) is kept here; a dump's body stays in its file.
+ */
+import type { Body, Observation, SourceStats, StoredObservation } from '../types.js';
+import type { DB } from './db.js';
+
+/** Columns read back as a StoredObservation. */
+export const OBSERVATION_COLUMNS = `origin, key, source, id, link, biz, mid, idx, sn, title, author, date,
+  date_precision AS datePrecision, captured_at AS capturedAt, state, body_hash AS bodyHash, text_length AS textLength,
+  summary, cover`;
+
+const intOrNull = (v: string | undefined): number | null =>
+  v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : null;
+
+export class ObservationsTable {
+  private readonly s;
+
+  constructor(db: DB) {
+    this.s = {
+      keyAndSource: db.prepare('SELECT key, source FROM observations WHERE origin = ?'),
+      upsert:
+        db.prepare(`INSERT INTO observations (origin, key, source, id, link, biz, mid, idx, sn, short_token, title, author,
+          date, date_precision, captured_at, state, body, body_format, body_hash, text_length, summary, cover, seen_at)
+        VALUES (@origin, @key, @source, @id, @link, @biz, @mid, @idx, @sn, @short_token, @title, @author, @date, @date_precision,
+          @captured_at, @state, @body, @body_format, @body_hash, @text_length, @summary, @cover, @seen_at)
+        ON CONFLICT(origin) DO UPDATE SET key = excluded.key, source = excluded.source, id = excluded.id, link = excluded.link,
+          biz = excluded.biz, mid = excluded.mid, idx = excluded.idx, sn = excluded.sn, short_token = excluded.short_token,
+          title = excluded.title, author = excluded.author, date = excluded.date, date_precision = excluded.date_precision,
+          captured_at = excluded.captured_at, state = excluded.state, body = excluded.body,
+          body_format = excluded.body_format, body_hash = excluded.body_hash,
+          text_length = excluded.text_length, summary = excluded.summary, cover = excluded.cover, seen_at = excluded.seen_at`),
+      delete: db.prepare('DELETE FROM observations WHERE origin = ?'),
+      byOrigin: db.prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations WHERE origin = ?`),
+      body: db.prepare(
+        'SELECT body_format AS format, body AS text, body_hash AS hash FROM observations WHERE origin = ?',
+      ),
+      rekey: db.prepare('UPDATE observations SET key = ? WHERE key = ?'),
+      hasKey: db.prepare('SELECT 1 FROM observations WHERE key = ? LIMIT 1').pluck(),
+      sourceStats: db.prepare(
+        'SELECT source, COUNT(DISTINCT key) AS articles, COUNT(DISTINCT biz) AS bizCount, MIN(biz) AS biz FROM observations GROUP BY source',
+      ),
+      count: db.prepare('SELECT COUNT(*) FROM observations').pluck(),
+    };
+  }
+
+  /** The key and source of the observation from an origin, if any. */
+  keyAndSource(origin: string): { key: string; source: string } | undefined {
+    return this.s.keyAndSource.get(origin) as { key: string; source: string } | undefined;
+  }
+
+  put(origin: string, key: string, o: Observation, now: number): void {
+    this.s.upsert.run({
+      origin,
+      key,
+      source: o.source,
+      id: o.id,
+      link: o.link,
+      biz: o.ref.biz ?? null,
+      mid: intOrNull(o.ref.mid),
+      idx: intOrNull(o.ref.idx),
+      sn: o.ref.sn ?? null,
+      short_token: o.ref.shortToken ?? null,
+      title: o.title,
+      author: o.author ?? null,
+      date: o.date,
+      date_precision: o.datePrecision,
+      captured_at: o.capturedAt ?? null,
+      state: o.state,
+      body: o.body.format === 'html' ? o.body.text : '',
+      body_format: o.body.format,
+      body_hash: o.body.hash,
+      text_length: o.textLength,
+      summary: o.summary,
+      cover: o.cover ?? null,
+      seen_at: now,
+    });
+  }
+
+  delete(origin: string): void {
+    this.s.delete.run(origin);
+  }
+
+  get(origin: string): StoredObservation | undefined {
+    return this.s.byOrigin.get(origin) as StoredObservation | undefined;
+  }
+
+  /** The body of an observation: a page's HTML, or where a dump's is (`file:` origins). */
+  body(origin: string): Body | undefined {
+    const row = this.s.body.get(origin) as { format: Body['format']; text: string; hash: string } | undefined;
+    if (!row) return undefined;
+    if (row.format === 'dump') return { format: 'dump', path: origin.replace(/^file:/, ''), hash: row.hash };
+    return { format: 'html', text: row.text, hash: row.hash };
+  }
+
+  /** Move every observation filed under `from` to `to`; how many moved. */
+  rekey(from: string, to: string): number {
+    return this.s.rekey.run(to, from).changes;
+  }
+
+  hasKey(key: string): boolean {
+    return this.s.hasKey.get(key) !== undefined;
+  }
+
+  sourceStats(): SourceStats[] {
+    return this.s.sourceStats.all() as SourceStats[];
+  }
+
+  count(): number {
+    return this.s.count.get() as number;
+  }
+}
