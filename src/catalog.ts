@@ -7,6 +7,9 @@ import { mergeObservations, mergeOutcome } from './merge.js';
 import type { Store } from './store/store.js';
 import type { Observation } from './types.js';
 
+/** Meta key of the dump folders' walk fingerprint as last read in full (dumps/stage.ts). */
+export const WALK_KEY = 'walk';
+
 /** Article keys merged per store transaction. */
 export const MERGE_BATCH = 1024;
 
@@ -43,6 +46,12 @@ export function recordFile(
 export function forgetFile(store: Store, path: string): void {
   store.files.delete(path);
   putObservation(store, `file:${path}`, undefined, 0);
+}
+
+/** A dump file no longer holds what the store knows of it: read it again on the next build. */
+export function markFileStale(store: Store, path: string): void {
+  store.files.markStale(path);
+  store.meta.set(WALK_KEY, '');
 }
 
 /**

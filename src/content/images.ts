@@ -1,6 +1,8 @@
 /**
  * Image facts for WeChat URLs: the type is in `wx_fmt=`, never in the path.
  */
+import { decodeAttr, escapeAttr } from './escape.js';
+
 const MIME_BY_FMT: Record<string, string> = {
   jpeg: 'image/jpeg',
   jpg: 'image/jpeg',
@@ -52,13 +54,6 @@ export type ImageMode = 'direct' | 'no-referrer' | 'proxy';
 /** Rewrites an image URL for the proxy (`<baseUrl>img/<sig>/<url>`), or leaves it. */
 export type ImageUrlRewriter = (url: string) => string;
 
-const decodeAttr = (s: string): string =>
-  s
-    .replace(/&amp;/g, '&')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'");
-const encodeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-
 /**
  * Pure: make images in sanitized HTML show in readers. `no-referrer` asks the reader not to send a Referer (WeChat
  * serves images without one); `proxy` points WeChat images at our own signed proxy.
@@ -70,7 +65,7 @@ export function rewriteImages(html: string, mode: ImageMode, proxy?: ImageUrlRew
     if (mode === 'proxy' && proxy) {
       out = out.replace(/\bsrc="([^"]*)"/i, (m, src: string) => {
         const url = decodeAttr(src);
-        return isWechatImage(url) ? `src="${encodeAttr(proxy(url))}"` : m;
+        return isWechatImage(url) ? `src="${escapeAttr(proxy(url))}"` : m;
       });
     }
     if (!/\breferrerpolicy=/i.test(out)) out = ` referrerpolicy="no-referrer"${out}`;

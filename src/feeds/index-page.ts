@@ -2,7 +2,7 @@
  * The index page a person opens on a phone or a desktop: every account with its subscribe links, item count and
  * newest article; feed autodiscovery links in the head.
  */
-import { escapeXml } from './opml.js';
+import { escapeXml } from '../content/escape.js';
 import { shanghaiDay } from '../time.js';
 
 export interface IndexEntry {

@@ -1,21 +1,13 @@
 /**
  * OPML 2.0: one outline per feed pointing at its Atom file. Readers subscribe to every outline they import.
  */
-import { cleanText } from '../content/text.js';
+import { escapeXml } from '../content/escape.js';
 
 export interface OpmlEntry {
   title: string;
   xmlUrl: string;
   htmlUrl: string;
 }
-
-export const escapeXml = (s: string): string =>
-  cleanText(s)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
 
 export function renderOpml(title: string, entries: readonly OpmlEntry[]): string {
   const outlines = entries

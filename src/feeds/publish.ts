@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EMPTY_BODY } from '../content/body.js';
-import { markDumpStale } from '../dumps/stage.js';
+import { markFileStale } from '../catalog.js';
 import { sha256 } from '../keys.js';
 import { type FeedGroup, planFeeds } from '../sources.js';
 import type { FeedRecord } from '../store/feeds.js';
@@ -187,7 +187,7 @@ export async function publish(
       for (const s of rendered.stale) {
         if (reread.has(s.path)) continue;
         reread.add(s.path);
-        markDumpStale(store, s.path);
+        markFileStale(store, s.path);
         problems.push({ where: s.path, reason: s.reason });
       }
       out.written.push(...rendered.written);

@@ -2,9 +2,9 @@
  * Writing output files: atomically (a temp file in the same folder, then rename) and only when the bytes change.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../io/atomic.js';
 import type { RenderedFeed } from '../types.js';
 
 /** Write `content` to `path` unless the file already holds exactly these bytes. Returns true when written. */
@@ -21,12 +21,9 @@ export async function writeIfChanged(path: string, content: string, folderExists
   }
   const dir = dirname(path);
   if (!folderExists) await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
+    await writeFileAtomic(path, bytes);
   } catch (error) {
-    await rm(tmp, { force: true });
     throw new Error(`output: cannot write ${path}: ${(error as Error).message}`);
   }
   return true;

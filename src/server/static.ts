@@ -8,6 +8,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LRUCache } from 'lru-cache';
 
 export const MEDIA_TYPES: Record<string, string> = {
   '.xml': 'application/xml; charset=utf-8',
@@ -58,13 +59,15 @@ export function safeRelativePath(urlPath: string): { ok: true; path: string } | 
 }
 
 export class StaticFiles {
-  private readonly cache = new Map<string, Entry>();
+  private readonly cache: LRUCache<string, Entry>;
   private rootReal: string | undefined;
 
   constructor(
     private readonly root: string,
-    private readonly maxCached = 512,
-  ) {}
+    maxCached = 512,
+  ) {
+    this.cache = new LRUCache<string, Entry>({ max: maxCached });
+  }
 
   private async resolve(rel: string): Promise<string | undefined> {
     this.rootReal ??= await realpath(this.root).catch(() => undefined);
@@ -85,11 +88,7 @@ export class StaticFiles {
     const st = await stat(real).catch(() => undefined);
     if (!st) return undefined;
     const hit = this.cache.get(real);
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) {
-      this.cache.delete(real);
-      this.cache.set(real, hit);
-      return hit;
-    }
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit;
     const body = await readFile(real).catch(() => undefined);
     if (!body) return undefined;
     const entry: Entry = {
@@ -99,7 +98,6 @@ export class StaticFiles {
       etag: createHash('sha1').update(body).digest('base64url').slice(0, 22),
     };
     this.cache.set(real, entry);
-    while (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value!);
     return entry;
   }
 

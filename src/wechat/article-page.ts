@@ -7,6 +7,7 @@
 import { load, type CheerioAPI } from 'cheerio';
 import type { ParsedPage } from '../types.js';
 import { sanitizeHtml } from '../content/sanitize.js';
+import { escapeHtml } from '../content/escape.js';
 import { htmlToText } from '../content/text.js';
 import { parseDate } from '../time.js';
 import { canonicalArticleUrl, parseUrl, unescapeUrl } from './url.js';
@@ -29,9 +30,6 @@ function isCaptcha(html: string): boolean {
   if (CAPTCHA_MARKERS.some((m) => html.includes(m))) return true;
   return CAPTCHA_TEXT.test(html) && !html.includes('id="js_content"') && !html.includes('cgiDataNew');
 }
-
-const escapeHtml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function meta($: CheerioAPI, selector: string): string | undefined {
   return $(selector).attr('content')?.trim() || undefined;
