@@ -105,6 +105,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
   } catch (error) {
     throw storeFailure(config.store, error);
   } finally {
+    await opts.live?.close();
     await pool?.close();
     closeStore(db, clean);
   }

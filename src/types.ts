@@ -276,7 +276,10 @@ export interface PageFetcher {
 /** Live fetching for a build: a fetcher and the page parser. A build without it is offline. */
 export interface LiveFetch {
   fetcher: PageFetcher;
-  parsePage: (html: string, url: string) => ParsedPage;
+  /** Parses a fetched page (off the serving thread, under a time budget); rejects when it cannot. */
+  parsePage: (html: string, url: string) => Promise<ParsedPage>;
+  /** Ends what fetching started (the page-parser thread). */
+  close: () => Promise<void>;
   /** Fetch every followed URL now, whatever the re-read schedule says. */
   refetch: boolean;
 }

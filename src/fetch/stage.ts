@@ -153,11 +153,12 @@ export async function fetchStage(config: Config, store: Store, opts: FetchStageO
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   let captchaAt: number | undefined;
-  const onResult = (r: FetchOutcome): void => {
+  const onResult = async (r: FetchOutcome): Promise<void> => {
     const followed = byUrl.get(r.url);
     if (!followed || captchaAt !== undefined) return;
+    const page = r.kind === 'ok' ? await safeParse(live.parsePage, r.html, r.url) : undefined;
+    if (captchaAt !== undefined) return;
     const t = opts.now();
-    const page = r.kind === 'ok' ? safeParse(live.parsePage, r.html, r.url) : undefined;
     if (page instanceof Error) {
       summary.failed++;
       summary.failures.push({ where: r.url, reason: 'page parser failure', detail: page.message });
@@ -212,9 +213,9 @@ export async function fetchStage(config: Config, store: Store, opts: FetchStageO
   return summary;
 }
 
-function safeParse(parse: LiveFetch['parsePage'], html: string, url: string): ParsedPage | Error {
+async function safeParse(parse: LiveFetch['parsePage'], html: string, url: string): Promise<ParsedPage | Error> {
   try {
-    return parse(html, url);
+    return await parse(html, url);
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }

@@ -11,6 +11,7 @@ import { escapeHtml } from '../content/escape.js';
 import { htmlToText } from '../content/text.js';
 import { parseDate } from '../time.js';
 import { canonicalArticleUrl, parseUrl, unescapeUrl } from './url.js';
+import { cutDepth, type DomNode } from './depth.js';
 import { arrayEntries, field, htmlUnescape, objectBlock, ownField, scriptVars } from './page-scripts.js';
 
 type Vars = Map<string, string>;
@@ -143,6 +144,8 @@ export function parseArticlePage(html: string, url: string): ParsedPage {
   if (isCaptcha(html)) return { state: 'captcha', reason: 'verification page' };
   // htmlparser2 (not parse5): a 3 MB page parses in ~30 ms instead of ~500 ms.
   const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
+  // Walks of the tree recurse: a hostile page's nesting is cut first.
+  cutDepth($.root()[0] as unknown as DomNode);
   const vars = scriptVars(html);
   const gone = notice($, html, vars);
   if (gone)

@@ -1,0 +1,120 @@
+/**
+ * Parsing fetched pages in a thread of their own, under a time budget: a hostile page (deep nesting, a parser's
+ * quadratic corner) costs that thread, never the thread that serves feeds and answers signals. A page over its
+ * budget, or one that kills the thread (out of memory), is a failed parse; the thread is replaced for the next page.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ParsedPage } from '../types.js';
+import type { PageJob, PageReply } from './page-worker.js';
+
+/** Time one page may take to parse. Real pages take tens of milliseconds (a 3 MB page ~30 ms). */
+export const PAGE_BUDGET_MS = 10_000;
+/** Heap of the parser thread: a 5 MB page's tree fits many times over. */
+const PAGE_HEAP_MB = 512;
+
+export interface PageParser {
+  parse(html: string, url: string): Promise<ParsedPage>;
+  close(): Promise<void>;
+}
+
+/** The worker entry next to this module: the compiled one, or from TypeScript sources (tests) through tsx. */
+function startWorker(): Worker {
+  const limits = { resourceLimits: { maxOldGenerationSizeMb: PAGE_HEAP_MB } };
+  if (import.meta.url.endsWith('.js')) return new Worker(new URL('./page-worker.js', import.meta.url), limits);
+  const source = new URL('./page-worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(boot, { ...limits, eval: true });
+}
+
+interface Thread {
+  worker: Worker;
+  /** Resolves when the thread has loaded the parser; rejects if it dies first. */
+  ready: Promise<void>;
+}
+
+function startThread(): Thread {
+  const worker = startWorker();
+  const ready = new Promise<void>((resolve, reject) => {
+    const onMessage = (m: PageReply): void => {
+      if (!('ready' in m)) return;
+      worker.off('message', onMessage);
+      resolve();
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`page parser thread exited with code ${code}`)));
+  });
+  ready.catch(() => {});
+  return { worker, ready };
+}
+
+export class PageParserThread implements PageParser {
+  private thread: Thread | undefined;
+  private nextId = 0;
+  /** One page at a time, in order: the budget runs from when the thread takes the page. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly budgetMs = PAGE_BUDGET_MS) {}
+
+  parse(html: string, url: string): Promise<ParsedPage> {
+    const run = this.queue.then(
+      () => this.once(html, url),
+      () => this.once(html, url),
+    );
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async once(html: string, url: string): Promise<ParsedPage> {
+    const thread = (this.thread ??= startThread());
+    try {
+      await thread.ready;
+    } catch (error) {
+      if (this.thread === thread) this.thread = undefined;
+      throw new Error(`page parser thread failed to start: ${(error as Error).message}`);
+    }
+    const { worker } = thread;
+    const id = this.nextId++;
+    return new Promise<ParsedPage>((resolve, reject) => {
+      const finish = (error?: Error, page?: ParsedPage): void => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        if (error) reject(error);
+        else resolve(page!);
+      };
+      const replace = (): void => {
+        if (this.thread === thread) this.thread = undefined;
+        void worker.terminate();
+      };
+      const onMessage = (m: PageReply): void => {
+        if ('ready' in m || m.id !== id) return;
+        if ('error' in m) finish(new Error(m.error));
+        else finish(undefined, m.page);
+      };
+      const onError = (e: Error): void => {
+        replace();
+        finish(new Error(`page parser thread failed: ${e.message}`));
+      };
+      const onExit = (code: number): void => {
+        replace();
+        finish(new Error(`page parser thread exited with code ${code}`));
+      };
+      const timer = setTimeout(() => {
+        replace();
+        finish(new Error(`page took over ${this.budgetMs} ms to parse`));
+      }, this.budgetMs);
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.postMessage({ id, html, url } satisfies PageJob);
+    });
+  }
+
+  async close(): Promise<void> {
+    const t = this.thread;
+    this.thread = undefined;
+    await t?.worker.terminate();
+  }
+}
