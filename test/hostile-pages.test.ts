@@ -98,7 +98,6 @@ describe('the daemon during a cycle that meets hostile pages', () => {
       join(t.dir, 'wxfeed.yaml'),
       `dumps: [dumps]\noutput: out\nstore: data/wxfeed.db\nschedule:\n  cron: "0 0 1 1 *"\nserver:\n  port: 0\nfetch:\n  origin: ${srv.origin}\n  delayMs: 0\n  retries: 0\n  dumps: false\n`,
     );
-    let summary: unknown;
     daemon = await startDaemon({
       configPath: join(t.dir, 'wxfeed.yaml'),
       log: silentLogger,
@@ -129,7 +128,7 @@ describe('the daemon during a cycle that meets hostile pages', () => {
     }
     expect(answered).toBeGreaterThan(5);
     expect(slowest).toBeLessThan(1000);
-    summary = (daemon.health().body as { lastCycle: { summary: unknown } }).lastCycle.summary;
+    const summary = (daemon.health().body as { lastCycle: { summary: unknown } }).lastCycle.summary;
     expect(summary).toMatchObject({ fetch: { fetched: 1, failed: 1 } });
     const failures = (summary as { fetch: { failures: Array<{ where: string; reason: string; detail?: string }> } })
       .fetch.failures;
