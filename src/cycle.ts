@@ -19,8 +19,8 @@ export interface BuildOptions {
   log: Logger;
   /** Live fetching; left out: offline. */
   live?: LiveFetch | undefined;
-  /** Called as files are read: done, total. */
-  progress?: (done: number, total: number) => void;
+  /** Called as dump files are read and as pages are fetched: done, total, which. */
+  progress?: (done: number, total: number, unit: 'files' | 'pages') => void;
   signal?: AbortSignal;
   now?: () => number;
 }
@@ -59,10 +59,12 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
     const problems: InputProblem[] = [];
     const lap = stopwatch(opts.log);
     const { signal } = opts;
+    const progress = (unit: 'files' | 'pages') =>
+      opts.progress ? (done: number, total: number) => opts.progress!(done, total, unit) : undefined;
     const ingest = await ingestDumps(config, store, problems, {
       runner,
       now: clock(),
-      progress: opts.progress,
+      progress: progress('files'),
       signal,
     });
     lap('ingest', { read: ingest.read, unchanged: ingest.unchanged, removed: ingest.removed });
@@ -74,6 +76,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       dumpsChanged,
       log: opts.log,
       now: clock,
+      progress: progress('pages'),
       signal,
     });
     await mergeAllPending(store, clock(), signal);

@@ -23,8 +23,12 @@ export function formatSummary(s: BuildSummary, config: Config, cwd = process.cwd
         ? `        fetch: offline, nothing fetched (${f.listed} URLs listed)`
         : `        fetch: ${f.fetched} fetched, ${f.unchanged} unchanged, ${f.deleted} deleted, ${f.blocked} blocked, ${f.failed} failed, ${f.skippedByCooldown} skipped by cool-down, ${f.deferred} deferred (${f.listed} listed, ${f.due} due)`,
     );
-    if (f.cooldownUntil)
-      lines.push(`        fetching paused until ${new Date(f.cooldownUntil).toISOString()} (captcha / rate limit)`);
+    if (f.unreachable)
+      lines.push(`        WeChat unreachable: fetching skipped, ${f.skippedByCooldown + f.deferred} URLs wait`);
+    if (f.cooldownUntil) {
+      const why = f.unreachable ? 'WeChat unreachable' : 'captcha / rate limit';
+      lines.push(`        fetching paused until ${new Date(f.cooldownUntil).toISOString()} (${why})`);
+    }
     for (const p of f.failures.slice(0, MAX_LISTED))
       lines.push(`  ${p.reason}: ${p.where}${p.detail ? ` (${p.detail})` : ''}`);
     if (f.failures.length > MAX_LISTED) lines.push(`  … and ${f.failures.length - MAX_LISTED} more`);
@@ -48,17 +52,19 @@ export function formatSummary(s: BuildSummary, config: Config, cwd = process.cwd
   return lines.join('\n');
 }
 
-/** A one-line progress bar on a TTY. */
-export function progressBar(stream: NodeJS.WriteStream): (done: number, total: number) => void {
+/** A one-line progress bar on a TTY: dump files read (long reads only), pages fetched (always: they are slow). */
+export function progressBar(
+  stream: NodeJS.WriteStream,
+): (done: number, total: number, unit?: 'files' | 'pages') => void {
   let last = 0;
-  return (done, total) => {
-    if (total < 2000) return; // only for long work
+  return (done, total, unit = 'files') => {
+    if (unit === 'files' && total < 2000) return; // only for long work
     const t = Date.now();
     if (done < total && t - last < 100) return;
     last = t;
     const width = 30;
     const filled = Math.round((done / Math.max(total, 1)) * width);
-    stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} files`);
+    stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${unit}`);
     if (done >= total) stream.write('\n');
   };
 }

@@ -266,7 +266,7 @@ export interface BuildSummary {
 export type FetchOutcome =
   | { kind: 'ok'; url: string; finalUrl: string; status: number; html: string }
   | { kind: 'captcha'; url: string; location: string }
-  | { kind: 'error'; url: string; reason: string; status?: number };
+  | { kind: 'error'; url: string; reason: string; status?: number; unreachable?: true };
 
 /** Anything that fetches pages politely (the got-based fetcher, or a test double). */
 export interface PageFetcher {
@@ -337,6 +337,8 @@ export interface FollowedUrl extends FetchRecord {
 export interface Cooldown {
   until: number;
   level: number;
+  /** Why fetching paused: a captcha or rate-limit page, or WeChat could not be reached at all. */
+  reason?: 'captcha' | 'unreachable';
 }
 
 /** What live fetching did in one build. */
@@ -349,6 +351,8 @@ export interface FetchSummary {
   blocked: number;
   failed: number;
   skippedByCooldown: number;
+  /** WeChat could not be reached (several connection failures in a row): the rest waited for a later build. */
+  unreachable?: boolean;
   deferred: number;
   cooldownUntil?: number;
   failures: InputProblem[];

@@ -37,16 +37,20 @@ export function dueOrder(a: FetchRecord, b: FetchRecord): number {
   return (b.publishedAt ?? 0) - (a.publishedAt ?? 0);
 }
 
-/** A captcha or rate-limit page was seen: the next cool-down, doubling on each repeat. */
+/** Connection-level failures in a row after which WeChat counts as unreachable for this build. */
+export const UNREACHABLE_AFTER = 3;
+
+/** A captcha or rate-limit page was seen, or WeChat was unreachable: the next cool-down, doubling on each repeat. */
 export function nextCooldown(
   previous: Cooldown | undefined,
   now: number,
   baseMinutes: number,
   maxMinutes: number,
+  reason: NonNullable<Cooldown['reason']> = 'captcha',
 ): Cooldown {
   const level = (previous?.level ?? 0) + 1;
   const minutes = Math.min(baseMinutes * 2 ** (level - 1), maxMinutes);
-  return { until: now + minutes * 60_000, level };
+  return { until: now + minutes * 60_000, level, reason };
 }
 
 /** A fetch went through: the streak is over. */

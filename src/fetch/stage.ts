@@ -22,7 +22,7 @@ import type {
 import { readUrlInputs } from '../urls/list.js';
 import { parseUrl } from '../wechat/url.js';
 import { noticeObservation, pageObservation } from './observe.js';
-import { cooldownAfterSuccess, dueOrder, isDue, nextCooldown } from './schedule.js';
+import { cooldownAfterSuccess, dueOrder, isDue, nextCooldown, UNREACHABLE_AFTER } from './schedule.js';
 
 export interface FetchStageOptions {
   /** Live fetching; undefined: offline. */
@@ -31,6 +31,8 @@ export interface FetchStageOptions {
   dumpsChanged: boolean;
   log: Logger;
   now: () => number;
+  /** Told as pages are handled: done, total. */
+  progress?: ((done: number, total: number) => void) | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -145,6 +147,7 @@ export async function fetchStage(config: Config, store: Store, opts: FetchStageO
   if (cooldown && cooldown.until > now) {
     summary.skippedByCooldown = due.length;
     summary.cooldownUntil = cooldown.until;
+    if (cooldown.reason === 'unreachable') summary.unreachable = true;
     return summary;
   }
   const batch = due.slice(0, config.fetch.maxPerRun);
@@ -153,12 +156,19 @@ export async function fetchStage(config: Config, store: Store, opts: FetchStageO
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   let captchaAt: number | undefined;
+  /** Connection-level failures in a row, and when they made WeChat count as unreachable. */
+  let unreachableRun = 0;
+  let unreachableAt: number | undefined;
+  let handled = 0;
+  const stopped = () => captchaAt !== undefined || unreachableAt !== undefined;
   const onResult = async (r: FetchOutcome): Promise<void> => {
     const followed = byUrl.get(r.url);
-    if (!followed || captchaAt !== undefined) return;
+    if (!followed || stopped()) return;
     const page = r.kind === 'ok' ? await safeParse(live.parsePage, r.html, r.url) : undefined;
-    if (captchaAt !== undefined) return;
+    if (stopped()) return;
+    opts.progress?.(++handled, batch.length);
     const t = opts.now();
+    unreachableRun = r.kind === 'error' && r.unreachable ? unreachableRun + 1 : 0;
     if (page instanceof Error) {
       summary.failed++;
       summary.failures.push({ where: r.url, reason: 'page parser failure', detail: page.message });
@@ -176,6 +186,10 @@ export async function fetchStage(config: Config, store: Store, opts: FetchStageO
       summary.failed++;
       summary.failures.push({ where: r.url, reason: 'fetch failed', detail: r.reason });
       store.urls.recordResult(followed.url, 'error', r.reason, true, null, t);
+      if (unreachableRun >= UNREACHABLE_AFTER) {
+        unreachableAt = t;
+        stop.abort();
+      }
       return;
     }
     filePage(store, followed, page!, summary, t);
@@ -187,26 +201,30 @@ export async function fetchStage(config: Config, store: Store, opts: FetchStageO
     signal,
   );
   summary.elapsedMs = performance.now() - started;
-  if (captchaAt !== undefined) {
-    const next = nextCooldown(
-      cooldownOf(store),
-      captchaAt,
-      config.fetch.cooldownMinutes,
-      config.fetch.cooldownMaxMinutes,
-    );
+  const pausedAt = unreachableAt ?? captchaAt;
+  if (pausedAt !== undefined) {
+    const why = unreachableAt !== undefined ? 'unreachable' : 'captcha';
+    const { cooldownMinutes, cooldownMaxMinutes } = config.fetch;
+    const next = nextCooldown(cooldownOf(store), pausedAt, cooldownMinutes, cooldownMaxMinutes, why);
     setCooldown(store, next);
     summary.cooldownUntil = next.until;
-    const handled = summary.fetched + summary.unchanged + summary.deleted + summary.blocked + summary.failed;
-    summary.skippedByCooldown = batch.length - handled;
-    summary.failures.push({
-      where: config.fetch.origin,
-      reason: 'captcha / rate limit',
-      detail: `fetching paused until ${new Date(next.until).toISOString()}`,
-    });
-    opts.log.warn(
-      { origin: config.fetch.origin, until: new Date(next.until).toISOString(), level: next.level },
-      'captcha page: fetching paused',
-    );
+    const done = summary.fetched + summary.unchanged + summary.deleted + summary.blocked + summary.failed;
+    summary.skippedByCooldown = batch.length - done;
+    const until = new Date(next.until).toISOString();
+    if (why === 'unreachable') {
+      summary.unreachable = true;
+      const wait = summary.skippedByCooldown + summary.deferred;
+      const detail = `fetching skipped, ${wait} URLs wait; next try after ${until}`;
+      summary.failures.push({ where: config.fetch.origin, reason: 'WeChat unreachable', detail });
+      opts.log.warn(
+        { origin: config.fetch.origin, until, waiting: wait },
+        `WeChat unreachable: fetching skipped, ${wait} URLs wait`,
+      );
+    } else {
+      const detail = `fetching paused until ${until}`;
+      summary.failures.push({ where: config.fetch.origin, reason: 'captcha / rate limit', detail });
+      opts.log.warn({ origin: config.fetch.origin, until, level: next.level }, 'captcha page: fetching paused');
+    }
   } else {
     setCooldown(store, cooldownAfterSuccess(cooldownOf(store), opts.now()));
   }

@@ -13,7 +13,10 @@ export const USER_AGENT =
 export type Exchange =
   | { kind: 'ok'; status: 200; headers: Record<string, string | string[] | undefined>; body: Buffer }
   | { kind: 'redirect'; status: number; location: string }
-  | { kind: 'error'; reason: string; status?: number; retriable: boolean };
+  | { kind: 'error'; reason: string; status?: number; retriable: boolean; unreachable?: true };
+
+/** How long a TCP connection may take to open. */
+const CONNECT_TIMEOUT_MS = 5000;
 
 export interface RequestOptions {
   maxBytes: number;
@@ -46,7 +49,9 @@ export function request(url: string, opts: RequestOptions): Promise<Exchange> {
       outer?.removeEventListener('abort', onAbort);
       resolve(v);
     };
-    const stream = client.stream(url, { timeout: { request: timeoutMs }, signal, headers: opts.headers ?? {} });
+    // A connection that does not open within 5 s will not: do not wait the whole request timeout for it.
+    const timeout = { request: timeoutMs, connect: Math.min(timeoutMs, CONNECT_TIMEOUT_MS) };
+    const stream = client.stream(url, { timeout, signal, headers: opts.headers ?? {} });
     const chunks: Buffer[] = [];
     let size = 0;
     let headers: Response['headers'] = {};
@@ -83,10 +88,29 @@ export function request(url: string, opts: RequestOptions): Promise<Exchange> {
       if (expected !== undefined && size < expected) {
         return done({ kind: 'error', reason: `truncated body (${size} of ${expected} bytes)`, retriable: true });
       }
-      done({ kind: 'error', reason: describe(error, timeoutMs), retriable: true });
+      const unreachable = UNREACHABLE.has(error.code ?? '') || error.name === 'TimeoutError';
+      done({
+        kind: 'error',
+        reason: describe(error, timeoutMs),
+        retriable: true,
+        ...(unreachable ? { unreachable } : {}),
+      });
     });
   });
 }
+
+/** Connection-level failures: the host cannot be reached at all (name, route, refusal, reset, timeout). */
+const UNREACHABLE = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EPIPE',
+]);
 
 function describe(error: Error & { code?: string }, timeoutMs: number): string {
   if (error.code === 'ETIMEDOUT' || error.name === 'TimeoutError') return `timeout after ${timeoutMs} ms`;

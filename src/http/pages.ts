@@ -32,7 +32,7 @@ export function toOriginUrl(url: string, origin: string): string | undefined {
 type Attempt =
   | { kind: 'ok'; status: number; finalUrl: string; html: string }
   | { kind: 'captcha'; location: string }
-  | { kind: 'error'; reason: string; status?: number; retriable: boolean };
+  | { kind: 'error'; reason: string; status?: number; retriable: boolean; unreachable?: true };
 
 export type PageClientSettings = Pick<
   FetchConfig,
@@ -78,7 +78,13 @@ export class PageClient implements PageFetcher {
     }
     if (last.kind === 'ok') return { kind: 'ok', url, finalUrl: last.finalUrl, status: last.status, html: last.html };
     if (last.kind === 'captcha') return { kind: 'captcha', url, location: last.location };
-    return { kind: 'error', url, reason: last.reason, ...(last.status ? { status: last.status } : {}) };
+    return {
+      kind: 'error',
+      url,
+      reason: last.reason,
+      ...(last.status ? { status: last.status } : {}),
+      ...(last.unreachable ? { unreachable: last.unreachable } : {}),
+    };
   }
 
   /** One attempt: the request and the redirects it leads to. */

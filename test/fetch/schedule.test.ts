@@ -74,7 +74,8 @@ describe('isDue: re-reads thin out with age', () => {
 describe('cool-down', () => {
   it('starts at the base, doubles on each repeat, stops at the max', () => {
     let c = nextCooldown(undefined, NOW, 15, 360);
-    expect(c).toEqual({ until: NOW + 15 * 60_000, level: 1 });
+    expect(c).toEqual({ until: NOW + 15 * 60_000, level: 1, reason: 'captcha' });
+    expect(nextCooldown(undefined, NOW, 15, 360, 'unreachable').reason).toBe('unreachable');
     c = nextCooldown(c, NOW, 15, 360);
     expect(c.until - NOW).toBe(30 * 60_000);
     for (let i = 0; i < 10; i++) c = nextCooldown(c, NOW, 15, 360);
