@@ -10,7 +10,9 @@
  *   feed@6.0.0          the same over feed 6.0.0, imported by path (`--feed6`, default
  *                       /tmp/feed6/node_modules/feed/lib/feed.js: `cd /tmp/feed6 && npm install feed@6.0.0`)
  *   feed@6.0.0 no splice
- *   hand-written        src/feeds/{item,atom,rss,json}.ts
+ *   hand-written        src/feeds/{item,atom,rss,json}.ts (which, unlike feed@5.2.1, escapes `<` in attribute values
+ *                       and declares `dc` whenever an item has a `dc:creator`: the generated-feed check counts those
+ *                       differences apart)
  *
  * For each: median ms per feed (the three formats, bodies presented once) and per format alone, over `--runs` rounds
  * of every feed, variants interleaved; bytes allocated per feed and peak RSS, each variant in a child process of its
@@ -258,6 +260,7 @@ function fuzzBytes(variant: Variant, reference: Variant): string {
   });
   const images = fc.constantFrom<ImageOptions>(IMAGE_MODES.direct, IMAGE_MODES['no-referrer'], IMAGE_MODES.proxy);
   let differ = 0;
+  let fixed = 0;
   let threw = 0;
   let first = '';
   fc.assert(
@@ -272,17 +275,25 @@ function fuzzBytes(variant: Variant, reference: Variant): string {
         return;
       }
       const f = FORMATS.find((x) => got[x] !== want[x]);
-      if (f) {
+      if (!f) return;
+      // Where feed@5.2.1 wrote XML a strict parser refuses, the hand-written renderer does not (by design).
+      if (variant === HAND && f !== 'json' && malformed(want[f]) && !malformed(got[f])) fixed++;
+      else {
         differ++;
         first ||= `${f}: ${firstDifference(want[f], got[f])}`;
       }
     }),
     { numRuns: FUZZ, seed: 10 },
   );
+  const repaired = fixed ? `; ${fixed} differ where feed@5.2.1 wrote malformed XML and this does not` : '';
   return differ + threw === 0
-    ? `all ${FUZZ} the same`
-    : `${differ} of ${FUZZ} differ, ${threw} throw; first: ${first.slice(0, 300)}`;
+    ? `the same in ${FUZZ - fixed} of ${FUZZ}${repaired}`
+    : `${differ} of ${FUZZ} differ, ${threw} throw${repaired}; first: ${first.slice(0, 300)}`;
 }
+
+/** What feed@5.2.1 let through: `<` in an attribute value, `dc:creator` with its prefix unbound. */
+const malformed = (xml: string): boolean =>
+  /\s[\w:]+="[^"]*</.test(xml) || (xml.includes('<dc:creator>') && !xml.includes('xmlns:dc='));
 
 // ---------------------------------------------------------------------------------------------------------------
 // What a version of `feed` does with what the workarounds handle, given the item as it is (no workaround).

@@ -121,8 +121,8 @@ export const escapeXml = (s: string): string => s.replace(/[&<>]/g, escapeOne);
  */
 export const escapeXmlName = (s: string): string => s.replace(/&(?!amp;)|[<>]/g, escapeOne);
 
-/** An XML attribute value in double quotes. */
-export const escapeAttr = (s: string): string => s.replace(/[&"]/g, escapeOne);
+/** An XML attribute value in double quotes: `&`, `<` (XML forbids it there) and `"`. */
+export const escapeAttr = (s: string): string => s.replace(/[&<"]/g, escapeOne);
 
 /** HTML in CDATA: `]]>` written as `]]&gt;`, which HTML reads back as the same text. */
 export const cdataHtml = (html: string): string => `<![CDATA[${html.replaceAll(']]>', ']]&gt;')}]]>`;

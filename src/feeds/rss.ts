@@ -20,11 +20,13 @@ const I1 = '\n    ';
 const I2 = '\n        ';
 const I3 = '\n            ';
 
-const DC_CONTENT =
-  ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/"';
+const DC = ' xmlns:dc="http://purl.org/dc/elements/1.1/"';
+const CONTENT = ' xmlns:content="http://purl.org/rss/1.0/modules/content/"';
 
 export function renderRss(meta: FeedMeta, items: readonly FeedItem[]): string {
-  const namespaces = items.some((i) => i.content) ? DC_CONTENT : '';
+  // `feed` declared both when an item had content, and none otherwise: `dc:creator` was then an unbound prefix.
+  const content = items.some((i) => i.content);
+  const namespaces = (content || items.some((i) => i.author) ? DC : '') + (content ? CONTENT : '');
   const out = [
     `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"${namespaces} xmlns:atom="http://www.w3.org/2005/Atom">`,
     `${I1}<channel>`,

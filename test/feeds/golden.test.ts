@@ -17,6 +17,16 @@ describe('golden feeds per format', () => {
     });
   }
 
+  it('items without content, and a cover URL with `<`: dc declared, `<` escaped in the attribute', async () => {
+    const items = corpus()
+      .filter((a) => a.state === 'full' && !a.notice)
+      .map((a) => ({ ...a, contentHtml: '', cover: 'https://x.example/a<b>"c"&d.png' }));
+    const out = renderFeeds(META, items);
+    await expect(out.atom).toMatchFileSnapshot('__golden__/atom.no-content.xml');
+    await expect(out.rss).toMatchFileSnapshot('__golden__/rss.no-content.xml');
+    await expect(out.json).toMatchFileSnapshot('__golden__/json.no-content.json.txt');
+  });
+
   it('an empty feed', async () => {
     const out = renderFeeds(EMPTY_META, []);
     await expect(out.atom).toMatchFileSnapshot('__golden__/atom.empty.xml');

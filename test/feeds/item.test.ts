@@ -108,7 +108,7 @@ describe('escaping', () => {
     expect(escapeXml(s)).toBe(`a &amp; b &amp;amp; c &lt; d &gt; e " f ' g \u00A0 中`);
     // As `feed` (xml-js) wrote names and titles: an `&amp;` already there is kept.
     expect(escapeXmlName(s)).toBe(`a &amp; b &amp; c &lt; d &gt; e " f ' g \u00A0 中`);
-    expect(escapeAttr(s)).toBe(`a &amp; b &amp;amp; c < d > e &quot; f ' g \u00A0 中`);
+    expect(escapeAttr(s)).toBe(`a &amp; b &amp;amp; c &lt; d > e &quot; f ' g \u00A0 中`);
     expect(cdataText('x ]]> y ]]>')).toBe('<![CDATA[x ]]]]><![CDATA[> y ]]]]><![CDATA[>]]>');
     expect(cdataHtml('<p>]]></p>')).toBe('<![CDATA[<p>]]&gt;</p>]]>');
   });

@@ -150,3 +150,28 @@ describe('renderRss', () => {
     expect(parseFeed(empty).items).toEqual([]);
   });
 });
+
+describe('renderRss: namespaces and attribute values', () => {
+  const base = corpus()[0]!;
+  it.skipIf(!HAVE_PY_FEEDPARSER)('an author named where no item has content: dc is declared', () => {
+    const out = renderRss(META, feedItems([{ ...base, contentHtml: '', state: 'full' }]));
+    const r = read(out);
+    expect(attr(r.rss, 'xmlns:dc')).toBe('http://purl.org/dc/elements/1.1/');
+    expect(attr(r.rss, 'xmlns:content')).toBeUndefined();
+    const [py] = pyRead(out);
+    expect(py!.bozo, py!.bozo_exception ?? '').toBe(0);
+    expect(py!.entries[0]!.author).toBe('作者');
+  });
+
+  it.skipIf(!HAVE_PY_FEEDPARSER)(
+    'a cover URL with `<`, `"` and `&` is a well-formed attribute and reads back exactly',
+    () => {
+      const cover = 'https://x.example/a<b>"c"&d.png';
+      const out = renderRss(META, feedItems([{ ...base, cover }]));
+      const [py] = pyRead(out);
+      expect(py!.bozo, py!.bozo_exception ?? '').toBe(0);
+      expect(py!.entries[0]!.enclosures).toEqual([{ href: cover, type: 'image/png', length: '0' }]);
+      expect(read(out).items[0]!.enclosure).toBeDefined();
+    },
+  );
+});
