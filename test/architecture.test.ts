@@ -78,6 +78,11 @@ const PURE = [
   'feeds/notices.ts',
   'feeds/opml.ts',
   'feeds/index-page.ts',
+  'feeds/item.ts',
+  'feeds/atom.ts',
+  'feeds/rss.ts',
+  'feeds/json.ts',
+  'feeds/render.ts',
 ];
 const IMPURE_NODE = [
   'node:fs',
@@ -91,7 +96,8 @@ const IMPURE_NODE = [
 /** Each outside library has one home. */
 const OWNERS: Record<string, string[]> = {
   got: ['http/client.ts'],
-  feed: ['feeds/'],
+  // The formats are written by feeds/atom.ts, rss.ts and json.ts; `feed` is only the benchmark baseline's.
+  feed: [],
   cheerio: ['wechat/article-page.ts'],
   'better-sqlite3': ['store/db.ts'],
   'sanitize-html': ['content/sanitize.ts'],

@@ -2,7 +2,7 @@
  * The index page a person opens on a phone or a desktop: every account with its subscribe links, item count and
  * newest article; feed autodiscovery links in the head.
  */
-import { escapeXml } from '../content/escape.js';
+import { escapeDocument } from '../content/escape.js';
 import { shanghaiDay } from '../time.js';
 
 export interface IndexEntry {
@@ -19,7 +19,7 @@ export function renderIndex(title: string, baseUrl: string, all: IndexEntry, ent
   const autodiscovery = [all, ...entries]
     .map(
       (e) =>
-        `<link rel="alternate" type="application/atom+xml" title="${escapeXml(e.title)}" href="${escapeXml(`${e.base}atom.xml`)}">`,
+        `<link rel="alternate" type="application/atom+xml" title="${escapeDocument(e.title)}" href="${escapeDocument(`${e.base}atom.xml`)}">`,
     )
     .join('\n    ');
   const rows = entries.map((e) => card(e)).join('\n');
@@ -28,7 +28,7 @@ export function renderIndex(title: string, baseUrl: string, all: IndexEntry, ent
   <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>${escapeXml(title)}</title>
+    <title>${escapeDocument(title)}</title>
     ${autodiscovery}
     <style>
       body{font:16px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0 auto;max-width:46rem;padding:1rem;color:#222;background:#fafafa}
@@ -38,8 +38,8 @@ export function renderIndex(title: string, baseUrl: string, all: IndexEntry, ent
     </style>
   </head>
   <body>
-    <h1>${escapeXml(title)}</h1>
-    <p class="meta">${entries.length} feeds. Subscribe to one below, to everything at once, or import <a href="${escapeXml(`${baseUrl}feeds.opml`)}">feeds.opml</a> into your reader.</p>
+    <h1>${escapeDocument(title)}</h1>
+    <p class="meta">${entries.length} feeds. Subscribe to one below, to everything at once, or import <a href="${escapeDocument(`${baseUrl}feeds.opml`)}">feeds.opml</a> into your reader.</p>
 ${card(all)}
 ${rows}
   </body>
@@ -50,12 +50,12 @@ ${rows}
 function card(e: IndexEntry): string {
   const newest =
     e.newestTitle && e.newestLink
-      ? `<p class="newest">Newest: <a href="${escapeXml(e.newestLink)}">${escapeXml(e.newestTitle)}</a>${e.newestDate !== undefined ? ` <span class="meta">${shanghaiDay(e.newestDate)}</span>` : ''}</p>`
+      ? `<p class="newest">Newest: <a href="${escapeDocument(e.newestLink)}">${escapeDocument(e.newestTitle)}</a>${e.newestDate !== undefined ? ` <span class="meta">${shanghaiDay(e.newestDate)}</span>` : ''}</p>`
       : '';
-  return `    <section class="card" id="${escapeXml(e.slug)}">
-      <h2>${escapeXml(e.title)}</h2>
+  return `    <section class="card" id="${escapeDocument(e.slug)}">
+      <h2>${escapeDocument(e.title)}</h2>
       <p class="meta">${e.items} articles</p>
       ${newest}
-      <p class="links"><a href="${escapeXml(`${e.base}atom.xml`)}">Atom</a><a href="${escapeXml(`${e.base}rss.xml`)}">RSS</a><a href="${escapeXml(`${e.base}feed.json`)}">JSON Feed</a></p>
+      <p class="links"><a href="${escapeDocument(`${e.base}atom.xml`)}">Atom</a><a href="${escapeDocument(`${e.base}rss.xml`)}">RSS</a><a href="${escapeDocument(`${e.base}feed.json`)}">JSON Feed</a></p>
     </section>`;
 }

@@ -1,7 +1,7 @@
 /**
  * OPML 2.0: one outline per feed pointing at its Atom file. Readers subscribe to every outline they import.
  */
-import { escapeXml } from '../content/escape.js';
+import { escapeDocument } from '../content/escape.js';
 
 export interface OpmlEntry {
   title: string;
@@ -13,13 +13,13 @@ export function renderOpml(title: string, entries: readonly OpmlEntry[]): string
   const outlines = entries
     .map(
       (e) =>
-        `    <outline type="rss" text="${escapeXml(e.title)}" title="${escapeXml(e.title)}" xmlUrl="${escapeXml(e.xmlUrl)}" htmlUrl="${escapeXml(e.htmlUrl)}"/>`,
+        `    <outline type="rss" text="${escapeDocument(e.title)}" title="${escapeDocument(e.title)}" xmlUrl="${escapeDocument(e.xmlUrl)}" htmlUrl="${escapeDocument(e.htmlUrl)}"/>`,
     )
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">
   <head>
-    <title>${escapeXml(title)}</title>
+    <title>${escapeDocument(title)}</title>
   </head>
   <body>
 ${outlines}

@@ -1,0 +1,49 @@
+/**
+ * Atom 1.0 (RFC 4287), written directly: one pure function over the feed model (item.ts).
+ */
+import { cleanText } from '../content/text.js';
+import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../content/escape.js';
+import { cdataHtml, feedUpdated, GENERATOR, type FeedItem, type FeedMeta } from './item.js';
+
+const I1 = '\n    ';
+const I2 = '\n        ';
+const I3 = '\n            ';
+
+/** `<name>text</name>`, or `<name/>` when the text is empty. */
+const element = (indent: string, name: string, text: string): string =>
+  text ? `${indent}<${name}>${text}</${name}>` : `${indent}<${name}/>`;
+
+export function renderAtom(meta: FeedMeta, items: readonly FeedItem[]): string {
+  const out = [
+    '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
+    element(I1, 'id', escapeXmlName(meta.id)),
+    element(I1, 'title', escapeXmlName(cleanText(meta.title))),
+    `${I1}<updated>${feedUpdated(items).toISOString()}</updated>`,
+    `${I1}<generator>${GENERATOR}</generator>`,
+    `${I1}<author>`,
+    element(I2, 'name', escapeXmlName(cleanText(meta.author ?? meta.title))),
+    `${I1}</author>`,
+  ];
+  if (meta.home) out.push(`${I1}<link rel="alternate" href="${escapeAttr(meta.home)}"/>`);
+  out.push(`${I1}<link rel="self" href="${escapeAttr(`${meta.selfBase}atom.xml`)}"/>`);
+  const subtitle = cleanText(meta.description);
+  if (subtitle) out.push(`${I1}<subtitle>${escapeXmlName(subtitle)}</subtitle>`);
+  for (const item of items) entry(out, item);
+  out.push('\n</feed>');
+  return out.join('');
+}
+
+function entry(out: string[], item: FeedItem): void {
+  const date = item.date.toISOString();
+  out.push(
+    `${I1}<entry>`,
+    `${I2}<title type="html">${cdataHtml(escapeHtml(item.title))}</title>`,
+    element(I2, 'id', escapeXml(item.id)),
+    `${I2}<link href="${escapeAttr(item.link)}"/>`,
+    `${I2}<updated>${date}</updated>`,
+  );
+  if (item.summary) out.push(`${I2}<summary type="html">${cdataHtml(escapeHtml(item.summary))}</summary>`);
+  if (item.content) out.push(`${I2}<content type="html">${cdataHtml(item.content)}</content>`);
+  if (item.author) out.push(`${I2}<author>${I3}<name>${escapeXmlName(item.author)}</name>${I2}</author>`);
+  out.push(`${I2}<published>${date}</published>`, `${I1}</entry>`);
+}

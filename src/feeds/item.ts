@@ -1,0 +1,108 @@
+/**
+ * The model the three formats render (atom.ts, rss.ts, json.ts), as jpmonette/feed has one options/items model for
+ * its three: the feed's metadata, and each article as a feed item — its content presented with the archive state,
+ * its cover as image and enclosure, its image URLs for the image mode, every string cleaned of what XML 1.0 forbids.
+ * And the escaping the two XML formats share. Pure.
+ */
+import type { FeedArticle } from '../types.js';
+import { imageMime, isWechatImage, rewriteImages, type ImageMode, type ImageUrlRewriter } from '../content/images.js';
+import { stateNotice } from './notices.js';
+import { cleanText } from '../content/text.js';
+import { escapeHtml } from '../content/escape.js';
+
+export interface FeedMeta {
+  /** Feed id: stable, independent of baseUrl. */
+  id: string;
+  title: string;
+  description: string;
+  /** Absolute URL of the folder the three files are served from, ending in `/`. */
+  selfBase: string;
+  /** The page a reader opens for the feed (the index page). */
+  home: string;
+  /** The feed's author (the account). */
+  author?: string;
+}
+
+export const GENERATOR = 'wxfeed';
+
+/** How images reach readers. */
+export interface ImageOptions {
+  mode: ImageMode;
+  proxy?: ImageUrlRewriter;
+}
+const DIRECT: ImageOptions = { mode: 'direct' };
+
+/** One article as every format shows it. Strings are clean (no character XML 1.0 forbids), not escaped. */
+export interface FeedItem {
+  id: string;
+  link: string;
+  title: string;
+  /** Never blank: the title when the article has no summary (validators want one, some readers show only it). */
+  summary: string;
+  /** Published, and last updated. */
+  date: Date;
+  /** The body as readers see it (`presentContent`); empty when there is none. */
+  content: string;
+  /** Absent when the article names none. */
+  author?: string;
+  /** The cover, absolute, through the image proxy in proxy mode. */
+  image?: string;
+  /** The cover again, when its MIME type is known (from `wx_fmt=`, the extension or a `mmbiz_<fmt>` segment). */
+  enclosure?: { url: string; type: string };
+}
+
+const absoluteUrl = (value: string): boolean => /^https?:\/\//.test(value);
+
+function proxied(url: string, images: ImageOptions): string {
+  return images.mode === 'proxy' && images.proxy && isWechatImage(url) ? images.proxy(url) : url;
+}
+
+export function feedItem(a: FeedArticle, images: ImageOptions = DIRECT): FeedItem {
+  const author = a.author ? cleanText(a.author) : '';
+  const cover = a.cover && absoluteUrl(a.cover) ? a.cover : undefined;
+  const image = cover === undefined ? undefined : proxied(cover, images);
+  const type = cover === undefined ? undefined : imageMime(cover);
+  return {
+    id: cleanText(a.id),
+    link: cleanText(a.link),
+    title: cleanText(a.title),
+    summary: cleanText(a.summary.trim() ? a.summary : a.title),
+    date: new Date(a.date),
+    content: cleanText(presentContent(a, images)),
+    ...(author ? { author } : {}),
+    ...(image ? { image } : {}),
+    ...(image && type ? { enclosure: { url: image, type } } : {}),
+  };
+}
+
+export const feedItems = (articles: readonly FeedArticle[], images: ImageOptions = DIRECT): FeedItem[] =>
+  articles.map((a) => feedItem(a, images));
+
+/** The feed's `updated`: its newest item, or the epoch for an empty feed. */
+export const feedUpdated = (items: readonly FeedItem[]): Date =>
+  new Date(items.length === 0 ? 0 : items.reduce((max, i) => Math.max(max, i.date.getTime()), -Infinity));
+
+/** What readers see as the body: the article, with the archive state said plainly when it is not the article. */
+export function presentContent(a: FeedArticle, images: ImageOptions = DIRECT): string {
+  return rewriteImages(presentBody(a), images.mode, images.proxy);
+}
+
+function presentBody(a: FeedArticle): string {
+  const open = `<a href="${escapeHtml(a.link)}">Open the original article</a>`;
+  const parts: string[] = [];
+  if (a.notice)
+    parts.push(`<p><strong>${escapeHtml(stateNotice(a.notice) ?? '')}</strong> The copy below was saved before.</p>`);
+  if (a.state === 'full' || a.state === 'truncated') {
+    parts.push(a.contentHtml);
+    if (a.state === 'truncated') parts.push(`<p><em>${escapeHtml(stateNotice('truncated')!)}</em> ${open}</p>`);
+  } else {
+    parts.push(`<p>${escapeHtml(stateNotice(a.state) ?? '')} ${open}</p>`);
+  }
+  return parts.join('\n');
+}
+
+/** HTML in CDATA: `]]>` written as `]]&gt;`, which HTML reads back as the same text. */
+export const cdataHtml = (html: string): string => `<![CDATA[${html.replaceAll(']]>', ']]&gt;')}]]>`;
+
+/** Plain text in CDATA: each `]]>` split across two sections, so the text reads back exactly. */
+export const cdataText = (text: string): string => `<![CDATA[${text.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;

@@ -1,0 +1,36 @@
+/**
+ * JSON Feed, written directly: one pure function over the feed model (item.ts).
+ */
+import { cleanText } from '../content/text.js';
+import type { FeedItem, FeedMeta } from './item.js';
+
+export function renderJson(meta: FeedMeta, items: readonly FeedItem[]): string {
+  const description = cleanText(meta.description);
+  const author = cleanText(meta.author ?? meta.title);
+  const feed = {
+    version: 'https://jsonfeed.org/version/1',
+    title: cleanText(meta.title),
+    ...(meta.home ? { home_page_url: meta.home } : {}),
+    feed_url: `${meta.selfBase}feed.json`,
+    ...(description ? { description } : {}),
+    author: author ? { name: author } : {},
+    items: items.map(jsonItem),
+  };
+  return JSON.stringify(feed, null, 4);
+}
+
+function jsonItem(i: FeedItem): Record<string, unknown> {
+  const date = i.date.toISOString();
+  return {
+    id: i.id,
+    // An item without content shows its summary.
+    content_html: i.content || i.summary,
+    ...(i.link ? { url: i.link } : {}),
+    ...(i.title ? { title: i.title } : {}),
+    ...(i.content && i.summary ? { summary: i.summary } : {}),
+    ...(i.image ? { image: i.image } : {}),
+    date_modified: date,
+    date_published: date,
+    ...(i.author ? { author: { name: i.author } } : {}),
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * RSS 2.0, written directly: one pure function over the feed model (item.ts). Items name their author with
+ * `dc:creator`: RSS's own `<author>` must be an e-mail address, which WeChat accounts do not have.
+ */
+import { cleanText } from '../content/text.js';
+import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../content/escape.js';
+import { cdataHtml, cdataText, feedUpdated, GENERATOR, type FeedItem, type FeedMeta } from './item.js';
+
+const I1 = '\n    ';
+const I2 = '\n        ';
+const I3 = '\n            ';
+
+const DC = ' xmlns:dc="http://purl.org/dc/elements/1.1/"';
+const CONTENT = ' xmlns:content="http://purl.org/rss/1.0/modules/content/"';
+
+export function renderRss(meta: FeedMeta, items: readonly FeedItem[]): string {
+  // `feed` declared both when an item had content, and none otherwise: `dc:creator` was then an unbound prefix.
+  const content = items.some((i) => i.content);
+  const namespaces = (content || items.some((i) => i.author) ? DC : '') + (content ? CONTENT : '');
+  const out = [
+    `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"${namespaces} xmlns:atom="http://www.w3.org/2005/Atom">`,
+    `${I1}<channel>`,
+    `${I2}<title>${escapeXmlName(cleanText(meta.title))}</title>`,
+    `${I2}<link>${escapeXml(meta.home)}</link>`,
+    `${I2}<description>${escapeXmlName(cleanText(meta.description))}</description>`,
+    `${I2}<lastBuildDate>${feedUpdated(items).toUTCString()}</lastBuildDate>`,
+    `${I2}<docs>https://validator.w3.org/feed/docs/rss2.html</docs>`,
+    `${I2}<generator>${GENERATOR}</generator>`,
+    `${I2}<language>zh-CN</language>`,
+    `${I2}<atom:link href="${escapeAttr(`${meta.selfBase}rss.xml`)}" rel="self" type="application/rss+xml"/>`,
+  ];
+  for (const i of items) item(out, i);
+  out.push(`${I1}</channel>\n</rss>`);
+  return out.join('');
+}
+
+function item(out: string[], i: FeedItem): void {
+  out.push(`${I2}<item>`);
+  if (i.title) out.push(`${I3}<title>${cdataText(i.title)}</title>`);
+  if (i.link) out.push(`${I3}<link>${escapeXml(i.link)}</link>`);
+  out.push(
+    `${I3}<guid isPermaLink="false">${escapeXmlName(i.id)}</guid>`,
+    `${I3}<pubDate>${i.date.toUTCString()}</pubDate>`,
+  );
+  if (i.summary) out.push(`${I3}<description>${cdataHtml(escapeHtml(i.summary))}</description>`);
+  if (i.content) out.push(`${I3}<content:encoded>${cdataHtml(i.content)}</content:encoded>`);
+  if (i.enclosure)
+    out.push(`${I3}<enclosure length="0" type="${i.enclosure.type}" url="${escapeAttr(i.enclosure.url)}"/>`);
+  if (i.author) out.push(`${I3}<dc:creator>${escapeXmlName(i.author)}</dc:creator>`);
+  out.push(`${I2}</item>`);
+}
