@@ -62,6 +62,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
     const progress = (unit: 'files' | 'pages') =>
       opts.progress ? (done: number, total: number) => opts.progress!(done, total, unit) : undefined;
     const ingest = await ingestDumps(config, store, problems, {
+      roots: config.dumps,
       runner,
       now: clock(),
       progress: progress('files'),

@@ -4,7 +4,8 @@
  * - `short:<token>`    a WeChat short link `/s/<token>` (the live fetcher re-keys it by sn once it reads the page);
  * - `url:<url>`        any other URL (blogs, advisories, WeChat pages that are not articles), normalised;
  * - `hash:<sha256>`    no usable URL, or a temporary search link: a hash of the normalised body text, or of the
- *                      file path when the body is empty (so two different empty dumps never merge; never by title).
+ *                      file's name within the archive (`<dumps folder>/<path below it>`) when the body is empty (so two
+ *                      different empty dumps never merge, and moving the archive keeps the id; never by title).
  * The feed id is the canonical URL, or `urn:wxfeed:<key>` for hash keys: stable across runs, formats and baseUrl.
  */
 import { createHash } from 'node:crypto';

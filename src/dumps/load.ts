@@ -28,7 +28,7 @@ export function loadDump(file: DumpFile): LoadResult {
     };
   }
   try {
-    const r = parseDump(bytes, { path: file.path, mtimeMs: file.mtimeMs });
+    const r = parseDump(bytes, { path: file.path, mtimeMs: file.mtimeMs, seed: file.seed });
     return r.ok ? { ok: true, observation: r.observation } : r;
   } catch (error) {
     return { ok: false, reason: 'parser failure', detail: (error as Error).message };

@@ -18,9 +18,14 @@ import { identityFor, needsBodyText } from '../keys.js';
 export const MAX_DUMP_BYTES = 5 * 1024 * 1024;
 
 export interface DumpFileInfo {
-  /** Absolute path, used for fallback keys and messages. */
+  /** Absolute path, for messages and the body's location. */
   path: string;
   mtimeMs: number;
+  /**
+   * The file's name within the archive (`<dumps folder name>/<path below it>`): the key of a dump with neither a
+   * usable URL nor text is a hash of it, so moving the archive keeps its ids. Defaults to the path.
+   */
+  seed?: string | undefined;
 }
 
 /**
@@ -90,7 +95,7 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
   // rendered now, because its key is a hash of the rendered text.
   const markdown = hasContent ? stripped.body : '';
   const keyText = markdown && needsBodyText(parsedUrl) ? htmlToText(markdownHtml(markdown)) : '';
-  const identity = identityFor(parsedUrl, keyText, file.path);
+  const identity = identityFor(parsedUrl, keyText, file.seed ?? file.path);
   const captured = parseDate(fields.get('fetch_date'));
   const date = parseDate(fields.get('date')) ??
     captured ?? { ms: Math.floor(file.mtimeMs), precision: 'exact' as const };

@@ -6,7 +6,7 @@
  * every other folder near the top (walk-worker.ts runs the other half).
  */
 import { readdirSync, statSync, type Dirent } from 'node:fs';
-import { sep } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { InputProblem } from '../types.js';
@@ -17,6 +17,16 @@ export interface DumpFile {
   path: string;
   size: number;
   mtimeMs: number;
+  /** Its name within the archive, when known (see `archiveName`). */
+  seed?: string;
+}
+
+/** `<dumps folder name>/<path below it>` for a path under one of the roots (the longest that holds it). */
+export function archiveName(path: string, roots: readonly string[]): string | undefined {
+  const root = roots
+    .filter((r) => path.startsWith(r.endsWith(sep) ? r : r + sep))
+    .sort((a, b) => b.length - a.length)[0];
+  return root ? `${basename(root)}/${relative(root, path).split(sep).join('/')}` : undefined;
 }
 
 /** What walking some folders found: dump files with the device and inode behind each, and problems. */

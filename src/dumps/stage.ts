@@ -8,7 +8,7 @@ import type { Store } from '../store/store.js';
 import type { Config, InputProblem } from '../types.js';
 import { pipeline, type RunnerFor, workerCount } from '../work/pool.js';
 import type { LoadResult } from './load.js';
-import { type DumpFile, listDumpFiles, walkFingerprint } from './read.js';
+import { archiveName, type DumpFile, listDumpFiles, walkFingerprint } from './read.js';
 
 /** Dump files per read job. */
 const READ_BATCH = 64;
@@ -18,6 +18,8 @@ const COMMIT_FILES = 4096;
 const PARALLEL_WALK_FILES = 50_000;
 
 export interface IngestOptions {
+  /** The dump folders (config.dumps). */
+  roots: readonly string[];
   runner: RunnerFor;
   now: number;
   /** Called as files are read: done, total. */
@@ -80,7 +82,7 @@ async function readIntoStore(
   const { now } = opts;
   const batches: Array<{ job: { kind: 'load'; files: DumpFile[] }; ctx: DumpFile[] }> = [];
   for (let i = 0; i < changed.length; i += READ_BATCH) {
-    const files = changed.slice(i, i + READ_BATCH);
+    const files = changed.slice(i, i + READ_BATCH).map((f) => ({ ...f, seed: archiveName(f.path, opts.roots) }));
     batches.push({ job: { kind: 'load', files }, ctx: files });
   }
   store.sizeCacheFor(changed.length);
