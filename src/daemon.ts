@@ -44,6 +44,8 @@ export interface Daemon {
   health(): Health;
 }
 
+const CACHE_ERROR = 'image cache error: images are served without the cache';
+
 function fileHash(path: string | undefined): string | undefined {
   if (!path) return undefined;
   try {
@@ -58,8 +60,11 @@ function brief(s: BuildSummary): CycleRecord['summary'] {
   return { ...rest, problems: s.problems.length, filesWritten: s.filesWritten.length };
 }
 
-/** The image proxy (in proxy mode) and the admin API (with a token), for the server. */
-export function serverRoutes(config: Config, refresh: () => boolean) {
+/**
+ * The image proxy (in proxy mode) and the admin API (with a token), for the server. Image cache failures go to `log`
+ * (once, until the cache works again), or to a process warning without one.
+ */
+export function serverRoutes(config: Config, refresh: () => boolean, log?: Logger) {
   const basePath = new URL(config.baseUrl).pathname.replace(/\/?$/, '/');
   const routes = [];
   if (config.images === 'proxy') {
@@ -72,7 +77,11 @@ export function serverRoutes(config: Config, refresh: () => boolean) {
         closeStore(db, true);
       }
     }
-    routes.push(imageProxyRoute({ ...config.imageProxy, basePath, secret }));
+    const onCacheError = (error: Error): void => {
+      if (log) log.warn({ cacheDir: config.imageProxy.cacheDir, error: error.message }, CACHE_ERROR);
+      else process.emitWarning(`${CACHE_ERROR}: ${error.message}`);
+    };
+    routes.push(imageProxyRoute({ ...config.imageProxy, basePath, secret, onCacheError }));
   }
   if (config.server.token) {
     routes.push(apiRoute({ basePath, token: config.server.token, addUrls: (urls) => addUrls(config, urls), refresh }));
@@ -202,7 +211,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       output: config.output,
       baseUrl: config.baseUrl,
       health,
-      routes: serverRoutes(config, () => cycle('api')),
+      routes: serverRoutes(config, () => cycle('api'), log),
     });
     const addr = await listen(server, config.server.host, config.server.port);
     bound = { host: addr.address, port: addr.port };

@@ -149,6 +149,35 @@ describe('wxfeed daemon', () => {
   });
 });
 
+describe('wxfeed daemon: image proxy wiring', () => {
+  it('a cache folder that cannot be used: images are served, the cache error is logged once with its path', async () => {
+    const { createServer } = await import('node:http');
+    const { signedImagePath } = await import('../src/content/image-sign.js');
+    const { IMAGES } = await import('./helpers/images.js');
+    const upstream = createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(IMAGES.png));
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    try {
+      const up = `http://127.0.0.1:${(upstream.address() as { port: number }).port}`;
+      writeFileSync(join(t.dir, 'not-a-folder'), 'x');
+      const secret = 'daemon-test-secret-0123456789';
+      config(`images: proxy\nimageProxy:\n  secret: ${secret}\n  upstream: ${up}\n  cacheDir: not-a-folder\n`);
+      daemon = await startDaemon({ configPath: join(t.dir, 'wxfeed.yaml'), log: logger(), live: () => undefined });
+      const base = `http://127.0.0.1:${daemon.address()!.port}/`;
+      for (let i = 0; i < 3; i++) {
+        const r = await fetch(`${base}${signedImagePath(secret, `https://mmbiz.qpic.cn/a/${i}?wx_fmt=png`)}`);
+        expect(r.status).toBe(200);
+        expect(Buffer.from(await r.arrayBuffer()).equals(IMAGES.png)).toBe(true);
+      }
+      const errors = lines.filter((l) => l.msg === 'image cache error: images are served without the cache');
+      expect(errors).toHaveLength(1);
+      expect(String(errors[0]!.error)).toContain(join(t.dir, 'not-a-folder'));
+    } finally {
+      upstream.closeAllConnections();
+      await new Promise((r) => upstream.close(r));
+    }
+  });
+});
+
 describe('wxfeed daemon process', () => {
   it('SIGTERM with a cycle in flight: exit 0 within seconds, feeds intact and valid, store consistent', async () => {
     const { spawn } = await import('node:child_process');

@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/tmp.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough';
 const TOKEN = 'admin-token-0123456789';
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(2000, 7)]);
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2000, 7)]);
 
 let t: { dir: string; cleanup: () => void };
 let upstream: Server;
