@@ -91,6 +91,33 @@ describe('static feed server', () => {
     expect((await get('/feeds/acct/rss.xml', { 'If-None-Match': '"other"' })).status).toBe(200);
   });
 
+  it('If-None-Match matches our tags only, exactly: no suffix of our making is enough (item 11)', async () => {
+    const first = await get('/feeds/acct/rss.xml');
+    const etag = first.headers.etag as string;
+    const bare = etag.slice(1, -1);
+    for (const tag of [
+      `"${bare}-garbage"`,
+      `"${bare}-"`,
+      `"${bare}-gzip-x"`,
+      `"${bare}x"`,
+      `${bare}`,
+      `"${bare.slice(0, -1)}"`,
+    ]) {
+      expect((await get('/feeds/acct/rss.xml', { 'If-None-Match': tag })).status, tag).toBe(200);
+    }
+    for (const tag of [etag, `W/${etag}`, `"${bare}-gzip"`, `"${bare}-br"`, `"other", ${etag}`, '*'])
+      expect((await get('/feeds/acct/rss.xml', { 'If-None-Match': tag })).status, tag).toBe(304);
+  });
+
+  it('If-Modified-Since in the future is not a 304 (item 11)', async () => {
+    const future = new Date(Date.now() + 24 * 3600 * 1000).toUTCString();
+    const r = await get('/feeds/acct/rss.xml', { 'If-Modified-Since': future });
+    expect(r.status).toBe(200);
+    expect(r.body.length).toBeGreaterThan(0);
+    const now = await get('/feeds/acct/rss.xml', { 'If-Modified-Since': new Date().toUTCString() });
+    expect(now.status).toBe(304);
+  });
+
   it('gzip and br when asked, identity otherwise; HEAD has headers and no body', async () => {
     const plainBody = (await get('/feeds/acct/atom.xml')).body;
     const gz = await get('/feeds/acct/atom.xml', { 'Accept-Encoding': 'gzip' });
