@@ -157,6 +157,35 @@ describe('admin API', () => {
       405,
     );
   });
+  it('an add that fails answers 500 with the reason (a JSON error, not a bare internal error)', async () => {
+    const failing = createApp({
+      output: join(t.dir, 'out'),
+      baseUrl: 'http://localhost/',
+      health: () => ({ ok: true, body: {} }),
+      routes: [
+        apiRoute({
+          basePath: '/',
+          token: TOKEN,
+          addUrls: async () => {
+            throw new Error('add: /x/urls.txt.lock is held by pid 1');
+          },
+          refresh: () => false,
+        }),
+      ],
+    });
+    const { port } = await listen(failing, '127.0.0.1', 0);
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/api/urls`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify(['https://mp.weixin.qq.com/s/abcdef123']),
+      });
+      expect(r.status).toBe(500);
+      expect(await r.json()).toEqual({ error: 'add: /x/urls.txt.lock is held by pid 1' });
+    } finally {
+      await new Promise((r) => failing.close(r));
+    }
+  });
   it('authorized() compares in constant time and needs the Bearer scheme', () => {
     expect(authorized(`Bearer ${TOKEN}`, TOKEN)).toBe(true);
     expect(authorized(TOKEN, TOKEN)).toBe(false);
