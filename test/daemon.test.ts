@@ -234,6 +234,15 @@ describe('wxfeed daemon: /healthz and problems (items 10 and 20)', () => {
         expect.objectContaining({ where: join(t.dir, 'dumps/empty.md') }),
       ],
     });
+    // Fixed: said once, gone from /healthz; the other stays and is not logged again.
+    writeFile(join(t.dir, 'dumps/empty.md'), dump({ title: '不再空', url: url(3), source: '账号' }, '正文。'));
+    const before = cycles();
+    await until(() => cycles() >= before + 2);
+    expect(lines.filter((l) => l.msg === 'problem gone').map((l) => l.where)).toEqual([join(t.dir, 'dumps/empty.md')]);
+    expect(problemLines()).toHaveLength(2);
+    expect(daemon.health().body).toMatchObject({
+      problems: [expect.objectContaining({ where: join(t.dir, 'dumps/binary.md') })],
+    });
   });
 });
 
