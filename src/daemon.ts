@@ -2,12 +2,16 @@
  * The daemon: a cycle at start, then on `schedule.cron` (node-cron); never two cycles at once; the config re-read
  * before each cycle when it changed (an invalid one is reported and the previous stays in force); the feed server
  * alongside; SIGINT/SIGTERM stop scheduling, abort the running cycle at a safe point, and exit.
+ *
+ * Each problem of the inputs (a dump that cannot be read, a bad line in a URL file, a failed fetch) is logged with
+ * its path and reason once, when it first appears, not on every cycle while it persists; the current ones are in
+ * /healthz for the token holder. Anyone else sees the state and counts only (`Health.summary`, `publicCycle`).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { schedule as cronSchedule, type ScheduledTask } from 'node-cron';
-import type { BuildSummary, Config, LiveFetch } from './types.js';
+import type { BuildSummary, Config, InputProblem, LiveFetch } from './types.js';
 import type { Logger } from './log.js';
 import { ConfigError, loadConfig } from './config.js';
 import { build } from './cycle.js';
@@ -44,6 +48,8 @@ export interface Daemon {
   health(): Health;
 }
 
+const CACHE_ERROR = 'image cache error: images are served without the cache';
+
 function fileHash(path: string | undefined): string | undefined {
   if (!path) return undefined;
   try {
@@ -58,8 +64,52 @@ function brief(s: BuildSummary): CycleRecord['summary'] {
   return { ...rest, problems: s.problems.length, filesWritten: s.filesWritten.length };
 }
 
-/** The image proxy (in proxy mode) and the admin API (with a token), for the server. */
-export function serverRoutes(config: Config, refresh: () => boolean) {
+/** The problems of a finished cycle: of the inputs, and of the URL lists and fetches. */
+function problemsOf(s: BuildSummary): InputProblem[] {
+  return [...s.problems, ...(s.fetch?.failures ?? [])];
+}
+
+const problemKey = (p: InputProblem): string => `${p.where}\u0000${p.reason}`;
+
+/** A cycle as anyone may see it: its times, result and counts (no error text, no path, no URL). */
+function publicCycle(r: CycleRecord) {
+  const s = r.summary;
+  const f = s?.fetch;
+  const fetch = f && {
+    offline: f.offline,
+    listed: f.listed,
+    due: f.due,
+    fetched: f.fetched,
+    unchanged: f.unchanged,
+    deleted: f.deleted,
+    blocked: f.blocked,
+    failed: f.failed,
+    skippedByCooldown: f.skippedByCooldown,
+    deferred: f.deferred,
+  };
+  const summary = s && {
+    filesSeen: s.filesSeen,
+    filesRead: s.filesRead,
+    filesUnchanged: s.filesUnchanged,
+    filesRemoved: s.filesRemoved,
+    problems: s.problems,
+    articles: s.articles,
+    duplicatesMerged: s.duplicatesMerged,
+    sources: s.sources,
+    feedsWritten: s.feedsWritten,
+    feedsUnchanged: s.feedsUnchanged,
+    filesWritten: s.filesWritten,
+    elapsedMs: Math.round(s.elapsedMs),
+    ...(fetch ? { fetch } : {}),
+  };
+  return { start: r.start, ...(r.end ? { end: r.end } : {}), result: r.result, ...(summary ? { summary } : {}) };
+}
+
+/**
+ * The image proxy (in proxy mode) and the admin API (with a token), for the server. Image cache failures go to `log`
+ * (once, until the cache works again), or to a process warning without one.
+ */
+export function serverRoutes(config: Config, refresh: () => boolean, log?: Logger) {
   const basePath = new URL(config.baseUrl).pathname.replace(/\/?$/, '/');
   const routes = [];
   if (config.images === 'proxy') {
@@ -72,7 +122,11 @@ export function serverRoutes(config: Config, refresh: () => boolean) {
         closeStore(db, true);
       }
     }
-    routes.push(imageProxyRoute({ ...config.imageProxy, basePath, secret }));
+    const onCacheError = (error: Error): void => {
+      if (log) log.warn({ cacheDir: config.imageProxy.cacheDir, error: error.message }, CACHE_ERROR);
+      else process.emitWarning(`${CACHE_ERROR}: ${error.message}`);
+    };
+    routes.push(imageProxyRoute({ ...config.imageProxy, basePath, secret, onCacheError }));
   }
   if (config.server.token) {
     routes.push(apiRoute({ basePath, token: config.server.token, addUrls: (urls) => addUrls(config, urls), refresh }));
@@ -88,6 +142,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let abort = new AbortController();
   let last: CycleRecord | undefined;
   let feeds: BuildSummary['feeds'] = [];
+  /** The problems of the last finished cycle, by where and reason. */
+  let problems = new Map<string, InputProblem>();
   let current: CycleRecord | undefined;
   let stopping = false;
   let task: ScheduledTask | undefined;
@@ -96,17 +152,42 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
 
-  const health = (): Health => ({
-    ok: last?.result !== 'failed',
-    body: {
-      running: current !== undefined,
-      current,
-      lastCycle: last ?? null,
-      config: config.file ?? null,
-      schedule: config.schedule,
-      sources: feeds,
-    },
-  });
+  const health = (): Health => {
+    const ok = last?.result !== 'failed';
+    const now = [...problems.values()].sort(
+      (a, b) => a.where.localeCompare(b.where) || a.reason.localeCompare(b.reason),
+    );
+    return {
+      ok,
+      summary: {
+        ok,
+        running: current !== undefined,
+        lastCycle: last ? publicCycle(last) : null,
+        feeds: feeds?.length ?? 0,
+        problems: now.length,
+      },
+      body: {
+        ok,
+        running: current !== undefined,
+        current,
+        lastCycle: last ?? null,
+        config: config.file ?? null,
+        schedule: config.schedule,
+        sources: feeds,
+        problems: now,
+      },
+    };
+  };
+
+  /** Log the problems that were not there after the previous cycle (and those gone since); keep the new set. */
+  function noteProblems(found: InputProblem[]): void {
+    const next = new Map(found.map((p) => [problemKey(p), p]));
+    for (const [key, p] of next)
+      if (!problems.has(key))
+        log.warn({ where: p.where, reason: p.reason, ...(p.detail ? { detail: p.detail } : {}) }, 'problem');
+    for (const [key, p] of problems) if (!next.has(key)) log.info({ where: p.where, reason: p.reason }, 'problem gone');
+    problems = next;
+  }
 
   /** Re-read the config if its file changed; keep the previous one when the new one is invalid. */
   function reload(): void {
@@ -142,6 +223,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         record.result = 'ok';
         record.summary = brief(summary);
         feeds = summary.feeds ?? [];
+        noteProblems(problemsOf(summary));
         const f = summary.fetch;
         log.info(
           {
@@ -202,7 +284,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       output: config.output,
       baseUrl: config.baseUrl,
       health,
-      routes: serverRoutes(config, () => cycle('api')),
+      token: config.server.token,
+      routes: serverRoutes(config, () => cycle('api'), log),
     });
     const addr = await listen(server, config.server.host, config.server.port);
     bound = { host: addr.address, port: addr.port };

@@ -29,10 +29,10 @@ function logger() {
   return pino({ level: 'info' }, sink);
 }
 
-function config(extra = ''): void {
+function config(extra = '', token?: string): void {
   writeFileSync(
     join(t.dir, 'wxfeed.yaml'),
-    `dumps: [dumps]\noutput: out\nstore: data/wxfeed.db\nschedule:\n  cron: "* * * * * *"\nserver:\n  port: 0\n${extra}`,
+    `dumps: [dumps]\noutput: out\nstore: data/wxfeed.db\nschedule:\n  cron: "* * * * * *"\nserver:\n  port: 0\n${token ? `  token: ${token}\n` : ''}${extra}`,
   );
 }
 
@@ -61,7 +61,7 @@ afterEach(async () => {
 
 describe('wxfeed daemon', () => {
   it('serves feeds; a dump added while it runs shows up after the next tick; unchanged feeds answer 304', async () => {
-    config();
+    config('', 'daemon-test-token-0123456789');
     daemon = await startDaemon({ configPath: join(t.dir, 'wxfeed.yaml'), log: logger(), live: () => undefined });
     await until(() => cycles() >= 1);
     const base = `http://127.0.0.1:${daemon.address()!.port}`;
@@ -81,7 +81,8 @@ describe('wxfeed daemon', () => {
     const next = await fetch(`${base}/3267269114/atom.xml`, { headers: { 'If-None-Match': etag } });
     expect(next.status).toBe(200);
     expect(readFeed(await next.text()).items.map((i) => i.title)).toEqual(['第二篇', '第一篇']);
-    const health = (await (await fetch(`${base}/healthz`)).json()) as {
+    const authorization = 'Bearer daemon-test-token-0123456789';
+    const health = (await (await fetch(`${base}/healthz`, { headers: { authorization } })).json()) as {
       lastCycle: { result: string; start: string; end: string; summary: { articles: number } };
       sources: Array<{ slug: string; items: number }>;
     };
@@ -146,6 +147,131 @@ describe('wxfeed daemon', () => {
     await until(() => cycles() >= seen + 1);
     expect(readFileSync(join(t.dir, 'out/all/atom.xml'), 'utf8')).toContain('第二个标题');
     expect(lines.at(-1)?.msg).not.toBe('cycle failed');
+  });
+});
+
+describe('wxfeed daemon: /healthz and problems (items 10 and 20)', () => {
+  const TOKEN = 'health-token-0123456789abc';
+  const healthz = async (auth?: string) => {
+    const r = await fetch(`http://127.0.0.1:${daemon!.address()!.port}/healthz`, {
+      headers: auth ? { authorization: auth } : {},
+    });
+    return { status: r.status, text: await r.text() };
+  };
+
+  it('anonymous: state and counts only; with the token: paths, reasons and the current problems', async () => {
+    writeFile(join(t.dir, 'dumps/empty.md'), '');
+    writeFileSync(join(t.dir, 'urls.txt'), 'https://example.com/not-wechat\n');
+    config('urlFiles: [urls.txt]\n', TOKEN);
+    daemon = await startDaemon({ configPath: join(t.dir, 'wxfeed.yaml'), log: logger(), live: () => undefined });
+    await until(() => cycles() >= 1);
+    for (const auth of [undefined, 'Bearer wrong-token-0123456789', TOKEN, `Basic ${TOKEN}`]) {
+      const anon = await healthz(auth);
+      expect(anon.status, String(auth)).toBe(200);
+      // No absolute path (the temp folder, the config file, dumps), no problem reason, no URL from the URL file.
+      for (const secret of [t.dir, 'wxfeed.yaml', 'empty.md', 'empty file', 'example.com', 'not a WeChat'])
+        expect(anon.text, `${auth}: ${secret}`).not.toContain(secret);
+      const body = JSON.parse(anon.text) as Record<string, unknown>;
+      expect(body).toMatchObject({ ok: true, running: expect.any(Boolean), problems: 2, feeds: 2 });
+      expect(body.lastCycle).toMatchObject({
+        result: 'ok',
+        summary: { articles: 1, problems: 1, fetch: { listed: 0 } },
+      });
+    }
+    const full = await healthz(`Bearer ${TOKEN}`);
+    expect(full.status).toBe(200);
+    const body = JSON.parse(full.text) as {
+      config: string;
+      problems: Array<{ where: string; reason: string }>;
+      sources: Array<{ slug: string }>;
+    };
+    expect(body.config).toBe(join(t.dir, 'wxfeed.yaml'));
+    expect(body.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ where: join(t.dir, 'dumps/empty.md'), reason: 'empty file' }),
+        expect.objectContaining({ where: `${join(t.dir, 'urls.txt')}:1`, reason: 'bad URL' }),
+      ]),
+    );
+    expect(body.sources.map((s) => s.slug).sort()).toEqual(['3267269114', 'all']);
+  });
+
+  it('a failed cycle: 503 for everyone, its error text only with the token', async () => {
+    writeFile(join(t.dir, 'data/wxfeed.db'), 'this is not a database, at a secret path');
+    config('', TOKEN);
+    daemon = await startDaemon({ configPath: join(t.dir, 'wxfeed.yaml'), log: logger(), live: () => undefined });
+    await until(() => lines.some((l) => l.msg === 'cycle failed'));
+    const anon = await healthz();
+    expect(anon.status).toBe(503);
+    expect(JSON.parse(anon.text)).toMatchObject({ ok: false, lastCycle: { result: 'failed' } });
+    expect(anon.text).not.toContain('wxfeed store');
+    expect(anon.text).not.toContain(t.dir);
+    const full = await healthz(`Bearer ${TOKEN}`);
+    expect(full.status).toBe(503);
+    expect(JSON.parse(full.text)).toMatchObject({
+      lastCycle: { result: 'failed', error: expect.stringContaining('not a wxfeed store') },
+    });
+  });
+
+  it('logs each new problem with its path and reason once, not again while it persists', async () => {
+    writeFile(join(t.dir, 'dumps/empty.md'), '');
+    config();
+    daemon = await startDaemon({ configPath: join(t.dir, 'wxfeed.yaml'), log: logger(), live: () => undefined });
+    await until(() => cycles() >= 3);
+    const problemLines = () => lines.filter((l) => l.msg === 'problem');
+    expect(problemLines()).toEqual([
+      expect.objectContaining({ where: join(t.dir, 'dumps/empty.md'), reason: 'empty file', level: 40 }),
+    ]);
+    writeFile(join(t.dir, 'dumps/binary.md'), Buffer.from([0, 1, 2, 3]));
+    const seen = cycles();
+    await until(() => cycles() >= seen + 3);
+    expect(problemLines().map((l) => [l.where, l.reason])).toEqual([
+      [join(t.dir, 'dumps/empty.md'), 'empty file'],
+      [join(t.dir, 'dumps/binary.md'), 'binary file'],
+    ]);
+    expect(daemon.health().body).toMatchObject({
+      problems: [
+        expect.objectContaining({ where: join(t.dir, 'dumps/binary.md') }),
+        expect.objectContaining({ where: join(t.dir, 'dumps/empty.md') }),
+      ],
+    });
+    // Fixed: said once, gone from /healthz; the other stays and is not logged again.
+    writeFile(join(t.dir, 'dumps/empty.md'), dump({ title: '不再空', url: url(3), source: '账号' }, '正文。'));
+    const before = cycles();
+    await until(() => cycles() >= before + 2);
+    expect(lines.filter((l) => l.msg === 'problem gone').map((l) => l.where)).toEqual([join(t.dir, 'dumps/empty.md')]);
+    expect(problemLines()).toHaveLength(2);
+    expect(daemon.health().body).toMatchObject({
+      problems: [expect.objectContaining({ where: join(t.dir, 'dumps/binary.md') })],
+    });
+  });
+});
+
+describe('wxfeed daemon: image proxy wiring', () => {
+  it('a cache folder that cannot be used: images are served, the cache error is logged once with its path', async () => {
+    const { createServer } = await import('node:http');
+    const { signedImagePath } = await import('../src/content/image-sign.js');
+    const { IMAGES } = await import('./helpers/images.js');
+    const upstream = createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(IMAGES.png));
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    try {
+      const up = `http://127.0.0.1:${(upstream.address() as { port: number }).port}`;
+      writeFileSync(join(t.dir, 'not-a-folder'), 'x');
+      const secret = 'daemon-test-secret-0123456789';
+      config(`images: proxy\nimageProxy:\n  secret: ${secret}\n  upstream: ${up}\n  cacheDir: not-a-folder\n`);
+      daemon = await startDaemon({ configPath: join(t.dir, 'wxfeed.yaml'), log: logger(), live: () => undefined });
+      const base = `http://127.0.0.1:${daemon.address()!.port}/`;
+      for (let i = 0; i < 3; i++) {
+        const r = await fetch(`${base}${signedImagePath(secret, `https://mmbiz.qpic.cn/a/${i}?wx_fmt=png`)}`);
+        expect(r.status).toBe(200);
+        expect(Buffer.from(await r.arrayBuffer()).equals(IMAGES.png)).toBe(true);
+      }
+      const errors = lines.filter((l) => l.msg === 'image cache error: images are served without the cache');
+      expect(errors).toHaveLength(1);
+      expect(String(errors[0]!.error)).toContain(join(t.dir, 'not-a-folder'));
+    } finally {
+      upstream.closeAllConnections();
+      await new Promise((r) => upstream.close(r));
+    }
   });
 });
 

@@ -12,11 +12,17 @@ export function signedImagePath(secret: string, url: string): string {
   return `img/${mac(secret, url).toString('base64url')}/${Buffer.from(url, 'utf8').toString('base64url')}`;
 }
 
-/** The image URL a signed path stands for, or undefined when the signature does not match. */
+/**
+ * The image URL a signed path stands for, or undefined when the signature does not match. Only the canonical
+ * base64url spelling of the signature and of the URL is accepted (unpadded, unused trailing bits zero, the URL valid
+ * UTF-8): each is decoded, encoded again and compared, so one URL has exactly one proxy path.
+ */
 export function verifyImagePath(secret: string, sig: string, encoded: string): string | undefined {
   if (!/^[A-Za-z0-9_-]{22}$/.test(sig) || !/^[A-Za-z0-9_-]{1,4096}$/.test(encoded)) return undefined;
-  const url = Buffer.from(encoded, 'base64url').toString('utf8');
   const given = Buffer.from(sig, 'base64url');
+  if (given.toString('base64url') !== sig) return undefined;
+  const url = Buffer.from(encoded, 'base64url').toString('utf8');
+  if (Buffer.from(url, 'utf8').toString('base64url') !== encoded) return undefined;
   const want = mac(secret, url);
   return given.length === want.length && timingSafeEqual(given, want) ? url : undefined;
 }

@@ -16,6 +16,41 @@ const sanitize = (html: string, options: sanitizeFn.IOptions): string =>
 /** Hosts whose players may be embedded as iframes (WeChat and Tencent video). */
 export const IFRAME_HOSTS = ['v.qq.com', 'mp.weixin.qq.com', 'channels.weixin.qq.com'];
 
+/**
+ * Every attribute that holds a URL, whatever tag it is on: each gets the scheme check, in the sanitizer and in its
+ * fast path. (Most are not on the allow-list below and so are dropped anyway; they are listed so that allowing one
+ * later cannot skip the check.)
+ */
+const URL_ATTRIBUTES = [
+  'href',
+  'src',
+  'poster',
+  'srcset',
+  'data-src',
+  'cite',
+  'action',
+  'formaction',
+  'background',
+  'longdesc',
+  'usemap',
+  'lowsrc',
+  'dynsrc',
+  'ping',
+  'manifest',
+  'icon',
+  'codebase',
+  'classid',
+  'archive',
+  'profile',
+  'data',
+  'xlink:href',
+];
+/** Links may point at web pages and mail addresses; media is loaded, so only from the web. */
+const LINK_SCHEMES = ['http', 'https', 'mailto'];
+const MEDIA_SCHEMES = ['http', 'https'];
+/** Tags whose URLs load media. `srcset` is how sanitize-html names the tag of each URL inside a srcset. */
+const MEDIA_TAGS = ['img', 'video', 'audio', 'source', 'track', 'iframe', 'embed', 'object', 'picture', 'srcset'];
+
 const OPTIONS: sanitizeFn.IOptions = {
   allowedTags: [
     'a',
@@ -90,8 +125,9 @@ const OPTIONS: sanitizeFn.IOptions = {
     pre: ['class'],
   },
   allowedClasses: { code: [/^language-[\w-]+$/], pre: [/^language-[\w-]+$/] },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['http', 'https'] },
+  allowedSchemes: LINK_SCHEMES,
+  allowedSchemesByTag: Object.fromEntries(MEDIA_TAGS.map((tag) => [tag, MEDIA_SCHEMES])),
+  allowedSchemesAppliedToAttributes: URL_ATTRIBUTES,
   allowProtocolRelative: false,
   allowedIframeHostnames: IFRAME_HOSTS,
   disallowedTagsMode: 'discard',
@@ -109,7 +145,9 @@ export function sanitizeHtml(html: string): string {
 /** Allowed tags, as markdown-it writes them (lower case). */
 const ALLOWED_TAGS = new Set(OPTIONS.allowedTags as string[]);
 const ALLOWED_ATTRIBUTES = OPTIONS.allowedAttributes as Record<string, string[]>;
-const URL_ATTRIBUTES = new Set(['href', 'src', 'poster']);
+const URL_ATTRIBUTE_SET = new Set(URL_ATTRIBUTES);
+/** Elements that have no end tag. */
+const VOID_TAGS = new Set(['br', 'hr', 'img', 'col', 'source', 'track', 'wbr']);
 /** One tag as markdown-it writes it: a name, then only double-quoted attributes. */
 const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z][a-zA-Z0-9-]*="[^"<>]*")*)\s*\/?>/g;
 const ATTRIBUTE = /([a-zA-Z][a-zA-Z0-9-]*)="([^"]*)"/g;
@@ -124,17 +162,22 @@ function urlAllowed(tag: string, value: string): boolean {
   return allowed.includes(scheme);
 }
 
-/** Attributes of an allowed tag: each allowed for it, URLs with an allowed scheme, classes of the allowed shape. */
+/**
+ * Attributes of an allowed tag: each allowed for it, URLs with an allowed scheme, classes of the allowed shape; an
+ * image has a source (the sanitizer drops one without). Never an iframe (its host is checked by the sanitizer only).
+ */
 function tagAllowed(name: string, attributes: string): boolean {
   if (name === 'iframe') return false;
   const allowed = ALLOWED_ATTRIBUTES[name] ?? [];
+  let src = false;
   for (const [, attr, value] of attributes.matchAll(ATTRIBUTE)) {
-    if (!allowed.includes(attr!)) return false;
-    if (URL_ATTRIBUTES.has(attr!) && !urlAllowed(name, value!)) return false;
+    // A srcset is rewritten by the sanitizer (each of its URLs checked): never vouched for here.
+    if (!allowed.includes(attr!) || attr === 'srcset') return false;
+    if (URL_ATTRIBUTE_SET.has(attr!) && !urlAllowed(name, value!)) return false;
     if (attr === 'class' && !/^language-[\w-]+$/.test(value!)) return false;
-    if (name === 'img' && attr === 'src' && value === '') return false;
+    if (attr === 'src' && value !== '') src = true;
   }
-  return true;
+  return name !== 'img' || src;
 }
 
 /**
@@ -149,7 +192,7 @@ export function alreadySanitized(html: string): boolean {
     tags++;
     const name = m[2]!;
     if (!ALLOWED_TAGS.has(name)) return false;
-    if (m[3] !== '' && (m[1] === '/' || !tagAllowed(name, m[3]!))) return false;
+    if (m[1] === '/' ? m[3] !== '' || VOID_TAGS.has(name) : !tagAllowed(name, m[3]!)) return false;
   }
   let lt = 0;
   for (let i = html.indexOf('<'); i >= 0; i = html.indexOf('<', i + 1)) lt++;

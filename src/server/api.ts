@@ -79,7 +79,14 @@ export function apiRoute(opts: ApiOptions) {
       json(res, 400, { error: 'expected a JSON list of URLs, or {"urls": [...]}' });
       return true;
     }
-    const result = await opts.addUrls(urls as string[]);
+    let result: Awaited<ReturnType<ApiOptions['addUrls']>>;
+    try {
+      result = await opts.addUrls(urls as string[]);
+    } catch (error) {
+      // The caller holds the token: the reason (a held lock file, an unwritable URL file) is theirs to see.
+      json(res, 500, { error: (error as Error).message });
+      return true;
+    }
     json(res, result.refused > 0 ? 422 : 200, result);
     return true;
   };

@@ -1,20 +1,30 @@
 /**
  * The HTTP server: output/ under the path of baseUrl, and GET /healthz. Nothing else.
+ *
+ * /healthz tells anyone the state and counts only (`Health.summary`); the full report (paths, error texts, problems)
+ * only to a request with `Authorization: Bearer <server.token>`, checked as the admin API checks it. A server
+ * without a token shows the full report to no one.
  */
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StaticFiles, plain } from './static.js';
+import { authorized } from './api.js';
 
 export interface Health {
   /** 200 unless the last cycle failed outright. */
   ok: boolean;
+  /** The full report (paths, error texts, problems): for the holder of the server token only. */
   body: unknown;
+  /** What anyone may see: the state and counts, no path, error text or URL. Without it, `{ ok }`. */
+  summary?: unknown;
 }
 
 export interface AppOptions {
   output: string;
   baseUrl: string;
   health: () => Health;
+  /** `server.token`: a request bearing it gets the full health report. */
+  token?: string | undefined;
   /** Extra routes (the image proxy, the admin API) tried before static files; return true when handled. */
   routes?: Array<(req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>>;
 }
@@ -37,7 +47,8 @@ export function createApp(opts: AppOptions): Server {
     if (!pathOnly.startsWith('/')) return plain(res, 400, 'bad request');
     if (pathOnly === '/healthz' || pathOnly === `${base}healthz`) {
       const h = opts.health();
-      const body = JSON.stringify(h.body, null, 2);
+      const detailed = opts.token !== undefined && authorized(req.headers.authorization, opts.token);
+      const body = JSON.stringify(detailed ? h.body : (h.summary ?? { ok: h.ok }), null, 2);
       res.statusCode = h.ok ? 200 : 503;
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
       res.setHeader('Cache-Control', 'no-store');

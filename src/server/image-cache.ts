@@ -1,22 +1,30 @@
 /**
  * The image proxy's bounded disk cache: one file per image, named by the hash of its URL, holding its media type on
  * the first line and the bytes after; least recently used evicted first once over the size bound.
+ *
+ * Best effort: a cache that cannot be read or written (its folder deleted or replaced, a full disk, no permission)
+ * never fails an image. `get` then misses, `put` does nothing; the failure is reported to `onError` once, and again
+ * only after the cache has worked in between. Leftover temp files of the atomic writer (a crash mid-write) are
+ * removed when the cache opens.
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
-import { writeFileAtomic } from '../io/atomic.js';
+import { TEMP_FILE, writeFileAtomic } from '../io/atomic.js';
 
 export class DiskCache {
   /** File name → size, in use order. */
   private readonly entries: LRUCache<string, number> | undefined;
   /** Files of evicted entries, removed by the `put` that evicted them. */
   private evicted: string[] = [];
+  /** A failure was reported and the cache has not worked since. */
+  private failing = false;
 
   constructor(
     private readonly dir: string,
     max: number,
+    private readonly onError: (error: Error) => void = () => {},
   ) {
     if (max <= 0) return;
     this.entries = new LRUCache<string, number>({
@@ -26,31 +34,80 @@ export class DiskCache {
         if (reason === 'evict') this.evicted.push(name);
       },
     });
-    mkdirSync(dir, { recursive: true });
-    const files = readdirSync(dir)
-      .filter((f) => f.endsWith('.img'))
-      .map((f) => ({ f, st: statSync(join(dir, f)) }));
-    for (const { f, st } of files.sort((a, b) => a.st.mtimeMs - b.st.mtimeMs)) this.entries.set(f, st.size);
+    try {
+      mkdirSync(dir, { recursive: true });
+      const files: Array<{ f: string; size: number; mtimeMs: number }> = [];
+      for (const f of readdirSync(dir)) {
+        if (TEMP_FILE.test(f)) {
+          rmSync(join(dir, f), { force: true });
+          continue;
+        }
+        if (!f.endsWith('.img')) continue;
+        const st = statSync(join(dir, f), { throwIfNoEntry: false });
+        if (st?.isFile()) files.push({ f, size: st.size, mtimeMs: st.mtimeMs });
+      }
+      for (const { f, size } of files.sort((a, b) => a.mtimeMs - b.mtimeMs)) this.entries.set(f, size);
+    } catch (error) {
+      this.fail('cannot open', error);
+    }
   }
 
-  async get(key: string): Promise<{ type: string; body: Buffer } | undefined> {
+  private fail(what: string, error: unknown): void {
+    if (this.failing) return;
+    this.failing = true;
+    const e = error as NodeJS.ErrnoException;
+    this.onError(
+      new Error(`image cache ${this.dir}: ${what}: ${e.message ?? String(error)}; images are served without it`),
+    );
+  }
+
+  /** The bytes cached for this key, or undefined (not cached, or the cache cannot be read). */
+  async get(key: string): Promise<Buffer | undefined> {
     const name = `${key}.img`;
     if (this.entries?.get(name) === undefined) return undefined;
-    const raw = await readFile(join(this.dir, name)).catch(() => undefined);
-    if (!raw) return undefined;
-    const nl = raw.indexOf(10);
-    return { type: raw.subarray(0, nl).toString('utf8'), body: raw.subarray(nl + 1) };
+    let raw: Buffer;
+    try {
+      raw = await readFile(join(this.dir, name));
+    } catch (error) {
+      this.entries.delete(name);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.fail(`cannot read ${name}`, error);
+      return undefined;
+    }
+    // The type line is informational: the proxy takes the type from the bytes.
+    return raw.subarray(raw.indexOf(10) + 1);
   }
 
+  /** Drop one entry (its bytes are not an image we serve). */
+  async drop(key: string): Promise<void> {
+    const name = `${key}.img`;
+    this.entries?.delete(name);
+    await rm(join(this.dir, name), { force: true }).catch((error: unknown) =>
+      this.fail(`cannot remove ${name}`, error),
+    );
+  }
+
+  /** Keep these bytes for this key, if the cache can; never throws. */
   async put(key: string, type: string, body: Buffer): Promise<void> {
     if (!this.entries) return;
     const name = `${key}.img`;
     const data = Buffer.concat([Buffer.from(`${type}\n`), body]);
     if (data.length > this.entries.maxSize) return;
-    await writeFileAtomic(join(this.dir, name), data);
+    try {
+      // The folder may have been removed while we run: make it again.
+      await mkdir(this.dir, { recursive: true });
+      await writeFileAtomic(join(this.dir, name), data);
+    } catch (error) {
+      this.fail(`cannot write ${name}`, error);
+      return;
+    }
+    this.failing = false;
     this.entries.set(name, data.length);
     const gone = this.evicted;
     this.evicted = [];
-    await Promise.all(gone.map((f) => rm(join(this.dir, f), { force: true })));
+    await Promise.all(
+      gone.map((f) =>
+        rm(join(this.dir, f), { force: true }).catch((error: unknown) => this.fail(`cannot evict ${f}`, error)),
+      ),
+    );
   }
 }

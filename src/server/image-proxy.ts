@@ -1,15 +1,22 @@
 /**
- * The image proxy route: `<base>img/<sig>/<url>`. Unsigned, tampered and foreign-host URLs get 403; images come
- * only from WeChat's image hosts (or, in tests, the configured upstream), are capped in size and kept in a bounded
- * disk cache.
+ * The image proxy route: `<base>img/<sig>/<url>`. Unsigned, tampered, non-canonical and foreign-host URLs get 403;
+ * images come only from WeChat's image hosts over https or http on its default port (or, in tests, the configured
+ * upstream), are capped in size and kept in a bounded, best-effort disk cache.
+ *
+ * What is served is typed by its bytes alone (JPEG, PNG, GIF, WebP, BMP, AVIF, HEIC): anything else (SVG, HTML, an
+ * unknown format) is refused with 502 and not cached, whatever the upstream or the URL claim. Every answer carries
+ * `Content-Security-Policy: default-src 'none'; sandbox` and `X-Content-Type-Options: nosniff`, so that even a
+ * browser opening a proxied URL directly runs nothing in our origin. One upstream fetch per image at a time: every
+ * request for an image that is being fetched waits for that fetch.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verifyImagePath } from '../content/image-sign.js';
-import { plain } from './static.js';
-import { imageMime, isWechatImage } from '../content/images.js';
+import { isWechatImage } from '../content/images.js';
 import { fetchImage } from '../http/images.js';
+import { plain } from './static.js';
 import { DiskCache } from './image-cache.js';
+import { declaredType, rasterImageType } from './image-type.js';
 
 export interface ImageProxyOptions {
   basePath: string;
@@ -19,45 +26,95 @@ export interface ImageProxyOptions {
   cacheDir: string;
   cacheMaxBytes: number;
   /** Test setting: fetch from this origin instead of the WeChat host (path and query kept). */
-  upstream?: string;
+  upstream?: string | undefined;
+  /** Told when the disk cache fails (once, until it works again); images are served without it meanwhile. */
+  onCacheError?: ((error: Error) => void) | undefined;
 }
 
+/** The headers of every answer of the proxy: nothing it serves may run script or be sniffed into another type. */
+export const PROXY_HEADERS = {
+  'Content-Security-Policy': "default-src 'none'; sandbox",
+  'X-Content-Type-Options': 'nosniff',
+} as const;
+
+/** What the proxy will fetch: a known WeChat image host, https or http on its default port, no credentials. */
+export function proxiableImageUrl(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return false;
+  // The URL parser leaves the port empty when it is the scheme's default (443 for https, 80 for http).
+  if (u.port !== '' || u.username !== '' || u.password !== '') return false;
+  return isWechatImage(url);
+}
+
+type Answer = { ok: true; type: string; body: Buffer } | { ok: false; status: number; reason: string };
+
 export function imageProxyRoute(opts: ImageProxyOptions) {
-  const cache = new DiskCache(opts.cacheDir, opts.cacheMaxBytes);
+  const cache = new DiskCache(opts.cacheDir, opts.cacheMaxBytes, opts.onCacheError);
   const prefix = `${opts.basePath}img/`;
+  /** Image key → the one lookup-or-fetch in progress for it. */
+  const inFlight = new Map<string, Promise<Answer>>();
+
+  async function load(key: string, url: string): Promise<Answer> {
+    const hit = await cache.get(key);
+    if (hit) {
+      const type = rasterImageType(hit);
+      if (type) return { ok: true, type, body: hit };
+      await cache.drop(key); // not an image we serve (written by an older version, or damaged): fetch again
+    }
+    const target = opts.upstream
+      ? `${opts.upstream.replace(/\/+$/, '')}${new URL(url).pathname}${new URL(url).search}`
+      : url;
+    const got = await fetchImage(target, { maxBytes: opts.maxBytes, timeoutMs: opts.timeoutMs });
+    if (!got.ok) return got;
+    const type = rasterImageType(got.body);
+    if (!type)
+      return {
+        ok: false,
+        status: 502,
+        reason: `upstream sent ${declaredType(got.type)}, not a raster image (JPEG, PNG, GIF, WebP, BMP, AVIF, HEIC)`,
+      };
+    await cache.put(key, type, got.body);
+    return { ok: true, type, body: got.body };
+  }
+
+  function answer(key: string, url: string): Promise<Answer> {
+    let flight = inFlight.get(key);
+    if (!flight) {
+      flight = load(key, url).finally(() => inFlight.delete(key));
+      inFlight.set(key, flight);
+    }
+    return flight;
+  }
+
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
     if (!path.startsWith(prefix)) return false;
+    for (const [name, value] of Object.entries(PROXY_HEADERS)) res.setHeader(name, value);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
       plain(res, 405, 'method not allowed');
       return true;
     }
     const [sig, encoded, ...rest] = path.slice(prefix.length).split('/');
     const url = sig && encoded && rest.length === 0 ? verifyImagePath(opts.secret, sig, encoded) : undefined;
-    if (!url || !isWechatImage(url)) {
+    if (!url || !proxiableImageUrl(url)) {
       plain(res, 403, 'forbidden');
       return true;
     }
-    const key = createHash('sha256').update(url).digest('hex');
-    let hit = await cache.get(key);
-    if (!hit) {
-      const target = opts.upstream
-        ? `${opts.upstream.replace(/\/+$/, '')}${new URL(url).pathname}${new URL(url).search}`
-        : url;
-      const got = await fetchImage(target, { maxBytes: opts.maxBytes, timeoutMs: opts.timeoutMs });
-      if (!got.ok) {
-        plain(res, got.status, got.reason);
-        return true;
-      }
-      const type = got.type?.startsWith('image/') ? got.type : (imageMime(url) ?? 'application/octet-stream');
-      hit = { type, body: got.body };
-      await cache.put(key, type, got.body);
+    const got = await answer(createHash('sha256').update(url).digest('hex'), url);
+    if (!got.ok) {
+      plain(res, got.status, got.reason);
+      return true;
     }
     res.statusCode = 200;
-    res.setHeader('Content-Type', hit.type);
-    res.setHeader('Content-Length', hit.body.length);
+    res.setHeader('Content-Type', got.type);
+    res.setHeader('Content-Length', got.body.length);
     res.setHeader('Cache-Control', 'public, max-age=604800, immutable');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.end(req.method === 'HEAD' ? undefined : hit.body);
+    res.end(req.method === 'HEAD' ? undefined : got.body);
     return true;
   };
 }

@@ -131,22 +131,22 @@ export class StaticFiles {
   }
 }
 
+/**
+ * RFC 9110 conditional GET. If-None-Match: `*`, or one of the tags this file has (weak comparison): the plain tag or
+ * the tag of one of its encodings, exactly. Otherwise If-Modified-Since: not modified when the file is no newer than
+ * that date, and only a date in the past counts (a future date says nothing about what the client holds).
+ */
 function notModified(req: IncomingMessage, entry: Entry, etag: string): boolean {
   const inm = req.headers['if-none-match'];
   if (inm !== undefined) {
+    const ours = new Set([etag, ...['', '-gzip', '-br'].map((suffix) => `"${entry.etag}${suffix}"`)]);
     const tags = inm.split(',').map((t) => t.trim().replace(/^W\//, ''));
-    const base = `"${entry.etag}"`;
-    return (
-      tags.includes('*') ||
-      tags.includes(etag) ||
-      tags.includes(base) ||
-      tags.some((t) => t.startsWith(`"${entry.etag}-`))
-    );
+    return tags.some((t) => t === '*' || ours.has(t));
   }
   const ims = req.headers['if-modified-since'];
   if (ims) {
     const since = Date.parse(ims);
-    return Number.isFinite(since) && Math.floor(entry.mtimeMs / 1000) * 1000 <= since;
+    return Number.isFinite(since) && since <= Date.now() && Math.floor(entry.mtimeMs / 1000) * 1000 <= since;
   }
   return false;
 }

@@ -1,8 +1,18 @@
 /**
  * `wxfeed add URL…`: check, normalise and append article URLs to the first URL file. A non-WeChat URL is refused;
  * an article already followed or already stored (by its sn) is not added twice. Says what it did for each URL.
+ *
+ * Read, check and append run under a lock, so that adds at the same time never write one URL twice: in this process
+ * a queue per URL file (the daemon's concurrent `POST /api/urls`), across processes (`wxfeed add` beside the daemon)
+ * a lock file next to the URL file (`<file>.lock`, created with O_EXCL, holding pid, host and time). A lock whose
+ * process is gone (same host) or that is older than LOCK_STALE_MS is taken over; a live one is waited for up to
+ * `lockWaitMs`, then the add fails naming the lock file.
  */
 import { existsSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../types.js';
 import { appendUrls, checkArticleUrl, readUrlInputs } from './list.js';
 import { closeStore, openStore } from '../store/db.js';
@@ -15,9 +25,144 @@ export interface AddResult {
   refused: number;
 }
 
-export async function addUrls(config: Config, raws: readonly string[]): Promise<AddResult> {
+/** A lock file older than this is left over by a crash (an add holds it for milliseconds). */
+export const LOCK_STALE_MS = 30_000;
+const LOCK_WAIT_MS = 10_000;
+
+export interface AddOptions {
+  /** How long to wait for another process's lock on the URL file. */
+  lockWaitMs?: number;
+}
+
+export async function addUrls(config: Config, raws: readonly string[], opts: AddOptions = {}): Promise<AddResult> {
   const file = config.urlFiles[0];
   if (!file) throw new Error('add: the config lists no urlFiles to write to');
+  return withUrlFileLock(file, opts.lockWaitMs ?? LOCK_WAIT_MS, () => addLocked(config, file, raws));
+}
+
+/** URL file (absolute) → the end of the queue of adds to it in this process. */
+const queues = new Map<string, Promise<unknown>>();
+
+/** Run `fn` alone: after every earlier add to this file in this process, and holding the file's lock file. */
+function withUrlFileLock<T>(file: string, waitMs: number, fn: () => Promise<T>): Promise<T> {
+  const key = resolve(file);
+  const previous = queues.get(key) ?? Promise.resolve();
+  const run = previous.then(async () => {
+    const release = await acquireLockFile(`${key}.lock`, waitMs);
+    try {
+      return await fn();
+    } finally {
+      await release();
+    }
+  });
+  const tail = run.catch(() => {});
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return run;
+}
+
+interface LockOwner {
+  pid?: number;
+  host?: string;
+  at?: string;
+}
+
+async function acquireLockFile(lock: string, waitMs: number): Promise<() => Promise<void>> {
+  await mkdir(dirname(lock), { recursive: true });
+  const me = JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() });
+  const deadline = Date.now() + waitMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+    try {
+      const handle = await open(lock, 'wx');
+      try {
+        await handle.writeFile(me);
+      } finally {
+        await handle.close();
+      }
+      // Released only if it is still ours (a lock held past the stale limit may have been taken over).
+      return async () => {
+        if ((await readFile(lock, 'utf8').catch(() => undefined)) === me) await rm(lock, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw lockError(lock, error);
+    }
+    const held = await readLock(lock);
+    if (held === undefined) continue; // released meanwhile
+    if (held.stale) {
+      await takeOver(lock, held.text);
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      const o = held.owner;
+      throw new Error(
+        `add: ${lock} is held${o.pid ? ` by pid ${o.pid}` : ''}${o.host ? ` on ${o.host}` : ''}${o.at ? ` since ${o.at}` : ''}` +
+          `; waited ${waitMs} ms. If no wxfeed add or daemon is adding URLs now, remove that file.`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+function lockError(lock: string, error: unknown): Error {
+  return new Error(`add: cannot create the lock file ${lock}: ${(error as Error).message}`);
+}
+
+/** The lock file as it is now, and whether it is stale: its process gone (this host), or older than the limit. */
+async function readLock(lock: string): Promise<{ text: string; owner: LockOwner; stale: boolean } | undefined> {
+  let text: string;
+  let mtimeMs: number;
+  try {
+    [text, mtimeMs] = await Promise.all([readFile(lock, 'utf8'), stat(lock).then((s) => s.mtimeMs)]);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw lockError(lock, error);
+  }
+  let owner: LockOwner = {};
+  try {
+    owner = JSON.parse(text) as LockOwner;
+  } catch {
+    // Written by nothing we know, or caught between create and write: only its age tells.
+  }
+  const old = Date.now() - mtimeMs > LOCK_STALE_MS;
+  const gone = typeof owner.pid === 'number' && owner.host === hostname() && !alive(owner.pid);
+  return { text, owner, stale: old || gone };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove a stale lock, and only that one: it is moved aside first (atomic), and if what was moved is not the stale
+ * lock we judged (another process took the lock over in between and made a fresh one), it is put back.
+ */
+async function takeOver(lock: string, staleText: string): Promise<void> {
+  const aside = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+  try {
+    await rename(lock, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw lockError(lock, error);
+  }
+  const moved = await readFile(aside, 'utf8').catch(() => staleText);
+  if (moved !== staleText) {
+    // Not ours to remove: put it back unless the lock was taken again meanwhile (then its holder is alone anyway).
+    const handle = await open(lock, 'wx').catch(() => undefined);
+    if (handle) {
+      await handle.writeFile(moved).finally(() => handle.close());
+    }
+  }
+  await rm(aside, { force: true });
+}
+
+async function addLocked(config: Config, file: string, raws: readonly string[]): Promise<AddResult> {
   const inputs = await readUrlInputs(config.urls, config.urlFiles);
   const followed = new Set(
     inputs.entries.flatMap((e) => [e.parsed.canonical, ...(e.parsed.sn ? [snKey(e.parsed.sn)] : [])]),

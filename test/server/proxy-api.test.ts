@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/tmp.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough';
 const TOKEN = 'admin-token-0123456789';
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(2000, 7)]);
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2000, 7)]);
 
 let t: { dir: string; cleanup: () => void };
 let upstream: Server;
@@ -156,6 +156,35 @@ describe('admin API', () => {
     expect((await fetch(`${base}/feeds/api/refresh`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(
       405,
     );
+  });
+  it('an add that fails answers 500 with the reason (a JSON error, not a bare internal error)', async () => {
+    const failing = createApp({
+      output: join(t.dir, 'out'),
+      baseUrl: 'http://localhost/',
+      health: () => ({ ok: true, body: {} }),
+      routes: [
+        apiRoute({
+          basePath: '/',
+          token: TOKEN,
+          addUrls: async () => {
+            throw new Error('add: /x/urls.txt.lock is held by pid 1');
+          },
+          refresh: () => false,
+        }),
+      ],
+    });
+    const { port } = await listen(failing, '127.0.0.1', 0);
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/api/urls`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify(['https://mp.weixin.qq.com/s/abcdef123']),
+      });
+      expect(r.status).toBe(500);
+      expect(await r.json()).toEqual({ error: 'add: /x/urls.txt.lock is held by pid 1' });
+    } finally {
+      await new Promise((r) => failing.close(r));
+    }
   });
   it('authorized() compares in constant time and needs the Bearer scheme', () => {
     expect(authorized(`Bearer ${TOKEN}`, TOKEN)).toBe(true);

@@ -12,6 +12,8 @@ let t: { dir: string; cleanup: () => void };
 let server: Server;
 let port = 0;
 let healthy = true;
+let withSummary = true;
+const TOKEN = 'static-test-token-0123456789';
 
 interface Res {
   status: number;
@@ -48,7 +50,12 @@ beforeAll(async () => {
   server = createApp({
     output: out,
     baseUrl: 'http://localhost:8080/feeds/',
-    health: () => ({ ok: healthy, body: { lastCycle: healthy ? 'ok' : 'failed' } }),
+    token: TOKEN,
+    health: () => ({
+      ok: healthy,
+      body: { lastCycle: healthy ? 'ok' : 'failed', config: '/srv/secret/wxfeed.yaml' },
+      ...(withSummary ? { summary: { lastCycle: healthy ? 'ok' : 'failed' } } : {}),
+    }),
   });
   port = (await listen(server, '127.0.0.1', 0)).port;
 });
@@ -89,6 +96,33 @@ describe('static feed server', () => {
     const old = await get('/feeds/acct/rss.xml', { 'If-Modified-Since': 'Mon, 01 Jan 2001 00:00:00 GMT' });
     expect(old.status).toBe(200);
     expect((await get('/feeds/acct/rss.xml', { 'If-None-Match': '"other"' })).status).toBe(200);
+  });
+
+  it('If-None-Match matches our tags only, exactly: no suffix of our making is enough (item 11)', async () => {
+    const first = await get('/feeds/acct/rss.xml');
+    const etag = first.headers.etag as string;
+    const bare = etag.slice(1, -1);
+    for (const tag of [
+      `"${bare}-garbage"`,
+      `"${bare}-"`,
+      `"${bare}-gzip-x"`,
+      `"${bare}x"`,
+      `${bare}`,
+      `"${bare.slice(0, -1)}"`,
+    ]) {
+      expect((await get('/feeds/acct/rss.xml', { 'If-None-Match': tag })).status, tag).toBe(200);
+    }
+    for (const tag of [etag, `W/${etag}`, `"${bare}-gzip"`, `"${bare}-br"`, `"other", ${etag}`, '*'])
+      expect((await get('/feeds/acct/rss.xml', { 'If-None-Match': tag })).status, tag).toBe(304);
+  });
+
+  it('If-Modified-Since in the future is not a 304 (item 11)', async () => {
+    const future = new Date(Date.now() + 24 * 3600 * 1000).toUTCString();
+    const r = await get('/feeds/acct/rss.xml', { 'If-Modified-Since': future });
+    expect(r.status).toBe(200);
+    expect(r.body.length).toBeGreaterThan(0);
+    const now = await get('/feeds/acct/rss.xml', { 'If-Modified-Since': new Date().toUTCString() });
+    expect(now.status).toBe(304);
   });
 
   it('gzip and br when asked, identity otherwise; HEAD has headers and no body', async () => {
@@ -147,6 +181,45 @@ describe('static feed server', () => {
     healthy = false;
     expect((await get('/feeds/healthz')).status).toBe(503);
     healthy = true;
+  });
+
+  it('/healthz: the details only with the bearer token; anyone else gets the summary (item 10)', async () => {
+    const as = async (auth?: string) =>
+      JSON.parse((await get('/healthz', auth ? { Authorization: auth } : {})).body.toString()) as unknown;
+    expect(await as(`Bearer ${TOKEN}`)).toEqual({ lastCycle: 'ok', config: '/srv/secret/wxfeed.yaml' });
+    for (const auth of [undefined, 'Bearer nope-nope-nope-nope', `Bearer ${TOKEN}x`, TOKEN, `Basic ${TOKEN}`])
+      expect(await as(auth), String(auth)).toEqual({ lastCycle: 'ok' });
+    const r = await get('/healthz', { Authorization: `Bearer ${TOKEN}` });
+    expect(r.headers['cache-control']).toBe('no-store');
+    // A health report without a summary shows anyone its state only.
+    withSummary = false;
+    try {
+      expect(await as()).toEqual({ ok: true });
+    } finally {
+      withSummary = true;
+    }
+  });
+
+  it('/healthz of a server without a token never shows the details', async () => {
+    const bare = createApp({
+      output: join(t.dir, 'output'),
+      baseUrl: 'http://localhost/',
+      health: () => ({ ok: true, body: { config: '/srv/secret/wxfeed.yaml' } }),
+    });
+    const { port: p } = await listen(bare, '127.0.0.1', 0);
+    try {
+      const sets: Array<Record<string, string>> = [
+        {},
+        { authorization: 'Bearer ' },
+        { authorization: `Bearer ${TOKEN}` },
+      ];
+      for (const headers of sets) {
+        const r = await fetch(`http://127.0.0.1:${p}/healthz`, { headers });
+        expect(await r.json()).toEqual({ ok: true });
+      }
+    } finally {
+      await new Promise((r) => bare.close(r));
+    }
   });
 });
 
