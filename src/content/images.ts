@@ -40,13 +40,20 @@ export const WECHAT_IMAGE_HOSTS = new Set([
   'res.wx.qq.com',
 ]);
 
+/**
+ * An image on WeChat's image hosts, as the proxy may fetch it: http or https on the scheme's own port (the URL
+ * parser leaves the port empty then), no credentials.
+ */
 export function isWechatImage(url: string): boolean {
+  let u: URL;
   try {
-    const u = new URL(url);
-    return (u.protocol === 'https:' || u.protocol === 'http:') && WECHAT_IMAGE_HOSTS.has(u.hostname.toLowerCase());
+    u = new URL(url);
   } catch {
     return false;
   }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return false;
+  if (u.port !== '' || u.username !== '' || u.password !== '') return false;
+  return WECHAT_IMAGE_HOSTS.has(u.hostname.toLowerCase());
 }
 
 export type ImageMode = 'direct' | 'no-referrer' | 'proxy';

@@ -38,18 +38,8 @@ export const PROXY_HEADERS = {
 } as const;
 
 /** What the proxy will fetch: a known WeChat image host, https or http on its default port, no credentials. */
-export function proxiableImageUrl(url: string): boolean {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return false;
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return false;
-  // The URL parser leaves the port empty when it is the scheme's default (443 for https, 80 for http).
-  if (u.port !== '' || u.username !== '' || u.password !== '') return false;
-  return isWechatImage(url);
-}
+/** A URL the proxy may fetch: an image on WeChat's image hosts, scheme and port checked (content/images.ts). */
+export const proxiableImageUrl = (url: string): boolean => isWechatImage(url);
 
 type Answer = { ok: true; type: string; body: Buffer } | { ok: false; status: number; reason: string };
 
