@@ -4,12 +4,15 @@
 // Frames in dist/ are mapped back to src/*.ts and node_modules/* through the bundle's source maps (node:module's
 // SourceMap, no dependency).
 //
-//   node bench/profile-summary.mjs DIR|FILE.cpuprofile ... [--top 25] [--total REGEX] [--each] [--json FILE]
+//   node bench/profile-summary.mjs DIR|FILE.cpuprofile ... [--top 25] [--each] [--total REGEX] [--split REGEX] [--json FILE]
 //
 // --top N       rows per table (default 25)
 // --each        a table per profile (thread) as well as the merged one
 // --total REGEX also print inclusive (self + callees) time of the functions whose "name file" matches REGEX
 //               (a function recursing counts once per sample)
+// --split REGEX two sets of tables: the samples before the first sample (any thread) with a function matching REGEX
+//               on its stack, and those from it on (e.g. --split '^publish  src/cycle' parts a build's ingest and
+//               publish; threads share one clock)
 // --json FILE   write the tables as JSON
 //
 // Times are sample deltas (the time until the next sample is given to a sample's frame); "(idle)" is a thread
@@ -31,11 +34,12 @@ const TOP = Number(opt('top', '25'));
 const TOTAL = opt('total', '');
 const EACH = args.includes('--each');
 const JSON_OUT = opt('json', '');
-const valued = new Set(['--top', '--total', '--json']);
+const SPLIT = opt('split', '');
+const valued = new Set(['--top', '--total', '--json', '--split']);
 const inputs = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1]));
 if (inputs.length === 0) {
   process.stderr.write(
-    'usage: node bench/profile-summary.mjs DIR|FILE.cpuprofile ... [--top 25] [--each] [--total REGEX]\n',
+    'usage: node bench/profile-summary.mjs DIR|FILE.cpuprofile ... [--top 25] [--each] [--total REGEX] [--split REGEX] [--json FILE]\n',
   );
   process.exit(2);
 }
@@ -122,63 +126,64 @@ function packageOf(file) {
 
 // --- profiles --------------------------------------------------------------------------------------------------
 
-/** Self time (µs) per node id, total µs, and the parent of each node. */
+/** One profile: each sample's node, time (µs, the process's monotonic clock) and duration; the parent of each node. */
 function load(path) {
   const p = JSON.parse(readFileSync(path, 'utf8'));
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const self = new Map();
   const samples = p.samples ?? [];
   const deltas = p.timeDeltas ?? [];
   let t = p.startTime;
   const times = samples.map((_, i) => (t += deltas[i] ?? 0));
-  for (let i = 0; i < samples.length; i++) {
-    const next = i + 1 < samples.length ? times[i + 1] : p.endTime;
-    const dt = Math.max(0, next - times[i]);
-    self.set(samples[i], (self.get(samples[i]) ?? 0) + dt);
-  }
-  // Inclusive time of matching functions: walk each sample's stack once.
-  const total = new Map();
-  if (TOTAL) {
-    const re = new RegExp(TOTAL);
-    for (let i = 0; i < samples.length; i++) {
-      const next = i + 1 < samples.length ? times[i + 1] : p.endTime;
-      const dt = Math.max(0, next - times[i]);
-      const seen = new Set();
-      for (let id = samples[i]; id !== undefined; id = parent.get(id)) {
-        const f = frameOf(byId.get(id).callFrame);
-        const k = `${f.name}  ${f.file}:${f.line}`;
-        if (seen.has(k) || !re.test(k)) continue;
-        seen.add(k);
-        total.set(k, (total.get(k) ?? 0) + dt);
-      }
-    }
-  }
+  const dts = times.map((at, i) => Math.max(0, (i + 1 < times.length ? times[i + 1] : p.endTime) - at));
   // Thread: CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main thread.
   const m = /^CPU\.\d+\.\d+\.(\d+)\.(\d+)\.\d+\.cpuprofile$/.exec(basename(path));
   const thread = m ? (m[2] === '0' ? `main (pid ${m[1]})` : `worker ${m[2]} (pid ${m[1]})`) : basename(path);
-  return { path, thread, byId, self, total, wallUs: p.endTime - p.startTime };
+  return { path, thread, byId, parent, samples, times, dts, startUs: p.startTime, wallUs: p.endTime - p.startTime };
 }
 
-function tally(profiles) {
+/** The function keys on a sample's stack, each once. */
+function stackKeys(p, id) {
+  const keys = new Set();
+  for (let n = id; n !== undefined; n = p.parent.get(n)) {
+    const f = frameOf(p.byId.get(n).callFrame);
+    keys.add(`${f.name}  ${f.file}:${f.line}`);
+  }
+  return keys;
+}
+
+/** The time of the first sample (over all profiles) with a function matching `re` on its stack. */
+function firstMatch(profiles, re) {
+  let first = Number.POSITIVE_INFINITY;
+  for (const p of profiles)
+    for (let i = 0; i < p.samples.length && p.times[i] < first; i++)
+      if ([...stackKeys(p, p.samples[i])].some((k) => re.test(k))) first = p.times[i];
+  return first;
+}
+
+/** Self time per function, file and package over the samples `keep(time)` accepts; inclusive time of --total. */
+function tally(profiles, keep = () => true) {
   const fn = new Map();
   const file = new Map();
   const pkg = new Map();
   const total = new Map();
+  const re = TOTAL ? new RegExp(TOTAL) : undefined;
   let all = 0;
   let idle = 0;
   const add = (m, k, v) => m.set(k, (m.get(k) ?? 0) + v);
   for (const p of profiles) {
-    for (const [id, us] of p.self) {
-      const f = frameOf(p.byId.get(id).callFrame);
+    for (let i = 0; i < p.samples.length; i++) {
+      if (!keep(p.times[i])) continue;
+      const us = p.dts[i];
+      const f = frameOf(p.byId.get(p.samples[i]).callFrame);
       all += us;
       if (f.name === '(idle)') idle += us;
       add(fn, `${f.name}  ${f.file}${f.line ? `:${f.line}` : ''}`, us);
       add(file, f.file, us);
       add(pkg, packageOf(f.file), us);
+      if (re) for (const k of stackKeys(p, p.samples[i])) if (re.test(k)) add(total, k, us);
     }
-    for (const [k, us] of p.total) add(total, k, us);
   }
   return { fn, file, pkg, total, all, idle };
 }
@@ -217,9 +222,21 @@ function print(title, t) {
 }
 
 const profiles = files.map(load);
-console.log('| profile | thread | wall ms |\n|---|---|---|');
-for (const p of profiles) console.log(`| ${basename(p.path)} | ${p.thread} | ${ms(p.wallUs)} |`);
+const t0 = Math.min(...profiles.map((p) => p.startUs));
+console.log('| profile | thread | starts at ms | wall ms |\n|---|---|---|---|');
+for (const p of profiles)
+  console.log(`| ${basename(p.path)} | ${p.thread} | ${ms(p.startUs - t0)} | ${ms(p.wallUs)} |`);
 const report = [];
-if (EACH || profiles.length === 1) for (const p of profiles) report.push(print(p.thread, tally([p])));
-if (profiles.length > 1) report.push(print(`all ${profiles.length} threads together`, tally(profiles)));
+/** The tables for the samples `keep` accepts: per thread with --each, and all threads together. */
+const section = (title, keep) => {
+  if (EACH || profiles.length === 1)
+    for (const p of profiles) report.push(print(`${title}${p.thread}`, tally([p], keep)));
+  if (profiles.length > 1) report.push(print(`${title}all ${profiles.length} threads together`, tally(profiles, keep)));
+};
+if (SPLIT) {
+  const at = firstMatch(profiles, new RegExp(SPLIT));
+  console.log(`\nsplit at ${ms(at - t0)} ms: the first sample with a function matching /${SPLIT}/ on its stack`);
+  section(`before the split (0–${ms(at - t0)} ms): `, (t) => t < at);
+  section(`from the split (${ms(at - t0)} ms on): `, (t) => t >= at);
+} else section('', () => true);
 if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(report, null, 2));
