@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --articles 5000,20000,50000 --runs 3 --archive 150000 --skip-fetch --skip-daemon --short --json FILE --no-build]
+ * npm run bench [-- --articles 5000,20000,50000 --runs 3 --archive 150000 --real DIR --skip-fetch --skip-daemon --short --json FILE --no-build]
  *
  * For each corpus size: generates a corpus (bench mode: N articles over N/100 accounts, 10 % duplicate dumps through
  * other URL variants), then measures, each build in its own process (wall time, peak RSS, files written):
@@ -9,13 +9,18 @@
  * (most WeChat dumps being shells or notices) against the read floor. Then fetch throughput against the politeness
  * ideal, and the daemon (RSS over cycles, req/s for 200 and 304 with wrk when installed).
  *
+ * --real DIR: builds over a real archive folder (e.g. the picker archive), judged against the read floor measured in
+ * the same run: --runs times read floor, cold build, no-change build; peak RSS; the build's own phase times (every
+ * real-mode build runs with --verbose and its `build phase done` lines are read from stderr). Without --articles it
+ * runs only that: no synthetic corpora, no fetch throughput, no daemon.
+ *
  * --short: the CI form: 1,000 articles, one run, no archive, a small fetch run, no daemon. Timings are printed but
  * not judged (at that size start-up dominates); the structural checks (0 files on no change, only the touched
  * account's feeds and all/ rewritten) are, and make the exit code 1 when they fail.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { slugify } from '../src/sources.js';
 
@@ -27,7 +32,10 @@ const opt = (name: string, def: string): string => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : def;
 };
 const SHORT = flag('short');
-const SIZES = opt('articles', SHORT ? '1000' : '5000,20000,50000')
+const REAL = opt('real', '');
+/** --real without --articles runs the real archive alone. */
+const REAL_ONLY = REAL !== '' && !argv.includes('--articles');
+const SIZES = opt('articles', REAL_ONLY ? '' : SHORT ? '1000' : '5000,20000,50000')
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
@@ -40,6 +48,22 @@ interface Measure {
   rssMb: number;
   written: string[];
   read: number;
+  /** `build phase done` debug lines of a --verbose build: phase → ms (and the RSS the build had then). */
+  phases?: Array<{ phase: string; ms: number; rssMb: number }>;
+  /** The build's JSON summary (real mode keeps it for the counts). */
+  summary?: BuildJson;
+}
+
+interface BuildJson {
+  filesWritten: string[];
+  filesRead: number;
+  filesSeen: number;
+  problems: unknown[];
+  articles: number;
+  duplicatesMerged: number;
+  sources: number;
+  feedsWritten: number;
+  elapsedMs: number;
 }
 
 interface Row {
@@ -55,7 +79,11 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const HAVE_TIME = existsSync('/usr/bin/time');
 
 /** Run a command; wall time, and peak RSS from /usr/bin/time -v when present. */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { ms: number; rssMb: number; out: string } {
+function timed(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { ms: number; rssMb: number; out: string; err: string } {
   const t0 = performance.now();
   const r = spawnSync(HAVE_TIME ? '/usr/bin/time' : cmd, HAVE_TIME ? ['-v', cmd, ...args] : args, {
     encoding: 'utf8',
@@ -66,13 +94,44 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { ms: 
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
-  return { ms, rssMb: rss ? Number(rss) / 1024 : Number.NaN, out: r.stdout };
+  return { ms, rssMb: rss ? Number(rss) / 1024 : Number.NaN, out: r.stdout, err: r.stderr };
 }
 
-function wxfeed(config: string): Measure {
-  const r = timed(process.execPath, [join(ROOT, 'dist/cli.js'), 'build', '--offline', '--json', '--config', config]);
-  const summary = JSON.parse(r.out) as { filesWritten: string[]; filesRead: number };
-  return { ms: r.ms, rssMb: r.rssMb, written: summary.filesWritten, read: summary.filesRead };
+/** The `build phase done` lines (JSON, level debug) a --verbose build writes to stderr. */
+function phasesOf(stderr: string): NonNullable<Measure['phases']> {
+  const phases: NonNullable<Measure['phases']> = [];
+  for (const line of stderr.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const o = JSON.parse(line) as { msg?: string; phase?: string; ms?: number; rssMb?: number };
+      if (o.msg === 'build phase done' && o.phase !== undefined)
+        phases.push({ phase: o.phase, ms: o.ms ?? Number.NaN, rssMb: o.rssMb ?? Number.NaN });
+    } catch {
+      // not a log line
+    }
+  }
+  return phases;
+}
+
+function wxfeed(config: string, verbose = false): Measure {
+  const r = timed(process.execPath, [
+    join(ROOT, 'dist/cli.js'),
+    'build',
+    '--offline',
+    '--json',
+    ...(verbose ? ['--verbose'] : []),
+    '--config',
+    config,
+  ]);
+  const summary = JSON.parse(r.out) as BuildJson;
+  return {
+    ms: r.ms,
+    rssMb: r.rssMb,
+    written: summary.filesWritten,
+    read: summary.filesRead,
+    summary,
+    ...(verbose ? { phases: phasesOf(r.err) } : {}),
+  };
 }
 
 function plain(script: string, args: string[]): Measure {
@@ -238,6 +297,106 @@ function archiveRows(n: number): { rows: Row[]; header: string } {
   };
 }
 
+/** Targets of a build over a real archive (--real), against the read floor of the same run. */
+const REAL_TARGETS = { cold: 4, still: 0.2, rssMb: 400 };
+
+interface RealResult {
+  rows: Row[];
+  header: string;
+  corpus: string;
+}
+
+/**
+ * Builds over a real archive folder, each in its own process, interleaved with the read floor so that both see the
+ * same machine: `--runs` times read floor, cold build (fresh store and output in .bench/real), no-change build. Every
+ * build runs with --verbose, so its phase times come with it. One read floor first, untimed, warms the page cache.
+ */
+function realRows(dir: string): RealResult {
+  const corpus = resolve(dir);
+  if (!existsSync(corpus) || !statSync(corpus).isDirectory()) throw new Error(`--real: ${corpus} is not a folder`);
+  const work = join(ROOT, '.bench', 'real');
+  mkdirSync(work, { recursive: true });
+  const config = join(work, 'wxfeed.yaml');
+  writeFileSync(config, `dumps: [${JSON.stringify(corpus)}]\noutput: out\nstore: wxfeed.db\nurlFiles: []\n`);
+  const warm = timed(process.execPath, [join(ROOT, 'bench', 'read-floor.mjs'), corpus]).out.trim();
+  const floor: Measure[] = [];
+  const cold: Measure[] = [];
+  const still: Measure[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    floor.push(plain('read-floor.mjs', [corpus]));
+    freshStore(work);
+    cold.push(wxfeed(config, true));
+    still.push(wxfeed(config, true));
+  }
+  const s = cold[0]!.summary!;
+  const header =
+    `real archive ${corpus}: ${warm}\n` +
+    `cold build: files seen ${s.filesSeen}, read ${s.filesRead}, problems ${s.problems.length}, articles ${s.articles}, ` +
+    `duplicates merged ${s.duplicatesMerged}, sources ${s.sources}, feeds written ${s.feedsWritten}, files written ${s.filesWritten.length}`;
+  return {
+    corpus,
+    header,
+    rows: [
+      { name: 'read floor', runs: floor },
+      { name: 'cold build', runs: cold, ratio: { of: 'read floor', max: REAL_TARGETS.cold } },
+      {
+        name: 'no-change build',
+        runs: still,
+        ratio: { of: 'read floor', max: REAL_TARGETS.still },
+        check: {
+          ok: still.every((m) => m.written.length === 0 && m.read === 0),
+          what: `${median(still.map((m) => m.written.length))} files written, ${median(still.map((m) => m.read))} read`,
+        },
+      },
+    ],
+  };
+}
+
+/** Phase times of the real-mode builds (medians), and what lies outside them: process start, store open, exit. */
+function phaseTable(rows: Row[]): void {
+  console.log(
+    "\nbuild phases (the build's own `build phase done` lines; medians over the runs, RSS at the end of the phase)",
+  );
+  console.log('| build | phase | ms (median) | runs | RSS MB |\n|---|---|---|---|---|');
+  for (const r of rows) {
+    const runs = r.runs.filter((m) => m.phases && m.phases.length > 0);
+    if (runs.length === 0) continue;
+    for (const phase of runs[0]!.phases!.map((p) => p.phase)) {
+      const got = runs.map((m) => m.phases!.find((p) => p.phase === phase)).filter((p) => p !== undefined);
+      console.log(
+        `| ${r.name} | ${phase} | ${median(got.map((p) => p.ms))} | ${got.map((p) => p.ms).join(', ')} | ${Math.max(...got.map((p) => p.rssMb))} |`,
+      );
+    }
+    const outside = runs.map((m) => m.ms - m.phases!.reduce((t, p) => t + p.ms, 0));
+    console.log(
+      `| ${r.name} | outside phases (process start, module load, store open, summary, exit) | ${Math.round(median(outside))} | ${outside.map(Math.round).join(', ')} | |`,
+    );
+  }
+}
+
+/** The real-mode targets, one PASS/FAIL line each; false when one fails. */
+function realVerdict(rows: Row[]): boolean {
+  const ms = (name: string): number => median(rows.find((r) => r.name === name)!.runs.map((m) => m.ms));
+  const floor = ms('read floor');
+  const rss = Math.max(...rows.filter((r) => r.name !== 'read floor').flatMap((r) => r.runs.map((m) => m.rssMb)));
+  const lines: Array<[boolean, string]> = [
+    [
+      ms('cold build') <= REAL_TARGETS.cold * floor,
+      `cold build ${Math.round(ms('cold build'))} ms = ${(ms('cold build') / floor).toFixed(2)}× the read floor (${Math.round(floor)} ms); target ≤ ${REAL_TARGETS.cold}×`,
+    ],
+    [
+      ms('no-change build') <= REAL_TARGETS.still * floor,
+      `no-change build ${Math.round(ms('no-change build'))} ms = ${(ms('no-change build') / floor).toFixed(3)}× the read floor; target ≤ ${REAL_TARGETS.still}×`,
+    ],
+    [rss <= REAL_TARGETS.rssMb, `peak RSS ${Math.round(rss)} MB (every build); target ≤ ${REAL_TARGETS.rssMb} MB`],
+  ];
+  const check = rows.find((r) => r.check)?.check;
+  if (check) lines.push([check.ok, `no-change build: ${check.what} (0 and 0 expected)`]);
+  console.log('');
+  for (const [ok, what] of lines) console.log(`${ok ? 'PASS' : 'FAIL'}  ${what}`);
+  return lines.every(([ok]) => ok);
+}
+
 /** Time ratios are targets at 20,000 articles and more (issue 5); below, start-up dominates and they are shown only. */
 const RATIO_FROM = 20_000;
 
@@ -317,7 +476,22 @@ function main(): number {
       rssMb: r.runs.map((m) => Math.round(m.rssMb)),
     }));
   }
-  if (!flag('skip-fetch')) {
+  if (REAL) {
+    const { rows, header, corpus } = realRows(REAL);
+    console.log(`\n${header}`);
+    table(`real archive (${corpus}): against the read floor; medians of ${RUNS}`, rows, REAL_TARGETS.rssMb);
+    phaseTable(rows);
+    ok = realVerdict(rows) && ok;
+    results.real = rows.map((r) => ({
+      name: r.name,
+      ms: r.runs.map((m) => Math.round(m.ms)),
+      rssMb: r.runs.map((m) => Math.round(m.rssMb)),
+      written: r.runs.map((m) => m.written.length),
+      phases: r.runs.map((m) => m.phases),
+      check: r.check,
+    }));
+  }
+  if (!flag('skip-fetch') && !REAL_ONLY) {
     console.log('');
     execFileSync(
       process.execPath,
@@ -332,7 +506,8 @@ function main(): number {
       { cwd: ROOT, stdio: 'inherit' },
     );
   }
-  if (!SHORT && !flag('skip-daemon')) {
+  // The daemon bench serves the first synthetic corpus: none when only the real archive ran.
+  if (!SHORT && !flag('skip-daemon') && SIZES.length > 0) {
     console.log('');
     execFileSync(
       process.execPath,
