@@ -16,8 +16,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { closeStore, openStore } from '../src/store/db.js';
-import { ArticleStore } from '../src/store/articles.js';
-import { UrlStore } from '../src/store/urls.js';
+import { Store } from '../src/store/store.js';
+import { mergePending, WALK_KEY } from '../src/catalog.js';
+import { feedStatus } from '../src/server/status.js';
 import { listDumpFiles, walkFingerprint } from '../src/dumps/read.js';
 import { workerCount } from '../src/work/pool.js';
 import { FEED_FILES } from '../src/feeds/write.js';
@@ -48,8 +49,8 @@ async function step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
 async function once(): Promise<void> {
   const c = await step('load config', () => loadConfig(config));
   const db = await step('open store (verify, pragmas, migrations check, state=open)', () => openStore(c.store));
-  const store = await step('prepare ArticleStore statements', () => new ArticleStore(db));
-  const before = await step('read walk fingerprint (meta)', () => store.walkFingerprint());
+  const store = await step("prepare the tables' statements", () => new Store(db));
+  const before = await step('read walk fingerprint (meta)', () => store.meta.get(WALK_KEY) ?? '');
   const parallel = workerCount() > 0 && Number(before.split(':')[0]) >= 50_000;
   facts.set('walk threads', parallel ? '2' : '1');
   const problems: InputProblem[] = [];
@@ -59,16 +60,16 @@ async function once(): Promise<void> {
   facts.set('files walked', String(files.length));
   const fp = await step('walkFingerprint (sha256 of paths, sizes, times)', () => walkFingerprint(c.dumps, files));
   facts.set('fingerprint equal', String(fp === before));
-  const fileProblems = await step('fileProblems (re-list the problem files)', () => store.fileProblems());
+  const fileProblems = await step('fileProblems (re-list the problem files)', () => store.files.problems());
   facts.set('problem files', String(fileProblems.length));
   await step('merge check (recomputePending, none pending)', () =>
-    store.transaction(() => store.recomputePending(1024, Date.now())),
+    store.transaction(() => mergePending(store, 1024, Date.now())),
   );
   const records = await step('publish: dirtySources, feeds(), meta, signatures', () => {
-    store.dirtySources();
-    const r = store.feeds();
+    store.pending.dirtySources();
+    const r = store.feeds.all();
     sha256(JSON.stringify(['2', c.baseUrl, c.feed, c.images, null]));
-    store.meta('published');
+    store.meta.get('published');
     return r;
   });
   facts.set('feed folders', String(records.size));
@@ -86,11 +87,9 @@ async function once(): Promise<void> {
     );
     return (await Promise.all(checks)).every(Boolean);
   });
-  await step('summary: counts()', () => store.counts());
+  await step('summary: counts', () => [store.articles.count(), store.observations.count()]);
   await step('summary: feed status (fetch state by source, feeds())', () => {
-    new UrlStore(db).fetchStateBySource();
-    store.meta('feed-labels');
-    return store.feeds();
+    return feedStatus(store);
   });
   await step('close store (state=closed)', () => closeStore(db, true));
 }

@@ -15,16 +15,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ArticleStore } from '../src/store/articles.js';
+import { Store } from '../src/store/store.js';
 import { planFeeds } from '../src/sources.js';
 import { dumpMarkdown } from '../src/dumps/parse.js';
 import { unsanitizedHtml } from '../src/content/markdown.js';
 import { alreadySanitized, sanitizeHtml } from '../src/content/sanitize.js';
 import { cleanText } from '../src/content/text.js';
-import { toFeedArticle } from '../src/content/body.js';
+import { toFeedArticle } from '../src/feeds/article.js';
+import { EMPTY_BODY } from '../src/content/body.js';
 import { presentContent, renderFeeds, type ImageOptions } from '../src/feeds/render.js';
 import { writeFeedFiles } from '../src/feeds/write.js';
-import type { FeedArticle, StoredArticle } from '../src/types.js';
+import type { FeedArticle } from '../src/types.js';
+import type { ShowItem } from '../src/work/jobs.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, def: string): string => {
@@ -82,25 +84,25 @@ let dupMs = 0;
 const now = (): number => performance.now();
 
 /** What jobs.ts `shown` does for one item, step by step. */
-function shown(a: StoredArticle): FeedArticle {
+function shown({ article: a, body }: ShowItem): FeedArticle {
   byState.set(a.state, (byState.get(a.state) ?? 0) + 1);
-  if (a.body.format === 'html') {
+  if (body.format === 'html') {
     counts.htmlBodies++;
-    return toFeedArticle(a, a.body.text);
+    return toFeedArticle(a, body.text);
   }
   counts.dumpBodies++;
   const start = now();
   let t = now();
   let bytes: Buffer;
   try {
-    bytes = readFileSync(a.body.path);
+    bytes = readFileSync(body.path);
   } catch {
     counts.unreadable++;
     return toFeedArticle(a, '');
   }
   steps.read += now() - t;
   t = now();
-  const md = dumpMarkdown(bytes, a.body.path);
+  const md = dumpMarkdown(bytes, body.path);
   steps.dumpMarkdown += now() - t;
   if (!md.ok) {
     counts.unreadable++;
@@ -129,7 +131,7 @@ function shown(a: StoredArticle): FeedArticle {
       html = sanitizeHtml(raw);
       const dt = now() - t;
       steps.sanitize += dt;
-      slowSanitize.push({ ms: dt, path: a.body.path, chars: raw.length });
+      slowSanitize.push({ ms: dt, path: body.path, chars: raw.length });
     }
     t = now();
     html = cleanText(html);
@@ -137,9 +139,9 @@ function shown(a: StoredArticle): FeedArticle {
     counts.htmlChars += html.length;
   }
   if (a.state !== 'full' && a.state !== 'truncated' && html !== '') counts.renderedButNotShown++;
-  if (seenBodies.has(a.body.hash)) dupMs += now() - start;
+  if (seenBodies.has(body.hash)) dupMs += now() - start;
   else {
-    seenBodies.add(a.body.hash);
+    seenBodies.add(body.hash);
     counts.distinctDumpBodies++;
   }
   t = now();
@@ -150,8 +152,8 @@ function shown(a: StoredArticle): FeedArticle {
 
 async function main(): Promise<void> {
   const db = new Database(storePath!, { readonly: true, fileMustExist: true });
-  const store = new ArticleStore(db);
-  const groups = planFeeds(store.sourceStats(), []);
+  const store = new Store(db);
+  const groups = planFeeds(store.observations.sourceStats(), []);
   const feeds: Array<{ slug: string; labels: string[] | undefined }> = [
     ...groups.map((g) => ({ slug: g.slug, labels: g.labels })),
     { slug: 'all', labels: undefined },
@@ -159,9 +161,9 @@ async function main(): Promise<void> {
   const wall = now();
   for (const f of feeds) {
     let t = now();
-    const items: StoredArticle[] = [];
-    for (const a of store.articlesFor(f.labels)) {
-      items.push(a);
+    const items: ShowItem[] = [];
+    for (const article of store.articles.newestFirst(f.labels)) {
+      items.push({ article, body: store.observations.body(article.bestOrigin) ?? EMPTY_BODY });
       if (items.length >= LIMIT) break;
     }
     steps.query += now() - t;
