@@ -313,6 +313,8 @@ export interface ParsedPage {
   textLength?: number;
   migratedTo?: string;
   sourceUrl?: string;
+  /** The albums (合集) of the page's own account that the page names (parseArticlePage always sets it; [] for none). */
+  albums?: PageAlbum[];
 }
 
 /** What the store knows of a followed URL's fetching (the re-read policy reads it: fetch/schedule.ts). */
@@ -359,4 +361,107 @@ export interface FetchSummary {
   offline: boolean;
   /** Time spent fetching and filing pages. */
   elapsedMs: number;
+}
+
+// ───────────────────────────── Albums (合集): discovering an account's articles without login (issue 11) ─────────────
+
+/** One album of one account, as its URL names it (wechat/album-url.ts). */
+export interface AlbumRef {
+  /** `__biz` of the account, standard base64 with padding (`Mzg4NTc2OTYxMQ==`). */
+  biz: string;
+  /** Digits only (`3329839945947119618`). */
+  albumId: string;
+  /** `https://mp.weixin.qq.com/mp/appmsgalbum?__biz=<biz>&action=getalbum&album_id=<id>`: the album's HTML page. */
+  canonical: string;
+}
+
+/** What a pasted album URL turned out to be. */
+export type AlbumUrlResult = { ok: true; album: AlbumRef } | { ok: false; reason: string };
+
+/** Where the next album list page starts: the last item of the page before (exclusive). Digits only. */
+export interface AlbumCursor {
+  msgid: string;
+  itemidx: string;
+}
+
+/** One article an album lists (JSON list page or HTML album page). */
+export interface AlbumItem {
+  /** The article's `mid` (digits). */
+  msgid: string;
+  /** The article's `idx` (digits). */
+  itemidx: string;
+  /** At most 1,000 characters (longer ones end in `…`). */
+  title: string;
+  /** Epoch ms of the list's `create_time` (seconds apart from the page's `ct`: the page's is the publish time). */
+  createTime: number;
+  cover?: string;
+  /** Canonical https article URL (`https://mp.weixin.qq.com/s?__biz=…&mid=…&idx=…&sn=…`). */
+  url: string;
+  /** Store key, `sn:<sn>`. */
+  key: string;
+  /** The item's number in the album (1 = the first published), when the answer gives it. */
+  posNum?: number;
+}
+
+/** The order items came in, judged by `create_time` (most adjacent pairs); `unknown` for fewer than two or a tie. */
+export type AlbumOrder = 'newest-first' | 'oldest-first' | 'unknown';
+
+/** What parsing one album answer gave besides its items: the items it could not use. */
+export interface AlbumSkips {
+  /** Entries not used (no sn, not an object, another account, bad numbers, duplicates), counted. */
+  skipped: number;
+  /** Why, one line per distinct reason (at most 10). */
+  skipReasons: string[];
+}
+
+/**
+ * One album list page (`/mp/appmsgalbum?action=getalbum&…&f=json`), parsed. `blocked`: WeChat would not answer for
+ * now (HTML or non-JSON body, `base_resp.ret` ≠ 0, `verify_status` ≠ "0"): the caller changes nothing stored and
+ * backs off as after a captcha. Not blocked: the answer was JSON of the wrong shape.
+ */
+export type AlbumListResult =
+  | ({
+      ok: true;
+      items: AlbumItem[];
+      /** Another page follows (`continue_flag` "1", or more entries than the cap); false without a cursor. */
+      more: boolean;
+      /** Request the next page from here; undefined on a page with no usable entry. */
+      cursor?: AlbumCursor;
+      order: AlbumOrder;
+    } & AlbumSkips)
+  | { ok: false; reason: string; blocked: boolean };
+
+/** An album's HTML page (`/mp/appmsgalbum?__biz=…&action=getalbum&album_id=…`), parsed from its `window.cgiData`. */
+export interface AlbumPage extends AlbumSkips {
+  albumId?: string;
+  /** From the URL the page was fetched from, else from its items when they all agree. */
+  biz?: string;
+  title?: string;
+  /** `nick_name`. */
+  account?: string;
+  /** `user_name` (gh_…). */
+  accountId?: string;
+  /** `article_count`: the album's size. */
+  articleCount?: number;
+  /** `is_reverse`: the album is shown newest first. */
+  reverse?: boolean;
+  /** The newest items (the page holds up to 10), in the page's order. */
+  items: AlbumItem[];
+  /** `continue_flag`: more items than the page holds. */
+  more?: boolean;
+  /** The JSON list continues from here. */
+  cursor?: AlbumCursor;
+  order: AlbumOrder;
+}
+
+export type AlbumPageResult = { ok: true; page: AlbumPage } | { ok: false; reason: string; blocked: boolean };
+
+/** An album an article page names (album_info_list, cgiDataNew.appmsgalbuminfo, public_tag_info, cgiData.topics). */
+export interface PageAlbum {
+  albumId: string;
+  /** Always the page's own account. */
+  biz: string;
+  title?: string;
+  /** Articles in the album, as the page says. */
+  size?: number;
 }

@@ -2,7 +2,8 @@
  * Pure: a WeChat article page (html + url) → what it is (ok, deleted, blocked, migrated, expired, captcha,
  * unavailable) and, for an article, its identity, title, account, author, exact publish time, cover, description
  * and readable, sanitized content. Show types 0 (article), 5 (video), 7 (audio), 8 (image post), 10 (text post)
- * and reposts; an unknown layout falls back to the og: meta tags.
+ * and reposts; an unknown layout falls back to the og: meta tags. Also the albums (合集) of the page's own account it
+ * names (album-refs.ts).
  */
 import { load, type CheerioAPI } from 'cheerio';
 import type { ParsedPage } from '../types.js';
@@ -13,6 +14,7 @@ import { parseDate } from '../time.js';
 import { canonicalArticleUrl, parseUrl, unescapeUrl } from './url.js';
 import { cutDepth, type DomNode } from './depth.js';
 import { arrayEntries, field, htmlUnescape, objectBlock, ownField, scriptVars } from './page-scripts.js';
+import { pageAlbums } from './album-refs.js';
 
 type Vars = Map<string, string>;
 
@@ -141,19 +143,22 @@ function imagePost(cgi: string | undefined): string {
 }
 
 export function parseArticlePage(html: string, url: string): ParsedPage {
-  if (isCaptcha(html)) return { state: 'captcha', reason: 'verification page' };
+  if (isCaptcha(html)) return { state: 'captcha', reason: 'verification page', albums: [] };
   // htmlparser2 (not parse5): a 3 MB page parses in ~30 ms instead of ~500 ms.
   const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
   // Walks of the tree recurse: a hostile page's nesting is cut first.
   cutDepth($.root()[0] as unknown as DomNode);
   const vars = scriptVars(html);
   const gone = notice($, html, vars);
-  if (gone)
+  if (gone) {
+    const ids = identity(vars, url, undefined, $);
     return {
       ...gone,
-      ...identity(vars, url, undefined, $),
+      ...ids,
       account: field(objectBlock(html, 'window.cgiData'), 'nick_name'),
+      albums: pageAlbums(html, ids.biz),
     };
+  }
   const cgi = objectBlock(html, 'window.cgiDataNew');
   const id = identity(vars, url, cgi, $);
   const showType = Number(field(cgi, 'item_show_type') ?? vars.get('item_show_type') ?? 0);
@@ -224,5 +229,6 @@ export function parseArticlePage(html: string, url: string): ParsedPage {
     contentHtml,
     textLength: text.length,
     ...(sourceUrl ? { sourceUrl } : {}),
+    albums: pageAlbums(html, id.biz, cgi),
   };
 }

@@ -1,0 +1,165 @@
+/**
+ * Pure: one album entry, as either album answer writes it (the JSON list's strings, or the HTML page's script
+ * values), → an AlbumItem, or the reason it cannot be used. Also the bookkeeping both parsers share: skip counts,
+ * the cursor, the order found by `create_time`. Every value is treated as hostile.
+ */
+import type { AlbumCursor, AlbumItem, AlbumOrder, AlbumSkips } from '../types.js';
+import { snKey } from '../keys.js';
+import { canonicalArticleUrl, parseUrl, toUrl } from './url.js';
+import { normaliseAlbumBiz } from './album-url.js';
+
+/** At most this many entries of one answer are read. */
+export const MAX_ITEMS = 100;
+/** Titles are cut to this many characters, ending in `…`. */
+export const MAX_TITLE = 1000;
+const MAX_URL = 4096;
+const DIGITS = /^\d{1,20}$/;
+
+/** The raw fields of one entry: strings (or numbers, which hostile or future answers may send). */
+export interface RawAlbumEntry {
+  msgid?: unknown;
+  itemidx?: unknown;
+  title?: unknown;
+  create_time?: unknown;
+  cover?: unknown;
+  url?: unknown;
+  pos_num?: unknown;
+}
+
+/** A string or a safe non-negative integer as its text; anything else undefined. */
+export function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  return undefined;
+}
+
+/** Digits (a string or a number) as a string of at most 20 digits, else undefined. */
+export function digits(value: unknown): string | undefined {
+  const t = text(value);
+  return t !== undefined && DIGITS.test(t) ? t : undefined;
+}
+
+/** A count (`article_count`, `size`, `pos_num`): a number up to a billion, else undefined. */
+export function count(value: unknown): number | undefined {
+  const t = digits(value);
+  if (t === undefined || t.length > 10) return undefined;
+  const n = Number(t);
+  return n <= 1e9 ? n : undefined;
+}
+
+/** A title cut to MAX_TITLE characters (code points), ending in `…` when cut. */
+export function cutTitle(title: string, max = MAX_TITLE): string {
+  if (title.length <= max) return title;
+  const chars = Array.from(title);
+  return chars.length <= max ? title : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+function cover(value: unknown): string | undefined {
+  const raw = text(value);
+  if (!raw || raw.length > MAX_URL) return undefined;
+  const url = toUrl(raw);
+  return url ? url.href : undefined;
+}
+
+/** `create_time` in seconds (9–11 digits) → epoch ms. */
+function createTime(value: unknown): number | undefined {
+  const t = digits(value);
+  return t !== undefined && /^\d{9,11}$/.test(t) ? Number(t) * 1000 : undefined;
+}
+
+/**
+ * One entry → an item, or why not. `biz`, when given, is the album's account: an entry of another account is
+ * refused, and an entry URL without `__biz` takes it.
+ */
+export function albumItem(entry: RawAlbumEntry, biz?: string): { item: AlbumItem } | { reason: string } {
+  const rawUrl = text(entry.url);
+  if (!rawUrl) return { reason: 'no url' };
+  if (rawUrl.length > MAX_URL) return { reason: `url longer than ${MAX_URL} characters` };
+  const ref = parseUrl(rawUrl);
+  if (ref?.kind !== 'article' || !ref.sn) return { reason: 'url has no sn' };
+  const msgid = digits(entry.msgid) ?? ref.mid;
+  const itemidx = digits(entry.itemidx) ?? ref.idx;
+  if (!msgid) return { reason: 'no msgid' };
+  if (!itemidx) return { reason: 'no itemidx' };
+  if (ref.mid && ref.mid !== msgid) return { reason: 'msgid differs from the url' };
+  if (ref.idx && ref.idx !== itemidx) return { reason: 'itemidx differs from the url' };
+  const at = createTime(entry.create_time);
+  if (at === undefined) return { reason: 'no create_time' };
+  const ownBiz = ref.biz ? normaliseAlbumBiz(ref.biz) : biz;
+  if (ref.biz && !ownBiz) return { reason: 'url has an invalid __biz' };
+  if (biz && ownBiz !== biz) return { reason: 'article of another account' };
+  const title = text(entry.title) ?? '';
+  const image = cover(entry.cover);
+  const posNum = count(entry.pos_num);
+  return {
+    item: {
+      msgid,
+      itemidx,
+      title: cutTitle(title),
+      createTime: at,
+      ...(image ? { cover: image } : {}),
+      url: ownBiz ? canonicalArticleUrl(ownBiz, msgid, itemidx, ref.sn) : ref.canonical,
+      key: snKey(ref.sn),
+      ...(posNum !== undefined ? { posNum } : {}),
+    },
+  };
+}
+
+/** Collects the items of one answer: duplicates (by key) and unusable entries are counted with their reasons. */
+export class ItemCollector {
+  readonly items: AlbumItem[] = [];
+  private readonly keys = new Set<string>();
+  private readonly reasons = new Map<string, number>();
+  private skippedCount = 0;
+  /** The last entry that named a msgid and itemidx, used or not: paging goes on past an unusable entry. */
+  cursor: AlbumCursor | undefined;
+
+  private readonly biz: string | undefined;
+
+  /** `biz`: the album's account (any spelling; an invalid one filters nothing). */
+  constructor(biz?: string) {
+    this.biz = normaliseAlbumBiz(biz);
+  }
+
+  add(entry: unknown): void {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      return void this.skip('entry is not an object');
+    const raw = entry as RawAlbumEntry;
+    const result = albumItem(raw, this.biz);
+    const msgid = digits(raw.msgid) ?? ('item' in result ? result.item.msgid : undefined);
+    const itemidx = digits(raw.itemidx) ?? ('item' in result ? result.item.itemidx : undefined);
+    if (msgid && itemidx) this.cursor = { msgid, itemidx };
+    if ('reason' in result) return void this.skip(result.reason);
+    if (this.keys.has(result.item.key)) return void this.skip('listed twice');
+    this.keys.add(result.item.key);
+    this.items.push(result.item);
+  }
+
+  skip(reason: string): void {
+    this.skippedCount++;
+    if (this.reasons.size < 10 || this.reasons.has(reason))
+      this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+  }
+
+  skips(): AlbumSkips {
+    return {
+      skipped: this.skippedCount,
+      skipReasons: [...this.reasons].map(([reason, n]) => (n > 1 ? `${reason} (${n})` : reason)),
+    };
+  }
+}
+
+/** The order of items by `create_time`: the direction most adjacent pairs take. */
+export function orderOf(items: AlbumItem[]): AlbumOrder {
+  let down = 0;
+  let up = 0;
+  for (let i = 1; i < items.length; i++) {
+    const a = items[i - 1]!.createTime;
+    const b = items[i]!.createTime;
+    if (b < a) down++;
+    else if (b > a) up++;
+  }
+  if (down > up) return 'newest-first';
+  if (up > down) return 'oldest-first';
+  return 'unknown';
+}
