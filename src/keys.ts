@@ -8,7 +8,7 @@
  *                      different empty dumps never merge, and moving the archive keeps the id; never by title).
  * The feed id is the canonical URL, or `urn:wxfeed:<key>` for hash keys: stable across runs, formats and baseUrl.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ParsedUrl } from './types.js';
 
 export interface ArticleIdentity {
@@ -30,7 +30,7 @@ export function wechatKey(parsed: ParsedUrl | undefined): string | undefined {
 }
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** True when the key of an article with this URL is a hash of its body text (no usable URL). */

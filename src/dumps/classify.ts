@@ -47,9 +47,10 @@ const KIND = (() => {
  * The length of `visibleText(markdown)`, counted in one pass without building the text: images and link targets
  * count nothing, markdown punctuation and whitespace runs count as one space between words. Linear time whatever
  * the input (the next `]` and `)` are remembered, not searched again). It differs from `visibleText(…).length`
- * only where an image and a link target overlap, which no dumper writes.
+ * only where an image and a link target overlap, which no dumper writes. With a `cap`, counting stops as soon as the
+ * length is past it (a value above the cap, not the length): enough to tell a long body from a short one.
  */
-export function visibleLength(markdown: string): number {
+export function visibleLength(markdown: string, cap = Number.POSITIVE_INFINITY): number {
   let n = 0;
   let gap = false;
   let started = false;
@@ -65,6 +66,7 @@ export function visibleLength(markdown: string): number {
       gap = false;
       started = true;
       n++;
+      if (n > cap) return n;
       i++;
       continue;
     }
@@ -101,15 +103,19 @@ export function visibleLength(markdown: string): number {
 /** Bodies whose visible text is at most this long are looked at closely (notices, shells); longer ones are articles. */
 const CLOSE_LOOK = 2000;
 
-/** State of a dump body, and the length of its visible text. */
+/**
+ * State of a dump body, and the length of its text: exact for a short body; for a long one (an article, whatever its
+ * exact length) the length of its markdown, which is enough to rank two copies of one article and saves counting
+ * every character of every archived body.
+ */
 export function classifyDump(
   stripped: string,
   rawBody: string,
   hadUiTail: boolean,
 ): { state: ContentState; textLength: number } {
-  const length = visibleLength(stripped);
+  const length = visibleLength(stripped, CLOSE_LOOK);
   const text = length <= CLOSE_LOOK ? visibleText(stripped) : undefined;
-  const textLength = text?.length ?? length;
+  const textLength = text?.length ?? stripped.length;
   return { state: stateOf(text, stripped, rawBody, hadUiTail), textLength };
 }
 

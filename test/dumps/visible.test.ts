@@ -31,7 +31,14 @@ describe('visibleLength: the length of visibleText without building it', () => {
       fc.property(
         fc.array(ch, { maxLength: 60 }).map((a) => a.join('')),
         (s) => {
-          expect(visibleLength(s)).toBe(visibleText(s).length);
+          const exact = visibleText(s).length;
+          expect(visibleLength(s)).toBe(exact);
+          // With a cap: exact up to it, and past it exactly when the length is.
+          for (const cap of [0, 5, 20]) {
+            const capped = visibleLength(s, cap);
+            expect(capped > cap).toBe(exact > cap);
+            if (exact <= cap) expect(capped).toBe(exact);
+          }
         },
       ),
       { numRuns: 20_000, seed: 42 },
