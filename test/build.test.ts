@@ -421,3 +421,28 @@ describe('article bodies stay in the dump files', () => {
     );
   });
 });
+
+describe('feed folders never take a reserved name', () => {
+  it('sources named "img" and "API" get folders the server does not route elsewhere, and the index links those', async () => {
+    rmSync(dumps, { recursive: true });
+    writeFile(
+      join(dumps, 'img.md'),
+      dump({ title: 'Pictures', url: 'https://example.com/p/1', source: 'img', date: '2024-01-01' }, 'Body.'),
+    );
+    writeFile(
+      join(dumps, 'api.md'),
+      dump({ title: 'Endpoints', url: 'https://example.com/a/1', source: 'API', date: '2024-01-02' }, 'Body.'),
+    );
+    await build(config, { log: silentLogger });
+    const folders = readdirSync(config.output).sort();
+    expect(folders).not.toContain('img');
+    expect(folders).not.toContain('api');
+    const img = folders.find((f) => /^img-[0-9a-f]{6}$/.test(f))!;
+    const api = folders.find((f) => /^api-[0-9a-f]{6}$/.test(f))!;
+    expect(readFeed(feed(img)).items.map((i) => i.title)).toEqual(['Pictures']);
+    expect(readFeed(feed(api)).items.map((i) => i.title)).toEqual(['Endpoints']);
+    const opml = readFileSync(join(config.output, 'feeds.opml'), 'utf8');
+    expect(opml).toContain(`xmlUrl="http://localhost:8080/${img}/atom.xml"`);
+    expect(opml).not.toContain('http://localhost:8080/img/');
+  });
+});
