@@ -93,8 +93,16 @@ async function readIntoStore(
       (results, files) => {
         files.forEach((file, n) => {
           const r: LoadResult = results[n]!;
-          if (r.ok) group.add(() => recordFile(store, file, { observation: r.observation }, now));
-          else {
+          if (r.ok) {
+            // A copy used despite a problem (an unreadable date): the file is recorded with the problem, so it is
+            // listed again on every build until the file changes.
+            const warning = r.observation.warning;
+            if (warning) problems.push(problemOf(file.path, warning.reason, warning.detail));
+            group.add(() => {
+              recordFile(store, file, { observation: r.observation }, now);
+              if (warning) store.files.put(file, warning.reason, warning.detail);
+            });
+          } else {
             problems.push(problemOf(file.path, r.reason, r.detail));
             // A read that failed (not a bad file) is not recorded: the file is read again next time.
             if (!r.transient) group.add(() => recordFile(store, file, { problem: r.reason, detail: r.detail }, now));
