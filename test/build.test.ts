@@ -10,6 +10,7 @@ import {
   writeFileSync,
   mkdirSync,
   readdirSync,
+  renameSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -485,5 +486,141 @@ describe('a dump whose date cannot be read', () => {
     );
     const fixed = await build(config, { log: silentLogger });
     expect(fixed.problems.map((p) => p.where)).not.toContain(path);
+  });
+});
+
+describe('removing dump files: an emptied or dropped folder never empties the feeds by accident', () => {
+  /** Every file of the output with its bytes. */
+  const outputBytes = () =>
+    new Map(
+      readdirSync(config.output, { recursive: true })
+        .map(String)
+        .filter((p) => statSync(join(config.output, p)).isFile())
+        .map((p) => [p, readFileSync(join(config.output, p), 'utf8')]),
+    );
+  const storedFiles = () => {
+    const db = new Database(config.store, { readonly: true });
+    const n = (db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n;
+    db.close();
+    return n;
+  };
+
+  it('an emptied dumps folder (an unmounted disk) removes nothing, says why and fails; --prune confirms', async () => {
+    await build(config, { log: silentLogger });
+    const before = outputBytes();
+    for (const entry of readdirSync(dumps)) rmSync(join(dumps, entry), { recursive: true });
+    const refused = build(config, { log: silentLogger });
+    await expect(refused).rejects.toThrow(`refusing to forget 11 of the 11 known dump files`);
+    await expect(build(config, { log: silentLogger })).rejects.toThrow(`${dumps}: none of its 11 files found`);
+    expect(storedFiles()).toBe(11);
+    expect(outputBytes()).toEqual(before);
+    const pruned = await build(config, { log: silentLogger, prune: true });
+    expect(pruned.filesRemoved).toBe(11);
+    expect(pruned.articles).toBe(0);
+    expect(existsSync(join(config.output, '3267269114'))).toBe(false);
+  });
+
+  it('more than half of the known files at once is refused, naming the counts; fewer is done', async () => {
+    await build(config, { log: silentLogger });
+    rmSync(join(dumps, 'bad'), { recursive: true });
+    rmSync(join(dumps, 'a'), { recursive: true });
+    await expect(build(config, { log: silentLogger })).rejects.toThrow(
+      /refusing to forget 7 of the 11 known dump files at once \(more than half\)[^]*: 7 of its 11 files gone/,
+    );
+    expect(storedFiles()).toBe(11);
+    expect(readFeed(feed('3267269114')).items).toHaveLength(3);
+    const s = await build(config, { log: silentLogger, prune: true });
+    expect(s.filesRemoved).toBe(7);
+    expect(existsSync(join(config.output, '3267269114'))).toBe(false);
+    // 1 of the 4 left: no question asked.
+    unlinkSync(join(dumps, 'blog/post.markdown'));
+    expect((await build(config, { log: silentLogger })).filesRemoved).toBe(1);
+  });
+
+  it('every file of one dumps folder gone is refused even when few, naming that folder', async () => {
+    writeFile(join(t.dir, 'more/x.md'), dump({ title: 'X', url: 'https://example.com/x', source: 'More' }, 'X.'));
+    config = makeConfig({ dumps: ['dumps', 'more'] });
+    await build(config, { log: silentLogger });
+    unlinkSync(join(t.dir, 'more/x.md'));
+    await expect(build(config, { log: silentLogger })).rejects.toThrow(
+      `${join(t.dir, 'more')}: none of its 1 files found`,
+    );
+    expect(readFeed(feed('more')).items).toHaveLength(1);
+    expect((await build(config, { log: silentLogger, prune: true })).filesRemoved).toBe(1);
+    expect(existsSync(join(config.output, 'more'))).toBe(false);
+  });
+
+  it('a folder that vanishes during the build forgets nothing', async () => {
+    await build(config, { log: silentLogger });
+    unlinkSync(join(dumps, 'a/one.md'));
+    writeFile(
+      join(dumps, 'a/three.md'),
+      dump({ title: 'A 第三篇', url: url(BIZ_A, 102, 1, 4), source: '账号甲', date: '2024-07-12' }, '正文三。'),
+    );
+    const away = join(t.dir, 'dumps-away');
+    // The disk goes away while the new file is read: its mount point is left, empty.
+    const unmount = () => {
+      if (existsSync(away)) return;
+      renameSync(dumps, away);
+      mkdirSync(dumps);
+    };
+    await expect(build(config, { log: silentLogger, progress: unmount })).rejects.toThrow(
+      `dumps folder ${dumps} vanished during the build`,
+    );
+    expect(storedFiles()).toBe(12); // one.md not forgotten; three.md recorded
+    rmSync(dumps, { recursive: true });
+    renameSync(away, dumps);
+    const s = await build(config, { log: silentLogger });
+    expect(s.filesRemoved).toBe(1);
+    expect(readFeed(feed('3267269114')).items.map((i) => i.title)).toEqual([
+      'A 第三篇',
+      'A 第二篇 ]]> <b>&',
+      'A 第二篇副条',
+    ]);
+  });
+
+  it('a folder dropped from the config is forgotten: articles only it held leave the feeds', async () => {
+    writeFile(
+      join(t.dir, 'old/x.md'),
+      dump({ title: 'Old X', url: 'https://example.com/x', source: 'Old', date: '2024-01-01' }, 'X.'),
+    );
+    // Also a copy of an article the main folder holds: that article stays.
+    writeFile(
+      join(t.dir, 'old/one-copy.md'),
+      dump(
+        { title: 'A 第一篇: CVE-2024-1234', url: url(BIZ_A, 100, 1, 1), source: "Doonsec's feed", date: '2024-07-10' },
+        '副本。',
+      ),
+    );
+    config = makeConfig({ dumps: ['dumps', 'old'] });
+    await build(config, { log: silentLogger });
+    expect(readFeed(feed('old')).items).toHaveLength(1);
+    expect(readFeed(feed('doonsec-s-feed')).items).toHaveLength(3);
+    config = makeConfig({ dumps: ['dumps'] });
+    const s = await build(config, { log: silentLogger });
+    expect(s.filesRemoved).toBe(2);
+    expect(existsSync(join(config.output, 'old'))).toBe(false);
+    expect(readFeed(feed('all')).items.map((i) => i.title)).not.toContain('Old X');
+    expect(readFeed(feed('3267269114')).items.map((i) => i.title)).toContain('A 第一篇: CVE-2024-1234');
+    expect(readFeed(feed('doonsec-s-feed')).items).toHaveLength(2);
+    expect(storedFiles()).toBe(11);
+  });
+
+  it('dropping folders that held more than half of the known files is refused, naming them, until --prune', async () => {
+    for (let i = 0; i < 12; i++)
+      writeFile(
+        join(t.dir, 'old', `${i}.md`),
+        dump({ title: `Old ${i}`, url: `https://example.com/${i}`, source: 'Old', date: '2024-01-01' }, 'X.'),
+      );
+    config = makeConfig({ dumps: ['dumps', 'old'] });
+    await build(config, { log: silentLogger });
+    config = makeConfig({ dumps: ['dumps'] });
+    await expect(build(config, { log: silentLogger })).rejects.toThrow(
+      `${join(t.dir, 'old')}: 12 files, no longer a dumps folder of the config`,
+    );
+    expect(readFeed(feed('old')).items).toHaveLength(12);
+    const s = await build(config, { log: silentLogger, prune: true });
+    expect(s.filesRemoved).toBe(12);
+    expect(existsSync(join(config.output, 'old'))).toBe(false);
   });
 });
