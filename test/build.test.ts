@@ -624,3 +624,38 @@ describe('removing dump files: an emptied or dropped folder never empties the fe
     expect(existsSync(join(config.output, 'old'))).toBe(false);
   });
 });
+
+describe('temp files a crashed write left in output/', () => {
+  it('are removed by the next build, in output/ and one level down; other files and live writers are left alone', async () => {
+    await build(config, { log: silentLogger });
+    const dead = 99_999_999; // above any pid_max: no such process
+    const old = (path: string) =>
+      utimesSync(path, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
+    const paths = {
+      top: join(config.output, `.index.html.${dead}.0a1b2c3d.tmp`),
+      inFeed: join(config.output, '3267269114', `.atom.xml.${dead}.deadbeef.tmp`),
+      ownPid: join(config.output, 'all', `.rss.xml.${process.pid}.01234567.tmp`),
+      liveOld: join(config.output, 'all', `.feed.json.${process.ppid}.89abcdef.tmp`),
+      // Another process that is running may be writing this one right now.
+      liveFresh: join(config.output, 'all', `.atom.xml.${process.ppid}.76543210.tmp`),
+      notATemp: join(config.output, 'notes.tmp'),
+      hiddenNotOurs: join(config.output, '.keep.tmp'),
+      deeper: join(config.output, '3267269114', 'sub', `.x.${dead}.deadbeef.tmp`),
+    };
+    for (const p of Object.values(paths)) writeFile(p, 'partial');
+    old(paths.liveOld);
+    const s = await build(config, { log: silentLogger });
+    expect(s.filesWritten).toEqual([]);
+    const left = Object.fromEntries(Object.entries(paths).map(([k, p]) => [k, existsSync(p)]));
+    expect(left).toEqual({
+      top: false,
+      inFeed: false,
+      ownPid: false,
+      liveOld: false,
+      liveFresh: true,
+      notATemp: true,
+      hiddenNotOurs: true,
+      deeper: true,
+    });
+  });
+});
