@@ -525,7 +525,7 @@ describe('removing dump files: an emptied or dropped folder never empties the fe
     rmSync(join(dumps, 'bad'), { recursive: true });
     rmSync(join(dumps, 'a'), { recursive: true });
     await expect(build(config, { log: silentLogger })).rejects.toThrow(
-      /refusing to forget 7 of the 11 known dump files at once \(more than half\)[^]*: 7 of its 11 files gone/,
+      /refusing to forget 7 of the 11 known dump files at once \(more than half\)[\s\S]*: 7 of its 11 files gone/,
     );
     expect(storedFiles()).toBe(11);
     expect(readFeed(feed('3267269114')).items).toHaveLength(3);
