@@ -96,6 +96,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       filesUnchanged: ingest.unchanged,
       filesRemoved: ingest.removed,
       problems,
+      warnings: ingest.warnings,
       articles,
       duplicatesMerged: observations - articles,
       sources: published.sources,

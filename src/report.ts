@@ -70,8 +70,10 @@ export function formatSummary(s: BuildSummary, config: Config, opts: SummaryOpti
     return quoteName(r && !r.startsWith('..') ? r : p);
   };
   const detail = (d: string | undefined): string => (d ? ` (${quoteName(d)})` : '');
+  // Files used despite a problem (an unreadable date) are listed with the problems, by reason.
+  const listed = [...s.problems, ...(s.warnings ?? [])];
   const lines = [
-    `wxfeed: ${s.filesSeen} dump files (${s.filesRead} read, ${s.filesUnchanged} unchanged, ${s.filesRemoved} removed, ${s.problems.length} with problems)`,
+    `wxfeed: ${s.filesSeen} dump files (${s.filesRead} read, ${s.filesUnchanged} unchanged, ${s.filesRemoved} removed, ${listed.length} with problems)`,
     `        ${s.articles} articles, ${s.duplicatesMerged} duplicates merged, ${s.sources} sources`,
     `        feeds: ${s.feedsWritten} written, ${s.feedsUnchanged} unchanged; ${s.filesWritten.length} files written in ${(s.elapsedMs / 1000).toFixed(2)} s`,
   ];
@@ -91,9 +93,9 @@ export function formatSummary(s: BuildSummary, config: Config, opts: SummaryOpti
     if (f.failures.length > MAX_LISTED) failures.push(`  … and ${f.failures.length - MAX_LISTED} more`);
     lines.push(...failures);
   }
-  if (s.problems.length > 0) {
+  if (listed.length > 0) {
     const byReason = new Map<string, BuildSummary['problems']>();
-    for (const p of s.problems) byReason.set(p.reason, [...(byReason.get(p.reason) ?? []), p]);
+    for (const p of listed) byReason.set(p.reason, [...(byReason.get(p.reason) ?? []), p]);
     problems.push('problems:');
     for (const [reason, list] of [...byReason].sort((a, b) => b[1].length - a[1].length)) {
       problems.push(`  ${reason} (${list.length}):`);

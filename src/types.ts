@@ -257,6 +257,8 @@ export interface BuildSummary {
   filesUnchanged: number;
   filesRemoved: number;
   problems: InputProblem[];
+  /** Inputs used despite a problem (a dump whose date could not be read, published with the fallback date). */
+  warnings?: InputProblem[];
   articles: number;
   duplicatesMerged: number;
   sources: number;

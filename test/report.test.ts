@@ -79,5 +79,16 @@ describe('formatSummary', () => {
       cwd: '/d',
     });
     expect(quiet).toBe('problems:\n  empty file (1):\n    e.md');
+    // A file used despite a problem (an unreadable date) is listed with the problems.
+    const both = formatSummary(
+      summary({
+        problems: [{ where: '/d/e.md', reason: 'empty file' }],
+        warnings: [{ where: '/d/w.md', reason: 'unreadable date', detail: 'date: soon; used the file time' }],
+      }),
+      config,
+      { cwd: '/d' },
+    );
+    expect(both).toContain('0 removed, 2 with problems)');
+    expect(both).toContain('  unreadable date (1):\n    w.md (date: soon; used the file time)');
   });
 });

@@ -35,6 +35,8 @@ export interface IngestResult {
   read: number;
   unchanged: number;
   removed: number;
+  /** Files used despite a problem (an unreadable date, and the fallback taken): listed, and published. */
+  warnings: InputProblem[];
 }
 
 function under(path: string, roots: readonly string[]): boolean {
@@ -162,6 +164,20 @@ function hasEntries(folder: string): boolean {
   }
 }
 
+/**
+ * A problem recorded with a file, reported again: a warning when the file's copy is used anyway (it has an
+ * observation: an unreadable date), else a problem (the file was skipped).
+ */
+function reportRecorded(
+  store: Store,
+  where: { path: string; problem: string; detail: string | null },
+  problems: InputProblem[],
+  warnings: InputProblem[],
+): void {
+  const used = store.observations.keyAndSource(`file:${where.path}`) !== undefined;
+  (used ? warnings : problems).push(problemOf(where.path, where.problem, where.detail));
+}
+
 export const problemOf = (where: string, reason: string, detail?: string | null): InputProblem => ({
   where,
   reason,
@@ -173,6 +189,7 @@ function compareWithStore(
   store: Store,
   files: DumpFile[],
   problems: InputProblem[],
+  warnings: InputProblem[],
 ): { changed: DumpFile[]; removed: string[]; known: Map<string, unknown> } {
   const unreadable = problems
     .filter((p) => p.reason === 'unreadable folder' || p.reason === 'broken link')
@@ -184,7 +201,7 @@ function compareWithStore(
     seen.add(f.path);
     const k = known.get(f.path);
     if (k && k.size === f.size && k.mtimeMs === f.mtimeMs) {
-      if (k.problem) problems.push(problemOf(f.path, k.problem, k.detail));
+      if (k.problem) reportRecorded(store, { path: f.path, problem: k.problem, detail: k.detail }, problems, warnings);
     } else changed.push(f);
   }
   // A file is gone only if its folder was read: an unreadable folder never empties a feed. A file under no
@@ -201,6 +218,7 @@ async function readIntoStore(
   changed: DumpFile[],
   store: Store,
   problems: InputProblem[],
+  warnings: InputProblem[],
   opts: IngestOptions,
 ): Promise<void> {
   const { now } = opts;
@@ -223,7 +241,7 @@ async function readIntoStore(
             // A copy used despite a problem (an unreadable date): the file is recorded with the problem, so it is
             // listed again on every build until the file changes.
             const warning = r.observation.warning;
-            if (warning) problems.push(problemOf(file.path, warning.reason, warning.detail));
+            if (warning) warnings.push(problemOf(file.path, warning.reason, warning.detail));
             group.add(() => {
               recordFile(store, file, { observation: r.observation }, now);
               if (warning) store.files.put(file, warning.reason, warning.detail);
@@ -265,12 +283,14 @@ export async function ingestDumps(
   // Every file as it was when the folders were last read in full: nothing to compare file by file.
   const fingerprint = problems.length === walkProblems ? walkFingerprint(config.dumps, files) : '';
   if (fingerprint !== '' && fingerprint === before) {
-    for (const p of store.files.problems()) problems.push(problemOf(p.path, p.problem, p.detail));
-    return { seen: files.length, read: 0, unchanged: files.length, removed: 0 };
+    const warnings: InputProblem[] = [];
+    for (const p of store.files.problems()) reportRecorded(store, p, problems, warnings);
+    return { seen: files.length, read: 0, unchanged: files.length, removed: 0, warnings };
   }
-  const { changed, removed, known } = compareWithStore(store, files, problems);
+  const warnings: InputProblem[] = [];
+  const { changed, removed, known } = compareWithStore(store, files, problems, warnings);
   guardRemoval(config, store, known, removed, opts.prune ?? false);
-  await readIntoStore(changed, store, problems, opts);
+  await readIntoStore(changed, store, problems, warnings, opts);
   // A folder that went away while the files were read (a disk unmounted): what the walk did not find there may still
   // be on it. Nothing is forgotten, and the build stops before it publishes from a folder that is not there.
   const listed = config.dumps.map((root) => files.filter((f) => under(f.path, [root])).length);
@@ -293,5 +313,6 @@ export async function ingestDumps(
     read: changed.length,
     unchanged: files.length - changed.length,
     removed: removed.length,
+    warnings,
   };
 }
