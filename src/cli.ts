@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, type Overrides, readConfig } from './config.js';
 import { createLogger } from './log.js';
-import { escapeControls, formatSummary, progressBar, quoteName } from './report.js';
+import { escapeControls, formatSummary, progressBar, quoteName, shellWord } from './report.js';
 import { liveFor } from './live.js';
 import type { Config } from './types.js';
 // Each command loads what it needs when it runs: a build with nothing to do starts without the server, the
@@ -166,13 +166,21 @@ async function runBuild(flags: BuildFlags): Promise<void> {
       ...(progress ? { progress } : {}),
     });
   } catch (error) {
-    if (stoppedBy !== undefined) throw new Failure(INTERRUPTED, stoppedBy, `${drawn ? '\n' : ''}${INTERRUPTED}`);
+    if (stoppedBy !== undefined) {
+      if (drawn) process.stderr.write('\n'); // end the progress line
+      throw new Failure(INTERRUPTED, stoppedBy);
+    }
     if (isRefusal(error)) {
-      const prune = `wxfeed build --prune${flags.config ? ` --config ${flags.config}` : ''}`;
+      // The command that confirms it: this build's folders, with --prune.
+      const words = ['wxfeed', 'build', '--prune'];
+      if (flags.config) words.push('--config', flags.config);
+      if (flags.dumps?.length) words.push('--dumps', ...flags.dumps);
+      if (flags.out) words.push('--out', flags.out);
+      const prune = words.map(shellWord).join(' ');
       throw new Failure(
         error.describe((n) => n, prune),
         1,
-        error.describe(quoteName, quoteName(prune)),
+        error.describe(quoteName, prune),
       );
     }
     throw error;

@@ -47,7 +47,7 @@ export function escapeControls(text: string): string {
 }
 
 /** A word for a shell command line: as it is when safe, else in single quotes (git-quoted when it holds controls). */
-function shellWord(word: string): string {
+export function shellWord(word: string): string {
   if (NEEDS_QUOTING.test(word)) return quoteName(word);
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
