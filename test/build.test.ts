@@ -515,6 +515,11 @@ describe('removing dump files: an emptied or dropped folder never empties the fe
     const refused = build(config, { log: silentLogger });
     await expect(refused).rejects.toThrow(`refusing to forget 11 of the 11 known dump files`);
     await expect(build(config, { log: silentLogger })).rejects.toThrow(`${dumps}: none of its 11 files found`);
+    // One line, as the daemon logs it and /healthz shows it: the folder, the counts and what confirms it.
+    const message = ((await build(config, { log: silentLogger }).catch((e: Error) => e)) as Error).message;
+    expect(message).toBe(
+      `refusing to forget 11 of the 11 known dump files; nothing was removed (${dumps}: none of its 11 files found (a disk not mounted?)). If the files were removed on purpose, run \`wxfeed build --prune\` to forget them.`,
+    );
     expect(storedFiles()).toBe(11);
     expect(outputBytes()).toEqual(before);
     const pruned = await build(config, { log: silentLogger, prune: true });

@@ -70,26 +70,28 @@ export class RemovalRefused extends Error {
     readonly folders: RemovalFolder[],
   ) {
     super();
-    this.message = this.describe();
+    // One line: what a log line or /healthz carries.
+    this.message = this.describe((n) => n, 'wxfeed build --prune', false);
   }
 
-  describe(quote: (name: string) => string = (n) => n, prune = 'wxfeed build --prune'): string {
+  /** The refusal in words, the names through `quote`; on several lines (a terminal) or one (a log). */
+  describe(quote: (name: string) => string = (n) => n, prune = 'wxfeed build --prune', lines = true): string {
     if (this.why === 'vanished') {
       const names = this.folders.map((f) => `dumps folder ${quote(f.folder)}`).join(', ');
       return `${names} vanished during the build (missing or empty after ${this.folders.map((f) => f.known).join(', ')} files were listed there); nothing was forgotten, and the next build reads it again`;
     }
-    const lines = [
-      `refusing to forget ${this.removing} of the ${this.known} known dump files${this.why === 'more than half' ? ' at once (more than half)' : ''}; nothing was removed:`,
-      ...this.folders.map((f) =>
-        !f.configured
-          ? `  ${quote(f.folder)}: ${f.gone} files, no longer a dumps folder of the config`
-          : f.gone === f.known
-            ? `  ${quote(f.folder)}: none of its ${f.known} files found (a disk not mounted?)`
-            : `  ${quote(f.folder)}: ${f.gone} of its ${f.known} files gone`,
-      ),
-      `If the files were removed on purpose, run \`${prune}\` to forget them.`,
-    ];
-    return lines.join('\n');
+    const head = `refusing to forget ${this.removing} of the ${this.known} known dump files${this.why === 'more than half' ? ' at once (more than half)' : ''}; nothing was removed`;
+    const folders = this.folders.map((f) =>
+      !f.configured
+        ? `${quote(f.folder)}: ${f.gone} files, no longer a dumps folder of the config`
+        : f.gone === f.known
+          ? `${quote(f.folder)}: none of its ${f.known} files found (a disk not mounted?)`
+          : `${quote(f.folder)}: ${f.gone} of its ${f.known} files gone`,
+    );
+    const tail = `If the files were removed on purpose, run \`${prune}\` to forget them.`;
+    return lines
+      ? [`${head}:`, ...folders.map((f) => `  ${f}`), tail].join('\n')
+      : `${head} (${folders.join('; ')}). ${tail}`;
   }
 }
 
