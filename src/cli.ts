@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /**
- * Command line: parse argv, call a command, map errors to exit codes (0 ok, 1 fatal, 2 invalid config or usage).
+ * Command line: parse argv, call a command, map errors to exit codes (0 ok, 1 fatal, 2 invalid config or usage, 130
+ * interrupted). With `--json`, every failure is also a JSON object `{ error, exitCode }` on stdout. Names from outside
+ * are printed quoted (report.ts) so no control character reaches the terminal.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { loadConfig, ConfigError } from './config.js';
+import { ConfigError, type Overrides, readConfig } from './config.js';
 import { createLogger } from './log.js';
-import { formatSummary, progressBar } from './report.js';
+import { escapeControls, formatSummary, progressBar, quoteName, shellWord } from './report.js';
 import { liveFor } from './live.js';
+import type { Config } from './types.js';
 // Each command loads what it needs when it runs: a build with nothing to do starts without the server, the
 // scheduler, or the fetching and rendering libraries.
 
@@ -18,10 +22,53 @@ interface BuildFlags {
   refetch?: boolean;
   verbose?: boolean;
   json?: boolean;
+  quiet?: boolean;
+  prune?: boolean;
 }
 
 /** A usage problem met after parsing (exit 2). */
 class UsageError extends Error {}
+
+/** A failure with its exit code; `shown` is how the terminal gets it (names quoted), `message` the plain text. */
+class Failure extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+    readonly shown = message,
+  ) {
+    super(message);
+  }
+}
+
+const INTERRUPTED = 'interrupted; the next build resumes where this one stopped';
+
+/**
+ * A build's refusal to forget dump files (dumps/stage.ts RemovalRefused), told by its name: that module is loaded
+ * with the build, not before.
+ */
+interface Refusal extends Error {
+  describe(quote: (name: string) => string, prune: string): string;
+}
+const isRefusal = (error: unknown): error is Refusal =>
+  error instanceof Error &&
+  error.name === 'RemovalRefused' &&
+  typeof (error as Partial<Refusal>).describe === 'function';
+
+/** The version in package.json (next to dist/ and src/ alike). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Load the config and print its warnings, once, to stderr. */
+function loadConfig(file: string | undefined, overrides: Overrides = {}): Config {
+  const { config, warnings } = readConfig(file, overrides);
+  for (const w of warnings) process.stderr.write(`wxfeed: warning: ${escapeControls(w)}\n`);
+  return config;
+}
+
+/** A message from elsewhere, each line with its control characters escaped. */
+const shownLines = (message: string): string => message.split('\n').map(escapeControls).join('\n');
 
 /** Resolve on SIGINT or SIGTERM. */
 function untilSignal(): Promise<string> {
@@ -31,6 +78,7 @@ function untilSignal(): Promise<string> {
 }
 
 async function runDaemon(flags: { config?: string; verbose?: boolean }): Promise<void> {
+  loadConfig(flags.config); // its warnings, once; the daemon reads the file itself (and again when it changes)
   const log = createLogger({ level: flags.verbose ? 'debug' : 'info' });
   const { startDaemon } = await import('./daemon.js');
   const daemon = await startDaemon({
@@ -71,25 +119,92 @@ async function runAdd(urls: string[], flags: { config?: string }): Promise<void>
   const config = loadConfig(flags.config);
   const { addUrls } = await import('./urls/add.js');
   const result = await addUrls(config, urls);
-  process.stdout.write(`${result.lines.join('\n')}\n`);
+  // The URLs as given are quoted where they appear; any other control character is escaped.
+  const quoted = urls.filter((u) => u !== '' && quoteName(u) !== u);
+  const shown = result.lines.map((line) =>
+    escapeControls(quoted.reduce((l, raw) => l.split(raw).join(quoteName(raw)), line)),
+  );
+  process.stdout.write(`${shown.join('\n')}\n`);
   if (result.refused > 0) throw new UsageError(`${result.refused} of ${urls.length} URLs refused`);
 }
 
 async function runBuild(flags: BuildFlags): Promise<void> {
   const config = loadConfig(flags.config, { output: flags.out, dumps: flags.dumps });
   const log = createLogger({ level: flags.verbose ? 'debug' : 'warn' });
-  const progress = process.stderr.isTTY ? progressBar(process.stderr) : undefined;
+  let drawn = false;
+  const bar = !flags.quiet && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
+  const progress = bar
+    ? (done: number, total: number) => {
+        drawn ||= total >= 2000;
+        bar(done, total);
+      }
+    : undefined;
   const live = liveFor(config, { offline: flags.offline ?? false, refetch: flags.refetch ?? false });
   const { build } = await import('./cycle.js');
-  const summary = await build(config, { log, live, ...(progress ? { progress } : {}) });
-  process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary, config)}\n`);
+  // Ctrl-C (or SIGTERM) aborts the build at its next safe point; a second one stops at once (the store is safe at
+  // any point: the next build resumes either way).
+  const abort = new AbortController();
+  let stoppedBy: number | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const code = signal === 'SIGINT' ? 130 : 143;
+    if (stoppedBy !== undefined) {
+      process.stderr.write(`${drawn ? '\n' : ''}wxfeed: ${INTERRUPTED}\n`);
+      process.exit(code);
+    }
+    stoppedBy = code;
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let summary: Awaited<ReturnType<typeof build>>;
+  try {
+    summary = await build(config, {
+      log,
+      live,
+      signal: abort.signal,
+      prune: flags.prune ?? false,
+      ...(progress ? { progress } : {}),
+    });
+  } catch (error) {
+    if (stoppedBy !== undefined) {
+      if (drawn) process.stderr.write('\n'); // end the progress line
+      throw new Failure(INTERRUPTED, stoppedBy);
+    }
+    if (isRefusal(error)) {
+      // The command that confirms it: this build's folders, with --prune.
+      const words = ['wxfeed', 'build', '--prune'];
+      if (flags.config) words.push('--config', flags.config);
+      if (flags.dumps?.length) words.push('--dumps', ...flags.dumps);
+      if (flags.out) words.push('--out', flags.out);
+      const prune = words.map(shellWord).join(' ');
+      throw new Failure(
+        error.describe((n) => n, prune),
+        1,
+        error.describe(quoteName, prune),
+      );
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const text = flags.json
+    ? JSON.stringify(summary)
+    : formatSummary(summary, config, {
+        hint: process.stdout.isTTY === true,
+        configFile: flags.config,
+        quiet: flags.quiet ?? false,
+      });
+  if (text) process.stdout.write(`${text}\n`);
 }
 
 function program(): Command {
   const cmd = new Command('wxfeed')
     .description('Follow WeChat Official Accounts in any feed reader: dumps and URLs in, Atom, RSS and JSON feeds out.')
     .option('--verbose', 'print stack traces and debug logs')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
+    .showHelpAfterError('(wxfeed --help lists the commands and their options)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   cmd
     .command('build')
@@ -99,10 +214,18 @@ function program(): Command {
     .option('-d, --dumps <dir...>', 'dump folders (override `dumps`)')
     .option('--offline', 'use no network: read dumps only, fetch nothing')
     .option('--refetch', 'fetch every followed URL now, whatever the re-read schedule says')
-    .option('--json', 'print the build summary as JSON (files read and written, problems, fetch counts)')
+    .option(
+      '--json',
+      'print the build summary as JSON (files read and written, problems, fetch counts); a failure as {error, exitCode}',
+    )
+    .option('-q, --quiet', 'print nothing but problems and errors')
+    .option(
+      '--prune',
+      'confirm a removal of dump files the build refuses (every file of a folder, or more than half at once)',
+    )
     .addHelpText(
       'after',
-      '\nThe default config file is config/wxfeed.yaml. Exit codes: 0 feeds written, 1 fatal error, 2 invalid config.',
+      '\nThe default config file is config/wxfeed.yaml. Exit codes: 0 feeds written, 1 fatal error, 2 invalid config,\n130 interrupted.',
     )
     .action(async (flags: BuildFlags, command: Command) =>
       runBuild({ ...flags, verbose: command.optsWithGlobals().verbose }),
@@ -132,6 +255,13 @@ function program(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
+  const json = argv.includes('--json');
+  /** Say why on stderr (and as JSON on stdout with --json); the exit code. */
+  const fail = (message: string, code: number, shown = shownLines(message)): number => {
+    process.stderr.write(`wxfeed: ${shown}\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ error: message, exitCode: code })}\n`);
+    return code;
+  };
   try {
     const cmd = program();
     if (argv.length <= 2) {
@@ -142,20 +272,18 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
-    }
-    if (error instanceof UsageError) {
-      process.stderr.write(`wxfeed: ${error.message}\n`);
+      // Help and version exit 0 (`wxfeed help`, `--help`, `--version`); commander has printed any usage error.
+      if (error.exitCode === 0) return 0;
+      if (json)
+        process.stdout.write(`${JSON.stringify({ error: error.message.replace(/^error: /, ''), exitCode: 2 })}\n`);
       return 2;
     }
-    if (error instanceof ConfigError) {
-      process.stderr.write(`wxfeed: ${error.message}\n`);
-      return 2;
-    }
+    if (error instanceof Failure) return fail(error.message, error.code, error.shown);
+    if (error instanceof UsageError || error instanceof ConfigError) return fail(error.message, 2);
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`wxfeed: ${message.split('\n')[0]}\n`);
-    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    return 1;
+    const code = fail(message.split('\n')[0]!, 1);
+    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${shownLines(error.stack)}\n`);
+    return code;
   }
 }
 

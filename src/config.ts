@@ -1,6 +1,7 @@
 /**
- * Configuration: defaults → YAML file → schema validation → resolved, frozen Config. Relative paths resolve against
- * the folder holding the config file. Loaded once and passed explicitly; there is no global config.
+ * Configuration: defaults → YAML file → schema validation → resolved, frozen Config. Relative paths, and the default
+ * paths, resolve against the folder holding the config file (the working folder when there is none). Loaded once and
+ * passed explicitly; there is no global config.
  */
 import { readFileSync, statSync, accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -17,6 +18,62 @@ function validCron(expression: string): boolean {
   const { validate } = createRequire(import.meta.url)('node-cron') as typeof import('node-cron');
   return validate(expression);
 }
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+interface CronField {
+  name: string;
+  min: number;
+  max: number;
+  /** Names allowed for values, from `min` on (their first three letters). */
+  names?: string[];
+}
+const CRON_FIELDS: CronField[] = [
+  { name: 'second', min: 0, max: 59 },
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: MONTHS },
+  { name: 'day-of-week', min: 0, max: 7, names: WEEKDAYS },
+];
+
+/** What is wrong with one field of a cron expression (a list of `*`, `n` or `a-b`, each with an optional `/step`). */
+function cronFieldProblem(text: string, field: CronField): string | undefined {
+  const value = (v: string): number | undefined => {
+    if (/^\d+$/.test(v)) return Number(v);
+    const i = field.names?.indexOf(v.slice(0, 3).toLowerCase()) ?? -1;
+    return i >= 0 && /^[a-z]+$/i.test(v) ? field.min + i : undefined;
+  };
+  for (const item of text.split(',')) {
+    const [range = '', step, extra] = item.split('/');
+    if (extra !== undefined || range === '') return 'is not a number, a range, a step or a list';
+    if (step !== undefined && !/^[1-9]\d*$/.test(step))
+      return `has the step "${step}": it must be a whole number from 1`;
+    if (range === '*') continue;
+    const ends = range.split('-');
+    if (ends.length > 2) return 'is not a number, a range, a step or a list';
+    for (const end of ends) {
+      const v = value(end);
+      if (v === undefined) return 'is not a number, a range, a step or a list';
+      if (v < field.min || v > field.max) return `is out of range ${field.min}-${field.max}`;
+    }
+  }
+  return undefined;
+}
+
+/** Why a cron expression is refused, naming the field; undefined when node-cron accepts it. */
+export function cronProblem(expression: string): string | undefined {
+  const parts = expression.split(/\s+/);
+  if (parts.length !== 5 && parts.length !== 6)
+    return `must have 5 fields (minute hour day-of-month month day-of-week) or 6 (a second field first); got ${parts.length}`;
+  if (validCron(expression)) return undefined;
+  const fields = parts.length === 6 ? CRON_FIELDS : CRON_FIELDS.slice(1);
+  for (let i = 0; i < parts.length; i++) {
+    const problem = cronFieldProblem(parts[i]!, fields[i]!);
+    if (problem) return `${fields[i]!.name} field "${parts[i]}" ${problem}`;
+  }
+  return 'is not a cron expression node-cron accepts';
+}
 import type { Config } from './types.js';
 
 /** An invalid config: the CLI exits 2 with this message, which names the file and the key. */
@@ -25,11 +82,31 @@ export class ConfigError extends Error {
 }
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,79}$/;
-const RESERVED_SLUGS = new Set(['all', 'img', 'api', 'healthz', 'index.html', 'feeds.opml']);
+/**
+ * Names no feed folder may take, config slug or derived (sources.ts): the feed of every source, the server's own
+ * routes (`img/` the image proxy, `api/`, `healthz`) and the output's own files. The one list.
+ */
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
+  'all',
+  'img',
+  'api',
+  'healthz',
+  'index.html',
+  'feeds.opml',
+]);
 
 const sourceSchema = z
   .object({
-    match: z.string().trim().min(1),
+    /** A name, a biz, or an account number: written as a YAML number it is read as its digits. */
+    match: z.preprocess(
+      (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v),
+      z
+        .string({
+          invalid_type_error: 'must be a source name, a __biz or an account number (a whole number; quote a long one)',
+        })
+        .trim()
+        .min(1),
+    ),
     slug: z
       .string()
       .regex(SLUG, 'must be lower-case letters, digits, ".", "_" or "-" (at most 80)')
@@ -44,14 +121,15 @@ const sourceSchema = z
 
 export const configSchema = z
   .object({
+    /** Left out: derived from server.host and server.port. */
     baseUrl: z
       .string()
       .url()
       .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
-      .default('http://localhost:8080/'),
+      .optional(),
     dumps: z.array(z.string().min(1)).default(['dumps']),
-    output: z.string().min(1).default('../output'),
-    store: z.string().min(1).default('../data/wxfeed.db'),
+    output: z.string().min(1).default('output'),
+    store: z.string().min(1).default('data/wxfeed.db'),
     feed: z
       .object({
         limit: z.number().int().positive().max(10_000).default(50),
@@ -94,10 +172,10 @@ export const configSchema = z
         cron: z
           .string()
           .trim()
-          .refine(
-            (c) => [5, 6].includes(c.split(/\s+/).length) && validCron(c),
-            'must be a cron expression of 5 or 6 fields',
-          )
+          .superRefine((c, ctx) => {
+            const problem = cronProblem(c);
+            if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+          })
           .default(DEFAULT_CRON),
         timezone: z
           .string()
@@ -129,7 +207,7 @@ export const configSchema = z
           .int()
           .min(0)
           .default(256 * 1024 * 1024),
-        cacheDir: z.string().min(1).default('../data/img-cache'),
+        cacheDir: z.string().min(1).default('data/img-cache'),
         timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
         /** Test setting, off by default: fetch WeChat images from this origin instead (path and query kept). */
         upstream: z.string().url().optional(),
@@ -199,6 +277,37 @@ function checkFolder(file: string, key: string, path: string): void {
   }
 }
 
+/** Hosts that mean this machine: a baseUrl derived from them says `localhost`. */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0', '::', '[::]']);
+/** The baseUrl when server.port is 0 (a free port, known only once listening) and none is set. */
+const FALLBACK_BASE_URL = 'http://localhost:8080/';
+
+/** `http://<host>:<port>/` of the feed server, `localhost` for a loopback or any-address host. */
+export function serverBaseUrl(host: string, port: number): string {
+  if (port === 0) return FALLBACK_BASE_URL;
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  const name = LOCAL_HOSTS.has(host) ? 'localhost' : bare.includes(':') ? `[${bare}]` : bare;
+  return new URL(`http://${name}:${port}/`).href;
+}
+
+/**
+ * A baseUrl that points at this machine (or at server.host) on another port than the server listens on: every link
+ * in the feeds misses the server. A public URL (a reverse proxy in front) is not this server, and says nothing.
+ */
+function portWarning(file: string, baseUrl: string, server: { host: string; port: number }): string | undefined {
+  const url = new URL(baseUrl);
+  const local = LOCAL_HOSTS.has(url.hostname) || url.hostname === server.host.toLowerCase();
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  if (!local || server.port === 0 || port === server.port) return undefined;
+  return `${file}: baseUrl ${baseUrl} names port ${port}, but server.port is ${server.port}: links in the feeds, the OPML and the index page will miss the server (leave baseUrl out to derive it from server.host and server.port)`;
+}
+
+/** A config and what is worth saying about it at start (never an error: those throw ConfigError). */
+export interface LoadedConfig {
+  config: Config;
+  warnings: string[];
+}
+
 /** Validate a parsed YAML document and resolve it against `baseDir`. */
 export function resolveConfig(
   raw: unknown,
@@ -207,6 +316,16 @@ export function resolveConfig(
   overrides: Overrides = {},
   cwd = process.cwd(),
 ): Config {
+  return resolveLoaded(raw, file, baseDir, overrides, cwd).config;
+}
+
+function resolveLoaded(
+  raw: unknown,
+  file: string,
+  baseDir: string,
+  overrides: Overrides = {},
+  cwd = process.cwd(),
+): LoadedConfig {
   const parsed = configSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ConfigError(formatIssues(file, parsed.error));
   const c = parsed.data;
@@ -217,7 +336,9 @@ export function resolveConfig(
   dumps.forEach((d, i) => {
     checkFolder(file, overrides.dumps?.length ? `--dumps ${overrides.dumps[i]}` : `dumps[${i}]`, d);
   });
-  const baseUrl = c.baseUrl.endsWith('/') ? c.baseUrl : `${c.baseUrl}/`;
+  const given = c.baseUrl === undefined ? undefined : c.baseUrl.endsWith('/') ? c.baseUrl : `${c.baseUrl}/`;
+  const baseUrl = given ?? serverBaseUrl(c.server.host, c.server.port);
+  const warning = given ? portWarning(file, given, c.server) : undefined;
   const config: Config = {
     file,
     baseUrl,
@@ -234,13 +355,18 @@ export function resolveConfig(
     images: c.images,
     imageProxy: { ...c.imageProxy, cacheDir: resolve(baseDir, c.imageProxy.cacheDir) },
   };
-  return deepFreeze(config);
+  return { config: deepFreeze(config), warnings: warning ? [warning] : [] };
 }
 
 /** Read, parse and validate the config file. A missing default file means built-in defaults relative to `cwd`. */
 export function loadConfig(file: string | undefined, overrides: Overrides = {}, cwd = process.cwd()): Config {
+  return readConfig(file, overrides, cwd).config;
+}
+
+/** loadConfig, and the warnings to print once at start. */
+export function readConfig(file: string | undefined, overrides: Overrides = {}, cwd = process.cwd()): LoadedConfig {
   const path = resolve(cwd, file ?? 'config/wxfeed.yaml');
-  if (!file && !existsSync(path)) return resolveConfig({}, '(defaults)', cwd, overrides, cwd);
+  if (!file && !existsSync(path)) return resolveLoaded({}, '(defaults)', cwd, overrides, cwd);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -257,7 +383,7 @@ export function loadConfig(file: string | undefined, overrides: Overrides = {}, 
   if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
     throw new ConfigError(`invalid config ${path}: the top level must be a mapping of keys`);
   }
-  return resolveConfig(raw, path, dirname(path), overrides, cwd);
+  return resolveLoaded(raw, path, dirname(path), overrides, cwd);
 }
 
 function deepFreeze<T>(value: T): T {

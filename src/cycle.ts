@@ -23,6 +23,8 @@ export interface BuildOptions {
   progress?: (done: number, total: number, unit: 'files' | 'pages') => void;
   signal?: AbortSignal;
   now?: () => number;
+  /** Confirm a removal of dump files the guard refuses (every file of a folder, or more than half at once). */
+  prune?: boolean;
 }
 
 /** Debug log of how long each phase took. */
@@ -67,6 +69,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       now: clock(),
       progress: progress('files'),
       signal,
+      prune: opts.prune,
     });
     lap('ingest', { read: ingest.read, unchanged: ingest.unchanged, removed: ingest.removed });
     await mergeAllPending(store, clock(), signal);
@@ -97,6 +100,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       filesUnchanged: ingest.unchanged,
       filesRemoved: ingest.removed,
       problems,
+      warnings: ingest.warnings,
       articles,
       duplicatesMerged: observations - articles,
       sources: published.sources,

@@ -1,21 +1,84 @@
 /**
- * Human output of a build: a short summary, problems grouped by reason, and how to subscribe.
+ * Human output of a build: a short summary, problems grouped by reason, and how to subscribe. Names from outside (dump
+ * paths, URLs, values read from files) are quoted the way git quotes paths when they hold control characters, so a
+ * file name cannot clear the screen, retitle the window or forge a line.
  */
 import { relative } from 'node:path';
 import type { BuildSummary, Config } from './types.js';
 
 const MAX_LISTED = 20;
 
-export function formatSummary(s: BuildSummary, config: Config, cwd = process.cwd()): string {
+/** Characters that make a name need quoting: C0 and C1 controls, DEL, and the quote and backslash themselves. */
+const NEEDS_QUOTING = /[\u0000-\u001f\u007f-\u009f"\\]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const C_ESCAPES: Record<number, string> = {
+  7: 'a',
+  8: 'b',
+  9: 't',
+  10: 'n',
+  11: 'v',
+  12: 'f',
+  13: 'r',
+  34: '"',
+  92: '\\',
+};
+
+/** One character as git writes it inside quotes: a C escape, or octal bytes (of its UTF-8) for another control. */
+function escapeChar(ch: string): string {
+  const code = ch.charCodeAt(0);
+  const named = C_ESCAPES[code];
+  if (named) return `\\${named}`;
+  return [...Buffer.from(ch, 'utf8')].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
+}
+
+/**
+ * A name as git prints a path: unchanged when it holds no control character, `"` or `\`; otherwise in double quotes
+ * with C escapes (`\n`, `\t`, `\"`, `\\`) and octal for the other control bytes (`"a\033[2J.md"`). Other characters
+ * (CJK, emoji) stay as they are.
+ */
+export function quoteName(name: string): string {
+  if (!NEEDS_QUOTING.test(name)) return name;
+  return `"${name.replace(/[\u0000-\u001f\u007f-\u009f"\\]/g, escapeChar)}"`;
+}
+
+/** Text from elsewhere whose names cannot be told apart (a message): its control characters escaped, no quotes. */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, escapeChar);
+}
+
+/** A word for a shell command line: as it is when safe, else in single quotes (git-quoted when it holds controls). */
+export function shellWord(word: string): string {
+  if (NEEDS_QUOTING.test(word)) return quoteName(word);
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface SummaryOptions {
+  /** Paths under this folder are shown relative to it. */
+  cwd?: string;
+  /** Add how to serve and subscribe (the CLI does on a terminal). */
+  hint?: boolean;
+  /** The --config given, repeated in the hint's commands. */
+  configFile?: string | undefined;
+  /** Problems only (`--quiet`): empty when there are none. */
+  quiet?: boolean;
+}
+
+export function formatSummary(s: BuildSummary, config: Config, opts: SummaryOptions = {}): string {
+  const cwd = opts.cwd ?? process.cwd();
   const rel = (p: string): string => {
     const r = relative(cwd, p);
-    return r && !r.startsWith('..') ? r : p;
+    return quoteName(r && !r.startsWith('..') ? r : p);
   };
+  const detail = (d: string | undefined): string => (d ? ` (${quoteName(d)})` : '');
+  // Files used despite a problem (an unreadable date) are listed with the problems, by reason.
+  const listed = [...s.problems, ...(s.warnings ?? [])];
   const lines = [
-    `wxfeed: ${s.filesSeen} dump files (${s.filesRead} read, ${s.filesUnchanged} unchanged, ${s.filesRemoved} removed, ${s.problems.length} skipped)`,
+    `wxfeed: ${s.filesSeen} dump files (${s.filesRead} read, ${s.filesUnchanged} unchanged, ${s.filesRemoved} removed, ${listed.length} with problems)`,
     `        ${s.articles} articles, ${s.duplicatesMerged} duplicates merged, ${s.sources} sources`,
     `        feeds: ${s.feedsWritten} written, ${s.feedsUnchanged} unchanged; ${s.filesWritten.length} files written in ${(s.elapsedMs / 1000).toFixed(2)} s`,
   ];
+  const failures: string[] = [];
+  const problems: string[] = [];
   const f = s.fetch;
   if (f && (f.listed > 0 || f.due > 0 || f.failures.length > 0)) {
     lines.push(
@@ -30,25 +93,33 @@ export function formatSummary(s: BuildSummary, config: Config, cwd = process.cwd
       lines.push(`        fetching paused until ${new Date(f.cooldownUntil).toISOString()} (${why})`);
     }
     for (const p of f.failures.slice(0, MAX_LISTED))
-      lines.push(`  ${p.reason}: ${p.where}${p.detail ? ` (${p.detail})` : ''}`);
-    if (f.failures.length > MAX_LISTED) lines.push(`  … and ${f.failures.length - MAX_LISTED} more`);
+      failures.push(`  ${p.reason}: ${quoteName(p.where)}${detail(p.detail)}`);
+    if (f.failures.length > MAX_LISTED) failures.push(`  … and ${f.failures.length - MAX_LISTED} more`);
+    lines.push(...failures);
   }
-  if (s.problems.length > 0) {
+  if (listed.length > 0) {
     const byReason = new Map<string, BuildSummary['problems']>();
-    for (const p of s.problems) byReason.set(p.reason, [...(byReason.get(p.reason) ?? []), p]);
-    lines.push('skipped:');
+    for (const p of listed) byReason.set(p.reason, [...(byReason.get(p.reason) ?? []), p]);
+    problems.push('problems:');
     for (const [reason, list] of [...byReason].sort((a, b) => b[1].length - a[1].length)) {
-      lines.push(`  ${reason} (${list.length}):`);
-      for (const p of list.slice(0, MAX_LISTED)) lines.push(`    ${rel(p.where)}${p.detail ? ` (${p.detail})` : ''}`);
-      if (list.length > MAX_LISTED) lines.push(`    … and ${list.length - MAX_LISTED} more`);
+      problems.push(`  ${reason} (${list.length}):`);
+      for (const p of list.slice(0, MAX_LISTED)) problems.push(`    ${rel(p.where)}${detail(p.detail)}`);
+      if (list.length > MAX_LISTED) problems.push(`    … and ${list.length - MAX_LISTED} more`);
     }
   }
-  lines.push(
-    `output: ${rel(s.outputDir)}/ (index.html, feeds.opml, all/, one folder per source)`,
-    `serve:     npm run serve (wxfeed serve), or npm run daemon (wxfeed daemon) to rebuild on a schedule too: ${config.baseUrl}`,
-    `subscribe: add ${config.baseUrl}feeds.opml (every source) or ${config.baseUrl}all/atom.xml to your reader;`,
-    `           open ${config.baseUrl}index.html for each source's Atom, RSS and JSON links.`,
-  );
+  if (opts.quiet) return [...(failures.length > 0 ? ['fetch failures:', ...failures] : []), ...problems].join('\n');
+  lines.push(...problems, `output: ${rel(s.outputDir)}/ (index.html, feeds.opml, all/, one folder per source)`);
+  if (opts.hint) {
+    const base = quoteName(config.baseUrl);
+    const withConfig = opts.configFile ? ` --config ${shellWord(opts.configFile)}` : '';
+    lines.push(
+      withConfig
+        ? `serve:     npm run serve --${withConfig} (wxfeed serve${withConfig}), or npm run daemon --${withConfig} (wxfeed daemon${withConfig}) to rebuild on a schedule too: ${base}`
+        : `serve:     npm run serve (wxfeed serve), or npm run daemon (wxfeed daemon) to rebuild on a schedule too: ${base}`,
+      `subscribe: add ${base}feeds.opml (every source) or ${base}all/atom.xml to your reader;`,
+      `           open ${base}index.html for each source's Atom, RSS and JSON links.`,
+    );
+  }
   return lines.join('\n');
 }
 

@@ -3,8 +3,9 @@
  * share one `__biz` is that account: its slug is the number inside the biz (stable across renames), and labels
  * carrying the same single biz (an account seen under an old and a new name) are one feed. Any other source gets a
  * readable ASCII slug from its name, with a short hash when the name is not all ASCII. Config may set slug, title,
- * filters and limit, matching by name or biz.
+ * filters and limit, matching by name or biz. No slug is a reserved name (config.ts RESERVED_SLUGS).
  */
+import { RESERVED_SLUGS } from './config.js';
 import type { SourceConfig, SourceStats } from './types.js';
 import { bizToNumber } from './wechat/url.js';
 import { sha256 } from './keys.js';
@@ -75,12 +76,16 @@ export function planFeeds(stats: SourceStats[], configs: readonly SourceConfig[]
   return dedupeSlugs(list);
 }
 
-/** Two feeds never share a folder: colliding derived slugs get a hash of their labels; config slugs keep theirs. */
+/**
+ * Two feeds never share a folder: colliding derived slugs get a hash of their labels; config slugs keep theirs. A
+ * derived slug that is a reserved name (`all`, a server route such as `img` or `api`, an output file) gets the hash
+ * too, so every feed is reachable.
+ */
 function dedupeSlugs(list: FeedGroup[]): FeedGroup[] {
   const bySlug = new Map<string, FeedGroup[]>();
   for (const g of list) bySlug.set(g.slug, [...(bySlug.get(g.slug) ?? []), g]);
   for (const [slug, same] of bySlug) {
-    if (same.length < 2 && slug !== 'all') continue;
+    if (same.length < 2 && !RESERVED_SLUGS.has(slug)) continue;
     for (const g of same) {
       if (g.config?.slug === slug && same.length > 1 && same.filter((x) => x.config?.slug === slug).length === 1)
         continue;

@@ -70,6 +70,11 @@ export interface Observation {
   summary: string;
   /** Cover image URL. */
   cover?: string;
+  /**
+   * Something wrong with the input that did not stop this copy being used (a date that could not be read, and the
+   * fallback taken): reported as a problem of its file, build after build, while the copy is published.
+   */
+  warning?: { reason: string; detail: string };
 }
 
 /**
@@ -252,6 +257,8 @@ export interface BuildSummary {
   filesUnchanged: number;
   filesRemoved: number;
   problems: InputProblem[];
+  /** Inputs used despite a problem (a dump whose date could not be read, published with the fallback date). */
+  warnings?: InputProblem[];
   articles: number;
   duplicatesMerged: number;
   sources: number;

@@ -10,6 +10,7 @@ import {
   writeFileSync,
   mkdirSync,
   readdirSync,
+  renameSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -419,5 +420,250 @@ describe('article bodies stay in the dump files', () => {
     expect(readFeed(feed('3267269114')).items.find((i) => i.title === 'A 第一篇: CVE-2024-1234')!.content).toContain(
       '旧库里的正文',
     );
+  });
+});
+
+describe('feed folders never take a reserved name', () => {
+  it('sources named "img" and "API" get folders the server does not route elsewhere, and the index links those', async () => {
+    rmSync(dumps, { recursive: true });
+    writeFile(
+      join(dumps, 'img.md'),
+      dump({ title: 'Pictures', url: 'https://example.com/p/1', source: 'img', date: '2024-01-01' }, 'Body.'),
+    );
+    writeFile(
+      join(dumps, 'api.md'),
+      dump({ title: 'Endpoints', url: 'https://example.com/a/1', source: 'API', date: '2024-01-02' }, 'Body.'),
+    );
+    await build(config, { log: silentLogger });
+    const folders = readdirSync(config.output).sort();
+    expect(folders).not.toContain('img');
+    expect(folders).not.toContain('api');
+    const img = folders.find((f) => /^img-[0-9a-f]{6}$/.test(f))!;
+    const api = folders.find((f) => /^api-[0-9a-f]{6}$/.test(f))!;
+    expect(readFeed(feed(img)).items.map((i) => i.title)).toEqual(['Pictures']);
+    expect(readFeed(feed(api)).items.map((i) => i.title)).toEqual(['Endpoints']);
+    const opml = readFileSync(join(config.output, 'feeds.opml'), 'utf8');
+    expect(opml).toContain(`xmlUrl="http://localhost:8080/${img}/atom.xml"`);
+    expect(opml).not.toContain('http://localhost:8080/img/');
+  });
+});
+
+describe('a dump whose date cannot be read', () => {
+  it('is published with the fallback date and listed (a warning: used, not skipped) naming the value, build after build', async () => {
+    const path = join(dumps, 'a/undated.md');
+    writeFile(
+      path,
+      dump(
+        {
+          title: 'A 无日期',
+          url: url(BIZ_A, 103, 1, 5),
+          source: '账号甲',
+          date: 'yesterday',
+          fetch_date: '2024-07-13',
+        },
+        '正文。',
+      ),
+    );
+    const expected = { where: path, reason: 'unreadable date', detail: 'date: yesterday; used fetch_date 2024-07-13' };
+    const s = await build(config, { log: silentLogger });
+    expect(s.warnings).toEqual([expected]);
+    expect(s.problems.map((p) => p.where)).not.toContain(path);
+    const item = readFeed(feed('3267269114')).items.find((i) => i.title === 'A 无日期')!;
+    expect(item.published?.toISOString()).toBe('2024-07-12T16:00:00.000Z');
+    // Unchanged: the walk's fingerprint skips the comparison, and the problem is still listed.
+    const again = await build(config, { log: silentLogger });
+    expect(again.filesRead).toBe(0);
+    expect(again.warnings).toEqual([expected]);
+    expect(again.problems).toHaveLength(5);
+    // Compared file by file (another file changed): still listed, and still published.
+    writeFile(join(dumps, 'a/new.md'), dump({ title: 'N', url: url(BIZ_A, 104, 1, 6), source: '账号甲' }, '新。'));
+    const third = await build(config, { log: silentLogger });
+    expect(third.filesRead).toBe(1);
+    expect(third.warnings).toEqual([expected]);
+    expect(third.problems).toHaveLength(5);
+    expect(readFeed(feed('3267269114')).items.map((i) => i.title)).toContain('A 无日期');
+    // Fixed: no longer a problem.
+    writeFile(
+      path,
+      dump({ title: 'A 无日期', url: url(BIZ_A, 103, 1, 5), source: '账号甲', date: '2024-07-13' }, '正文。'),
+    );
+    const fixed = await build(config, { log: silentLogger });
+    expect(fixed.warnings).toEqual([]);
+  });
+});
+
+describe('removing dump files: an emptied or dropped folder never empties the feeds by accident', () => {
+  /** Every file of the output with its bytes. */
+  const outputBytes = () =>
+    new Map(
+      readdirSync(config.output, { recursive: true })
+        .map(String)
+        .filter((p) => statSync(join(config.output, p)).isFile())
+        .map((p) => [p, readFileSync(join(config.output, p), 'utf8')]),
+    );
+  const storedFiles = () => {
+    const db = new Database(config.store, { readonly: true });
+    const n = (db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n;
+    db.close();
+    return n;
+  };
+
+  it('an emptied dumps folder (an unmounted disk) removes nothing, says why and fails; --prune confirms', async () => {
+    await build(config, { log: silentLogger });
+    const before = outputBytes();
+    for (const entry of readdirSync(dumps)) rmSync(join(dumps, entry), { recursive: true });
+    const refused = build(config, { log: silentLogger });
+    await expect(refused).rejects.toThrow(`refusing to forget 11 of the 11 known dump files`);
+    await expect(build(config, { log: silentLogger })).rejects.toThrow(`${dumps}: none of its 11 files found`);
+    // One line, as the daemon logs it and /healthz shows it: the folder, the counts and what confirms it.
+    const message = ((await build(config, { log: silentLogger }).catch((e: Error) => e)) as Error).message;
+    expect(message).toBe(
+      `refusing to forget 11 of the 11 known dump files; nothing was removed (${dumps}: none of its 11 files found (a disk not mounted?)). If the files were removed on purpose, run \`wxfeed build --prune\` to forget them.`,
+    );
+    expect(storedFiles()).toBe(11);
+    expect(outputBytes()).toEqual(before);
+    const pruned = await build(config, { log: silentLogger, prune: true });
+    expect(pruned.filesRemoved).toBe(11);
+    expect(pruned.articles).toBe(0);
+    expect(existsSync(join(config.output, '3267269114'))).toBe(false);
+  });
+
+  it('more than half of the known files at once is refused, naming the counts; fewer is done', async () => {
+    await build(config, { log: silentLogger });
+    rmSync(join(dumps, 'bad'), { recursive: true });
+    rmSync(join(dumps, 'a'), { recursive: true });
+    await expect(build(config, { log: silentLogger })).rejects.toThrow(
+      /refusing to forget 7 of the 11 known dump files at once \(more than half\)[\s\S]*: 7 of its 11 files gone/,
+    );
+    expect(storedFiles()).toBe(11);
+    expect(readFeed(feed('3267269114')).items).toHaveLength(3);
+    const s = await build(config, { log: silentLogger, prune: true });
+    expect(s.filesRemoved).toBe(7);
+    expect(existsSync(join(config.output, '3267269114'))).toBe(false);
+    // 1 of the 4 left: no question asked.
+    unlinkSync(join(dumps, 'blog/post.markdown'));
+    expect((await build(config, { log: silentLogger })).filesRemoved).toBe(1);
+  });
+
+  it('every file of one dumps folder gone is refused even when few, naming that folder', async () => {
+    writeFile(join(t.dir, 'more/x.md'), dump({ title: 'X', url: 'https://example.com/x', source: 'More' }, 'X.'));
+    config = makeConfig({ dumps: ['dumps', 'more'] });
+    await build(config, { log: silentLogger });
+    unlinkSync(join(t.dir, 'more/x.md'));
+    await expect(build(config, { log: silentLogger })).rejects.toThrow(
+      `${join(t.dir, 'more')}: none of its 1 files found`,
+    );
+    expect(readFeed(feed('more')).items).toHaveLength(1);
+    expect((await build(config, { log: silentLogger, prune: true })).filesRemoved).toBe(1);
+    expect(existsSync(join(config.output, 'more'))).toBe(false);
+  });
+
+  it('a folder that vanishes during the build forgets nothing', async () => {
+    await build(config, { log: silentLogger });
+    unlinkSync(join(dumps, 'a/one.md'));
+    writeFile(
+      join(dumps, 'a/three.md'),
+      dump({ title: 'A 第三篇', url: url(BIZ_A, 102, 1, 4), source: '账号甲', date: '2024-07-12' }, '正文三。'),
+    );
+    const away = join(t.dir, 'dumps-away');
+    // The disk goes away while the new file is read: its mount point is left, empty.
+    const unmount = () => {
+      if (existsSync(away)) return;
+      renameSync(dumps, away);
+      mkdirSync(dumps);
+    };
+    await expect(build(config, { log: silentLogger, progress: unmount })).rejects.toThrow(
+      `dumps folder ${dumps} vanished during the build`,
+    );
+    expect(storedFiles()).toBe(12); // one.md not forgotten; three.md recorded
+    rmSync(dumps, { recursive: true });
+    renameSync(away, dumps);
+    const s = await build(config, { log: silentLogger });
+    expect(s.filesRemoved).toBe(1);
+    expect(readFeed(feed('3267269114')).items.map((i) => i.title)).toEqual([
+      'A 第三篇',
+      'A 第二篇 ]]> <b>&',
+      'A 第二篇副条',
+    ]);
+  });
+
+  it('a folder dropped from the config is forgotten: articles only it held leave the feeds', async () => {
+    writeFile(
+      join(t.dir, 'old/x.md'),
+      dump({ title: 'Old X', url: 'https://example.com/x', source: 'Old', date: '2024-01-01' }, 'X.'),
+    );
+    // Also a copy of an article the main folder holds: that article stays.
+    writeFile(
+      join(t.dir, 'old/one-copy.md'),
+      dump(
+        { title: 'A 第一篇: CVE-2024-1234', url: url(BIZ_A, 100, 1, 1), source: "Doonsec's feed", date: '2024-07-10' },
+        '副本。',
+      ),
+    );
+    config = makeConfig({ dumps: ['dumps', 'old'] });
+    await build(config, { log: silentLogger });
+    expect(readFeed(feed('old')).items).toHaveLength(1);
+    expect(readFeed(feed('doonsec-s-feed')).items).toHaveLength(3);
+    config = makeConfig({ dumps: ['dumps'] });
+    const s = await build(config, { log: silentLogger });
+    expect(s.filesRemoved).toBe(2);
+    expect(existsSync(join(config.output, 'old'))).toBe(false);
+    expect(readFeed(feed('all')).items.map((i) => i.title)).not.toContain('Old X');
+    expect(readFeed(feed('3267269114')).items.map((i) => i.title)).toContain('A 第一篇: CVE-2024-1234');
+    expect(readFeed(feed('doonsec-s-feed')).items).toHaveLength(2);
+    expect(storedFiles()).toBe(11);
+  });
+
+  it('dropping folders that held more than half of the known files is refused, naming them, until --prune', async () => {
+    for (let i = 0; i < 12; i++)
+      writeFile(
+        join(t.dir, 'old', `${i}.md`),
+        dump({ title: `Old ${i}`, url: `https://example.com/${i}`, source: 'Old', date: '2024-01-01' }, 'X.'),
+      );
+    config = makeConfig({ dumps: ['dumps', 'old'] });
+    await build(config, { log: silentLogger });
+    config = makeConfig({ dumps: ['dumps'] });
+    await expect(build(config, { log: silentLogger })).rejects.toThrow(
+      `${join(t.dir, 'old')}: 12 files, no longer a dumps folder of the config`,
+    );
+    expect(readFeed(feed('old')).items).toHaveLength(12);
+    const s = await build(config, { log: silentLogger, prune: true });
+    expect(s.filesRemoved).toBe(12);
+    expect(existsSync(join(config.output, 'old'))).toBe(false);
+  });
+});
+
+describe('temp files a crashed write left in output/', () => {
+  it('are removed by the next build, in output/ and one level down; other files and live writers are left alone', async () => {
+    await build(config, { log: silentLogger });
+    const dead = 99_999_999; // above any pid_max: no such process
+    const old = (path: string) =>
+      utimesSync(path, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
+    const paths = {
+      top: join(config.output, `.index.html.${dead}.0a1b2c3d.tmp`),
+      inFeed: join(config.output, '3267269114', `.atom.xml.${dead}.deadbeef.tmp`),
+      ownPid: join(config.output, 'all', `.rss.xml.${process.pid}.01234567.tmp`),
+      liveOld: join(config.output, 'all', `.feed.json.${process.ppid}.89abcdef.tmp`),
+      // Another process that is running may be writing this one right now.
+      liveFresh: join(config.output, 'all', `.atom.xml.${process.ppid}.76543210.tmp`),
+      notATemp: join(config.output, 'notes.tmp'),
+      hiddenNotOurs: join(config.output, '.keep.tmp'),
+      deeper: join(config.output, '3267269114', 'sub', `.x.${dead}.deadbeef.tmp`),
+    };
+    for (const p of Object.values(paths)) writeFile(p, 'partial');
+    old(paths.liveOld);
+    const s = await build(config, { log: silentLogger });
+    expect(s.filesWritten).toEqual([]);
+    const left = Object.fromEntries(Object.entries(paths).map(([k, p]) => [k, existsSync(p)]));
+    expect(left).toEqual({
+      top: false,
+      inFeed: false,
+      ownPid: false,
+      liveOld: false,
+      liveFresh: true,
+      notATemp: true,
+      hiddenNotOurs: true,
+      deeper: true,
+    });
   });
 });

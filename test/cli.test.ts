@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dump, tempDir, writeFile } from './helpers/tmp.js';
-import { SEED } from './helpers/paths.js';
+import { dump, generatedCorpus, tempDir, writeFile } from './helpers/tmp.js';
+import { DIST_CLI, SEED } from './helpers/paths.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'src/cli.ts');
@@ -45,7 +45,9 @@ describe('wxfeed CLI', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('1 articles');
     expect(r.out).toContain('output: output/');
-    expect(r.out).toContain('http://localhost:8080/feeds.opml');
+    // Not a terminal: no next-step hint (a script reads this).
+    expect(r.out).not.toContain('serve:');
+    expect(r.out).not.toContain('feeds.opml to your reader');
     expect(readFileSync(join(t.dir, 'output/3267269114/atom.xml'), 'utf8')).toContain('小米获 NVDB');
   });
 
@@ -131,4 +133,171 @@ describe('wxfeed CLI', () => {
   it('an unknown command is a usage error', () => {
     expect(wxfeed(['frobnicate'], t.dir).code).toBe(2);
   });
+
+  it('--version prints the package version; help, --help and no command all print the help and exit 0', () => {
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+    for (const flag of ['--version', '-V']) {
+      const v = wxfeed([flag], t.dir);
+      expect(v.code).toBe(0);
+      expect(v.out.trim()).toBe(version);
+    }
+    for (const args of [[], ['help'], ['--help'], ['help', 'build']]) {
+      const h = wxfeed(args, t.dir);
+      expect(h.code, args.join(' ')).toBe(0);
+      expect(h.out).toContain('Usage: wxfeed');
+    }
+    const bad = wxfeed(['frobnicate'], t.dir);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("unknown command 'frobnicate'");
+  });
+
+  it('--json: every failure is a JSON object with the error, and the exit code is the same as without', () => {
+    writeConfig('dumps: [dumps]\nfeed:\n  lmit: 3\n');
+    const plain = wxfeed(['build'], t.dir);
+    const r = wxfeed(['build', '--json'], t.dir);
+    expect([plain.code, r.code]).toEqual([2, 2]);
+    expect(JSON.parse(r.out)).toMatchObject({ error: expect.stringContaining('feed.lmit: unknown key'), exitCode: 2 });
+
+    writeConfig('dumps: [dumps]\nstore: ../data/wxfeed.db\n');
+    writeFile(join(t.dir, 'data/wxfeed.db'), 'not a database');
+    const store = wxfeed(['build', '--json'], t.dir);
+    expect(store.code).toBe(1);
+    expect(JSON.parse(store.out)).toMatchObject({ error: expect.stringContaining('not a wxfeed store'), exitCode: 1 });
+
+    const usage = wxfeed(['build', '--json', '--bogus'], t.dir);
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.out)).toMatchObject({
+      error: expect.stringContaining("unknown option '--bogus'"),
+      exitCode: 2,
+    });
+
+    rmSync(join(t.dir, 'data'), { recursive: true });
+    const ok = wxfeed(['build', '--json', '--offline'], t.dir);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ articles: 1 });
+  });
+
+  it('names with control characters are printed quoted, the way git does; nothing raw reaches the terminal', () => {
+    writeConfig('dumps: [dumps]\nstore: ../data/wxfeed.db\nurlFiles: [urls.txt]\n');
+    writeFile(join(t.dir, 'config/dumps/a\x1b[2J.md'), '');
+    writeFile(join(t.dir, 'config/dumps/b\nwxfeed: 0 problems, all ok.md'), '');
+    writeFile(join(t.dir, 'config/dumps/tab\tand "quote".md'), '');
+    const r = wxfeed(['build', '--offline'], t.dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('config/dumps/a\\033[2J.md"');
+    expect(r.out).toMatch(/"[^"\n]*config\/dumps\/b\\nwxfeed: 0 problems, all ok\.md"/);
+    expect(r.out).toContain('config/dumps/tab\\tand \\"quote\\".md"');
+    expect(r.out).not.toContain('\x1b');
+    expect(r.out.split('\n').some((l) => l.startsWith('wxfeed: 0 problems'))).toBe(false);
+
+    const add = wxfeed(['add', 'https://example.com/\x1b]0;pwned\x07'], t.dir);
+    expect(add.code).toBe(2);
+    expect(add.out).toContain('refused  "https://example.com/\\033]0;pwned\\a"');
+    expect(`${add.out}${add.err}`).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+  });
+
+  it('--quiet prints nothing but problems; the output is the same', () => {
+    writeConfig('dumps: [dumps]\nstore: ../data/wxfeed.db\n');
+    const quiet = wxfeed(['build', '--offline', '--quiet'], t.dir);
+    expect(quiet.code).toBe(0);
+    expect(quiet.out).toBe('');
+    expect(existsSync(join(t.dir, 'config/output/3267269114/atom.xml'))).toBe(true);
+    writeFile(join(t.dir, 'config/dumps/empty.md'), '');
+    const again = wxfeed(['build', '--offline', '--quiet'], t.dir);
+    expect(again.code).toBe(0);
+    expect(again.out.trim().split('\n')).toEqual(['problems:', '  empty file (1):', '    config/dumps/empty.md']);
+  });
+
+  it.skipIf(!hasScript())('on a terminal, the next-step hint names the --config given', () => {
+    writeFile(join(t.dir, 'my conf/feeds.yaml'), `dumps: [${JSON.stringify(join(t.dir, 'config/dumps'))}]\n`);
+    const r = onTerminal(['build', '--offline', '--config', 'my conf/feeds.yaml'], t.dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("wxfeed serve --config 'my conf/feeds.yaml'");
+    expect(r.out).toContain("wxfeed daemon --config 'my conf/feeds.yaml'");
+    expect(r.out).toContain('subscribe: add http://localhost:8080/feeds.opml');
+    writeConfig('dumps: [dumps]\n');
+    const plain = onTerminal(['build', '--offline'], t.dir);
+    expect(plain.out).toContain('npm run serve (wxfeed serve)');
+    expect(plain.out).not.toContain('--config');
+  });
+
+  it('a config warning (baseUrl on another port than server.port) is printed once, and the build goes on', () => {
+    writeConfig('baseUrl: http://localhost:8080/\ndumps: [dumps]\nstore: ../data/wxfeed.db\nserver:\n  port: 9090\n');
+    const r = wxfeed(['build', '--offline'], t.dir);
+    expect(r.code).toBe(0);
+    const warnings = r.err.split('\n').filter((l) => l.startsWith('wxfeed: warning:'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('baseUrl http://localhost:8080/ names port 8080, but server.port is 9090');
+    writeConfig('dumps: [dumps]\nstore: ../data/wxfeed.db\nserver:\n  port: 9090\n');
+    const derived = wxfeed(['build', '--offline'], t.dir);
+    expect(derived.err).toBe('');
+    expect(readFileSync(join(t.dir, 'config/output/feeds.opml'), 'utf8')).toContain('http://localhost:9090/');
+  });
+
+  it('an emptied dumps folder: exit 1 naming the folder and the counts, nothing removed; build --prune removes', () => {
+    writeFile(join(t.dir, 'c/feeds.yaml'), `dumps: [${JSON.stringify(join(t.dir, 'config/dumps'))}]\n`);
+    expect(wxfeed(['build', '--offline', '--config', 'c/feeds.yaml'], t.dir).code).toBe(0);
+    rmSync(join(t.dir, 'config/dumps/seed.txt'));
+    const r = wxfeed(['build', '--offline', '--config', 'c/feeds.yaml'], t.dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('refusing to forget 1 of the 1 known dump files; nothing was removed');
+    expect(r.err).toContain(`${join(t.dir, 'config/dumps')}: none of its 1 files found`);
+    expect(r.err).toContain('wxfeed build --prune --config c/feeds.yaml');
+    expect(readdirSync(join(t.dir, 'c/output'))).toContain('3267269114');
+    const json = wxfeed(['build', '--offline', '--json', '--config', 'c/feeds.yaml'], t.dir);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out).error).toContain('refusing to forget 1 of the 1 known dump files');
+    const pruned = wxfeed(['build', '--offline', '--prune', '--config', 'c/feeds.yaml'], t.dir);
+    expect(pruned.code).toBe(0);
+    expect(readdirSync(join(t.dir, 'c/output'))).not.toContain('3267269114');
+  });
+});
+
+/** `script` gives the command a terminal (util-linux). */
+function hasScript(): boolean {
+  return spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+}
+
+/** Run the built command with its stdout on a terminal. */
+function onTerminal(args: string[], cwd: string) {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, DIST_CLI, ...args].map(q).join(' ');
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '', COLUMNS: '200' },
+  });
+  return { code: r.status, out: r.stdout.replace(/\r\n/g, '\n') };
+}
+
+describe('Ctrl-C during a build', () => {
+  it('says the next build resumes, exits 130, and the next build completes what this one started', async () => {
+    const c = generatedCorpus(3000, 20, 7);
+    try {
+      const cfg = join(c.dir, 'wxfeed.yaml');
+      writeFileSync(cfg, 'dumps: [dumps]\noutput: out\nstore: data/wxfeed.db\nurlFiles: []\n');
+      const child = spawn(process.execPath, [DIST_CLI, 'build', '--offline', '--config', cfg], {
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
+      let err = '';
+      let out = '';
+      child.stderr.on('data', (d) => (err += d));
+      child.stdout.on('data', (d) => (out += d));
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      // The store is opened when the build starts; the dumps are read after it.
+      while (!existsSync(join(c.dir, 'data/wxfeed.db'))) await new Promise((r) => setTimeout(r, 5));
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(err).toBe('wxfeed: interrupted; the next build resumes where this one stopped\n');
+      expect(out).toBe('');
+      const next = spawnSync(process.execPath, [DIST_CLI, 'build', '--offline', '--json', '--config', cfg], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
+      expect(next.status).toBe(0);
+      expect(JSON.parse(next.stdout)).toMatchObject({ articles: 3000 });
+    } finally {
+      c.cleanup();
+    }
+  }, 60_000);
 });

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig, RESERVED_SLUGS, readConfig } from '../src/config.js';
 import { tempDir } from './helpers/tmp.js';
 
 let t: { dir: string; cleanup: () => void };
@@ -17,13 +18,15 @@ const write = (yaml: string) => {
 };
 
 describe('loadConfig', () => {
-  it('applies defaults and resolves paths against the config folder', () => {
+  it('applies defaults and resolves paths against the config folder: its defaults sit next to it, never above', () => {
     const c = loadConfig(write('{}'), {}, '/somewhere/else');
     expect(c).toMatchObject({
       baseUrl: 'http://localhost:8080/',
       dumps: [join(t.dir, 'conf/dumps')],
-      output: join(t.dir, 'output'),
-      store: join(t.dir, 'data/wxfeed.db'),
+      output: join(t.dir, 'conf/output'),
+      store: join(t.dir, 'conf/data/wxfeed.db'),
+      urlFiles: [join(t.dir, 'conf/urls.txt')],
+      imageProxy: { cacheDir: join(t.dir, 'conf/data/img-cache') },
       feed: { limit: 50 },
       sources: [],
     });
@@ -58,5 +61,123 @@ describe('loadConfig', () => {
     );
     expect(msg('- a list')).toContain('the top level must be a mapping');
     expect(msg('dumps: [nope]')).toMatch(/dumps\[0\]: cannot read folder .*nope \(ENOENT\)/);
+  });
+});
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The message of the ConfigError a config gives. */
+function problem(yaml: string): string {
+  try {
+    loadConfig(write(yaml));
+    return 'no error';
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+}
+
+describe('where paths go', () => {
+  it('with no config file, everything resolves against the working folder (nothing goes to its parent)', () => {
+    mkdirSync(join(t.dir, 'work/dumps'), { recursive: true });
+    const cwd = join(t.dir, 'work');
+    const c = loadConfig(undefined, {}, cwd);
+    expect(c).toMatchObject({
+      dumps: [join(cwd, 'dumps')],
+      output: join(cwd, 'output'),
+      store: join(cwd, 'data/wxfeed.db'),
+      urlFiles: [join(cwd, 'urls.txt')],
+      imageProxy: { cacheDir: join(cwd, 'data/img-cache') },
+    });
+  });
+
+  it("relative paths in a config resolve against the config's folder, --out and --dumps against the working folder", () => {
+    mkdirSync(join(t.dir, 'cwd/in'), { recursive: true });
+    const c = loadConfig(
+      write('output: site\nstore: db/x.db\nimageProxy: {cacheDir: cache}\nurlFiles: [a.txt]\n'),
+      {},
+      join(t.dir, 'cwd'),
+    );
+    expect([c.output, c.store, c.imageProxy.cacheDir, c.urlFiles[0]]).toEqual([
+      join(t.dir, 'conf/site'),
+      join(t.dir, 'conf/db/x.db'),
+      join(t.dir, 'conf/cache'),
+      join(t.dir, 'conf/a.txt'),
+    ]);
+    const o = loadConfig(write('{}'), { output: 'out2', dumps: ['in'] }, join(t.dir, 'cwd'));
+    expect([o.output, o.dumps]).toEqual([join(t.dir, 'cwd/out2'), [join(t.dir, 'cwd/in')]]);
+  });
+
+  it("the shipped config/wxfeed.yaml writes to the project's output/ and data/", () => {
+    const c = loadConfig(join(ROOT, 'config/wxfeed.yaml'), {}, '/');
+    expect([c.output, c.store, c.imageProxy.cacheDir, c.dumps]).toEqual([
+      join(ROOT, 'output'),
+      join(ROOT, 'data/wxfeed.db'),
+      join(ROOT, 'data/img-cache'),
+      [join(ROOT, 'config/dumps')],
+    ]);
+    expect(c.baseUrl).toBe('http://localhost:8080/');
+  });
+});
+
+describe('baseUrl and server.port', () => {
+  it('without baseUrl, links follow server.host and server.port', () => {
+    const base = (yaml: string) => loadConfig(write(yaml)).baseUrl;
+    expect(base('{}')).toBe('http://localhost:8080/');
+    expect(base('server: {port: 9090}')).toBe('http://localhost:9090/');
+    expect(base('server: {host: 0.0.0.0, port: 9090}')).toBe('http://localhost:9090/');
+    expect(base('server: {host: "::1", port: 9090}')).toBe('http://localhost:9090/');
+    expect(base('server: {host: "::", port: 9090}')).toBe('http://localhost:9090/');
+    expect(base('server: {host: feeds.lan, port: 80}')).toBe('http://feeds.lan/');
+    expect(base('server: {host: "fd00::5", port: 8081}')).toBe('http://[fd00::5]:8081/');
+  });
+
+  it('a baseUrl on this machine whose port is not server.port is warned about, once, naming both', () => {
+    const warnings = (yaml: string) => readConfig(write(yaml)).warnings;
+    const w = warnings('baseUrl: http://localhost:8080/\nserver: {port: 9090}');
+    expect(w).toHaveLength(1);
+    expect(w[0]).toContain('conf/wxfeed.yaml');
+    expect(w[0]).toContain('baseUrl http://localhost:8080/ names port 8080, but server.port is 9090');
+    expect(warnings('baseUrl: http://127.0.0.1/\nserver: {port: 8080}')[0]).toContain('names port 80,');
+    expect(warnings('baseUrl: http://box:8080/\nserver: {host: box, port: 8081}')).toHaveLength(1);
+    // Matching ports, a derived baseUrl, or a public URL in front of a reverse proxy: nothing to say.
+    expect(warnings('baseUrl: http://localhost:9090/\nserver: {port: 9090}')).toEqual([]);
+    expect(warnings('server: {port: 9090}')).toEqual([]);
+    expect(warnings('baseUrl: https://feeds.example.org/wx/\nserver: {port: 9090}')).toEqual([]);
+    // loadConfig (what the daemon and the server use) gives the same config.
+    expect(loadConfig(write('server: {port: 9090}')).baseUrl).toBe('http://localhost:9090/');
+  });
+});
+
+describe('schema details', () => {
+  it('sources[].match takes an account number written as a YAML number', () => {
+    const c = loadConfig(write('sources:\n  - match: 3093190038\n    slug: acct\n'));
+    expect(c.sources[0]!.match).toBe('3093190038');
+    expect(problem('sources:\n  - match: 3.5\n')).toContain('sources[0].match:');
+    expect(problem('sources:\n  - match: -3\n')).toContain('sources[0].match:');
+    expect(problem('sources:\n  - match: 12345678901234567890\n')).toContain('sources[0].match:');
+  });
+
+  it('a cron expression names the field that is wrong', () => {
+    const cron = (expr: string) => problem(`schedule:\n  cron: "${expr}"\n`);
+    expect(cron('61 * * * *')).toContain('schedule.cron: minute field "61" is out of range 0-59');
+    expect(cron('0 24 * * *')).toContain('schedule.cron: hour field "24" is out of range 0-23');
+    expect(cron('0 0 0 * *')).toContain('schedule.cron: day-of-month field "0" is out of range 1-31');
+    expect(cron('0 0 * 1-13 *')).toContain('schedule.cron: month field "1-13" is out of range 1-12');
+    expect(cron('0 0 * * 8')).toContain('schedule.cron: day-of-week field "8" is out of range 0-7');
+    expect(cron('60 0 0 * * *')).toContain('schedule.cron: second field "60" is out of range 0-59');
+    expect(cron('*/0 * * * *')).toContain('schedule.cron: minute field "*/0"');
+    expect(cron('x * * * *')).toContain('schedule.cron: minute field "x" is not');
+    expect(cron('* * * *')).toContain('schedule.cron: must have 5 fields');
+    expect(cron('* * * *')).toContain('got 4');
+    for (const ok of ['*/30 * * * *', '0 8-18/2 * * mon-fri', '0 0 1,15 jan,jul *', '*/5 * * * * *', '0 0 * * 7'])
+      expect(cron(ok)).toBe('no error');
+  });
+
+  it('every reserved name is refused as a config slug (one list, shared with derived slugs)', () => {
+    for (const slug of ['all', 'img', 'api', 'healthz', 'index.html', 'feeds.opml'])
+      expect(RESERVED_SLUGS.has(slug)).toBe(true);
+    for (const slug of RESERVED_SLUGS)
+      expect(problem(`sources: [{match: a, slug: ${JSON.stringify(slug)}}]`)).toContain('sources[0].slug: is reserved');
   });
 });

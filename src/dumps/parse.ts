@@ -16,6 +16,17 @@ import { parseDate } from '../time.js';
 import { identityFor, needsBodyText } from '../keys.js';
 
 export const MAX_DUMP_BYTES = 5 * 1024 * 1024;
+/** Longest title kept, in characters (the last an ellipsis): one huge title line cannot make a huge feed. */
+export const MAX_TITLE = 1000;
+
+/** A title cut to MAX_TITLE characters with `…`, never between the two halves of a surrogate pair. */
+export function capTitle(title: string): string {
+  if (title.length <= MAX_TITLE) return title;
+  let cut = title.slice(0, MAX_TITLE - 1);
+  const last = cut.charCodeAt(cut.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
 
 export interface DumpFileInfo {
   /** Absolute path, for messages and the body's location. */
@@ -88,7 +99,7 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
   const { fields, body, given, sourceField, author, stripped } = parts;
   const parsedUrl = fields.get('url') ? parseUrl(fields.get('url')!) : undefined;
   const source = sourceField || parsedUrl?.biz || 'unsorted';
-  const title = given || stripped.firstHeading?.trim() || firstLine(body) || fileTitle(file.path);
+  const title = capTitle(given || stripped.firstHeading?.trim() || firstLine(body) || fileTitle(file.path));
   const { state, textLength } = classifyDump(stripped.body, body, stripped.hadUiTail);
   const hasContent = hasText(state);
   // The body stays in the file, known by the hash of the file's bytes. Only a dump without a usable URL is
@@ -97,8 +108,18 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
   const keyText = markdown && needsBodyText(parsedUrl) ? htmlToText(markdownHtml(markdown)) : '';
   const identity = identityFor(parsedUrl, keyText, file.seed ?? file.path);
   const captured = parseDate(fields.get('fetch_date'));
-  const date = parseDate(fields.get('date')) ??
-    captured ?? { ms: Math.floor(file.mtimeMs), precision: 'exact' as const };
+  const dateText = fields.get('date')?.trim();
+  const dated = parseDate(dateText);
+  const fileTime = { ms: Math.floor(file.mtimeMs), precision: 'exact' as const };
+  const date = dated ?? captured ?? fileTime;
+  // A date that is there but cannot be read is reported, and the fallback (fetch_date, then the file time) used.
+  const warning =
+    dateText && !dated
+      ? {
+          reason: 'unreadable date',
+          detail: `date: ${dateText.slice(0, 100)}; used ${captured ? `fetch_date ${fields.get('fetch_date')!.trim()}` : `the file time ${new Date(fileTime.ms).toISOString()}`}`,
+        }
+      : undefined;
   return {
     ok: true,
     markdown,
@@ -122,6 +143,7 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
       textLength: hasContent ? textLength : 0,
       summary: '',
       cover: stripped.cover,
+      ...(warning ? { warning } : {}),
     },
   };
 }

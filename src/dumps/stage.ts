@@ -1,8 +1,11 @@
 /**
  * The dumps stage of a build: walk the dump folders, compare what is there with what the store recorded, read new
- * and changed files into the store (parsed in worker threads when many), and forget files that are gone.
+ * and changed files into the store (parsed in worker threads when many), and forget files that are gone, or that lie
+ * under folders no longer configured. A removal that looks like a disk that is not mounted (every file of a folder,
+ * or more than half of the known files at once) is refused unless confirmed (`prune`).
  */
-import { sep } from 'node:path';
+import { opendirSync } from 'node:fs';
+import { dirname, sep } from 'node:path';
 import { forgetFile, mergePending, recordFile, WALK_KEY } from '../catalog.js';
 import type { Store } from '../store/store.js';
 import type { Config, InputProblem } from '../types.js';
@@ -25,6 +28,8 @@ export interface IngestOptions {
   /** Called as files are read: done, total. */
   progress?: ((done: number, total: number) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** Confirm a removal the guard would refuse (`wxfeed build --prune`). */
+  prune?: boolean | undefined;
 }
 
 export interface IngestResult {
@@ -32,10 +37,149 @@ export interface IngestResult {
   read: number;
   unchanged: number;
   removed: number;
+  /** Files used despite a problem (an unreadable date, and the fallback taken): listed, and published. */
+  warnings: InputProblem[];
 }
 
 function under(path: string, roots: readonly string[]): boolean {
   return roots.some((r) => path === r || path.startsWith(r.endsWith(sep) ? r : r + sep));
+}
+
+/** Meta key: the dump folders of the last build that read them, to name a folder later dropped from the config. */
+const ROOTS_KEY = 'dump-roots';
+
+/** One folder in a refused removal: how many of its known files would be forgotten. */
+export interface RemovalFolder {
+  folder: string;
+  known: number;
+  gone: number;
+  /** False: a folder no longer in the config (all its files go). */
+  configured: boolean;
+}
+
+/**
+ * A removal refused: every file of a dumps folder gone, more than half of the known files at once, or a folder that
+ * vanished during the build. Nothing was forgotten. `describe` words it, with the names quoted as the caller prints
+ * them (the CLI quotes control characters).
+ */
+export class RemovalRefused extends Error {
+  override name = 'RemovalRefused';
+
+  constructor(
+    readonly why: 'all of a folder' | 'more than half' | 'vanished',
+    readonly removing: number,
+    readonly known: number,
+    readonly folders: RemovalFolder[],
+  ) {
+    super();
+    // One line: what a log line or /healthz carries.
+    this.message = this.describe((n) => n, 'wxfeed build --prune', false);
+  }
+
+  /** The refusal in words, the names through `quote`; on several lines (a terminal) or one (a log). */
+  describe(quote: (name: string) => string = (n) => n, prune = 'wxfeed build --prune', lines = true): string {
+    if (this.why === 'vanished') {
+      const names = this.folders.map((f) => `dumps folder ${quote(f.folder)}`).join(', ');
+      return `${names} vanished during the build (missing or empty after ${this.folders.map((f) => f.known).join(', ')} files were listed there); nothing was forgotten, and the next build reads it again`;
+    }
+    const head = `refusing to forget ${this.removing} of the ${this.known} known dump files${this.why === 'more than half' ? ' at once (more than half)' : ''}; nothing was removed`;
+    const folders = this.folders.map((f) =>
+      !f.configured
+        ? `${quote(f.folder)}: ${f.gone} files, no longer a dumps folder of the config`
+        : f.gone === f.known
+          ? `${quote(f.folder)}: none of its ${f.known} files found (a disk not mounted?)`
+          : `${quote(f.folder)}: ${f.gone} of its ${f.known} files gone`,
+    );
+    const tail = `If the files were removed on purpose, run \`${prune}\` to forget them.`;
+    return lines
+      ? [`${head}:`, ...folders.map((f) => `  ${f}`), tail].join('\n')
+      : `${head} (${folders.join('; ')}). ${tail}`;
+  }
+}
+
+/** The deepest folder holding every path. */
+function commonFolder(paths: readonly string[]): string {
+  let common = dirname(paths[0]!);
+  for (const p of paths) while (!under(p, [common]) && dirname(common) !== common) common = dirname(common);
+  return common;
+}
+
+/** The folders of a removal, with counts: configured ones that lose files, and the dropped ones. */
+function removalFolders(
+  config: Config,
+  known: ReadonlyMap<string, unknown>,
+  removed: readonly string[],
+  before: readonly string[],
+): RemovalFolder[] {
+  const folders: RemovalFolder[] = [];
+  for (const root of config.dumps) {
+    const gone = removed.filter((p) => under(p, [root])).length;
+    if (gone === 0) continue;
+    let count = 0;
+    for (const p of known.keys()) if (under(p, [root])) count++;
+    folders.push({ folder: root, known: count, gone, configured: true });
+  }
+  // Files under no configured folder: grouped by the folder they were read from (or, in a store that never recorded
+  // its folders, by the folder they share).
+  const dropped = new Map<string, string[]>();
+  const stray = removed.filter((p) => !under(p, config.dumps));
+  for (const p of stray) {
+    const root = before.find((r) => under(p, [r])) ?? '';
+    dropped.set(root, [...(dropped.get(root) ?? []), p]);
+  }
+  for (const [root, paths] of dropped) {
+    const folder = root || commonFolder(paths);
+    folders.push({ folder, known: paths.length, gone: paths.length, configured: false });
+  }
+  return folders;
+}
+
+/**
+ * Refuse a removal that looks like a disk that is not mounted: every file of a configured folder, or more than half
+ * of the known files at once (a folder dropped from the config counts here too). `prune` confirms it.
+ */
+function guardRemoval(
+  config: Config,
+  store: Store,
+  known: ReadonlyMap<string, unknown>,
+  removed: readonly string[],
+  prune: boolean,
+): void {
+  if (removed.length === 0 || prune) return;
+  const before = JSON.parse(store.meta.get(ROOTS_KEY) ?? '[]') as string[];
+  const folders = removalFolders(config, known, removed, before);
+  const allOfOne = folders.some((f) => f.configured && f.gone === f.known);
+  const moreThanHalf = removed.length * 2 > known.size;
+  if (allOfOne || moreThanHalf)
+    throw new RemovalRefused(allOfOne ? 'all of a folder' : 'more than half', removed.length, known.size, folders);
+}
+
+/** True when the folder exists and holds at least one entry (an unmounted disk leaves an empty mount point). */
+function hasEntries(folder: string): boolean {
+  try {
+    const dir = opendirSync(folder);
+    try {
+      return dir.readSync() !== null;
+    } finally {
+      dir.closeSync();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A problem recorded with a file, reported again: a warning when the file's copy is used anyway (it has an
+ * observation: an unreadable date), else a problem (the file was skipped).
+ */
+function reportRecorded(
+  store: Store,
+  where: { path: string; problem: string; detail: string | null },
+  problems: InputProblem[],
+  warnings: InputProblem[],
+): void {
+  const used = store.observations.keyAndSource(`file:${where.path}`) !== undefined;
+  (used ? warnings : problems).push(problemOf(where.path, where.problem, where.detail));
 }
 
 export const problemOf = (where: string, reason: string, detail?: string | null): InputProblem => ({
@@ -46,11 +190,11 @@ export const problemOf = (where: string, reason: string, detail?: string | null)
 
 /** Which listed files are new or changed since the store recorded them, and which recorded files are gone. */
 function compareWithStore(
-  config: Config,
   store: Store,
   files: DumpFile[],
   problems: InputProblem[],
-): { changed: DumpFile[]; removed: string[] } {
+  warnings: InputProblem[],
+): { changed: DumpFile[]; removed: string[]; known: Map<string, unknown> } {
   const unreadable = problems
     .filter((p) => p.reason === 'unreadable folder' || p.reason === 'broken link')
     .map((p) => p.where);
@@ -61,12 +205,13 @@ function compareWithStore(
     seen.add(f.path);
     const k = known.get(f.path);
     if (k && k.size === f.size && k.mtimeMs === f.mtimeMs) {
-      if (k.problem) problems.push(problemOf(f.path, k.problem, k.detail));
+      if (k.problem) reportRecorded(store, { path: f.path, problem: k.problem, detail: k.detail }, problems, warnings);
     } else changed.push(f);
   }
-  // A file is gone only if its folder was read: an unreadable folder never empties a feed.
-  const removed = [...known.keys()].filter((p) => !seen.has(p) && under(p, config.dumps) && !under(p, unreadable));
-  return { changed, removed };
+  // A file is gone only if its folder was read: an unreadable folder never empties a feed. A file under no
+  // configured folder is gone too: the store follows the config.
+  const removed = [...known.keys()].filter((p) => !seen.has(p) && !under(p, unreadable));
+  return { changed, removed, known };
 }
 
 /**
@@ -77,6 +222,7 @@ async function readIntoStore(
   changed: DumpFile[],
   store: Store,
   problems: InputProblem[],
+  warnings: InputProblem[],
   opts: IngestOptions,
 ): Promise<void> {
   const { now } = opts;
@@ -95,8 +241,16 @@ async function readIntoStore(
       (results, files) => {
         files.forEach((file, n) => {
           const r: LoadResult = results[n]!;
-          if (r.ok) group.add(() => recordFile(store, file, { observation: r.observation }, now));
-          else {
+          if (r.ok) {
+            // A copy used despite a problem (an unreadable date): the file is recorded with the problem, so it is
+            // listed again on every build until the file changes.
+            const warning = r.observation.warning;
+            if (warning) warnings.push(problemOf(file.path, warning.reason, warning.detail));
+            group.add(() => {
+              recordFile(store, file, { observation: r.observation }, now);
+              if (warning) store.files.put(file, warning.reason, warning.detail);
+            });
+          } else {
             problems.push(problemOf(file.path, r.reason, r.detail));
             // A read that failed (not a bad file) is not recorded: the file is read again next time.
             if (!r.transient) group.add(() => recordFile(store, file, { problem: r.reason, detail: r.detail }, now));
@@ -133,15 +287,27 @@ export async function ingestDumps(
   // Every file as it was when the folders were last read in full: nothing to compare file by file.
   const fingerprint = problems.length === walkProblems ? walkFingerprint(config.dumps, files) : '';
   if (fingerprint !== '' && fingerprint === before) {
-    for (const p of store.files.problems()) problems.push(problemOf(p.path, p.problem, p.detail));
-    return { seen: files.length, read: 0, unchanged: files.length, removed: 0 };
+    const warnings: InputProblem[] = [];
+    for (const p of store.files.problems()) reportRecorded(store, p, problems, warnings);
+    return { seen: files.length, read: 0, unchanged: files.length, removed: 0, warnings };
   }
-  const { changed, removed } = compareWithStore(config, store, files, problems);
-  await readIntoStore(changed, store, problems, opts);
+  const warnings: InputProblem[] = [];
+  const { changed, removed, known } = compareWithStore(store, files, problems, warnings);
+  guardRemoval(config, store, known, removed, opts.prune ?? false);
+  await readIntoStore(changed, store, problems, warnings, opts);
+  // A folder that went away while the files were read (a disk unmounted): what the walk did not find there may still
+  // be on it. Nothing is forgotten, and the build stops before it publishes from a folder that is not there.
+  const listed = config.dumps.map((root) => files.filter((f) => under(f.path, [root])).length);
+  const vanished = config.dumps
+    .map((folder, i) => ({ folder, known: listed[i]!, gone: listed[i]!, configured: true }))
+    .filter((f) => f.known > 0 && !hasEntries(f.folder));
+  if (vanished.length > 0) throw new RemovalRefused('vanished', removed.length, known.size, vanished);
   if (removed.length > 0)
     store.transaction(() => {
       for (const p of removed) forgetFile(store, p);
     });
+  const roots = JSON.stringify(config.dumps);
+  if (store.meta.get(ROOTS_KEY) !== roots) store.meta.set(ROOTS_KEY, roots);
   // Every file is now recorded as it is: the next build may skip the comparison if nothing moved. Not when a file
   // could not be read (it is read again next time).
   const transient = problems.some((p) => p.reason === 'unreadable file');
@@ -151,5 +317,6 @@ export async function ingestDumps(
     read: changed.length,
     unchanged: files.length - changed.length,
     removed: removed.length,
+    warnings,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The publish stage of a build: render the feeds whose articles or settings changed (in worker threads when many),
  * remove the folders of feeds that are gone, then write all/, the OPML and the index page. A build with nothing new
- * checks that the files are still there and writes nothing.
+ * checks that the files are still there and writes nothing. Temp files that crashed writes left are removed first.
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { pipeline, type RunnerFor } from '../work/pool.js';
 import { type IndexEntry, renderIndex } from './index-page.js';
 import { renderOpml } from './opml.js';
 import { take } from './select.js';
-import { FEED_FILES, removeFeedFolder, writeIfChanged } from './write.js';
+import { FEED_FILES, removeFeedFolder, removeLeftoverTemps, writeIfChanged } from './write.js';
 
 /** Bump when rendering changes, so every feed is rendered again once. */
 export const RENDER_VERSION = '2';
@@ -151,6 +151,8 @@ export async function publish(
   ).slice(0, 16);
   const planSig = sha256(JSON.stringify([configSig, config.sources, config.output])).slice(0, 16);
   const out: Published = { written: [], feedsWritten: 0, feedsUnchanged: 0, sources: 0 };
+  // A write killed half-way (a crash, a full disk) leaves its temp file: gone before anything is written.
+  await removeLeftoverTemps(config.output);
   // Nothing changed since the last complete publish: check the files are still there and stop.
   if (dirty.size === 0 && store.meta.get(PUBLISHED_KEY) === planSig && (await outputsPresent(config, records))) {
     return { ...out, sources: records.size - (records.has('all') ? 1 : 0) };

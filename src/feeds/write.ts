@@ -1,10 +1,10 @@
 /**
  * Writing output files: atomically (a temp file in the same folder, then rename) and only when the bytes change.
  */
-import { existsSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic.js';
+import { TEMP_FILE, writeFileAtomic } from '../io/atomic.js';
 import type { RenderedFeed } from '../types.js';
 
 /** Write `content` to `path` unless the file already holds exactly these bytes. Returns true when written. */
@@ -48,4 +48,56 @@ export async function writeFeedFiles(dir: string, feed: RenderedFeed): Promise<s
 /** Remove a feed folder we created. */
 export async function removeFeedFolder(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/** A temp file younger than this, of a process that is running, may be a write in flight: it is left alone. */
+const IN_FLIGHT_MS = 3600_000;
+
+/** True while the process with this id runs (EPERM: it runs, as another user). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove the temp files of the atomic writer that a crashed write left in `output` and in its folders one level down
+ * (a killed build, a full disk). Left alone: those of another process that is running, written in the last hour (a
+ * build writing the same folder right now). Call before this process writes. Returns the paths removed.
+ */
+export async function removeLeftoverTemps(output: string, now = Date.now()): Promise<string[]> {
+  const list = (dir: string): Dirent[] => {
+    try {
+      return readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return [];
+    }
+  };
+  const temps: string[] = [];
+  const top = list(output);
+  for (const entry of top) {
+    if (entry.isFile() && TEMP_FILE.test(entry.name)) temps.push(join(output, entry.name));
+    else if (entry.isDirectory())
+      for (const inner of list(join(output, entry.name)))
+        if (inner.isFile() && TEMP_FILE.test(inner.name)) temps.push(join(output, entry.name, inner.name));
+  }
+  const removed: string[] = [];
+  for (const path of temps) {
+    const pid = Number(/\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(path)?.[1]);
+    if (pid !== process.pid && running(pid)) {
+      let age = Number.POSITIVE_INFINITY;
+      try {
+        age = now - statSync(path).mtimeMs;
+      } catch {
+        continue; // gone already
+      }
+      if (age < IN_FLIGHT_MS) continue;
+    }
+    await rm(path, { force: true });
+    removed.push(path);
+  }
+  return removed;
 }

@@ -332,3 +332,46 @@ describe('bodies stay in the dump file and are rendered when a feed shows them',
     expect(marked.key).toBe(plain.key);
   });
 });
+
+describe('dates that cannot be read', () => {
+  it('an unreadable date is a problem naming the value and the fallback; the article is still read', () => {
+    const a = parseRaw(
+      dump({ title: 'T', url: URL, source: 'S', date: 'yesterday', fetch_date: '2025-10-06T17:44:32.464154' }, 'Text.'),
+    );
+    expect(new Date(a.date).toISOString()).toBe('2025-10-06T09:44:32.464Z');
+    expect(a.warning).toEqual({
+      reason: 'unreadable date',
+      detail: 'date: yesterday; used fetch_date 2025-10-06T17:44:32.464154',
+    });
+    const b = parseRaw(dump({ title: 'T', url: URL, source: 'S', date: '2024-02-30' }, 'Text.'));
+    expect(new Date(b.date).toISOString()).toBe('2025-01-02T03:04:05.000Z');
+    expect(b.warning).toEqual({
+      reason: 'unreadable date',
+      detail: 'date: 2024-02-30; used the file time 2025-01-02T03:04:05.000Z',
+    });
+  });
+
+  it('a readable or missing date is no problem', () => {
+    expect(parseRaw(dump({ title: 'T', url: URL, source: 'S', date: '2024-02-29' }, 'Text.')).warning).toBeUndefined();
+    expect(parseRaw(dump({ title: 'T', url: URL, source: 'S' }, 'Text.')).warning).toBeUndefined();
+    expect(parseRaw(dump({ title: 'T', url: URL, source: 'S', date: ' ' }, 'Text.')).warning).toBeUndefined();
+  });
+});
+
+describe('titles are capped', () => {
+  const titled = (title: string) => parseRaw(dump({ title, url: URL, source: 'S', date: '2024-01-01' }, 'Text.')).title;
+  it('at 1,000 characters, the last an ellipsis: a 1 MB title makes no 1 MB item', () => {
+    const huge = titled('长'.repeat(1024 * 1024));
+    expect(huge).toHaveLength(1000);
+    expect(huge).toBe(`${'长'.repeat(999)}…`);
+    expect(titled('x'.repeat(1000))).toBe('x'.repeat(1000));
+    expect(titled('x'.repeat(1001))).toBe(`${'x'.repeat(999)}…`);
+  });
+  it('never cuts an emoji in half, and caps a title taken from the first heading too', () => {
+    const cut = titled(`${'x'.repeat(998)}🎉🎉`);
+    expect(cut).toBe(`${'x'.repeat(998)}…`);
+    expect(cut.isWellFormed()).toBe(true);
+    const fromHeading = parseRaw(dump({ url: URL, source: 'S' }, `# ${'h'.repeat(5000)}\n\nText.`)).title;
+    expect(fromHeading).toBe(`${'h'.repeat(999)}…`);
+  });
+});
