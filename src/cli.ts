@@ -100,7 +100,8 @@ async function runServe(flags: { config?: string; verbose?: boolean }): Promise<
   const server = createApp({
     output: config.output,
     baseUrl: config.baseUrl,
-    health: () => ({ ok: true, body: { serving: config.output } }),
+    health: () => ({ ok: true, body: { serving: config.output }, summary: { ok: true } }),
+    token: config.server.token,
     routes: serverRoutes(config, () => false),
   });
   const addr = await listen(server, config.server.host, config.server.port);

@@ -41,3 +41,15 @@ export function summarise(text: string, max = SUMMARY_CHARS): string {
   if (chars.length <= max && text.length <= max * 2) return text;
   return `${chars.slice(0, max).join('').trimEnd()}…`;
 }
+
+/** Longest title kept, in characters (the last an ellipsis): one huge title line cannot make a huge feed. */
+export const MAX_TITLE = 1000;
+
+/** A title cut to `max` UTF-16 units with `…`, never between the two halves of a surrogate pair. */
+export function capTitle(title: string, max = MAX_TITLE): string {
+  if (title.length <= max) return title;
+  let cut = title.slice(0, max - 1);
+  const last = cut.charCodeAt(cut.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}

@@ -10,24 +10,12 @@ import { hasText } from '../states.js';
 import { htmlToText } from '../content/text.js';
 import { markdownHtml } from '../content/markdown.js';
 import { dumpBody, EMPTY_BODY } from '../content/body.js';
-import { cleanText } from '../content/text.js';
+import { capTitle, cleanText } from '../content/text.js';
 import { parseUrl } from '../wechat/url.js';
 import { parseDate } from '../time.js';
 import { identityFor, needsBodyText } from '../keys.js';
 
 export const MAX_DUMP_BYTES = 5 * 1024 * 1024;
-/** Longest title kept, in characters (the last an ellipsis): one huge title line cannot make a huge feed. */
-export const MAX_TITLE = 1000;
-
-/** A title cut to MAX_TITLE characters with `…`, never between the two halves of a surrogate pair. */
-export function capTitle(title: string): string {
-  if (title.length <= MAX_TITLE) return title;
-  let cut = title.slice(0, MAX_TITLE - 1);
-  const last = cut.charCodeAt(cut.length - 1);
-  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
-  return `${cut}…`;
-}
-
 export interface DumpFileInfo {
   /** Absolute path, for messages and the body's location. */
   path: string;

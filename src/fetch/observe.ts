@@ -3,7 +3,7 @@
  * notice page (deleted, blocked, migrated, expired) gives only the notice and what is already known of the article.
  */
 import { EMPTY_BODY, htmlBody } from '../content/body.js';
-import { cleanText, htmlToText, summarise } from '../content/text.js';
+import { capTitle, cleanText, htmlToText, summarise } from '../content/text.js';
 import { snKey } from '../keys.js';
 import type { Article, ContentState, FollowedUrl, Observation, ParsedPage } from '../types.js';
 import { canonicalArticleUrl, parseUrl } from '../wechat/url.js';
@@ -30,7 +30,7 @@ export function pageObservation(
     id: canonical,
     link: canonical,
     ref: { biz, mid, idx, sn },
-    title: cleanText(page.title?.trim() || canonical),
+    title: capTitle(cleanText(page.title?.trim() || canonical)),
     source: source ?? page.account?.trim() ?? biz ?? 'unsorted',
     author: page.author?.trim() || undefined,
     date: page.publishedAt ?? now,
@@ -62,7 +62,7 @@ export function noticeObservation(
     id: known?.id ?? link,
     link,
     ref: { biz: parsed?.biz, mid: parsed?.mid, idx: parsed?.idx, sn: parsed?.sn },
-    title: known?.title ?? page.title ?? link,
+    title: known?.title ?? capTitle(page.title ?? link),
     source: followed.source ?? page.account ?? parsed?.biz ?? 'unsorted',
     date: known?.date ?? now,
     datePrecision: known?.datePrecision ?? 'exact',

@@ -7,11 +7,12 @@ import type { AlbumCursor, AlbumItem, AlbumOrder, AlbumSkips } from '../types.js
 import { snKey } from '../keys.js';
 import { canonicalArticleUrl, parseUrl, toUrl } from './url.js';
 import { normaliseAlbumBiz } from './album-url.js';
+import { capTitle, MAX_TITLE } from '../content/text.js';
 
 /** At most this many entries of one answer are read. */
 export const MAX_ITEMS = 100;
 /** Titles are cut to this many characters, ending in `…`. */
-export const MAX_TITLE = 1000;
+export { MAX_TITLE };
 const MAX_URL = 4096;
 const DIGITS = /^\d{1,20}$/;
 
@@ -47,12 +48,8 @@ export function count(value: unknown): number | undefined {
   return n <= 1e9 ? n : undefined;
 }
 
-/** A title cut to MAX_TITLE characters (code points), ending in `…` when cut. */
-export function cutTitle(title: string, max = MAX_TITLE): string {
-  if (title.length <= max) return title;
-  const chars = Array.from(title);
-  return chars.length <= max ? title : `${chars.slice(0, max - 1).join('')}…`;
-}
+/** A title cut to MAX_TITLE characters, ending in `…` when cut (content/text.ts capTitle). */
+export const cutTitle = (title: string, max = MAX_TITLE): string => capTitle(title, max);
 
 function cover(value: unknown): string | undefined {
   const raw = text(value);
