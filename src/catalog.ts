@@ -9,6 +9,8 @@ import type { Observation } from './types.js';
 
 /** Meta key of the dump folders' walk fingerprint as last read in full (dumps/stage.ts). */
 export const WALK_KEY = 'walk';
+/** Meta key of the dump folders' index (dumps/folders.ts). */
+export const FOLDERS_KEY = 'folders';
 
 /** Article keys merged per store transaction. */
 export const MERGE_BATCH = 1024;
@@ -52,6 +54,7 @@ export function forgetFile(store: Store, path: string): void {
 export function markFileStale(store: Store, path: string): void {
   store.files.markStale(path);
   store.meta.set(WALK_KEY, '');
+  store.meta.delete(FOLDERS_KEY);
 }
 
 /**

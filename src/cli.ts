@@ -24,6 +24,7 @@ interface BuildFlags {
   json?: boolean;
   quiet?: boolean;
   prune?: boolean;
+  rescan?: boolean;
 }
 
 /** A usage problem met after parsing (exit 2). */
@@ -164,6 +165,7 @@ async function runBuild(flags: BuildFlags): Promise<void> {
       live,
       signal: abort.signal,
       prune: flags.prune ?? false,
+      rescan: flags.rescan ?? false,
       ...(progress ? { progress } : {}),
     });
   } catch (error) {
@@ -224,6 +226,7 @@ function program(): Command {
       '--prune',
       'confirm a removal of dump files the build refuses (every file of a folder, or more than half at once)',
     )
+    .option('--rescan', 'check every dump file now (a file rewritten in place is otherwise seen within the hour)')
     .addHelpText(
       'after',
       '\nThe default config file is config/wxfeed.yaml. Exit codes: 0 feeds written, 1 fatal error, 2 invalid config,\n130 interrupted.',

@@ -25,6 +25,8 @@ export interface BuildOptions {
   now?: () => number;
   /** Confirm a removal of dump files the guard refuses (every file of a folder, or more than half at once). */
   prune?: boolean;
+  /** Walk every dump file, whatever the folder index says (`--rescan`). */
+  rescan?: boolean;
 }
 
 /** Debug log of how long each phase took. */
@@ -70,6 +72,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       progress: progress('files'),
       signal,
       prune: opts.prune,
+      rescan: opts.rescan,
     });
     lap('ingest', { read: ingest.read, unchanged: ingest.unchanged, removed: ingest.removed });
     await mergeAllPending(store, clock(), signal);

@@ -23,6 +23,9 @@ export class FilesTable {
       delete: db.prepare('DELETE FROM files WHERE path = ?'),
       markStale: db.prepare('UPDATE files SET mtime_ms = -1 WHERE path = ?'),
       problems: db.prepare('SELECT path, problem, detail FROM files WHERE problem IS NOT NULL ORDER BY path'),
+      // Paths that start with a prefix: a range of the primary key.
+      under: db.prepare('SELECT path, size, mtime_ms, problem, detail FROM files WHERE path >= ? AND path < ?').raw(),
+      count: db.prepare('SELECT COUNT(*) FROM files').pluck(),
     };
   }
 
@@ -34,6 +37,23 @@ export class FilesTable {
       map.set(path, { size, mtimeMs, problem, detail });
     }
     return map;
+  }
+
+  /** The files recorded below a folder (`prefix` ends with the path separator), at any depth. */
+  under(prefix: string): Map<string, KnownFile> {
+    const map = new Map<string, KnownFile>();
+    // Every path with the prefix sorts between it and the prefix with its last character raised by one.
+    const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    for (const [path, size, mtimeMs, problem, detail] of this.s.under.iterate(prefix, end) as Iterable<
+      [string, number, number, string | null, string | null]
+    >) {
+      map.set(path, { size, mtimeMs, problem, detail });
+    }
+    return map;
+  }
+
+  count(): number {
+    return this.s.count.get() as number;
   }
 
   put(file: { path: string; size: number; mtimeMs: number }, problem: string | null, detail: string | null): void {
