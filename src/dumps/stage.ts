@@ -281,7 +281,6 @@ async function readIntoStore(
  * changed files. Undefined when only a full walk may judge (a folder gone or unreadable, a link, a file removed).
  */
 async function quickIngest(
-  config: Config,
   store: Store,
   problems: InputProblem[],
   opts: IngestOptions,
@@ -333,7 +332,7 @@ export async function ingestDumps(
 ): Promise<IngestResult> {
   const index = parseIndex(store.meta.get(FOLDERS_KEY));
   if (!opts.rescan && indexUsable(index, config.dumps, opts.now)) {
-    const quick = await quickIngest(config, store, problems, opts, index!);
+    const quick = await quickIngest(store, problems, opts, index!);
     if (quick) return quick;
   }
   const walkProblems = problems.length;
