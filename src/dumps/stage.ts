@@ -342,8 +342,9 @@ export async function ingestDumps(
   const folders: Array<[string, number]> = [];
   const files = await listDumpFiles(config.dumps, problems, { parallel, folders });
   // The index of this walk, kept when every folder and file could be read (else the next build walks again).
+  const walkedClean = problems.length === walkProblems;
   const keepIndex = (): void => {
-    const clean = problems.length === walkProblems && !problems.some((p) => p.reason === 'unreadable file');
+    const clean = walkedClean && !problems.some((p) => p.reason === 'unreadable file');
     if (!clean) store.meta.delete(FOLDERS_KEY);
     else {
       const index: FolderIndex = {

@@ -28,6 +28,8 @@ beforeEach(async () => {
   t = tempDir();
   for (const n of [1, 2, 3]) writeFile(join(t.dir, 'dumps', '2024', `0${n}`, `${n}.md`), article(n));
   writeFile(join(t.dir, 'dumps', '2024', '01', '4.md'), article(4));
+  // A file that is not a dump: a problem listed on every build, which must not keep the index from being made.
+  writeFile(join(t.dir, 'dumps', '2024', '01', 'daily.md'), '# 每日\n');
   config = resolveConfig(
     { dumps: ['dumps'], output: 'out', store: 'data/wxfeed.db', urlFiles: [] },
     join(t.dir, 'x.yaml'),
@@ -35,21 +37,24 @@ beforeEach(async () => {
   );
   now = Date.UTC(2024, 7, 1);
   const first = await run();
-  expect(first.filesRead).toBe(4);
+  expect(first.filesRead).toBe(5);
+  expect(first.problems.map((p) => p.reason)).toEqual(['no front matter']);
 });
 afterEach(() => t.cleanup());
 
 describe('the folder index', () => {
   it('nothing moved: nothing read, every file still counted', async () => {
     const s = await run();
-    expect(s).toMatchObject({ filesSeen: 4, filesRead: 0, filesUnchanged: 4, filesRemoved: 0, filesWritten: [] });
+    expect(s).toMatchObject({ filesSeen: 5, filesRead: 0, filesUnchanged: 5, filesRemoved: 0, filesWritten: [] });
+    expect(s.problems.map((p) => p.reason)).toEqual(['no front matter']);
   });
 
   it('a file added to a folder, and a new folder: only they are read', async () => {
     writeFile(join(t.dir, 'dumps', '2024', '02', '5.md'), article(5));
     writeFile(join(t.dir, 'dumps', '2024', '09', 'new', '6.md'), article(6));
     const s = await run();
-    expect(s).toMatchObject({ filesSeen: 6, filesRead: 2, filesRemoved: 0 });
+    expect(s).toMatchObject({ filesSeen: 7, filesRead: 2, filesRemoved: 0 });
+    expect(s.problems.map((p) => p.reason)).toEqual(['no front matter']);
     expect(feed()).toContain('第5篇');
     expect(feed()).toContain('第6篇');
   });
@@ -74,7 +79,7 @@ describe('the folder index', () => {
   it('a file removed: the full walk forgets it (under the removal guard)', async () => {
     unlinkSync(join(t.dir, 'dumps', '2024', '01', '4.md'));
     const s = await run();
-    expect(s).toMatchObject({ filesSeen: 3, filesRemoved: 1 });
+    expect(s).toMatchObject({ filesSeen: 4, filesRemoved: 1 });
     expect(feed()).not.toContain('第4篇');
   });
 });
