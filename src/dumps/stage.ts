@@ -4,7 +4,7 @@
  * under folders no longer configured. A removal that looks like a disk that is not mounted (every file of a folder,
  * or more than half of the known files at once) is refused unless confirmed (`prune`).
  */
-import { opendirSync } from 'node:fs';
+import { opendirSync, statSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import { FOLDERS_KEY, forgetFile, mergePending, recordFile, WALK_KEY } from '../catalog.js';
 import { type FolderIndex, indexUsable, listChangedFolders, parseIndex, scanFolders } from './folders.js';
@@ -276,6 +276,24 @@ async function readIntoStore(
   }
 }
 
+/** The files recorded with a problem whose size or time changed since; undefined when one is gone (a removal). */
+function problemFilesChanged(store: Store, recorded: Array<{ path: string }>): DumpFile[] | undefined {
+  if (recorded.length === 0) return [];
+  const changed: DumpFile[] = [];
+  for (const { path } of recorded) {
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(path);
+    } catch {
+      return undefined;
+    }
+    const file = { path, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+    const k = store.files.get(path);
+    if (!k || k.size !== file.size || k.mtimeMs !== file.mtimeMs) changed.push(file);
+  }
+  return changed;
+}
+
 /**
  * The quick way, when the folder index is recent: stat the folders, list only those that changed, read their new and
  * changed files. Undefined when only a full walk may judge (a folder gone or unreadable, a link, a file removed).
@@ -289,13 +307,18 @@ async function quickIngest(
   const scan = scanFolders(index);
   if (scan.full) return undefined;
   const warnings: InputProblem[] = [];
-  if (scan.changed.length === 0) {
-    for (const p of store.files.problems()) reportRecorded(store, p, problems, warnings);
+  // Files recorded with a problem are few and the likeliest to be fixed by hand (in place): each is checked.
+  const recorded = store.files.problems();
+  const fixed = problemFilesChanged(store, recorded);
+  if (fixed === undefined) return undefined;
+  if (scan.changed.length === 0 && fixed.length === 0) {
+    for (const p of recorded) reportRecorded(store, p, problems, warnings);
     const seen = store.files.count();
     return { seen, read: 0, unchanged: seen, removed: 0, warnings };
   }
   const listing = listChangedFolders(scan.changed, index);
   if (listing.full) return undefined;
+  for (const f of fixed) if (!scan.changed.includes(dirname(f.path))) listing.files.push(f);
   // What the store recorded where the listing looked: the changed folders' own files, and all of a new folder's.
   const known = new Map<string, KnownFile>();
   for (const dir of scan.changed) {
@@ -311,7 +334,7 @@ async function quickIngest(
     return !k || k.size !== f.size || k.mtimeMs !== f.mtimeMs;
   });
   const reading = new Set(changed.map((f) => f.path));
-  for (const p of store.files.problems()) if (!reading.has(p.path)) reportRecorded(store, p, problems, warnings);
+  for (const p of recorded) if (!reading.has(p.path)) reportRecorded(store, p, problems, warnings);
   await readIntoStore(changed, store, problems, warnings, opts);
   const transient = problems.some((p) => p.reason === 'unreadable file');
   if (transient) store.meta.delete(FOLDERS_KEY);

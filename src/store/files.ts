@@ -26,6 +26,7 @@ export class FilesTable {
       // Paths that start with a prefix: a range of the primary key.
       under: db.prepare('SELECT path, size, mtime_ms, problem, detail FROM files WHERE path >= ? AND path < ?').raw(),
       count: db.prepare('SELECT COUNT(*) FROM files').pluck(),
+      get: db.prepare('SELECT size, mtime_ms AS mtimeMs, problem, detail FROM files WHERE path = ?'),
     };
   }
 
@@ -50,6 +51,10 @@ export class FilesTable {
       map.set(path, { size, mtimeMs, problem, detail });
     }
     return map;
+  }
+
+  get(path: string): KnownFile | undefined {
+    return this.s.get.get(path) as KnownFile | undefined;
   }
 
   count(): number {

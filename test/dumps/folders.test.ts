@@ -76,6 +76,13 @@ describe('the folder index', () => {
     expect(feed()).toContain('又改了一次');
   });
 
+  it('a file recorded with a problem, fixed in place: read at once (problem files are each checked)', async () => {
+    writeFileSync(join(t.dir, 'dumps', '2024', '01', 'daily.md'), article(7));
+    const s = await run();
+    expect(s).toMatchObject({ filesRead: 1, problems: [] });
+    expect(feed()).toContain('第7篇');
+  });
+
   it('a file removed: the full walk forgets it (under the removal guard)', async () => {
     unlinkSync(join(t.dir, 'dumps', '2024', '01', '4.md'));
     const s = await run();
