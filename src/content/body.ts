@@ -20,6 +20,12 @@ export function dumpBody(path: string, bytes: Uint8Array): Body {
   return { format: 'dump', path, hash: digest(bytes) };
 }
 
+/**
+ * The version of markdown rendering (`markdown.ts` `markdownHtml`): renderings of dump bodies kept in the store are
+ * keyed by it, so a change to what rendering gives must change it.
+ */
+export const MARKDOWN_VERSION = '1';
+
 export const EMPTY_BODY: Body = htmlBody('');
 
 /** HTML read for a summary: enough for its ~140 characters in all but tag-heavy bodies (then the whole body is read). */

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMPTY_BODY } from '../content/body.js';
+import { EMPTY_BODY, MARKDOWN_VERSION } from '../content/body.js';
 import { markFileStale } from '../catalog.js';
 import { sha256 } from '../keys.js';
 import { type FeedGroup, planFeeds } from '../sources.js';
@@ -21,6 +21,10 @@ import { FEED_FILES, removeFeedFolder, removeLeftoverTemps, writeIfChanged } fro
 
 /** Bump when rendering changes, so every feed is rendered again once. */
 export const RENDER_VERSION = '2';
+/** The key of a dump body's kept rendering: the renderer's version and the body's hash. */
+const renderedKey = (hash: string): string => `${MARKDOWN_VERSION}:${hash}`;
+const RENDERED_PRUNED_KEY = 'rendered-pruned';
+const DAY_MS = 86_400_000;
 /** Meta keys: the signature of the last complete publish, and which source labels each feed showed. */
 const PUBLISHED_KEY = 'published';
 export const FEED_LABELS_KEY = 'feed-labels';
@@ -156,10 +160,11 @@ export async function publish(
         plan.limit,
         config.feed.keepDeleted,
       );
-      const items: ShowItem[] = shown.map((article) => ({
-        article,
-        body: store.observations.body(article.bestOrigin) ?? EMPTY_BODY,
-      }));
+      const items: ShowItem[] = shown.map((article) => {
+        const body = store.observations.body(article.bestOrigin) ?? EMPTY_BODY;
+        const rendered = body.format === 'dump' ? store.rendered.get(renderedKey(body.hash)) : undefined;
+        return { article, body, ...(rendered ? { rendered } : {}) };
+      });
       const meta = feedMeta(config, plan.slug, plan.title);
       yield {
         job: { kind: 'render' as const, meta, items, images: images.spec, dir: join(config.output, plan.slug) },
@@ -180,6 +185,10 @@ export async function publish(
         markFileStale(store, s.path);
         problems.push({ where: s.path, reason: s.reason });
       }
+      if (rendered.rendered.length > 0)
+        store.transaction(() => {
+          for (const r of rendered.rendered) store.rendered.put(renderedKey(r.hash), Buffer.from(r.html));
+        });
       out.written.push(...rendered.written);
       if (rendered.written.length > 0) out.feedsWritten++;
       else out.feedsUnchanged++;
@@ -193,6 +202,13 @@ export async function publish(
     store.feeds.delete(slug);
   }
   await writeIndexAndOpml(config, store.feeds.all(), groups, out);
+  // Renderings no article holds any more, or of another renderer version: dropped once a day.
+  if (opts.now - Number(store.meta.get(RENDERED_PRUNED_KEY) ?? 0) > DAY_MS) {
+    store.transaction(() => {
+      store.rendered.prune(MARKDOWN_VERSION);
+      store.meta.set(RENDERED_PRUNED_KEY, String(opts.now));
+    });
+  }
   store.transaction(() => {
     store.pending.clearSources();
     store.meta.set(FEED_LABELS_KEY, JSON.stringify(Object.fromEntries(groups.map((g) => [g.slug, g.labels]))));

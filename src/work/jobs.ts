@@ -11,6 +11,9 @@ import { renderFeeds, type FeedMeta, type ImageOptions } from '../feeds/render.j
 import { signedImagePath } from '../content/image-sign.js';
 import type { Article, Body, Config, FeedArticle } from '../types.js';
 import { writeFeedFiles } from '../feeds/write.js';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { dumpBody } from '../content/body.js';
 
 /** How images reach readers, as data a worker can receive (the proxy rewriter is rebuilt from it). */
 export interface ImageSpec {
@@ -19,10 +22,11 @@ export interface ImageSpec {
   secret?: string;
 }
 
-/** An article a feed shows, with where its body is. */
+/** An article a feed shows, with where its body is, and the body's HTML as rendered before (deflated), if it was. */
 export interface ShowItem {
   article: Article;
   body: Body;
+  rendered?: Uint8Array | undefined;
 }
 
 export type Job =
@@ -33,6 +37,8 @@ export type Job =
 export interface RenderResult {
   written: string[];
   stale: Array<{ path: string; reason: string }>;
+  /** Dump bodies rendered now (by body hash), deflated, for the store to keep. */
+  rendered: Array<{ hash: string; html: Uint8Array }>;
 }
 
 export type JobResult<J extends Job> = J extends { kind: 'load' } ? LoadResult[] : RenderResult;
@@ -43,22 +49,42 @@ export function imageOptions(spec: ImageSpec): ImageOptions {
   return { mode: 'proxy', proxy: (url) => `${spec.baseUrl}${signedImagePath(secret, url)}` };
 }
 
-/** An article with its body rendered: a dump's body is read from its file again. */
-function shown({ article, body }: ShowItem, stale: RenderResult['stale']): FeedArticle {
+/** The body hash of a dump file as it is now (content/body.ts `dumpBody`), or undefined when it cannot be read. */
+function fileHash(path: string): string | undefined {
+  try {
+    return dumpBody(path, readFileSync(path)).hash;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An article with its body rendered: a dump's body as rendered before, or read from its file again and rendered
+ * (and then handed back for the store to keep).
+ */
+function shown({ article, body, rendered }: ShowItem, result: RenderResult): FeedArticle {
   if (body.format === 'html') return toFeedArticle(article, body.text);
+  // The kept rendering stands while the file holds the bytes it was made from (read and hashed: cheap, unlike
+  // rendering); a file changed underneath is read and rendered anew, and reported.
+  if (rendered && fileHash(body.path) === body.hash) {
+    return toFeedArticle(article, inflateRawSync(rendered).toString('utf8'));
+  }
   const read = loadDumpMarkdown(body.path, body.hash);
   if (!read.ok) {
-    stale.push({ path: body.path, reason: read.reason });
+    result.stale.push({ path: body.path, reason: read.reason });
     return toFeedArticle(article, '');
   }
-  if (read.changed) stale.push({ path: body.path, reason: 'changed since it was read; read again on the next build' });
-  return toFeedArticle(article, markdownHtml(read.markdown));
+  const html = markdownHtml(read.markdown);
+  if (read.changed) {
+    result.stale.push({ path: body.path, reason: 'changed since it was read; read again on the next build' });
+  } else result.rendered.push({ hash: body.hash, html: deflateRawSync(html, { level: 1 }) });
+  return toFeedArticle(article, html);
 }
 
 export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {
   if (job.kind === 'load') return job.files.map(loadDump) as JobResult<J>;
-  const stale: RenderResult['stale'] = [];
-  const items = job.items.map((item) => shown(item, stale));
-  const written = await writeFeedFiles(job.dir, renderFeeds(job.meta, items, imageOptions(job.images)));
-  return { written, stale } as JobResult<J>;
+  const result: RenderResult = { written: [], stale: [], rendered: [] };
+  const items = job.items.map((item) => shown(item, result));
+  result.written = await writeFeedFiles(job.dir, renderFeeds(job.meta, items, imageOptions(job.images)));
+  return result as JobResult<J>;
 }

@@ -1,0 +1,35 @@
+/**
+ * The `rendered` table: the sanitized HTML of dump bodies feeds showed, deflated, keyed by the renderer's version and
+ * the body's hash (a hash of the file's bytes): what a feed shows again is not rendered again.
+ */
+import type { DB } from './db.js';
+
+export class RenderedTable {
+  private readonly s;
+
+  constructor(db: DB) {
+    this.s = {
+      get: db.prepare('SELECT html FROM rendered WHERE key = ?').pluck(),
+      put: db.prepare(
+        'INSERT INTO rendered (key, html) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET html = excluded.html',
+      ),
+      // Bodies no copy of any article has any more (the version is the key's prefix, up to its colon).
+      prune: db.prepare(
+        "DELETE FROM rendered WHERE substr(key, instr(key, ':') + 1) NOT IN (SELECT body_hash FROM observations WHERE body_format = 'dump') OR substr(key, 1, instr(key, ':') - 1) <> ?",
+      ),
+    };
+  }
+
+  get(key: string): Buffer | undefined {
+    return this.s.get.get(key) as Buffer | undefined;
+  }
+
+  put(key: string, html: Buffer): void {
+    this.s.put.run(key, html);
+  }
+
+  /** Forget bodies no article holds any more, and any of another renderer version; how many went. */
+  prune(version: string): number {
+    return this.s.prune.run(version).changes;
+  }
+}
