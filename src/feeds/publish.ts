@@ -151,6 +151,8 @@ export async function publish(
   }
   const groups = planFeeds(store.observations.sourceStats(), config.sources);
   const { toRender, gone } = planRenders(config, groups, records, dirty, configSig);
+  // Kept renderings of dump bodies (none in a first build: no lookups then).
+  const keptRenderings = store.rendered.any();
   // Articles are read from the store as each job is taken; bodies are rendered and feeds serialised in workers.
   const jobs = function* () {
     for (const plan of toRender) {
@@ -162,8 +164,9 @@ export async function publish(
       );
       const items: ShowItem[] = shown.map((article) => {
         const body = store.observations.body(article.bestOrigin) ?? EMPTY_BODY;
-        const rendered = body.format === 'dump' ? store.rendered.get(renderedKey(body.hash)) : undefined;
-        return { article, body, ...(rendered ? { rendered } : {}) };
+        const rendered =
+          keptRenderings && body.format === 'dump' ? store.rendered.get(renderedKey(body.hash)) : undefined;
+        return { article, body, ...(rendered !== undefined ? { rendered } : {}) };
       });
       const meta = feedMeta(config, plan.slug, plan.title);
       yield {
@@ -187,7 +190,7 @@ export async function publish(
       }
       if (rendered.rendered.length > 0)
         store.transaction(() => {
-          for (const r of rendered.rendered) store.rendered.put(renderedKey(r.hash), Buffer.from(r.html));
+          for (const r of rendered.rendered) store.rendered.put(renderedKey(r.hash), r.html);
         });
       out.written.push(...rendered.written);
       if (rendered.written.length > 0) out.feedsWritten++;

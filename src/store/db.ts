@@ -77,10 +77,10 @@ export const MIGRATIONS: readonly Migration[] = [
     db.function('wxfeed_html_body_hash', { deterministic: true }, (text: unknown) => htmlBody(String(text)).hash);
     db.exec('UPDATE observations SET body_hash = wxfeed_html_body_hash(body)');
   },
-  // v4: the rendered HTML of dump bodies a feed showed, deflated, by body hash (and renderer version): a feed
-  // rendered again renders only the bodies it did not show before.
+  // v4: the rendered HTML of dump bodies a feed showed, by body hash (and renderer version): a feed rendered again
+  // renders only the bodies it did not show before.
   `
-  CREATE TABLE rendered (key TEXT PRIMARY KEY, html BLOB NOT NULL) WITHOUT ROWID;
+  CREATE TABLE rendered (key TEXT PRIMARY KEY, html TEXT NOT NULL);
   `,
 ];
 

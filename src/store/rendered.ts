@@ -1,5 +1,5 @@
 /**
- * The `rendered` table: the sanitized HTML of dump bodies feeds showed, deflated, keyed by the renderer's version and
+ * The `rendered` table: the sanitized HTML of dump bodies feeds showed, keyed by the renderer's version and
  * the body's hash (a hash of the file's bytes): what a feed shows again is not rendered again.
  */
 import type { DB } from './db.js';
@@ -10,6 +10,7 @@ export class RenderedTable {
   constructor(db: DB) {
     this.s = {
       get: db.prepare('SELECT html FROM rendered WHERE key = ?').pluck(),
+      any: db.prepare('SELECT 1 FROM rendered LIMIT 1').pluck(),
       put: db.prepare(
         'INSERT INTO rendered (key, html) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET html = excluded.html',
       ),
@@ -20,11 +21,16 @@ export class RenderedTable {
     };
   }
 
-  get(key: string): Buffer | undefined {
-    return this.s.get.get(key) as Buffer | undefined;
+  get(key: string): string | undefined {
+    return this.s.get.get(key) as string | undefined;
   }
 
-  put(key: string, html: Buffer): void {
+  /** False while no rendering is kept (a first build): lookups would all miss. */
+  any(): boolean {
+    return this.s.any.get() !== undefined;
+  }
+
+  put(key: string, html: string): void {
     this.s.put.run(key, html);
   }
 

@@ -11,7 +11,6 @@ import { renderFeeds, type FeedMeta, type ImageOptions } from '../feeds/render.j
 import { signedImagePath } from '../content/image-sign.js';
 import type { Article, Body, Config, FeedArticle } from '../types.js';
 import { writeFeedFiles } from '../feeds/write.js';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { dumpBody } from '../content/body.js';
 
@@ -22,11 +21,11 @@ export interface ImageSpec {
   secret?: string;
 }
 
-/** An article a feed shows, with where its body is, and the body's HTML as rendered before (deflated), if it was. */
+/** An article a feed shows, with where its body is, and the body's HTML as rendered before, if it was. */
 export interface ShowItem {
   article: Article;
   body: Body;
-  rendered?: Uint8Array | undefined;
+  rendered?: string | undefined;
 }
 
 export type Job =
@@ -37,8 +36,8 @@ export type Job =
 export interface RenderResult {
   written: string[];
   stale: Array<{ path: string; reason: string }>;
-  /** Dump bodies rendered now (by body hash), deflated, for the store to keep. */
-  rendered: Array<{ hash: string; html: Uint8Array }>;
+  /** Dump bodies rendered now (by body hash), for the store to keep. */
+  rendered: Array<{ hash: string; html: string }>;
 }
 
 export type JobResult<J extends Job> = J extends { kind: 'load' } ? LoadResult[] : RenderResult;
@@ -66,9 +65,7 @@ function shown({ article, body, rendered }: ShowItem, result: RenderResult): Fee
   if (body.format === 'html') return toFeedArticle(article, body.text);
   // The kept rendering stands while the file holds the bytes it was made from (read and hashed: cheap, unlike
   // rendering); a file changed underneath is read and rendered anew, and reported.
-  if (rendered && fileHash(body.path) === body.hash) {
-    return toFeedArticle(article, inflateRawSync(rendered).toString('utf8'));
-  }
+  if (rendered !== undefined && fileHash(body.path) === body.hash) return toFeedArticle(article, rendered);
   const read = loadDumpMarkdown(body.path, body.hash);
   if (!read.ok) {
     result.stale.push({ path: body.path, reason: read.reason });
@@ -77,7 +74,7 @@ function shown({ article, body, rendered }: ShowItem, result: RenderResult): Fee
   const html = markdownHtml(read.markdown);
   if (read.changed) {
     result.stale.push({ path: body.path, reason: 'changed since it was read; read again on the next build' });
-  } else result.rendered.push({ hash: body.hash, html: deflateRawSync(html, { level: 1 }) });
+  } else result.rendered.push({ hash: body.hash, html });
   return toFeedArticle(article, html);
 }
 
