@@ -3,6 +3,8 @@
  * decide what to write live in the stages (catalog.ts keeps observations, merged articles and the work in progress
  * in step).
  */
+import { AlbumItemsTable } from './album-items.js';
+import { AlbumsTable } from './albums.js';
 import { AliasesTable } from './aliases.js';
 import { ArticlesTable } from './articles.js';
 import type { DB } from './db.js';
@@ -30,6 +32,8 @@ export class Store {
   readonly pending: PendingTable;
   readonly urls: UrlsTable;
   readonly feeds: FeedsTable;
+  readonly albums: AlbumsTable;
+  readonly albumItems: AlbumItemsTable;
 
   constructor(readonly db: DB) {
     this.meta = new MetaTable(db);
@@ -40,6 +44,8 @@ export class Store {
     this.pending = new PendingTable(db);
     this.urls = new UrlsTable(db);
     this.feeds = new FeedsTable(db);
+    this.albums = new AlbumsTable(db);
+    this.albumItems = new AlbumItemsTable(db);
   }
 
   transaction<T>(fn: () => T): T {
