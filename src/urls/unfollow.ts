@@ -24,6 +24,7 @@ function named(raw: string): { albumId: string; album?: AlbumRef } | { reason: s
   const text = raw.trim();
   const id = /^(?:album-)?(\d+)$/.exec(text)?.[1];
   if (id !== undefined) return isAlbumId(id) ? { albumId: id } : { reason: `${id} is not an album id` };
+  if (!/[/:]/.test(text)) return { reason: 'not an album URL, an album id or an album feed folder (album-<id>)' };
   const parsed = parseAlbumUrl(text);
   return parsed.ok ? { albumId: parsed.album.albumId, album: parsed.album } : { reason: parsed.reason };
 }
