@@ -62,7 +62,7 @@ interface PageInfo {
 }
 
 type Poll =
-  | { kind: 'ok'; page: PageInfo | undefined; found: AlbumItem[]; walked: boolean; pages: number }
+  | { kind: 'ok'; page: PageInfo | undefined; found: AlbumItem[]; pages: number }
   | { kind: 'blocked'; reason: string }
   | { kind: 'failed'; reason: string; completed: boolean }
   | { kind: 'stopped' };
@@ -129,9 +129,9 @@ async function poll(album: AlbumRecord, ctx: AlbumPollContext): Promise<Poll> {
       if (known.has(item.key)) knownSeen = true;
       else found.push(item);
     }
-    if (!list.more) return { kind: 'ok', page, found, walked: true, pages };
+    if (!list.more) return { kind: 'ok', page, found, pages };
     // Newest first, an article already known means every older one is known too (the first read walked them).
-    if (knownSeen && order !== 'oldest-first') return { kind: 'ok', page, found, walked: true, pages };
+    if (knownSeen && order !== 'oldest-first') return { kind: 'ok', page, found, pages };
     if (sameCursor(list.cursor, cursor))
       return {
         kind: 'failed',
@@ -140,7 +140,7 @@ async function poll(album: AlbumRecord, ctx: AlbumPollContext): Promise<Poll> {
       };
     cursor = list.cursor;
   }
-  return { kind: 'ok', page, found, walked: true, pages };
+  return { kind: 'ok', page, found, pages };
 }
 
 /** File a poll: whole, in one transaction (or, blocked or failed, only its attempt). */
@@ -193,14 +193,11 @@ function file(album: AlbumRecord, result: Poll, ctx: AlbumPollContext): void {
         queue: stored === undefined || needsArticle(stored.state),
       };
     });
-    summary.newItems += recordAlbumItems(store, album.albumId, entries, t);
-    store.albums.recordPoll(album.albumId, {
-      at: t,
-      result: 'ok',
-      reason: null,
-      completed: true,
-      walked: result.walked,
-    });
+    const added = recordAlbumItems(store, album.albumId, entries, t);
+    summary.newItems += added;
+    // The first read is done, to the end of the list or to follow.maxPages pages.
+    store.albums.recordPoll(album.albumId, { at: t, result: 'ok', reason: null, completed: true, walked: true });
+    ctx.log.debug({ album: album.albumId, pages: result.pages, added }, 'album polled');
   });
 }
 

@@ -2,7 +2,8 @@
  * Pure rules of following albums (合集): which albums are polled under the config, what following an album a page
  * names means for the store, and which fetched pages may make an album followed (`follow.albums`).
  */
-import type { AlbumRecord, AlbumVia, FollowAlbums, FollowedUrl } from '../types.js';
+import type { AlbumRecord, AlbumStatus, AlbumVia, FollowAlbums, FollowedUrl } from '../types.js';
+import { canonicalAlbumUrl } from '../wechat/album.js';
 
 /**
  * Polled under the config in force: never once the user unfollowed it; always while listed in `urls`/`urlFiles`;
@@ -40,4 +41,30 @@ export function discoveryVia(
   if (polled.some((a) => a.listed || a.via !== 'dump')) return 'page';
   if (mode === 'all' && (u.fromDump || polled.length > 0)) return 'dump';
   return undefined;
+}
+
+/** An album as status reports show it (`/healthz`, the build summary, `wxfeed list`); `slug`: its feed's folder. */
+export function albumStatusOf(a: AlbumRecord, slug: string, active = a.active): AlbumStatus {
+  return {
+    albumId: a.albumId,
+    biz: a.biz,
+    url: canonicalAlbumUrl(a.biz, a.albumId),
+    ...(a.title !== null ? { title: a.title } : {}),
+    ...(a.account !== null ? { account: a.account } : {}),
+    slug,
+    followed: a.followed,
+    active,
+    via: a.via,
+    listed: a.listed,
+    items: a.items,
+    ...(a.lastAttemptAt !== null && a.lastResult !== null
+      ? {
+          lastPoll: {
+            at: new Date(a.lastAttemptAt).toISOString(),
+            result: a.lastResult,
+            ...(a.lastReason ? { reason: a.lastReason } : {}),
+          },
+        }
+      : {}),
+  };
 }

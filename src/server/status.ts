@@ -3,41 +3,16 @@
  * URL of its sources; an album's feed, its album's last poll) and of every album the store knows (followed or not:
  * its last poll, result and articles known).
  */
+import { albumStatusOf } from '../fetch/follow.js';
 import { FEED_LABELS_KEY } from '../feeds/publish.js';
 import { albumOfLabel } from '../keys.js';
 import { albumSlug } from '../sources.js';
 import type { Store } from '../store/store.js';
-import type { AlbumRecord, AlbumStatus, FeedStatus } from '../types.js';
-import { canonicalAlbumUrl } from '../wechat/album.js';
+import type { AlbumStatus, FeedStatus } from '../types.js';
 
 function feedLabels(store: Store): Record<string, string[]> {
   const labels = store.meta.get(FEED_LABELS_KEY);
   return labels ? (JSON.parse(labels) as Record<string, string[]>) : {};
-}
-
-function albumStatusOf(a: AlbumRecord, slug: string): AlbumStatus {
-  return {
-    albumId: a.albumId,
-    biz: a.biz,
-    url: canonicalAlbumUrl(a.biz, a.albumId),
-    ...(a.title !== null ? { title: a.title } : {}),
-    ...(a.account !== null ? { account: a.account } : {}),
-    slug,
-    followed: a.followed,
-    active: a.active,
-    via: a.via,
-    listed: a.listed,
-    items: a.items,
-    ...(a.lastAttemptAt !== null && a.lastResult !== null
-      ? {
-          lastPoll: {
-            at: new Date(a.lastAttemptAt).toISOString(),
-            result: a.lastResult,
-            ...(a.lastReason ? { reason: a.lastReason } : {}),
-          },
-        }
-      : {}),
-  };
 }
 
 /** Album id → the slug of its feed as last published. */

@@ -5,12 +5,11 @@
  * store (an album listed but never polled yet is shown from the URL files alone).
  */
 import { existsSync } from 'node:fs';
-import { isAlbumActive } from '../fetch/follow.js';
+import { albumStatusOf, isAlbumActive } from '../fetch/follow.js';
 import { albumSlug } from '../sources.js';
 import { closeStore, openStore } from '../store/db.js';
 import { Store } from '../store/store.js';
-import type { AlbumRecord, AlbumStatus, Config, FetchResult } from '../types.js';
-import { canonicalAlbumUrl } from '../wechat/album.js';
+import type { AlbumStatus, Config, FetchResult } from '../types.js';
 import { readUrlInputs } from './list.js';
 
 export interface FollowedArticle {
@@ -25,32 +24,6 @@ export interface Followed {
   albums: Array<AlbumStatus & { where?: string[] }>;
   /** Lines of the URL files that are neither an article nor an album, with why. */
   problems: Array<{ where: string; reason: string; detail?: string }>;
-}
-
-function status(a: AlbumRecord, config: Config): AlbumStatus {
-  return {
-    albumId: a.albumId,
-    biz: a.biz,
-    url: canonicalAlbumUrl(a.biz, a.albumId),
-    ...(a.title !== null ? { title: a.title } : {}),
-    ...(a.account !== null ? { account: a.account } : {}),
-    slug: albumSlug(a.albumId),
-    followed: a.followed,
-    // What the next build polls: the config in force, not the last build's.
-    active: isAlbumActive(a, config.follow.albums),
-    via: a.via,
-    listed: a.listed,
-    items: a.items,
-    ...(a.lastAttemptAt !== null && a.lastResult !== null
-      ? {
-          lastPoll: {
-            at: new Date(a.lastAttemptAt).toISOString(),
-            result: a.lastResult,
-            ...(a.lastReason ? { reason: a.lastReason } : {}),
-          },
-        }
-      : {}),
-  };
 }
 
 export async function listFollowed(config: Config): Promise<Followed> {
@@ -81,7 +54,9 @@ export async function listFollowed(config: Config): Promise<Followed> {
     for (const a of known.values()) {
       const where = listed.get(a.albumId);
       const record = { ...a, listed: where !== undefined };
-      albums.push({ ...status(record, config), ...(where ? { where } : {}) });
+      // What the next build polls: the config in force, not the last build's.
+      const active = isAlbumActive(record, config.follow.albums);
+      albums.push({ ...albumStatusOf(record, albumSlug(a.albumId), active), ...(where ? { where } : {}) });
     }
     for (const a of inputs.albums) {
       if (known.has(a.album.albumId) || albums.some((x) => x.albumId === a.album.albumId)) continue;
