@@ -200,6 +200,26 @@ describe('following an account from one article URL', () => {
   });
 });
 
+describe('following an account from one article URL: albums named in turn', () => {
+  it("an album its articles' pages name is followed too, polled and read in the same build", async () => {
+    srv = await startAlbumServer({ albums: 3, articles: 4, oneAccount: true });
+    srv.faults.nameNextAlbum = true;
+    urls(srv.articleUrl(srv.albums[0]!.articles[0]!));
+    const c = config();
+    const s = await run(c);
+    // Round 1: the URL's page names album 0; round 2: its pages name album 1; round 3: album 1's pages name album 2.
+    expect(s.albums!.map((a) => [a.title, a.via, a.items])).toEqual([
+      ['测试合集0', 'page', 4],
+      ['测试合集1', 'page', 4],
+      ['测试合集2', 'page', 4],
+    ]);
+    expect(s.fetch).toMatchObject({ fetched: 12, deferred: 0 });
+    expect(feed(c, accountSlug(0)).items).toHaveLength(12);
+    for (const a of [0, 1, 2]) expect(feed(c, albumSlug(a)).items).toHaveLength(4);
+    expect(delta({ list: 0, albumPage: 0, article: 0, other: 0 })).toEqual({ list: 3, albumPage: 3, article: 12 });
+  });
+});
+
 describe('reading an album list', () => {
   it('pages with the exclusive cursor: 45 articles in 3 requests, each once, newest first', async () => {
     srv = await startAlbumServer({ albums: 1, articles: 45 });

@@ -65,6 +65,8 @@ export interface AlbumServerFaults {
   falseContinue: boolean;
   /** Added to each article page's title (the list keeps the plain title): tells the page's title from the list's. */
   pageTitleSuffix: string;
+  /** Article pages also name the next album of the same account (as an article in two albums does). */
+  nameNextAlbum: boolean;
 }
 
 export interface AlbumServerCounts {
@@ -245,7 +247,17 @@ ${markup}
 </script></body></html>`;
 }
 
-function articleHtml(al: ModelAlbum, a: ModelArticle, suffix: string): string {
+function albumInfo(al: ModelAlbum): string {
+  return `{
+    title: ${js(al.title)},
+    size: '${al.articles.length}' * 1,
+    link: ${js(albumLink(al).replace(/&/g, '&amp;'))},
+    type: '0' * 1,
+    albumId: '${al.albumId}',
+  }`;
+}
+
+function articleHtml(al: ModelAlbum, a: ModelArticle, suffix: string, next?: ModelAlbum): string {
   const link = articleUrl(a).replace(/&/g, '&amp;');
   const title = `${a.title}${suffix}`;
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
@@ -265,13 +277,7 @@ var nickname = ${js(al.nickname)};
 var user_name = ${js(al.userName)};
 var msg_link = "${link}";
 var album_info_list = [
-  {
-    title: ${js(al.title)},
-    size: '${al.articles.length}' * 1,
-    link: ${js(albumLink(al).replace(/&/g, '&amp;'))},
-    type: '0' * 1,
-    albumId: '${al.albumId}',
-  },
+  ${[al, ...(next ? [next] : [])].map(albumInfo).join(',\n  ')},
 ];
 </script></body></html>`;
 }
@@ -290,6 +296,7 @@ export async function startAlbumServer(options: AlbumServerOptions = {}): Promis
     ignoreReverse: false,
     falseContinue: false,
     pageTitleSuffix: '',
+    nameNextAlbum: false,
   };
   const counts: AlbumServerCounts = { list: 0, albumPage: 0, article: 0, other: 0 };
   const requests: string[] = [];
@@ -344,7 +351,10 @@ export async function startAlbumServer(options: AlbumServerOptions = {}): Promis
         const a = al.articles.find(
           (x) => x.sn === q.get('sn') && x.biz === q.get('__biz') && x.mid === q.get('mid') && x.idx === q.get('idx'),
         );
-        if (a) return void send(res, 200, 'text/html', articleHtml(al, a, faults.pageTitleSuffix));
+        if (!a) continue;
+        const next = albums[albums.indexOf(al) + 1];
+        const named = faults.nameNextAlbum && next?.biz === al.biz ? next : undefined;
+        return void send(res, 200, 'text/html', articleHtml(al, a, faults.pageTitleSuffix, named));
       }
       return void send(res, 404, 'text/plain', 'no such article');
     }
