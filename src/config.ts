@@ -167,6 +167,30 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    follow: z
+      .object({
+        albums: z
+          .enum(['urls', 'all', 'off'], {
+            errorMap: () => ({
+              message:
+                'must be "urls" (follow the albums the pages of followed URLs name), "all" (also those of dumps\' pages) or "off"',
+            }),
+          })
+          .default('urls'),
+        maxPages: z
+          .number({ invalid_type_error: 'must be a whole number of list pages (20 articles each)' })
+          .int('must be a whole number of list pages (20 articles each)')
+          .min(1, 'must be at least 1 (the first read of an album walks this many list pages)')
+          .max(1000, 'must be at most 1000 (20,000 articles)')
+          .default(50),
+        albumIntervalMinutes: z
+          .number({ invalid_type_error: 'must be a number of minutes (0: every build)' })
+          .min(0, 'must be 0 (every build) or more minutes')
+          .max(525_600, 'must be at most 525600 (a year)')
+          .default(60),
+      })
+      .strict()
+      .default({}),
     schedule: z
       .object({
         cron: z
@@ -350,6 +374,7 @@ function resolveLoaded(
     urls: c.urls,
     urlFiles: c.urlFiles.map((f) => resolve(baseDir, f)),
     fetch: { ...c.fetch, origin: c.fetch.origin.replace(/\/+$/, '') },
+    follow: c.follow,
     schedule: c.schedule,
     server: c.server,
     images: c.images,

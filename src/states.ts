@@ -10,6 +10,7 @@ export const CONTENT_STATES: readonly ContentState[] = [
   'full',
   'truncated',
   'shell',
+  'listed',
   'captcha',
   'deleted',
   'blocked',
@@ -17,7 +18,10 @@ export const CONTENT_STATES: readonly ContentState[] = [
   'expired',
 ];
 
-/** Rank of a state for merging: the fuller copy wins (full over a cut copy over everything else). */
+/**
+ * Rank of a state for merging: the fuller copy wins (full over a cut copy over everything else; an album's listing of
+ * an article not read yet ranks as a shell does, so the page, once read, replaces its title, time and content).
+ */
 export function stateRank(state: ContentState): number {
   return state === 'full' ? 3 : state === 'truncated' ? 2 : 1;
 }
@@ -28,7 +32,7 @@ export function hasText(state: ContentState): boolean {
 }
 
 /** States a copy has when we do not have the article yet: its URL is read until we do. */
-export const NEEDS_ARTICLE: readonly ContentState[] = ['shell', 'captcha', 'truncated'];
+export const NEEDS_ARTICLE: readonly ContentState[] = ['shell', 'listed', 'captcha', 'truncated'];
 
 export function needsArticle(state: ContentState): boolean {
   return NEEDS_ARTICLE.includes(state);

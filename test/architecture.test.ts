@@ -73,6 +73,7 @@ const PURE = [
   'content/body.ts',
   'fetch/schedule.ts',
   'fetch/observe.ts',
+  'fetch/follow.ts',
   'feeds/select.ts',
   'feeds/article.ts',
   'feeds/notices.ts',

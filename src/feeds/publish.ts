@@ -1,14 +1,15 @@
 /**
  * The publish stage of a build: render the feeds whose articles or settings changed (in worker threads when many),
- * remove the folders of feeds that are gone, then write all/, the OPML and the index page. A build with nothing new
- * checks that the files are still there and writes nothing. Temp files that crashed writes left are removed first.
+ * remove the folders of feeds that are gone, then write all/, the OPML and the index page. Each album (合集) with
+ * articles is a feed of its own, rendered again when an article it lists, or its title, changed. A build with nothing
+ * new checks that the files are still there and writes nothing. Temp files that crashed writes left are removed first.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EMPTY_BODY, MARKDOWN_VERSION } from '../content/body.js';
 import { markFileStale } from '../catalog.js';
 import { sha256 } from '../keys.js';
-import { type FeedGroup, planFeeds } from '../sources.js';
+import { type AlbumFeedSpec, type FeedGroup, planFeeds } from '../sources.js';
 import type { FeedRecord } from '../store/feeds.js';
 import type { Store } from '../store/store.js';
 import type { Article, Config, InputProblem } from '../types.js';
@@ -149,15 +150,17 @@ export async function publish(
   if (dirty.size === 0 && store.meta.get(PUBLISHED_KEY) === planSig && outputsPresent(config, records)) {
     return { ...out, sources: records.size - (records.has('all') ? 1 : 0) };
   }
-  const groups = planFeeds(store.observations.sourceStats(), config.sources);
+  const albums: AlbumFeedSpec[] = store.albums.count() > 0 ? store.albums.all() : [];
+  const groups = planFeeds(store.observations.sourceStats(), config.sources, albums);
   const { toRender, gone } = planRenders(config, groups, records, dirty, configSig);
   // Kept renderings of dump bodies (none in a first build: no lookups then).
   const keptRenderings = store.rendered.any();
   // Articles are read from the store as each job is taken; bodies are rendered and feeds serialised in workers.
   const jobs = function* () {
     for (const plan of toRender) {
+      const album = plan.group?.album;
       const shown = take(
-        store.articles.newestFirst(plan.labels),
+        album !== undefined ? store.articles.newestFirstInAlbum(album) : store.articles.newestFirst(plan.labels),
         plan.group?.config,
         plan.limit,
         config.feed.keepDeleted,

@@ -69,6 +69,9 @@ export class ArticlesTable {
       delete: db.prepare('DELETE FROM articles WHERE key = ?'),
       get: db.prepare('SELECT * FROM articles WHERE key = ?'),
       all: db.prepare(`SELECT a.* FROM articles a ${ORDER}`),
+      inAlbum: db.prepare(
+        `SELECT a.* FROM articles a WHERE a.key IN (SELECT key FROM album_items WHERE album_id = ?) ${ORDER}`,
+      ),
       count: db.prepare('SELECT COUNT(*) FROM articles').pluck(),
     };
   }
@@ -114,6 +117,11 @@ export class ArticlesTable {
   *newestFirst(sources: readonly string[] | undefined): Generator<Article> {
     const list = sources ? this.statementFor(sources.length) : this.s.all;
     for (const row of list.iterate(...(sources ?? [])) as Iterable<ArticleRow>) yield toArticle(row);
+  }
+
+  /** Articles an album lists, newest first, read lazily. */
+  *newestFirstInAlbum(albumId: string): Generator<Article> {
+    for (const row of this.s.inAlbum.iterate(albumId) as Iterable<ArticleRow>) yield toArticle(row);
   }
 
   private statementFor(n: number) {

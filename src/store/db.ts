@@ -82,6 +82,24 @@ export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE rendered (key TEXT PRIMARY KEY, html TEXT NOT NULL);
   `,
+  // v5: albums (合集) followed, unfollowed or discovered, with their polls; which articles each lists; URLs queued
+  // because an album lists them.
+  `
+  CREATE TABLE albums (
+    album_id TEXT PRIMARY KEY, biz TEXT NOT NULL, title TEXT, account TEXT, account_id TEXT,
+    followed INTEGER NOT NULL DEFAULT 1, listed INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 0,
+    via TEXT NOT NULL, found_from TEXT, added_at INTEGER NOT NULL,
+    page_read_at INTEGER, polled_at INTEGER, walked INTEGER NOT NULL DEFAULT 0,
+    last_attempt_at INTEGER, last_result TEXT, last_reason TEXT, fail_count INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE TABLE album_items (
+    album_id TEXT NOT NULL, key TEXT NOT NULL, msgid TEXT NOT NULL, itemidx TEXT NOT NULL, create_time INTEGER NOT NULL,
+    added_at INTEGER NOT NULL,
+    PRIMARY KEY (album_id, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX album_items_key ON album_items(key);
+  ALTER TABLE urls ADD COLUMN from_album INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

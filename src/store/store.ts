@@ -3,6 +3,8 @@
  * decide what to write live in the stages (catalog.ts keeps observations, merged articles and the work in progress
  * in step).
  */
+import { AlbumItemsTable } from './album-items.js';
+import { AlbumsTable } from './albums.js';
 import { AliasesTable } from './aliases.js';
 import { ArticlesTable } from './articles.js';
 import type { DB } from './db.js';
@@ -32,6 +34,8 @@ export class Store {
   readonly urls: UrlsTable;
   readonly feeds: FeedsTable;
   readonly rendered: RenderedTable;
+  readonly albums: AlbumsTable;
+  readonly albumItems: AlbumItemsTable;
 
   constructor(readonly db: DB) {
     this.meta = new MetaTable(db);
@@ -43,6 +47,8 @@ export class Store {
     this.urls = new UrlsTable(db);
     this.feeds = new FeedsTable(db);
     this.rendered = new RenderedTable(db);
+    this.albums = new AlbumsTable(db);
+    this.albumItems = new AlbumItemsTable(db);
   }
 
   transaction<T>(fn: () => T): T {
