@@ -178,7 +178,7 @@ const TEXTS: Record<IndexLanguage, IndexTexts> = {
   en: {
     feeds: (n) => `${group(n)} ${n === 1 ? 'feed' : 'feeds'}`,
     articles: (n) => `${group(n)} ${n === 1 ? 'article' : 'articles'}`,
-    intro: 'Subscribe to one account or album in your feed reader, or to everything at once.',
+    intro: 'Subscribe to one account or album in your feed reader, or to everything at once. ',
     opmlBefore: 'Or import ',
     opmlAfter: ' into your reader to follow every feed.',
     everything: 'Everything',

@@ -110,18 +110,18 @@ function newestLine(e: IndexEntry, t: IndexTexts): string {
   return `<p class="newest"><span class="mute">${esc(t.newest)}</span>${title}${date}</p>`;
 }
 
-function links(e: IndexEntry, t: IndexTexts, opml?: string): string {
+function links(e: IndexEntry, opml?: string): string {
   const a = (file: string, label: string) => `<a href="${esc(`${e.base}${file}`)}">${label}</a>`;
   const extra = opml ? `<a href="${esc(opml)}">OPML</a>` : '';
-  return `<p class="links">${a('atom.xml', 'Atom')}${a('rss.xml', 'RSS')}${a('feed.json', 'JSON')}${extra}<button type="button" class="copy" title="${esc(t.copyTitle)}">${esc(t.copy)}</button></p>`;
+  return `<p class="links">${a('atom.xml', 'Atom')}${a('rss.xml', 'RSS')}${a('feed.json', 'JSON')}${extra}</p>`;
 }
 
 function feedItem(e: IndexEntry, t: IndexTexts): string {
   const badge = e.kind === 'album' ? `<span class="badge">${esc(t.album)}</span>` : '';
   const state = `${liveChip(e.live, t)}${pollChip(e, t)}`;
-  return `<li class="feed" id="${esc(e.slug)}" data-name="${esc(e.title)}" data-date="${e.newestDate ?? 0}" data-count="${e.items}">
+  return `<li class="feed" id="${esc(e.slug)}" data-date="${e.newestDate ?? 0}" data-count="${e.items}">
 <div class="head"><h3>${esc(e.title)}</h3>${badge}<span class="count">${esc(t.articles(e.items))}</span>${state}</div>
-${newestLine(e, t)}${links(e, t)}
+${newestLine(e, t)}${links(e)}
 </li>`;
 }
 
@@ -167,6 +167,8 @@ p{margin:.3rem 0}time,.count,.st,.badge{white-space:nowrap}
 #wxTools{position:sticky;top:0;z-index:1;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;background:var(--bg);padding:.5rem 0 .6rem}
 html:not(.js) #wxTools{display:none}
 #wxQ{flex:1 1 15rem;min-width:0;font:inherit;padding:.5rem .75rem;border:1px solid var(--line);border-radius:.55rem;background:var(--card);color:inherit}
+#wxQ:focus,select:focus{outline:2px solid var(--acc);outline-offset:-1px}
+@media (max-width:40rem){#wxQ{flex-basis:100%}}
 select{font:inherit;padding:.45rem .5rem;border:1px solid var(--line);border-radius:.55rem;background:var(--card);color:inherit}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 .feeds{list-style:none;margin:0;padding:0;display:grid;gap:.6rem}
@@ -177,8 +179,9 @@ select{font:inherit;padding:.45rem .5rem;border:1px solid var(--line);border-rad
 .st{font-size:.8rem}.st::before{content:"";display:inline-block;width:.5rem;height:.5rem;border-radius:50%;margin-right:.3rem;background:currentColor;vertical-align:.05rem}
 .ok{color:var(--ok)}.cool{color:var(--warn)}.fail{color:var(--bad)}.poll{color:var(--mute)}
 .links{display:flex;flex-wrap:wrap;gap:.4rem;margin:.45rem 0 0}
+@media (min-width:48rem){#wxList .feed{display:grid;grid-template-columns:minmax(0,1fr) auto;column-gap:1rem;align-items:center}#wxList .feed>:not(.links){grid-column:1}#wxList .links{grid-column:2;grid-row:1/span 2;margin:0}}
 .links a,.copy{font:inherit;font-size:.85rem;line-height:1.2;padding:.35rem .7rem;border-radius:1rem;background:var(--pill);color:var(--acc);border:0;text-decoration:none;cursor:pointer}
-.copy{display:none;background:none;border:1px solid var(--line)}.js .copy{display:inline-block}
+.copy{background:none;border:1px solid var(--line)}
 #wxLatest ol{margin:0;padding:0 0 0 1.6rem}#wxLatest li{margin:0 0 .55rem;overflow-wrap:anywhere}#wxLatest li::marker{color:var(--mute);font-size:.8rem}
 #wxLatest{background:var(--card);border:1px solid var(--line);border-radius:.7rem;padding:.8rem .9rem}
 @media (max-width:30rem){.wrap{padding:.75rem}h1{font-size:1.3rem}}`;
@@ -196,34 +199,41 @@ const SCRIPT = `(() => {
   const none = d.getElementById('wxNone');
   const coll = new Intl.Collator(d.documentElement.lang, { numeric: true, sensitivity: 'base' });
   const norm = (s) => s.normalize('NFKC').toLowerCase();
-  const rows = Array.from(list.children, (li) => ({
-    li,
-    name: li.dataset.name,
-    key: norm(li.dataset.name + ' ' + li.id),
-    date: Number(li.dataset.date) || 0,
-    count: Number(li.dataset.count) || 0,
-  }));
+  const num = new Intl.NumberFormat('en-US');
+  const button = d.createElement('button');
+  button.type = 'button';
+  button.className = 'copy';
+  button.title = T.copyTitle;
+  button.textContent = T.copy;
+  for (const p of d.querySelectorAll('.links')) p.append(button.cloneNode(true));
+  const until = [...d.querySelectorAll('[data-until]')];
+  const rows = Array.from(list.children, (li) => {
+    const name = li.querySelector('h3').textContent;
+    return { li, name, key: norm(name + ' ' + li.id), date: Number(li.dataset.date) || 0, count: Number(li.dataset.count) || 0 };
+  });
   const byName = (a, b) => coll.compare(a.name, b.name);
   const orders = {
     newest: (a, b) => b.date - a.date || byName(a, b),
     name: byName,
     count: (a, b) => b.count - a.count || byName(a, b),
   };
-  const filter = () => {
+  // Feeds that do not match are taken out of the list rather than hidden: far less style work for the browser.
+  let current = rows.slice();
+  const render = () => {
     const words = norm(q.value).split(/\\s+/).filter(Boolean);
-    let n = 0;
-    for (const r of rows) {
-      const hit = words.every((w) => r.key.includes(w));
-      if (r.li.hidden === hit) r.li.hidden = !hit;
-      if (hit) n++;
+    const hits = words.length ? rows.filter((r) => words.every((w) => r.key.includes(w))) : rows.slice();
+    if (hits.length !== current.length || hits.some((r, i) => r !== current[i])) {
+      list.replaceChildren(...hits.map((r) => r.li));
+      current = hits;
     }
-    shown.textContent = T.shown.replace('{n}', n).replace('{total}', rows.length);
-    none.hidden = n > 0;
+    shown.textContent = T.shown.replace('{n}', num.format(hits.length)).replace('{total}', num.format(rows.length));
+    none.hidden = hits.length > 0;
   };
   const order = () => {
-    list.append(...rows.slice().sort(orders[sort.value] || orders.newest).map((r) => r.li));
+    rows.sort(orders[sort.value] || orders.newest);
+    render();
   };
-  q.addEventListener('input', filter);
+  q.addEventListener('input', render);
   sort.addEventListener('change', () => {
     order();
     try { localStorage.setItem('wxfeed-sort', sort.value); } catch {}
@@ -231,7 +241,7 @@ const SCRIPT = `(() => {
   let saved = null;
   try { saved = localStorage.getItem('wxfeed-sort'); } catch {}
   if (saved && saved !== sort.value && orders[saved]) { sort.value = saved; order(); }
-  filter();
+  else render();
   d.addEventListener('keydown', (e) => {
     const t = d.activeElement;
     if (e.key === '/' && !e.ctrlKey && !e.metaKey && !(t && /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName))) {
@@ -239,12 +249,14 @@ const SCRIPT = `(() => {
       q.focus();
     } else if (e.key === 'Escape' && t === q && q.value) {
       q.value = '';
-      filter();
+      render();
     }
   });
+  // A link to a feed the search has taken out of the list (the newest articles name their feed): clear the search.
   addEventListener('hashchange', () => {
-    const t = d.getElementById(decodeURIComponent(location.hash.slice(1)));
-    if (t && t.hidden) { q.value = ''; filter(); t.scrollIntoView(); }
+    const id = decodeURIComponent(location.hash.slice(1));
+    const r = rows.find((x) => x.li.id === id);
+    if (r && !r.li.isConnected) { q.value = ''; render(); r.li.scrollIntoView(); }
   });
   d.addEventListener('click', async (e) => {
     const b = e.target instanceof Element ? e.target.closest('button.copy') : null;
@@ -266,9 +278,10 @@ const SCRIPT = `(() => {
     b.wxTimer = setTimeout(() => { b.textContent = T.copy; }, 2000);
     if (!ok) prompt(T.copy, url);
   });
+  // A cool-down that ends while the page is open: the state after it, and no banner.
   const tick = () => {
-    for (const el of d.querySelectorAll('[data-until]')) {
-      if (Number(el.dataset.until) > Date.now()) continue;
+    for (const el of until) {
+      if (!el.dataset.until || Number(el.dataset.until) > Date.now()) continue;
       el.removeAttribute('data-until');
       if (el.dataset.after) { el.textContent = el.dataset.after; el.className = 'st ' + el.dataset.afterKind; }
       else el.hidden = true;
@@ -295,6 +308,7 @@ export function renderIndex(page: IndexPage): string {
   const texts = {
     shown: t.shown,
     copy: t.copy,
+    copyTitle: t.copyTitle,
     copied: t.copied,
     copyFailed: t.copyFailed,
   };
@@ -323,8 +337,8 @@ export function renderIndex(page: IndexPage): string {
       <p class="jump"><a href="#wxLatest">${esc(t.jumpLatest)}</a><a href="#wxFeeds">${esc(t.jumpFeeds)}</a></p>${banner(page.cooldown, t)}
       <section class="card" id="${esc(all.slug)}">
         <div class="head"><h2>${esc(all.title)}</h2><span class="badge">${esc(t.everything)}</span><span class="count">${esc(t.articles(all.items))}</span></div>
-        <p>${esc(t.intro)} ${esc(t.opmlBefore)}<a href="${esc(opml)}">feeds.opml</a>${esc(t.opmlAfter)}</p>
-        ${newestLine(all, t)}${links(all, t, opml)}
+        <p>${esc(t.intro)}${esc(t.opmlBefore)}<a href="${esc(opml)}">feeds.opml</a>${esc(t.opmlAfter)}</p>
+        ${newestLine(all, t)}${links(all, opml)}
       </section>
     </header>
     <div class="wrap grid">
