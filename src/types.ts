@@ -332,6 +332,15 @@ export interface AlbumRecord {
   items: number;
 }
 
+/** One fetched URL under one source label of its article: when it was last fetched and what that gave. */
+export interface FetchHistoryRow {
+  source: string;
+  url: string;
+  at: number;
+  result: FetchResult;
+  reason: string | null;
+}
+
 export interface BuildSummary {
   fetch?: FetchSummary;
   /** Every published feed after the build. */

@@ -79,6 +79,7 @@ const PURE = [
   'feeds/notices.ts',
   'feeds/opml.ts',
   'feeds/index-page.ts',
+  'feeds/dashboard-data.ts',
   'feeds/item.ts',
   'feeds/atom.ts',
   'feeds/rss.ts',

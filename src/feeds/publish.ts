@@ -12,12 +12,13 @@ import { sha256 } from '../keys.js';
 import { type AlbumFeedSpec, type FeedGroup, planFeeds } from '../sources.js';
 import type { FeedRecord } from '../store/feeds.js';
 import type { Store } from '../store/store.js';
-import type { Article, Config, InputProblem } from '../types.js';
+import type { Article, Config, InputProblem, SourceConfig } from '../types.js';
 import type { ImageSpec, ShowItem } from '../work/jobs.js';
 import { pipeline, type RunnerFor } from '../work/pool.js';
-import { type IndexEntry, renderIndex } from './index-page.js';
+import { indexLanguage, liveStates, parseCooldown } from './dashboard-data.js';
+import { type IndexEntry, type LatestArticle, renderIndex } from './index-page.js';
 import { renderOpml } from './opml.js';
-import { take } from './select.js';
+import { shows, take } from './select.js';
 import { FEED_FILES, removeFeedFolder, removeLeftoverTemps, writeIfChanged } from './write.js';
 
 /** Bump when rendering changes, so every feed is rendered again once. */
@@ -96,6 +97,12 @@ function record(plan: FeedPlan, items: number, newest: Article | undefined): Fee
   };
 }
 
+/** Every feed to publish: one per source (or account), one per album with articles. */
+function planAll(config: Config, store: Store): FeedGroup[] {
+  const albums: AlbumFeedSpec[] = store.albums.count() > 0 ? store.albums.all() : [];
+  return planFeeds(store.observations.sourceStats(), config.sources, albums);
+}
+
 /** Which feeds to render: those whose articles or settings changed, or whose files are missing; all/ last. */
 function planRenders(
   config: Config,
@@ -148,10 +155,12 @@ export async function publish(
   await removeLeftoverTemps(config.output);
   // Nothing changed since the last complete publish: check the files are still there and stop.
   if (dirty.size === 0 && store.meta.get(PUBLISHED_KEY) === planSig && outputsPresent(config, records)) {
+    // Live fetching may still have changed what the index page says (a fetch, a cool-down begun or over).
+    if (store.meta.get(INDEX_LIVE_KEY) !== liveMark(store, opts.now))
+      await writeIndex(config, store, planAll(config, store), opts.now, out);
     return { ...out, sources: records.size - (records.has('all') ? 1 : 0) };
   }
-  const albums: AlbumFeedSpec[] = store.albums.count() > 0 ? store.albums.all() : [];
-  const groups = planFeeds(store.observations.sourceStats(), config.sources, albums);
+  const groups = planAll(config, store);
   const { toRender, gone } = planRenders(config, groups, records, dirty, configSig);
   // Kept renderings of dump bodies (none in a first build: no lookups then).
   const keptRenderings = store.rendered.any();
@@ -207,7 +216,8 @@ export async function publish(
     await removeFeedFolder(join(config.output, slug));
     store.feeds.delete(slug);
   }
-  await writeIndexAndOpml(config, store.feeds.all(), groups, out);
+  await writeOpml(config, store.feeds.all(), groups, out);
+  await writeIndex(config, store, groups, opts.now, out);
   // Renderings no article holds any more, or of another renderer version: dropped once a day.
   if (opts.now - Number(store.meta.get(RENDERED_PRUNED_KEY) ?? 0) > DAY_MS) {
     store.transaction(() => {
@@ -223,7 +233,8 @@ export async function publish(
   return { ...out, sources: groups.length };
 }
 
-async function writeIndexAndOpml(
+/** feeds.opml: one outline per feed. */
+async function writeOpml(
   config: Config,
   records: Map<string, FeedRecord>,
   groups: FeedGroup[],
@@ -243,7 +254,6 @@ async function writeIndexAndOpml(
   };
   const entries = groups.map((g) => entry(g.slug, g.title));
   const title = config.feed.title ?? 'wxfeed';
-  const all = entry('all', config.feed.title ?? 'All accounts');
   const opml = renderOpml(
     title,
     entries.map((e) => ({
@@ -252,11 +262,101 @@ async function writeIndexAndOpml(
       htmlUrl: `${config.baseUrl}#${encodeURIComponent(e.slug)}`,
     })),
   );
-  for (const [name, content] of [
-    ['feeds.opml', opml],
-    ['index.html', renderIndex(title, config.baseUrl, all, entries)],
-  ] as const) {
-    const path = join(config.output, name);
-    if (await writeIfChanged(path, content)) out.written.push(path);
+  const path = join(config.output, 'feeds.opml');
+  if (await writeIfChanged(path, opml)) out.written.push(path);
+}
+
+/** Meta key: what the index page last showed of live fetching (the fetches on record and the cool-down). */
+const INDEX_LIVE_KEY = 'index-live';
+/** Meta key of the fetch stage's cool-down (written by fetch/stage.ts, read here for the index page). */
+const COOLDOWN_KEY = 'cooldown';
+/** Articles in the index page's list of the newest across every feed. */
+const LATEST_ARTICLES = 50;
+
+/** One feed as the index page lists it; `kind` and `lastPoll` are an album's. */
+interface IndexFeed {
+  slug: string;
+  title: string;
+  labels: readonly string[];
+  config?: SourceConfig | undefined;
+  kind?: 'album';
+  lastPoll?: number | null;
+}
+
+function activeCooldown(store: Store, now: number) {
+  const cooldown = parseCooldown(store.meta.get(COOLDOWN_KEY));
+  return cooldown && cooldown.until > now ? cooldown : undefined;
+}
+
+function liveMark(store: Store, now: number): string {
+  return JSON.stringify([store.feeds.fetchMark(), activeCooldown(store, now) ?? null]);
+}
+
+/**
+ * The newest articles across every feed, each with the feed of the copy shown, as that feed shows them (its title
+ * filters and `feed.keepDeleted`).
+ */
+function latestArticles(config: Config, store: Store, feeds: readonly IndexFeed[]): LatestArticle[] {
+  const feedOf = new Map<string, IndexFeed>();
+  for (const f of feeds) for (const l of f.labels) if (!feedOf.has(l)) feedOf.set(l, f);
+  const out: LatestArticle[] = [];
+  for (const a of store.articles.newestFirst(undefined)) {
+    const source = store.observations.keyAndSource(a.bestOrigin)?.source;
+    const feed = source === undefined ? undefined : feedOf.get(source);
+    if (!shows(a, feed?.config, config.feed.keepDeleted)) continue;
+    out.push({
+      title: a.title,
+      link: a.link,
+      date: a.date,
+      ...(feed ? { feed: { slug: feed.slug, title: feed.title } } : {}),
+    });
+    if (out.length >= LATEST_ARTICLES) break;
   }
+  return out;
+}
+
+/** The index page (the dashboard): every feed with its counts, newest article and live fetching; the newest articles. */
+async function writeIndex(
+  config: Config,
+  store: Store,
+  feeds: readonly IndexFeed[],
+  now: number,
+  out: Published,
+): Promise<void> {
+  const records = store.feeds.all();
+  const cooldown = activeCooldown(store, now);
+  const live = liveStates(
+    store.feeds.fetchHistory(),
+    Object.fromEntries(feeds.map((f) => [f.slug, f.labels])),
+    cooldown,
+    now,
+  );
+  const entry = (f: Omit<IndexFeed, 'labels'>): IndexEntry => {
+    const r = records.get(f.slug);
+    const state = live.get(f.slug);
+    return {
+      slug: f.slug,
+      title: f.title,
+      items: r?.items ?? 0,
+      base: `${config.baseUrl}${f.slug}/`,
+      ...(r?.newestTitle ? { newestTitle: r.newestTitle } : {}),
+      ...(r?.newestLink ? { newestLink: r.newestLink } : {}),
+      ...(r?.newestDate !== null && r?.newestDate !== undefined ? { newestDate: r.newestDate } : {}),
+      ...(f.kind ? { kind: f.kind } : {}),
+      ...(f.lastPoll !== undefined ? { lastPoll: f.lastPoll } : {}),
+      ...(state ? { live: state } : {}),
+    };
+  };
+  const html = renderIndex({
+    title: config.feed.title ?? 'wxfeed',
+    baseUrl: config.baseUrl,
+    language: indexLanguage((config.feed as { language?: unknown }).language),
+    all: entry({ slug: 'all', title: records.get('all')?.title ?? config.feed.title ?? 'All accounts' }),
+    entries: feeds.map(entry),
+    latest: latestArticles(config, store, feeds),
+    ...(cooldown ? { cooldown } : {}),
+  });
+  const path = join(config.output, 'index.html');
+  if (await writeIfChanged(path, html)) out.written.push(path);
+  store.meta.set(INDEX_LIVE_KEY, liveMark(store, now));
 }
