@@ -157,7 +157,7 @@ export async function publish(
   if (dirty.size === 0 && store.meta.get(PUBLISHED_KEY) === planSig && outputsPresent(config, records)) {
     // Live fetching may still have changed what the index page says (a fetch, a cool-down begun or over).
     if (store.meta.get(INDEX_LIVE_KEY) !== liveMark(store, opts.now))
-      await writeIndex(config, store, planAll(config, store), opts.now, out);
+      await writeIndex(config, store, indexFeeds(store, planAll(config, store)), opts.now, out);
     return { ...out, sources: records.size - (records.has('all') ? 1 : 0) };
   }
   const groups = planAll(config, store);
@@ -217,7 +217,7 @@ export async function publish(
     store.feeds.delete(slug);
   }
   await writeOpml(config, store.feeds.all(), groups, out);
-  await writeIndex(config, store, groups, opts.now, out);
+  await writeIndex(config, store, indexFeeds(store, groups), opts.now, out);
   // Renderings no article holds any more, or of another renderer version: dropped once a day.
   if (opts.now - Number(store.meta.get(RENDERED_PRUNED_KEY) ?? 0) > DAY_MS) {
     store.transaction(() => {
@@ -289,7 +289,16 @@ function activeCooldown(store: Store, now: number) {
 }
 
 function liveMark(store: Store, now: number): string {
-  return JSON.stringify([store.feeds.fetchMark(), activeCooldown(store, now) ?? null]);
+  const polls =
+    store.albums.count() > 0 ? store.albums.all().map((a) => [a.albumId, a.lastAttemptAt, a.lastResult]) : [];
+  return JSON.stringify([store.feeds.fetchMark(), activeCooldown(store, now) ?? null, polls]);
+}
+
+/** The feeds as the index page lists them: an album's with its last poll. */
+function indexFeeds(store: Store, groups: readonly FeedGroup[]): IndexFeed[] {
+  return groups.map((g) =>
+    g.album === undefined ? g : { ...g, kind: 'album' as const, lastPoll: store.albums.get(g.album)?.polledAt ?? null },
+  );
 }
 
 /**

@@ -158,12 +158,16 @@ describe('following an account from one article URL', () => {
     expect(s2.fetch!.albums).toMatchObject({ polled: 1, newItems: 1, discovered: 0 });
     expect(shown(c, albumSlug(0))[0]).toEqual(asRead(added));
     expect(shown(c, accountSlug(0))).toEqual(newestFirst(0).map(asRead));
-    // Nothing new: one list request, no page, no file written.
+    // Nothing new: one list request, no page, no feed written (only the index page, which shows the last poll).
     now += HOUR;
     before = { ...srv.counts };
     const s3 = await run(c);
     expect(delta(before)).toEqual({ list: 1, albumPage: 0, article: 0 });
-    expect(s3.filesWritten).toEqual([]);
+    expect(s3.filesWritten).toEqual([join(c.output, 'index.html')]);
+    // The index page lists the album's feed as an album, with its last poll.
+    const index = readFileSync(join(c.output, 'index.html'), 'utf8');
+    expect(index).toContain(`id="${albumSlug(0)}"`);
+    expect(index).toContain('上次轮询');
   });
 
   it('an item not read yet is published at once from the list (title, link, create_time, cover), then replaced by its page', async () => {
