@@ -3,6 +3,7 @@
  */
 import { cleanText } from '../content/text.js';
 import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../content/escape.js';
+import { shanghaiIso } from '../time.js';
 import { cdataHtml, feedUpdated, GENERATOR, type FeedItem, type FeedMeta } from './item.js';
 
 const I1 = '\n    ';
@@ -18,7 +19,7 @@ export function renderAtom(meta: FeedMeta, items: readonly FeedItem[]): string {
     '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
     element(I1, 'id', escapeXmlName(meta.id)),
     element(I1, 'title', escapeXmlName(cleanText(meta.title))),
-    `${I1}<updated>${feedUpdated(items).toISOString()}</updated>`,
+    `${I1}<updated>${shanghaiIso(feedUpdated(items).getTime())}</updated>`,
     `${I1}<generator>${GENERATOR}</generator>`,
     `${I1}<author>`,
     element(I2, 'name', escapeXmlName(cleanText(meta.author ?? meta.title))),
@@ -34,7 +35,7 @@ export function renderAtom(meta: FeedMeta, items: readonly FeedItem[]): string {
 }
 
 function entry(out: string[], item: FeedItem): void {
-  const date = item.date.toISOString();
+  const date = shanghaiIso(item.date.getTime());
   out.push(
     `${I1}<entry>`,
     `${I2}<title type="html">${cdataHtml(escapeHtml(item.title))}</title>`,

@@ -2,6 +2,7 @@
  * JSON Feed, written directly: one pure function over the feed model (item.ts).
  */
 import { cleanText } from '../content/text.js';
+import { shanghaiIso } from '../time.js';
 import type { FeedItem, FeedMeta } from './item.js';
 
 export function renderJson(meta: FeedMeta, items: readonly FeedItem[]): string {
@@ -20,7 +21,7 @@ export function renderJson(meta: FeedMeta, items: readonly FeedItem[]): string {
 }
 
 function jsonItem(i: FeedItem): Record<string, unknown> {
-  const date = i.date.toISOString();
+  const date = shanghaiIso(i.date.getTime());
   return {
     id: i.id,
     // An item without content shows its summary.

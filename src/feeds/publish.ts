@@ -20,7 +20,7 @@ import { take } from './select.js';
 import { FEED_FILES, removeFeedFolder, removeLeftoverTemps, writeIfChanged } from './write.js';
 
 /** Bump when rendering changes, so every feed is rendered again once. */
-export const RENDER_VERSION = '2';
+export const RENDER_VERSION = '3';
 /** Meta keys: the signature of the last complete publish, and which source labels each feed showed. */
 const PUBLISHED_KEY = 'published';
 export const FEED_LABELS_KEY = 'feed-labels';

@@ -4,6 +4,7 @@
  */
 import { cleanText } from '../content/text.js';
 import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../content/escape.js';
+import { shanghaiRfc822 } from '../time.js';
 import { cdataHtml, cdataText, feedUpdated, GENERATOR, type FeedItem, type FeedMeta } from './item.js';
 
 const I1 = '\n    ';
@@ -23,7 +24,7 @@ export function renderRss(meta: FeedMeta, items: readonly FeedItem[]): string {
     `${I2}<title>${escapeXmlName(cleanText(meta.title))}</title>`,
     `${I2}<link>${escapeXml(meta.home)}</link>`,
     `${I2}<description>${escapeXmlName(cleanText(meta.description))}</description>`,
-    `${I2}<lastBuildDate>${feedUpdated(items).toUTCString()}</lastBuildDate>`,
+    `${I2}<lastBuildDate>${shanghaiRfc822(feedUpdated(items).getTime())}</lastBuildDate>`,
     `${I2}<docs>https://validator.w3.org/feed/docs/rss2.html</docs>`,
     `${I2}<generator>${GENERATOR}</generator>`,
     `${I2}<language>zh-CN</language>`,
@@ -40,7 +41,7 @@ function item(out: string[], i: FeedItem): void {
   if (i.link) out.push(`${I3}<link>${escapeXml(i.link)}</link>`);
   out.push(
     `${I3}<guid isPermaLink="false">${escapeXmlName(i.id)}</guid>`,
-    `${I3}<pubDate>${i.date.toUTCString()}</pubDate>`,
+    `${I3}<pubDate>${shanghaiRfc822(i.date.getTime())}</pubDate>`,
   );
   if (i.summary) out.push(`${I3}<description>${cdataHtml(escapeHtml(i.summary))}</description>`);
   if (i.content) out.push(`${I3}<content:encoded>${cdataHtml(i.content)}</content:encoded>`);

@@ -8,6 +8,7 @@ import { parseFeed } from '@rowanmanning/feed-parser';
 import { renderAtom } from '../../src/feeds/atom.js';
 import { feedItems, type FeedItem } from '../../src/feeds/item.js';
 import { htmlToText } from '../../src/content/text.js';
+import { shanghaiIso } from '../../src/time.js';
 import { HAVE_PY_FEEDPARSER } from '../helpers/feeds.js';
 import { CONTROLS_CLEAN, EMPTY_META, HOSTILE, IMAGE_MODES, META, corpus } from './corpus.js';
 import { attr, parseXml, pyRead, text, type Node } from './read.js';
@@ -24,7 +25,7 @@ describe('renderAtom', () => {
   it('the feed: id, title, updated (the newest item), generator, author, links, subtitle', () => {
     expect(text(feed.id)).toBe(META.id);
     expect(text(feed.title)).toBe(asWritten(META.title));
-    expect(text(feed.updated)).toBe('2024-07-19T04:01:01.000Z');
+    expect(text(feed.updated)).toBe('2024-07-19T12:01:01+08:00');
     expect(text(feed.generator)).toBe('wxfeed');
     expect(text(((feed.author as Node[])[0] as Record<string, Node>).name)).toBe('丙号 & Co');
     expect(feed.link!.map((l) => [attr(l, 'rel'), attr(l, 'href')])).toEqual([
@@ -43,8 +44,8 @@ describe('renderAtom', () => {
       expect(decodeHTML(text(e.title)!)).toBe(item.title);
       expect(text(e.id)).toBe(item.id);
       expect((e.link as Node[]).map((l) => attr(l, 'href'))).toEqual([item.link]);
-      expect(text(e.updated)).toBe(item.date.toISOString());
-      expect(text(e.published)).toBe(item.date.toISOString());
+      expect(text(e.updated)).toBe(shanghaiIso(item.date.getTime()));
+      expect(text(e.published)).toBe(shanghaiIso(item.date.getTime()));
       expect(e.summary === undefined ? undefined : decodeHTML(text(e.summary)!)).toBe(item.summary || undefined);
       expectContent(e.content, item);
       const author = e.author as Array<Record<string, Node>> | undefined;
@@ -117,7 +118,7 @@ describe('renderAtom', () => {
   it('an empty feed: the epoch as updated, the title as author, no entries', () => {
     const empty = renderAtom(EMPTY_META, []);
     const f = parseXml(empty).feed as Record<string, Node[]>;
-    expect(text(f.updated)).toBe('1970-01-01T00:00:00.000Z');
+    expect(text(f.updated)).toBe('1970-01-01T08:00:00+08:00');
     expect(text(((f.author as Node[])[0] as Record<string, Node>).name)).toBe(EMPTY_META.title);
     expect(f.entry).toBeUndefined();
     expect(parseFeed(empty).items).toEqual([]);

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderJson } from '../../src/feeds/json.js';
+import { shanghaiIso } from '../../src/time.js';
 import { feedItems } from '../../src/feeds/item.js';
 import { COVERS, CONTROLS_CLEAN, EMPTY_META, HOSTILE, IMAGE_MODES, META, corpus } from './corpus.js';
 
@@ -55,8 +56,8 @@ describe('renderJson', () => {
         ...(item.title ? { title: item.title } : {}),
         ...(item.content && item.summary ? { summary: item.summary } : {}),
         ...(item.image ? { image: item.image } : {}),
-        date_modified: item.date.toISOString(),
-        date_published: item.date.toISOString(),
+        date_modified: shanghaiIso(item.date.getTime()),
+        date_published: shanghaiIso(item.date.getTime()),
         ...(item.author ? { author: { name: item.author } } : {}),
       });
     });

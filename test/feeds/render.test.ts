@@ -71,7 +71,7 @@ describe('renderFeeds', () => {
   });
 
   it('Atom: html title escaped inside CDATA; feed updated is the newest item', () => {
-    expect(out.atom).toContain('<updated>2024-07-11T16:00:00.000Z</updated>');
+    expect(out.atom).toContain('<updated>2024-07-12T00:00:00+08:00</updated>');
     expect(out.atom).toContain('<link rel="self" href="http://localhost:8080/x/atom.xml"/>');
     expect(out.atom).toContain('&lt;b&gt;x&lt;/b&gt;');
   });
@@ -97,7 +97,7 @@ describe('renderFeeds', () => {
       url: LINK,
       title: HOSTILE,
       image: 'https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg&from=appmsg',
-      date_published: '2024-07-11T16:00:00.000Z',
+      date_published: '2024-07-12T00:00:00+08:00',
     });
   });
 

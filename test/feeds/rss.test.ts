@@ -8,6 +8,7 @@ import { parseFeed } from '@rowanmanning/feed-parser';
 import { renderRss } from '../../src/feeds/rss.js';
 import { feedItems } from '../../src/feeds/item.js';
 import { htmlToText } from '../../src/content/text.js';
+import { shanghaiRfc822 } from '../../src/time.js';
 import { HAVE_PY_FEEDPARSER } from '../helpers/feeds.js';
 import { COVERS, CONTROLS_CLEAN, EMPTY_META, HOSTILE, IMAGE_MODES, META, corpus } from './corpus.js';
 import { attr, parseXml, pyRead, text, type Node } from './read.js';
@@ -35,7 +36,7 @@ describe('renderRss', () => {
     expect(text(channel.title)).toBe(asWritten(META.title));
     expect(text(channel.link)).toBe(META.home);
     expect(text(channel.description)).toBe(META.description);
-    expect(text(channel.lastBuildDate)).toBe('Fri, 19 Jul 2024 04:01:01 GMT');
+    expect(text(channel.lastBuildDate)).toBe('Fri, 19 Jul 2024 12:01:01 +0800');
     expect(text(channel.generator)).toBe('wxfeed');
     expect(text(channel.language)).toBe('zh-CN');
     const self = channel['atom:link'] as Node;
@@ -55,7 +56,7 @@ describe('renderRss', () => {
       expect(text(r.link)).toBe(item.link);
       expect(text(r.guid)).toBe(asWritten(item.id));
       expect(attr(r.guid as Node, 'isPermaLink')).toBe('false');
-      expect(text(r.pubDate)).toBe(item.date.toUTCString());
+      expect(text(r.pubDate)).toBe(shanghaiRfc822(item.date.getTime()));
       expect(r.description === undefined ? '' : decodeHTML(text(r.description)!)).toBe(item.summary);
       expect(text(r['content:encoded'])).toBe(item.content ? item.content.replaceAll(']]>', ']]&gt;') : undefined);
       expect(r.author).toBeUndefined();
@@ -144,7 +145,7 @@ describe('renderRss', () => {
   it('an empty feed: the epoch as lastBuildDate, no items, and no namespace it does not use', () => {
     const empty = renderRss(EMPTY_META, []);
     const r = read(empty);
-    expect(text(r.channel.lastBuildDate)).toBe('Thu, 01 Jan 1970 00:00:00 GMT');
+    expect(text(r.channel.lastBuildDate)).toBe('Thu, 01 Jan 1970 08:00:00 +0800');
     expect(r.items).toEqual([]);
     expect(attr(r.rss, 'xmlns:content')).toBeUndefined();
     expect(parseFeed(empty).items).toEqual([]);
