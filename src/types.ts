@@ -29,6 +29,9 @@ export interface ParsedUrl extends WechatRef {
  */
 export type ContentState = 'full' | 'truncated' | 'shell' | 'captcha' | 'deleted' | 'blocked' | 'migrated' | 'expired';
 
+/** The language of everything wxfeed writes for readers (`feed.language`). */
+export type FeedLanguage = 'zh-CN' | 'en';
+
 /** How precise a date is: a day (00:00 Asia/Shanghai) or an exact instant. */
 export type DatePrecision = 'day' | 'exact';
 
@@ -184,7 +187,15 @@ export interface Config {
   dumps: string[];
   output: string;
   store: string;
-  feed: { limit: number; title?: string; keepDeleted: boolean };
+  feed: {
+    limit: number;
+    title?: string;
+    keepDeleted: boolean;
+    /** The feeds' language and that of every text wxfeed writes into feeds, the OPML and the index page. */
+    language: FeedLanguage;
+    /** Whether articles with no text yet (shells, captcha pages) appear in feeds. */
+    placeholders: 'show' | 'hide';
+  };
   sources: SourceConfig[];
   /** Article URLs to follow, from the config itself. */
   urls: string[];

@@ -76,6 +76,7 @@ const PURE = [
   'feeds/select.ts',
   'feeds/article.ts',
   'feeds/notices.ts',
+  'feeds/messages.ts',
   'feeds/opml.ts',
   'feeds/index-page.ts',
   'feeds/item.ts',

@@ -264,7 +264,7 @@ describe('wxfeed build over a folder of dumps', () => {
     const item = readFeed(feed('doonsec-s-feed')).items[0]!;
     expect(item.title).toBe('A 第二篇 ]]> <b>&');
     expect(item.id).toBe(canon(BIZ_A, 101, 1, 2));
-    expect(item.content).toContain('holds only the page frame');
+    expect(item.content).toContain('存档只有页面框架');
     expect(item.content).not.toContain('正文二');
   });
 

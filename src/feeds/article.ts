@@ -5,12 +5,13 @@
 import { summaryOf } from '../content/body.js';
 import { hasText } from '../states.js';
 import type { Article, FeedArticle } from '../types.js';
-import { stateNotice } from './notices.js';
 
+/** The article's own summary: the copy's, else the start of its body. A copy that is not the article has none (the
+ * renderer says what the archive holds instead, in the feed's language: item.ts). */
 function summaryFor(a: Article, html: string): string {
+  if (!hasText(a.state)) return '';
   if (a.summary) return a.summary;
-  if (html) return summaryOf(html);
-  return hasText(a.state) ? '' : (stateNotice(a.state) ?? '');
+  return html ? summaryOf(html) : '';
 }
 
 export function toFeedArticle(a: Article, html: string): FeedArticle {

@@ -4,6 +4,7 @@
 import { cleanText } from '../content/text.js';
 import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../content/escape.js';
 import { shanghaiIso } from '../time.js';
+import { DEFAULT_LANGUAGE } from './messages.js';
 import { cdataHtml, feedUpdated, GENERATOR, type FeedItem, type FeedMeta } from './item.js';
 
 const I1 = '\n    ';
@@ -16,7 +17,7 @@ const element = (indent: string, name: string, text: string): string =>
 
 export function renderAtom(meta: FeedMeta, items: readonly FeedItem[]): string {
   const out = [
-    '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
+    `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${meta.language ?? DEFAULT_LANGUAGE}">`,
     element(I1, 'id', escapeXmlName(meta.id)),
     element(I1, 'title', escapeXmlName(cleanText(meta.title))),
     `${I1}<updated>${shanghaiIso(feedUpdated(items).getTime())}</updated>`,

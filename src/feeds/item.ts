@@ -4,9 +4,11 @@
  * its cover as image and enclosure, its image URLs for the image mode, every string cleaned of what XML 1.0 forbids.
  * And the escaping the two XML formats share. Pure.
  */
-import type { FeedArticle } from '../types.js';
+import type { FeedArticle, FeedLanguage } from '../types.js';
 import { imageMime, isWechatImage, rewriteImages, type ImageMode, type ImageUrlRewriter } from '../content/images.js';
 import { stateNotice } from './notices.js';
+import { DEFAULT_LANGUAGE, messages } from './messages.js';
+import { hasText } from '../states.js';
 import { cleanText } from '../content/text.js';
 import { escapeHtml } from '../content/escape.js';
 
@@ -21,6 +23,8 @@ export interface FeedMeta {
   home: string;
   /** The feed's author (the account). */
   author?: string;
+  /** The feed's language (`feed.language`): marked in the feed, and the language of every text wxfeed adds. */
+  language?: FeedLanguage;
 }
 
 export const GENERATOR = 'wxfeed';
@@ -57,7 +61,17 @@ function proxied(url: string, images: ImageOptions): string {
   return images.mode === 'proxy' && images.proxy && isWechatImage(url) ? images.proxy(url) : url;
 }
 
-export function feedItem(a: FeedArticle, images: ImageOptions = DIRECT): FeedItem {
+/**
+ * The summary readers see: for a copy that is not the article, what the archive holds, in the feed's language (a
+ * summary stored with the copy, in whatever language it was written then, never stands in for it); else the
+ * article's summary, or its title when it has none.
+ */
+function summaryOf(a: FeedArticle, language: FeedLanguage): string {
+  if (!hasText(a.state)) return stateNotice(a.state, language) ?? a.title;
+  return a.summary.trim() ? a.summary : a.title;
+}
+
+export function feedItem(a: FeedArticle, images: ImageOptions = DIRECT, language = DEFAULT_LANGUAGE): FeedItem {
   const author = a.author ? cleanText(a.author) : '';
   const cover = a.cover && absoluteUrl(a.cover) ? a.cover : undefined;
   const image = cover === undefined ? undefined : proxied(cover, images);
@@ -66,37 +80,44 @@ export function feedItem(a: FeedArticle, images: ImageOptions = DIRECT): FeedIte
     id: cleanText(a.id),
     link: cleanText(a.link),
     title: cleanText(a.title),
-    summary: cleanText(a.summary.trim() ? a.summary : a.title),
+    summary: cleanText(summaryOf(a, language)),
     date: new Date(a.date),
-    content: cleanText(presentContent(a, images)),
+    content: cleanText(presentContent(a, images, language)),
     ...(author ? { author } : {}),
     ...(image ? { image } : {}),
     ...(image && type ? { enclosure: { url: image, type } } : {}),
   };
 }
 
-export const feedItems = (articles: readonly FeedArticle[], images: ImageOptions = DIRECT): FeedItem[] =>
-  articles.map((a) => feedItem(a, images));
+export const feedItems = (
+  articles: readonly FeedArticle[],
+  images: ImageOptions = DIRECT,
+  language = DEFAULT_LANGUAGE,
+): FeedItem[] => articles.map((a) => feedItem(a, images, language));
 
 /** The feed's `updated`: its newest item, or the epoch for an empty feed. */
 export const feedUpdated = (items: readonly FeedItem[]): Date =>
   new Date(items.length === 0 ? 0 : items.reduce((max, i) => Math.max(max, i.date.getTime()), -Infinity));
 
 /** What readers see as the body: the article, with the archive state said plainly when it is not the article. */
-export function presentContent(a: FeedArticle, images: ImageOptions = DIRECT): string {
-  return rewriteImages(presentBody(a), images.mode, images.proxy);
+export function presentContent(a: FeedArticle, images: ImageOptions = DIRECT, language = DEFAULT_LANGUAGE): string {
+  return rewriteImages(presentBody(a, language), images.mode, images.proxy);
 }
 
-function presentBody(a: FeedArticle): string {
-  const open = `<a href="${escapeHtml(a.link)}">Open the original article</a>`;
+function presentBody(a: FeedArticle, language: FeedLanguage): string {
+  const m = messages(language);
+  const open = `<a href="${escapeHtml(a.link)}">${escapeHtml(m.openOriginal)}</a>`;
   const parts: string[] = [];
   if (a.notice)
-    parts.push(`<p><strong>${escapeHtml(stateNotice(a.notice) ?? '')}</strong> The copy below was saved before.</p>`);
-  if (a.state === 'full' || a.state === 'truncated') {
+    parts.push(
+      `<p><strong>${escapeHtml(stateNotice(a.notice, language) ?? '')}</strong> ${escapeHtml(m.savedBefore)}</p>`,
+    );
+  if (hasText(a.state)) {
     parts.push(a.contentHtml);
-    if (a.state === 'truncated') parts.push(`<p><em>${escapeHtml(stateNotice('truncated')!)}</em> ${open}</p>`);
+    if (a.state === 'truncated')
+      parts.push(`<p><em>${escapeHtml(stateNotice('truncated', language)!)}</em> ${open}</p>`);
   } else {
-    parts.push(`<p>${escapeHtml(stateNotice(a.state) ?? '')} ${open}</p>`);
+    parts.push(`<p>${escapeHtml(stateNotice(a.state, language) ?? '')} ${open}</p>`);
   }
   return parts.join('\n');
 }

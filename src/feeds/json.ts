@@ -3,17 +3,19 @@
  */
 import { cleanText } from '../content/text.js';
 import { shanghaiIso } from '../time.js';
+import { DEFAULT_LANGUAGE } from './messages.js';
 import type { FeedItem, FeedMeta } from './item.js';
 
 export function renderJson(meta: FeedMeta, items: readonly FeedItem[]): string {
   const description = cleanText(meta.description);
   const author = cleanText(meta.author ?? meta.title);
   const feed = {
-    version: 'https://jsonfeed.org/version/1',
+    version: 'https://jsonfeed.org/version/1.1',
     title: cleanText(meta.title),
     ...(meta.home ? { home_page_url: meta.home } : {}),
     feed_url: `${meta.selfBase}feed.json`,
     ...(description ? { description } : {}),
+    language: meta.language ?? DEFAULT_LANGUAGE,
     author: author ? { name: author } : {},
     items: items.map(jsonItem),
   };

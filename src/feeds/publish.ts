@@ -15,6 +15,7 @@ import type { Article, Config, InputProblem } from '../types.js';
 import type { ImageSpec, ShowItem } from '../work/jobs.js';
 import { pipeline, type RunnerFor } from '../work/pool.js';
 import { type IndexEntry, renderIndex } from './index-page.js';
+import { messages } from './messages.js';
 import { renderOpml } from './opml.js';
 import { take } from './select.js';
 import { FEED_FILES, removeFeedFolder, removeLeftoverTemps, writeIfChanged } from './write.js';
@@ -80,11 +81,12 @@ function imageSettings(config: Config, secret: () => string): { spec: ImageSpec;
 }
 
 function feedMeta(config: Config, slug: string, title: string) {
+  const m = messages(config.feed.language);
   return {
     id: `urn:wxfeed:feed:${slug}`,
     title,
-    description:
-      slug === 'all' ? `Every account followed with wxfeed` : `WeChat articles of ${title}, published by wxfeed`,
+    language: config.feed.language,
+    description: slug === 'all' ? m.allDescription : m.feedDescription(title),
     selfBase: `${config.baseUrl}${slug}/`,
     home: `${config.baseUrl}#${encodeURIComponent(slug)}`,
     author: title,
@@ -122,7 +124,7 @@ async function planRenders(
   }
   const current = new Set(groups.map((g) => g.slug));
   const gone = [...records.keys()].filter((slug) => slug !== 'all' && !current.has(slug));
-  const allTitle = config.feed.title ?? 'All accounts';
+  const allTitle = config.feed.title ?? messages(config.feed.language).allAccounts;
   const allSig = sha256(JSON.stringify([configSig, allTitle])).slice(0, 16);
   if (
     toRender.length > 0 ||
@@ -233,9 +235,9 @@ async function writeIndexAndOpml(
   };
   const entries = groups.map((g) => entry(g.slug, g.title));
   const title = config.feed.title ?? 'wxfeed';
-  const all = entry('all', config.feed.title ?? 'All accounts');
+  const all = entry('all', config.feed.title ?? messages(config.feed.language).allAccounts);
   const opml = renderOpml(
-    title,
+    config.feed.title ?? messages(config.feed.language).allAccounts,
     entries.map((e) => ({
       title: e.title,
       xmlUrl: `${e.base}atom.xml`,

@@ -5,6 +5,7 @@
 import { cleanText } from '../content/text.js';
 import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../content/escape.js';
 import { shanghaiRfc822 } from '../time.js';
+import { DEFAULT_LANGUAGE } from './messages.js';
 import { cdataHtml, cdataText, feedUpdated, GENERATOR, type FeedItem, type FeedMeta } from './item.js';
 
 const I1 = '\n    ';
@@ -27,7 +28,7 @@ export function renderRss(meta: FeedMeta, items: readonly FeedItem[]): string {
     `${I2}<lastBuildDate>${shanghaiRfc822(feedUpdated(items).getTime())}</lastBuildDate>`,
     `${I2}<docs>https://validator.w3.org/feed/docs/rss2.html</docs>`,
     `${I2}<generator>${GENERATOR}</generator>`,
-    `${I2}<language>zh-CN</language>`,
+    `${I2}<language>${meta.language ?? DEFAULT_LANGUAGE}</language>`,
     `${I2}<atom:link href="${escapeAttr(`${meta.selfBase}rss.xml`)}" rel="self" type="application/rss+xml"/>`,
   ];
   for (const i of items) item(out, i);

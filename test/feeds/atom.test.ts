@@ -33,6 +33,8 @@ describe('renderAtom', () => {
       ['self', `${META.selfBase}atom.xml`],
     ]);
     expect(text(feed.subtitle)).toBe(META.description);
+    expect(attr(parseXml(xml).feed as Node, 'xml:lang')).toBe('zh-CN');
+    expect(attr(parseXml(renderAtom({ ...META, language: 'en' }, items)).feed as Node, 'xml:lang')).toBe('en');
   });
 
   it('one entry per item, in order, every value exactly the item’s', () => {

@@ -11,7 +11,7 @@ import { COVERS, CONTROLS, CONTROLS_CLEAN, IMAGE_MODES, corpus } from './corpus.
 
 const articles = corpus();
 const byTitle = (title: string) => articles.find((a) => a.title === title)!;
-const open = (link: string) => `<a href="${link.replaceAll('&', '&amp;')}">Open the original article</a>`;
+const open = (link: string, text = '阅读原文') => `<a href="${link.replaceAll('&', '&amp;')}">${text}</a>`;
 
 describe('feedItem', () => {
   it('a notice or a shell is published as a plain sentence and a link, never as the page’s text', () => {
@@ -28,20 +28,48 @@ describe('feedItem', () => {
     );
     const deleted = byTitle('后来被删，存档是全文');
     expect(feedItem(deleted).content).toBe(
-      `<p><strong>${stateNotice('deleted')}</strong> The copy below was saved before.</p>\n<p>删除前保存的正文。</p>`,
+      `<p><strong>${stateNotice('deleted')}</strong> 以下是此前保存的内容。</p>\n<p>删除前保存的正文。</p>`,
     );
     const both = byTitle('后来被屏蔽，存档被截断');
     expect(feedItem(both).content).toBe(
       [
-        `<p><strong>${stateNotice('blocked')}</strong> The copy below was saved before.</p>`,
+        `<p><strong>${stateNotice('blocked')}</strong> 以下是此前保存的内容。</p>`,
         '<p>屏蔽前保存的一半。</p>',
         `<p><em>${stateNotice('truncated')}</em> ${open(both.link)}</p>`,
       ].join('\n'),
     );
   });
 
+  it('in English (feed.language: en): every text wxfeed adds', () => {
+    const a = byTitle('状态 shell');
+    expect(feedItem(a, undefined, 'en').content).toBe(
+      `<p>${stateNotice('shell', 'en')} ${open(a.link, 'Open the original article')}</p>`,
+    );
+    expect(stateNotice('shell', 'en')).toBe(
+      'The archived copy holds only the page frame, not the article text. Open the original to read it.',
+    );
+    expect(feedItem(byTitle('后来被删，存档是全文'), undefined, 'en').content).toBe(
+      '<p><strong>The author has deleted this article (该内容已被发布者删除).</strong> The copy below was saved before.</p>\n<p>删除前保存的正文。</p>',
+    );
+    expect(feedItem(a, undefined, 'en').summary).toBe(stateNotice('shell', 'en'));
+  });
+
+  it('the Chinese texts a Chinese reader expects', () => {
+    expect(stateNotice('deleted')).toBe('原文已被作者删除。');
+    expect(stateNotice('shell')).toBe('存档只有页面框架，没有正文。请打开原文阅读。');
+    expect(stateNotice('full')).toBeUndefined();
+  });
+
+  it('a copy that is not the article: the summary says what the archive holds, in the feed’s language, whatever summary was stored', () => {
+    // The corpus stores `存档是 deleted` (an old English notice, say) with the deleted copy: the notice replaces it.
+    for (const state of ['shell', 'captcha', 'deleted', 'blocked', 'migrated', 'expired'] as const) {
+      expect(feedItem(byTitle(`状态 ${state}`)).summary).toBe(stateNotice(state));
+      expect(feedItem(byTitle(`状态 ${state}`), undefined, 'en').summary).toBe(stateNotice(state, 'en'));
+    }
+  });
+
   it('the summary is the title when the article has none; text is cleaned of what XML 1.0 forbids', () => {
-    expect(feedItem(byTitle('状态 shell')).summary).toBe('状态 shell');
+    expect(feedItem(byTitle('空正文')).summary).toBe('空正文');
     expect(feedItem(byTitle('Blog post without author')).summary).toBe('Blog post without author');
     const controls = feedItem(byTitle(`控制字符 ${CONTROLS}`));
     expect([controls.title, controls.summary, controls.author]).toEqual([

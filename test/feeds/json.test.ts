@@ -25,11 +25,12 @@ const feed = JSON.parse(json) as JsonFeed;
 describe('renderJson', () => {
   it('the feed: version, title, links, description, author; four-space indent', () => {
     expect(feed).toMatchObject({
-      version: 'https://jsonfeed.org/version/1',
+      version: 'https://jsonfeed.org/version/1.1',
       title: META.title,
       home_page_url: META.home,
       feed_url: `${META.selfBase}feed.json`,
       description: META.description,
+      language: 'zh-CN',
       author: { name: META.author },
     });
     expect(Object.keys(feed)).toEqual([
@@ -38,6 +39,7 @@ describe('renderJson', () => {
       'home_page_url',
       'feed_url',
       'description',
+      'language',
       'author',
       'items',
     ]);

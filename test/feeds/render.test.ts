@@ -90,7 +90,7 @@ describe('renderFeeds', () => {
 
   it('JSON Feed: ids, titles, image and content', () => {
     const json = JSON.parse(out.json) as { version: string; feed_url: string; items: Array<Record<string, unknown>> };
-    expect(json.version).toBe('https://jsonfeed.org/version/1');
+    expect(json.version).toBe('https://jsonfeed.org/version/1.1');
     expect(json.feed_url).toBe('http://localhost:8080/x/feed.json');
     expect(json.items[0]).toMatchObject({
       id: LINK,
@@ -142,17 +142,22 @@ describe('renderFeeds', () => {
 describe('presentContent', () => {
   it('says plainly when the copy is not the article', () => {
     expect(presentContent(article({ state: 'shell', contentHtml: '' }))).toBe(
+      `<p>存档只有页面框架，没有正文。请打开原文阅读。 <a href="${LINK.replace(/&/g, '&amp;')}">阅读原文</a></p>`,
+    );
+    expect(presentContent(article({ state: 'shell', contentHtml: '' }), undefined, 'en')).toBe(
       `<p>The archived copy holds only the page frame, not the article text. Open the original to read it. <a href="${LINK.replace(/&/g, '&amp;')}">Open the original article</a></p>`,
     );
     expect(presentContent(article({ state: 'captcha' }))).not.toContain('<p>正文</p>');
   });
   it('keeps the saved text of a later-deleted article, with the notice on top', () => {
-    const html = presentContent(article({ notice: 'deleted' }));
+    const html = presentContent(article({ notice: 'deleted' }), undefined, 'en');
     expect(html.startsWith('<p><strong>The author has deleted this article')).toBe(true);
+    expect(presentContent(article({ notice: 'deleted' }))).toMatch(/^<p><strong>原文已被作者删除。<\/strong>/);
     expect(html).toContain('<p>正文</p>');
   });
   it('marks a cut copy', () => {
-    expect(presentContent(article({ state: 'truncated' }))).toContain('cut short');
+    expect(presentContent(article({ state: 'truncated' }), undefined, 'en')).toContain('cut short');
+    expect(presentContent(article({ state: 'truncated' }))).toContain('存档只保存了文章的前一部分');
   });
 });
 

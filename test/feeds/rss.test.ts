@@ -39,6 +39,7 @@ describe('renderRss', () => {
     expect(text(channel.lastBuildDate)).toBe('Fri, 19 Jul 2024 12:01:01 +0800');
     expect(text(channel.generator)).toBe('wxfeed');
     expect(text(channel.language)).toBe('zh-CN');
+    expect(text(read(renderRss({ ...META, language: 'en' }, items)).channel.language)).toBe('en');
     const self = channel['atom:link'] as Node;
     expect([attr(self, 'href'), attr(self, 'rel'), attr(self, 'type')]).toEqual([
       `${META.selfBase}rss.xml`,

@@ -1,0 +1,77 @@
+/**
+ * What a reader sees, through whole builds (issue 12): the feeds' language and every text wxfeed writes into feeds
+ * and the OPML, in `zh-CN` and `en`.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from '../src/cycle.js';
+import { resolveConfig } from '../src/config.js';
+import { silentLogger } from '../src/log.js';
+import type { Config } from '../src/types.js';
+import { dump, tempDir, writeFile } from './helpers/tmp.js';
+
+const BIZ_A = 'MzI2NzI2OTExNA=='; // 3267269114
+const sn = (n: number) => n.toString(16).padStart(32, 'a');
+const url = (biz: string, mid: number, idx: number, n: number) =>
+  `https://mp.weixin.qq.com/s?__biz=${biz}&mid=${mid}&idx=${idx}&sn=${sn(n)}`;
+const SHELL = '：\n，\n。\n\n视频\n小程序\n赞\n，轻点两下取消赞\n在看\n，轻点两下取消在看';
+
+let t: { dir: string; cleanup: () => void };
+beforeEach(() => {
+  t = tempDir();
+});
+afterEach(() => t.cleanup());
+
+function makeConfig(extra: Record<string, unknown> = {}): Config {
+  return resolveConfig(
+    { dumps: ['dumps'], output: 'out', store: 'data/wxfeed.db', urlFiles: [], ...extra },
+    join(t.dir, 'wxfeed.yaml'),
+    t.dir,
+  );
+}
+const read = (config: Config, path: string) => readFileSync(join(config.output, path), 'utf8');
+
+describe('feed.language', () => {
+  beforeEach(() => {
+    writeFile(
+      join(t.dir, 'dumps/a.md'),
+      dump({ title: '正文', url: url(BIZ_A, 100, 1, 1), source: '账号甲', date: '2024-07-10' }, '正文一。'),
+    );
+    writeFile(
+      join(t.dir, 'dumps/b.md'),
+      dump({ title: '空壳', url: url(BIZ_A, 101, 1, 2), source: '账号甲', date: '2024-07-11' }, SHELL),
+    );
+  });
+
+  it('zh-CN (the default): the feeds are marked zh-CN, and notices, descriptions and the OPML title are Chinese', async () => {
+    const config = makeConfig();
+    await build(config, { log: silentLogger });
+    const atom = read(config, '3267269114/atom.xml');
+    expect(atom).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">');
+    expect(atom).toContain('<subtitle>账号甲 的文章，由 wxfeed 发布</subtitle>');
+    expect(atom).toContain('存档只有页面框架，没有正文。请打开原文阅读。');
+    expect(atom).toContain('>阅读原文</a>');
+    expect(read(config, '3267269114/rss.xml')).toContain('<language>zh-CN</language>');
+    expect(JSON.parse(read(config, '3267269114/feed.json'))).toMatchObject({ language: 'zh-CN' });
+    expect(read(config, 'all/atom.xml')).toContain('<title>全部公众号</title>');
+    expect(read(config, 'all/atom.xml')).toContain('<subtitle>用 wxfeed 订阅的全部公众号</subtitle>');
+    expect(read(config, 'feeds.opml')).toContain('<title>全部公众号</title>');
+  });
+
+  it('en: the feeds are marked en, every text wxfeed adds is English; changing it renders the feeds again', async () => {
+    await build(makeConfig(), { log: silentLogger });
+    const config = makeConfig({ feed: { language: 'en' } });
+    const summary = await build(config, { log: silentLogger });
+    expect(summary.feedsWritten).toBeGreaterThan(0);
+    const atom = read(config, '3267269114/atom.xml');
+    expect(atom).toContain('xml:lang="en"');
+    expect(atom).toContain('<subtitle>Articles of 账号甲, published by wxfeed</subtitle>');
+    expect(atom).toContain('The archived copy holds only the page frame');
+    expect(atom).toContain('>Open the original article</a>');
+    expect(atom).not.toContain('存档只有页面框架');
+    expect(read(config, '3267269114/rss.xml')).toContain('<language>en</language>');
+    expect(read(config, 'all/atom.xml')).toContain('<title>All accounts</title>');
+    expect(read(config, 'feeds.opml')).toContain('<title>All accounts</title>');
+  });
+});
