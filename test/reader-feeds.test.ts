@@ -75,3 +75,42 @@ describe('feed.language', () => {
     expect(read(config, 'feeds.opml')).toContain('<title>All accounts</title>');
   });
 });
+
+describe('feed.placeholders', () => {
+  beforeEach(() => {
+    writeFile(
+      join(t.dir, 'dumps/a.md'),
+      dump({ title: '正文', url: url(BIZ_A, 100, 1, 1), source: '账号甲', date: '2024-07-10' }, '正文一。'),
+    );
+    writeFile(
+      join(t.dir, 'dumps/b.md'),
+      dump({ title: '空壳', url: url(BIZ_A, 101, 1, 2), source: '账号甲', date: '2024-07-11' }, SHELL),
+    );
+    writeFile(
+      join(t.dir, 'dumps/c.md'),
+      dump(
+        { title: '验证页', url: url(BIZ_A, 102, 1, 3), source: '账号甲', date: '2024-07-12' },
+        '## 环境异常\n\n当前环境异常，完成验证后即可继续访问。\n\n去验证',
+      ),
+    );
+  });
+  const titles = (config: Config, path: string) =>
+    (JSON.parse(read(config, path)) as { items: Array<{ title: string }> }).items.map((i) => i.title);
+
+  it('show (the default): shells and captcha pages are items that say what the archive holds', async () => {
+    const config = makeConfig();
+    await build(config, { log: silentLogger });
+    expect(titles(config, '3267269114/feed.json')).toEqual(['验证页', '空壳', '正文']);
+  });
+
+  it('hide: only articles with text appear, in the account feed and in all/; show brings them back', async () => {
+    const hidden = makeConfig({ feed: { placeholders: 'hide' } });
+    await build(hidden, { log: silentLogger });
+    expect(titles(hidden, '3267269114/feed.json')).toEqual(['正文']);
+    expect(titles(hidden, 'all/feed.json')).toEqual(['正文']);
+    expect(read(hidden, '3267269114/atom.xml')).not.toContain('空壳');
+    const shown = makeConfig();
+    await build(shown, { log: silentLogger });
+    expect(titles(shown, 'all/feed.json')).toEqual(['验证页', '空壳', '正文']);
+  });
+});

@@ -164,12 +164,7 @@ export async function publish(
   // Articles are read from the store as each job is taken; bodies are rendered and feeds serialised in workers.
   const jobs = function* () {
     for (const plan of toRender) {
-      const shown = take(
-        store.articles.newestFirst(plan.labels),
-        plan.group?.config,
-        plan.limit,
-        config.feed.keepDeleted,
-      );
+      const shown = take(store.articles.newestFirst(plan.labels), plan.group?.config, plan.limit, config.feed);
       const items: ShowItem[] = shown.map((article) => ({
         article,
         body: store.observations.body(article.bestOrigin) ?? EMPTY_BODY,
