@@ -136,6 +136,9 @@ export interface FeedArticle {
   id: string;
   link: string;
   title: string;
+  /** The account that published it (feeds/accounts.ts): every item's author, and its category. */
+  account?: string;
+  /** The article's own author (a page's `var author`, a dump's `author:`), when it names one. */
   author?: string;
   date: number;
   datePrecision: DatePrecision;

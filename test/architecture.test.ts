@@ -77,6 +77,7 @@ const PURE = [
   'feeds/article.ts',
   'feeds/notices.ts',
   'feeds/messages.ts',
+  'feeds/accounts.ts',
   'feeds/opml.ts',
   'feeds/index-page.ts',
   'feeds/item.ts',

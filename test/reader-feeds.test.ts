@@ -114,3 +114,78 @@ describe('feed.placeholders', () => {
     expect(titles(shown, 'all/feed.json')).toEqual(['验证页', '空壳', '正文']);
   });
 });
+
+describe('every item names its account', () => {
+  const BIZ_B = 'MjM5NTU4NjgzMg=='; // 2395586832, an account no source names
+  beforeEach(() => {
+    writeFile(
+      join(t.dir, 'dumps/acct/a.md'),
+      dump(
+        {
+          title: '账号自己的文章',
+          url: url(BIZ_A, 100, 1, 1),
+          source: '小米安全中心',
+          date: '2024-07-10',
+          author: '轩辕之风',
+        },
+        '正文一。',
+      ),
+    );
+    writeFile(
+      join(t.dir, 'dumps/agg/b.md'),
+      dump(
+        { title: '聚合转发的文章', url: url(BIZ_A, 101, 1, 2), source: "Doonsec's feed", date: '2024-07-11' },
+        '正文二。',
+      ),
+    );
+    writeFile(
+      join(t.dir, 'dumps/agg/c.md'),
+      dump(
+        { title: '不知道是哪个号', url: url(BIZ_B, 200, 1, 3), source: "Doonsec's feed", date: '2024-07-12' },
+        '正文三。',
+      ),
+    );
+    writeFile(
+      join(t.dir, 'dumps/blog/d.md'),
+      dump(
+        { title: 'A blog post', url: 'https://blog.example.com/posts/1', source: 'Example Blog', date: '2024-07-13' },
+        'Text.',
+      ),
+    );
+  });
+
+  interface JsonItem {
+    title: string;
+    authors?: Array<{ name: string }>;
+    tags?: string[];
+  }
+  const items = (config: Config, path: string) =>
+    new Map((JSON.parse(read(config, path)) as { items: JsonItem[] }).items.map((i) => [i.title, i]));
+
+  it('the account (its source label, or the account of the article’s biz in an aggregator), then the page’s author', async () => {
+    const config = makeConfig();
+    await build(config, { log: silentLogger });
+    for (const path of ['all/feed.json', 'doonsec-s-feed/feed.json', '3267269114/feed.json']) {
+      const got = items(config, path);
+      if (got.has('账号自己的文章'))
+        expect(got.get('账号自己的文章')).toMatchObject({
+          authors: [{ name: '小米安全中心' }, { name: '轩辕之风' }],
+          tags: ['小米安全中心'],
+        });
+      if (got.has('聚合转发的文章'))
+        expect(got.get('聚合转发的文章')).toMatchObject({
+          authors: [{ name: '小米安全中心' }],
+          tags: ['小米安全中心'],
+        });
+      // An account no source names: no author of its own (readers show the feed's).
+      if (got.has('不知道是哪个号')) expect(got.get('不知道是哪个号')).not.toHaveProperty('authors');
+    }
+    expect(items(config, 'all/feed.json').get('A blog post')).toMatchObject({ authors: [{ name: 'Example Blog' }] });
+    const atom = read(config, 'all/atom.xml');
+    expect(atom).toContain(
+      '<author>\n            <name>小米安全中心</name>\n        </author>\n        <contributor>\n            <name>轩辕之风</name>\n        </contributor>\n        <category term="小米安全中心"/>',
+    );
+    const rss = read(config, 'doonsec-s-feed/rss.xml');
+    expect(rss).toContain('<category>小米安全中心</category>\n            <dc:creator>小米安全中心</dc:creator>');
+  });
+});

@@ -14,12 +14,18 @@ function summaryFor(a: Article, html: string): string {
   return html ? summaryOf(html) : '';
 }
 
-export function toFeedArticle(a: Article, html: string): FeedArticle {
+/** What a feed knows of an article beyond the stored record: the account that published it. */
+export interface ShowContext {
+  account?: string | undefined;
+}
+
+export function toFeedArticle(a: Article, html: string, context: ShowContext = {}): FeedArticle {
   return {
     key: a.key,
     id: a.id,
     link: a.link,
     title: a.title,
+    ...(context.account ? { account: context.account } : {}),
     ...(a.author !== undefined ? { author: a.author } : {}),
     date: a.date,
     datePrecision: a.datePrecision,

@@ -5,7 +5,7 @@ import { cleanText } from '../content/text.js';
 import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../content/escape.js';
 import { shanghaiIso } from '../time.js';
 import { DEFAULT_LANGUAGE } from './messages.js';
-import { cdataHtml, feedUpdated, GENERATOR, type FeedItem, type FeedMeta } from './item.js';
+import { cdataHtml, feedUpdated, GENERATOR, itemAuthors, type FeedItem, type FeedMeta } from './item.js';
 
 const I1 = '\n    ';
 const I2 = '\n        ';
@@ -46,6 +46,11 @@ function entry(out: string[], item: FeedItem): void {
   );
   if (item.summary) out.push(`${I2}<summary type="html">${cdataHtml(escapeHtml(item.summary))}</summary>`);
   if (item.content) out.push(`${I2}<content type="html">${cdataHtml(item.content)}</content>`);
-  if (item.author) out.push(`${I2}<author>${I3}<name>${escapeXmlName(item.author)}</name>${I2}</author>`);
+  // The account is the author (readers show the last <author> in their author column: one only), the article's own
+  // author a contributor; without an account, the article's author is the author.
+  const [author, contributor] = itemAuthors(item);
+  if (author) out.push(`${I2}<author>${I3}<name>${escapeXmlName(author)}</name>${I2}</author>`);
+  if (contributor) out.push(`${I2}<contributor>${I3}<name>${escapeXmlName(contributor)}</name>${I2}</contributor>`);
+  if (item.account) out.push(`${I2}<category term="${escapeAttr(item.account)}"/>`);
   out.push(`${I2}<published>${date}</published>`, `${I1}</entry>`);
 }

@@ -47,7 +47,9 @@ export interface FeedItem {
   date: Date;
   /** The body as readers see it (`presentContent`); empty when there is none. */
   content: string;
-  /** Absent when the article names none. */
+  /** The account that published the article: the item's author (first of its authors) and its category. */
+  account?: string;
+  /** The article's own author (a page's `var author`), when it names one other than the account. */
   author?: string;
   /** The cover, absolute, through the image proxy in proxy mode. */
   image?: string;
@@ -72,7 +74,9 @@ function summaryOf(a: FeedArticle, language: FeedLanguage): string {
 }
 
 export function feedItem(a: FeedArticle, images: ImageOptions = DIRECT, language = DEFAULT_LANGUAGE): FeedItem {
-  const author = a.author ? cleanText(a.author) : '';
+  const account = a.account ? cleanText(a.account) : '';
+  const own = a.author ? cleanText(a.author) : '';
+  const author = own === account ? '' : own;
   const cover = a.cover && absoluteUrl(a.cover) ? a.cover : undefined;
   const image = cover === undefined ? undefined : proxied(cover, images);
   const type = cover === undefined ? undefined : imageMime(cover);
@@ -83,6 +87,7 @@ export function feedItem(a: FeedArticle, images: ImageOptions = DIRECT, language
     summary: cleanText(summaryOf(a, language)),
     date: new Date(a.date),
     content: cleanText(presentContent(a, images, language)),
+    ...(account ? { account } : {}),
     ...(author ? { author } : {}),
     ...(image ? { image } : {}),
     ...(image && type ? { enclosure: { url: image, type } } : {}),
@@ -94,6 +99,10 @@ export const feedItems = (
   images: ImageOptions = DIRECT,
   language = DEFAULT_LANGUAGE,
 ): FeedItem[] => articles.map((a) => feedItem(a, images, language));
+
+/** Who an item names, account first (what readers show in their author column), then the article's own author. */
+export const itemAuthors = (item: FeedItem): string[] =>
+  [item.account, item.author].filter((a): a is string => Boolean(a));
 
 /** The feed's `updated`: its newest item, or the epoch for an empty feed. */
 export const feedUpdated = (items: readonly FeedItem[]): Date =>

@@ -4,7 +4,7 @@
 import { cleanText } from '../content/text.js';
 import { shanghaiIso } from '../time.js';
 import { DEFAULT_LANGUAGE } from './messages.js';
-import type { FeedItem, FeedMeta } from './item.js';
+import { itemAuthors, type FeedItem, type FeedMeta } from './item.js';
 
 export function renderJson(meta: FeedMeta, items: readonly FeedItem[]): string {
   const description = cleanText(meta.description);
@@ -16,6 +16,7 @@ export function renderJson(meta: FeedMeta, items: readonly FeedItem[]): string {
     feed_url: `${meta.selfBase}feed.json`,
     ...(description ? { description } : {}),
     language: meta.language ?? DEFAULT_LANGUAGE,
+    ...(author ? { authors: [{ name: author }] } : {}),
     author: author ? { name: author } : {},
     items: items.map(jsonItem),
   };
@@ -34,6 +35,10 @@ function jsonItem(i: FeedItem): Record<string, unknown> {
     ...(i.image ? { image: i.image } : {}),
     date_modified: date,
     date_published: date,
-    ...(i.author ? { author: { name: i.author } } : {}),
+    // JSON Feed 1.1 `authors` (the account first), and 1.0's `author` for readers of that version.
+    ...(itemAuthors(i).length > 0
+      ? { authors: itemAuthors(i).map((name) => ({ name })), author: { name: itemAuthors(i)[0] } }
+      : {}),
+    ...(i.account ? { tags: [i.account] } : {}),
   };
 }

@@ -15,6 +15,7 @@ import type { Article, Config, InputProblem } from '../types.js';
 import type { ImageSpec, ShowItem } from '../work/jobs.js';
 import { pipeline, type RunnerFor } from '../work/pool.js';
 import { type IndexEntry, renderIndex } from './index-page.js';
+import { accountNames, accountOf } from './accounts.js';
 import { messages } from './messages.js';
 import { renderOpml } from './opml.js';
 import { take } from './select.js';
@@ -159,7 +160,9 @@ export async function publish(
   if (dirty.size === 0 && store.meta.get(PUBLISHED_KEY) === planSig && (await outputsPresent(config, records))) {
     return { ...out, sources: records.size - (records.has('all') ? 1 : 0) };
   }
-  const groups = planFeeds(store.observations.sourceStats(), config.sources);
+  const stats = store.observations.sourceStats();
+  const groups = planFeeds(stats, config.sources);
+  const accounts = accountNames(stats);
   const { toRender, gone } = await planRenders(config, groups, records, dirty, configSig);
   // Articles are read from the store as each job is taken; bodies are rendered and feeds serialised in workers.
   const jobs = function* () {
@@ -168,6 +171,7 @@ export async function publish(
       const items: ShowItem[] = shown.map((article) => ({
         article,
         body: store.observations.body(article.bestOrigin) ?? EMPTY_BODY,
+        account: accountOf(article, store.observations.keyAndSource(article.bestOrigin)?.source, accounts),
       }));
       const meta = feedMeta(config, plan.slug, plan.title);
       yield {

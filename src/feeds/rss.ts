@@ -1,12 +1,14 @@
 /**
- * RSS 2.0, written directly: one pure function over the feed model (item.ts). Items name their author with
- * `dc:creator`: RSS's own `<author>` must be an e-mail address, which WeChat accounts do not have.
+ * RSS 2.0, written directly: one pure function over the feed model (item.ts). Items name their account with
+ * `dc:creator` (RSS's own `<author>` must be an e-mail address, which WeChat accounts do not have), and the article's
+ * own author, when there is one besides, with `dc:contributor` (readers take the last `dc:creator` as the author);
+ * the account is the item's `<category>` too.
  */
 import { cleanText } from '../content/text.js';
 import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../content/escape.js';
 import { shanghaiRfc822 } from '../time.js';
 import { DEFAULT_LANGUAGE } from './messages.js';
-import { cdataHtml, cdataText, feedUpdated, GENERATOR, type FeedItem, type FeedMeta } from './item.js';
+import { cdataHtml, cdataText, feedUpdated, GENERATOR, itemAuthors, type FeedItem, type FeedMeta } from './item.js';
 
 const I1 = '\n    ';
 const I2 = '\n        ';
@@ -18,7 +20,7 @@ const CONTENT = ' xmlns:content="http://purl.org/rss/1.0/modules/content/"';
 export function renderRss(meta: FeedMeta, items: readonly FeedItem[]): string {
   // `feed` declared both when an item had content, and none otherwise: `dc:creator` was then an unbound prefix.
   const content = items.some((i) => i.content);
-  const namespaces = (content || items.some((i) => i.author) ? DC : '') + (content ? CONTENT : '');
+  const namespaces = (content || items.some((i) => i.account || i.author) ? DC : '') + (content ? CONTENT : '');
   const out = [
     `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"${namespaces} xmlns:atom="http://www.w3.org/2005/Atom">`,
     `${I1}<channel>`,
@@ -48,6 +50,9 @@ function item(out: string[], i: FeedItem): void {
   if (i.content) out.push(`${I3}<content:encoded>${cdataHtml(i.content)}</content:encoded>`);
   if (i.enclosure)
     out.push(`${I3}<enclosure length="0" type="${i.enclosure.type}" url="${escapeAttr(i.enclosure.url)}"/>`);
-  if (i.author) out.push(`${I3}<dc:creator>${escapeXmlName(i.author)}</dc:creator>`);
+  const [creator, contributor] = itemAuthors(i);
+  if (i.account) out.push(`${I3}<category>${escapeXml(i.account)}</category>`);
+  if (creator) out.push(`${I3}<dc:creator>${escapeXmlName(creator)}</dc:creator>`);
+  if (contributor) out.push(`${I3}<dc:contributor>${escapeXmlName(contributor)}</dc:contributor>`);
   out.push(`${I2}</item>`);
 }

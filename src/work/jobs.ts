@@ -19,10 +19,11 @@ export interface ImageSpec {
   secret?: string;
 }
 
-/** An article a feed shows, with where its body is. */
+/** An article a feed shows, with where its body is and the account that published it (feeds/accounts.ts). */
 export interface ShowItem {
   article: Article;
   body: Body;
+  account?: string | undefined;
 }
 
 export type Job =
@@ -44,15 +45,16 @@ export function imageOptions(spec: ImageSpec): ImageOptions {
 }
 
 /** An article with its body rendered: a dump's body is read from its file again. */
-function shown({ article, body }: ShowItem, stale: RenderResult['stale']): FeedArticle {
-  if (body.format === 'html') return toFeedArticle(article, body.text);
+function shown({ article, body, account }: ShowItem, stale: RenderResult['stale']): FeedArticle {
+  const context = { account };
+  if (body.format === 'html') return toFeedArticle(article, body.text, context);
   const read = loadDumpMarkdown(body.path, body.hash);
   if (!read.ok) {
     stale.push({ path: body.path, reason: read.reason });
-    return toFeedArticle(article, '');
+    return toFeedArticle(article, '', context);
   }
   if (read.changed) stale.push({ path: body.path, reason: 'changed since it was read; read again on the next build' });
-  return toFeedArticle(article, markdownHtml(read.markdown));
+  return toFeedArticle(article, markdownHtml(read.markdown), context);
 }
 
 export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeHTML } from 'entities';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { renderAtom } from '../../src/feeds/atom.js';
-import { feedItems, type FeedItem } from '../../src/feeds/item.js';
+import { feedItems, itemAuthors, type FeedItem } from '../../src/feeds/item.js';
 import { htmlToText } from '../../src/content/text.js';
 import { shanghaiIso } from '../../src/time.js';
 import { HAVE_PY_FEEDPARSER } from '../helpers/feeds.js';
@@ -37,7 +37,7 @@ describe('renderAtom', () => {
     expect(attr(parseXml(renderAtom({ ...META, language: 'en' }, items)).feed as Node, 'xml:lang')).toBe('en');
   });
 
-  it('one entry per item, in order, every value exactly the item’s', () => {
+  it('one entry per item, in order, every value exactly the item’s; the account the author, the article’s own author a contributor', () => {
     expect(entries).toHaveLength(items.length);
     entries.forEach((e, n) => {
       const item = items[n]!;
@@ -50,8 +50,12 @@ describe('renderAtom', () => {
       expect(text(e.published)).toBe(shanghaiIso(item.date.getTime()));
       expect(e.summary === undefined ? undefined : decodeHTML(text(e.summary)!)).toBe(item.summary || undefined);
       expectContent(e.content, item);
+      // The account first, then the article's own author; the account is the category.
       const author = e.author as Array<Record<string, Node>> | undefined;
-      expect(author?.map((a) => text(a.name))).toEqual(item.author ? [asWritten(item.author)] : undefined);
+      const [first, second] = itemAuthors(item).map(asWritten);
+      expect(author?.map((a) => text(a.name))).toEqual(first ? [first] : undefined);
+      expect(text((e.contributor as Record<string, Node> | undefined)?.name)).toBe(second);
+      expect(attr(e.category as Node, 'term')).toBe(item.account);
     });
   });
 
@@ -86,7 +90,10 @@ describe('renderAtom', () => {
     expect(parsed.items.map((i) => i.published?.toISOString())).toEqual(items.map((i) => i.date.toISOString()));
     // An entry without an author has the feed's.
     expect(parsed.items.map((i) => i.authors.map((a) => a.name))).toEqual(
-      items.map((i) => [i.author ? asWritten(i.author) : '丙号 & Co']),
+      items.map((i) => [itemAuthors(i)[0] ? asWritten(itemAuthors(i)[0]!) : '丙号 & Co']),
+    );
+    expect(parsed.items.map((i) => i.categories.map((c) => c.term))).toEqual(
+      items.map((i) => (i.account ? [i.account] : [])),
     );
   });
 
@@ -109,7 +116,8 @@ describe('renderAtom', () => {
       expect(e.link).toBe(item.link);
       expect(e.published).toBe(bySecond(item.date));
       expect(e.updated).toBe(bySecond(item.date));
-      expect(e.author ?? undefined).toBe(item.author ? asWritten(item.author) : undefined);
+      // The author column is the account.
+      expect(e.author ?? undefined).toBe(itemAuthors(item)[0] ? asWritten(itemAuthors(item)[0]!) : undefined);
       // (feedparser takes the content as summary when there is none.)
       if (item.summary) expect(decodeHTML(e.summary ?? '')).toBe(item.summary);
       // feedparser sanitizes HTML (it drops referrerpolicy): the text is the same.

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encodeXML, escapeAttribute, escapeText, escapeUTF8 } from 'entities';
-import { cdataHtml, cdataText, feedItem, feedItems, feedUpdated } from '../../src/feeds/item.js';
+import { cdataHtml, cdataText, feedItem, feedItems, feedUpdated, itemAuthors } from '../../src/feeds/item.js';
 import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../../src/content/escape.js';
 import { stateNotice } from '../../src/feeds/notices.js';
 import { COVERS, CONTROLS, CONTROLS_CLEAN, IMAGE_MODES, corpus } from './corpus.js';
@@ -72,13 +72,19 @@ describe('feedItem', () => {
     expect(feedItem(byTitle('空正文')).summary).toBe('空正文');
     expect(feedItem(byTitle('Blog post without author')).summary).toBe('Blog post without author');
     const controls = feedItem(byTitle(`控制字符 ${CONTROLS}`));
-    expect([controls.title, controls.summary, controls.author]).toEqual([
+    expect([controls.title, controls.summary, controls.account, controls.author]).toEqual([
       `控制字符 ${CONTROLS_CLEAN}`,
       `摘要 ${CONTROLS_CLEAN}`,
+      `账号${CONTROLS_CLEAN}`,
       `作者${CONTROLS_CLEAN}`,
     ]);
     expect(controls.content).toBe(`<p>${CONTROLS_CLEAN}</p><p>😀 emoji 🇨🇳 and 汉字</p>`);
     expect(feedItem(byTitle('Blog post without author'))).not.toHaveProperty('author');
+    expect(feedItem(byTitle('Blog post without author')).account).toBe('Example Blog');
+    // An author who is the account is named once.
+    expect(itemAuthors(feedItem(byTitle('作者就是账号')))).toEqual(['丙号']);
+    expect(itemAuthors(feedItem(byTitle('全文，带封面')))).toEqual(['丙号', '作者']);
+    expect(itemAuthors(feedItem(articles.at(-1)!))).toEqual([]);
   });
 
   it('covers: absolute ones become the image, and the enclosure when their type is known', () => {

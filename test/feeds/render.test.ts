@@ -44,6 +44,7 @@ describe('renderFeeds', () => {
       title: HOSTILE,
       summary: HOSTILE,
       contentHtml: '<p>]]&gt; x ]]&gt;</p><pre><code>a &lt; b &amp;&amp; c ]]&gt; d</code></pre>',
+      account: '小米安全中心',
       author: '作者 <x> & y',
       cover: 'https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg&from=appmsg',
     }),
@@ -78,7 +79,9 @@ describe('renderFeeds', () => {
 
   it('RSS: no <author> (it needs an e-mail); dc:creator instead; enclosure MIME from wx_fmt', () => {
     expect(out.rss).not.toContain('<author>');
-    expect(out.rss).toContain('<dc:creator>作者 &lt;x&gt; &amp; y</dc:creator>');
+    expect(out.rss).toContain('<dc:creator>小米安全中心</dc:creator>');
+    expect(out.rss).toContain('<dc:contributor>作者 &lt;x&gt; &amp; y</dc:contributor>');
+    expect(out.rss).toContain('<category>小米安全中心</category>');
     expect(out.rss).toContain(
       '<enclosure length="0" type="image/jpeg" url="https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg&amp;from=appmsg"/>',
     );

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeHTML } from 'entities';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { renderRss } from '../../src/feeds/rss.js';
-import { feedItems } from '../../src/feeds/item.js';
+import { feedItems, itemAuthors } from '../../src/feeds/item.js';
 import { htmlToText } from '../../src/content/text.js';
 import { shanghaiRfc822 } from '../../src/time.js';
 import { HAVE_PY_FEEDPARSER } from '../helpers/feeds.js';
@@ -61,9 +61,11 @@ describe('renderRss', () => {
       expect(r.description === undefined ? '' : decodeHTML(text(r.description)!)).toBe(item.summary);
       expect(text(r['content:encoded'])).toBe(item.content ? item.content.replaceAll(']]>', ']]&gt;') : undefined);
       expect(r.author).toBeUndefined();
-      expect((r['dc:creator'] as Node[] | undefined)?.map(text)).toEqual(
-        item.author ? [asWritten(item.author)] : undefined,
-      );
+      // dc:creator the account (or the article's author when no account is known), dc:contributor the author.
+      const [creator, contributor] = itemAuthors(item);
+      expect((r['dc:creator'] as Node[] | undefined)?.map(text)).toEqual(creator ? [asWritten(creator)] : undefined);
+      expect(text(r['dc:contributor'])).toBe(contributor ? asWritten(contributor) : undefined);
+      expect(text(r.category)).toBe(item.account);
       const enclosure = r.enclosure as Node[] | undefined;
       expect(enclosure?.map((e) => [attr(e, 'url'), attr(e, 'type'), attr(e, 'length')])).toEqual(
         item.enclosure ? [[item.enclosure.url, item.enclosure.type, '0']] : undefined,
@@ -75,10 +77,11 @@ describe('renderRss', () => {
   it('hostile text reads back exactly; control characters and lone surrogates gone', () => {
     const hostile = written.find((r) => text(r.title) === HOSTILE)!;
     expect(decodeHTML(text(hostile.description)!)).toBe(HOSTILE);
-    expect(text(hostile['dc:creator'])).toBe('作者 <x> & y & z ]]>');
+    expect(text(hostile['dc:creator'])).toBe('账号 <a> & b ]]>');
+    expect(text(hostile['dc:contributor'])).toBe('作者 <x> & y & z ]]>');
     const controls = written.find((r) => text(r.title)?.startsWith('控制字符'))!;
     expect(text(controls.title)).toBe(`控制字符 ${CONTROLS_CLEAN}`);
-    expect(text(controls['dc:creator'])).toBe(`作者${CONTROLS_CLEAN}`);
+    expect(text(controls['dc:creator'])).toBe(`账号${CONTROLS_CLEAN}`);
   });
 
   it('the cover is the enclosure, its MIME type from wx_fmt=, a mmbiz_<fmt> segment or the extension', () => {
@@ -115,8 +118,8 @@ describe('renderRss', () => {
     expect(parsed.items.map((i) => i.title)).toEqual(items.map((i) => (i.title ? decodeHTML(i.title) : null)));
     expect(parsed.items.map((i) => i.url)).toEqual(items.map((i) => i.link));
     expect(parsed.items.map((i) => i.published?.toISOString())).toEqual(items.map((i) => i.date.toISOString()));
-    expect(parsed.items.map((i) => i.authors.map((a) => a.name))).toEqual(
-      items.map((i) => (i.author ? [asWritten(i.author)] : [])),
+    expect(parsed.items.map((i) => i.authors.map((a) => a.name)[0])).toEqual(
+      items.map((i) => (itemAuthors(i)[0] ? asWritten(itemAuthors(i)[0]!) : undefined)),
     );
     expect(parsed.items.map((i) => i.mediaImages.map((m) => [m.url, m.mimeType]))).toEqual(
       items.map((i) => (i.enclosure ? [[i.enclosure.url, i.enclosure.type]] : [])),
@@ -135,7 +138,8 @@ describe('renderRss', () => {
       expect(e.title ?? '').toBe(item.title);
       expect(e.link).toBe(item.link);
       expect(e.published).toBe(bySecond(item.date));
-      expect(e.author ?? undefined).toBe(item.author ? asWritten(item.author) : undefined);
+      // The author column is the account.
+      expect(e.author ?? undefined).toBe(itemAuthors(item)[0] ? asWritten(itemAuthors(item)[0]!) : undefined);
       expect(htmlToText(e.content ?? '')).toBe(htmlToText(item.content));
       expect(e.enclosures).toEqual(
         item.enclosure ? [{ href: item.enclosure.url, type: item.enclosure.type, length: '0' }] : [],
@@ -162,7 +166,7 @@ describe('renderRss: namespaces and attribute values', () => {
     expect(attr(r.rss, 'xmlns:content')).toBeUndefined();
     const [py] = pyRead(out);
     expect(py!.bozo, py!.bozo_exception ?? '').toBe(0);
-    expect(py!.entries[0]!.author).toBe('作者');
+    expect(py!.entries[0]!.author).toBe('丙号');
   });
 
   it.skipIf(!HAVE_PY_FEEDPARSER)(
