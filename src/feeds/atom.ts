@@ -5,7 +5,7 @@ import { cleanText } from '../content/text.js';
 import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../content/escape.js';
 import { shanghaiIso } from '../time.js';
 import { DEFAULT_LANGUAGE } from './messages.js';
-import { cdataHtml, feedUpdated, GENERATOR, itemAuthors, type FeedItem, type FeedMeta } from './item.js';
+import { cdataHtml, feedUpdated, GENERATOR, itemAuthors, MEDIA_NS, type FeedItem, type FeedMeta } from './item.js';
 
 const I1 = '\n    ';
 const I2 = '\n        ';
@@ -17,7 +17,7 @@ const element = (indent: string, name: string, text: string): string =>
 
 export function renderAtom(meta: FeedMeta, items: readonly FeedItem[]): string {
   const out = [
-    `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${meta.language ?? DEFAULT_LANGUAGE}">`,
+    `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"${items.some((i) => i.image) ? ` xmlns:media="${MEDIA_NS}"` : ''} xml:lang="${meta.language ?? DEFAULT_LANGUAGE}">`,
     element(I1, 'id', escapeXmlName(meta.id)),
     element(I1, 'title', escapeXmlName(cleanText(meta.title))),
     `${I1}<updated>${shanghaiIso(feedUpdated(items).getTime())}</updated>`,
@@ -42,8 +42,15 @@ function entry(out: string[], item: FeedItem): void {
     `${I2}<title type="html">${cdataHtml(escapeHtml(item.title))}</title>`,
     element(I2, 'id', escapeXml(item.id)),
     `${I2}<link href="${escapeAttr(item.link)}"/>`,
-    `${I2}<updated>${date}</updated>`,
   );
+  // The cover: an enclosure with its image type (readers that show an item's image take it from here), and a
+  // thumbnail (Media RSS) for readers that show thumbnails.
+  if (item.enclosure)
+    out.push(
+      `${I2}<link rel="enclosure" type="${escapeAttr(item.enclosure.type)}" href="${escapeAttr(item.enclosure.url)}"/>`,
+    );
+  if (item.image) out.push(`${I2}<media:thumbnail url="${escapeAttr(item.image)}"/>`);
+  out.push(`${I2}<updated>${date}</updated>`);
   if (item.summary) out.push(`${I2}<summary type="html">${cdataHtml(escapeHtml(item.summary))}</summary>`);
   if (item.content) out.push(`${I2}<content type="html">${cdataHtml(item.content)}</content>`);
   // The account is the author (readers show the last <author> in their author column: one only), the article's own

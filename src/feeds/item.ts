@@ -131,6 +131,9 @@ function presentBody(a: FeedArticle, language: FeedLanguage): string {
   return parts.join('\n');
 }
 
+/** The Media RSS namespace: `media:thumbnail` names an item's cover for readers that show thumbnails. */
+export const MEDIA_NS = 'http://search.yahoo.com/mrss/';
+
 /** HTML in CDATA: `]]>` written as `]]&gt;`, which HTML reads back as the same text. */
 export const cdataHtml = (html: string): string => `<![CDATA[${html.replaceAll(']]>', ']]&gt;')}]]>`;
 

@@ -8,7 +8,16 @@ import { cleanText } from '../content/text.js';
 import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../content/escape.js';
 import { shanghaiRfc822 } from '../time.js';
 import { DEFAULT_LANGUAGE } from './messages.js';
-import { cdataHtml, cdataText, feedUpdated, GENERATOR, itemAuthors, type FeedItem, type FeedMeta } from './item.js';
+import {
+  cdataHtml,
+  cdataText,
+  feedUpdated,
+  GENERATOR,
+  itemAuthors,
+  MEDIA_NS,
+  type FeedItem,
+  type FeedMeta,
+} from './item.js';
 
 const I1 = '\n    ';
 const I2 = '\n        ';
@@ -20,7 +29,8 @@ const CONTENT = ' xmlns:content="http://purl.org/rss/1.0/modules/content/"';
 export function renderRss(meta: FeedMeta, items: readonly FeedItem[]): string {
   // `feed` declared both when an item had content, and none otherwise: `dc:creator` was then an unbound prefix.
   const content = items.some((i) => i.content);
-  const namespaces = (content || items.some((i) => i.account || i.author) ? DC : '') + (content ? CONTENT : '');
+  const media = items.some((i) => i.image) ? ` xmlns:media="${MEDIA_NS}"` : '';
+  const namespaces = (content || items.some((i) => i.account || i.author) ? DC : '') + (content ? CONTENT : '') + media;
   const out = [
     `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"${namespaces} xmlns:atom="http://www.w3.org/2005/Atom">`,
     `${I1}<channel>`,
@@ -50,6 +60,7 @@ function item(out: string[], i: FeedItem): void {
   if (i.content) out.push(`${I3}<content:encoded>${cdataHtml(i.content)}</content:encoded>`);
   if (i.enclosure)
     out.push(`${I3}<enclosure length="0" type="${i.enclosure.type}" url="${escapeAttr(i.enclosure.url)}"/>`);
+  if (i.image) out.push(`${I3}<media:thumbnail url="${escapeAttr(i.image)}"/>`);
   const [creator, contributor] = itemAuthors(i);
   if (i.account) out.push(`${I3}<category>${escapeXml(i.account)}</category>`);
   if (creator) out.push(`${I3}<dc:creator>${escapeXmlName(creator)}</dc:creator>`);

@@ -10,7 +10,7 @@ import { feedItems, itemAuthors, type FeedItem } from '../../src/feeds/item.js';
 import { htmlToText } from '../../src/content/text.js';
 import { shanghaiIso } from '../../src/time.js';
 import { HAVE_PY_FEEDPARSER } from '../helpers/feeds.js';
-import { CONTROLS_CLEAN, EMPTY_META, HOSTILE, IMAGE_MODES, META, corpus } from './corpus.js';
+import { COVERS, CONTROLS_CLEAN, EMPTY_META, HOSTILE, IMAGE_MODES, META, corpus } from './corpus.js';
 import { attr, parseXml, pyRead, text, type Node } from './read.js';
 
 const items = feedItems(corpus(), IMAGE_MODES['no-referrer']);
@@ -45,7 +45,11 @@ describe('renderAtom', () => {
       // type="html": the CDATA holds the title escaped as HTML; a reader shows its text.
       expect(decodeHTML(text(e.title)!)).toBe(item.title);
       expect(text(e.id)).toBe(item.id);
-      expect((e.link as Node[]).map((l) => attr(l, 'href'))).toEqual([item.link]);
+      expect((e.link as Node[]).map((l) => [attr(l, 'rel'), attr(l, 'type'), attr(l, 'href')])).toEqual([
+        [undefined, undefined, item.link],
+        ...(item.enclosure ? [['enclosure', item.enclosure.type, item.enclosure.url]] : []),
+      ]);
+      expect(attr(e['media:thumbnail'] as Node, 'url')).toBe(item.image);
       expect(text(e.updated)).toBe(shanghaiIso(item.date.getTime()));
       expect(text(e.published)).toBe(shanghaiIso(item.date.getTime()));
       expect(e.summary === undefined ? undefined : decodeHTML(text(e.summary)!)).toBe(item.summary || undefined);
@@ -57,6 +61,27 @@ describe('renderAtom', () => {
       expect(text((e.contributor as Record<string, Node> | undefined)?.name)).toBe(second);
       expect(attr(e.category as Node, 'term')).toBe(item.account);
     });
+  });
+
+  it('the cover: an enclosure link with its image type, and a Media RSS thumbnail (namespace declared only when used)', () => {
+    expect(attr(parseXml(xml).feed as Node, 'xmlns:media')).toBe('http://search.yahoo.com/mrss/');
+    const covers = (mode: keyof typeof IMAGE_MODES) =>
+      ((parseXml(renderAtom(META, feedItems(corpus(), IMAGE_MODES[mode]))).feed as Record<string, Node[]>).entry ?? [])
+        .flatMap((e) => (e as Record<string, Node[]>).link!)
+        .filter((l) => attr(l, 'rel') === 'enclosure')
+        .map((l) => [attr(l, 'type'), attr(l, 'href')]);
+    expect(covers('direct')).toEqual([
+      ['image/jpeg', COVERS.wxFmt],
+      ['image/png', COVERS.mmbizSegment],
+      ['image/gif', COVERS.wxGif],
+      ['image/webp', COVERS.extension],
+      ['image/jpeg', COVERS.quoted],
+    ]);
+    const proxy = IMAGE_MODES.proxy.proxy!;
+    expect(covers('proxy')[0]).toEqual(['image/jpeg', proxy(COVERS.wxFmt)]);
+    const bare = renderAtom(META, feedItems(corpus().map((a) => ({ ...a, cover: undefined }))));
+    expect(bare).not.toContain('xmlns:media');
+    expect(bare).not.toContain('rel="enclosure"');
   });
 
   it('hostile text reads back: `]]>`, markup, `&`, quotes, emoji, CJK; control characters and lone surrogates gone', () => {
@@ -91,6 +116,9 @@ describe('renderAtom', () => {
     // An entry without an author has the feed's.
     expect(parsed.items.map((i) => i.authors.map((a) => a.name))).toEqual(
       items.map((i) => [itemAuthors(i)[0] ? asWritten(itemAuthors(i)[0]!) : '丙号 & Co']),
+    );
+    expect(parsed.items.map((i) => i.mediaImages.map((m) => [m.url, m.mimeType]))).toEqual(
+      items.map((i) => (i.enclosure ? [[i.enclosure.url, i.enclosure.type]] : [])),
     );
     expect(parsed.items.map((i) => i.categories.map((c) => c.term))).toEqual(
       items.map((i) => (i.account ? [i.account] : [])),

@@ -70,6 +70,7 @@ describe('renderRss', () => {
       expect(enclosure?.map((e) => [attr(e, 'url'), attr(e, 'type'), attr(e, 'length')])).toEqual(
         item.enclosure ? [[item.enclosure.url, item.enclosure.type, '0']] : undefined,
       );
+      expect(attr(r['media:thumbnail'] as Node, 'url')).toBe(item.image);
     });
     expect(xml).not.toContain('<author>');
   });
