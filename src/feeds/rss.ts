@@ -10,11 +10,11 @@ import { shanghaiRfc822 } from '../time.js';
 import { DEFAULT_LANGUAGE } from './messages.js';
 import {
   cdataHtml,
-  cdataText,
   feedUpdated,
   GENERATOR,
   itemAuthors,
   MEDIA_NS,
+  rssTitle,
   type FeedItem,
   type FeedMeta,
 } from './item.js';
@@ -50,7 +50,7 @@ export function renderRss(meta: FeedMeta, items: readonly FeedItem[]): string {
 
 function item(out: string[], i: FeedItem): void {
   out.push(`${I2}<item>`);
-  if (i.title) out.push(`${I3}<title>${cdataText(i.title)}</title>`);
+  if (i.title) out.push(`${I3}<title>${rssTitle(i.title)}</title>`);
   if (i.link) out.push(`${I3}<link>${escapeXml(i.link)}</link>`);
   out.push(
     `${I3}<guid isPermaLink="false">${escapeXmlName(i.id)}</guid>`,

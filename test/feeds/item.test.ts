@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encodeXML, escapeAttribute, escapeText, escapeUTF8 } from 'entities';
-import { cdataHtml, cdataText, feedItem, feedItems, feedUpdated, itemAuthors } from '../../src/feeds/item.js';
+import { cdataHtml, feedItem, feedItems, feedUpdated, itemAuthors, rssTitle } from '../../src/feeds/item.js';
 import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../../src/content/escape.js';
 import { stateNotice } from '../../src/feeds/notices.js';
 import { COVERS, CONTROLS, CONTROLS_CLEAN, IMAGE_MODES, corpus } from './corpus.js';
@@ -134,7 +134,10 @@ describe('escaping', () => {
     // As `feed` (xml-js) wrote names and titles: an `&amp;` already there is kept.
     expect(escapeXmlName(s)).toBe(`a &amp; b &amp; c &lt; d &gt; e " f ' g \u00A0 中`);
     expect(escapeAttr(s)).toBe(`a &amp; b &amp;amp; c &lt; d > e &quot; f ' g \u00A0 中`);
-    expect(cdataText('x ]]> y ]]>')).toBe('<![CDATA[x ]]]]><![CDATA[> y ]]]]><![CDATA[>]]>');
+    // An RSS title is HTML, as Atom's: each `&` of it written as a hexadecimal reference (no CDATA needed).
+    expect(rssTitle('A & B <b>x</b> "q" ]]> &amp;')).toBe(
+      'A &#x26;amp; B &#x26;lt;b&#x26;gt;x&#x26;lt;/b&#x26;gt; &#x26;quot;q&#x26;quot; ]]&#x26;gt; &#x26;amp;amp;',
+    );
     expect(cdataHtml('<p>]]></p>')).toBe('<![CDATA[<p>]]&gt;</p>]]>');
   });
 

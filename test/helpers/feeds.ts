@@ -53,8 +53,8 @@ export interface PyFeed {
 const SCRIPT = `
 import sys, json, time, html, feedparser
 def text(d, detail, value):
-    # An Atom type="html" title is HTML: readers show its text. (feedparser guesses RSS titles' type; they are raw.)
-    return html.unescape(value) if d.version.startswith('atom') and detail and detail.get('type') == 'text/html' and value else value
+    # A title of type text/html (Atom's type="html"; an RSS title that holds a reference) is HTML: readers show its text.
+    return html.unescape(value) if detail and detail.get('type') == 'text/html' and value else value
 out = []
 for path in sys.argv[1:]:
     d = feedparser.parse(path)
