@@ -31,6 +31,25 @@ export function htmlToText(html: string): string {
     .trim();
 }
 
+const SCRIPT_ESCAPE = /\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})/;
+
+/**
+ * Text WeChat wrote into a page's meta tags escaped for a script string, and HTML-escaped before that (an image
+ * post's `og:description`: `第一段\x0a\x0a第二段 \x26quot;引语\x26quot;`), read back as the text it is
+ * (`第一段\n\n第二段 "引语"`). Text without such an escape is returned as it is: a page's own text may well show a
+ * backslash.
+ */
+export function unescapePageText(text: string): string {
+  if (!SCRIPT_ESCAPE.test(text)) return text;
+  const unescaped = text.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|\\)/g, (_m, e: string) =>
+    e === '\\' ? '\\' : String.fromCharCode(Number.parseInt(e.slice(1), 16)),
+  );
+  return decodeHTML(unescaped);
+}
+
+/** A summary's lines joined: a description's paragraph breaks are spaces in a summary. */
+export const summaryLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
+
 /** Length of a summary, in characters. */
 export const SUMMARY_CHARS = 140;
 

@@ -2,24 +2,31 @@
  * Pure: a stored article and its body's HTML → what the feed renderers take. The summary comes from the body when
  * the copy had none, and from the archive state when the copy is not the article.
  */
-import { summaryOf } from '../content/body.js';
+import { mendPageHtml, summaryOf } from '../content/body.js';
+import { unescapePageText } from '../content/text.js';
 import { hasText } from '../states.js';
 import type { Article, FeedArticle } from '../types.js';
 
 /** The article's own summary: the copy's, else the start of its body. A copy that is not the article has none (the
  * renderer says what the archive holds instead, in the feed's language: item.ts). */
-function summaryFor(a: Article, html: string): string {
+function summaryFor(a: Article, html: string, page: boolean): string {
   if (!hasText(a.state)) return '';
-  if (a.summary) return a.summary;
+  // A fetched page's summary is its description: stored by earlier versions with its script escapes (`\x0a`).
+  if (a.summary) return page ? unescapePageText(a.summary) : a.summary;
   return html ? summaryOf(html) : '';
 }
+
+/** The copy shown is a fetched page (its body and summary are what the store kept of it). */
+const fromPage = (a: Article): boolean => a.bestOrigin.startsWith('page:');
 
 /** What a feed knows of an article beyond the stored record: the account that published it. */
 export interface ShowContext {
   account?: string | undefined;
 }
 
-export function toFeedArticle(a: Article, html: string, context: ShowContext = {}): FeedArticle {
+export function toFeedArticle(a: Article, stored: string, context: ShowContext = {}): FeedArticle {
+  const page = fromPage(a);
+  const html = page ? mendPageHtml(stored) : stored;
   return {
     key: a.key,
     id: a.id,
@@ -34,7 +41,7 @@ export function toFeedArticle(a: Article, html: string, context: ShowContext = {
     state: a.state,
     ...(a.notice !== undefined ? { notice: a.notice } : {}),
     contentHtml: html,
-    summary: summaryFor(a, html),
+    summary: summaryFor(a, html, page),
     ...(a.cover !== undefined ? { cover: a.cover } : {}),
     contentHash: a.contentHash,
   };

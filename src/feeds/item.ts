@@ -9,7 +9,7 @@ import { imageMime, isWechatImage, rewriteImages, type ImageMode, type ImageUrlR
 import { stateNotice } from './notices.js';
 import { DEFAULT_LANGUAGE, messages } from './messages.js';
 import { hasText } from '../states.js';
-import { cleanText } from '../content/text.js';
+import { cleanText, summaryLine } from '../content/text.js';
 import { escapeHtml } from '../content/escape.js';
 
 export interface FeedMeta {
@@ -70,7 +70,7 @@ function proxied(url: string, images: ImageOptions): string {
  */
 function summaryOf(a: FeedArticle, language: FeedLanguage): string {
   if (!hasText(a.state)) return stateNotice(a.state, language) ?? a.title;
-  return a.summary.trim() ? a.summary : a.title;
+  return a.summary.trim() ? summaryLine(a.summary) : a.title;
 }
 
 export function feedItem(a: FeedArticle, images: ImageOptions = DIRECT, language = DEFAULT_LANGUAGE): FeedItem {
