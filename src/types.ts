@@ -151,6 +151,8 @@ export interface FeedArticle {
   summary: string;
   cover?: string;
   contentHash: string;
+  /** A reprint: the account (and author) the body's card named; the card itself is not in the body. */
+  reprint?: { from: string; author?: string };
 }
 
 /** A problem with one input, reported and skipped; never fatal. */

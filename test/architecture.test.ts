@@ -71,6 +71,7 @@ const PURE = [
   'content/images.ts',
   'content/image-sign.ts',
   'content/body.ts',
+  'content/reprint.ts',
   'fetch/schedule.ts',
   'fetch/observe.ts',
   'feeds/select.ts',

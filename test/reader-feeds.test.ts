@@ -10,6 +10,7 @@ import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import type { Config } from '../src/types.js';
 import { dump, tempDir, writeFile } from './helpers/tmp.js';
+import { HAVE_SHARED, REAL_DUMPS } from './helpers/paths.js';
 
 const BIZ_A = 'MzI2NzI2OTExNA=='; // 3267269114
 const sn = (n: number) => n.toString(16).padStart(32, 'a');
@@ -187,5 +188,26 @@ describe('every item names its account', () => {
     );
     const rss = read(config, 'doonsec-s-feed/rss.xml');
     expect(rss).toContain('<category>小米安全中心</category>\n            <dc:creator>小米安全中心</dc:creator>');
+  });
+});
+
+describe.skipIf(!HAVE_SHARED)('reprints credit their source (a real dump)', () => {
+  const NAME = 'chainreactors__picker__2023-03-24__full__2247535561_1.md';
+  beforeEach(() => writeFile(join(t.dir, 'dumps', NAME), readFileSync(`${REAL_DUMPS}${NAME}`)));
+  const item = (config: Config) =>
+    (JSON.parse(read(config, 'all/feed.json')) as { items: Array<{ content_html: string; summary: string }> })
+      .items[0]!;
+
+  it('one credit line at the top of the content; the summary starts with the article’s own text', async () => {
+    const config = makeConfig();
+    await build(config, { log: silentLogger });
+    const { content_html, summary } = item(config);
+    expect(content_html).toMatch(/^<p>转载自 中国信息安全 · 作者 郭威<\/p>\n<p>党的“十八大”以来/);
+    expect(content_html).not.toContain('以下文章来源于');
+    expect(content_html).not.toContain('wx.qlogo.cn/mmhead');
+    expect(summary).toMatch(/^党的“十八大”以来，党中央、国务院高度重视网络安全产业发展工作。/);
+    const en = makeConfig({ feed: { language: 'en' } });
+    await build(en, { log: silentLogger });
+    expect(item(en).content_html).toMatch(/^<p>Reprinted from 中国信息安全 · by 郭威<\/p>/);
   });
 });

@@ -22,6 +22,8 @@ const fromPage = (a: Article): boolean => a.bestOrigin.startsWith('page:');
 /** What a feed knows of an article beyond the stored record: the account that published it. */
 export interface ShowContext {
   account?: string | undefined;
+  /** The reprint card taken out of the body (content/reprint.ts). */
+  reprint?: FeedArticle['reprint'] | undefined;
 }
 
 export function toFeedArticle(a: Article, stored: string, context: ShowContext = {}): FeedArticle {
@@ -44,5 +46,6 @@ export function toFeedArticle(a: Article, stored: string, context: ShowContext =
     summary: summaryFor(a, html, page),
     ...(a.cover !== undefined ? { cover: a.cover } : {}),
     contentHash: a.contentHash,
+    ...(context.reprint ? { reprint: context.reprint } : {}),
   };
 }

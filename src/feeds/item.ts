@@ -122,6 +122,7 @@ function presentBody(a: FeedArticle, language: FeedLanguage): string {
       `<p><strong>${escapeHtml(stateNotice(a.notice, language) ?? '')}</strong> ${escapeHtml(m.savedBefore)}</p>`,
     );
   if (hasText(a.state)) {
+    if (a.reprint) parts.push(`<p>${escapeHtml(m.reprint(a.reprint.from, a.reprint.author))}</p>`);
     parts.push(a.contentHtml);
     if (a.state === 'truncated')
       parts.push(`<p><em>${escapeHtml(stateNotice('truncated', language)!)}</em> ${open}</p>`);

@@ -44,7 +44,10 @@ function meta($: CheerioAPI, selector: string): string | undefined {
  * A name WeChat puts in an attribute of a voice or music element, HTML-encoded twice (`name="Day&amp;nbsp;15"`):
  * the parser undoes one encoding, this the other.
  */
-const elementName = (value: string): string => decodeAttr(value).replace(/\u00a0/g, ' ').trim();
+const elementName = (value: string): string =>
+  decodeAttr(value)
+    .replace(/\u00a0/g, ' ')
+    .trim();
 
 /** Notices: deleted, blocked, unavailable, migrated, expired. */
 function notice(

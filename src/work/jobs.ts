@@ -7,6 +7,7 @@ import type { DumpFile } from '../dumps/read.js';
 import { loadDump, loadDumpMarkdown, type LoadResult } from '../dumps/load.js';
 import { toFeedArticle } from '../feeds/article.js';
 import { markdownHtml } from '../content/markdown.js';
+import { splitReprint } from '../content/reprint.js';
 import { renderFeeds, type FeedMeta, type ImageOptions } from '../feeds/render.js';
 import { signedImagePath } from '../content/image-sign.js';
 import type { Article, Body, Config, FeedArticle } from '../types.js';
@@ -54,7 +55,9 @@ function shown({ article, body, account }: ShowItem, stale: RenderResult['stale'
     return toFeedArticle(article, '', context);
   }
   if (read.changed) stale.push({ path: body.path, reason: 'changed since it was read; read again on the next build' });
-  return toFeedArticle(article, markdownHtml(read.markdown), context);
+  // A reprint's card becomes one credit line (item.ts), and the summary starts with the article's own text.
+  const { reprint, markdown } = splitReprint(read.markdown);
+  return toFeedArticle(article, markdownHtml(markdown), { ...context, reprint });
 }
 
 export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {

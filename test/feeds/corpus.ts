@@ -62,7 +62,13 @@ const NOTICE_STATES: ContentState[] = ['shell', 'captcha', 'deleted', 'blocked',
 export function corpus(): FeedArticle[] {
   n = 0;
   return [
-    article({ title: '全文，带封面', contentHtml: BODY_WITH_IMAGES, summary: '正文有图：', cover: COVERS.wxFmt }),
+    article({
+      title: '全文，带封面',
+      contentHtml: BODY_WITH_IMAGES,
+      summary: '正文有图：',
+      cover: COVERS.wxFmt,
+      reprint: { from: '中国信息安全', author: '郭威' },
+    }),
     article({
       state: 'truncated',
       title: '被截断的文章',

@@ -40,6 +40,14 @@ describe('feedItem', () => {
     );
   });
 
+  it('a reprint: one credit line above the body, in the feed’s language', () => {
+    const a = byTitle('全文，带封面');
+    expect(feedItem(a).content).toBe(`<p>转载自 中国信息安全 · 作者 郭威</p>\n${a.contentHtml}`);
+    expect(feedItem(a, undefined, 'en').content).toBe(`<p>Reprinted from 中国信息安全 · by 郭威</p>\n${a.contentHtml}`);
+    expect(feedItem({ ...a, reprint: { from: '红<数>位' } }).content).toMatch(/^<p>转载自 红&lt;数&gt;位<\/p>\n/);
+    expect(feedItem(a).summary).toBe('正文有图：');
+  });
+
   it('in English (feed.language: en): every text wxfeed adds', () => {
     const a = byTitle('状态 shell');
     expect(feedItem(a, undefined, 'en').content).toBe(
@@ -103,7 +111,7 @@ describe('feedItem', () => {
   });
 
   it('images in content: no-referrer asks readers to send no Referer; proxy points WeChat images at the proxy', () => {
-    const a = byTitle('全文，带封面');
+    const a = { ...byTitle('全文，带封面'), reprint: undefined };
     expect(feedItem(a, IMAGE_MODES.direct).content).toBe(a.contentHtml);
     const noReferrer = feedItem(a, IMAGE_MODES['no-referrer']).content;
     expect(noReferrer.match(/<img [^>]*>/g)).toEqual([
