@@ -72,6 +72,7 @@ const PURE = [
   'content/image-sign.ts',
   'content/body.ts',
   'content/reprint.ts',
+  'content/links.ts',
   'fetch/schedule.ts',
   'fetch/observe.ts',
   'feeds/select.ts',

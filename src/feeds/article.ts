@@ -3,6 +3,7 @@
  * the copy had none, and from the archive state when the copy is not the article.
  */
 import { mendPageHtml, summaryOf } from '../content/body.js';
+import { linkBase, resolveLinks } from '../content/links.js';
 import { unescapePageText } from '../content/text.js';
 import { hasText } from '../states.js';
 import type { Article, FeedArticle } from '../types.js';
@@ -28,7 +29,9 @@ export interface ShowContext {
 
 export function toFeedArticle(a: Article, stored: string, context: ShowContext = {}): FeedArticle {
   const page = fromPage(a);
-  const html = page ? mendPageHtml(stored) : stored;
+  // Relative links resolved against the article's URL; an article known by a hash of its text has none to offer.
+  const base = linkBase(a.link, !a.key.startsWith('hash:'));
+  const html = resolveLinks(page ? mendPageHtml(stored) : stored, base);
   return {
     key: a.key,
     id: a.id,

@@ -47,6 +47,31 @@ describe('toFeedArticle: what the store kept of a fetched page, as text', () => 
       contentHtml: '<p>"\\x0a"</p>',
     });
   });
+  it('relative links: resolved against the article’s URL; an article known by a hash of its text keeps their text only', () => {
+    const body = '<p><a href="/archives">archives</a> <img src="logo.png" alt=""></p>';
+    const blog = article({
+      key: 'url:https://blog.example.com/p/1',
+      link: 'https://blog.example.com/p/1',
+      bestOrigin: 'file:/a.md',
+    });
+    expect(toFeedArticle(blog, body).contentHtml).toBe(
+      '<p><a href="https://blog.example.com/archives">archives</a> <img src="https://blog.example.com/p/logo.png" alt=""></p>',
+    );
+    const hashed = article({
+      key: 'hash:abc',
+      id: 'urn:wxfeed:hash:abc',
+      link: 'urn:wxfeed:hash:abc',
+      bestOrigin: 'file:/a.md',
+    });
+    expect(toFeedArticle(hashed, body).contentHtml).toBe('<p>archives </p>');
+    const search = article({
+      key: 'hash:def',
+      link: 'https://mp.weixin.qq.com/s?src=11&timestamp=1&ver=1&signature=x',
+      bestOrigin: 'file:/b.md',
+    });
+    expect(toFeedArticle(search, body).contentHtml).toBe('<p>archives </p>');
+  });
+
   it.skipIf(!HAVE_SHARED)('a live image post (real page): its summary is text', () => {
     const html = readFileSync(`${REAL_PAGES}wechat-article__wechat-article-exporter__image-share-01.html`, 'utf8');
     const page = parseArticlePage(html, LINK);
