@@ -80,6 +80,7 @@ const PURE = [
   'feeds/notices.ts',
   'feeds/messages.ts',
   'feeds/accounts.ts',
+  'feeds/times.ts',
   'feeds/opml.ts',
   'feeds/index-page.ts',
   'feeds/item.ts',

@@ -211,3 +211,62 @@ describe.skipIf(!HAVE_SHARED)('reprints credit their source (a real dump)', () =
     expect(item(en).content_html).toMatch(/^<p>Reprinted from 中国信息安全 · by 郭威<\/p>/);
   });
 });
+
+describe('same-day items get distinct seconds, the same in every feed', () => {
+  const BIZ_B = 'MjM5NTU4NjgzMg=='; // 2395586832
+  const add = (name: string, fields: Record<string, string>) =>
+    writeFile(join(t.dir, 'dumps', `${name}.md`), dump(fields, `正文 ${name}。`));
+  beforeEach(() => {
+    add('a1', { title: '甲 头条', url: url(BIZ_A, 300, 1, 1), source: '账号甲', date: '2024-07-12' });
+    add('a2', { title: '甲 次条', url: url(BIZ_A, 300, 2, 2), source: '账号甲', date: '2024-07-12' });
+    add('b1', { title: '乙 头条', url: url(BIZ_B, 100, 1, 3), source: '账号乙', date: '2024-07-12' });
+    add('b0', { title: '乙 昨天', url: url(BIZ_B, 99, 1, 4), source: '账号乙', date: '2024-07-11' });
+  });
+  const times = (config: Config, path: string) =>
+    Object.fromEntries(
+      (JSON.parse(read(config, path)) as { items: Array<{ title: string; date_published: string }> }).items.map((i) => [
+        i.title,
+        i.date_published,
+      ]),
+    );
+
+  it('00:00:00, 00:00:01, … in feed order from the oldest; one time per article in every format and in all/', async () => {
+    const config = makeConfig();
+    await build(config, { log: silentLogger });
+    const all = times(config, 'all/feed.json');
+    // Feed order of the day: mid descending, then idx ascending (甲's mass-send 300 before 乙's 100).
+    expect(all).toEqual({
+      '甲 头条': '2024-07-12T00:00:02+08:00',
+      '甲 次条': '2024-07-12T00:00:01+08:00',
+      '乙 头条': '2024-07-12T00:00:00+08:00',
+      '乙 昨天': '2024-07-11T00:00:00+08:00',
+    });
+    for (const feed of ['3267269114', '2395586832']) {
+      for (const [title, time] of Object.entries(times(config, `${feed}/feed.json`))) expect(time).toBe(all[title]);
+      const atom = read(config, `${feed}/atom.xml`);
+      for (const [, time] of atom.matchAll(/<updated>([^<]+)<\/updated>/g)) expect(Object.values(all)).toContain(time);
+    }
+    expect(read(config, 'all/rss.xml')).toContain('<pubDate>Fri, 12 Jul 2024 00:00:02 +0800</pubDate>');
+  });
+
+  it('an article of the same day that arrives later goes after them: the times already published stay', async () => {
+    const config = makeConfig();
+    await build(config, { log: silentLogger, now: () => Date.UTC(2024, 6, 12, 6) });
+    const before = times(config, 'all/feed.json');
+    // A mass-send of a higher mid than any that day, and one of a lower one: both arrive after.
+    add('b2', { title: '乙 晚到', url: url(BIZ_B, 50, 1, 5), source: '账号乙', date: '2024-07-12' });
+    add('a3', { title: '甲 晚到', url: url(BIZ_A, 400, 1, 6), source: '账号甲', date: '2024-07-12' });
+    await build(config, { log: silentLogger, now: () => Date.UTC(2024, 6, 12, 7) });
+    const after = times(config, 'all/feed.json');
+    for (const [title, time] of Object.entries(before)) expect(after[title]).toBe(time);
+    expect([after['乙 晚到'], after['甲 晚到']].sort()).toEqual([
+      '2024-07-12T00:00:03+08:00',
+      '2024-07-12T00:00:04+08:00',
+    ]);
+    // Newest first by the time shown, in the account's feed as in all/.
+    const titles = (path: string) =>
+      (JSON.parse(read(config, path)) as { items: Array<{ title: string }> }).items.map((i) => i.title);
+    expect(titles('2395586832/feed.json')).toEqual(['乙 晚到', '乙 头条', '乙 昨天']);
+    expect(times(config, '2395586832/feed.json')['乙 晚到']).toBe(after['乙 晚到']);
+  });
+});

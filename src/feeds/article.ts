@@ -25,6 +25,8 @@ export interface ShowContext {
   account?: string | undefined;
   /** The reprint card taken out of the body (content/reprint.ts). */
   reprint?: FeedArticle['reprint'] | undefined;
+  /** The time the item is shown at, distinct within its day (feeds/times.ts); its date when not given. */
+  shownAt?: number | undefined;
 }
 
 export function toFeedArticle(a: Article, stored: string, context: ShowContext = {}): FeedArticle {
@@ -39,7 +41,7 @@ export function toFeedArticle(a: Article, stored: string, context: ShowContext =
     title: a.title,
     ...(context.account ? { account: context.account } : {}),
     ...(a.author !== undefined ? { author: a.author } : {}),
-    date: a.date,
+    date: context.shownAt ?? a.date,
     datePrecision: a.datePrecision,
     ...(a.mid !== undefined ? { mid: String(a.mid) } : {}),
     ...(a.idx !== undefined ? { idx: String(a.idx) } : {}),

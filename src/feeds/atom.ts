@@ -1,7 +1,7 @@
 /**
  * Atom 1.0 (RFC 4287), written directly: one pure function over the feed model (item.ts).
  */
-import { cleanText } from '../content/text.js';
+import { feedText } from '../content/text.js';
 import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../content/escape.js';
 import { shanghaiIso } from '../time.js';
 import { DEFAULT_LANGUAGE } from './messages.js';
@@ -19,16 +19,16 @@ export function renderAtom(meta: FeedMeta, items: readonly FeedItem[]): string {
   const out = [
     `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"${items.some((i) => i.image) ? ` xmlns:media="${MEDIA_NS}"` : ''} xml:lang="${meta.language ?? DEFAULT_LANGUAGE}">`,
     element(I1, 'id', escapeXmlName(meta.id)),
-    element(I1, 'title', escapeXmlName(cleanText(meta.title))),
+    element(I1, 'title', escapeXmlName(feedText(meta.title))),
     `${I1}<updated>${shanghaiIso(feedUpdated(items).getTime())}</updated>`,
     `${I1}<generator>${GENERATOR}</generator>`,
     `${I1}<author>`,
-    element(I2, 'name', escapeXmlName(cleanText(meta.author ?? meta.title))),
+    element(I2, 'name', escapeXmlName(feedText(meta.author ?? meta.title))),
     `${I1}</author>`,
   ];
   if (meta.home) out.push(`${I1}<link rel="alternate" href="${escapeAttr(meta.home)}"/>`);
   out.push(`${I1}<link rel="self" href="${escapeAttr(`${meta.selfBase}atom.xml`)}"/>`);
-  const subtitle = cleanText(meta.description);
+  const subtitle = feedText(meta.description);
   if (subtitle) out.push(`${I1}<subtitle>${escapeXmlName(subtitle)}</subtitle>`);
   for (const item of items) entry(out, item);
   out.push('\n</feed>');

@@ -9,7 +9,7 @@ import { imageMime, isWechatImage, rewriteImages, type ImageMode, type ImageUrlR
 import { stateNotice } from './notices.js';
 import { DEFAULT_LANGUAGE, messages } from './messages.js';
 import { hasText } from '../states.js';
-import { cleanText, summaryLine } from '../content/text.js';
+import { cleanText, feedText, summaryLine } from '../content/text.js';
 import { escapeHtml } from '../content/escape.js';
 
 export interface FeedMeta {
@@ -63,6 +63,22 @@ function proxied(url: string, images: ImageOptions): string {
   return images.mode === 'proxy' && images.proxy && isWechatImage(url) ? images.proxy(url) : url;
 }
 
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+
+/**
+ * An item's id in the one spelling URI comparison expects (RFC 3986 §6.2.2: percent-escapes in upper case, an
+ * escaped unreserved character unescaped), so that readers and the W3C validator (`NonCanonicalURI`) see it as
+ * canonical. Only http(s) ids with an escape change: a blog whose URL was archived as `…/%e5%86%85…` (WeChat ids have
+ * none).
+ */
+export function canonicalId(id: string): string {
+  if (!id.includes('%') || !/^https?:/i.test(id)) return id;
+  return id.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) => {
+    const c = String.fromCharCode(Number.parseInt(hex, 16));
+    return UNRESERVED.test(c) ? c : `%${hex.toUpperCase()}`;
+  });
+}
+
 /**
  * The summary readers see: for a copy that is not the article, what the archive holds, in the feed's language (a
  * summary stored with the copy, in whatever language it was written then, never stands in for it); else the
@@ -74,19 +90,19 @@ function summaryOf(a: FeedArticle, language: FeedLanguage): string {
 }
 
 export function feedItem(a: FeedArticle, images: ImageOptions = DIRECT, language = DEFAULT_LANGUAGE): FeedItem {
-  const account = a.account ? cleanText(a.account) : '';
-  const own = a.author ? cleanText(a.author) : '';
+  const account = a.account ? feedText(a.account) : '';
+  const own = a.author ? feedText(a.author) : '';
   const author = own === account ? '' : own;
   const cover = a.cover && absoluteUrl(a.cover) ? a.cover : undefined;
   const image = cover === undefined ? undefined : proxied(cover, images);
   const type = cover === undefined ? undefined : imageMime(cover);
   return {
-    id: cleanText(a.id),
+    id: canonicalId(cleanText(a.id)),
     link: cleanText(a.link),
-    title: cleanText(a.title),
-    summary: cleanText(summaryOf(a, language)),
+    title: feedText(a.title),
+    summary: feedText(summaryOf(a, language)),
     date: new Date(a.date),
-    content: cleanText(presentContent(a, images, language)),
+    content: feedText(presentContent(a, images, language)),
     ...(account ? { account } : {}),
     ...(author ? { author } : {}),
     ...(image ? { image } : {}),
@@ -134,6 +150,13 @@ function presentBody(a: FeedArticle, language: FeedLanguage): string {
 
 /** The Media RSS namespace: `media:thumbnail` names an item's cover for readers that show thumbnails. */
 export const MEDIA_NS = 'http://search.yahoo.com/mrss/';
+
+/**
+ * Plain text in an RSS element readers take for text (a `<category>`): `&` and `<` as hexadecimal references, as the
+ * RSS Best Practices Profile asks, so that a name holding `&amp;` is not taken for markup (`ContainsHTML`).
+ */
+export const rssText = (text: string): string =>
+  text.replace(/[&<>]/g, (c) => (c === '&' ? '&#x26;' : c === '<' ? '&#x3C;' : '&gt;'));
 
 /** HTML in CDATA: `]]>` written as `]]&gt;`, which HTML reads back as the same text. */
 export const cdataHtml = (html: string): string => `<![CDATA[${html.replaceAll(']]>', ']]&gt;')}]]>`;

@@ -1,17 +1,17 @@
 /**
  * JSON Feed, written directly: one pure function over the feed model (item.ts).
  */
-import { cleanText } from '../content/text.js';
+import { feedText } from '../content/text.js';
 import { shanghaiIso } from '../time.js';
 import { DEFAULT_LANGUAGE } from './messages.js';
 import { itemAuthors, type FeedItem, type FeedMeta } from './item.js';
 
 export function renderJson(meta: FeedMeta, items: readonly FeedItem[]): string {
-  const description = cleanText(meta.description);
-  const author = cleanText(meta.author ?? meta.title);
+  const description = feedText(meta.description);
+  const author = feedText(meta.author ?? meta.title);
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
-    title: cleanText(meta.title),
+    title: feedText(meta.title),
     ...(meta.home ? { home_page_url: meta.home } : {}),
     feed_url: `${meta.selfBase}feed.json`,
     ...(description ? { description } : {}),

@@ -16,6 +16,7 @@ import type { ImageSpec, ShowItem } from '../work/jobs.js';
 import { pipeline, type RunnerFor } from '../work/pool.js';
 import { type IndexEntry, renderIndex } from './index-page.js';
 import { accountNames, accountOf } from './accounts.js';
+import { shownTimes } from './times.js';
 import { messages } from './messages.js';
 import { renderOpml } from './opml.js';
 import { take } from './select.js';
@@ -163,6 +164,7 @@ export async function publish(
   const stats = store.observations.sourceStats();
   const groups = planFeeds(stats, config.sources);
   const accounts = accountNames(stats);
+  const shownAt = shownTimes((from, to) => store.articles.sameDay(from, to));
   const { toRender, gone } = await planRenders(config, groups, records, dirty, configSig);
   // Articles are read from the store as each job is taken; bodies are rendered and feeds serialised in workers.
   const jobs = function* () {
@@ -172,6 +174,7 @@ export async function publish(
         article,
         body: store.observations.body(article.bestOrigin) ?? EMPTY_BODY,
         account: accountOf(article, store.observations.keyAndSource(article.bestOrigin)?.source, accounts),
+        shownAt: shownAt(article),
       }));
       const meta = feedMeta(config, plan.slug, plan.title);
       yield {

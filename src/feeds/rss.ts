@@ -4,7 +4,7 @@
  * own author, when there is one besides, with `dc:contributor` (readers take the last `dc:creator` as the author);
  * the account is the item's `<category>` too.
  */
-import { cleanText } from '../content/text.js';
+import { feedText } from '../content/text.js';
 import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../content/escape.js';
 import { shanghaiRfc822 } from '../time.js';
 import { DEFAULT_LANGUAGE } from './messages.js';
@@ -14,6 +14,7 @@ import {
   GENERATOR,
   itemAuthors,
   MEDIA_NS,
+  rssText,
   rssTitle,
   type FeedItem,
   type FeedMeta,
@@ -34,9 +35,9 @@ export function renderRss(meta: FeedMeta, items: readonly FeedItem[]): string {
   const out = [
     `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"${namespaces} xmlns:atom="http://www.w3.org/2005/Atom">`,
     `${I1}<channel>`,
-    `${I2}<title>${escapeXmlName(cleanText(meta.title))}</title>`,
+    `${I2}<title>${escapeXmlName(feedText(meta.title))}</title>`,
     `${I2}<link>${escapeXml(meta.home)}</link>`,
-    `${I2}<description>${escapeXmlName(cleanText(meta.description))}</description>`,
+    `${I2}<description>${escapeXmlName(feedText(meta.description))}</description>`,
     `${I2}<lastBuildDate>${shanghaiRfc822(feedUpdated(items).getTime())}</lastBuildDate>`,
     `${I2}<docs>https://validator.w3.org/feed/docs/rss2.html</docs>`,
     `${I2}<generator>${GENERATOR}</generator>`,
@@ -62,7 +63,7 @@ function item(out: string[], i: FeedItem): void {
     out.push(`${I3}<enclosure length="0" type="${i.enclosure.type}" url="${escapeAttr(i.enclosure.url)}"/>`);
   if (i.image) out.push(`${I3}<media:thumbnail url="${escapeAttr(i.image)}"/>`);
   const [creator, contributor] = itemAuthors(i);
-  if (i.account) out.push(`${I3}<category>${escapeXml(i.account)}</category>`);
+  if (i.account) out.push(`${I3}<category>${rssText(i.account)}</category>`);
   if (creator) out.push(`${I3}<dc:creator>${escapeXmlName(creator)}</dc:creator>`);
   if (contributor) out.push(`${I3}<dc:contributor>${escapeXmlName(contributor)}</dc:contributor>`);
   out.push(`${I2}</item>`);

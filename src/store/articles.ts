@@ -70,6 +70,9 @@ export class ArticlesTable {
       get: db.prepare('SELECT * FROM articles WHERE key = ?'),
       all: db.prepare(`SELECT a.* FROM articles a ${ORDER}`),
       count: db.prepare('SELECT COUNT(*) FROM articles').pluck(),
+      sameDay: db.prepare(
+        'SELECT key, date FROM articles WHERE date >= ? AND date < ? ORDER BY date ASC, first_seen ASC, mid ASC, idx DESC, key DESC',
+      ),
     };
   }
 
@@ -128,5 +131,13 @@ export class ArticlesTable {
 
   count(): number {
     return this.s.count.get() as number;
+  }
+
+  /**
+   * The articles dated in [from, to), oldest first: by date, then by when they were first seen, then the reverse of
+   * the feeds' order (mid ascending, idx descending, key descending). feeds/times.ts gives each a distinct second.
+   */
+  sameDay(from: number, to: number): Array<{ key: string; date: number }> {
+    return this.s.sameDay.all(from, to) as Array<{ key: string; date: number }>;
   }
 }

@@ -25,6 +25,8 @@ export interface ShowItem {
   article: Article;
   body: Body;
   account?: string | undefined;
+  /** The time the item is shown at (feeds/times.ts): its date, or a second after the article before it that day. */
+  shownAt?: number | undefined;
 }
 
 export type Job =
@@ -46,8 +48,8 @@ export function imageOptions(spec: ImageSpec): ImageOptions {
 }
 
 /** An article with its body rendered: a dump's body is read from its file again. */
-function shown({ article, body, account }: ShowItem, stale: RenderResult['stale']): FeedArticle {
-  const context = { account };
+function shown({ article, body, account, shownAt }: ShowItem, stale: RenderResult['stale']): FeedArticle {
+  const context = { account, shownAt };
   if (body.format === 'html') return toFeedArticle(article, body.text, context);
   const read = loadDumpMarkdown(body.path, body.hash);
   if (!read.ok) {
@@ -63,7 +65,9 @@ function shown({ article, body, account }: ShowItem, stale: RenderResult['stale'
 export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {
   if (job.kind === 'load') return job.files.map(loadDump) as JobResult<J>;
   const stale: RenderResult['stale'] = [];
-  const items = job.items.map((item) => shown(item, stale));
+  // Newest first by the time shown (the same order as the store's, but for an article that arrived after the others
+  // of its day, which is shown after them: feeds/times.ts).
+  const items = job.items.map((item) => shown(item, stale)).sort((a, b) => b.date - a.date);
   const written = await writeFeedFiles(job.dir, renderFeeds(job.meta, items, imageOptions(job.images)));
   return { written, stale } as JobResult<J>;
 }

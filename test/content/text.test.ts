@@ -3,7 +3,7 @@
  * line, and stored page bodies mended.
  */
 import { describe, expect, it } from 'vitest';
-import { summaryLine, unescapePageText } from '../../src/content/text.js';
+import { feedText, summaryLine, unescapePageText } from '../../src/content/text.js';
 import { mendPageHtml } from '../../src/content/body.js';
 
 describe('unescapePageText', () => {
@@ -32,5 +32,23 @@ describe('mendPageHtml', () => {
     const text = '<p>HTML 里写 &amp;nbsp; 表示空格</p>';
     expect(mendPageHtml(`${text}${voice('名字')}`)).toBe(`${text}${voice('名字')}`);
     expect(mendPageHtml(text)).toBe(text);
+  });
+});
+
+describe('feedText (the W3C validator’s BadCharacters)', () => {
+  it('UTF-8 read as Latin-1 upstream is decoded back; C1 controls and U+FFFD that are left go', () => {
+    expect(feedText('we\u00e2\u0080\u0099re')).toBe('we’re');
+    expect(feedText('\u00e6\u00b1\u0082\u00ef\u00bc\u008c')).toBe('求，');
+    expect(feedText('\u00c2\u00a9 2025 J\u00c3\u00a9r\u00c3\u00b4me Syst\u00c3\u00a8me \u00c2\u00ab Prev')).toBe(
+      '© 2025 Jérôme Système « Prev',
+    );
+    expect(feedText('a\u0085b\uFFFDc')).toBe('abc');
+  });
+  it('text that is not mojibake is left as it is (Latin-1 letters, CJK, emoji)', () => {
+    for (const text of ['äß Über café São Ñoño', '中文 正常 🎉', 'plain', 'tab\there'])
+      expect(feedText(text)).toBe(text);
+  });
+  it('also what XML 1.0 forbids, as cleanText', () => {
+    expect(feedText('a\u0000b\uFFFEc')).toBe('abc');
   });
 });

@@ -4,7 +4,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encodeXML, escapeAttribute, escapeText, escapeUTF8 } from 'entities';
-import { cdataHtml, feedItem, feedItems, feedUpdated, itemAuthors, rssTitle } from '../../src/feeds/item.js';
+import {
+  canonicalId,
+  cdataHtml,
+  feedItem,
+  feedItems,
+  feedUpdated,
+  itemAuthors,
+  rssText,
+  rssTitle,
+} from '../../src/feeds/item.js';
 import { escapeAttr, escapeHtml, escapeXml, escapeXmlName } from '../../src/content/escape.js';
 import { stateNotice } from '../../src/feeds/notices.js';
 import { COVERS, CONTROLS, CONTROLS_CLEAN, IMAGE_MODES, corpus } from './corpus.js';
@@ -134,6 +143,17 @@ describe('feedItem', () => {
   });
 });
 
+describe('canonicalId (the W3C validator’s NonCanonicalURI)', () => {
+  it('percent-escapes in upper case, escaped unreserved characters unescaped; other ids as they are', () => {
+    expect(canonicalId('https://zgao.top/%e5%9f%ba%e4%ba%8e/')).toBe('https://zgao.top/%E5%9F%BA%E4%BA%8E/');
+    expect(canonicalId('https://x.example/a%2db%7E%41?q=%2f')).toBe('https://x.example/a-b~A?q=%2F');
+    const wechat = 'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=1&idx=1&sn=abc';
+    expect(canonicalId(wechat)).toBe(wechat);
+    expect(canonicalId('urn:wxfeed:hash:%ab')).toBe('urn:wxfeed:hash:%ab');
+    expect(feedItem({ ...articles[0]!, id: 'https://b.example/%e4%b8%ad' }).id).toBe('https://b.example/%E4%B8%AD');
+  });
+});
+
 describe('escaping', () => {
   const s = `a & b &amp; c < d > e " f ' g \u00A0 中`;
   it('writes these bytes', () => {
@@ -147,6 +167,10 @@ describe('escaping', () => {
       'A &#x26;amp; B &#x26;lt;b&#x26;gt;x&#x26;lt;/b&#x26;gt; &#x26;quot;q&#x26;quot; ]]&#x26;gt; &#x26;amp;amp;',
     );
     expect(cdataHtml('<p>]]></p>')).toBe('<![CDATA[<p>]]&gt;</p>]]>');
+    // Plain text in RSS (a category): `&` and `<` as hexadecimal references.
+    expect(rssText('KitPloit - PenTest &amp; Hacking <Tools>')).toBe(
+      'KitPloit - PenTest &#x26;amp; Hacking &#x3C;Tools&gt;',
+    );
   });
 
   it('which the entities package does not: its escapers write `&apos;`, `&nbsp;` or numeric references', () => {
