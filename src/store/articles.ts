@@ -71,7 +71,8 @@ export class ArticlesTable {
       all: db.prepare(`SELECT a.* FROM articles a ${ORDER}`),
       count: db.prepare('SELECT COUNT(*) FROM articles').pluck(),
       sameDay: db.prepare(
-        'SELECT key, date FROM articles WHERE date >= ? AND date < ? ORDER BY date ASC, first_seen ASC, mid ASC, idx DESC, key DESC',
+        `SELECT key, date, date_precision AS datePrecision FROM articles WHERE date >= ? AND date < ?
+          ORDER BY first_seen ASC, mid ASC, idx DESC, key DESC`,
       ),
     };
   }
@@ -134,10 +135,10 @@ export class ArticlesTable {
   }
 
   /**
-   * The articles dated in [from, to), oldest first: by date, then by when they were first seen, then the reverse of
-   * the feeds' order (mid ascending, idx descending, key descending). feeds/times.ts gives each a distinct second.
+   * The articles dated in [from, to), in the order they were first seen, then in the reverse of the feeds' order (mid
+   * ascending, idx descending, key descending). feeds/times.ts gives each a distinct second.
    */
-  sameDay(from: number, to: number): Array<{ key: string; date: number }> {
-    return this.s.sameDay.all(from, to) as Array<{ key: string; date: number }>;
+  sameDay(from: number, to: number): Array<{ key: string; date: number; datePrecision: DatePrecision }> {
+    return this.s.sameDay.all(from, to) as Array<{ key: string; date: number; datePrecision: DatePrecision }>;
   }
 }
