@@ -135,6 +135,8 @@ export const configSchema = z
         limit: z.number().int().positive().max(10_000).default(50),
         title: z.string().trim().min(1).optional(),
         keepDeleted: z.boolean().default(true),
+        language: z.enum(['zh-CN', 'en']).default('zh-CN'),
+        placeholders: z.enum(['show', 'hide']).default('show'),
       })
       .strict()
       .default({}),
@@ -369,7 +371,13 @@ function resolveLoaded(
     dumps,
     output: overrides.output ? resolve(cwd, overrides.output) : resolve(baseDir, c.output),
     store: resolve(baseDir, c.store),
-    feed: { limit: c.feed.limit, keepDeleted: c.feed.keepDeleted, ...(c.feed.title ? { title: c.feed.title } : {}) },
+    feed: {
+      limit: c.feed.limit,
+      keepDeleted: c.feed.keepDeleted,
+      language: c.feed.language,
+      placeholders: c.feed.placeholders,
+      ...(c.feed.title ? { title: c.feed.title } : {}),
+    },
     sources: c.sources,
     urls: c.urls,
     urlFiles: c.urlFiles.map((f) => resolve(baseDir, f)),

@@ -43,6 +43,18 @@ export function isLaterNotice(state: ContentState): boolean {
   return state === 'deleted' || state === 'blocked' || state === 'migrated';
 }
 
+/**
+ * An article we have no text of yet, only a stand-in: a shell or a captcha page (their URL is read until the article
+ * is had), or an album item not yet read (state `listed`) whose list gave no title of its own (none, or its URL).
+ * `feed.placeholders: hide` keeps them out of feeds.
+ */
+export function isPlaceholder(a: { state: ContentState | 'listed'; title: string; link: string }): boolean {
+  if (a.state === 'shell' || a.state === 'captcha') return true;
+  if (a.state !== 'listed') return false;
+  const title = a.title.trim();
+  return title === '' || title === a.link;
+}
+
 /** The article is gone from WeChat (deleted or blocked): `feed.keepDeleted: false` drops it from feeds. */
 export function isGone(state: ContentState | undefined): boolean {
   return state === 'deleted' || state === 'blocked';

@@ -39,6 +39,9 @@ export type ContentState =
   | 'migrated'
   | 'expired';
 
+/** The language of everything wxfeed writes for readers (`feed.language`). */
+export type FeedLanguage = 'zh-CN' | 'en';
+
 /** How precise a date is: a day (00:00 Asia/Shanghai) or an exact instant. */
 export type DatePrecision = 'day' | 'exact';
 
@@ -143,6 +146,9 @@ export interface FeedArticle {
   id: string;
   link: string;
   title: string;
+  /** The account that published it (feeds/accounts.ts): every item's author, and its category. */
+  account?: string;
+  /** The article's own author (a page's `var author`, a dump's `author:`), when it names one. */
   author?: string;
   date: number;
   datePrecision: DatePrecision;
@@ -155,6 +161,8 @@ export interface FeedArticle {
   summary: string;
   cover?: string;
   contentHash: string;
+  /** A reprint: the account (and author) the body's card named; the card itself is not in the body. */
+  reprint?: { from: string; author?: string };
 }
 
 /** A problem with one input, reported and skipped; never fatal. */
@@ -194,7 +202,15 @@ export interface Config {
   dumps: string[];
   output: string;
   store: string;
-  feed: { limit: number; title?: string; keepDeleted: boolean };
+  feed: {
+    limit: number;
+    title?: string;
+    keepDeleted: boolean;
+    /** The feeds' language and that of every text wxfeed writes into feeds, the OPML and the index page. */
+    language: FeedLanguage;
+    /** Whether articles with no text yet (shells, captcha pages) appear in feeds. */
+    placeholders: 'show' | 'hide';
+  };
   sources: SourceConfig[];
   /** Article URLs to follow, from the config itself. */
   urls: string[];

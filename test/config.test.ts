@@ -27,7 +27,7 @@ describe('loadConfig', () => {
       store: join(t.dir, 'conf/data/wxfeed.db'),
       urlFiles: [join(t.dir, 'conf/urls.txt')],
       imageProxy: { cacheDir: join(t.dir, 'conf/data/img-cache') },
-      feed: { limit: 50 },
+      feed: { limit: 50, keepDeleted: true, language: 'zh-CN', placeholders: 'show' },
       sources: [],
     });
     expect(Object.isFrozen(c)).toBe(true);
@@ -41,6 +41,14 @@ describe('loadConfig', () => {
   });
   it('adds the trailing slash to baseUrl', () => {
     expect(loadConfig(write('baseUrl: https://example.org/feeds')).baseUrl).toBe('https://example.org/feeds/');
+  });
+  it('feed.language (zh-CN or en) and feed.placeholders (show or hide)', () => {
+    expect(loadConfig(write('feed: {language: en, placeholders: hide}')).feed).toMatchObject({
+      language: 'en',
+      placeholders: 'hide',
+    });
+    expect(() => loadConfig(write('feed: {language: fr}'))).toThrow(/feed\.language: Invalid enum value/);
+    expect(() => loadConfig(write('feed: {placeholders: no}'))).toThrow(/feed\.placeholders: Invalid enum value/);
   });
   it('an empty file is the defaults', () => {
     expect(loadConfig(write('')).feed.limit).toBe(50);

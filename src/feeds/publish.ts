@@ -15,14 +15,17 @@ import type { Store } from '../store/store.js';
 import type { Article, Config, InputProblem, SourceConfig } from '../types.js';
 import type { ImageSpec, ShowItem } from '../work/jobs.js';
 import { pipeline, type RunnerFor } from '../work/pool.js';
-import { indexLanguage, liveStates, parseCooldown } from './dashboard-data.js';
+import { liveStates, parseCooldown } from './dashboard-data.js';
 import { type IndexEntry, type LatestArticle, renderIndex } from './index-page.js';
+import { accountNames, accountOf } from './accounts.js';
+import { shownTimes } from './times.js';
+import { messages } from './messages.js';
 import { renderOpml } from './opml.js';
 import { shows, take } from './select.js';
 import { FEED_FILES, removeFeedFolder, removeLeftoverTemps, writeIfChanged } from './write.js';
 
 /** Bump when rendering changes, so every feed is rendered again once. */
-export const RENDER_VERSION = '2';
+export const RENDER_VERSION = '3';
 /** The key of a dump body's kept rendering: the renderer's version and the body's hash. */
 const renderedKey = (hash: string): string => `${MARKDOWN_VERSION}:${hash}`;
 const RENDERED_PRUNED_KEY = 'rendered-pruned';
@@ -74,11 +77,12 @@ function imageSettings(config: Config, secret: () => string): { spec: ImageSpec;
 }
 
 function feedMeta(config: Config, slug: string, title: string) {
+  const m = messages(config.feed.language);
   return {
     id: `urn:wxfeed:feed:${slug}`,
     title,
-    description:
-      slug === 'all' ? `Every account followed with wxfeed` : `WeChat articles of ${title}, published by wxfeed`,
+    language: config.feed.language,
+    description: slug === 'all' ? m.allDescription : m.feedDescription(title),
     selfBase: `${config.baseUrl}${slug}/`,
     home: `${config.baseUrl}#${encodeURIComponent(slug)}`,
     author: title,
@@ -98,9 +102,9 @@ function record(plan: FeedPlan, items: number, newest: Article | undefined): Fee
 }
 
 /** Every feed to publish: one per source (or account), one per album with articles. */
-function planAll(config: Config, store: Store): FeedGroup[] {
+function planAll(config: Config, store: Store, stats = store.observations.sourceStats()): FeedGroup[] {
   const albums: AlbumFeedSpec[] = store.albums.count() > 0 ? store.albums.all() : [];
-  return planFeeds(store.observations.sourceStats(), config.sources, albums);
+  return planFeeds(stats, config.sources, albums);
 }
 
 /** Which feeds to render: those whose articles or settings changed, or whose files are missing; all/ last. */
@@ -122,7 +126,7 @@ function planRenders(
   }
   const current = new Set(groups.map((g) => g.slug));
   const gone = [...records.keys()].filter((slug) => slug !== 'all' && !current.has(slug));
-  const allTitle = config.feed.title ?? 'All accounts';
+  const allTitle = config.feed.title ?? messages(config.feed.language).allAccounts;
   const allSig = sha256(JSON.stringify([configSig, allTitle])).slice(0, 16);
   if (
     toRender.length > 0 ||
@@ -160,7 +164,10 @@ export async function publish(
       await writeIndex(config, store, indexFeeds(store, planAll(config, store)), opts.now, out);
     return { ...out, sources: records.size - (records.has('all') ? 1 : 0) };
   }
-  const groups = planAll(config, store);
+  const stats = store.observations.sourceStats();
+  const groups = planAll(config, store, stats);
+  const accounts = accountNames(stats);
+  const shownAt = shownTimes((from, to) => store.articles.sameDay(from, to));
   const { toRender, gone } = planRenders(config, groups, records, dirty, configSig);
   // Kept renderings of dump bodies (none in a first build: no lookups then).
   const keptRenderings = store.rendered.any();
@@ -172,13 +179,19 @@ export async function publish(
         album !== undefined ? store.articles.newestFirstInAlbum(album) : store.articles.newestFirst(plan.labels),
         plan.group?.config,
         plan.limit,
-        config.feed.keepDeleted,
+        config.feed,
       );
       const items: ShowItem[] = shown.map((article) => {
         const body = store.observations.body(article.bestOrigin) ?? EMPTY_BODY;
         const rendered =
           keptRenderings && body.format === 'dump' ? store.rendered.get(renderedKey(body.hash)) : undefined;
-        return { article, body, ...(rendered !== undefined ? { rendered } : {}) };
+        return {
+          article,
+          body,
+          account: accountOf(article, store.observations.keyAndSource(article.bestOrigin)?.source, accounts),
+          shownAt: shownAt(article),
+          ...(rendered !== undefined ? { rendered } : {}),
+        };
       });
       const meta = feedMeta(config, plan.slug, plan.title);
       yield {
@@ -253,9 +266,8 @@ async function writeOpml(
     };
   };
   const entries = groups.map((g) => entry(g.slug, g.title));
-  const title = config.feed.title ?? 'wxfeed';
   const opml = renderOpml(
-    title,
+    config.feed.title ?? messages(config.feed.language).allAccounts,
     entries.map((e) => ({
       title: e.title,
       xmlUrl: `${e.base}atom.xml`,
@@ -312,7 +324,7 @@ function latestArticles(config: Config, store: Store, feeds: readonly IndexFeed[
   for (const a of store.articles.newestFirst(undefined)) {
     const source = store.observations.keyAndSource(a.bestOrigin)?.source;
     const feed = source === undefined ? undefined : feedOf.get(source);
-    if (!shows(a, feed?.config, config.feed.keepDeleted)) continue;
+    if (!shows(a, feed?.config, config.feed)) continue;
     out.push({
       title: a.title,
       link: a.link,
@@ -359,7 +371,7 @@ async function writeIndex(
   const html = renderIndex({
     title: config.feed.title ?? 'wxfeed',
     baseUrl: config.baseUrl,
-    language: indexLanguage((config.feed as { language?: unknown }).language),
+    language: config.feed.language,
     all: entry({ slug: 'all', title: records.get('all')?.title ?? config.feed.title ?? 'All accounts' }),
     entries: feeds.map(entry),
     latest: latestArticles(config, store, feeds),

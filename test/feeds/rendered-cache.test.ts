@@ -73,13 +73,28 @@ describe('kept renderings of dump bodies', () => {
     const db = new Database(config.store);
     const keys = db.prepare('SELECT key FROM rendered').pluck().all() as string[];
     for (const key of keys) {
-      db.prepare('UPDATE rendered SET html = ? WHERE key = ?').run('<p>kept rendering</p>', key);
+      db.prepare('UPDATE rendered SET html = ? WHERE key = ?').run(
+        JSON.stringify({ html: '<p>kept rendering</p>', reprint: { from: '来源号', author: '某作者' } }),
+        key,
+      );
     }
     db.close();
     rmSync(config.output, { recursive: true });
     await build(config, { log: silentLogger });
     const atom = readFileSync(join(config.output, '3267269114', 'atom.xml'), 'utf8');
-    // In each of the 6 items' content and in the summary taken from it.
+    // In each of the 6 items' content and in the summary taken from it, with the kept reprint's credit line.
     expect(atom.match(/kept rendering/g)).toHaveLength(12);
+    expect(atom.match(/转载自 来源号 · 作者 某作者/g)?.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('a kept rendering that cannot be read is rendered again from the file', async () => {
+    await build(config, { log: silentLogger });
+    const before = outputs();
+    const db = new Database(config.store);
+    db.prepare('UPDATE rendered SET html = ?').run('<p>not JSON</p>');
+    db.close();
+    rmSync(config.output, { recursive: true });
+    await build(config, { log: silentLogger });
+    expect(outputs()).toEqual(before);
   });
 });
