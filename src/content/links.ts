@@ -16,6 +16,8 @@ const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 
 /** The absolute form of a URL attribute's value, or undefined when it is relative and cannot be resolved. */
 function absolute(value: string, base: URL | undefined): string | undefined {
+  // Most values are absolute as written (decoding and trimming would not change a leading scheme).
+  if (SCHEME.test(value)) return value;
   const url = decodeAttr(value).trim();
   if (SCHEME.test(url)) return value;
   if (!base) return undefined;

@@ -1,0 +1,28 @@
+/**
+ * A full garbage collection between a build's phases. Reading a large archive leaves the main thread's heap full of
+ * what the read is done with (the file list, the workers' answers: 150 MB on the real archive, 8 MB of it still
+ * live), and V8 sizes its next collection from that heap, so the publish after it grew to ~280 MB before collecting:
+ * a cold build of the real archive peaked near 500 MB. Collecting once at the boundary sizes the publish from what is
+ * live. Node exposes `gc` only behind `--expose-gc`; the flag is set at run time and the function taken from a fresh
+ * context, once. Where that fails, nothing happens.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+let collect: (() => void) | null | undefined;
+
+/** Run a full collection; false when the runtime gives no way to. */
+export function collectGarbage(): boolean {
+  if (collect === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as unknown;
+      collect = typeof gc === 'function' ? (gc as () => void) : null;
+    } catch {
+      collect = null;
+    }
+  }
+  if (!collect) return false;
+  collect();
+  return true;
+}
