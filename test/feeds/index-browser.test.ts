@@ -362,7 +362,7 @@ describe.skipIf(!HAVE_CHROMIUM)('index page of 1,000 feeds in Chromium', () => {
     await big?.cleanup();
   });
 
-  it('loads, filters and sorts fast, and stays under 1 MB', async () => {
+  it('loads, filters and sorts all 1,000, stays under 1 MB, with no console error', async () => {
     const html = readFileSync(join(big.config.output, 'index.html'));
     const b = await launchChromium();
     try {
@@ -406,10 +406,7 @@ describe.skipIf(!HAVE_CHROMIUM)('index page of 1,000 feeds in Chromium', () => {
       writeFileSync(join(SCREENSHOTS, '..', 'index-1000-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
       await shoot(page, 'index-1000-desktop');
       expect(html.length).toBeLessThan(1024 * 1024);
-      // Generous bounds for a loaded CI machine; the log line gives the numbers.
-      expect(nav.domContentLoaded).toBeLessThan(5000);
-      expect(filter).toBeLessThan(500);
-      expect(sort).toBeLessThan(1500);
+      // No time is judged here (timings are the benchmark's: bench/index-page.ts); the log line and the JSON keep them.
       expect(w.problems).toEqual([]);
     } finally {
       await b.close();
