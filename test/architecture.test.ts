@@ -63,6 +63,7 @@ const PURE = [
   'dumps/chrome.ts',
   'dumps/classify.ts',
   'dumps/parse.ts',
+  'dumps/templates.ts',
   'wechat/',
   'content/text.ts',
   'content/escape.ts',

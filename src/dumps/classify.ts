@@ -16,6 +16,14 @@ const NOTICES: Array<[ContentState, RegExp]> = [
   ['expired', /链接已过期|This link has expired/i],
 ];
 
+/** Any notice phrase. */
+const ANY_NOTICE = new RegExp(NOTICES.map(([, pattern]) => pattern.source).join('|'), 'i');
+
+/** True when the text holds a notice phrase anywhere (a notice relayed inside a page, or an article quoting one). */
+export function mentionsNotice(text: string): boolean {
+  return ANY_NOTICE.test(text);
+}
+
 /** A notice body holds at most this much text. */
 const NOTICE_MAX_TEXT = 400;
 /** Dumpers cut bodies at about 8,000 characters and end them with `...`. */
