@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { build } from '../src/cycle.js';
 import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
-import { APPLICATION_ID, MIGRATIONS, StoreError } from '../src/store/db.js';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, StoreError } from '../src/store/db.js';
 import type { Config } from '../src/types.js';
 import { dump, tempDir, writeFile } from './helpers/tmp.js';
 import { HAVE_PY_FEEDPARSER, pyFeedparser, readFeed } from './helpers/feeds.js';
@@ -410,7 +410,7 @@ describe('article bodies stay in the dump files', () => {
     const s = await build(config, { log: silentLogger });
     expect(s.filesRead).toBe(10); // one.md is known, unchanged: not read again
     const db = new Database(config.store, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(
       db
         .prepare('SELECT body, body_format AS format, length(body_hash) AS h FROM observations WHERE origin = ?')

@@ -56,18 +56,23 @@ const KIND = (() => {
  * count nothing, markdown punctuation and whitespace runs count as one space between words. Linear time whatever
  * the input (the next `]` and `)` are remembered, not searched again). It differs from `visibleText(…).length`
  * only where an image and a link target overlap, which no dumper writes. With a `cap`, counting stops as soon as the
- * length is past it (a value above the cap, not the length): enough to tell a long body from a short one.
+ * length is past it (a value above the cap, not the length): enough to tell a long body from a short one. `from` and
+ * `to` count a part of the text only (a line of a body) as if it stood alone, without copying it.
  */
-export function visibleLength(markdown: string, cap = Number.POSITIVE_INFINITY): number {
+export function visibleLength(markdown: string, cap = Number.POSITIVE_INFINITY, from = 0, to = markdown.length): number {
   let n = 0;
   let gap = false;
   let started = false;
   let nextBracket = -2; // position of the next ']' at or after the scan (-1: none), -2: not looked up yet
   let nextParen = -2;
-  const after = (ch: string, from: number, cached: number): number =>
-    cached === -1 || cached >= from ? cached : markdown.indexOf(ch, from);
-  const end = markdown.length;
-  for (let i = 0; i < end; ) {
+  const end = to;
+  const after = (ch: string, at: number, cached: number): number => {
+    if (cached === -1 || cached >= at) return cached;
+    const found = markdown.indexOf(ch, at);
+    return found >= end ? -1 : found;
+  };
+  const next = (i: number): number => (i + 1 < end ? markdown.charCodeAt(i + 1) : -1);
+  for (let i = from; i < end; ) {
     const k = KIND[markdown.charCodeAt(i)]!;
     if (k === 0) {
       if (gap) n++;
@@ -78,17 +83,17 @@ export function visibleLength(markdown: string, cap = Number.POSITIVE_INFINITY):
       i++;
       continue;
     }
-    if (k === 2 && markdown.charCodeAt(i + 1) === 0x5b) {
+    if (k === 2 && next(i) === 0x5b) {
       // ![alt](target): nothing visible.
       nextBracket = after(']', i + 2, nextBracket);
-      if (nextBracket >= 0 && markdown.charCodeAt(nextBracket + 1) === 0x28) {
+      if (nextBracket >= 0 && next(nextBracket) === 0x28) {
         nextParen = after(')', nextBracket + 2, nextParen);
         if (nextParen >= 0) {
           i = nextParen + 1;
           continue;
         }
       }
-    } else if (k === 3 && markdown.charCodeAt(i + 1) === 0x28) {
+    } else if (k === 3 && next(i) === 0x28) {
       // ](target): the bracket stays (a space), the target goes.
       nextParen = after(')', i + 2, nextParen);
       if (nextParen >= 0) {

@@ -5,7 +5,7 @@ import { Buffer, isUtf8 } from 'node:buffer';
 import type { Observation, PageTemplate, ParsedUrl } from '../types.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { stripChrome } from './chrome.js';
-import { dumpBlocks, stripTemplate, templateGroup } from './templates.js';
+import { blocksOf, pageLines, templateGroup, withoutTemplate } from './templates.js';
 import { classifyDump, visibleText } from './classify.js';
 import { hasText } from '../states.js';
 import { htmlToText } from '../content/text.js';
@@ -91,9 +91,10 @@ function readParts(bytes: Uint8Array, template: PageTemplate | undefined) {
   const given = cleanText(fields.get('title') ?? '').trim();
   const sourceField = cleanText(fields.get('source') ?? '').trim();
   const author = cleanText(fields.get('author') ?? '').trim() || undefined;
-  const page = template ? stripTemplate(body, given, template).body : body;
+  const lines = template ? pageLines(body, given) : undefined;
+  const page = lines && template ? withoutTemplate(lines, template).body : body;
   const stripped = stripChrome(page, given, [sourceField, author ?? ''].filter(Boolean));
-  return { ok: true as const, fields, body, given, sourceField, author, stripped };
+  return { ok: true as const, fields, body, given, sourceField, author, stripped, lines };
 }
 
 /**
@@ -118,7 +119,7 @@ export function dumpMarkdown(
 export function parseDump(bytes: Uint8Array, file: DumpFileInfo, template?: PageTemplate): DumpParse {
   const parts = readParts(bytes, template);
   if (!parts.ok) return parts;
-  const { fields, body, given, sourceField, author, stripped } = parts;
+  const { fields, body, given, sourceField, author, stripped, lines } = parts;
   const ownUrl = fields.get('url') ? parseUrl(fields.get('url')!) : undefined;
   const original = ownUrl?.kind === 'other' ? namedOriginal(body) : undefined;
   // The original's identity, not its account: the copy stays its source's, and never makes that source an account.
@@ -170,7 +171,7 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo, template?: Page
       summary: '',
       cover: stripped.cover,
       ...(warning ? { warning } : {}),
-      ...(group ? { blocks: dumpBlocks(group, body, given) } : {}),
+      ...(group ? { blocks: blocksOf(lines ?? pageLines(body, given), group) } : {}),
     },
   };
 }

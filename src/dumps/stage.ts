@@ -10,6 +10,7 @@ import { forgetFile, mergePending, recordFile, WALK_KEY } from '../catalog.js';
 import type { Store } from '../store/store.js';
 import type { Config, InputProblem } from '../types.js';
 import { pipeline, type RunnerFor, workerCount } from '../work/pool.js';
+import { learnTemplates } from './learn.js';
 import type { LoadResult } from './load.js';
 import { archiveName, type DumpFile, listDumpFiles, walkFingerprint } from './read.js';
 
@@ -306,6 +307,8 @@ export async function ingestDumps(
     store.transaction(() => {
       for (const p of removed) forgetFile(store, p);
     });
+  // Sites' page templates learned again from what came, changed or went (dumps/learn.ts).
+  await learnTemplates(store, problems, opts);
   const roots = JSON.stringify(config.dumps);
   if (store.meta.get(ROOTS_KEY) !== roots) store.meta.set(ROOTS_KEY, roots);
   // Every file is now recorded as it is: the next build may skip the comparison if nothing moved. Not when a file

@@ -157,15 +157,6 @@ export function lineSpans(body: string): { starts: number[]; ends: number[] } {
 /** True when the dump's blocks describe every line (no middle). */
 const whole = (lines: number): boolean => lines <= HEAD_LINES + TAIL_LINES;
 
-/** The line numbers a dump's blocks describe: the head, then the tail. */
-function windowLines(lines: number): number[] {
-  if (whole(lines)) return Array.from({ length: lines }, (_, i) => i);
-  const out: number[] = [];
-  for (let i = 0; i < HEAD_LINES; i++) out.push(i);
-  for (let i = lines - TAIL_LINES; i < lines; i++) out.push(i);
-  return out;
-}
-
 /**
  * The weight of line [from, to) of the body (trimmed), and its fingerprint: TITLE_LINE, NOT_TEMPLATE (too long, or,
  * in a dump that mentions one, a notice: a site that relays WeChat's captcha page in most dumps still relays a
@@ -179,21 +170,18 @@ function describe(
   notice: boolean,
   out: { print: number; weight: number },
 ): void {
-  const line = body.slice(from, to);
-  const visible = visibleLength(line, LONG_LINE);
+  const visible = visibleLength(body, LONG_LINE, from, to);
   // Weights are kept in a byte: a longer line counts 255, enough to tell text from a template's lines.
-  const weight = Math.min(visible, 255);
-  out.weight = weight;
+  out.weight = Math.min(visible, 255);
   // A title line shows the title's characters and little else: its visible length is close to the title's.
-  if (
-    title.squashed !== '' &&
-    visible >= title.squashed.length &&
-    visible <= 2 * title.squashed.length + 8 &&
-    line.includes(title.probe) &&
-    titleForm(line) === title.squashed
-  )
-    out.print = TITLE_LINE;
-  else if (visible > LONG_LINE || (notice && mentionsNotice(line))) out.print = NOT_TEMPLATE;
+  if (title.squashed !== '' && visible >= title.squashed.length && visible <= 2 * title.squashed.length + 8) {
+    const line = body.slice(from, to);
+    if (line.includes(title.probe) && titleForm(line) === title.squashed) {
+      out.print = TITLE_LINE;
+      return;
+    }
+  }
+  if (visible > LONG_LINE || (notice && mentionsNotice(body.slice(from, to)))) out.print = NOT_TEMPLATE;
   else out.print = fingerprint(body, from, to);
 }
 
@@ -207,7 +195,7 @@ function isCut(body: string): boolean {
 function middleWeight(body: string, starts: number[], ends: number[]): number {
   const n = starts.length;
   if (whole(n)) return 0;
-  return Math.min(visibleLength(body.slice(starts[HEAD_LINES], ends[n - TAIL_LINES - 1]), SMALL_TEXT), SMALL_TEXT + 1);
+  return Math.min(visibleLength(body, SMALL_TEXT, starts[HEAD_LINES], ends[n - TAIL_LINES - 1]), SMALL_TEXT + 1);
 }
 
 /**
@@ -218,23 +206,42 @@ function noticeIn(body: string, middle: number): boolean {
   return middle <= SMALL_TEXT && mentionsNotice(body);
 }
 
-/** What a dump gives its group's template (`group` from templateGroup), from its body and title. */
-export function dumpBlocks(group: string, body: string, title: string): DumpBlocks {
+/** A dump's body as the template reads it: its non-blank lines, and the blocks of its first and last ones. */
+export interface PageLines extends Omit<DumpBlocks, 'group'> {
+  body: string;
+  starts: number[];
+  ends: number[];
+}
+
+/** Read a body's lines once: what learning needs of it (`dumpBlocks`), and what stripping it needs (`withoutTemplate`). */
+export function pageLines(body: string, title: string): PageLines {
   const { starts, ends } = lineSpans(body);
   const lines = starts.length;
   const key = titleKey(title);
   const middle = middleWeight(body, starts, ends);
   const notice = noticeIn(body, middle);
-  const at = windowLines(lines);
-  const prints = new Uint32Array(at.length);
-  const weights = new Uint8Array(at.length);
+  const count = whole(lines) ? lines : HEAD_LINES + TAIL_LINES;
+  const prints = new Uint32Array(count);
+  const weights = new Uint8Array(count);
   const d = { print: 0, weight: 0 };
-  at.forEach((li, k) => {
+  for (let k = 0; k < count; k++) {
+    const li = k < HEAD_LINES || whole(lines) ? k : lines - TAIL_LINES + (k - HEAD_LINES);
     describe(body, starts[li]!, ends[li]!, key, notice, d);
     prints[k] = d.print;
     weights[k] = d.weight;
-  });
-  return { group, lines, prints, weights, middle, cut: isCut(body), notice };
+  }
+  return { body, starts, ends, lines, prints, weights, middle, cut: isCut(body), notice };
+}
+
+/** What a dump gives its group's template (`group` from templateGroup). */
+export function blocksOf(page: PageLines, group: string): DumpBlocks {
+  const { lines, prints, weights, middle, cut, notice } = page;
+  return { group, lines, prints, weights, middle, cut, notice };
+}
+
+/** What a dump gives its group's template, from its body and title. */
+export function dumpBlocks(group: string, body: string, title: string): DumpBlocks {
+  return blocksOf(pageLines(body, title), group);
 }
 
 /**
@@ -393,24 +400,14 @@ export function readWithTemplate(
 }
 
 /** The body without its template: the article's lines, from the first to the last (blank lines between kept). */
-export function stripTemplate(body: string, title: string, t: Template): { body: string; removed: boolean } {
-  const { starts, ends } = lineSpans(body);
-  const n = starts.length;
-  const key = titleKey(title);
-  const middle = middleWeight(body, starts, ends);
-  const notice = noticeIn(body, middle);
-  const cache = new Map<number, { print: number; weight: number }>();
-  const line = (i: number) => {
-    let d = cache.get(i);
-    if (!d) {
-      d = { print: 0, weight: 0 };
-      describe(body, starts[i]!, ends[i]!, key, notice, d);
-      cache.set(i, d);
-    }
-    return d;
-  };
-  const { from, to } = articleSpan({ lines: n, print: (i) => line(i).print, weight: (i) => line(i).weight, middle }, t);
-  if (from === 0 && to === n) return { body, removed: false };
+export function withoutTemplate(page: PageLines, t: Template): { body: string; removed: boolean } {
+  const { from, to } = articleSpan(blockLines(page), t);
+  if (from === 0 && to === page.lines) return { body: page.body, removed: false };
   if (from >= to) return { body: '', removed: true };
-  return { body: body.slice(starts[from], ends[to - 1]), removed: true };
+  return { body: page.body.slice(page.starts[from], page.ends[to - 1]), removed: true };
+}
+
+/** The body without its template (`withoutTemplate` of its lines). */
+export function stripTemplate(body: string, title: string, t: Template): { body: string; removed: boolean } {
+  return withoutTemplate(pageLines(body, title), t);
 }

@@ -11,6 +11,7 @@ import { FilesTable } from './files.js';
 import { MetaTable } from './meta.js';
 import { ObservationsTable } from './observations.js';
 import { PendingTable } from './pending.js';
+import { TemplatesTable } from './templates.js';
 import { UrlsTable } from './urls.js';
 
 /** A transaction left open across awaits, for writing a stream of results in large groups (see `Store.group`). */
@@ -30,6 +31,7 @@ export class Store {
   readonly pending: PendingTable;
   readonly urls: UrlsTable;
   readonly feeds: FeedsTable;
+  readonly templates: TemplatesTable;
 
   constructor(readonly db: DB) {
     this.meta = new MetaTable(db);
@@ -40,6 +42,7 @@ export class Store {
     this.pending = new PendingTable(db);
     this.urls = new UrlsTable(db);
     this.feeds = new FeedsTable(db);
+    this.templates = new TemplatesTable(db);
   }
 
   transaction<T>(fn: () => T): T {

@@ -46,7 +46,7 @@ export function imageOptions(spec: ImageSpec): ImageOptions {
 /** An article with its body rendered: a dump's body is read from its file again. */
 function shown({ article, body }: ShowItem, stale: RenderResult['stale']): FeedArticle {
   if (body.format === 'html') return toFeedArticle(article, body.text);
-  const read = loadDumpMarkdown(body.path, body.hash);
+  const read = loadDumpMarkdown(body.path, body.hash, body.template);
   if (!read.ok) {
     stale.push({ path: body.path, reason: read.reason });
     return toFeedArticle(article, '');
