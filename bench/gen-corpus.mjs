@@ -3,7 +3,7 @@
 //
 //   node bench/gen-corpus.mjs --out DIR --articles N --accounts S [--dup-share 0.1] [--seed 1] [--mode bench|archive]
 //                             [--manifest FILE.jsonl]
-//   node bench/gen-corpus.mjs --mutate-one add|edit|delete --out DIR [--seed 1] [--recent]
+//   node bench/gen-corpus.mjs --mutate-one add|edit|delete --out DIR [--seed 1] [--recent] [--in-place]
 //   (--recent: edit or delete a dump of the newest day, an article its feeds show; --print-url: print
 //   "path<TAB>url<TAB>source" instead of the path alone)
 //
@@ -89,6 +89,9 @@ function parseArgs(argv) {
         break;
       case '--recent':
         o.recent = true;
+        break;
+      case '--in-place':
+        o.inPlace = true;
         break;
       case '--print-url':
         o.printUrl = true;
@@ -832,7 +835,13 @@ function mutate(o) {
       if (at < 0 && attempt < 40) continue;
       const para = editParagraph(new Rng(`${o.seed}|edit|${fr.text.length}`)); // repeated edits of one file differ
       const text = at >= 0 ? `${fr.text.slice(0, at)}\n\n${para}${fr.text.slice(at)}` : `${fr.text}\n\n${para}`;
-      fs.writeFileSync(file, text);
+      // As git and sync tools replace a file: a new file renamed over the old (the folder's time changes). With
+      // --in-place the bytes are rewritten where they are, as an editor may (seen by wxfeed's hourly full walk).
+      if (o.inPlace) fs.writeFileSync(file, text);
+      else {
+        fs.writeFileSync(`${file}.tmp-edit`, text);
+        fs.renameSync(`${file}.tmp-edit`, file);
+      }
       process.stdout.write(`${file + (o.printUrl ? `\t${fr.fm.url ?? ''}\t${fr.fm.source ?? ''}` : '')}\n`);
       return;
     }

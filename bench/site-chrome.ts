@@ -30,7 +30,9 @@ const squeeze = (s: string): string => s.replace(/\s+/g, ' ').trim();
 function openings(out: string): void {
   const chars = flag('chars', 20);
   const top = flag('top', 20);
-  const notices = CONTENT_STATES.map(stateNotice).filter((n): n is string => Boolean(n));
+  const notices = (['zh-CN', 'en'] as const)
+    .flatMap((language) => CONTENT_STATES.map((state) => stateNotice(state, language)))
+    .filter((n): n is string => Boolean(n));
   const rows: Array<{ slug: string; title: string; items: number; same: number; opening: string }> = [];
   let feeds = 0;
   for (const slug of readdirSync(out)) {

@@ -1,21 +1,26 @@
 /**
  * The catalog: observations in, merged articles out. Every write that changes an observation marks its key pending
- * in the same transaction, and merging a key marks the sources of its copies dirty in the same transaction, so a run
- * killed at any point resumes where it stopped. The merge rules themselves are pure (merge.ts).
+ * in the same transaction, and merging a key marks the sources of its copies (and the albums that list it) dirty in
+ * the same transaction, so a run killed at any point resumes where it stopped. The merge rules themselves are pure
+ * (merge.ts).
  */
+import { albumLabel, albumOrigin } from './keys.js';
 import { mergeObservations, mergeOutcome } from './merge.js';
 import type { Store } from './store/store.js';
-import type { Observation } from './types.js';
+import type { AlbumItem, Observation } from './types.js';
 
 /** Meta key of the dump folders' walk fingerprint as last read in full (dumps/stage.ts). */
 export const WALK_KEY = 'walk';
+/** Meta key of the dump folders' index (dumps/folders.ts). */
+export const FOLDERS_KEY = 'folders';
 
 /** Article keys merged per store transaction. */
 export const MERGE_BATCH = 1024;
 
 /**
  * Put (or, with none, remove) the observation from one origin: `file:<path>`, `page:<url>` (a live page that is the
- * article) or `notice:<url>` (the latest notice a live page showed). Call inside a transaction.
+ * article), `notice:<url>` (the latest notice a live page showed) or `album:<key>` (an album's listing of an article).
+ * Call inside a transaction.
  */
 export function putObservation(store: Store, origin: string, obs: Observation | undefined, now: number): void {
   const old = store.observations.keyAndSource(origin);
@@ -57,6 +62,7 @@ export function forgetFile(store: Store, path: string): void {
 export function markFileStale(store: Store, path: string): void {
   store.files.markStale(path);
   store.meta.set(WALK_KEY, '');
+  store.meta.delete(FOLDERS_KEY);
 }
 
 /**
@@ -70,6 +76,38 @@ export function aliasKey(store: Store, alias: string, key: string): void {
     store.pending.markKey(alias);
     store.pending.markKey(key);
   }
+}
+
+/** An article an album lists, as one poll found it: what the list says, and whether to read its page. */
+export interface AlbumEntry {
+  item: AlbumItem;
+  /** The observation the list gives (state `listed`), kept when no album gave one for this article yet. */
+  observation: Observation;
+  /** Queue its page for reading (the store does not have the article yet). */
+  queue: boolean;
+}
+
+/**
+ * File what one poll of an album found; call inside a transaction. Each article it lists that it did not list before
+ * joins it (the album's feed is marked dirty), with the album observation of the article when there is none yet (one
+ * per article, whatever albums list it) and its page queued. Returns how many articles joined the album.
+ */
+export function recordAlbumItems(store: Store, albumId: string, entries: readonly AlbumEntry[], now: number): number {
+  let added = 0;
+  for (const { item, observation, queue } of entries) {
+    if (!store.albumItems.add(albumId, { ...item }, now)) continue;
+    added++;
+    store.pending.markSource(albumLabel(albumId));
+    const origin = albumOrigin(item.key);
+    if (!store.observations.keyAndSource(origin)) putObservation(store, origin, observation, now);
+    if (queue) store.urls.addAlbumItem(item.url, item.key, observation.source, now);
+  }
+  return added;
+}
+
+/** An album's title or account changed: its feed is rendered again. Call inside a transaction. */
+export function markAlbumChanged(store: Store, albumId: string): void {
+  store.pending.markSource(albumLabel(albumId));
 }
 
 /**
@@ -86,6 +124,7 @@ export function mergePending(store: Store, limit: number, now: number): number {
     if (merged) store.articles.put(merged, now);
     else store.articles.delete(key);
     for (const o of observations) store.pending.markSource(o.source);
+    for (const albumId of store.albumItems.albumsOf(key)) store.pending.markSource(albumLabel(albumId));
   }
   const last = batch[batch.length - 1];
   if (last) store.pending.clearUpTo(last.key);

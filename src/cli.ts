@@ -24,6 +24,7 @@ interface BuildFlags {
   json?: boolean;
   quiet?: boolean;
   prune?: boolean;
+  rescan?: boolean;
 }
 
 /** A usage problem met after parsing (exit 2). */
@@ -81,12 +82,15 @@ async function runDaemon(flags: { config?: string; verbose?: boolean }): Promise
   loadConfig(flags.config); // its warnings, once; the daemon reads the file itself (and again when it changes)
   const log = createLogger({ level: flags.verbose ? 'debug' : 'info' });
   const { startDaemon } = await import('./daemon.js');
+  // Listening before the daemon starts: its first cycle begins at once, and a signal meanwhile must stop it, not
+  // kill the process.
+  const signalled = untilSignal();
   const daemon = await startDaemon({
     configPath: flags.config,
     log,
     live: (config) => liveFor(config, { offline: false, refetch: false }),
   });
-  const sig = await Promise.race([untilSignal(), daemon.stopped.then(() => 'stopped')]);
+  const sig = await Promise.race([signalled, daemon.stopped.then(() => 'stopped')]);
   await daemon.stop(sig);
 }
 
@@ -129,6 +133,24 @@ async function runAdd(urls: string[], flags: { config?: string }): Promise<void>
   if (result.refused > 0) throw new UsageError(`${result.refused} of ${urls.length} URLs refused`);
 }
 
+async function runUnfollow(targets: string[], flags: { config?: string }): Promise<void> {
+  const config = loadConfig(flags.config);
+  const { unfollowAlbums } = await import('./urls/unfollow.js');
+  const result = await unfollowAlbums(config, targets);
+  process.stdout.write(`${result.lines.map(escapeControls).join('\n')}\n`);
+  if (result.refused > 0) throw new UsageError(`${result.refused} of ${targets.length} albums refused`);
+}
+
+async function runList(flags: { config?: string; json?: boolean }): Promise<void> {
+  const config = loadConfig(flags.config);
+  const { formatFollowed, listFollowed } = await import('./urls/followed.js');
+  const followed = await listFollowed(config);
+  const text = flags.json
+    ? JSON.stringify(followed)
+    : formatFollowed(followed).split('\n').map(escapeControls).join('\n');
+  process.stdout.write(`${text}\n`);
+}
+
 async function runBuild(flags: BuildFlags): Promise<void> {
   const config = loadConfig(flags.config, { output: flags.out, dumps: flags.dumps });
   const log = createLogger({ level: flags.verbose ? 'debug' : 'warn' });
@@ -164,6 +186,7 @@ async function runBuild(flags: BuildFlags): Promise<void> {
       live,
       signal: abort.signal,
       prune: flags.prune ?? false,
+      rescan: flags.rescan ?? false,
       ...(progress ? { progress } : {}),
     });
   } catch (error) {
@@ -224,6 +247,7 @@ function program(): Command {
       '--prune',
       'confirm a removal of dump files the build refuses (every file of a folder, or more than half at once)',
     )
+    .option('--rescan', 'check every dump file now (a file rewritten in place is otherwise seen within the hour)')
     .addHelpText(
       'after',
       '\nThe default config file is config/wxfeed.yaml. Exit codes: 0 feeds written, 1 fatal error, 2 invalid config,\n130 interrupted.',
@@ -247,10 +271,27 @@ function program(): Command {
     );
   cmd
     .command('add')
-    .description('follow WeChat article URLs: check, normalise and append them to the first URL file')
-    .argument('<url...>', 'article URLs (https://mp.weixin.qq.com/s?__biz=…&sn=… or /s/<token>)')
+    .description('follow WeChat article and album URLs: check, normalise and append them to the first URL file')
+    .argument(
+      '<url...>',
+      'article URLs (https://mp.weixin.qq.com/s?__biz=…&sn=… or /s/<token>), album URLs (/mp/appmsgalbum?__biz=…&album_id=…)',
+    )
     .option('-c, --config <file>', 'config file')
     .action(async (urls: string[], flags: { config?: string }) => runAdd(urls, flags));
+  cmd
+    .command('unfollow')
+    .description(
+      'stop following albums: no more polls, never followed again by discovery; their articles and feeds stay',
+    )
+    .argument('<album...>', 'album URLs, album ids, or album feed folders (album-<id>)')
+    .option('-c, --config <file>', 'config file')
+    .action(async (targets: string[], flags: { config?: string }) => runUnfollow(targets, flags));
+  cmd
+    .command('list')
+    .description('print what is followed: article URLs, and albums with their account, articles known and last poll')
+    .option('-c, --config <file>', 'config file')
+    .option('--json', 'print it as JSON')
+    .action(async (flags: { config?: string; json?: boolean }) => runList(flags));
   return cmd;
 }
 

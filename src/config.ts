@@ -135,6 +135,8 @@ export const configSchema = z
         limit: z.number().int().positive().max(10_000).default(50),
         title: z.string().trim().min(1).optional(),
         keepDeleted: z.boolean().default(true),
+        language: z.enum(['zh-CN', 'en']).default('zh-CN'),
+        placeholders: z.enum(['show', 'hide']).default('show'),
       })
       .strict()
       .default({}),
@@ -164,6 +166,30 @@ export const configSchema = z
         maxPerRun: z.number().int().min(0).max(1_000_000).default(300),
         cooldownMinutes: z.number().min(0).max(10_000).default(15),
         cooldownMaxMinutes: z.number().min(0).max(100_000).default(360),
+      })
+      .strict()
+      .default({}),
+    follow: z
+      .object({
+        albums: z
+          .enum(['urls', 'all', 'off'], {
+            errorMap: () => ({
+              message:
+                'must be "urls" (follow the albums the pages of followed URLs name), "all" (also those of dumps\' pages) or "off"',
+            }),
+          })
+          .default('urls'),
+        maxPages: z
+          .number({ invalid_type_error: 'must be a whole number of list pages (20 articles each)' })
+          .int('must be a whole number of list pages (20 articles each)')
+          .min(1, 'must be at least 1 (the first read of an album walks this many list pages)')
+          .max(1000, 'must be at most 1000 (20,000 articles)')
+          .default(50),
+        albumIntervalMinutes: z
+          .number({ invalid_type_error: 'must be a number of minutes (0: every build)' })
+          .min(0, 'must be 0 (every build) or more minutes')
+          .max(525_600, 'must be at most 525600 (a year)')
+          .default(60),
       })
       .strict()
       .default({}),
@@ -345,11 +371,18 @@ function resolveLoaded(
     dumps,
     output: overrides.output ? resolve(cwd, overrides.output) : resolve(baseDir, c.output),
     store: resolve(baseDir, c.store),
-    feed: { limit: c.feed.limit, keepDeleted: c.feed.keepDeleted, ...(c.feed.title ? { title: c.feed.title } : {}) },
+    feed: {
+      limit: c.feed.limit,
+      keepDeleted: c.feed.keepDeleted,
+      language: c.feed.language,
+      placeholders: c.feed.placeholders,
+      ...(c.feed.title ? { title: c.feed.title } : {}),
+    },
     sources: c.sources,
     urls: c.urls,
     urlFiles: c.urlFiles.map((f) => resolve(baseDir, f)),
     fetch: { ...c.fetch, origin: c.fetch.origin.replace(/\/+$/, '') },
+    follow: c.follow,
     schedule: c.schedule,
     server: c.server,
     images: c.images,

@@ -8,7 +8,7 @@ import { ingestDumps } from './dumps/stage.js';
 import { fetchStage } from './fetch/stage.js';
 import { publish } from './feeds/publish.js';
 import type { Logger } from './log.js';
-import { feedStatus } from './server/status.js';
+import { albumStatus, feedStatus } from './server/status.js';
 import { closeStore, openStore, storeFailure } from './store/db.js';
 import { imageSecret } from './store/secret.js';
 import { Store } from './store/store.js';
@@ -25,6 +25,8 @@ export interface BuildOptions {
   now?: () => number;
   /** Confirm a removal of dump files the guard refuses (every file of a folder, or more than half at once). */
   prune?: boolean;
+  /** Walk every dump file, whatever the folder index says (`--rescan`). */
+  rescan?: boolean;
 }
 
 /** Debug log of how long each phase took. */
@@ -70,6 +72,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       progress: progress('files'),
       signal,
       prune: opts.prune,
+      rescan: opts.rescan,
     });
     lap('ingest', { read: ingest.read, unchanged: ingest.unchanged, removed: ingest.removed });
     await mergeAllPending(store, clock(), signal);
@@ -91,10 +94,12 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
     const articles = store.articles.count();
     const observations = store.observations.count();
     const feeds = feedStatus(store);
+    const albums = albumStatus(store);
     clean = true;
     return {
       fetch: fetched,
       feeds,
+      ...(albums.length > 0 ? { albums } : {}),
       filesSeen: ingest.seen,
       filesRead: ingest.read,
       filesUnchanged: ingest.unchanged,

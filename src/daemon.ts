@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { schedule as cronSchedule, type ScheduledTask } from 'node-cron';
-import type { BuildSummary, Config, InputProblem, LiveFetch } from './types.js';
+import type { AlbumStatus, BuildSummary, Config, InputProblem, LiveFetch } from './types.js';
 import type { Logger } from './log.js';
 import { ConfigError, loadConfig } from './config.js';
 import { build } from './cycle.js';
@@ -60,7 +60,7 @@ function fileHash(path: string | undefined): string | undefined {
 }
 
 function brief(s: BuildSummary): CycleRecord['summary'] {
-  const { feeds: _feeds, ...rest } = s;
+  const { feeds: _feeds, albums: _albums, ...rest } = s;
   return { ...rest, problems: s.problems.length, filesWritten: s.filesWritten.length };
 }
 
@@ -87,6 +87,16 @@ function publicCycle(r: CycleRecord) {
     skippedByCooldown: f.skippedByCooldown,
     deferred: f.deferred,
   };
+  const a = f?.albums;
+  const albums = a && {
+    active: a.active,
+    due: a.due,
+    polled: a.polled,
+    failed: a.failed,
+    blocked: a.blocked,
+    newItems: a.newItems,
+    discovered: a.discovered,
+  };
   const summary = s && {
     filesSeen: s.filesSeen,
     filesRead: s.filesRead,
@@ -100,9 +110,22 @@ function publicCycle(r: CycleRecord) {
     feedsUnchanged: s.feedsUnchanged,
     filesWritten: s.filesWritten,
     elapsedMs: Math.round(s.elapsedMs),
-    ...(fetch ? { fetch } : {}),
+    ...(fetch ? { fetch: { ...fetch, ...(albums ? { albums } : {}) } } : {}),
   };
   return { start: r.start, ...(r.end ? { end: r.end } : {}), result: r.result, ...(summary ? { summary } : {}) };
+}
+
+/** Each followed album as anyone may see it: its feed, title, articles known, last poll time and result (no reason). */
+function publicAlbums(albums: AlbumStatus[]) {
+  return albums
+    .filter((a) => a.followed)
+    .map((a) => ({
+      slug: a.slug,
+      ...(a.title ? { title: a.title } : {}),
+      ...(a.account ? { account: a.account } : {}),
+      items: a.items,
+      ...(a.lastPoll ? { lastPoll: { at: a.lastPoll.at, result: a.lastPoll.result } } : {}),
+    }));
 }
 
 /**
@@ -142,6 +165,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let abort = new AbortController();
   let last: CycleRecord | undefined;
   let feeds: BuildSummary['feeds'] = [];
+  let albums: AlbumStatus[] = [];
   /** The problems of the last finished cycle, by where and reason. */
   let problems = new Map<string, InputProblem>();
   let current: CycleRecord | undefined;
@@ -165,6 +189,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         lastCycle: last ? publicCycle(last) : null,
         feeds: feeds?.length ?? 0,
         problems: now.length,
+        ...(albums.length > 0 ? { albums: publicAlbums(albums) } : {}),
       },
       body: {
         ok,
@@ -174,6 +199,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         config: config.file ?? null,
         schedule: config.schedule,
         sources: feeds,
+        ...(albums.length > 0 ? { albums } : {}),
         problems: now,
       },
     };
@@ -223,6 +249,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         record.result = 'ok';
         record.summary = brief(summary);
         feeds = summary.feeds ?? [];
+        albums = summary.albums ?? [];
         noteProblems(problemsOf(summary));
         const f = summary.fetch;
         log.info(

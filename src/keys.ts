@@ -22,6 +22,15 @@ export const snKey = (sn: string): string => `sn:${sn}`;
 /** Key of a WeChat short link `/s/<token>`, until its page reveals the sn. */
 export const shortKey = (token: string): string => `short:${token}`;
 
+/** Origin of the observation an album (合集) list gives of an article: one per article, whatever albums list it. */
+export const albumOrigin = (key: string): string => `album:${key}`;
+/** The dirty mark of an album's feed (pending.ts `dirty_sources`): its articles or its title changed. */
+export const albumLabel = (albumId: string): string => `album:${albumId}`;
+/** The album id of a dirty mark or feed label made by albumLabel, else undefined. */
+export function albumOfLabel(label: string): string | undefined {
+  return /^album:(\d{1,20})$/.exec(label)?.[1];
+}
+
 /** The key a parsed WeChat URL gives, when it names an article (sn) or a short link; undefined otherwise. */
 export function wechatKey(parsed: ParsedUrl | undefined): string | undefined {
   if (parsed?.sn) return snKey(parsed.sn);

@@ -3,21 +3,29 @@
  * nothing when offline. The client is loaded on the first fetch and the thread started on the first page: a build
  * with nothing due never loads got or cheerio.
  */
-import type { Config, LiveFetch, PageFetcher } from './types.js';
+import type { Config, FetchOutcome, LiveFetch, PageFetcher } from './types.js';
 import { PAGE_BUDGET_MS, PageParserThread } from './work/page-parser.js';
 
-/** A fetcher that loads the real one (and the page parser) when it is first asked to fetch. */
+/** A fetcher that loads the real one when it is first asked to fetch: one client (one pacer) for pages and album lists. */
 class LazyFetcher implements PageFetcher {
   private real: PageFetcher | undefined;
 
   constructor(private readonly settings: Config['fetch']) {}
 
-  async fetchAll(...args: Parameters<PageFetcher['fetchAll']>): Promise<void> {
+  private async client(): Promise<PageFetcher> {
     if (!this.real) {
       const { PageClient } = await import('./http/pages.js');
-      this.real = new PageClient(this.settings);
+      this.real ??= new PageClient(this.settings);
     }
-    return this.real.fetchAll(...args);
+    return this.real;
+  }
+
+  async fetchAll(...args: Parameters<PageFetcher['fetchAll']>): Promise<void> {
+    return (await this.client()).fetchAll(...args);
+  }
+
+  async fetchOne(...args: Parameters<PageFetcher['fetchOne']>): Promise<FetchOutcome> {
+    return (await this.client()).fetchOne(...args);
   }
 }
 

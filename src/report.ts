@@ -80,12 +80,19 @@ export function formatSummary(s: BuildSummary, config: Config, opts: SummaryOpti
   const failures: string[] = [];
   const problems: string[] = [];
   const f = s.fetch;
-  if (f && (f.listed > 0 || f.due > 0 || f.failures.length > 0)) {
+  if (f && (f.listed > 0 || f.due > 0 || f.failures.length > 0 || f.albums)) {
     lines.push(
       f.offline
         ? `        fetch: offline, nothing fetched (${f.listed} URLs listed)`
         : `        fetch: ${f.fetched} fetched, ${f.unchanged} unchanged, ${f.deleted} deleted, ${f.blocked} blocked, ${f.failed} failed, ${f.skippedByCooldown} skipped by cool-down, ${f.deferred} deferred (${f.listed} listed, ${f.due} due)`,
     );
+    const a = f.albums;
+    if (a)
+      lines.push(
+        f.offline
+          ? `        albums: ${a.active} followed, not polled (offline)`
+          : `        albums: ${a.active} followed, ${a.polled} polled of ${a.due} due (${a.listRequests} list requests), ${a.newItems} new articles, ${a.discovered} newly followed, ${a.failed} failed, ${a.blocked} blocked`,
+      );
     if (f.unreachable)
       lines.push(`        WeChat unreachable: fetching skipped, ${f.skippedByCooldown + f.deferred} URLs wait`);
     if (f.cooldownUntil) {

@@ -10,6 +10,7 @@ export const CONTENT_STATES: readonly ContentState[] = [
   'full',
   'truncated',
   'shell',
+  'listed',
   'captcha',
   'deleted',
   'blocked',
@@ -17,7 +18,10 @@ export const CONTENT_STATES: readonly ContentState[] = [
   'expired',
 ];
 
-/** Rank of a state for merging: the fuller copy wins (full over a cut copy over everything else). */
+/**
+ * Rank of a state for merging: the fuller copy wins (full over a cut copy over everything else; an album's listing of
+ * an article not read yet ranks as a shell does, so the page, once read, replaces its title, time and content).
+ */
 export function stateRank(state: ContentState): number {
   return state === 'full' ? 3 : state === 'truncated' ? 2 : 1;
 }
@@ -28,7 +32,7 @@ export function hasText(state: ContentState): boolean {
 }
 
 /** States a copy has when we do not have the article yet: its URL is read until we do. */
-export const NEEDS_ARTICLE: readonly ContentState[] = ['shell', 'captcha', 'truncated'];
+export const NEEDS_ARTICLE: readonly ContentState[] = ['shell', 'listed', 'captcha', 'truncated'];
 
 export function needsArticle(state: ContentState): boolean {
   return NEEDS_ARTICLE.includes(state);
@@ -37,6 +41,18 @@ export function needsArticle(state: ContentState): boolean {
 /** Notices that can arrive after the article was captured, shown above the saved copy. */
 export function isLaterNotice(state: ContentState): boolean {
   return state === 'deleted' || state === 'blocked' || state === 'migrated';
+}
+
+/**
+ * An article we have no text of yet, only a stand-in: a shell or a captcha page (their URL is read until the article
+ * is had), or an album item not yet read (state `listed`) whose list gave no title of its own (none, or its URL).
+ * `feed.placeholders: hide` keeps them out of feeds.
+ */
+export function isPlaceholder(a: { state: ContentState | 'listed'; title: string; link: string }): boolean {
+  if (a.state === 'shell' || a.state === 'captcha') return true;
+  if (a.state !== 'listed') return false;
+  const title = a.title.trim();
+  return title === '' || title === a.link;
 }
 
 /** The article is gone from WeChat (deleted or blocked): `feed.keepDeleted: false` drops it from feeds. */

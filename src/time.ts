@@ -56,3 +56,30 @@ export function parseDate(raw: string | undefined): ParsedDate | undefined {
 export function shanghaiDay(ms: number): string {
   return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
+
+/** The Beijing wall-clock parts of an instant. */
+function shanghaiParts(ms: number): { iso: string; fraction: string } {
+  const iso = new Date(ms + SHANGHAI_OFFSET_MS).toISOString();
+  const millis = iso.slice(20, 23);
+  return { iso: iso.slice(0, 19), fraction: millis === '000' ? '' : `.${millis}` };
+}
+
+/**
+ * An instant as RFC 3339 in Beijing time: `2024-07-12T00:00:00+08:00` (milliseconds only when there are any). The
+ * same instant as `toISOString()`; a date-only article shows its own day in a reader that prints the raw value.
+ */
+export function shanghaiIso(ms: number): string {
+  const { iso, fraction } = shanghaiParts(ms);
+  return `${iso}${fraction}+08:00`;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** An instant as an RFC 822 date (RSS) in Beijing time: `Fri, 12 Jul 2024 00:00:00 +0800`. */
+export function shanghaiRfc822(ms: number): string {
+  const d = new Date(ms + SHANGHAI_OFFSET_MS);
+  const day = String(d.getUTCDate()).padStart(2, '0');
+  const time = d.toISOString().slice(11, 19);
+  return `${WEEKDAYS[d.getUTCDay()]}, ${day} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${time} +0800`;
+}

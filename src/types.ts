@@ -25,9 +25,22 @@ export interface ParsedUrl extends WechatRef {
 /**
  * What a dump or page holds.
  * full: the article; truncated: the article, cut by the dumper (~8,000 chars);
- * shell: only the page's UI text; captcha: the anti-crawler page; deleted / blocked / migrated / expired: a notice.
+ * shell: only the page's UI text; listed: an album (合集) lists the article (title, time, cover) and its page is not
+ * read yet; captcha: the anti-crawler page; deleted / blocked / migrated / expired: a notice.
  */
-export type ContentState = 'full' | 'truncated' | 'shell' | 'captcha' | 'deleted' | 'blocked' | 'migrated' | 'expired';
+export type ContentState =
+  | 'full'
+  | 'truncated'
+  | 'shell'
+  | 'listed'
+  | 'captcha'
+  | 'deleted'
+  | 'blocked'
+  | 'migrated'
+  | 'expired';
+
+/** The language of everything wxfeed writes for readers (`feed.language`). */
+export type FeedLanguage = 'zh-CN' | 'en';
 
 /** How precise a date is: a day (00:00 Asia/Shanghai) or an exact instant. */
 export type DatePrecision = 'day' | 'exact';
@@ -46,6 +59,8 @@ export type Body =
       hash: string;
       /** The page template learned for the dump's site, removed when the body is read (dumps/templates.ts). */
       template?: PageTemplate;
+      /** Its id (dumps/templates.ts templateId): a kept rendering made under another template is not this body's. */
+      templateId?: string;
     };
 
 /**
@@ -124,7 +139,7 @@ export interface Observation {
 
 /**
  * An observation as the store holds it (store → merge): where it came from (`file:<path>`, `page:<url>`,
- * `notice:<url>`), and its body known by hash only.
+ * `notice:<url>`, `album:<key>`), and its body known by hash only.
  */
 export interface StoredObservation {
   origin: string;
@@ -178,6 +193,9 @@ export interface FeedArticle {
   id: string;
   link: string;
   title: string;
+  /** The account that published it (feeds/accounts.ts): every item's author, and its category. */
+  account?: string;
+  /** The article's own author (a page's `var author`, a dump's `author:`), when it names one. */
   author?: string;
   date: number;
   datePrecision: DatePrecision;
@@ -190,6 +208,8 @@ export interface FeedArticle {
   summary: string;
   cover?: string;
   contentHash: string;
+  /** A reprint: the account (and author) the body's card named; the card itself is not in the body. */
+  reprint?: { from: string; author?: string };
 }
 
 /** A problem with one input, reported and skipped; never fatal. */
@@ -229,13 +249,23 @@ export interface Config {
   dumps: string[];
   output: string;
   store: string;
-  feed: { limit: number; title?: string; keepDeleted: boolean };
+  feed: {
+    limit: number;
+    title?: string;
+    keepDeleted: boolean;
+    /** The feeds' language and that of every text wxfeed writes into feeds, the OPML and the index page. */
+    language: FeedLanguage;
+    /** Whether articles with no text yet (shells, captcha pages) appear in feeds. */
+    placeholders: 'show' | 'hide';
+  };
   sources: SourceConfig[];
   /** Article URLs to follow, from the config itself. */
   urls: string[];
   /** Text files of article URLs (absolute paths); a missing file is an empty list. The first is where `add` writes. */
   urlFiles: string[];
   fetch: FetchConfig;
+  /** Following albums (合集): which are followed, how far the first read goes, how often they are polled. */
+  follow: FollowConfig;
   /** When the daemon runs a cycle. */
   schedule: { cron: string; timezone: string };
   /** The feed server (`wxfeed serve`, and inside the daemon unless disabled). */
@@ -276,6 +306,21 @@ export interface FetchConfig {
   cooldownMaxMinutes: number;
 }
 
+/**
+ * Which albums are followed besides those listed in `urls` and `urlFiles` (always followed): `urls`, the albums an
+ * article page of a followed URL names (and, in turn, those the pages of their articles name); `all`, also those the
+ * pages fetched for dumps name; `off`, none.
+ */
+export type FollowAlbums = 'urls' | 'all' | 'off';
+
+export interface FollowConfig {
+  albums: FollowAlbums;
+  /** The first read of an album's list walks at most this many pages (20 items each). */
+  maxPages: number;
+  /** An album is polled at most this often; 0: every build. */
+  albumIntervalMinutes: number;
+}
+
 /** The three files of one feed, rendered. */
 export interface RenderedFeed {
   atom: string;
@@ -287,16 +332,84 @@ export interface RenderedFeed {
 export interface FeedStatus {
   slug: string;
   title: string;
+  /** `all`: every source together; `source`: an account or a dumps source; `album`: one followed album's articles. */
+  kind: 'all' | 'source' | 'album';
   items: number;
   newest?: string;
   /** The latest fetch of any URL of this source: result and ISO time. */
   lastFetch?: { result: FetchResult; at: string; reason?: string };
+  /** An album's feed: its album, and its last poll (also in `BuildSummary.albums`). */
+  album?: AlbumStatus;
+}
+
+/** What the last poll of an album's list gave: `ok`, `failed` (a malformed answer, a network error), `blocked`. */
+export type AlbumPollResult = 'ok' | 'failed' | 'blocked';
+
+/** One album the store knows (followed, or unfollowed by the user), as the health endpoint and `wxfeed list` report it. */
+export interface AlbumStatus {
+  albumId: string;
+  biz: string;
+  /** The album's own URL (its HTML page). */
+  url: string;
+  title?: string;
+  /** The account's name (`nick_name` of the album page). */
+  account?: string;
+  /** Its feed's folder. */
+  slug: string;
+  /** False once the user unfollowed it (`wxfeed unfollow`): never polled, never followed again by discovery. */
+  followed: boolean;
+  /** Polled under the config in force (followed, and listed or discovered as `follow.albums` allows). */
+  active: boolean;
+  /** How it came to be followed: listed in `urls`/`urlFiles`, named by a followed page, or named by a dump's page. */
+  via: AlbumVia;
+  listed: boolean;
+  /** Articles the store knows the album lists. */
+  items: number;
+  /** The last poll: ISO time, result, and (for the token holder only) why it failed. */
+  lastPoll?: { at: string; result: AlbumPollResult; reason?: string };
+}
+
+/** Why an album is followed: `url` listed by the user; `page` named by the page of a followed article; `dump` named by a page fetched for a dump. */
+export type AlbumVia = 'url' | 'page' | 'dump';
+
+/** An album as the store keeps it (store → fetch stage, status). */
+export interface AlbumRecord {
+  albumId: string;
+  biz: string;
+  title: string | null;
+  account: string | null;
+  followed: boolean;
+  listed: boolean;
+  active: boolean;
+  via: AlbumVia;
+  /** When its HTML page was read (title and account), or null. */
+  pageReadAt: number | null;
+  /** The last poll that completed (its list read, or a malformed answer): the interval counts from it. */
+  polledAt: number | null;
+  /** The first read of its list is done (to its end, or `follow.maxPages` pages). */
+  walked: boolean;
+  lastAttemptAt: number | null;
+  lastResult: AlbumPollResult | null;
+  lastReason: string | null;
+  failCount: number;
+  items: number;
+}
+
+/** One fetched URL under one source label of its article: when it was last fetched and what that gave. */
+export interface FetchHistoryRow {
+  source: string;
+  url: string;
+  at: number;
+  result: FetchResult;
+  reason: string | null;
 }
 
 export interface BuildSummary {
   fetch?: FetchSummary;
   /** Every published feed after the build. */
   feeds?: FeedStatus[];
+  /** Every album the store knows, followed or not. */
+  albums?: AlbumStatus[];
   filesSeen: number;
   filesRead: number;
   filesUnchanged: number;
@@ -323,6 +436,11 @@ export type FetchOutcome =
 /** Anything that fetches pages politely (the got-based fetcher, or a test double). */
 export interface PageFetcher {
   fetchAll(urls: string[], onResult: (r: FetchOutcome) => void | Promise<void>, signal?: AbortSignal): Promise<void>;
+  /**
+   * One URL, under the same pacing, origin and retries. `redirects: false` (album lists): a redirect is not followed
+   * but answered `captcha` with its location (WeChat refuses for now).
+   */
+  fetchOne(url: string, opts?: { redirects?: boolean }, signal?: AbortSignal): Promise<FetchOutcome>;
 }
 
 /** Live fetching for a build: a fetcher and the page parser. A build without it is offline. */
@@ -385,6 +503,10 @@ export interface FollowedUrl extends FetchRecord {
   url: string;
   key: string | null;
   source: string | null;
+  /** Listed in `urls` / `urlFiles`; the URL of a dump that is not the article; an article an album lists. */
+  listed: boolean;
+  fromDump: boolean;
+  fromAlbum: boolean;
 }
 
 /** A captcha cool-down: no fetching until `until`; `level` counts the captcha pages in a row. */
@@ -413,6 +535,25 @@ export interface FetchSummary {
   offline: boolean;
   /** Time spent fetching and filing pages. */
   elapsedMs: number;
+  /** Albums followed and polled in this build. */
+  albums?: AlbumFetchSummary;
+}
+
+/** What polling albums did in one build. */
+export interface AlbumFetchSummary {
+  /** Albums polled under the config (listed, or discovered as `follow.albums` allows). */
+  active: number;
+  due: number;
+  polled: number;
+  failed: number;
+  blocked: number;
+  /** Album list requests and album page requests made. */
+  listRequests: number;
+  pageRequests: number;
+  /** Articles first seen in an album list. */
+  newItems: number;
+  /** Albums first followed in this build because a page named them. */
+  discovered: number;
 }
 
 // ───────────────────────────── Albums (合集): discovering an account's articles without login (issue 11) ─────────────

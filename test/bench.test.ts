@@ -15,7 +15,7 @@ interface Row {
 }
 
 describe('npm run bench, short form (timings are printed, not judged: a timed unit test proves nothing here)', () => {
-  it('runs every measurement; no change writes nothing; one dump rewrites only its feeds, all/ and the index', () => {
+  it('runs every measurement; no change writes nothing; one dump rewrites only its feeds, all/ and the index; discovery counts', () => {
     const t = tempDir();
     try {
       const json = join(t.dir, 'bench.json');
@@ -27,8 +27,16 @@ describe('npm run bench, short form (timings are printed, not judged: a timed un
       expect(r.status, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain('| cold build |');
       expect(r.stdout).toContain('fetch throughput');
-      const results = JSON.parse(readFileSync(json, 'utf8')) as { c1000: Row[]; ok: boolean };
+      expect(r.stdout).toContain('| first discovery |');
+      const results = JSON.parse(readFileSync(json, 'utf8')) as {
+        c1000: Row[];
+        ok: boolean;
+        discovery: { ok: boolean; first: { found: boolean }; nothingNew: { ok: boolean; due: number } };
+      };
       expect(results.ok).toBe(true);
+      // Discovery: every article of every album found; nothing new costs one list request per due album, no page
+      // beyond the re-read schedule.
+      expect(results.discovery).toMatchObject({ ok: true, first: { found: true }, nothingNew: { ok: true, due: 10 } });
       const rows = new Map(results.c1000.map((row) => [row.name, row]));
       expect([...rows.keys()]).toEqual([
         'cold build',

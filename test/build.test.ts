@@ -149,7 +149,12 @@ describe('wxfeed build over a folder of dumps', () => {
       canon(BIZ_A, 101, 2, 3),
       canon(BIZ_A, 100, 1, 1),
     ]);
-    expect(a.items[0]!.published?.toISOString()).toBe('2024-07-10T16:00:00.000Z');
+    // Two articles of one day, dated by the day: distinct seconds from the oldest in feed order (feeds/times.ts).
+    expect(a.items.map((i) => i.published?.toISOString())).toEqual([
+      '2024-07-10T16:00:01.000Z',
+      '2024-07-10T16:00:00.000Z',
+      '2024-07-09T16:00:00.000Z',
+    ]);
     // The full copy won the merge over the aggregator's shell.
     expect(a.items[0]!.content).toContain('正文二 🎉。');
 
@@ -195,7 +200,7 @@ describe('wxfeed build over a folder of dumps', () => {
       expect(atomA!.entries[0]).toMatchObject({
         title: 'A 第二篇 ]]> <b>&',
         link: canon(BIZ_A, 101, 1, 2),
-        published: '2024-07-10T16:00:00Z',
+        published: '2024-07-10T16:00:01Z',
       });
       const blog = parsed[4]!.entries[0]!;
       expect(blog).toMatchObject({ id: 'https://blog.example.com/p/1', published: '2024-06-01T10:00:00Z' });
@@ -264,7 +269,7 @@ describe('wxfeed build over a folder of dumps', () => {
     const item = readFeed(feed('doonsec-s-feed')).items[0]!;
     expect(item.title).toBe('A 第二篇 ]]> <b>&');
     expect(item.id).toBe(canon(BIZ_A, 101, 1, 2));
-    expect(item.content).toContain('holds only the page frame');
+    expect(item.content).toContain('存档只有页面框架');
     expect(item.content).not.toContain('正文二');
   });
 

@@ -27,14 +27,28 @@ describe('loadConfig', () => {
       store: join(t.dir, 'conf/data/wxfeed.db'),
       urlFiles: [join(t.dir, 'conf/urls.txt')],
       imageProxy: { cacheDir: join(t.dir, 'conf/data/img-cache') },
-      feed: { limit: 50 },
+      feed: { limit: 50, keepDeleted: true, language: 'zh-CN', placeholders: 'show' },
       sources: [],
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.feed)).toBe(true);
+    expect(c.follow).toEqual({ albums: 'urls', maxPages: 50, albumIntervalMinutes: 60 });
+    expect(loadConfig(write('follow: {albums: all, albumIntervalMinutes: 0}')).follow).toEqual({
+      albums: 'all',
+      maxPages: 50,
+      albumIntervalMinutes: 0,
+    });
   });
   it('adds the trailing slash to baseUrl', () => {
     expect(loadConfig(write('baseUrl: https://example.org/feeds')).baseUrl).toBe('https://example.org/feeds/');
+  });
+  it('feed.language (zh-CN or en) and feed.placeholders (show or hide)', () => {
+    expect(loadConfig(write('feed: {language: en, placeholders: hide}')).feed).toMatchObject({
+      language: 'en',
+      placeholders: 'hide',
+    });
+    expect(() => loadConfig(write('feed: {language: fr}'))).toThrow(/feed\.language: Invalid enum value/);
+    expect(() => loadConfig(write('feed: {placeholders: no}'))).toThrow(/feed\.placeholders: Invalid enum value/);
   });
   it('an empty file is the defaults', () => {
     expect(loadConfig(write('')).feed.limit).toBe(50);
@@ -55,6 +69,18 @@ describe('loadConfig', () => {
     expect(msg('dumps: dumps')).toContain('dumps: Expected array');
     expect(msg('feed: {limit: 0}')).toContain('feed.limit:');
     expect(msg('sources: [{slug: x}]')).toContain('sources[0].match: Required');
+    expect(msg('follow: {albums: some}')).toContain(
+      'follow.albums: must be "urls" (follow the albums the pages of followed URLs name), "all" (also those of dumps\' pages) or "off"',
+    );
+    expect(msg('follow: {maxPages: 0}')).toContain('follow.maxPages: must be at least 1');
+    expect(msg('follow: {maxPages: 2.5}')).toContain('follow.maxPages: must be a whole number of list pages');
+    expect(msg('follow: {albumIntervalMinutes: -1}')).toContain(
+      'follow.albumIntervalMinutes: must be 0 (every build) or more',
+    );
+    expect(msg('follow: {albumIntervalMinutes: soon}')).toContain(
+      'follow.albumIntervalMinutes: must be a number of minutes',
+    );
+    expect(msg('follow: {album: urls}')).toContain('follow.album: unknown key');
     expect(msg('sources: [{match: a, slug: all}]')).toContain('sources[0].slug: is reserved');
     expect(msg('sources: [{match: a, slug: x}, {match: b, slug: x}]')).toContain(
       'sources[1].slug: "x" is already used by sources[0]',

@@ -202,7 +202,7 @@ describe('following URLs with live fetching', () => {
     expect(s.fetch).toMatchObject({ deleted: 1 });
     const item = readFeed(readFileSync(join(c.output, 'all/atom.xml'), 'utf8')).items[0]!;
     expect(item.title).toBe('测试文章：懒加载与语音');
-    expect(item.content).toContain('The author has deleted this article');
+    expect(item.content).toContain('原文已被作者删除');
     expect(item.content).toContain('第一段正文。');
     const hidden = config({ feed: { keepDeleted: false } });
     await run(hidden, { offline: true });

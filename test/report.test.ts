@@ -92,3 +92,39 @@ describe('formatSummary', () => {
     expect(both).toContain('  unreadable date (1):\n    w.md (date: soon; used the file time)');
   });
 });
+
+describe('formatSummary: albums', () => {
+  const fetch = (offline: boolean): BuildSummary['fetch'] => ({
+    listed: 1,
+    due: 3,
+    fetched: 3,
+    unchanged: 0,
+    deleted: 0,
+    blocked: 0,
+    failed: 0,
+    skippedByCooldown: 0,
+    deferred: 0,
+    failures: [],
+    offline,
+    elapsedMs: 1,
+    albums: {
+      active: 2,
+      due: 2,
+      polled: 1,
+      failed: 0,
+      blocked: 1,
+      listRequests: 4,
+      pageRequests: 1,
+      newItems: 3,
+      discovered: 1,
+    },
+  });
+  it('a line of what polling albums did; offline, how many are followed', () => {
+    expect(formatSummary(summary({ fetch: fetch(false) }), config).split('\n')).toContain(
+      '        albums: 2 followed, 1 polled of 2 due (4 list requests), 3 new articles, 1 newly followed, 0 failed, 1 blocked',
+    );
+    expect(formatSummary(summary({ fetch: fetch(true) }), config).split('\n')).toContain(
+      '        albums: 2 followed, not polled (offline)',
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planFeeds, slugify } from '../src/sources.js';
+import { albumFeedTitle, planFeeds, slugify } from '../src/sources.js';
 
 describe('slugify', () => {
   it('readable ASCII slugs; a short hash when the name is not all ASCII', () => {
@@ -54,5 +54,49 @@ describe('planFeeds', () => {
     expect(new Set(slugs).size).toBe(3);
     expect(slugs).not.toContain('all');
     expect(slugs.every((s) => /^(foo-bar|all)-[0-9a-f]{6}$/.test(s))).toBe(true);
+  });
+});
+
+describe('album feeds', () => {
+  const album = (
+    albumId: string,
+    items: number,
+    title: string | null = '微型小说',
+    account: string | null = '你的鸟儿会唱歌',
+  ) => ({
+    albumId,
+    biz: 'MzI2NzI2OTExNA==',
+    title,
+    account,
+    items,
+  });
+  it('one feed per album with articles: album-<id>, "<title> · <account>", its dirty mark as its label', () => {
+    const groups = planFeeds(
+      [{ source: '你的鸟儿会唱歌', articles: 3, bizCount: 1, biz: 'MzI2NzI2OTExNA==' }],
+      [],
+      [album('3329839945947119618', 3), album('42', 0)],
+    );
+    expect(groups.map((g) => [g.slug, g.title, g.labels, g.album ?? null, g.articles])).toEqual([
+      ['3267269114', '你的鸟儿会唱歌', ['你的鸟儿会唱歌'], null, 3],
+      [
+        'album-3329839945947119618',
+        '微型小说 · 你的鸟儿会唱歌',
+        ['album:3329839945947119618'],
+        '3329839945947119618',
+        3,
+      ],
+    ]);
+  });
+  it('a title or account not read yet: the album id, the account number', () => {
+    expect(albumFeedTitle(album('7', 1, null, null))).toBe('Album 7 · 3267269114');
+  });
+  it('an album keeps its slug against a derived one; a config slug keeps its own against an album', () => {
+    const stats = [{ source: 'Album 7', articles: 2, bizCount: 0, biz: null }];
+    const derived = planFeeds(stats, [], [album('7', 1)]);
+    expect(derived.find((g) => g.album)?.slug).toBe('album-7');
+    expect(derived.find((g) => !g.album)?.slug).toMatch(/^album-7-[0-9a-f]{6}$/);
+    const configured = planFeeds(stats, [{ match: 'Album 7', slug: 'album-7' }], [album('7', 1)]);
+    expect(configured.find((g) => !g.album)?.slug).toBe('album-7');
+    expect(configured.find((g) => g.album)?.slug).toMatch(/^album-7-[0-9a-f]{6}$/);
   });
 });

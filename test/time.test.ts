@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDate, shanghaiDay } from '../src/time.js';
+import { parseDate, shanghaiDay, shanghaiIso, shanghaiRfc822 } from '../src/time.js';
 
 describe('parseDate', () => {
   const iso = (raw: string) => {
@@ -27,5 +27,15 @@ describe('parseDate', () => {
   it('shanghaiDay', () => {
     expect(shanghaiDay(Date.parse('2024-07-11T16:00:00Z'))).toBe('2024-07-12');
     expect(shanghaiDay(Date.parse('2024-07-11T15:59:59Z'))).toBe('2024-07-11');
+  });
+  it('shanghaiIso and shanghaiRfc822: the same instant written in Beijing time (+08:00, +0800)', () => {
+    const midnight = Date.parse('2024-07-11T16:00:00Z');
+    expect(shanghaiIso(midnight)).toBe('2024-07-12T00:00:00+08:00');
+    expect(Date.parse(shanghaiIso(midnight))).toBe(midnight);
+    expect(shanghaiIso(Date.parse('2024-12-31T23:59:59.250Z'))).toBe('2025-01-01T07:59:59.250+08:00');
+    expect(shanghaiRfc822(midnight)).toBe('Fri, 12 Jul 2024 00:00:00 +0800');
+    expect(Date.parse(shanghaiRfc822(midnight))).toBe(midnight);
+    expect(shanghaiRfc822(Date.parse('2024-02-29T15:59:59Z'))).toBe('Thu, 29 Feb 2024 23:59:59 +0800');
+    expect(shanghaiIso(0)).toBe('1970-01-01T08:00:00+08:00');
   });
 });

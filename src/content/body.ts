@@ -20,7 +20,27 @@ export function dumpBody(path: string, bytes: Uint8Array): Body {
   return { format: 'dump', path, hash: digest(bytes) };
 }
 
+/**
+ * The version of markdown rendering (`markdown.ts` `markdownHtml`): renderings of dump bodies kept in the store are
+ * keyed by it, so a change to what rendering gives (or to the reprint card taken out first, or to what is kept:
+ * work/jobs.ts `KeptRendering`) must change it.
+ */
+export const MARKDOWN_VERSION = '2';
+
 export const EMPTY_BODY: Body = htmlBody('');
+
+/**
+ * The HTML of a fetched page kept in the store, with what older versions kept wrongly mended: a voice's name that
+ * WeChat had encoded twice (`<mpvoice name="Day&amp;nbsp;15">` read as `Day&nbsp;15`) is its text.
+ */
+export function mendPageHtml(html: string): string {
+  if (!html.includes('/voice/getvoice')) return html;
+  return html.replace(
+    /(<a href="https:\/\/res\.wx\.qq\.com\/voice\/getvoice\?mediaid=[^"]*">)([^<]*)(<\/a>)/g,
+    (_m, open: string, name: string, close: string) =>
+      `${open}${name.replace(/&amp;(#?[0-9A-Za-z]+);/g, (_e, ref: string) => (ref === 'nbsp' ? ' ' : `&${ref};`))}${close}`,
+  );
+}
 
 /** HTML read for a summary: enough for its ~140 characters in all but tag-heavy bodies (then the whole body is read). */
 const SUMMARY_HTML = 4096;

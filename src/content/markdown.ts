@@ -60,7 +60,7 @@ export function renderMarkdown(markdown: string): string {
   return !markdown.includes('<') && alreadySanitized(html) ? html.trim() : sanitizeHtml(html);
 }
 
-/** Markdown → the sanitized HTML a feed carries. */
+/** Markdown → the sanitized HTML a feed carries. A change to what it gives must bump `MARKDOWN_VERSION` (body.ts). */
 export function markdownHtml(markdown: string): string {
   return markdown === '' ? '' : cleanText(renderMarkdown(markdown));
 }

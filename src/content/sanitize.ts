@@ -139,7 +139,73 @@ const OPTIONS: sanitizeFn.IOptions = {
 
 /** Sanitize untrusted HTML into what feeds may carry. */
 export function sanitizeHtml(html: string): string {
-  return sanitize(html, OPTIONS).trim();
+  return paragraphsAsHtmlReadsThem(sanitize(html, OPTIONS).trim());
+}
+
+/** Allowed tags that end an open paragraph where HTML's parser meets them (its "close a p element" rule). */
+const ENDS_PARAGRAPH = new Set([
+  'blockquote',
+  'dd',
+  'details',
+  'div',
+  'dl',
+  'dt',
+  'figcaption',
+  'figure',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'li',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'ul',
+]);
+const BLOCKISH_TAG = new RegExp(`<(/?)(${[...ENDS_PARAGRAPH].join('|')})\\b[^>]*>`, 'gi');
+
+/**
+ * A paragraph that holds a list, a quote, a table or another paragraph (raw HTML in a dump: `<p>Allowed HTML <a>
+ * <ul>…</ul></a></p>`) is kept by the sanitizer's parser, but an HTML parser ends the paragraph where the block
+ * starts, and its `</p>` is then an error (the W3C validator's `NotHtml`). Such a paragraph becomes a `<div>`, which
+ * may hold blocks: the same content, read the same way by every parser.
+ */
+function paragraphsAsHtmlReadsThem(html: string): string {
+  if (!/<p\b/i.test(html)) return html;
+  const tags = [...html.matchAll(BLOCKISH_TAG)];
+  const open: number[] = [];
+  const holdsBlock = new Set<number>();
+  const closeOf = new Map<number, number>();
+  tags.forEach((m, i) => {
+    const name = m[2]!.toLowerCase();
+    if (m[1]) {
+      if (name === 'p' && open.length > 0) closeOf.set(open.pop()!, i);
+      return;
+    }
+    if (open.length > 0) for (const p of open) holdsBlock.add(p);
+    if (name === 'p') open.push(i);
+  });
+  if (holdsBlock.size === 0) return html;
+  const rename = new Set<number>();
+  for (const p of holdsBlock) {
+    rename.add(p);
+    const close = closeOf.get(p);
+    if (close !== undefined) rename.add(close);
+  }
+  let out = '';
+  let last = 0;
+  tags.forEach((m, i) => {
+    if (!rename.has(i)) return;
+    out += html.slice(last, m.index) + m[0].replace(/^<(\/?)p/i, '<$1div');
+    last = m.index + m[0].length;
+  });
+  return out + html.slice(last);
 }
 
 /** Allowed tags, as markdown-it writes them (lower case). */

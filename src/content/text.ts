@@ -16,6 +16,51 @@ export function cleanText(value: string): string {
   return value.replace(ILLEGAL, '');
 }
 
+/**
+ * C1 control characters (never text: the trace of UTF-8 read as Latin-1), the replacement character, and `Â` or `Ã`
+ * before a Latin-1 sign (`Â©`, `Ã©`: the UTF-8 of `©` and `é` read as Latin-1).
+ */
+const BAD_FOR_READERS = /[\u0080-\u009F\uFFFD]|[\u00C2\u00C3][\u0080-\u00BF]/;
+const MOJIBAKE = /[\u0080-\u009F]|[\u00C2\u00C3][\u0080-\u00BF]/;
+
+/** UTF-8 that was read as Latin-1: a run of U+0080–U+00FF characters, each standing for one byte. */
+const LATIN1_RUN = /[\u0080-\u00FF]{2,}/g;
+
+/** The characters of a Latin-1 run that are UTF-8 sequences, decoded; the other characters kept. */
+function decodeLatin1Run(run: string): string {
+  const bytes = Array.from(run, (c) => c.charCodeAt(0));
+  let out = '';
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const n = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    const seq = bytes.slice(i, i + n);
+    const text = n > 0 && seq.length === n ? Buffer.from(seq).toString('utf8') : '';
+    // A valid sequence decodes to one character, never to the replacement character.
+    if (text && !text.includes('\uFFFD') && Array.from(text).length === 1) {
+      out += text;
+      i += n;
+    } else {
+      out += run[i]!;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Text as feed readers get it: what `cleanText` removes, and also what the W3C validator calls bad characters
+ * (`BadCharacters`; HTML parsers reject them as invalid code points): C1 control characters and U+FFFD. Text that
+ * holds C1 characters, or `Â`/`Ã` before a Latin-1 sign, is UTF-8 that was read as Latin-1 somewhere upstream
+ * (`weâ\x80\x99re`, `æ±\x82`, `Â© 2025`, `JÃ©rÃ´me`): its runs of such characters are decoded back (`we’re`, `求`,
+ * `© 2025`, `Jérôme`) before what is left of the control characters goes.
+ */
+export function feedText(value: string): string {
+  const clean = cleanText(value);
+  if (!BAD_FOR_READERS.test(clean)) return clean;
+  const mended = MOJIBAKE.test(clean) ? clean.replace(LATIN1_RUN, decodeLatin1Run) : clean;
+  return mended.replace(/[\u0080-\u009F\uFFFD]/g, '');
+}
+
 const BLOCK_TAG =
   /<\/?(?:p|div|br|hr|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|figure|figcaption|section|img|iframe|video|audio)\b[^>]*>/gi;
 
@@ -30,6 +75,25 @@ export function htmlToText(html: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+const SCRIPT_ESCAPE = /\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})/;
+
+/**
+ * Text WeChat wrote into a page's meta tags escaped for a script string, and HTML-escaped before that (an image
+ * post's `og:description`: `第一段\x0a\x0a第二段 \x26quot;引语\x26quot;`), read back as the text it is
+ * (`第一段\n\n第二段 "引语"`). Text without such an escape is returned as it is: a page's own text may well show a
+ * backslash.
+ */
+export function unescapePageText(text: string): string {
+  if (!SCRIPT_ESCAPE.test(text)) return text;
+  const unescaped = text.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|\\)/g, (_m, e: string) =>
+    e === '\\' ? '\\' : String.fromCharCode(Number.parseInt(e.slice(1), 16)),
+  );
+  return decodeHTML(unescaped);
+}
+
+/** A summary's lines joined: a description's paragraph breaks are spaces in a summary. */
+export const summaryLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
 
 /** Length of a summary, in characters. */
 export const SUMMARY_CHARS = 140;

@@ -59,7 +59,12 @@ const KIND = (() => {
  * length is past it (a value above the cap, not the length): enough to tell a long body from a short one. `from` and
  * `to` count a part of the text only (a line of a body) as if it stood alone, without copying it.
  */
-export function visibleLength(markdown: string, cap = Number.POSITIVE_INFINITY, from = 0, to = markdown.length): number {
+export function visibleLength(
+  markdown: string,
+  cap = Number.POSITIVE_INFINITY,
+  from = 0,
+  to = markdown.length,
+): number {
   let n = 0;
   let gap = false;
   let started = false;

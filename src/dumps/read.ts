@@ -35,6 +35,8 @@ export interface WalkPart {
   devs: number[];
   inos: number[];
   problems: InputProblem[];
+  /** Every folder entered, with its modification time as it was before its entries were read. */
+  folders: Array<[string, number]>;
 }
 
 function errorCode(error: unknown): string {
@@ -43,7 +45,7 @@ function errorCode(error: unknown): string {
 
 const dirId = (st: { dev: number; ino: number }): string => `${st.dev}:${st.ino}`;
 
-const emptyPart = (): WalkPart => ({ files: [], devs: [], inos: [], problems: [] });
+const emptyPart = (): WalkPart => ({ files: [], devs: [], inos: [], problems: [], folders: [] });
 
 /**
  * Read one folder: its dump files go into `part`, and its subfolders not entered before are returned (and marked
@@ -71,6 +73,7 @@ function readFolder(dir: string, seenDirs: Set<string>, part: WalkPart): string[
         if (!seenDirs.has(id)) {
           seenDirs.add(id);
           subdirs.push(path);
+          part.folders.push([path, st.mtimeMs]);
         }
       } else if (isDumpName && st.isFile()) {
         part.files.push({ path, size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
@@ -114,6 +117,8 @@ export interface ListOptions {
   workerUrl?: URL;
   /** Told how many threads walked (2 when the worker did its half, 1 otherwise). */
   onThreads?: (threads: number) => void;
+  /** Filled with every folder entered and its modification time (roots included), in no order. */
+  folders?: Array<[string, number]>;
 }
 
 /** List every dump file below the roots, sorted by path. Problems (unreadable folders, broken links) go to `problems`. */
@@ -131,6 +136,7 @@ export async function listDumpFiles(
       else if (!seenDirs.has(dirId(st))) {
         seenDirs.add(dirId(st));
         frontier.push(root);
+        options.folders?.push([root, st.mtimeMs]);
       }
     } catch (error) {
       problems.push({ where: root, reason: 'unreadable folder', detail: errorCode(error) });
@@ -170,6 +176,7 @@ export async function listDumpFiles(
     parts.push(walkFolders(frontier, seenDirs));
     options.onThreads?.(1);
   }
+  if (options.folders) for (const p of parts) options.folders.push(...p.folders);
   return mergeParts(parts, problems);
 }
 

@@ -4,9 +4,11 @@
  * under folders no longer configured. A removal that looks like a disk that is not mounted (every file of a folder,
  * or more than half of the known files at once) is refused unless confirmed (`prune`).
  */
-import { opendirSync } from 'node:fs';
+import { opendirSync, statSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
-import { forgetFile, mergePending, recordFile, WALK_KEY } from '../catalog.js';
+import { FOLDERS_KEY, forgetFile, mergePending, recordFile, WALK_KEY } from '../catalog.js';
+import { type FolderIndex, indexUsable, listChangedFolders, parseIndex, scanFolders } from './folders.js';
+import type { KnownFile } from '../store/files.js';
 import type { Store } from '../store/store.js';
 import type { Config, InputProblem } from '../types.js';
 import { pipeline, type RunnerFor, workerCount } from '../work/pool.js';
@@ -31,6 +33,8 @@ export interface IngestOptions {
   signal?: AbortSignal | undefined;
   /** Confirm a removal the guard would refuse (`wxfeed build --prune`). */
   prune?: boolean | undefined;
+  /** Walk every file, whatever the folder index says (`wxfeed build --rescan`). */
+  rescan?: boolean | undefined;
 }
 
 export interface IngestResult {
@@ -273,6 +277,76 @@ async function readIntoStore(
   }
 }
 
+/** The files recorded with a problem whose size or time changed since; undefined when one is gone (a removal). */
+function problemFilesChanged(store: Store, recorded: Array<{ path: string }>): DumpFile[] | undefined {
+  if (recorded.length === 0) return [];
+  const changed: DumpFile[] = [];
+  for (const { path } of recorded) {
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(path);
+    } catch {
+      return undefined;
+    }
+    const file = { path, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+    const k = store.files.get(path);
+    if (!k || k.size !== file.size || k.mtimeMs !== file.mtimeMs) changed.push(file);
+  }
+  return changed;
+}
+
+/**
+ * The quick way, when the folder index is recent: stat the folders, list only those that changed, read their new and
+ * changed files. Undefined when only a full walk may judge (a folder gone or unreadable, a link, a file removed).
+ */
+async function quickIngest(
+  store: Store,
+  problems: InputProblem[],
+  opts: IngestOptions,
+  index: FolderIndex,
+): Promise<IngestResult | undefined> {
+  const scan = scanFolders(index);
+  if (scan.full) return undefined;
+  const warnings: InputProblem[] = [];
+  // Files recorded with a problem are few and the likeliest to be fixed by hand (in place): each is checked.
+  const recorded = store.files.problems();
+  const fixed = problemFilesChanged(store, recorded);
+  if (fixed === undefined) return undefined;
+  if (scan.changed.length === 0 && fixed.length === 0) {
+    for (const p of recorded) reportRecorded(store, p, problems, warnings);
+    const seen = store.files.count();
+    return { seen, read: 0, unchanged: seen, removed: 0, warnings };
+  }
+  const listing = listChangedFolders(scan.changed, index);
+  if (listing.full) return undefined;
+  for (const f of fixed) if (!scan.changed.includes(dirname(f.path))) listing.files.push(f);
+  // What the store recorded where the listing looked: the changed folders' own files, and all of a new folder's.
+  const known = new Map<string, KnownFile>();
+  for (const dir of scan.changed) {
+    for (const [path, k] of store.files.under(dir.endsWith(sep) ? dir : dir + sep)) {
+      if (dirname(path) === dir) known.set(path, k);
+    }
+  }
+  for (const dir of listing.newFolders) for (const [path, k] of store.files.under(dir + sep)) known.set(path, k);
+  const listed = new Set(listing.files.map((f) => f.path));
+  for (const path of known.keys()) if (!listed.has(path)) return undefined;
+  const changed = listing.files.filter((f) => {
+    const k = known.get(f.path);
+    return !k || k.size !== f.size || k.mtimeMs !== f.mtimeMs;
+  });
+  const reading = new Set(changed.map((f) => f.path));
+  for (const p of recorded) if (!reading.has(p.path)) reportRecorded(store, p, problems, warnings);
+  await readIntoStore(changed, store, problems, warnings, opts);
+  const transient = problems.some((p) => p.reason === 'unreadable file');
+  if (transient) store.meta.delete(FOLDERS_KEY);
+  else {
+    const folders = { ...index.folders, ...Object.fromEntries(listing.folders) };
+    store.meta.set(FOLDERS_KEY, JSON.stringify({ ...index, folders } satisfies FolderIndex));
+  }
+  const seen = store.files.count();
+  return { seen, read: changed.length, unchanged: seen - changed.length, removed: 0, warnings };
+}
+
 /** Read new and changed dump files into the store; forget deleted ones. */
 export async function ingestDumps(
   config: Config,
@@ -280,16 +354,37 @@ export async function ingestDumps(
   problems: InputProblem[],
   opts: IngestOptions,
 ): Promise<IngestResult> {
+  const index = parseIndex(store.meta.get(FOLDERS_KEY));
+  if (!opts.rescan && indexUsable(index, config.dumps, opts.now)) {
+    const quick = await quickIngest(store, problems, opts, index!);
+    if (quick) return quick;
+  }
   const walkProblems = problems.length;
   // A tree that held many files last time is walked by two threads (a thread costs more than it saves on a small one).
   const before = store.meta.get(WALK_KEY) ?? '';
   const parallel = workerCount() > 0 && Number(before.split(':')[0]) >= PARALLEL_WALK_FILES;
-  const files = await listDumpFiles(config.dumps, problems, { parallel });
+  const folders: Array<[string, number]> = [];
+  const files = await listDumpFiles(config.dumps, problems, { parallel, folders });
+  // The index of this walk, kept when every folder and file could be read (else the next build walks again).
+  const walkedClean = problems.length === walkProblems;
+  const keepIndex = (): void => {
+    const clean = walkedClean && !problems.some((p) => p.reason === 'unreadable file');
+    if (!clean) store.meta.delete(FOLDERS_KEY);
+    else {
+      const index: FolderIndex = {
+        roots: [...config.dumps],
+        verifiedAt: opts.now,
+        folders: Object.fromEntries(folders),
+      };
+      store.meta.set(FOLDERS_KEY, JSON.stringify(index));
+    }
+  };
   // Every file as it was when the folders were last read in full: nothing to compare file by file.
   const fingerprint = problems.length === walkProblems ? walkFingerprint(config.dumps, files) : '';
   if (fingerprint !== '' && fingerprint === before) {
     const warnings: InputProblem[] = [];
     for (const p of store.files.problems()) reportRecorded(store, p, problems, warnings);
+    keepIndex();
     return { seen: files.length, read: 0, unchanged: files.length, removed: 0, warnings };
   }
   const warnings: InputProblem[] = [];
@@ -315,6 +410,7 @@ export async function ingestDumps(
   // could not be read (it is read again next time).
   const transient = problems.some((p) => p.reason === 'unreadable file');
   store.meta.set(WALK_KEY, transient ? '' : fingerprint);
+  keepIndex();
   return {
     seen: files.length,
     read: changed.length,

@@ -4,10 +4,12 @@
  * its cover as image and enclosure, its image URLs for the image mode, every string cleaned of what XML 1.0 forbids.
  * And the escaping the two XML formats share. Pure.
  */
-import type { FeedArticle } from '../types.js';
+import type { FeedArticle, FeedLanguage } from '../types.js';
 import { imageMime, isWechatImage, rewriteImages, type ImageMode, type ImageUrlRewriter } from '../content/images.js';
 import { stateNotice } from './notices.js';
-import { cleanText } from '../content/text.js';
+import { DEFAULT_LANGUAGE, messages } from './messages.js';
+import { hasText } from '../states.js';
+import { cleanText, feedText, summaryLine } from '../content/text.js';
 import { escapeHtml } from '../content/escape.js';
 
 export interface FeedMeta {
@@ -21,6 +23,8 @@ export interface FeedMeta {
   home: string;
   /** The feed's author (the account). */
   author?: string;
+  /** The feed's language (`feed.language`): marked in the feed, and the language of every text wxfeed adds. */
+  language?: FeedLanguage;
 }
 
 export const GENERATOR = 'wxfeed';
@@ -43,7 +47,9 @@ export interface FeedItem {
   date: Date;
   /** The body as readers see it (`presentContent`); empty when there is none. */
   content: string;
-  /** Absent when the article names none. */
+  /** The account that published the article: the item's author (first of its authors) and its category. */
+  account?: string;
+  /** The article's own author (a page's `var author`), when it names one other than the account. */
   author?: string;
   /** The cover, absolute, through the image proxy in proxy mode. */
   image?: string;
@@ -57,52 +63,108 @@ function proxied(url: string, images: ImageOptions): string {
   return images.mode === 'proxy' && images.proxy && isWechatImage(url) ? images.proxy(url) : url;
 }
 
-export function feedItem(a: FeedArticle, images: ImageOptions = DIRECT): FeedItem {
-  const author = a.author ? cleanText(a.author) : '';
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+
+/**
+ * An item's id in the one spelling URI comparison expects (RFC 3986 §6.2.2: percent-escapes in upper case, an
+ * escaped unreserved character unescaped), so that readers and the W3C validator (`NonCanonicalURI`) see it as
+ * canonical. Only http(s) ids with an escape change: a blog whose URL was archived as `…/%e5%86%85…` (WeChat ids have
+ * none).
+ */
+export function canonicalId(id: string): string {
+  if (!id.includes('%') || !/^https?:/i.test(id)) return id;
+  return id.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) => {
+    const c = String.fromCharCode(Number.parseInt(hex, 16));
+    return UNRESERVED.test(c) ? c : `%${hex.toUpperCase()}`;
+  });
+}
+
+/**
+ * The summary readers see: for a copy that is not the article, what the archive holds, in the feed's language (a
+ * summary stored with the copy, in whatever language it was written then, never stands in for it); else the
+ * article's summary, or its title when it has none.
+ */
+function summaryOf(a: FeedArticle, language: FeedLanguage): string {
+  if (!hasText(a.state)) return stateNotice(a.state, language) ?? a.title;
+  return a.summary.trim() ? summaryLine(a.summary) : a.title;
+}
+
+export function feedItem(a: FeedArticle, images: ImageOptions = DIRECT, language = DEFAULT_LANGUAGE): FeedItem {
+  const account = a.account ? feedText(a.account) : '';
+  const own = a.author ? feedText(a.author) : '';
+  const author = own === account ? '' : own;
   const cover = a.cover && absoluteUrl(a.cover) ? a.cover : undefined;
   const image = cover === undefined ? undefined : proxied(cover, images);
   const type = cover === undefined ? undefined : imageMime(cover);
   return {
-    id: cleanText(a.id),
+    id: canonicalId(cleanText(a.id)),
     link: cleanText(a.link),
-    title: cleanText(a.title),
-    summary: cleanText(a.summary.trim() ? a.summary : a.title),
+    title: feedText(a.title),
+    summary: feedText(summaryOf(a, language)),
     date: new Date(a.date),
-    content: cleanText(presentContent(a, images)),
+    content: feedText(presentContent(a, images, language)),
+    ...(account ? { account } : {}),
     ...(author ? { author } : {}),
     ...(image ? { image } : {}),
     ...(image && type ? { enclosure: { url: image, type } } : {}),
   };
 }
 
-export const feedItems = (articles: readonly FeedArticle[], images: ImageOptions = DIRECT): FeedItem[] =>
-  articles.map((a) => feedItem(a, images));
+export const feedItems = (
+  articles: readonly FeedArticle[],
+  images: ImageOptions = DIRECT,
+  language = DEFAULT_LANGUAGE,
+): FeedItem[] => articles.map((a) => feedItem(a, images, language));
+
+/** Who an item names, account first (what readers show in their author column), then the article's own author. */
+export const itemAuthors = (item: FeedItem): string[] =>
+  [item.account, item.author].filter((a): a is string => Boolean(a));
 
 /** The feed's `updated`: its newest item, or the epoch for an empty feed. */
 export const feedUpdated = (items: readonly FeedItem[]): Date =>
   new Date(items.length === 0 ? 0 : items.reduce((max, i) => Math.max(max, i.date.getTime()), -Infinity));
 
 /** What readers see as the body: the article, with the archive state said plainly when it is not the article. */
-export function presentContent(a: FeedArticle, images: ImageOptions = DIRECT): string {
-  return rewriteImages(presentBody(a), images.mode, images.proxy);
+export function presentContent(a: FeedArticle, images: ImageOptions = DIRECT, language = DEFAULT_LANGUAGE): string {
+  return rewriteImages(presentBody(a, language), images.mode, images.proxy);
 }
 
-function presentBody(a: FeedArticle): string {
-  const open = `<a href="${escapeHtml(a.link)}">Open the original article</a>`;
+function presentBody(a: FeedArticle, language: FeedLanguage): string {
+  const m = messages(language);
+  const open = `<a href="${escapeHtml(a.link)}">${escapeHtml(m.openOriginal)}</a>`;
   const parts: string[] = [];
   if (a.notice)
-    parts.push(`<p><strong>${escapeHtml(stateNotice(a.notice) ?? '')}</strong> The copy below was saved before.</p>`);
-  if (a.state === 'full' || a.state === 'truncated') {
+    parts.push(
+      `<p><strong>${escapeHtml(stateNotice(a.notice, language) ?? '')}</strong> ${escapeHtml(m.savedBefore)}</p>`,
+    );
+  if (hasText(a.state)) {
+    if (a.reprint) parts.push(`<p>${escapeHtml(m.reprint(a.reprint.from, a.reprint.author))}</p>`);
     parts.push(a.contentHtml);
-    if (a.state === 'truncated') parts.push(`<p><em>${escapeHtml(stateNotice('truncated')!)}</em> ${open}</p>`);
+    if (a.state === 'truncated')
+      parts.push(`<p><em>${escapeHtml(stateNotice('truncated', language)!)}</em> ${open}</p>`);
   } else {
-    parts.push(`<p>${escapeHtml(stateNotice(a.state) ?? '')} ${open}</p>`);
+    parts.push(`<p>${escapeHtml(stateNotice(a.state, language) ?? '')} ${open}</p>`);
   }
   return parts.join('\n');
 }
 
+/** The Media RSS namespace: `media:thumbnail` names an item's cover for readers that show thumbnails. */
+export const MEDIA_NS = 'http://search.yahoo.com/mrss/';
+
+/**
+ * Plain text in an RSS element readers take for text (a `<category>`): `&` and `<` as hexadecimal references, as the
+ * RSS Best Practices Profile asks, so that a name holding `&amp;` is not taken for markup (`ContainsHTML`).
+ */
+export const rssText = (text: string): string =>
+  text.replace(/[&<>]/g, (c) => (c === '&' ? '&#x26;' : c === '<' ? '&#x3C;' : '&gt;'));
+
 /** HTML in CDATA: `]]>` written as `]]&gt;`, which HTML reads back as the same text. */
 export const cdataHtml = (html: string): string => `<![CDATA[${html.replaceAll(']]>', ']]&gt;')}]]>`;
 
-/** Plain text in CDATA: each `]]>` split across two sections, so the text reads back exactly. */
-export const cdataText = (text: string): string => `<![CDATA[${text.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+/**
+ * A title as RSS carries it: HTML, as Atom's `type="html"` title is and as most readers read RSS titles (a title
+ * `<b>` is shown as `<b>`, never as bold), with each `&` of the HTML written `&#x26;`. XML readers get the same
+ * HTML either way; the hexadecimal reference is how the RSS Best Practices Profile marks text that was encoded on
+ * purpose, so the W3C validator does not take the title's `&amp;` for stray markup (`ContainsHTML`).
+ */
+export const rssTitle = (text: string): string => escapeHtml(text).replaceAll('&', '&#x26;');

@@ -1,18 +1,22 @@
 /**
  * JSON Feed, written directly: one pure function over the feed model (item.ts).
  */
-import { cleanText } from '../content/text.js';
-import type { FeedItem, FeedMeta } from './item.js';
+import { feedText } from '../content/text.js';
+import { shanghaiIso } from '../time.js';
+import { DEFAULT_LANGUAGE } from './messages.js';
+import { itemAuthors, type FeedItem, type FeedMeta } from './item.js';
 
 export function renderJson(meta: FeedMeta, items: readonly FeedItem[]): string {
-  const description = cleanText(meta.description);
-  const author = cleanText(meta.author ?? meta.title);
+  const description = feedText(meta.description);
+  const author = feedText(meta.author ?? meta.title);
   const feed = {
-    version: 'https://jsonfeed.org/version/1',
-    title: cleanText(meta.title),
+    version: 'https://jsonfeed.org/version/1.1',
+    title: feedText(meta.title),
     ...(meta.home ? { home_page_url: meta.home } : {}),
     feed_url: `${meta.selfBase}feed.json`,
     ...(description ? { description } : {}),
+    language: meta.language ?? DEFAULT_LANGUAGE,
+    ...(author ? { authors: [{ name: author }] } : {}),
     author: author ? { name: author } : {},
     items: items.map(jsonItem),
   };
@@ -20,7 +24,7 @@ export function renderJson(meta: FeedMeta, items: readonly FeedItem[]): string {
 }
 
 function jsonItem(i: FeedItem): Record<string, unknown> {
-  const date = i.date.toISOString();
+  const date = shanghaiIso(i.date.getTime());
   return {
     id: i.id,
     // An item without content shows its summary.
@@ -31,6 +35,10 @@ function jsonItem(i: FeedItem): Record<string, unknown> {
     ...(i.image ? { image: i.image } : {}),
     date_modified: date,
     date_published: date,
-    ...(i.author ? { author: { name: i.author } } : {}),
+    // JSON Feed 1.1 `authors` (the account first), and 1.0's `author` for readers of that version.
+    ...(itemAuthors(i).length > 0
+      ? { authors: itemAuthors(i).map((name) => ({ name })), author: { name: itemAuthors(i)[0] } }
+      : {}),
+    ...(i.account ? { tags: [i.account] } : {}),
   };
 }

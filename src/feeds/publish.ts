@@ -1,26 +1,39 @@
 /**
  * The publish stage of a build: render the feeds whose articles or settings changed (in worker threads when many),
- * remove the folders of feeds that are gone, then write all/, the OPML and the index page. A build with nothing new
- * checks that the files are still there and writes nothing. Temp files that crashed writes left are removed first.
+ * remove the folders of feeds that are gone, then write all/, the OPML and the index page. Each album (合集) with
+ * articles is a feed of its own, rendered again when an article it lists, or its title, changed. A build with nothing
+ * new checks that the files are still there and writes nothing. Temp files that crashed writes left are removed first.
  */
-import { stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMPTY_BODY } from '../content/body.js';
+import { EMPTY_BODY, MARKDOWN_VERSION } from '../content/body.js';
 import { markFileStale } from '../catalog.js';
 import { sha256 } from '../keys.js';
-import { type FeedGroup, planFeeds } from '../sources.js';
+import { type AlbumFeedSpec, type FeedGroup, planFeeds } from '../sources.js';
 import type { FeedRecord } from '../store/feeds.js';
 import type { Store } from '../store/store.js';
-import type { Article, Config, InputProblem } from '../types.js';
+import type { Article, Config, InputProblem, SourceConfig } from '../types.js';
 import type { ImageSpec, ShowItem } from '../work/jobs.js';
 import { pipeline, type RunnerFor } from '../work/pool.js';
-import { type IndexEntry, renderIndex } from './index-page.js';
+import { liveStates, parseCooldown } from './dashboard-data.js';
+import { type IndexEntry, type LatestArticle, renderIndex } from './index-page.js';
+import { accountNames, accountOf } from './accounts.js';
+import { shownTimes } from './times.js';
+import { messages } from './messages.js';
 import { renderOpml } from './opml.js';
-import { take } from './select.js';
+import { shows, take } from './select.js';
 import { FEED_FILES, removeFeedFolder, removeLeftoverTemps, writeIfChanged } from './write.js';
 
 /** Bump when rendering changes, so every feed is rendered again once. */
-export const RENDER_VERSION = '2';
+export const RENDER_VERSION = '3';
+/**
+ * The key of a dump body's kept rendering: the renderer's version, the page template it was read through ('none'
+ * without one: a site's new template is not served a rendering made under the old one) and the body's hash.
+ */
+export const renderedKey = (hash: string, templateId: string | undefined): string =>
+  `${MARKDOWN_VERSION}/${templateId || 'none'}:${hash}`;
+const RENDERED_PRUNED_KEY = 'rendered-pruned';
+const DAY_MS = 86_400_000;
 /** Meta keys: the signature of the last complete publish, and which source labels each feed showed. */
 const PUBLISHED_KEY = 'published';
 export const FEED_LABELS_KEY = 'feed-labels';
@@ -50,26 +63,14 @@ interface FeedPlan {
   limit: number;
 }
 
-async function feedFilesExist(dir: string): Promise<boolean> {
-  try {
-    await Promise.all(FEED_FILES.map((f) => stat(join(dir, f))));
-    return true;
-  } catch {
-    return false;
-  }
+/** The three files of a feed are there (synchronous: a build with nothing to do checks hundreds of them). */
+function feedFilesExist(dir: string): boolean {
+  return FEED_FILES.every((f) => existsSync(join(dir, f)));
 }
 
-async function outputsPresent(config: Config, records: Map<string, FeedRecord>): Promise<boolean> {
-  const checks = [...records.keys()].map((slug) => feedFilesExist(join(config.output, slug)));
-  checks.push(
-    stat(join(config.output, 'feeds.opml'))
-      .then(() => stat(join(config.output, 'index.html')))
-      .then(
-        () => true,
-        () => false,
-      ),
-  );
-  return (await Promise.all(checks)).every(Boolean);
+function outputsPresent(config: Config, records: Map<string, FeedRecord>): boolean {
+  for (const slug of records.keys()) if (!feedFilesExist(join(config.output, slug))) return false;
+  return existsSync(join(config.output, 'feeds.opml')) && existsSync(join(config.output, 'index.html'));
 }
 
 /** Image handling for rendering; in proxy mode, WeChat images point at our signed proxy. */
@@ -80,11 +81,12 @@ function imageSettings(config: Config, secret: () => string): { spec: ImageSpec;
 }
 
 function feedMeta(config: Config, slug: string, title: string) {
+  const m = messages(config.feed.language);
   return {
     id: `urn:wxfeed:feed:${slug}`,
     title,
-    description:
-      slug === 'all' ? `Every account followed with wxfeed` : `WeChat articles of ${title}, published by wxfeed`,
+    language: config.feed.language,
+    description: slug === 'all' ? m.allDescription : m.feedDescription(title),
     selfBase: `${config.baseUrl}${slug}/`,
     home: `${config.baseUrl}#${encodeURIComponent(slug)}`,
     author: title,
@@ -103,33 +105,39 @@ function record(plan: FeedPlan, items: number, newest: Article | undefined): Fee
   };
 }
 
+/** Every feed to publish: one per source (or account), one per album with articles. */
+function planAll(config: Config, store: Store, stats = store.observations.sourceStats()): FeedGroup[] {
+  const albums: AlbumFeedSpec[] = store.albums.count() > 0 ? store.albums.all() : [];
+  return planFeeds(stats, config.sources, albums);
+}
+
 /** Which feeds to render: those whose articles or settings changed, or whose files are missing; all/ last. */
-async function planRenders(
+function planRenders(
   config: Config,
   groups: FeedGroup[],
   records: Map<string, FeedRecord>,
   dirty: Set<string>,
   configSig: string,
-): Promise<{ toRender: FeedPlan[]; gone: string[] }> {
+): { toRender: FeedPlan[]; gone: string[] } {
   const toRender: FeedPlan[] = [];
   for (const g of groups) {
     const signature = sha256(JSON.stringify([configSig, g.title, [...g.labels].sort(), g.config ?? null])).slice(0, 16);
     const changed = g.labels.some((l) => dirty.has(l)) || records.get(g.slug)?.signature !== signature;
-    if (changed || !(await feedFilesExist(join(config.output, g.slug)))) {
+    if (changed || !feedFilesExist(join(config.output, g.slug))) {
       const limit = g.config?.limit ?? config.feed.limit;
       toRender.push({ slug: g.slug, title: g.title, signature, labels: g.labels, group: g, limit });
     }
   }
   const current = new Set(groups.map((g) => g.slug));
   const gone = [...records.keys()].filter((slug) => slug !== 'all' && !current.has(slug));
-  const allTitle = config.feed.title ?? 'All accounts';
+  const allTitle = config.feed.title ?? messages(config.feed.language).allAccounts;
   const allSig = sha256(JSON.stringify([configSig, allTitle])).slice(0, 16);
   if (
     toRender.length > 0 ||
     gone.length > 0 ||
     dirty.size > 0 ||
     records.get('all')?.signature !== allSig ||
-    !(await feedFilesExist(join(config.output, 'all')))
+    !feedFilesExist(join(config.output, 'all'))
   ) {
     toRender.push({ slug: 'all', title: allTitle, signature: allSig, limit: config.feed.limit });
   }
@@ -154,24 +162,43 @@ export async function publish(
   // A write killed half-way (a crash, a full disk) leaves its temp file: gone before anything is written.
   await removeLeftoverTemps(config.output);
   // Nothing changed since the last complete publish: check the files are still there and stop.
-  if (dirty.size === 0 && store.meta.get(PUBLISHED_KEY) === planSig && (await outputsPresent(config, records))) {
+  if (dirty.size === 0 && store.meta.get(PUBLISHED_KEY) === planSig && outputsPresent(config, records)) {
+    // Live fetching may still have changed what the index page says (a fetch, a cool-down begun or over).
+    if (store.meta.get(INDEX_LIVE_KEY) !== liveMark(store, opts.now))
+      await writeIndex(config, store, indexFeeds(store, planAll(config, store)), opts.now, out);
     return { ...out, sources: records.size - (records.has('all') ? 1 : 0) };
   }
-  const groups = planFeeds(store.observations.sourceStats(), config.sources);
-  const { toRender, gone } = await planRenders(config, groups, records, dirty, configSig);
+  const stats = store.observations.sourceStats();
+  const groups = planAll(config, store, stats);
+  const accounts = accountNames(stats);
+  const shownAt = shownTimes((from, to) => store.articles.sameDay(from, to));
+  const { toRender, gone } = planRenders(config, groups, records, dirty, configSig);
+  // Kept renderings of dump bodies (none in a first build: no lookups then).
+  const keptRenderings = store.rendered.any();
   // Articles are read from the store as each job is taken; bodies are rendered and feeds serialised in workers.
   const jobs = function* () {
     for (const plan of toRender) {
+      const album = plan.group?.album;
       const shown = take(
-        store.articles.newestFirst(plan.labels),
+        album !== undefined ? store.articles.newestFirstInAlbum(album) : store.articles.newestFirst(plan.labels),
         plan.group?.config,
         plan.limit,
-        config.feed.keepDeleted,
+        config.feed,
       );
-      const items: ShowItem[] = shown.map((article) => ({
-        article,
-        body: store.observations.body(article.bestOrigin) ?? EMPTY_BODY,
-      }));
+      const items: ShowItem[] = shown.map((article) => {
+        const body = store.observations.body(article.bestOrigin) ?? EMPTY_BODY;
+        const rendered =
+          keptRenderings && body.format === 'dump'
+            ? store.rendered.get(renderedKey(body.hash, body.templateId))
+            : undefined;
+        return {
+          article,
+          body,
+          account: accountOf(article, store.observations.keyAndSource(article.bestOrigin)?.source, accounts),
+          shownAt: shownAt(article),
+          ...(rendered !== undefined ? { rendered } : {}),
+        };
+      });
       const meta = feedMeta(config, plan.slug, plan.title);
       yield {
         job: { kind: 'render' as const, meta, items, images: images.spec, dir: join(config.output, plan.slug) },
@@ -192,6 +219,10 @@ export async function publish(
         markFileStale(store, s.path);
         problems.push({ where: s.path, reason: s.reason });
       }
+      if (rendered.rendered.length > 0)
+        store.transaction(() => {
+          for (const r of rendered.rendered) store.rendered.put(renderedKey(r.hash, r.templateId), r.html);
+        });
       out.written.push(...rendered.written);
       if (rendered.written.length > 0) out.feedsWritten++;
       else out.feedsUnchanged++;
@@ -204,7 +235,15 @@ export async function publish(
     await removeFeedFolder(join(config.output, slug));
     store.feeds.delete(slug);
   }
-  await writeIndexAndOpml(config, store.feeds.all(), groups, out);
+  await writeOpml(config, store.feeds.all(), groups, out);
+  await writeIndex(config, store, indexFeeds(store, groups), opts.now, out);
+  // Renderings no article holds any more, or of another renderer version: dropped once a day.
+  if (opts.now - Number(store.meta.get(RENDERED_PRUNED_KEY) ?? 0) > DAY_MS) {
+    store.transaction(() => {
+      store.rendered.prune(MARKDOWN_VERSION);
+      store.meta.set(RENDERED_PRUNED_KEY, String(opts.now));
+    });
+  }
   store.transaction(() => {
     store.pending.clearSources();
     store.meta.set(FEED_LABELS_KEY, JSON.stringify(Object.fromEntries(groups.map((g) => [g.slug, g.labels]))));
@@ -213,7 +252,8 @@ export async function publish(
   return { ...out, sources: groups.length };
 }
 
-async function writeIndexAndOpml(
+/** feeds.opml: one outline per feed. */
+async function writeOpml(
   config: Config,
   records: Map<string, FeedRecord>,
   groups: FeedGroup[],
@@ -232,21 +272,118 @@ async function writeIndexAndOpml(
     };
   };
   const entries = groups.map((g) => entry(g.slug, g.title));
-  const title = config.feed.title ?? 'wxfeed';
-  const all = entry('all', config.feed.title ?? 'All accounts');
   const opml = renderOpml(
-    title,
+    config.feed.title ?? messages(config.feed.language).allAccounts,
     entries.map((e) => ({
       title: e.title,
       xmlUrl: `${e.base}atom.xml`,
       htmlUrl: `${config.baseUrl}#${encodeURIComponent(e.slug)}`,
     })),
   );
-  for (const [name, content] of [
-    ['feeds.opml', opml],
-    ['index.html', renderIndex(title, config.baseUrl, all, entries)],
-  ] as const) {
-    const path = join(config.output, name);
-    if (await writeIfChanged(path, content)) out.written.push(path);
+  const path = join(config.output, 'feeds.opml');
+  if (await writeIfChanged(path, opml)) out.written.push(path);
+}
+
+/** Meta key: what the index page last showed of live fetching (the fetches on record and the cool-down). */
+const INDEX_LIVE_KEY = 'index-live';
+/** Meta key of the fetch stage's cool-down (written by fetch/stage.ts, read here for the index page). */
+const COOLDOWN_KEY = 'cooldown';
+/** Articles in the index page's list of the newest across every feed. */
+const LATEST_ARTICLES = 50;
+
+/** One feed as the index page lists it; `kind` and `lastPoll` are an album's. */
+interface IndexFeed {
+  slug: string;
+  title: string;
+  labels: readonly string[];
+  config?: SourceConfig | undefined;
+  kind?: 'album';
+  lastPoll?: number | null;
+}
+
+function activeCooldown(store: Store, now: number) {
+  const cooldown = parseCooldown(store.meta.get(COOLDOWN_KEY));
+  return cooldown && cooldown.until > now ? cooldown : undefined;
+}
+
+function liveMark(store: Store, now: number): string {
+  const polls =
+    store.albums.count() > 0 ? store.albums.all().map((a) => [a.albumId, a.lastAttemptAt, a.lastResult]) : [];
+  return JSON.stringify([store.feeds.fetchMark(), activeCooldown(store, now) ?? null, polls]);
+}
+
+/** The feeds as the index page lists them: an album's with its last poll. */
+function indexFeeds(store: Store, groups: readonly FeedGroup[]): IndexFeed[] {
+  return groups.map((g) =>
+    g.album === undefined ? g : { ...g, kind: 'album' as const, lastPoll: store.albums.get(g.album)?.polledAt ?? null },
+  );
+}
+
+/**
+ * The newest articles across every feed, each with the feed of the copy shown, as that feed shows them (its title
+ * filters and `feed.keepDeleted`).
+ */
+function latestArticles(config: Config, store: Store, feeds: readonly IndexFeed[]): LatestArticle[] {
+  const feedOf = new Map<string, IndexFeed>();
+  for (const f of feeds) for (const l of f.labels) if (!feedOf.has(l)) feedOf.set(l, f);
+  const out: LatestArticle[] = [];
+  for (const a of store.articles.newestFirst(undefined)) {
+    const source = store.observations.keyAndSource(a.bestOrigin)?.source;
+    const feed = source === undefined ? undefined : feedOf.get(source);
+    if (!shows(a, feed?.config, config.feed)) continue;
+    out.push({
+      title: a.title,
+      link: a.link,
+      date: a.date,
+      ...(feed ? { feed: { slug: feed.slug, title: feed.title } } : {}),
+    });
+    if (out.length >= LATEST_ARTICLES) break;
   }
+  return out;
+}
+
+/** The index page (the dashboard): every feed with its counts, newest article and live fetching; the newest articles. */
+async function writeIndex(
+  config: Config,
+  store: Store,
+  feeds: readonly IndexFeed[],
+  now: number,
+  out: Published,
+): Promise<void> {
+  const records = store.feeds.all();
+  const cooldown = activeCooldown(store, now);
+  const live = liveStates(
+    store.feeds.fetchHistory(),
+    Object.fromEntries(feeds.map((f) => [f.slug, f.labels])),
+    cooldown,
+    now,
+  );
+  const entry = (f: Omit<IndexFeed, 'labels'>): IndexEntry => {
+    const r = records.get(f.slug);
+    const state = live.get(f.slug);
+    return {
+      slug: f.slug,
+      title: f.title,
+      items: r?.items ?? 0,
+      base: `${config.baseUrl}${f.slug}/`,
+      ...(r?.newestTitle ? { newestTitle: r.newestTitle } : {}),
+      ...(r?.newestLink ? { newestLink: r.newestLink } : {}),
+      ...(r?.newestDate !== null && r?.newestDate !== undefined ? { newestDate: r.newestDate } : {}),
+      ...(f.kind ? { kind: f.kind } : {}),
+      ...(f.lastPoll !== undefined ? { lastPoll: f.lastPoll } : {}),
+      ...(state ? { live: state } : {}),
+    };
+  };
+  const html = renderIndex({
+    title: config.feed.title ?? 'wxfeed',
+    baseUrl: config.baseUrl,
+    language: config.feed.language,
+    all: entry({ slug: 'all', title: records.get('all')?.title ?? config.feed.title ?? 'All accounts' }),
+    entries: feeds.map(entry),
+    latest: latestArticles(config, store, feeds),
+    ...(cooldown ? { cooldown } : {}),
+  });
+  const path = join(config.output, 'index.html');
+  if (await writeIfChanged(path, html)) out.written.push(path);
+  store.meta.set(INDEX_LIVE_KEY, liveMark(store, now));
 }

@@ -17,6 +17,6 @@ export function renderFeeds(
   articles: readonly FeedArticle[],
   images: ImageOptions = { mode: 'direct' },
 ): RenderedFeed {
-  const items = feedItems(articles, images);
+  const items = feedItems(articles, images, meta.language);
   return { atom: renderAtom(meta, items), rss: renderRss(meta, items), json: renderJson(meta, items) };
 }

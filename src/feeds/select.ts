@@ -1,11 +1,16 @@
 /**
- * Pure: which articles a feed shows, from its source's settings (title filters, limit) and `feed.keepDeleted`.
+ * Pure: which articles a feed shows, from its source's settings (title filters, limit), `feed.keepDeleted` and
+ * `feed.placeholders`.
  */
-import { isGone } from '../states.js';
-import type { Article, SourceConfig } from '../types.js';
+import { isGone, isPlaceholder } from '../states.js';
+import type { Article, Config, SourceConfig } from '../types.js';
 
-export function shows(a: Article, source: SourceConfig | undefined, keepDeleted: boolean): boolean {
-  if (!keepDeleted && (isGone(a.state) || isGone(a.notice))) return false;
+/** The feed-wide settings that decide what a feed shows. */
+export type ShowSettings = Pick<Config['feed'], 'keepDeleted' | 'placeholders'>;
+
+export function shows(a: Article, source: SourceConfig | undefined, settings: ShowSettings): boolean {
+  if (!settings.keepDeleted && (isGone(a.state) || isGone(a.notice))) return false;
+  if (settings.placeholders === 'hide' && isPlaceholder(a)) return false;
   if (!source) return true;
   if (source.include?.length && !source.include.some((w) => a.title.includes(w))) return false;
   if (source.exclude?.some((w) => a.title.includes(w))) return false;
@@ -17,12 +22,12 @@ export function take(
   newestFirst: Iterable<Article>,
   source: SourceConfig | undefined,
   limit: number,
-  keepDeleted: boolean,
+  settings: ShowSettings,
 ): Article[] {
   const out: Article[] = [];
   if (limit <= 0) return out;
   for (const a of newestFirst) {
-    if (!shows(a, source, keepDeleted)) continue;
+    if (!shows(a, source, settings)) continue;
     out.push(a);
     if (out.length >= limit) break;
   }

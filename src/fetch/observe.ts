@@ -5,7 +5,7 @@
 import { EMPTY_BODY, htmlBody } from '../content/body.js';
 import { capTitle, cleanText, htmlToText, summarise } from '../content/text.js';
 import { snKey } from '../keys.js';
-import type { Article, ContentState, FollowedUrl, Observation, ParsedPage } from '../types.js';
+import type { AlbumItem, Article, ContentState, FollowedUrl, Observation, ParsedPage } from '../types.js';
 import { canonicalArticleUrl, parseUrl } from '../wechat/url.js';
 
 /** A page that is the article → the observation it gives; undefined when neither URL nor page names its sn. */
@@ -41,6 +41,31 @@ export function pageObservation(
     textLength: page.textLength ?? text.length,
     summary: summarise(cleanText(page.description?.trim() || text)),
     cover: page.cover,
+  };
+}
+
+/**
+ * An article an album lists, not read yet → an observation in state `listed`: the list's title, exact
+ * `create_time`, cover and canonical link, under the account's name as its source; no body, no summary. Reading its
+ * page later replaces it through the merge (a page that is the article outranks it).
+ */
+export function albumObservation(item: AlbumItem, source: string, now: number): Observation {
+  const ref = parseUrl(item.url);
+  return {
+    key: item.key,
+    id: item.url,
+    link: item.url,
+    ref: { biz: ref?.biz, mid: item.msgid, idx: item.itemidx, sn: ref?.sn },
+    title: capTitle(cleanText(item.title.trim() || item.url)),
+    source,
+    date: item.createTime,
+    datePrecision: 'exact',
+    capturedAt: now,
+    state: 'listed',
+    body: EMPTY_BODY,
+    textLength: 0,
+    summary: '',
+    cover: item.cover,
   };
 }
 

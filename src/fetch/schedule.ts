@@ -4,7 +4,7 @@
  * younger than a day, every build; younger than a week, once a day; then once a week; never past maxAgeDays.
  */
 import { isFailedResult, isFinalResult } from '../states.js';
-import type { Cooldown, FetchRecord } from '../types.js';
+import type { AlbumRecord, Cooldown, FetchRecord } from '../types.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -27,6 +27,15 @@ export function isDue(r: FetchRecord, now: number, maxAgeDays: number): boolean 
   const age = r.publishedAt === null ? Number.POSITIVE_INFINITY : now - r.publishedAt;
   if (age > maxAgeDays * DAY) return false;
   return since >= reReadInterval(age);
+}
+
+/**
+ * An album is polled when it never was, or `intervalMinutes` after its last completed poll (a list read, or a
+ * malformed answer). A blocked poll or an unreachable WeChat completes nothing: the album is polled again once the
+ * cool-down allows.
+ */
+export function isAlbumDue(a: Pick<AlbumRecord, 'polledAt'>, now: number, intervalMinutes: number): boolean {
+  return a.polledAt === null || now - a.polledAt >= intervalMinutes * 60_000;
 }
 
 /** Order in which due URLs are fetched: never fetched first, then the newest articles. */

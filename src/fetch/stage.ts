@@ -1,15 +1,19 @@
 /**
- * The live-fetching stage of a build: which URLs are due, fetch them politely, and file what each page is.
- * Only a page that is the article changes stored content; a deleted or blocked page adds a notice beside what is
- * stored; a captcha page stops all fetching for a cool-down; an error changes nothing stored.
+ * The live-fetching stage of a build: which followed albums (合集) and URLs are due, poll and fetch them politely, and
+ * file what each list and page is. An album's list adds the articles it lists (each queued for reading); a page that
+ * is the article changes stored content; a deleted or blocked page adds a notice beside what is stored; a captcha
+ * page, or an album list WeChat refuses, stops all fetching for a cool-down; an error changes nothing stored. A page
+ * read may name albums of its account to follow (`follow.albums`): they are polled in the same build, in rounds.
  * Offline (no `live`), the URL inputs are still read, so the build reports what is followed.
  */
-import { aliasKey, putObservation } from '../catalog.js';
+import { aliasKey, markAlbumChanged, putObservation } from '../catalog.js';
 import { shortKey, wechatKey } from '../keys.js';
 import type { Logger } from '../log.js';
 import { pageContentState } from '../states.js';
 import type { Store } from '../store/store.js';
 import type {
+  AlbumFetchSummary,
+  AlbumRecord,
   Config,
   Cooldown,
   FetchOutcome,
@@ -21,8 +25,11 @@ import type {
 } from '../types.js';
 import { readUrlInputs } from '../urls/list.js';
 import { parseUrl } from '../wechat/url.js';
+import { emptyAlbumSummary, pollAlbums } from './albums.js';
+import { discoveryVia, isAlbumActive, strongerVia } from './follow.js';
 import { noticeObservation, pageObservation } from './observe.js';
-import { cooldownAfterSuccess, dueOrder, isDue, nextCooldown, UNREACHABLE_AFTER } from './schedule.js';
+import { FetchRun } from './run.js';
+import { cooldownAfterSuccess, dueOrder, isAlbumDue, isDue, nextCooldown } from './schedule.js';
 
 export interface FetchStageOptions {
   /** Live fetching; undefined: offline. */
@@ -67,13 +74,13 @@ function setCooldown(store: Store, c: Cooldown | undefined): void {
   else store.meta.delete(COOLDOWN_KEY);
 }
 
-/** Sync the URL inputs into the store and say how many are listed. Problems name the file and line. */
+/** Sync the URL inputs (articles and albums) into the store and say how many are listed. Problems name the file and line. */
 async function syncInputs(
   config: Config,
   store: Store,
   opts: FetchStageOptions,
   problems: InputProblem[],
-): Promise<number> {
+): Promise<{ urls: number; albums: number }> {
   const inputs = await readUrlInputs(config.urls, config.urlFiles);
   problems.push(...inputs.problems);
   const entries = inputs.entries.map((e) => {
@@ -81,13 +88,16 @@ async function syncInputs(
     return { url: e.parsed.canonical, key: key ? store.aliases.resolve(key) : null };
   });
   store.urls.setListed(entries, opts.now());
+  const albums = new Map(inputs.albums.map((a) => [a.album.albumId, a.album]));
+  // A store that never knew an album, and a config that lists none, need no write.
+  if (albums.size > 0 || store.albums.count() > 0) store.albums.setListed([...albums.values()], opts.now());
   // The dumps' URLs are followed (a pass over every observation) by the first build that may fetch.
   const dumpsChanged = opts.dumpsChanged || store.meta.get(DUMP_URLS_KEY) !== 'synced';
   if (opts.live) {
     if (config.fetch.dumps && dumpsChanged) store.urls.addDumpUrls(opts.now());
     store.meta.set(DUMP_URLS_KEY, 'synced');
   } else if (opts.dumpsChanged) store.meta.set(DUMP_URLS_KEY, 'pending');
-  return new Set(entries.map((e) => e.url)).size;
+  return { urls: new Set(entries.map((e) => e.url)).size, albums: albums.size };
 }
 
 /** File one fetched page: the article, a notice, or a failure; in one transaction. */
@@ -128,88 +138,149 @@ function filePage(store: Store, followed: FollowedUrl, page: ParsedPage, summary
   });
 }
 
+/** Rounds of polling and reading in one build: a page read may name an album to follow, whose articles are read next. */
+export const MAX_ROUNDS = 4;
+
+/** The albums polled under the config in force: marked in the store (their articles' URLs are candidates). */
+function activateAlbums(config: Config, store: Store): AlbumRecord[] {
+  const all = store.albums.all();
+  if (all.length === 0) return [];
+  const active = all.filter((a) => isAlbumActive(a, config.follow.albums));
+  store.albums.setActive(active.map((a) => a.albumId));
+  return active;
+}
+
+/** Follow the albums an article page names, when the page's URL allows it (`follow.albums`); in one transaction. */
+function discover(
+  config: Config,
+  store: Store,
+  followed: FollowedUrl,
+  page: ParsedPage,
+  summary: AlbumFetchSummary,
+  t: number,
+): number {
+  if (!page.albums?.length) return 0;
+  const listing =
+    followed.fromAlbum && followed.key
+      ? store.albumItems
+          .albumsOf(followed.key)
+          .map((id) => store.albums.get(id))
+          .filter((a) => a !== undefined)
+      : [];
+  const via = discoveryVia(followed, listing, config.follow.albums);
+  if (!via) return 0;
+  let more = 0;
+  store.transaction(() => {
+    for (const named of page.albums!) {
+      const known = store.albums.get(named.albumId);
+      if (!known) {
+        store.albums.insert(named, via, followed.url, true, t);
+        store.albums.activate(named.albumId);
+        summary.discovered++;
+        more++;
+        continue;
+      }
+      if (named.title && known.title === null) {
+        store.albums.setFallbackTitle(named.albumId, named.title);
+        markAlbumChanged(store, named.albumId);
+      }
+      const next = strongerVia(known.via, via);
+      if (next !== known.via) store.albums.setVia(named.albumId, next);
+      if (!known.active && isAlbumActive({ ...known, via: next }, config.follow.albums)) {
+        store.albums.activate(named.albumId);
+        more++;
+      }
+    }
+  });
+  return more;
+}
+
 export async function fetchStage(config: Config, store: Store, opts: FetchStageOptions): Promise<FetchSummary> {
   const { live } = opts;
   const summary = emptyFetchSummary(!live);
   const problems: InputProblem[] = [];
-  summary.listed = await syncInputs(config, store, opts, problems);
+  const listed = await syncInputs(config, store, opts, problems);
+  summary.listed = listed.urls;
   summary.failures.push(...problems);
+  const active = activateAlbums(config, store);
+  const albums = emptyAlbumSummary(active.length);
+  // Albums are reported once the store knows one (a store without albums reports as before).
+  const done = (): FetchSummary => {
+    if (albums.discovered > 0 || store.albums.count() > 0) {
+      albums.active = store.albums.activeIds().length;
+      summary.albums = albums;
+    }
+    return summary;
+  };
   // Offline: nothing will be fetched, so the due list (a pass over every followed URL) is not worth computing.
-  if (!live) return summary;
+  if (!live) return done();
   const now = opts.now();
-  const due = store.urls
-    .candidates(config.fetch.dumps)
-    .filter((r) => live.refetch || isDue(r, now, config.fetch.maxAgeDays))
-    .sort(dueOrder);
-  summary.due = due.length;
-  if (due.length === 0) return summary;
+  const interval = config.follow.albumIntervalMinutes;
+  const dueAlbums = (polled: Set<string>) =>
+    store.albums
+      .all()
+      .filter((a) => a.active && !polled.has(a.albumId) && (live.refetch || isAlbumDue(a, now, interval)));
+  const dueUrls = (done: Set<string>) =>
+    store.urls
+      .candidates(config.fetch.dumps)
+      .filter((r) => !done.has(r.url) && (live.refetch || isDue(r, now, config.fetch.maxAgeDays)))
+      .sort(dueOrder);
+  const firstAlbums = dueAlbums(new Set());
+  const firstUrls = dueUrls(new Set());
+  summary.due = firstUrls.length;
+  albums.due = firstAlbums.length;
+  if (firstUrls.length === 0 && firstAlbums.length === 0) return done();
   const cooldown = cooldownOf(store);
   if (cooldown && cooldown.until > now) {
-    summary.skippedByCooldown = due.length;
+    summary.skippedByCooldown = firstUrls.length;
     summary.cooldownUntil = cooldown.until;
     if (cooldown.reason === 'unreachable') summary.unreachable = true;
-    return summary;
+    return done();
   }
-  const batch = due.slice(0, config.fetch.maxPerRun);
-  summary.deferred = due.length - batch.length;
-  const byUrl = new Map(batch.map((r) => [r.url, r]));
-  const stop = new AbortController();
-  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-  let captchaAt: number | undefined;
-  /** Connection-level failures in a row, and when they made WeChat count as unreachable. */
-  let unreachableRun = 0;
-  let unreachableAt: number | undefined;
-  let handled = 0;
-  const stopped = () => captchaAt !== undefined || unreachableAt !== undefined;
-  const onResult = async (r: FetchOutcome): Promise<void> => {
-    const followed = byUrl.get(r.url);
-    if (!followed || stopped()) return;
-    const page = r.kind === 'ok' ? await safeParse(live.parsePage, r.html, r.url) : undefined;
-    if (stopped()) return;
-    opts.progress?.(++handled, batch.length);
-    const t = opts.now();
-    unreachableRun = r.kind === 'error' && r.unreachable ? unreachableRun + 1 : 0;
-    if (page instanceof Error) {
-      summary.failed++;
-      summary.failures.push({ where: r.url, reason: 'page parser failure', detail: page.message });
-      store.urls.recordResult(followed.url, 'error', `page parser failure: ${page.message}`, true, null, t);
-      return;
-    }
-    if (r.kind === 'captcha' || page?.state === 'captcha') {
-      captchaAt = t;
-      const reason = r.kind === 'captcha' ? `redirected to ${r.location}` : 'captcha page';
-      store.urls.recordResult(followed.url, 'captcha', reason, true, null, t);
-      stop.abort();
-      return;
-    }
-    if (r.kind === 'error') {
-      summary.failed++;
-      summary.failures.push({ where: r.url, reason: 'fetch failed', detail: r.reason });
-      store.urls.recordResult(followed.url, 'error', r.reason, true, null, t);
-      if (unreachableRun >= UNREACHABLE_AFTER) {
-        unreachableAt = t;
-        stop.abort();
-      }
-      return;
-    }
-    filePage(store, followed, page!, summary, t);
-  };
+  const run = new FetchRun(opts.signal);
+  const ctx = { config, store, live, run, summary, albums, opts };
+  const polled = new Set<string>();
+  /** URLs due in some round, and those put in a batch. */
+  const due = new Set<string>();
+  const attempted = new Set<string>();
   const started = performance.now();
-  await live.fetcher.fetchAll(
-    batch.map((r) => r.url),
-    onResult,
-    signal,
-  );
+  let pending: { albums: AlbumRecord[]; urls: FollowedUrl[] } = { albums: firstAlbums, urls: firstUrls };
+  for (let round = 0; round < MAX_ROUNDS && !run.stopped() && !opts.signal?.aborted; round++) {
+    if (round > 0) pending = { albums: dueAlbums(polled), urls: [] };
+    if (pending.albums.length > 0) {
+      for (const a of pending.albums) polled.add(a.albumId);
+      if (round > 0) albums.due += pending.albums.length;
+      await pollAlbums(pending.albums, {
+        config,
+        store,
+        live,
+        run,
+        summary: albums,
+        failures: summary.failures,
+        log: opts.log,
+        now: opts.now,
+      });
+      if (run.stopped()) break;
+    }
+    const urls = round > 0 || pending.albums.length > 0 ? dueUrls(attempted) : pending.urls;
+    for (const u of urls) due.add(u.url);
+    const batch = urls.slice(0, Math.max(0, config.fetch.maxPerRun - attempted.size));
+    for (const u of batch) attempted.add(u.url);
+    const found = await fetchPages(batch, ctx);
+    if (found === 0) break;
+  }
   summary.elapsedMs = performance.now() - started;
-  const pausedAt = unreachableAt ?? captchaAt;
+  summary.due = due.size;
+  summary.deferred = due.size - attempted.size;
+  const pausedAt = run.pausedAt();
   if (pausedAt !== undefined) {
-    const why = unreachableAt !== undefined ? 'unreachable' : 'captcha';
+    const why = run.unreachableAt !== undefined ? 'unreachable' : 'captcha';
     const { cooldownMinutes, cooldownMaxMinutes } = config.fetch;
     const next = nextCooldown(cooldownOf(store), pausedAt, cooldownMinutes, cooldownMaxMinutes, why);
     setCooldown(store, next);
     summary.cooldownUntil = next.until;
     const done = summary.fetched + summary.unchanged + summary.deleted + summary.blocked + summary.failed;
-    summary.skippedByCooldown = batch.length - done;
+    summary.skippedByCooldown = attempted.size - done;
     const until = new Date(next.until).toISOString();
     if (why === 'unreachable') {
       summary.unreachable = true;
@@ -228,7 +299,61 @@ export async function fetchStage(config: Config, store: Store, opts: FetchStageO
   } else {
     setCooldown(store, cooldownAfterSuccess(cooldownOf(store), opts.now()));
   }
-  return summary;
+  return done();
+}
+
+interface PageContext {
+  config: Config;
+  store: Store;
+  live: LiveFetch;
+  run: FetchRun;
+  summary: FetchSummary;
+  albums: AlbumFetchSummary;
+  opts: FetchStageOptions;
+}
+
+/** Read a batch of due pages and file each; how many albums their pages made followed. */
+async function fetchPages(batch: FollowedUrl[], ctx: PageContext): Promise<number> {
+  const { config, store, live, run, summary, opts } = ctx;
+  if (batch.length === 0) return 0;
+  const byUrl = new Map(batch.map((r) => [r.url, r]));
+  let handled = 0;
+  let found = 0;
+  const onResult = async (r: FetchOutcome): Promise<void> => {
+    const followed = byUrl.get(r.url);
+    if (!followed || run.stopped()) return;
+    const page = r.kind === 'ok' ? await safeParse(live.parsePage, r.html, r.url) : undefined;
+    if (run.stopped()) return;
+    opts.progress?.(++handled, batch.length);
+    const t = opts.now();
+    run.note(r, t);
+    if (page instanceof Error) {
+      summary.failed++;
+      summary.failures.push({ where: r.url, reason: 'page parser failure', detail: page.message });
+      store.urls.recordResult(followed.url, 'error', `page parser failure: ${page.message}`, true, null, t);
+      return;
+    }
+    if (r.kind === 'captcha' || page?.state === 'captcha') {
+      const reason = r.kind === 'captcha' ? `redirected to ${r.location}` : 'captcha page';
+      store.urls.recordResult(followed.url, 'captcha', reason, true, null, t);
+      run.blocked(t);
+      return;
+    }
+    if (r.kind === 'error') {
+      summary.failed++;
+      summary.failures.push({ where: r.url, reason: 'fetch failed', detail: r.reason });
+      store.urls.recordResult(followed.url, 'error', r.reason, true, null, t);
+      return;
+    }
+    filePage(store, followed, page!, summary, t);
+    if (page?.state === 'ok') found += discover(config, store, followed, page, ctx.albums, t);
+  };
+  await live.fetcher.fetchAll(
+    batch.map((r) => r.url),
+    onResult,
+    run.signal,
+  );
+  return found;
 }
 
 async function safeParse(parse: LiveFetch['parsePage'], html: string, url: string): Promise<ParsedPage | Error> {

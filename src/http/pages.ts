@@ -2,6 +2,7 @@
  * The page client: fetches mp.weixin.qq.com URLs (article pages, album lists) from the configured origin (path and
  * query kept), politely (Pacer: concurrency and spacing), retrying network errors and 5xx with backoff, following
  * redirects only within the origin (at most 5; a redirect to a captcha or verify path is reported as captcha).
+ * Album list requests follow no redirect at all: any redirect is WeChat refusing for now, reported as captcha.
  * Never throws for a URL: every outcome is a result.
  */
 import type { FetchConfig, FetchOutcome, PageFetcher } from '../types.js';
@@ -51,7 +52,12 @@ export class PageClient implements PageFetcher {
     this.origin = new URL(settings.origin);
   }
 
-  async fetch(url: string, signal?: AbortSignal): Promise<FetchOutcome> {
+  /** One URL under the same pacing and retries; `redirects: false` reports any redirect as captcha (album lists). */
+  fetchOne(url: string, opts: { redirects?: boolean } = {}, signal?: AbortSignal): Promise<FetchOutcome> {
+    return this.fetch(url, signal, opts.redirects ?? true);
+  }
+
+  async fetch(url: string, signal?: AbortSignal, redirects = true): Promise<FetchOutcome> {
     const target = toOriginUrl(url, this.settings.origin);
     if (!target) return { kind: 'error', url, reason: `not a ${WECHAT_HOST} URL` };
     let last: Attempt = { kind: 'error', reason: 'not fetched', retriable: false };
@@ -70,7 +76,7 @@ export class PageClient implements PageFetcher {
         return { kind: 'error', url, reason: 'aborted' };
       }
       try {
-        last = await this.follow(target, signal);
+        last = await this.follow(target, signal, redirects);
       } finally {
         release();
       }
@@ -88,7 +94,7 @@ export class PageClient implements PageFetcher {
   }
 
   /** One attempt: the request and the redirects it leads to. */
-  private async follow(start: string, signal?: AbortSignal): Promise<Attempt> {
+  private async follow(start: string, signal: AbortSignal | undefined, redirects: boolean): Promise<Attempt> {
     let current = start;
     const seen = new Set<string>();
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
@@ -96,6 +102,7 @@ export class PageClient implements PageFetcher {
       const r = await this.once(current, signal);
       if (r.kind !== 'redirect') return r;
       const next = new URL(r.location, current);
+      if (!redirects) return { kind: 'captcha', location: next.href };
       if (CAPTCHA_PATH.test(next.pathname)) return { kind: 'captcha', location: next.href };
       if (next.protocol !== this.origin.protocol || next.host !== this.origin.host) {
         return { kind: 'error', reason: `redirect to another host: ${next.origin}`, retriable: false };

@@ -69,7 +69,14 @@ export class ArticlesTable {
       delete: db.prepare('DELETE FROM articles WHERE key = ?'),
       get: db.prepare('SELECT * FROM articles WHERE key = ?'),
       all: db.prepare(`SELECT a.* FROM articles a ${ORDER}`),
+      inAlbum: db.prepare(
+        `SELECT a.* FROM articles a WHERE a.key IN (SELECT key FROM album_items WHERE album_id = ?) ${ORDER}`,
+      ),
       count: db.prepare('SELECT COUNT(*) FROM articles').pluck(),
+      sameDay: db.prepare(
+        `SELECT key, date, date_precision AS datePrecision FROM articles WHERE date >= ? AND date < ?
+          ORDER BY first_seen ASC, mid ASC, idx DESC, key DESC`,
+      ),
     };
   }
 
@@ -116,6 +123,11 @@ export class ArticlesTable {
     for (const row of list.iterate(...(sources ?? [])) as Iterable<ArticleRow>) yield toArticle(row);
   }
 
+  /** Articles an album lists, newest first, read lazily. */
+  *newestFirstInAlbum(albumId: string): Generator<Article> {
+    for (const row of this.s.inAlbum.iterate(albumId) as Iterable<ArticleRow>) yield toArticle(row);
+  }
+
   private statementFor(n: number) {
     let st = this.bySources.get(n);
     if (!st) {
@@ -128,5 +140,13 @@ export class ArticlesTable {
 
   count(): number {
     return this.s.count.get() as number;
+  }
+
+  /**
+   * The articles dated in [from, to), in the order they were first seen, then in the reverse of the feeds' order (mid
+   * ascending, idx descending, key descending). feeds/times.ts gives each a distinct second.
+   */
+  sameDay(from: number, to: number): Array<{ key: string; date: number; datePrecision: DatePrecision }> {
+    return this.s.sameDay.all(from, to) as Array<{ key: string; date: number; datePrecision: DatePrecision }>;
   }
 }

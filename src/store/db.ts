@@ -77,7 +77,30 @@ export const MIGRATIONS: readonly Migration[] = [
     db.function('wxfeed_html_body_hash', { deterministic: true }, (text: unknown) => htmlBody(String(text)).hash);
     db.exec('UPDATE observations SET body_hash = wxfeed_html_body_hash(body)');
   },
-  // v4: sites' page templates, learned from their dumps (dumps/templates.ts): per source and host the template, per
+  // v4: the rendered HTML of dump bodies a feed showed, by body hash (and renderer version): a feed rendered again
+  // renders only the bodies it did not show before.
+  `
+  CREATE TABLE rendered (key TEXT PRIMARY KEY, html TEXT NOT NULL);
+  `,
+  // v5: albums (合集) followed, unfollowed or discovered, with their polls; which articles each lists; URLs queued
+  // because an album lists them.
+  `
+  CREATE TABLE albums (
+    album_id TEXT PRIMARY KEY, biz TEXT NOT NULL, title TEXT, account TEXT, account_id TEXT,
+    followed INTEGER NOT NULL DEFAULT 1, listed INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 0,
+    via TEXT NOT NULL, found_from TEXT, added_at INTEGER NOT NULL,
+    page_read_at INTEGER, polled_at INTEGER, walked INTEGER NOT NULL DEFAULT 0,
+    last_attempt_at INTEGER, last_result TEXT, last_reason TEXT, fail_count INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE TABLE album_items (
+    album_id TEXT NOT NULL, key TEXT NOT NULL, msgid TEXT NOT NULL, itemidx TEXT NOT NULL, create_time INTEGER NOT NULL,
+    added_at INTEGER NOT NULL,
+    PRIMARY KEY (album_id, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX album_items_key ON album_items(key);
+  ALTER TABLE urls ADD COLUMN from_album INTEGER NOT NULL DEFAULT 0;
+  `,
+  // v6: sites' page templates, learned from their dumps (dumps/templates.ts): per source and host the template, per
   // dump the fingerprints of its first and last lines. Dumps of other sites than WeChat are read again once (they
   // give their fingerprints, and a page that names its WeChat original joins that article).
   `

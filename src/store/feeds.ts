@@ -1,6 +1,9 @@
 /**
  * The `feeds` table: per published feed, what was last written (signature of its settings, item count, newest).
+ * Also, read only, what the index page tells of each feed's live fetching: the latest fetch of each followed URL,
+ * under the source labels of its article.
  */
+import type { FetchHistoryRow } from '../types.js';
 import type { DB } from './db.js';
 
 export interface FeedRecord {
@@ -28,6 +31,10 @@ export class FeedsTable {
           newest_title = excluded.newest_title, newest_link = excluded.newest_link, newest_date = excluded.newest_date,
           written_at = excluded.written_at`),
       delete: db.prepare('DELETE FROM feeds WHERE slug = ?'),
+      fetchHistory: db.prepare(`SELECT DISTINCT o.source AS source, u.url AS url, u.last_fetch_at AS at,
+          u.last_result AS result, u.last_reason AS reason
+        FROM urls u JOIN observations o ON o.key = u.key WHERE u.last_fetch_at IS NOT NULL`),
+      fetchMark: db.prepare('SELECT COUNT(*) AS n, MAX(last_fetch_at) AS at FROM urls WHERE last_fetch_at IS NOT NULL'),
     };
   }
 
@@ -41,5 +48,16 @@ export class FeedsTable {
 
   delete(slug: string): void {
     this.s.delete.run(slug);
+  }
+
+  /** Every fetched URL with the source labels of its article (one row per URL and label). */
+  fetchHistory(): FetchHistoryRow[] {
+    return this.s.fetchHistory.all() as FetchHistoryRow[];
+  }
+
+  /** Changes whenever a URL is fetched (or a fetched one is forgotten): whether fetchHistory() may have changed. */
+  fetchMark(): string {
+    const r = this.s.fetchMark.get() as { n: number; at: number | null };
+    return `${r.n}:${r.at ?? ''}`;
   }
 }

@@ -23,6 +23,10 @@ export class FilesTable {
       delete: db.prepare('DELETE FROM files WHERE path = ?'),
       markStale: db.prepare('UPDATE files SET mtime_ms = -1 WHERE path = ?'),
       problems: db.prepare('SELECT path, problem, detail FROM files WHERE problem IS NOT NULL ORDER BY path'),
+      // Paths that start with a prefix: a range of the primary key.
+      under: db.prepare('SELECT path, size, mtime_ms, problem, detail FROM files WHERE path >= ? AND path < ?').raw(),
+      count: db.prepare('SELECT COUNT(*) FROM files').pluck(),
+      get: db.prepare('SELECT size, mtime_ms AS mtimeMs, problem, detail FROM files WHERE path = ?'),
     };
   }
 
@@ -34,6 +38,27 @@ export class FilesTable {
       map.set(path, { size, mtimeMs, problem, detail });
     }
     return map;
+  }
+
+  /** The files recorded below a folder (`prefix` ends with the path separator), at any depth. */
+  under(prefix: string): Map<string, KnownFile> {
+    const map = new Map<string, KnownFile>();
+    // Every path with the prefix sorts between it and the prefix with its last character raised by one.
+    const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    for (const [path, size, mtimeMs, problem, detail] of this.s.under.iterate(prefix, end) as Iterable<
+      [string, number, number, string | null, string | null]
+    >) {
+      map.set(path, { size, mtimeMs, problem, detail });
+    }
+    return map;
+  }
+
+  get(path: string): KnownFile | undefined {
+    return this.s.get.get(path) as KnownFile | undefined;
+  }
+
+  count(): number {
+    return this.s.count.get() as number;
   }
 
   put(file: { path: string; size: number; mtimeMs: number }, problem: string | null, detail: string | null): void {

@@ -34,7 +34,8 @@ export class ObservationsTable {
       delete: db.prepare('DELETE FROM observations WHERE origin = ?'),
       byOrigin: db.prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations WHERE origin = ?`),
       // A dump's body is read through its site's page template, when one is learned (store/templates.ts).
-      body: db.prepare(`SELECT o.body_format AS format, o.body AS text, o.body_hash AS hash, g.prints AS template
+      body: db.prepare(`SELECT o.body_format AS format, o.body AS text, o.body_hash AS hash, g.prints AS template,
+        g.template AS templateId
         FROM observations o LEFT JOIN dump_blocks b ON o.body_format = 'dump' AND b.path = substr(o.origin, 6)
         LEFT JOIN template_groups g ON g.id = b.grp AND g.template != '' WHERE o.origin = ?`),
       rekey: db.prepare('UPDATE observations SET key = ? WHERE key = ?'),
@@ -90,13 +91,15 @@ export class ObservationsTable {
   /** The body of an observation: a page's HTML, or where a dump's is (`file:` origins) and its site's template. */
   body(origin: string): Body | undefined {
     const row = this.s.body.get(origin) as
-      | { format: Body['format']; text: string; hash: string; template: Buffer | null }
+      | { format: Body['format']; text: string; hash: string; template: Buffer | null; templateId: string | null }
       | undefined;
     if (!row) return undefined;
     if (row.format === 'dump') {
       const path = origin.replace(/^file:/, '');
       const template = unpackTemplate(row.template);
-      return template ? { format: 'dump', path, hash: row.hash, template } : { format: 'dump', path, hash: row.hash };
+      return template && row.templateId
+        ? { format: 'dump', path, hash: row.hash, template, templateId: row.templateId }
+        : { format: 'dump', path, hash: row.hash };
     }
     return { format: 'html', text: row.text, hash: row.hash };
   }

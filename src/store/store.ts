@@ -3,6 +3,8 @@
  * decide what to write live in the stages (catalog.ts keeps observations, merged articles and the work in progress
  * in step).
  */
+import { AlbumItemsTable } from './album-items.js';
+import { AlbumsTable } from './albums.js';
 import { AliasesTable } from './aliases.js';
 import { ArticlesTable } from './articles.js';
 import type { DB } from './db.js';
@@ -11,6 +13,7 @@ import { FilesTable } from './files.js';
 import { MetaTable } from './meta.js';
 import { ObservationsTable } from './observations.js';
 import { PendingTable } from './pending.js';
+import { RenderedTable } from './rendered.js';
 import { TemplatesTable } from './templates.js';
 import { UrlsTable } from './urls.js';
 
@@ -31,6 +34,9 @@ export class Store {
   readonly pending: PendingTable;
   readonly urls: UrlsTable;
   readonly feeds: FeedsTable;
+  readonly rendered: RenderedTable;
+  readonly albums: AlbumsTable;
+  readonly albumItems: AlbumItemsTable;
   readonly templates: TemplatesTable;
 
   constructor(readonly db: DB) {
@@ -42,6 +48,9 @@ export class Store {
     this.pending = new PendingTable(db);
     this.urls = new UrlsTable(db);
     this.feeds = new FeedsTable(db);
+    this.rendered = new RenderedTable(db);
+    this.albums = new AlbumsTable(db);
+    this.albumItems = new AlbumItemsTable(db);
     this.templates = new TemplatesTable(db);
   }
 

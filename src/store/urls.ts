@@ -1,6 +1,6 @@
 /**
- * The `urls` table: URLs followed (listed in the config and URL files, or from dumps that are not the article yet)
- * with their fetch state.
+ * The `urls` table: URLs followed (listed in the config and URL files, from dumps that are not the article yet, or
+ * listed by an album polled now) with their fetch state.
  */
 import { NEEDS_ARTICLE } from '../states.js';
 import type { FetchResult, FollowedUrl } from '../types.js';
@@ -19,12 +19,20 @@ export class UrlsTable {
       fromDumps: db.prepare(`INSERT OR IGNORE INTO urls (url, key, source, from_dump, added_at)
         SELECT o.link, o.key, MIN(o.source), 1, ? FROM observations o JOIN articles a ON a.key = o.key
         WHERE o.origin LIKE 'file:%' AND o.key LIKE 'sn:%' AND a.state IN ${NEEDS_ARTICLE_SQL} GROUP BY o.link`),
+      fromAlbum: db.prepare(`INSERT INTO urls (url, key, source, from_album, added_at) VALUES (?, ?, ?, 1, ?)
+        ON CONFLICT(url) DO UPDATE SET from_album = 1, key = COALESCE(urls.key, excluded.key),
+          source = COALESCE(urls.source, excluded.source)`),
       candidates:
         db.prepare(`SELECT u.url, u.key, u.source, u.last_fetch_at AS lastFetchAt, u.last_result AS lastResult,
           u.fail_count AS failCount, a.date AS publishedAt,
-          CASE WHEN a.key IS NULL OR a.state IN ${NEEDS_ARTICLE_SQL} THEN 1 ELSE 0 END AS needsArticle
+          CASE WHEN a.key IS NULL OR a.state IN ${NEEDS_ARTICLE_SQL} THEN 1 ELSE 0 END AS needsArticle,
+          u.listed AS listed, u.from_dump AS fromDump, u.from_album AS fromAlbum
         FROM urls u LEFT JOIN articles a ON a.key = u.key
-        WHERE u.listed = 1 OR (u.from_dump = 1 AND ?)`),
+        WHERE u.listed = 1 OR (u.from_dump = 1 AND ?) OR (u.from_album = 1 AND EXISTS (SELECT 1 FROM album_items ai
+          JOIN albums al ON al.album_id = ai.album_id WHERE ai.key = u.key AND al.active = 1))`),
+      status: db.prepare(
+        'SELECT last_fetch_at AS lastFetchAt, last_result AS lastResult, last_reason AS lastReason FROM urls WHERE url = ?',
+      ),
       result: db.prepare(`UPDATE urls SET last_fetch_at = @now, last_result = @result, last_reason = @reason,
           fail_count = CASE WHEN @failed THEN fail_count + 1 ELSE 0 END, key = COALESCE(@key, key) WHERE url = @url`),
       // SQLite takes the bare columns from the row holding MAX().
@@ -47,10 +55,35 @@ export class UrlsTable {
     return this.s.fromDumps.run(now).changes;
   }
 
+  /** Follow the page of an article an album lists (`source`: the label its page's observation takes). */
+  addAlbumItem(url: string, key: string, source: string, now: number): void {
+    this.s.fromAlbum.run(url, key, source, now);
+  }
+
+  /** The URLs to consider: listed, of dumps (when `includeDumps`), and those of the albums polled now. */
   candidates(includeDumps: boolean): FollowedUrl[] {
-    return (
-      this.s.candidates.all(includeDumps ? 1 : 0) as Array<Omit<FollowedUrl, 'needsArticle'> & { needsArticle: number }>
-    ).map((r) => ({ ...r, needsArticle: r.needsArticle === 1 }));
+    type Row = Omit<FollowedUrl, 'needsArticle' | 'listed' | 'fromDump' | 'fromAlbum'> & {
+      needsArticle: number;
+      listed: number;
+      fromDump: number;
+      fromAlbum: number;
+    };
+    return (this.s.candidates.all(includeDumps ? 1 : 0) as Row[]).map((r) => ({
+      ...r,
+      needsArticle: r.needsArticle === 1,
+      listed: r.listed === 1,
+      fromDump: r.fromDump === 1,
+      fromAlbum: r.fromAlbum === 1,
+    }));
+  }
+
+  /** The last fetch of a URL, when it was fetched. */
+  status(url: string): { lastFetchAt: number; lastResult: FetchResult; lastReason: string | null } | undefined {
+    const row = this.s.status.get(url) as
+      | { lastFetchAt: number | null; lastResult: FetchResult | null; lastReason: string | null }
+      | undefined;
+    if (!row || row.lastFetchAt === null || row.lastResult === null) return undefined;
+    return { lastFetchAt: row.lastFetchAt, lastResult: row.lastResult, lastReason: row.lastReason };
   }
 
   recordResult(

@@ -1,6 +1,8 @@
 /**
- * `wxfeed add URL…`: check, normalise and append article URLs to the first URL file. A non-WeChat URL is refused;
- * an article already followed or already stored (by its sn) is not added twice. Says what it did for each URL.
+ * `wxfeed add URL…`: check, normalise and append article and album URLs to the first URL file. A non-WeChat URL, or
+ * an album URL without a numeric album id, is refused; an article already followed or already stored (by its sn), or
+ * an album already listed, is not added twice; an album the user unfollowed is followed again. Says what it did for
+ * each URL.
  *
  * Read, check and append run under a lock, so that adds at the same time never write one URL twice: in this process
  * a queue per URL file (the daemon's concurrent `POST /api/urls`), across processes (`wxfeed add` beside the daemon)
@@ -14,7 +16,7 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../types.js';
-import { appendUrls, checkArticleUrl, readUrlInputs } from './list.js';
+import { appendUrls, checkFollowUrl, readUrlInputs } from './list.js';
 import { closeStore, openStore } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { shortKey, snKey } from '../keys.js';
@@ -167,15 +169,32 @@ async function addLocked(config: Config, file: string, raws: readonly string[]):
   const followed = new Set(
     inputs.entries.flatMap((e) => [e.parsed.canonical, ...(e.parsed.sn ? [snKey(e.parsed.sn)] : [])]),
   );
+  const albums = new Set(inputs.albums.map((a) => a.album.albumId));
   const db = existsSync(config.store) ? openStore(config.store) : undefined;
   const result: AddResult = { lines: [], added: [], refused: 0 };
   try {
     const store = db ? new Store(db) : undefined;
     for (const raw of raws) {
-      const checked = checkArticleUrl(raw);
+      const checked = checkFollowUrl(raw);
       if (!checked.ok) {
         result.refused++;
         result.lines.push(`refused  ${raw}: ${checked.reason}`);
+        continue;
+      }
+      if (checked.kind === 'album') {
+        const { albumId, canonical } = checked.album;
+        const known = store?.albums.get(albumId);
+        if (known && !known.followed) {
+          store!.albums.setFollowed(albumId, true);
+          result.lines.push(`following again (it was unfollowed)  ${canonical}`);
+        }
+        if (albums.has(albumId)) {
+          if (known?.followed !== false) result.lines.push(`already followed  ${canonical}`);
+          continue;
+        }
+        albums.add(albumId);
+        result.added.push(canonical);
+        result.lines.push(`added album  ${canonical}`);
         continue;
       }
       const p = checked.parsed;

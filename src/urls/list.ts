@@ -1,11 +1,12 @@
 /**
- * URL lists: `urls:` in the config and text files with one URL per line (`#` comments and blank lines allowed).
- * Parsing is pure; reading a missing file gives an empty list. Every line that is not a WeChat article URL is
- * reported with its file and line.
+ * URL lists: `urls:` in the config and text files with one URL per line (`#` comments and blank lines allowed), of
+ * WeChat articles and albums (合集), mixed freely. Parsing is pure; reading a missing file gives an empty list. Every
+ * line that is neither is reported with its file and line.
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { InputProblem, ParsedUrl } from '../types.js';
+import type { AlbumRef, InputProblem, ParsedUrl } from '../types.js';
+import { isAlbumUrl, parseAlbumUrl } from '../wechat/album.js';
 import { isWechatUrl, parseUrl } from '../wechat/url.js';
 
 export interface UrlEntry {
@@ -13,6 +14,38 @@ export interface UrlEntry {
   where: string;
   raw: string;
   parsed: ParsedUrl;
+}
+
+/** An album listed to follow. */
+export interface AlbumEntry {
+  where: string;
+  raw: string;
+  album: AlbumRef;
+}
+
+/** What the URL inputs list: articles, albums, and the lines that are neither. */
+export interface UrlInputs {
+  entries: UrlEntry[];
+  albums: AlbumEntry[];
+  problems: InputProblem[];
+}
+
+export type CheckedUrl =
+  | { ok: true; kind: 'article'; parsed: ParsedUrl }
+  | { ok: true; kind: 'album'; album: AlbumRef }
+  | { ok: false; reason: string };
+
+/**
+ * Check one URL for following: a WeChat article (long or short link) or an album (`/mp/appmsgalbum?…&album_id=…`,
+ * in any pasted form); an album URL without an album id, or with one that is not a number, is refused with why.
+ */
+export function checkFollowUrl(raw: string): CheckedUrl {
+  if (isAlbumUrl(raw)) {
+    const album = parseAlbumUrl(raw);
+    return album.ok ? { ok: true, kind: 'album', album: album.album } : { ok: false, reason: album.reason };
+  }
+  const article = checkArticleUrl(raw);
+  return article.ok ? { ok: true, kind: 'article', parsed: article.parsed } : article;
 }
 
 /** Check one URL for following: a WeChat article (long or short link). Returns the parsed URL or why not. */
@@ -30,35 +63,33 @@ export function checkArticleUrl(raw: string): { ok: true; parsed: ParsedUrl } | 
   return { ok: true, parsed };
 }
 
-/** Pure: the lines of a URL file → entries and problems. */
-export function parseUrlList(text: string, file: string): { entries: UrlEntry[]; problems: InputProblem[] } {
-  const entries: UrlEntry[] = [];
-  const problems: InputProblem[] = [];
+/** File one listed URL into the inputs. */
+function take(out: UrlInputs, where: string, raw: string): void {
+  const checked = checkFollowUrl(raw);
+  if (!checked.ok) out.problems.push({ where, reason: 'bad URL', detail: `${raw}: ${checked.reason}` });
+  else if (checked.kind === 'album') out.albums.push({ where, raw, album: checked.album });
+  else out.entries.push({ where, raw, parsed: checked.parsed });
+}
+
+/** Pure: the lines of a URL file → article entries, albums and problems. */
+export function parseUrlList(text: string, file: string): UrlInputs {
+  const out: UrlInputs = { entries: [], albums: [], problems: [] };
   text
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
     .forEach((line, i) => {
       const raw = line.replace(/(^|\s)#.*$/, '').trim();
       if (!raw) return;
-      const where = `${file}:${i + 1}`;
-      const checked = checkArticleUrl(raw);
-      if (checked.ok) entries.push({ where, raw, parsed: checked.parsed });
-      else problems.push({ where, reason: 'bad URL', detail: `${raw}: ${checked.reason}` });
+      take(out, `${file}:${i + 1}`, raw);
     });
-  return { entries, problems };
+  return out;
 }
 
 /** All URLs to follow: config `urls` then each file of `urlFiles`. */
-export async function readUrlInputs(
-  urls: readonly string[],
-  files: readonly string[],
-): Promise<{ entries: UrlEntry[]; problems: InputProblem[] }> {
-  const entries: UrlEntry[] = [];
-  const problems: InputProblem[] = [];
+export async function readUrlInputs(urls: readonly string[], files: readonly string[]): Promise<UrlInputs> {
+  const out: UrlInputs = { entries: [], albums: [], problems: [] };
   urls.forEach((raw, i) => {
-    const checked = checkArticleUrl(raw);
-    if (checked.ok) entries.push({ where: `config urls[${i}]`, raw, parsed: checked.parsed });
-    else problems.push({ where: `config urls[${i}]`, reason: 'bad URL', detail: `${raw}: ${checked.reason}` });
+    take(out, `config urls[${i}]`, raw);
   });
   for (const file of files) {
     let text: string;
@@ -66,14 +97,15 @@ export async function readUrlInputs(
       text = await readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      problems.push({ where: file, reason: 'unreadable URL file', detail: (error as NodeJS.ErrnoException).code });
+      out.problems.push({ where: file, reason: 'unreadable URL file', detail: (error as NodeJS.ErrnoException).code });
       continue;
     }
     const parsed = parseUrlList(text, file);
-    entries.push(...parsed.entries);
-    problems.push(...parsed.problems);
+    out.entries.push(...parsed.entries);
+    out.albums.push(...parsed.albums);
+    out.problems.push(...parsed.problems);
   }
-  return { entries, problems };
+  return out;
 }
 
 /** Append URLs to a URL file (created with a header if missing), one per line. */
@@ -86,7 +118,7 @@ export async function appendUrls(file: string, urls: readonly string[]): Promise
     if (existing.length > 0 && !existing.endsWith('\n')) prefix = '\n';
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    prefix = '# WeChat article URLs followed by wxfeed, one per line. `wxfeed add URL` appends here.\n';
+    prefix = '# WeChat article and album URLs followed by wxfeed, one per line. `wxfeed add URL` appends here.\n';
   }
   await appendFile(file, `${prefix}${urls.join('\n')}\n`);
 }

@@ -8,8 +8,8 @@
 import { load, type CheerioAPI } from 'cheerio';
 import type { ParsedPage } from '../types.js';
 import { sanitizeHtml } from '../content/sanitize.js';
-import { escapeHtml } from '../content/escape.js';
-import { htmlToText } from '../content/text.js';
+import { decodeAttr, escapeHtml } from '../content/escape.js';
+import { htmlToText, unescapePageText } from '../content/text.js';
 import { parseDate } from '../time.js';
 import { canonicalArticleUrl, parseUrl, unescapeUrl } from './url.js';
 import { cutDepth, type DomNode } from './depth.js';
@@ -34,9 +34,20 @@ function isCaptcha(html: string): boolean {
   return CAPTCHA_TEXT.test(html) && !html.includes('id="js_content"') && !html.includes('cgiDataNew');
 }
 
+/** A meta tag's content, as text: image and text posts write theirs escaped for a script (`\x0a`, `\x26quot;`). */
 function meta($: CheerioAPI, selector: string): string | undefined {
-  return $(selector).attr('content')?.trim() || undefined;
+  const content = $(selector).attr('content')?.trim();
+  return content ? unescapePageText(content).trim() || undefined : undefined;
 }
+
+/**
+ * A name WeChat puts in an attribute of a voice or music element, HTML-encoded twice (`name="Day&amp;nbsp;15"`):
+ * the parser undoes one encoding, this the other.
+ */
+const elementName = (value: string): string =>
+  decodeAttr(value)
+    .replace(/\u00a0/g, ' ')
+    .trim();
 
 /** Notices: deleted, blocked, unavailable, migrated, expired. */
 function notice(
@@ -107,7 +118,7 @@ function articleBody($: CheerioAPI): string | undefined {
   content.find('mpvoice, mp-common-mpaudio').each((_, el) => {
     const node = $(el);
     const id = node.attr('voice_encode_fileid') ?? node.attr('voice-encode-fileid');
-    const name = node.attr('name') ?? node.attr('title') ?? '语音';
+    const name = elementName(node.attr('name') ?? node.attr('title') ?? '') || '语音';
     if (!id) return void node.remove();
     const src = `https://res.wx.qq.com/voice/getvoice?mediaid=${encodeURIComponent(id)}`;
     node.replaceWith(
@@ -127,8 +138,8 @@ function articleBody($: CheerioAPI): string | undefined {
   });
   content.find('qqmusic, mp-common-qqmusic').each((_, el) => {
     const node = $(el);
-    const name = node.attr('music_name') ?? node.attr('musicname') ?? '音乐';
-    const singer = node.attr('singer');
+    const name = elementName(node.attr('music_name') ?? node.attr('musicname') ?? '') || '音乐';
+    const singer = elementName(node.attr('singer') ?? '');
     node.replaceWith(`<p>♪ ${escapeHtml(name)}${singer ? ` — ${escapeHtml(singer)}` : ''}</p>`);
   });
   return content.html() ?? undefined;

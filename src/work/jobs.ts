@@ -7,10 +7,13 @@ import type { DumpFile } from '../dumps/read.js';
 import { loadDump, loadDumpMarkdown, type LoadResult } from '../dumps/load.js';
 import { toFeedArticle } from '../feeds/article.js';
 import { markdownHtml } from '../content/markdown.js';
+import { type Reprint, splitReprint } from '../content/reprint.js';
 import { renderFeeds, type FeedMeta, type ImageOptions } from '../feeds/render.js';
 import { signedImagePath } from '../content/image-sign.js';
 import type { Article, Body, Config, FeedArticle } from '../types.js';
 import { writeFeedFiles } from '../feeds/write.js';
+import { readFileSync } from 'node:fs';
+import { dumpBody } from '../content/body.js';
 
 /** How images reach readers, as data a worker can receive (the proxy rewriter is rebuilt from it). */
 export interface ImageSpec {
@@ -19,10 +22,17 @@ export interface ImageSpec {
   secret?: string;
 }
 
-/** An article a feed shows, with where its body is. */
+/**
+ * An article a feed shows, with where its body is, the account that published it (feeds/accounts.ts), the time it is
+ * shown at, and the body as rendered before (a `KeptRendering` as JSON), if it was.
+ */
 export interface ShowItem {
   article: Article;
   body: Body;
+  account?: string | undefined;
+  /** The time the item is shown at (feeds/times.ts): its date, or a second after the article before it that day. */
+  shownAt?: number | undefined;
+  rendered?: string | undefined;
 }
 
 export type Job =
@@ -33,6 +43,8 @@ export type Job =
 export interface RenderResult {
   written: string[];
   stale: Array<{ path: string; reason: string }>;
+  /** Dump bodies rendered now (by body hash, a `KeptRendering` as JSON), for the store to keep. */
+  rendered: Array<{ hash: string; templateId: string | undefined; html: string }>;
 }
 
 export type JobResult<J extends Job> = J extends { kind: 'load' } ? LoadResult[] : RenderResult;
@@ -43,22 +55,69 @@ export function imageOptions(spec: ImageSpec): ImageOptions {
   return { mode: 'proxy', proxy: (url) => `${spec.baseUrl}${signedImagePath(secret, url)}` };
 }
 
-/** An article with its body rendered: a dump's body is read from its file again. */
-function shown({ article, body }: ShowItem, stale: RenderResult['stale']): FeedArticle {
-  if (body.format === 'html') return toFeedArticle(article, body.text);
+/** The body hash of a dump file as it is now (content/body.ts `dumpBody`), or undefined when it cannot be read. */
+function fileHash(path: string): string | undefined {
+  try {
+    return dumpBody(path, readFileSync(path)).hash;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the store keeps of a dump body's rendering: the HTML, and the reprint card taken out before rendering. */
+interface KeptRendering {
+  html: string;
+  reprint?: Reprint | undefined;
+}
+
+function keptRendering(json: string): KeptRendering | undefined {
+  try {
+    const kept = JSON.parse(json) as unknown;
+    if (typeof kept === 'object' && kept !== null && typeof (kept as KeptRendering).html === 'string')
+      return kept as KeptRendering;
+  } catch {
+    // A kept rendering that cannot be read is rendered again.
+  }
+  return undefined;
+}
+
+/**
+ * An article with its body rendered: a dump's body as rendered before, or read from its file again and rendered
+ * (and then handed back for the store to keep). A reprint's card becomes one credit line (item.ts), and the summary
+ * starts with the article's own text.
+ */
+function shown({ article, body, account, shownAt, rendered }: ShowItem, result: RenderResult): FeedArticle {
+  const context = { account, shownAt };
+  if (body.format === 'html') return toFeedArticle(article, body.text, context);
+  // The kept rendering stands while the file holds the bytes it was made from (read and hashed: cheap, unlike
+  // rendering); a file changed underneath is read and rendered anew, and reported.
+  const kept = rendered !== undefined ? keptRendering(rendered) : undefined;
+  if (kept !== undefined && fileHash(body.path) === body.hash)
+    return toFeedArticle(article, kept.html, { ...context, reprint: kept.reprint });
   const read = loadDumpMarkdown(body.path, body.hash, body.template);
   if (!read.ok) {
-    stale.push({ path: body.path, reason: read.reason });
-    return toFeedArticle(article, '');
+    result.stale.push({ path: body.path, reason: read.reason });
+    return toFeedArticle(article, '', context);
   }
-  if (read.changed) stale.push({ path: body.path, reason: 'changed since it was read; read again on the next build' });
-  return toFeedArticle(article, markdownHtml(read.markdown));
+  const { reprint, markdown } = splitReprint(read.markdown);
+  const html = markdownHtml(markdown);
+  if (read.changed) {
+    result.stale.push({ path: body.path, reason: 'changed since it was read; read again on the next build' });
+  } else
+    result.rendered.push({
+      hash: body.hash,
+      templateId: body.templateId,
+      html: JSON.stringify({ html, reprint } satisfies KeptRendering),
+    });
+  return toFeedArticle(article, html, { ...context, reprint });
 }
 
 export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {
   if (job.kind === 'load') return job.files.map(loadDump) as JobResult<J>;
-  const stale: RenderResult['stale'] = [];
-  const items = job.items.map((item) => shown(item, stale));
-  const written = await writeFeedFiles(job.dir, renderFeeds(job.meta, items, imageOptions(job.images)));
-  return { written, stale } as JobResult<J>;
+  const result: RenderResult = { written: [], stale: [], rendered: [] };
+  // Newest first by the time shown (the same order as the store's, but for an article that arrived after the others
+  // of its day, which is shown after them: feeds/times.ts).
+  const items = job.items.map((item) => shown(item, result)).sort((a, b) => b.date - a.date);
+  result.written = await writeFeedFiles(job.dir, renderFeeds(job.meta, items, imageOptions(job.images)));
+  return result as JobResult<J>;
 }

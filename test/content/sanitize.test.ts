@@ -156,3 +156,15 @@ describe('the fast path applies the same rule (item 5)', () => {
     );
   });
 });
+
+describe('paragraphs as HTML reads them (the W3C validator’s NotHtml)', () => {
+  it('a paragraph that holds a block becomes a div; other paragraphs stay', () => {
+    expect(sanitizeHtml('<p>Allowed HTML <a href="https://x.example/">x <em> <ul> <li> • <blockquote> &lt;...')).toBe(
+      '<div>Allowed HTML <a href="https://x.example/">x <em> <ul> <li> • <blockquote> &lt;...</blockquote></li></ul></em></a></div>',
+    );
+    expect(sanitizeHtml('<p>a</p><p>b <b>c</b></p>')).toBe('<p>a</p><p>b <b>c</b></p>');
+    expect(sanitizeHtml('<div><p>a <span><p>b</p></span></p></div>')).toBe(
+      '<div><div>a <span><p>b</p></span></div></div>',
+    );
+  });
+});

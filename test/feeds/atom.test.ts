@@ -6,10 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { decodeHTML } from 'entities';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { renderAtom } from '../../src/feeds/atom.js';
-import { feedItems, type FeedItem } from '../../src/feeds/item.js';
+import { feedItems, itemAuthors, type FeedItem } from '../../src/feeds/item.js';
 import { htmlToText } from '../../src/content/text.js';
+import { shanghaiIso } from '../../src/time.js';
 import { HAVE_PY_FEEDPARSER } from '../helpers/feeds.js';
-import { CONTROLS_CLEAN, EMPTY_META, HOSTILE, IMAGE_MODES, META, corpus } from './corpus.js';
+import { COVERS, CONTROLS_CLEAN, EMPTY_META, HOSTILE, IMAGE_MODES, META, corpus } from './corpus.js';
 import { attr, parseXml, pyRead, text, type Node } from './read.js';
 
 const items = feedItems(corpus(), IMAGE_MODES['no-referrer']);
@@ -24,7 +25,7 @@ describe('renderAtom', () => {
   it('the feed: id, title, updated (the newest item), generator, author, links, subtitle', () => {
     expect(text(feed.id)).toBe(META.id);
     expect(text(feed.title)).toBe(asWritten(META.title));
-    expect(text(feed.updated)).toBe('2024-07-19T04:01:01.000Z');
+    expect(text(feed.updated)).toBe('2024-07-19T12:01:01+08:00');
     expect(text(feed.generator)).toBe('wxfeed');
     expect(text(((feed.author as Node[])[0] as Record<string, Node>).name)).toBe('丙号 & Co');
     expect(feed.link!.map((l) => [attr(l, 'rel'), attr(l, 'href')])).toEqual([
@@ -32,9 +33,11 @@ describe('renderAtom', () => {
       ['self', `${META.selfBase}atom.xml`],
     ]);
     expect(text(feed.subtitle)).toBe(META.description);
+    expect(attr(parseXml(xml).feed as Node, 'xml:lang')).toBe('zh-CN');
+    expect(attr(parseXml(renderAtom({ ...META, language: 'en' }, items)).feed as Node, 'xml:lang')).toBe('en');
   });
 
-  it('one entry per item, in order, every value exactly the item’s', () => {
+  it('one entry per item, in order, every value exactly the item’s; the account the author, the article’s own author a contributor', () => {
     expect(entries).toHaveLength(items.length);
     entries.forEach((e, n) => {
       const item = items[n]!;
@@ -42,14 +45,43 @@ describe('renderAtom', () => {
       // type="html": the CDATA holds the title escaped as HTML; a reader shows its text.
       expect(decodeHTML(text(e.title)!)).toBe(item.title);
       expect(text(e.id)).toBe(item.id);
-      expect((e.link as Node[]).map((l) => attr(l, 'href'))).toEqual([item.link]);
-      expect(text(e.updated)).toBe(item.date.toISOString());
-      expect(text(e.published)).toBe(item.date.toISOString());
+      expect((e.link as Node[]).map((l) => [attr(l, 'rel'), attr(l, 'type'), attr(l, 'href')])).toEqual([
+        [undefined, undefined, item.link],
+        ...(item.enclosure ? [['enclosure', item.enclosure.type, item.enclosure.url]] : []),
+      ]);
+      expect(attr(e['media:thumbnail'] as Node, 'url')).toBe(item.image);
+      expect(text(e.updated)).toBe(shanghaiIso(item.date.getTime()));
+      expect(text(e.published)).toBe(shanghaiIso(item.date.getTime()));
       expect(e.summary === undefined ? undefined : decodeHTML(text(e.summary)!)).toBe(item.summary || undefined);
       expectContent(e.content, item);
+      // The account first, then the article's own author; the account is the category.
       const author = e.author as Array<Record<string, Node>> | undefined;
-      expect(author?.map((a) => text(a.name))).toEqual(item.author ? [asWritten(item.author)] : undefined);
+      const [first, second] = itemAuthors(item).map(asWritten);
+      expect(author?.map((a) => text(a.name))).toEqual(first ? [first] : undefined);
+      expect(text((e.contributor as Record<string, Node> | undefined)?.name)).toBe(second);
+      expect(attr(e.category as Node, 'term')).toBe(item.account);
     });
+  });
+
+  it('the cover: an enclosure link with its image type, and a Media RSS thumbnail (namespace declared only when used)', () => {
+    expect(attr(parseXml(xml).feed as Node, 'xmlns:media')).toBe('http://search.yahoo.com/mrss/');
+    const covers = (mode: keyof typeof IMAGE_MODES) =>
+      ((parseXml(renderAtom(META, feedItems(corpus(), IMAGE_MODES[mode]))).feed as Record<string, Node[]>).entry ?? [])
+        .flatMap((e) => (e as Record<string, Node[]>).link!)
+        .filter((l) => attr(l, 'rel') === 'enclosure')
+        .map((l) => [attr(l, 'type'), attr(l, 'href')]);
+    expect(covers('direct')).toEqual([
+      ['image/jpeg', COVERS.wxFmt],
+      ['image/png', COVERS.mmbizSegment],
+      ['image/gif', COVERS.wxGif],
+      ['image/webp', COVERS.extension],
+      ['image/jpeg', COVERS.quoted],
+    ]);
+    const proxy = IMAGE_MODES.proxy.proxy!;
+    expect(covers('proxy')[0]).toEqual(['image/jpeg', proxy(COVERS.wxFmt)]);
+    const bare = renderAtom(META, feedItems(corpus().map((a) => ({ ...a, cover: undefined }))));
+    expect(bare).not.toContain('xmlns:media');
+    expect(bare).not.toContain('rel="enclosure"');
   });
 
   it('hostile text reads back: `]]>`, markup, `&`, quotes, emoji, CJK; control characters and lone surrogates gone', () => {
@@ -83,7 +115,13 @@ describe('renderAtom', () => {
     expect(parsed.items.map((i) => i.published?.toISOString())).toEqual(items.map((i) => i.date.toISOString()));
     // An entry without an author has the feed's.
     expect(parsed.items.map((i) => i.authors.map((a) => a.name))).toEqual(
-      items.map((i) => [i.author ? asWritten(i.author) : '丙号 & Co']),
+      items.map((i) => [itemAuthors(i)[0] ? asWritten(itemAuthors(i)[0]!) : '丙号 & Co']),
+    );
+    expect(parsed.items.map((i) => i.mediaImages.map((m) => [m.url, m.mimeType]))).toEqual(
+      items.map((i) => (i.enclosure ? [[i.enclosure.url, i.enclosure.type]] : [])),
+    );
+    expect(parsed.items.map((i) => i.categories.map((c) => c.term))).toEqual(
+      items.map((i) => (i.account ? [i.account] : [])),
     );
   });
 
@@ -106,7 +144,8 @@ describe('renderAtom', () => {
       expect(e.link).toBe(item.link);
       expect(e.published).toBe(bySecond(item.date));
       expect(e.updated).toBe(bySecond(item.date));
-      expect(e.author ?? undefined).toBe(item.author ? asWritten(item.author) : undefined);
+      // The author column is the account.
+      expect(e.author ?? undefined).toBe(itemAuthors(item)[0] ? asWritten(itemAuthors(item)[0]!) : undefined);
       // (feedparser takes the content as summary when there is none.)
       if (item.summary) expect(decodeHTML(e.summary ?? '')).toBe(item.summary);
       // feedparser sanitizes HTML (it drops referrerpolicy): the text is the same.
@@ -117,7 +156,7 @@ describe('renderAtom', () => {
   it('an empty feed: the epoch as updated, the title as author, no entries', () => {
     const empty = renderAtom(EMPTY_META, []);
     const f = parseXml(empty).feed as Record<string, Node[]>;
-    expect(text(f.updated)).toBe('1970-01-01T00:00:00.000Z');
+    expect(text(f.updated)).toBe('1970-01-01T08:00:00+08:00');
     expect(text(((f.author as Node[])[0] as Record<string, Node>).name)).toBe(EMPTY_META.title);
     expect(f.entry).toBeUndefined();
     expect(parseFeed(empty).items).toEqual([]);

@@ -35,6 +35,7 @@ function article(over: Partial<FeedArticle>): FeedArticle {
     id: link,
     link,
     title: `文章 ${n}`,
+    account: '丙号',
     author: '作者',
     date: Date.UTC(2024, 6, 20 - n, 4, n, n),
     datePrecision: 'exact',
@@ -61,7 +62,13 @@ const NOTICE_STATES: ContentState[] = ['shell', 'captcha', 'deleted', 'blocked',
 export function corpus(): FeedArticle[] {
   n = 0;
   return [
-    article({ title: '全文，带封面', contentHtml: BODY_WITH_IMAGES, summary: '正文有图：', cover: COVERS.wxFmt }),
+    article({
+      title: '全文，带封面',
+      contentHtml: BODY_WITH_IMAGES,
+      summary: '正文有图：',
+      cover: COVERS.wxFmt,
+      reprint: { from: '中国信息安全', author: '郭威' },
+    }),
     article({
       state: 'truncated',
       title: '被截断的文章',
@@ -97,6 +104,7 @@ export function corpus(): FeedArticle[] {
     article({
       title: HOSTILE,
       summary: HOSTILE,
+      account: '账号 <a> & b ]]>',
       author: '作者 <x> & y &amp; z ]]>',
       contentHtml: `<p>]]&gt; x ]]> y</p><pre><code>a &lt; b &amp;&amp; c ]]&gt; d</code></pre><p>${HOSTILE.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`,
       cover: COVERS.quoted,
@@ -104,6 +112,7 @@ export function corpus(): FeedArticle[] {
     article({
       title: `控制字符 ${CONTROLS}`,
       summary: `摘要 ${CONTROLS}`,
+      account: `账号${CONTROLS}`,
       author: `作者${CONTROLS}`,
       contentHtml: `<p>${CONTROLS}</p><p>😀 emoji 🇨🇳 and 汉字</p>`,
       cover: COVERS.relative,
@@ -113,6 +122,7 @@ export function corpus(): FeedArticle[] {
       id: 'urn:wxfeed:hash:0123456789abcdef0123456789abcdef',
       link: 'https://blog.example.com/posts/1?a=1&b=2#top',
       title: 'Blog post without author',
+      account: 'Example Blog',
       author: undefined,
       datePrecision: 'day',
       mid: undefined,
@@ -121,7 +131,8 @@ export function corpus(): FeedArticle[] {
       contentHtml: '<p>Plain text &amp; an <a href="https://example.com/?q=1&amp;r=2">anchor</a>.</p>',
     }),
     article({ title: '空正文', contentHtml: '', summary: '' }),
-    article({ title: '', summary: '', contentHtml: '<p>没有标题</p>', author: '' }),
+    article({ title: '作者就是账号', author: '丙号' }),
+    article({ title: '', summary: '', contentHtml: '<p>没有标题</p>', account: undefined, author: '' }),
   ];
 }
 

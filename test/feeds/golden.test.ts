@@ -17,10 +17,17 @@ describe('golden feeds per format', () => {
     });
   }
 
+  it('in English (feed.language: en)', async () => {
+    const out = renderFeeds({ ...META, language: 'en' }, corpus(), IMAGE_MODES.direct);
+    await expect(out.atom).toMatchFileSnapshot('__golden__/atom.en.xml');
+    await expect(out.rss).toMatchFileSnapshot('__golden__/rss.en.xml');
+    await expect(out.json).toMatchFileSnapshot('__golden__/json.en.json.txt');
+  });
+
   it('items without content, and a cover URL with `<`: dc declared, `<` escaped in the attribute', async () => {
     const items = corpus()
       .filter((a) => a.state === 'full' && !a.notice)
-      .map((a) => ({ ...a, contentHtml: '', cover: 'https://x.example/a<b>"c"&d.png' }));
+      .map((a) => ({ ...a, contentHtml: '', reprint: undefined, cover: 'https://x.example/a<b>"c"&d.png' }));
     const out = renderFeeds(META, items);
     await expect(out.atom).toMatchFileSnapshot('__golden__/atom.no-content.xml');
     await expect(out.rss).toMatchFileSnapshot('__golden__/rss.no-content.xml');

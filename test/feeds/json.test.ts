@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderJson } from '../../src/feeds/json.js';
-import { feedItems } from '../../src/feeds/item.js';
+import { shanghaiIso } from '../../src/time.js';
+import { feedItems, itemAuthors } from '../../src/feeds/item.js';
 import { COVERS, CONTROLS_CLEAN, EMPTY_META, HOSTILE, IMAGE_MODES, META, corpus } from './corpus.js';
 
 interface JsonFeed {
@@ -24,11 +25,13 @@ const feed = JSON.parse(json) as JsonFeed;
 describe('renderJson', () => {
   it('the feed: version, title, links, description, author; four-space indent', () => {
     expect(feed).toMatchObject({
-      version: 'https://jsonfeed.org/version/1',
+      version: 'https://jsonfeed.org/version/1.1',
       title: META.title,
       home_page_url: META.home,
       feed_url: `${META.selfBase}feed.json`,
       description: META.description,
+      language: 'zh-CN',
+      authors: [{ name: META.author }],
       author: { name: META.author },
     });
     expect(Object.keys(feed)).toEqual([
@@ -37,6 +40,8 @@ describe('renderJson', () => {
       'home_page_url',
       'feed_url',
       'description',
+      'language',
+      'authors',
       'author',
       'items',
     ]);
@@ -55,9 +60,12 @@ describe('renderJson', () => {
         ...(item.title ? { title: item.title } : {}),
         ...(item.content && item.summary ? { summary: item.summary } : {}),
         ...(item.image ? { image: item.image } : {}),
-        date_modified: item.date.toISOString(),
-        date_published: item.date.toISOString(),
-        ...(item.author ? { author: { name: item.author } } : {}),
+        date_modified: shanghaiIso(item.date.getTime()),
+        date_published: shanghaiIso(item.date.getTime()),
+        ...(itemAuthors(item).length > 0
+          ? { authors: itemAuthors(item).map((name) => ({ name })), author: { name: itemAuthors(item)[0] } }
+          : {}),
+        ...(item.account ? { tags: [item.account] } : {}),
       });
     });
   });
@@ -67,12 +75,13 @@ describe('renderJson', () => {
     const hostile = feed.items.find((j) => j.title === HOSTILE)!;
     expect(hostile).toMatchObject({
       summary: HOSTILE,
-      author: { name: '作者 <x> & y &amp; z ]]>' },
+      authors: [{ name: '账号 <a> & b ]]>' }, { name: '作者 <x> & y &amp; z ]]>' }],
+      author: { name: '账号 <a> & b ]]>' },
       image: proxy(COVERS.quoted),
     });
     expect(hostile.content_html).toContain('<p>]]&gt; x ]]> y</p>');
     const controls = feed.items.find((j) => String(j.title).startsWith('控制字符'))!;
-    expect(controls).toMatchObject({ title: `控制字符 ${CONTROLS_CLEAN}`, author: { name: `作者${CONTROLS_CLEAN}` } });
+    expect(controls).toMatchObject({ title: `控制字符 ${CONTROLS_CLEAN}`, author: { name: `账号${CONTROLS_CLEAN}` } });
     expect(controls.image).toBeUndefined();
     expect(feed.items.map((j) => j.image).filter(Boolean)).toEqual([
       proxy(COVERS.wxFmt),

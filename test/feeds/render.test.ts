@@ -6,6 +6,7 @@ import { renderOpml } from '../../src/feeds/opml.js';
 import type { FeedArticle } from '../../src/types.js';
 import { HAVE_PY_FEEDPARSER, expectWellFormed, pyFeedparser, readFeed } from '../helpers/feeds.js';
 import { tempDir } from '../helpers/tmp.js';
+import { escapeHtml } from '../../src/content/escape.js';
 
 const LINK =
   'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=2247516897&idx=1&sn=f1e158dc91284eb64c5daebc25ee1b5a';
@@ -44,6 +45,7 @@ describe('renderFeeds', () => {
       title: HOSTILE,
       summary: HOSTILE,
       contentHtml: '<p>]]&gt; x ]]&gt;</p><pre><code>a &lt; b &amp;&amp; c ]]&gt; d</code></pre>',
+      account: '小米安全中心',
       author: '作者 <x> & y',
       cover: 'https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg&from=appmsg',
     }),
@@ -62,8 +64,8 @@ describe('renderFeeds', () => {
     for (const xml of [out.atom, out.rss]) {
       const feed = readFeed(xml);
       expect(feed.items.map((i) => i.id)).toEqual([LINK, `${LINK}2`]);
-      // This parser reads RSS titles as HTML, so a literal "&amp;" comes back as "&"; feedparser below reads it exactly.
-      expect(feed.items[0]!.title).toBe(xml === out.atom ? HOSTILE : HOSTILE.replace('&amp;', '&'));
+      // An RSS title is HTML written with character references, which this parser gives as the HTML it is.
+      expect(feed.items[0]!.title).toBe(xml === out.atom ? HOSTILE : escapeHtml(HOSTILE));
       expect(feed.items[0]!.url).toBe(LINK);
       expect(feed.items[0]!.published?.toISOString()).toBe('2024-07-11T16:00:00.000Z');
       expect(feed.title).toBe('小米安全中心');
@@ -71,14 +73,16 @@ describe('renderFeeds', () => {
   });
 
   it('Atom: html title escaped inside CDATA; feed updated is the newest item', () => {
-    expect(out.atom).toContain('<updated>2024-07-11T16:00:00.000Z</updated>');
+    expect(out.atom).toContain('<updated>2024-07-12T00:00:00+08:00</updated>');
     expect(out.atom).toContain('<link rel="self" href="http://localhost:8080/x/atom.xml"/>');
     expect(out.atom).toContain('&lt;b&gt;x&lt;/b&gt;');
   });
 
   it('RSS: no <author> (it needs an e-mail); dc:creator instead; enclosure MIME from wx_fmt', () => {
     expect(out.rss).not.toContain('<author>');
-    expect(out.rss).toContain('<dc:creator>作者 &lt;x&gt; &amp; y</dc:creator>');
+    expect(out.rss).toContain('<dc:creator>小米安全中心</dc:creator>');
+    expect(out.rss).toContain('<dc:contributor>作者 &lt;x&gt; &amp; y</dc:contributor>');
+    expect(out.rss).toContain('<category>小米安全中心</category>');
     expect(out.rss).toContain(
       '<enclosure length="0" type="image/jpeg" url="https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg&amp;from=appmsg"/>',
     );
@@ -90,14 +94,14 @@ describe('renderFeeds', () => {
 
   it('JSON Feed: ids, titles, image and content', () => {
     const json = JSON.parse(out.json) as { version: string; feed_url: string; items: Array<Record<string, unknown>> };
-    expect(json.version).toBe('https://jsonfeed.org/version/1');
+    expect(json.version).toBe('https://jsonfeed.org/version/1.1');
     expect(json.feed_url).toBe('http://localhost:8080/x/feed.json');
     expect(json.items[0]).toMatchObject({
       id: LINK,
       url: LINK,
       title: HOSTILE,
       image: 'https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg&from=appmsg',
-      date_published: '2024-07-11T16:00:00.000Z',
+      date_published: '2024-07-12T00:00:00+08:00',
     });
   });
 
@@ -142,17 +146,22 @@ describe('renderFeeds', () => {
 describe('presentContent', () => {
   it('says plainly when the copy is not the article', () => {
     expect(presentContent(article({ state: 'shell', contentHtml: '' }))).toBe(
+      `<p>存档只有页面框架，没有正文。请打开原文阅读。 <a href="${LINK.replace(/&/g, '&amp;')}">阅读原文</a></p>`,
+    );
+    expect(presentContent(article({ state: 'shell', contentHtml: '' }), undefined, 'en')).toBe(
       `<p>The archived copy holds only the page frame, not the article text. Open the original to read it. <a href="${LINK.replace(/&/g, '&amp;')}">Open the original article</a></p>`,
     );
     expect(presentContent(article({ state: 'captcha' }))).not.toContain('<p>正文</p>');
   });
   it('keeps the saved text of a later-deleted article, with the notice on top', () => {
-    const html = presentContent(article({ notice: 'deleted' }));
+    const html = presentContent(article({ notice: 'deleted' }), undefined, 'en');
     expect(html.startsWith('<p><strong>The author has deleted this article')).toBe(true);
+    expect(presentContent(article({ notice: 'deleted' }))).toMatch(/^<p><strong>原文已被作者删除。<\/strong>/);
     expect(html).toContain('<p>正文</p>');
   });
   it('marks a cut copy', () => {
-    expect(presentContent(article({ state: 'truncated' }))).toContain('cut short');
+    expect(presentContent(article({ state: 'truncated' }), undefined, 'en')).toContain('cut short');
+    expect(presentContent(article({ state: 'truncated' }))).toContain('存档只保存了文章的前一部分');
   });
 });
 

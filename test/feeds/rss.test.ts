@@ -6,8 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { decodeHTML } from 'entities';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { renderRss } from '../../src/feeds/rss.js';
-import { feedItems } from '../../src/feeds/item.js';
+import { feedItems, itemAuthors } from '../../src/feeds/item.js';
 import { htmlToText } from '../../src/content/text.js';
+import { escapeHtml } from '../../src/content/escape.js';
+import { shanghaiRfc822 } from '../../src/time.js';
 import { HAVE_PY_FEEDPARSER } from '../helpers/feeds.js';
 import { COVERS, CONTROLS_CLEAN, EMPTY_META, HOSTILE, IMAGE_MODES, META, corpus } from './corpus.js';
 import { attr, parseXml, pyRead, text, type Node } from './read.js';
@@ -35,9 +37,10 @@ describe('renderRss', () => {
     expect(text(channel.title)).toBe(asWritten(META.title));
     expect(text(channel.link)).toBe(META.home);
     expect(text(channel.description)).toBe(META.description);
-    expect(text(channel.lastBuildDate)).toBe('Fri, 19 Jul 2024 04:01:01 GMT');
+    expect(text(channel.lastBuildDate)).toBe('Fri, 19 Jul 2024 12:01:01 +0800');
     expect(text(channel.generator)).toBe('wxfeed');
     expect(text(channel.language)).toBe('zh-CN');
+    expect(text(read(renderRss({ ...META, language: 'en' }, items)).channel.language)).toBe('en');
     const self = channel['atom:link'] as Node;
     expect([attr(self, 'href'), attr(self, 'rel'), attr(self, 'type')]).toEqual([
       `${META.selfBase}rss.xml`,
@@ -50,33 +53,39 @@ describe('renderRss', () => {
     expect(written).toHaveLength(items.length);
     written.forEach((r, n) => {
       const item = items[n]!;
-      // Plain text in CDATA, `]]>` split across sections: it reads back exactly.
-      expect(text(r.title)).toBe(item.title || undefined);
+      // HTML, as Atom's type="html" title: a reader shows its text, exactly the title.
+      expect(r.title === undefined ? undefined : decodeHTML(text(r.title)!)).toBe(item.title || undefined);
       expect(text(r.link)).toBe(item.link);
       expect(text(r.guid)).toBe(asWritten(item.id));
       expect(attr(r.guid as Node, 'isPermaLink')).toBe('false');
-      expect(text(r.pubDate)).toBe(item.date.toUTCString());
+      expect(text(r.pubDate)).toBe(shanghaiRfc822(item.date.getTime()));
       expect(r.description === undefined ? '' : decodeHTML(text(r.description)!)).toBe(item.summary);
       expect(text(r['content:encoded'])).toBe(item.content ? item.content.replaceAll(']]>', ']]&gt;') : undefined);
       expect(r.author).toBeUndefined();
-      expect((r['dc:creator'] as Node[] | undefined)?.map(text)).toEqual(
-        item.author ? [asWritten(item.author)] : undefined,
-      );
+      // dc:creator the account (or the article's author when no account is known), dc:contributor the author.
+      const [creator, contributor] = itemAuthors(item);
+      expect((r['dc:creator'] as Node[] | undefined)?.map(text)).toEqual(creator ? [asWritten(creator)] : undefined);
+      expect(text(r['dc:contributor'])).toBe(contributor ? asWritten(contributor) : undefined);
+      expect(text(r.category)).toBe(item.account);
       const enclosure = r.enclosure as Node[] | undefined;
       expect(enclosure?.map((e) => [attr(e, 'url'), attr(e, 'type'), attr(e, 'length')])).toEqual(
         item.enclosure ? [[item.enclosure.url, item.enclosure.type, '0']] : undefined,
       );
+      expect(attr(r['media:thumbnail'] as Node, 'url')).toBe(item.image);
     });
     expect(xml).not.toContain('<author>');
   });
 
   it('hostile text reads back exactly; control characters and lone surrogates gone', () => {
-    const hostile = written.find((r) => text(r.title) === HOSTILE)!;
+    const hostile = written.find((r) => decodeHTML(text(r.title) ?? '') === HOSTILE)!;
+    // Markup in a title is text: escaped, never bold.
+    expect(text(hostile.title)).toContain('&lt;b&gt;x&lt;/b&gt;');
     expect(decodeHTML(text(hostile.description)!)).toBe(HOSTILE);
-    expect(text(hostile['dc:creator'])).toBe('作者 <x> & y & z ]]>');
+    expect(text(hostile['dc:creator'])).toBe('账号 <a> & b ]]>');
+    expect(text(hostile['dc:contributor'])).toBe('作者 <x> & y & z ]]>');
     const controls = written.find((r) => text(r.title)?.startsWith('控制字符'))!;
     expect(text(controls.title)).toBe(`控制字符 ${CONTROLS_CLEAN}`);
-    expect(text(controls['dc:creator'])).toBe(`作者${CONTROLS_CLEAN}`);
+    expect(text(controls['dc:creator'])).toBe(`账号${CONTROLS_CLEAN}`);
   });
 
   it('the cover is the enclosure, its MIME type from wx_fmt=, a mmbiz_<fmt> segment or the extension', () => {
@@ -109,12 +118,13 @@ describe('renderRss', () => {
     expect(parsed.self).toBe(`${META.selfBase}rss.xml`);
     expect(parsed.language).toBe('zh-CN');
     expect(parsed.items.map((i) => i.id)).toEqual(items.map((i) => i.id));
-    // This parser reads RSS titles as HTML: a literal `&amp;` comes back as `&` (feedparser below reads it exactly).
-    expect(parsed.items.map((i) => i.title)).toEqual(items.map((i) => (i.title ? decodeHTML(i.title) : null)));
+    // This parser decodes a title's text once more than XML does (a CDATA title's `&amp;` came back as `&`): a
+    // title written with character references comes back as the HTML it is.
+    expect(parsed.items.map((i) => i.title)).toEqual(items.map((i) => (i.title ? escapeHtml(i.title) : null)));
     expect(parsed.items.map((i) => i.url)).toEqual(items.map((i) => i.link));
     expect(parsed.items.map((i) => i.published?.toISOString())).toEqual(items.map((i) => i.date.toISOString()));
-    expect(parsed.items.map((i) => i.authors.map((a) => a.name))).toEqual(
-      items.map((i) => (i.author ? [asWritten(i.author)] : [])),
+    expect(parsed.items.map((i) => i.authors.map((a) => a.name)[0])).toEqual(
+      items.map((i) => (itemAuthors(i)[0] ? asWritten(itemAuthors(i)[0]!) : undefined)),
     );
     expect(parsed.items.map((i) => i.mediaImages.map((m) => [m.url, m.mimeType]))).toEqual(
       items.map((i) => (i.enclosure ? [[i.enclosure.url, i.enclosure.type]] : [])),
@@ -130,10 +140,13 @@ describe('renderRss', () => {
     py!.entries.forEach((e, n) => {
       const item = items[n]!;
       expect(e.id).toBe(asWritten(item.id));
-      expect(e.title ?? '').toBe(item.title);
+      // feedparser sees the HTML (title type text/html when it holds a reference) and gives it as it is.
+      expect(decodeHTML(e.title ?? '')).toBe(item.title);
+      if (/[&<>"]/.test(item.title)) expect(e.title_type).toBe('text/html');
       expect(e.link).toBe(item.link);
       expect(e.published).toBe(bySecond(item.date));
-      expect(e.author ?? undefined).toBe(item.author ? asWritten(item.author) : undefined);
+      // The author column is the account.
+      expect(e.author ?? undefined).toBe(itemAuthors(item)[0] ? asWritten(itemAuthors(item)[0]!) : undefined);
       expect(htmlToText(e.content ?? '')).toBe(htmlToText(item.content));
       expect(e.enclosures).toEqual(
         item.enclosure ? [{ href: item.enclosure.url, type: item.enclosure.type, length: '0' }] : [],
@@ -144,7 +157,7 @@ describe('renderRss', () => {
   it('an empty feed: the epoch as lastBuildDate, no items, and no namespace it does not use', () => {
     const empty = renderRss(EMPTY_META, []);
     const r = read(empty);
-    expect(text(r.channel.lastBuildDate)).toBe('Thu, 01 Jan 1970 00:00:00 GMT');
+    expect(text(r.channel.lastBuildDate)).toBe('Thu, 01 Jan 1970 08:00:00 +0800');
     expect(r.items).toEqual([]);
     expect(attr(r.rss, 'xmlns:content')).toBeUndefined();
     expect(parseFeed(empty).items).toEqual([]);
@@ -152,7 +165,7 @@ describe('renderRss', () => {
 });
 
 describe('renderRss: namespaces and attribute values', () => {
-  const base = corpus()[0]!;
+  const base = { ...corpus()[0]!, reprint: undefined };
   it.skipIf(!HAVE_PY_FEEDPARSER)('an author named where no item has content: dc is declared', () => {
     const out = renderRss(META, feedItems([{ ...base, contentHtml: '', state: 'full' }]));
     const r = read(out);
@@ -160,7 +173,7 @@ describe('renderRss: namespaces and attribute values', () => {
     expect(attr(r.rss, 'xmlns:content')).toBeUndefined();
     const [py] = pyRead(out);
     expect(py!.bozo, py!.bozo_exception ?? '').toBe(0);
-    expect(py!.entries[0]!.author).toBe('作者');
+    expect(py!.entries[0]!.author).toBe('丙号');
   });
 
   it.skipIf(!HAVE_PY_FEEDPARSER)(

@@ -9,8 +9,9 @@
  *   list markup with `data-pos_num`);
  * - `GET /s?__biz=…&mid=…&idx=…&sn=…`: each article's page (`var biz/mid/idx/sn/ct/msg_title/nickname`,
  *   `#js_content`, `album_info_list` naming its album).
- * Switches inject faults (latency, an HTML answer, `base_resp.ret` ≠ 0, a 302, a list that grows at its head), and
- * counters say how many list, album-page and article requests came.
+ * Switches inject faults (latency, an HTML answer, `base_resp.ret` ≠ 0, a 302, a list that grows at its head, a
+ * malformed answer, a server that ignores `is_reverse`, a last page that says more follow) and change the article
+ * pages' titles; counters say how many list, album-page and article requests came.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -56,6 +57,16 @@ export interface AlbumServerFaults {
   redirectTo: string;
   /** Before each of the next N list requests, a new article is published at the head of the album asked for. */
   growOnList: number;
+  /** The next N list requests answer JSON of the wrong shape (`getalbum_resp` a string). */
+  malformed: number;
+  /** List pages come oldest first even with `is_reverse=1` (a server that picks its own order). */
+  ignoreReverse: boolean;
+  /** The last page of a list says `continue_flag` "1": the next request gets the end of the list (no article_list). */
+  falseContinue: boolean;
+  /** Added to each article page's title (the list keeps the plain title): tells the page's title from the list's. */
+  pageTitleSuffix: string;
+  /** Article pages also name the next album of the same account (as an article in two albums does). */
+  nameNextAlbum: boolean;
 }
 
 export interface AlbumServerCounts {
@@ -170,8 +181,8 @@ function listItem(al: ModelAlbum, a: ModelArticle): Record<string, unknown> {
 }
 
 /** One JSON list page, as WeChat writes it. */
-function listPage(al: ModelAlbum, q: URLSearchParams): Record<string, unknown> {
-  const order = q.get('is_reverse') === '1' ? [...al.articles].reverse() : al.articles;
+function listPage(al: ModelAlbum, q: URLSearchParams, faults: AlbumServerFaults): Record<string, unknown> {
+  const order = q.get('is_reverse') === '1' && !faults.ignoreReverse ? [...al.articles].reverse() : al.articles;
   const count = Math.min(100, Math.max(1, Number(q.get('count')) || 10));
   let start = 0;
   const msgid = q.get('begin_msgid');
@@ -184,7 +195,7 @@ function listPage(al: ModelAlbum, q: URLSearchParams): Record<string, unknown> {
   if (page.length === 1) resp.article_list = page[0];
   else if (page.length > 1) resp.article_list = page;
   resp.base_info = { is_first_screen: msgid ? '0' : '1' };
-  resp.continue_flag = start + count < order.length ? '1' : '0';
+  resp.continue_flag = start + count < order.length || (faults.falseContinue && page.length > 0) ? '1' : '0';
   resp.reverse_continue_flag = '1';
   return { base_resp: { exportkey_token: '', ret: 0 }, getalbum_resp: resp };
 }
@@ -236,12 +247,23 @@ ${markup}
 </script></body></html>`;
 }
 
-function articleHtml(al: ModelAlbum, a: ModelArticle): string {
+function albumInfo(al: ModelAlbum): string {
+  return `{
+    title: ${js(al.title)},
+    size: '${al.articles.length}' * 1,
+    link: ${js(albumLink(al).replace(/&/g, '&amp;'))},
+    type: '0' * 1,
+    albumId: '${al.albumId}',
+  }`;
+}
+
+function articleHtml(al: ModelAlbum, a: ModelArticle, suffix: string, next?: ModelAlbum): string {
   const link = articleUrl(a).replace(/&/g, '&amp;');
-  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(a.title)}</title>
-<meta property="og:title" content="${escapeHtml(a.title)}"><meta property="og:url" content="${link}">
+  const title = `${a.title}${suffix}`;
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<meta property="og:title" content="${escapeHtml(title)}"><meta property="og:url" content="${link}">
 <meta property="og:image" content="${escapeHtml(a.cover)}"></head><body>
-<h1 class="rich_media_title" id="activity-name">${escapeHtml(a.title)}</h1>
+<h1 class="rich_media_title" id="activity-name">${escapeHtml(title)}</h1>
 <a id="js_name">${escapeHtml(al.nickname)}</a>
 <div class="rich_media_content" id="js_content" style="visibility: hidden;"><p>${escapeHtml(a.title)}：正文第一段。</p><p>第二段。</p></div>
 <script>
@@ -250,18 +272,12 @@ var mid = "${a.mid}" || "" || "";
 var idx = "${a.idx}" || "" || "";
 var sn = "${a.sn}" || "" || "";
 var ct = "${a.createTime + 23}";
-var msg_title = ${js(a.title)};
+var msg_title = ${js(title)};
 var nickname = ${js(al.nickname)};
 var user_name = ${js(al.userName)};
 var msg_link = "${link}";
 var album_info_list = [
-  {
-    title: ${js(al.title)},
-    size: '${al.articles.length}' * 1,
-    link: ${js(albumLink(al).replace(/&/g, '&amp;'))},
-    type: '0' * 1,
-    albumId: '${al.albumId}',
-  },
+  ${[al, ...(next ? [next] : [])].map(albumInfo).join(',\n  ')},
 ];
 </script></body></html>`;
 }
@@ -276,6 +292,11 @@ export async function startAlbumServer(options: AlbumServerOptions = {}): Promis
     redirect: 0,
     redirectTo: '/mp/wappoc_appmsgcaptcha?poc_token=test&target_url=x',
     growOnList: 0,
+    malformed: 0,
+    ignoreReverse: false,
+    falseContinue: false,
+    pageTitleSuffix: '',
+    nameNextAlbum: false,
   };
   const counts: AlbumServerCounts = { list: 0, albumPage: 0, article: 0, other: 0 };
   const requests: string[] = [];
@@ -294,12 +315,16 @@ export async function startAlbumServer(options: AlbumServerOptions = {}): Promis
       faults.ret--;
       return void json(res, { base_resp: { ret: faults.retValue, errmsg: 'freq control' } });
     }
+    if (faults.malformed > 0) {
+      faults.malformed--;
+      return void json(res, { base_resp: { ret: 0 }, getalbum_resp: 'not an object' });
+    }
     if (!al) return void json(res, { base_resp: { ret: -2, errmsg: 'invalid args' } });
     if (faults.growOnList > 0) {
       faults.growOnList--;
       addArticle(albums, a);
     }
-    json(res, listPage(al, q));
+    json(res, listPage(al, q, faults));
   }
 
   function route(req: IncomingMessage, res: ServerResponse): void {
@@ -326,7 +351,10 @@ export async function startAlbumServer(options: AlbumServerOptions = {}): Promis
         const a = al.articles.find(
           (x) => x.sn === q.get('sn') && x.biz === q.get('__biz') && x.mid === q.get('mid') && x.idx === q.get('idx'),
         );
-        if (a) return void send(res, 200, 'text/html', articleHtml(al, a));
+        if (!a) continue;
+        const next = albums[albums.indexOf(al) + 1];
+        const named = faults.nameNextAlbum && next?.biz === al.biz ? next : undefined;
+        return void send(res, 200, 'text/html', articleHtml(al, a, faults.pageTitleSuffix, named));
       }
       return void send(res, 404, 'text/plain', 'no such article');
     }

@@ -39,8 +39,13 @@ export interface PyEntry {
   title: string;
   link: string;
   published: string | null;
+  /** The date as the feed writes it (feedparser's raw `published`). */
+  publishedRaw: string | null;
   author: string | null;
   enclosures: Array<{ href: string; type: string }>;
+  /** Media RSS thumbnails' URLs. */
+  thumbnails: string[];
+  tags: string[];
 }
 export interface PyFeed {
   bozo: number;
@@ -53,8 +58,8 @@ export interface PyFeed {
 const SCRIPT = `
 import sys, json, time, html, feedparser
 def text(d, detail, value):
-    # An Atom type="html" title is HTML: readers show its text. (feedparser guesses RSS titles' type; they are raw.)
-    return html.unescape(value) if d.version.startswith('atom') and detail and detail.get('type') == 'text/html' and value else value
+    # A title of type text/html (Atom's type="html"; an RSS title that holds a reference) is HTML: readers show its text.
+    return html.unescape(value) if detail and detail.get('type') == 'text/html' and value else value
 out = []
 for path in sys.argv[1:]:
     d = feedparser.parse(path)
@@ -66,8 +71,11 @@ for path in sys.argv[1:]:
         "entries": [{
             "id": e.get("id"), "title": text(d, e.get("title_detail"), e.get("title")), "link": e.get("link"),
             "published": time.strftime("%Y-%m-%dT%H:%M:%SZ", e.published_parsed) if e.get("published_parsed") else None,
+            "publishedRaw": e.get("published"),
             "author": e.get("author"),
             "enclosures": [{"href": x.get("href"), "type": x.get("type")} for x in e.get("enclosures", [])],
+            "thumbnails": [x.get("url") for x in e.get("media_thumbnail", [])],
+            "tags": [x.get("term") for x in e.get("tags", [])],
         } for e in d.entries],
     })
 print(json.dumps(out))

@@ -95,6 +95,18 @@ describe('Fetcher against a loopback server that injects faults', () => {
     expect(await get('/fault/to-captcha')).toMatchObject({ kind: 'captcha' });
     expect(srv.hits.get('/mp/wappoc_appmsgcaptcha')).toBeUndefined();
   });
+  it('redirects: false (album lists) follows none: any redirect is captcha, with its location, in one request', async () => {
+    const f = new Fetcher(settings());
+    const before = srv.hits.get('/fault/404-not') ?? 0;
+    expect(await f.fetchOne(`${W}/fault/redirect-ok`, { redirects: false })).toEqual({
+      kind: 'captcha',
+      url: `${W}/fault/redirect-ok`,
+      location: `${srv.origin}/fault/404-not`,
+    });
+    expect(srv.hits.get('/fault/404-not') ?? 0).toBe(before);
+    expect(await f.fetchOne(`${W}/fault/redirect-ok`)).toMatchObject({ kind: 'error', status: 404 });
+    expect(await f.fetchOne(`${W}/s/page`, { redirects: false })).toMatchObject({ kind: 'ok', status: 200 });
+  });
   it('fetchAll keeps concurrency and stops on abort', async () => {
     const s = await startFaultServer({ latencyMs: 30 });
     for (let i = 0; i < 12; i++) s.pages.set(`/s/p${i}`, `<html>${i}</html>`);

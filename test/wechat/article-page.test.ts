@@ -152,6 +152,9 @@ describe.skipIf(!HAVE_SHARED)('real saved pages', () => {
       account: '金榜时代官微',
       author: '小榜',
     });
+    // Its voice's name is HTML-encoded twice (`name="【Day&amp;nbsp;15】…"`): its text (issue 12, item 6).
+    expect(p.contentHtml).toContain('>【Day 15】大题给分点在过程与步骤！保证步骤清晰</a>');
+    expect(p.contentHtml).not.toContain('&amp;nbsp;');
     expect(iso(p.publishedAt)).toBe('2025-12-04T10:00:51.000Z');
   });
   it('image posts (type 8): 4 and 5 images, identity and time only in cgiDataNew', () => {
@@ -167,6 +170,10 @@ describe.skipIf(!HAVE_SHARED)('real saved pages', () => {
     });
     expect(iso(a.publishedAt)).toBe('2025-11-05T10:30:00.000Z');
     expect(a.contentHtml!.match(/<img /g)).toHaveLength(4);
+    // Its description is written for a script (`\x0a\x0a`, `\x26quot;`): read as text (issue 12, item 6).
+    expect(a.description).toMatch(/^今年，中国汽车行业价格战，寒气越发深入。\n\n2025年9月/);
+    expect(a.description).toMatch(/以图片呈现要点。"Talk is Cheap\. Show me the data\."$/);
+    expect(a.description).not.toMatch(/\\x|&quot;/);
     const b = real('wechat-article__wechat-article-exporter__image-share-c01.html');
     expect(b).toMatchObject({ mid: '2248889396', sn: 'b5a55f448cd7738803901180abb1677f' });
     expect(b.contentHtml!.match(/<img /g)).toHaveLength(5);

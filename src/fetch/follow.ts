@@ -1,0 +1,70 @@
+/**
+ * Pure rules of following albums (合集): which albums are polled under the config, what following an album a page
+ * names means for the store, and which fetched pages may make an album followed (`follow.albums`).
+ */
+import type { AlbumRecord, AlbumStatus, AlbumVia, FollowAlbums, FollowedUrl } from '../types.js';
+import { canonicalAlbumUrl } from '../wechat/album.js';
+
+/**
+ * Polled under the config in force: never once the user unfollowed it; always while listed in `urls`/`urlFiles`;
+ * named by a followed page unless `follow.albums` is `off`; named by a dump's page only with `follow.albums: all`.
+ */
+export function isAlbumActive(a: Pick<AlbumRecord, 'followed' | 'listed' | 'via'>, mode: FollowAlbums): boolean {
+  if (!a.followed) return false;
+  if (a.listed) return true;
+  if (a.via === 'page') return mode !== 'off';
+  if (a.via === 'dump') return mode === 'all';
+  return false; // listed once by the user, no longer
+}
+
+const RANK: Record<AlbumVia, number> = { url: 0, dump: 1, page: 2 };
+
+/** How an album is followed once a page names it again: the reason that keeps it followed under more configs wins. */
+export function strongerVia(current: AlbumVia, found: AlbumVia): AlbumVia {
+  return RANK[found] > RANK[current] ? found : current;
+}
+
+/**
+ * What following the albums a fetched page names means, or undefined when that page follows none: the page of a URL
+ * the user lists, or of an article an album polled because of the user lists (`page`, with `urls` or `all`); the page
+ * of a dump, or of an article of an album followed because of a dump (`dump`, with `all` only).
+ * `listing`: the albums that list the page's article.
+ */
+export function discoveryVia(
+  u: Pick<FollowedUrl, 'listed' | 'fromDump' | 'fromAlbum'>,
+  listing: ReadonlyArray<Pick<AlbumRecord, 'active' | 'listed' | 'via'>>,
+  mode: FollowAlbums,
+): Exclude<AlbumVia, 'url'> | undefined {
+  if (mode === 'off') return undefined;
+  if (u.listed) return 'page';
+  const polled = u.fromAlbum ? listing.filter((a) => a.active) : [];
+  if (polled.some((a) => a.listed || a.via !== 'dump')) return 'page';
+  if (mode === 'all' && (u.fromDump || polled.length > 0)) return 'dump';
+  return undefined;
+}
+
+/** An album as status reports show it (`/healthz`, the build summary, `wxfeed list`); `slug`: its feed's folder. */
+export function albumStatusOf(a: AlbumRecord, slug: string, active = a.active): AlbumStatus {
+  return {
+    albumId: a.albumId,
+    biz: a.biz,
+    url: canonicalAlbumUrl(a.biz, a.albumId),
+    ...(a.title !== null ? { title: a.title } : {}),
+    ...(a.account !== null ? { account: a.account } : {}),
+    slug,
+    followed: a.followed,
+    active,
+    via: a.via,
+    listed: a.listed,
+    items: a.items,
+    ...(a.lastAttemptAt !== null && a.lastResult !== null
+      ? {
+          lastPoll: {
+            at: new Date(a.lastAttemptAt).toISOString(),
+            result: a.lastResult,
+            ...(a.lastReason ? { reason: a.lastReason } : {}),
+          },
+        }
+      : {}),
+  };
+}
