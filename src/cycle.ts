@@ -74,7 +74,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       prune: opts.prune,
       rescan: opts.rescan,
     });
-    lap('ingest', { read: ingest.read, unchanged: ingest.unchanged, removed: ingest.removed });
+    lap('ingest', { read: ingest.read, unchanged: ingest.unchanged, removed: ingest.removed, ...ingest.templates });
     await mergeAllPending(store, clock(), signal);
     lap('merge');
     const dumpsChanged = ingest.read > 0 || ingest.removed > 0;
@@ -104,6 +104,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       filesRead: ingest.read,
       filesUnchanged: ingest.unchanged,
       filesRemoved: ingest.removed,
+      templates: ingest.templates,
       problems,
       warnings: ingest.warnings,
       articles,

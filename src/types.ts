@@ -414,6 +414,8 @@ export interface BuildSummary {
   filesRead: number;
   filesUnchanged: number;
   filesRemoved: number;
+  /** Sites (source and host) whose page template was learned again; of those, how many changed; dumps read again. */
+  templates?: { sites: number; changed: number; reread: number };
   problems: InputProblem[];
   /** Inputs used despite a problem (a dump whose date could not be read, published with the fallback date). */
   warnings?: InputProblem[];

@@ -4,15 +4,17 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import { build } from '../src/cycle.js';
 import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import { stateNotice } from '../src/feeds/notices.js';
 import { MIN_DUMPS } from '../src/dumps/templates.js';
+import { SCHEMA_VERSION } from '../src/store/db.js';
 import type { Config } from '../src/types.js';
 import { dump, tempDir, writeFile } from './helpers/tmp.js';
+import { readFeed } from './helpers/feeds.js';
 import { ARTICLES, escapedWechatUrl, RELAYED_CAPTCHA, relayDump, siteDump, wallDump } from './helpers/site-chrome.js';
 
 const NOW = Date.UTC(2025, 9, 5, 4);
@@ -98,19 +100,72 @@ function feeds(out: string): Map<string, JsonItem[]> {
   return byTitle;
 }
 
-/** The feed files of an output folder, by path: what a reader gets (index.html and the OPML left out). */
-function feedFiles(out: string): Map<string, string> {
-  const files = new Map<string, string>();
+/**
+ * What a reader gets of each feed of an output folder, by path, as real parsers read it back: each item's id, link,
+ * title, summary and content, in order. Not the times: an article's shown time depends, by design, on the build it
+ * first came in and on the articles of its day that came or went since (feeds/times.ts), not on templates.
+ */
+function feedFiles(out: string): Map<string, unknown> {
+  const files = new Map<string, unknown>();
   for (const slug of readdirSync(out).sort()) {
-    for (const f of ['atom.xml', 'rss.xml', 'feed.json']) {
-      try {
-        files.set(`${slug}/${f}`, readFileSync(join(out, slug, f), 'utf8'));
-      } catch {
-        // not a feed folder
-      }
+    let json: { items: Array<Record<string, unknown>> };
+    try {
+      json = JSON.parse(readFileSync(join(out, slug, 'feed.json'), 'utf8'));
+    } catch {
+      continue; // not a feed folder
+    }
+    files.set(
+      `${slug}/feed.json`,
+      json.items.map(({ id, url, title, summary, content_html }) => ({ id, url, title, summary, content_html })),
+    );
+    for (const f of ['atom.xml', 'rss.xml']) {
+      const feed = readFeed(readFileSync(join(out, slug, f), 'utf8'));
+      files.set(
+        `${slug}/${f}`,
+        feed.items.map((i) => ({
+          id: i.id,
+          url: i.url,
+          title: i.title,
+          description: i.description,
+          content: i.content,
+        })),
+      );
     }
   }
   return files;
+}
+
+/** The folder of the feed with this title. */
+function slugOf(out: string, title: string): string {
+  for (const slug of readdirSync(out)) {
+    try {
+      if (JSON.parse(readFileSync(join(out, slug, 'feed.json'), 'utf8')).title === title) return slug;
+    } catch {
+      // not a feed folder
+    }
+  }
+  throw new Error(`no feed titled ${title} in ${out}`);
+}
+
+/** A seeded shuffle (the order files arrive in). */
+function shuffled<T>(items: T[], seed: number): T[] {
+  const out = [...items];
+  let x = seed >>> 0;
+  for (let i = out.length - 1; i > 0; i--) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    const j = x % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+function storeRows<T>(config: Config, sql: string): T[] {
+  const db = new Database(config.store, { readonly: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
 }
 
 function states(config: Config): Record<string, string> {
@@ -146,8 +201,10 @@ describe('other sites’ page chrome, learned from each site’s own dumps', () 
       expect(item.summary).toContain(ARTICLES[n]!.split(/[\n.]/)[0]!.slice(0, 60));
       for (const chrome of ['Subscribe to our newsletter', 'Popular this week', 'All rights reserved', 'Share this'])
         expect(item.content_html).not.toContain(chrome);
-      // The navigation's and the footer's relative links went with them (the byline's own stays).
-      expect(item.content_html.match(/href="\/[^"]*"/g)).toEqual([expect.stringMatching(/^href="\/author\//)]);
+      // The navigation's and the footer's relative links went with them (the byline's own stays, made absolute).
+      expect(item.content_html.match(/href="https:\/\/news\.example\/[^"]*"/g)).toEqual([
+        expect.stringMatching(/^href="https:\/\/news\.example\/author\//),
+      ]);
     }
 
     const walls = all.get('Example Social @someone')!;
@@ -228,12 +285,13 @@ describe('other sites’ page chrome, learned from each site’s own dumps', () 
     expect(feedFiles(config.output)).toEqual(feedFiles(cold.output));
   });
 
-  it('a store from before templates (schema 3) reads other sites’ dumps once more, and learns', async () => {
+  it('a store from before templates (schema 5) reads other sites’ dumps once more, and learns', async () => {
     write(t.dir, corpus());
     const config = configFor(t.dir);
     await run(config);
     const db = new Database(config.store);
-    db.exec(`DROP TABLE dump_blocks; DROP TABLE template_groups; PRAGMA user_version = 3;
+    expect(SCHEMA_VERSION).toBe(6);
+    db.exec(`DROP TABLE dump_blocks; DROP TABLE template_groups; PRAGMA user_version = 5;
       UPDATE observations SET key = 'url:https://relay.example/go-200021.html' WHERE origin LIKE '%r-joined.md'`);
     db.close();
     rmSync(config.output, { recursive: true });
@@ -244,5 +302,102 @@ describe('other sites’ page chrome, learned from each site’s own dumps', () 
     const again = configFor(t.dir, '-cold');
     await run(again);
     expect(feedFiles(config.output)).toEqual(feedFiles(again.output));
+  });
+
+  it('a new dump of one site learns that site again and rewrites only its feeds; a build with no change learns nothing', async () => {
+    write(t.dir, corpus());
+    const config = configFor(t.dir);
+    const first = await run(config);
+    expect(first.templates).toEqual({ sites: 3, changed: 3, reread: 6 }); // the site, the walls, the aggregator; 5 walls and the captcha
+    const idle = await run(config);
+    expect(idle.filesRead).toBe(0);
+    expect(idle.templates).toEqual({ sites: 0, changed: 0, reread: 0 });
+    expect(idle.filesWritten).toEqual([]);
+
+    write(t.dir, new Map([['site/story-6.md', siteDump(6)]]));
+    const s = await run(config);
+    expect(s.filesRead).toBe(1);
+    // Its site only is learned again; the template is the same, so no dump of it is read again.
+    expect(s.templates).toEqual({ sites: 1, changed: 0, reread: 0 });
+    const site = slugOf(config.output, 'Example Security News');
+    const written = new Set(s.filesWritten.map((f) => relative(config.output, f).split(sep)[0]));
+    for (const w of written) expect(['all', 'feeds.opml', 'index.html', site]).toContain(w);
+    expect(written.has(site)).toBe(true);
+    const item = feeds(config.output)
+      .get('Example Security News')!
+      .find((i) => i.url.includes('story-7'))!;
+    expect(item.summary).toMatch(/^Posted on July \d+, 2024 by /);
+    expect(item.content_html).not.toContain('Subscribe to our newsletter');
+  });
+
+  it('a rendering kept from before a site’s template was learned is not served after it (the key names the template)', async () => {
+    for (let n = 0; n < MIN_DUMPS - 1; n++) writeFile(join(t.dir, 'dumps', `site/story-${n}.md`), siteDump(n));
+    const config = configFor(t.dir);
+    await run(config);
+    const before = feeds(config.output).get('Example Security News')!;
+    expect(before.every((i) => i.content_html.includes('Subscribe to our newsletter'))).toBe(true);
+    const keys = () => storeRows<{ key: string }>(config, 'SELECT key FROM rendered ORDER BY key').map((r) => r.key);
+    expect(keys().every((k) => /^\d+\/none:/.test(k))).toBe(true);
+    // One more dump: the template is learned, and every item, those rendered before included, loses the chrome.
+    writeFile(join(t.dir, 'dumps', `site/story-${MIN_DUMPS - 1}.md`), siteDump(MIN_DUMPS - 1));
+    const s = await run(config);
+    expect(s.templates).toMatchObject({ sites: 1, changed: 1 });
+    const after = feeds(config.output).get('Example Security News')!;
+    expect(after).toHaveLength(MIN_DUMPS);
+    for (const item of after) {
+      expect(item.content_html).not.toContain('Subscribe to our newsletter');
+      expect(item.content_html).not.toContain('All rights reserved');
+    }
+    const template = storeRows<{ template: string }>(
+      config,
+      "SELECT template FROM template_groups WHERE template != ''",
+    )[0]!.template;
+    expect(keys().filter((k) => k.includes(`/${template}:`))).toHaveLength(MIN_DUMPS);
+  });
+
+  it('gives the same feeds whatever the order and the builds the files came in', async () => {
+    const files = [...corpus()];
+    write(t.dir, new Map(files));
+    const cold = configFor(t.dir, '-cold');
+    await run(cold);
+    for (const seed of [1, 2]) {
+      const dir = join(t.dir, `order-${seed}`);
+      const order = shuffled(files, seed);
+      write(dir, new Map(order.slice(0, 4)));
+      const config = configFor(dir);
+      await run(config);
+      for (let i = 4; i < order.length; i += 4) {
+        write(dir, new Map(order.slice(i, i + 4)));
+        await run(config);
+      }
+      expect(feedFiles(config.output)).toEqual(feedFiles(cold.output));
+      expect(states(config)).toEqual(states(cold));
+    }
+  });
+
+  it('a build killed while it learns loses nothing: the next one, with no file changed, finishes the learning', async () => {
+    write(t.dir, corpus());
+    const config = configFor(t.dir);
+    const abort = new AbortController();
+    // Stop the build as the last file is read: what learning was to do is left undone.
+    const killed = build(config, {
+      log: silentLogger,
+      now: () => NOW,
+      signal: abort.signal,
+      progress: (done, total, unit) => {
+        if (unit === 'files' && done === total) abort.abort();
+      },
+    });
+    await expect(killed).rejects.toThrow();
+    const stale = storeRows<{ n: number }>(config, 'SELECT COUNT(*) AS n FROM template_groups WHERE stale = 1');
+    expect(stale[0]!.n).toBeGreaterThan(0);
+    const s = await run(config);
+    expect(s.filesRead).toBe(0);
+    expect(s.templates!.sites).toBeGreaterThan(0);
+    const cold = configFor(t.dir, '-cold');
+    await run(cold);
+    expect(feedFiles(config.output)).toEqual(feedFiles(cold.output));
+    expect(states(config)).toEqual(states(cold));
+    expect((await run(config)).templates).toEqual({ sites: 0, changed: 0, reread: 0 });
   });
 });

@@ -12,7 +12,7 @@ import type { KnownFile } from '../store/files.js';
 import type { Store } from '../store/store.js';
 import type { Config, InputProblem } from '../types.js';
 import { pipeline, type RunnerFor, workerCount } from '../work/pool.js';
-import { learnTemplates } from './learn.js';
+import { type LearnResult, learnTemplates } from './learn.js';
 import type { LoadResult } from './load.js';
 import { archiveName, type DumpFile, listDumpFiles, walkFingerprint } from './read.js';
 
@@ -44,6 +44,8 @@ export interface IngestResult {
   removed: number;
   /** Files used despite a problem (an unreadable date, and the fallback taken): listed, and published. */
   warnings: InputProblem[];
+  /** Sites' page templates learned again, and dumps read again with them (dumps/learn.ts). */
+  templates: LearnResult;
 }
 
 function under(path: string, roots: readonly string[]): boolean {
@@ -304,7 +306,7 @@ async function quickIngest(
   problems: InputProblem[],
   opts: IngestOptions,
   index: FolderIndex,
-): Promise<IngestResult | undefined> {
+): Promise<Omit<IngestResult, 'templates'> | undefined> {
   const scan = scanFolders(index);
   if (scan.full) return undefined;
   const warnings: InputProblem[] = [];
@@ -347,13 +349,30 @@ async function quickIngest(
   return { seen, read: changed.length, unchanged: seen - changed.length, removed: 0, warnings };
 }
 
-/** Read new and changed dump files into the store; forget deleted ones. */
+/**
+ * Read new and changed dump files into the store; forget deleted ones; then learn again the page templates of the
+ * sites whose dumps came, changed or went (dumps/learn.ts). Learning runs whichever way the files were found (a
+ * quick look, a walk, nothing moved): a site stays marked until it is learned, so a build killed while it learned
+ * finishes the work in the next one, and a build with nothing marked does no learning work.
+ */
 export async function ingestDumps(
   config: Config,
   store: Store,
   problems: InputProblem[],
   opts: IngestOptions,
 ): Promise<IngestResult> {
+  const result = await readDumps(config, store, problems, opts);
+  const templates = await learnTemplates(store, problems, opts);
+  return { ...result, templates };
+}
+
+/** Read new and changed dump files into the store; forget deleted ones. */
+async function readDumps(
+  config: Config,
+  store: Store,
+  problems: InputProblem[],
+  opts: IngestOptions,
+): Promise<Omit<IngestResult, 'templates'>> {
   const index = parseIndex(store.meta.get(FOLDERS_KEY));
   if (!opts.rescan && indexUsable(index, config.dumps, opts.now)) {
     const quick = await quickIngest(store, problems, opts, index!);
@@ -402,8 +421,6 @@ export async function ingestDumps(
     store.transaction(() => {
       for (const p of removed) forgetFile(store, p);
     });
-  // Sites' page templates learned again from what came, changed or went (dumps/learn.ts).
-  await learnTemplates(store, problems, opts);
   const roots = JSON.stringify(config.dumps);
   if (store.meta.get(ROOTS_KEY) !== roots) store.meta.set(ROOTS_KEY, roots);
   // Every file is now recorded as it is: the next build may skip the comparison if nothing moved. Not when a file

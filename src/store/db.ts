@@ -102,7 +102,8 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
   // v6: sites' page templates, learned from their dumps (dumps/templates.ts): per source and host the template, per
   // dump the fingerprints of its first and last lines. Dumps of other sites than WeChat are read again once (they
-  // give their fingerprints, and a page that names its WeChat original joins that article).
+  // give their fingerprints, and a page that names its WeChat original joins that article): the walk's fingerprint
+  // and the folder index are forgotten, so the next build compares every file.
   `
   CREATE TABLE template_groups (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, template TEXT NOT NULL DEFAULT '', prints BLOB,
@@ -117,6 +118,7 @@ export const MIGRATIONS: readonly Migration[] = [
   UPDATE files SET mtime_ms = -1
     WHERE path IN (SELECT substr(origin, 6) FROM observations WHERE origin LIKE 'file:%' AND key LIKE 'url:%');
   UPDATE meta SET value = '' WHERE key = 'walk';
+  DELETE FROM meta WHERE key = 'folders';
   `,
 ];
 
