@@ -74,7 +74,13 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       prune: opts.prune,
       rescan: opts.rescan,
     });
-    lap('ingest', { read: ingest.read, unchanged: ingest.unchanged, removed: ingest.removed, ...ingest.templates });
+    lap('ingest', {
+      read: ingest.read,
+      unchanged: ingest.unchanged,
+      removed: ingest.removed,
+      ...ingest.templates,
+      learnMs: ingest.learnMs,
+    });
     await mergeAllPending(store, clock(), signal);
     lap('merge');
     const dumpsChanged = ingest.read > 0 || ingest.removed > 0;

@@ -71,12 +71,7 @@ export function visibleLength(
   let nextBracket = -2; // position of the next ']' at or after the scan (-1: none), -2: not looked up yet
   let nextParen = -2;
   const end = to;
-  const after = (ch: string, at: number, cached: number): number => {
-    if (cached === -1 || cached >= at) return cached;
-    const found = markdown.indexOf(ch, at);
-    return found >= end ? -1 : found;
-  };
-  const next = (i: number): number => (i + 1 < end ? markdown.charCodeAt(i + 1) : -1);
+  // (No closures here: this runs for every line of every dump of other sites, dumps/templates.ts.)
   for (let i = from; i < end; ) {
     const k = KIND[markdown.charCodeAt(i)]!;
     if (k === 0) {
@@ -88,19 +83,19 @@ export function visibleLength(
       i++;
       continue;
     }
-    if (k === 2 && next(i) === 0x5b) {
+    if (k === 2 && i + 1 < end && markdown.charCodeAt(i + 1) === 0x5b) {
       // ![alt](target): nothing visible.
-      nextBracket = after(']', i + 2, nextBracket);
-      if (nextBracket >= 0 && next(nextBracket) === 0x28) {
-        nextParen = after(')', nextBracket + 2, nextParen);
+      nextBracket = nextOf(markdown, 0x5d, i + 2, nextBracket, end);
+      if (nextBracket >= 0 && nextBracket + 1 < end && markdown.charCodeAt(nextBracket + 1) === 0x28) {
+        nextParen = nextOf(markdown, 0x29, nextBracket + 2, nextParen, end);
         if (nextParen >= 0) {
           i = nextParen + 1;
           continue;
         }
       }
-    } else if (k === 3 && next(i) === 0x28) {
+    } else if (k === 3 && i + 1 < end && markdown.charCodeAt(i + 1) === 0x28) {
       // ](target): the bracket stays (a space), the target goes.
-      nextParen = after(')', i + 2, nextParen);
+      nextParen = nextOf(markdown, 0x29, i + 2, nextParen, end);
       if (nextParen >= 0) {
         if (started) gap = true;
         i = nextParen + 1;
@@ -116,6 +111,13 @@ export function visibleLength(
     i++;
   }
   return n;
+}
+
+/** The next `code` at or after `at` and before `end` (-1: none), given the one found before (`cached`). */
+function nextOf(text: string, code: number, at: number, cached: number, end: number): number {
+  if (cached === -1 || cached >= at) return cached;
+  const found = text.indexOf(code === 0x5d ? ']' : ')', at);
+  return found >= end ? -1 : found;
 }
 
 /** Bodies whose visible text is at most this long are looked at closely (notices, shells); longer ones are articles. */

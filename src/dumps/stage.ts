@@ -46,6 +46,8 @@ export interface IngestResult {
   warnings: InputProblem[];
   /** Sites' page templates learned again, and dumps read again with them (dumps/learn.ts). */
   templates: LearnResult;
+  /** How long learning them took (ms). */
+  learnMs: number;
 }
 
 function under(path: string, roots: readonly string[]): boolean {
@@ -306,7 +308,7 @@ async function quickIngest(
   problems: InputProblem[],
   opts: IngestOptions,
   index: FolderIndex,
-): Promise<Omit<IngestResult, 'templates'> | undefined> {
+): Promise<Omit<IngestResult, 'templates' | 'learnMs'> | undefined> {
   const scan = scanFolders(index);
   if (scan.full) return undefined;
   const warnings: InputProblem[] = [];
@@ -362,8 +364,9 @@ export async function ingestDumps(
   opts: IngestOptions,
 ): Promise<IngestResult> {
   const result = await readDumps(config, store, problems, opts);
+  const started = performance.now();
   const templates = await learnTemplates(store, problems, opts);
-  return { ...result, templates };
+  return { ...result, templates, learnMs: Math.round(performance.now() - started) };
 }
 
 /** Read new and changed dump files into the store; forget deleted ones. */
@@ -372,7 +375,7 @@ async function readDumps(
   store: Store,
   problems: InputProblem[],
   opts: IngestOptions,
-): Promise<Omit<IngestResult, 'templates'>> {
+): Promise<Omit<IngestResult, 'templates' | 'learnMs'>> {
   const index = parseIndex(store.meta.get(FOLDERS_KEY));
   if (!opts.rescan && indexUsable(index, config.dumps, opts.now)) {
     const quick = await quickIngest(store, problems, opts, index!);

@@ -72,15 +72,24 @@ export function templateGroup(source: string, url: string | undefined): string |
  * it: whitespace squeezed, each run of digits read as one `0` (dates, counters, ids), and the targets of links left
  * out (a share button's link carries the page's own address; an image's target is kept: it is the image).
  */
+let opened: Uint8Array = new Uint8Array(64);
+const growStack = (stack: Uint8Array): Uint8Array => {
+  const bigger = new Uint8Array(stack.length * 2);
+  bigger.set(stack);
+  return bigger;
+};
+
 function fingerprint(text: string, from: number, to: number): number {
   let h = 0x811c9dc5;
   let prev = -1; // 0: in a run of digits, 1: in a run of spaces
-  // For each `[` open on the line: whether it opens an image (`![`).
-  const opened: boolean[] = [];
+  // For each `[` open on the line: whether it opens an image (`![`): 1, or a link: 0 (a stack, reused).
+  let depth = 0;
   for (let i = from; i < to; i++) {
     let c = text.charCodeAt(i);
-    if (c === 0x5b) opened.push(i > from && text.charCodeAt(i - 1) === 0x21);
-    else if (c === 0x5d && text.charCodeAt(i + 1) === 0x28 && opened.pop() === false) {
+    if (c === 0x5b) {
+      if (depth === opened.length) opened = growStack(opened);
+      opened[depth++] = i > from && text.charCodeAt(i - 1) === 0x21 ? 1 : 0;
+    } else if (c === 0x5d && text.charCodeAt(i + 1) === 0x28 && depth > 0 && opened[--depth] === 0) {
       // `](target)` of a link: the target is left out.
       const close = text.indexOf(')', i + 2);
       if (close >= 0 && close < to) {

@@ -38,10 +38,21 @@ function pack(b: Pick<DumpBlocks, 'prints' | 'weights'>): Buffer {
   return out;
 }
 
+/** True on a little-endian machine: the stored fingerprints can be copied as they are. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 function unpack(blob: Buffer): Pick<DumpBlocks, 'prints' | 'weights'> {
   const n = blob.length / 5;
-  const prints = new Uint32Array(n);
-  for (let i = 0; i < n; i++) prints[i] = blob.readUInt32LE(i * 4);
+  let prints: Uint32Array;
+  if (LITTLE_ENDIAN) {
+    // One copy into an aligned buffer (a Buffer from SQLite may start at any byte).
+    const bytes = new Uint8Array(n * 4);
+    bytes.set(blob.subarray(0, n * 4));
+    prints = new Uint32Array(bytes.buffer);
+  } else {
+    prints = new Uint32Array(n);
+    for (let i = 0; i < n; i++) prints[i] = blob.readUInt32LE(i * 4);
+  }
   return { prints, weights: new Uint8Array(blob.subarray(n * 4)) };
 }
 
