@@ -44,13 +44,18 @@ export function recordFile(
 ): void {
   const problem = 'problem' in outcome ? outcome : undefined;
   store.files.put(file, problem?.problem ?? null, problem?.detail ?? null);
-  putObservation(store, `file:${file.path}`, 'observation' in outcome ? outcome.observation : undefined, now);
+  const observation = 'observation' in outcome ? outcome.observation : undefined;
+  putObservation(store, `file:${file.path}`, observation, now);
+  // A dump of another site than WeChat: what it gives its site's template (learned again at the end of the stage).
+  if (observation?.blocks) store.templates.putBlocks(file.path, observation.blocks);
+  else store.templates.deleteBlocks(file.path);
 }
 
 /** A dump file is gone: forget it and its observation. */
 export function forgetFile(store: Store, path: string): void {
   store.files.delete(path);
   putObservation(store, `file:${path}`, undefined, 0);
+  store.templates.deleteBlocks(path);
 }
 
 /** A dump file no longer holds what the store knows of it: read it again on the next build. */

@@ -78,7 +78,13 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       prune: opts.prune,
       rescan: opts.rescan,
     });
-    lap('ingest', { read: ingest.read, unchanged: ingest.unchanged, removed: ingest.removed });
+    lap('ingest', {
+      read: ingest.read,
+      unchanged: ingest.unchanged,
+      removed: ingest.removed,
+      ...ingest.templates,
+      learnMs: ingest.learnMs,
+    });
     // What reading many files left behind, collected before publishing sizes the heap from what is live (memory.ts).
     if (ingest.read >= GC_AFTER_READ) collectGarbage();
     await mergeAllPending(store, clock(), signal);
@@ -110,6 +116,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       filesRead: ingest.read,
       filesUnchanged: ingest.unchanged,
       filesRemoved: ingest.removed,
+      templates: ingest.templates,
       problems,
       warnings: ingest.warnings,
       articles,

@@ -51,7 +51,52 @@ export type DatePrecision = 'day' | 'exact';
  * shows the article (the dump folders are the archive; most archived articles never reach a feed).
  * `hash` identifies the body: equal hashes, equal rendered HTML.
  */
-export type Body = { format: 'html'; text: string; hash: string } | { format: 'dump'; path: string; hash: string };
+export type Body =
+  | { format: 'html'; text: string; hash: string }
+  | {
+      format: 'dump';
+      path: string;
+      hash: string;
+      /** The page template learned for the dump's site, removed when the body is read (dumps/templates.ts). */
+      template?: PageTemplate;
+      /** Its id (dumps/templates.ts templateId): a kept rendering made under another template is not this body's. */
+      templateId?: string;
+    };
+
+/**
+ * A site's page template, learned from its dumps (dumps/templates.ts): fingerprints of the lines that open or close
+ * most of one source's dumps of one host, ascending.
+ */
+export interface PageTemplate {
+  prints: readonly number[];
+}
+
+/**
+ * What one dump of a site that is not WeChat gives for learning its site's template (dumps/templates.ts): the
+ * fingerprints and weights of its first and last lines. Pure data, made when the dump is read; the store keeps it.
+ */
+export interface DumpBlocks {
+  /** The template group: the dump's source and its URL's host (`<source>\n<host>`). */
+  group: string;
+  /** Non-blank lines in the body. */
+  lines: number;
+  /**
+   * Fingerprints of the first HEAD_LINES and the last TAIL_LINES non-blank lines, each line once: every line when
+   * there are no more than both, else the head then the tail.
+   */
+  prints: Uint32Array;
+  /** Visible characters of the same lines, at most 255 each. */
+  weights: Uint8Array;
+  /** Visible characters of the lines between the head and the tail, capped just above what can make a notice. */
+  middle: number;
+  /** The dumper cut the body: its last lines are the article's, not the page's footer. */
+  cut: boolean;
+  /**
+   * The dump's text holds a WeChat notice phrase (a captcha, a deletion…) somewhere; looked for only when the text
+   * between its first and last lines is short enough for a template to leave a notice.
+   */
+  notice: boolean;
+}
 
 /**
  * One copy of an article, as read from one dump file, one fetched page or one notice page (parse → store).
@@ -88,6 +133,8 @@ export interface Observation {
    * fallback taken): reported as a problem of its file, build after build, while the copy is published.
    */
   warning?: { reason: string; detail: string };
+  /** A dump of a site that is not WeChat: what it gives for learning the site's page template. */
+  blocks?: DumpBlocks;
 }
 
 /**
@@ -367,6 +414,8 @@ export interface BuildSummary {
   filesRead: number;
   filesUnchanged: number;
   filesRemoved: number;
+  /** Sites (source and host) whose page template was learned again; of those, how many changed; dumps read again. */
+  templates?: { sites: number; changed: number; reread: number };
   problems: InputProblem[];
   /** Inputs used despite a problem (a dump whose date could not be read, published with the fallback date). */
   warnings?: InputProblem[];

@@ -16,6 +16,14 @@ const NOTICES: Array<[ContentState, RegExp]> = [
   ['expired', /链接已过期|This link has expired/i],
 ];
 
+/** Any notice phrase. */
+const ANY_NOTICE = new RegExp(NOTICES.map(([, pattern]) => pattern.source).join('|'), 'i');
+
+/** True when the text holds a notice phrase anywhere (a notice relayed inside a page, or an article quoting one). */
+export function mentionsNotice(text: string): boolean {
+  return ANY_NOTICE.test(text);
+}
+
 /** A notice body holds at most this much text. */
 const NOTICE_MAX_TEXT = 400;
 /** Dumpers cut bodies at about 8,000 characters and end them with `...`. */
@@ -48,18 +56,23 @@ const KIND = (() => {
  * count nothing, markdown punctuation and whitespace runs count as one space between words. Linear time whatever
  * the input (the next `]` and `)` are remembered, not searched again). It differs from `visibleText(…).length`
  * only where an image and a link target overlap, which no dumper writes. With a `cap`, counting stops as soon as the
- * length is past it (a value above the cap, not the length): enough to tell a long body from a short one.
+ * length is past it (a value above the cap, not the length): enough to tell a long body from a short one. `from` and
+ * `to` count a part of the text only (a line of a body) as if it stood alone, without copying it.
  */
-export function visibleLength(markdown: string, cap = Number.POSITIVE_INFINITY): number {
+export function visibleLength(
+  markdown: string,
+  cap = Number.POSITIVE_INFINITY,
+  from = 0,
+  to = markdown.length,
+): number {
   let n = 0;
   let gap = false;
   let started = false;
   let nextBracket = -2; // position of the next ']' at or after the scan (-1: none), -2: not looked up yet
   let nextParen = -2;
-  const after = (ch: string, from: number, cached: number): number =>
-    cached === -1 || cached >= from ? cached : markdown.indexOf(ch, from);
-  const end = markdown.length;
-  for (let i = 0; i < end; ) {
+  const end = to;
+  // (No closures here: this runs for every line of every dump of other sites, dumps/templates.ts.)
+  for (let i = from; i < end; ) {
     const k = KIND[markdown.charCodeAt(i)]!;
     if (k === 0) {
       if (gap) n++;
@@ -70,19 +83,19 @@ export function visibleLength(markdown: string, cap = Number.POSITIVE_INFINITY):
       i++;
       continue;
     }
-    if (k === 2 && markdown.charCodeAt(i + 1) === 0x5b) {
+    if (k === 2 && i + 1 < end && markdown.charCodeAt(i + 1) === 0x5b) {
       // ![alt](target): nothing visible.
-      nextBracket = after(']', i + 2, nextBracket);
-      if (nextBracket >= 0 && markdown.charCodeAt(nextBracket + 1) === 0x28) {
-        nextParen = after(')', nextBracket + 2, nextParen);
+      nextBracket = nextOf(markdown, 0x5d, i + 2, nextBracket, end);
+      if (nextBracket >= 0 && nextBracket + 1 < end && markdown.charCodeAt(nextBracket + 1) === 0x28) {
+        nextParen = nextOf(markdown, 0x29, nextBracket + 2, nextParen, end);
         if (nextParen >= 0) {
           i = nextParen + 1;
           continue;
         }
       }
-    } else if (k === 3 && markdown.charCodeAt(i + 1) === 0x28) {
+    } else if (k === 3 && i + 1 < end && markdown.charCodeAt(i + 1) === 0x28) {
       // ](target): the bracket stays (a space), the target goes.
-      nextParen = after(')', i + 2, nextParen);
+      nextParen = nextOf(markdown, 0x29, i + 2, nextParen, end);
       if (nextParen >= 0) {
         if (started) gap = true;
         i = nextParen + 1;
@@ -98,6 +111,13 @@ export function visibleLength(markdown: string, cap = Number.POSITIVE_INFINITY):
     i++;
   }
   return n;
+}
+
+/** The next `code` at or after `at` and before `end` (-1: none), given the one found before (`cached`). */
+function nextOf(text: string, code: number, at: number, cached: number, end: number): number {
+  if (cached === -1 || cached >= at) return cached;
+  const found = text.indexOf(code === 0x5d ? ']' : ')', at);
+  return found >= end ? -1 : found;
 }
 
 /** Bodies whose visible text is at most this long are looked at closely (notices, shells); longer ones are articles. */

@@ -2,9 +2,10 @@
  * Pure: the bytes of one dump file → one article observation, or the reason it is not a dump.
  */
 import { Buffer, isUtf8 } from 'node:buffer';
-import type { Observation } from '../types.js';
+import type { Observation, PageTemplate, ParsedUrl } from '../types.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { stripChrome } from './chrome.js';
+import { blocksOf, pageLines, templateGroup, withoutTemplate } from './templates.js';
 import { classifyDump, visibleText } from './classify.js';
 import { hasText } from '../states.js';
 import { htmlToText } from '../content/text.js';
@@ -54,8 +55,34 @@ function firstLine(body: string): string | undefined {
   return line ? visibleText(line).slice(0, 120) || undefined : undefined;
 }
 
-/** The parts of a dump every reading needs: its fields, its body, and the body without the page chrome. */
-function readParts(bytes: Uint8Array) {
+/**
+ * A label naming the page's WeChat original on a line of its own: `文章来源: https://mp.weixin.qq.com/s?…`,
+ * `原文地址：<…>`, `本文转载自: [name](…)`. The URL may carry markdown escapes (`\_\_biz`).
+ */
+const ORIGINAL =
+  /^[ \t>*-]*(?:\*\*)?(?:文章来源|原文地址|原文链接|本文转载自|转载自)(?:\*\*)?[ \t]*[:：][ \t]*(?:\*\*)?[ \t]*(?:<|\[[^\]\n]*\]\()?[ \t]*(https?:\/\/mp\.weixin\.qq\.com\/[^\s)>\]]+)/gm;
+
+/**
+ * The WeChat article a page names as its original (an aggregator's copy: `文章来源: https://mp.weixin.qq.com/s?…`),
+ * when its lines name exactly one article by sn; undefined otherwise (none, a short link, or two different ones).
+ */
+export function namedOriginal(body: string): ParsedUrl | undefined {
+  if (!body.includes('mp.weixin.qq.com')) return undefined;
+  let found: ParsedUrl | undefined;
+  for (const m of body.matchAll(ORIGINAL)) {
+    const parsed = parseUrl(m[1]!.replace(/\\([\\`*_{}[\]()#+\-.!&=?])/g, '$1'));
+    if (parsed?.kind !== 'article' || !parsed.sn) continue;
+    if (found && found.sn !== parsed.sn) return undefined;
+    found ??= parsed;
+  }
+  return found;
+}
+
+/**
+ * The parts of a dump every reading needs: its fields, its body, and the body without the page chrome (the site's
+ * learned `template`, when given, then the WeChat page UI).
+ */
+function readParts(bytes: Uint8Array, template: PageTemplate | undefined) {
   const decoded = decodeDump(bytes);
   if (!decoded.ok) return decoded;
   const fm = splitFrontMatter(decoded.text);
@@ -64,29 +91,41 @@ function readParts(bytes: Uint8Array) {
   const given = cleanText(fields.get('title') ?? '').trim();
   const sourceField = cleanText(fields.get('source') ?? '').trim();
   const author = cleanText(fields.get('author') ?? '').trim() || undefined;
-  const stripped = stripChrome(body, given, [sourceField, author ?? ''].filter(Boolean));
-  return { ok: true as const, fields, body, given, sourceField, author, stripped };
+  const lines = template ? pageLines(body, given) : undefined;
+  const page = lines && template ? withoutTemplate(lines, template).body : body;
+  const stripped = stripChrome(page, given, [sourceField, author ?? ''].filter(Boolean));
+  return { ok: true as const, fields, body, given, sourceField, author, stripped, lines };
 }
 
 /**
  * The article markdown of a dump already known to hold the article (full or cut), and the hash its body is known
- * by: what rendering needs, without classifying the dump again.
+ * by: what rendering needs, without classifying the dump again. `template`: its site's, removed first.
  */
 export function dumpMarkdown(
   bytes: Uint8Array,
   path: string,
+  template?: PageTemplate,
 ): { ok: true; markdown: string; hash: string } | { ok: false; reason: string } {
-  const parts = readParts(bytes);
+  const parts = readParts(bytes, template);
   if (!parts.ok) return parts;
   return { ok: true, markdown: parts.stripped.body, hash: dumpBody(path, bytes).hash };
 }
 
-export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
-  const parts = readParts(bytes);
+/**
+ * Read one dump. A dump of a site that is not WeChat also gives its `blocks` (for learning the site's template);
+ * with the site's `template`, its state is decided without it (a page that was all template is a shell; a WeChat
+ * notice it relays is that notice). A page that names its WeChat original is that article (keyed by its sn).
+ */
+export function parseDump(bytes: Uint8Array, file: DumpFileInfo, template?: PageTemplate): DumpParse {
+  const parts = readParts(bytes, template);
   if (!parts.ok) return parts;
-  const { fields, body, given, sourceField, author, stripped } = parts;
-  const parsedUrl = fields.get('url') ? parseUrl(fields.get('url')!) : undefined;
+  const { fields, body, given, sourceField, author, stripped, lines } = parts;
+  const ownUrl = fields.get('url') ? parseUrl(fields.get('url')!) : undefined;
+  const original = ownUrl?.kind === 'other' ? namedOriginal(body) : undefined;
+  // The original's identity, not its account: the copy stays its source's, and never makes that source an account.
+  const parsedUrl: ParsedUrl | undefined = original ? { ...original, biz: undefined } : ownUrl;
   const source = sourceField || parsedUrl?.biz || 'unsorted';
+  const group = ownUrl?.kind === 'other' ? templateGroup(source, fields.get('url')) : undefined;
   const title = capTitle(given || stripped.firstHeading?.trim() || firstLine(body) || fileTitle(file.path));
   const { state, textLength } = classifyDump(stripped.body, body, stripped.hadUiTail);
   const hasContent = hasText(state);
@@ -132,6 +171,7 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo): DumpParse {
       summary: '',
       cover: stripped.cover,
       ...(warning ? { warning } : {}),
+      ...(group ? { blocks: blocksOf(lines ?? pageLines(body, given), group) } : {}),
     },
   };
 }

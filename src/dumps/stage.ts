@@ -12,6 +12,7 @@ import type { KnownFile } from '../store/files.js';
 import type { Store } from '../store/store.js';
 import type { Config, InputProblem } from '../types.js';
 import { pipeline, type RunnerFor, workerCount } from '../work/pool.js';
+import { type LearnResult, learnTemplates } from './learn.js';
 import type { LoadResult } from './load.js';
 import { archiveName, type DumpFile, listDumpFiles, walkFingerprint } from './read.js';
 
@@ -43,6 +44,10 @@ export interface IngestResult {
   removed: number;
   /** Files used despite a problem (an unreadable date, and the fallback taken): listed, and published. */
   warnings: InputProblem[];
+  /** Sites' page templates learned again, and dumps read again with them (dumps/learn.ts). */
+  templates: LearnResult;
+  /** How long learning them took (ms). */
+  learnMs: number;
 }
 
 function under(path: string, roots: readonly string[]): boolean {
@@ -303,7 +308,7 @@ async function quickIngest(
   problems: InputProblem[],
   opts: IngestOptions,
   index: FolderIndex,
-): Promise<IngestResult | undefined> {
+): Promise<Omit<IngestResult, 'templates' | 'learnMs'> | undefined> {
   const scan = scanFolders(index);
   if (scan.full) return undefined;
   const warnings: InputProblem[] = [];
@@ -346,13 +351,31 @@ async function quickIngest(
   return { seen, read: changed.length, unchanged: seen - changed.length, removed: 0, warnings };
 }
 
-/** Read new and changed dump files into the store; forget deleted ones. */
+/**
+ * Read new and changed dump files into the store; forget deleted ones; then learn again the page templates of the
+ * sites whose dumps came, changed or went (dumps/learn.ts). Learning runs whichever way the files were found (a
+ * quick look, a walk, nothing moved): a site stays marked until it is learned, so a build killed while it learned
+ * finishes the work in the next one, and a build with nothing marked does no learning work.
+ */
 export async function ingestDumps(
   config: Config,
   store: Store,
   problems: InputProblem[],
   opts: IngestOptions,
 ): Promise<IngestResult> {
+  const result = await readDumps(config, store, problems, opts);
+  const started = performance.now();
+  const templates = await learnTemplates(store, problems, opts);
+  return { ...result, templates, learnMs: Math.round(performance.now() - started) };
+}
+
+/** Read new and changed dump files into the store; forget deleted ones. */
+async function readDumps(
+  config: Config,
+  store: Store,
+  problems: InputProblem[],
+  opts: IngestOptions,
+): Promise<Omit<IngestResult, 'templates' | 'learnMs'>> {
   const index = parseIndex(store.meta.get(FOLDERS_KEY));
   if (!opts.rescan && indexUsable(index, config.dumps, opts.now)) {
     const quick = await quickIngest(store, problems, opts, index!);

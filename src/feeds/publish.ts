@@ -26,8 +26,12 @@ import { FEED_FILES, removeFeedFolder, removeLeftoverTemps, writeIfChanged } fro
 
 /** Bump when rendering changes, so every feed is rendered again once. */
 export const RENDER_VERSION = '3';
-/** The key of a dump body's kept rendering: the renderer's version and the body's hash. */
-const renderedKey = (hash: string): string => `${MARKDOWN_VERSION}:${hash}`;
+/**
+ * The key of a dump body's kept rendering: the renderer's version, the page template it was read through ('none'
+ * without one: a site's new template is not served a rendering made under the old one) and the body's hash.
+ */
+export const renderedKey = (hash: string, templateId: string | undefined): string =>
+  `${MARKDOWN_VERSION}/${templateId || 'none'}:${hash}`;
 const RENDERED_PRUNED_KEY = 'rendered-pruned';
 const DAY_MS = 86_400_000;
 /** Meta keys: the signature of the last complete publish, and which source labels each feed showed. */
@@ -184,7 +188,9 @@ export async function publish(
       const items: ShowItem[] = shown.map((article) => {
         const body = store.observations.body(article.bestOrigin) ?? EMPTY_BODY;
         const rendered =
-          keptRenderings && body.format === 'dump' ? store.rendered.get(renderedKey(body.hash)) : undefined;
+          keptRenderings && body.format === 'dump'
+            ? store.rendered.get(renderedKey(body.hash, body.templateId))
+            : undefined;
         return {
           article,
           body,
@@ -215,7 +221,7 @@ export async function publish(
       }
       if (rendered.rendered.length > 0)
         store.transaction(() => {
-          for (const r of rendered.rendered) store.rendered.put(renderedKey(r.hash), r.html);
+          for (const r of rendered.rendered) store.rendered.put(renderedKey(r.hash, r.templateId), r.html);
         });
       out.written.push(...rendered.written);
       if (rendered.written.length > 0) out.feedsWritten++;

@@ -100,6 +100,26 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX album_items_key ON album_items(key);
   ALTER TABLE urls ADD COLUMN from_album INTEGER NOT NULL DEFAULT 0;
   `,
+  // v6: sites' page templates, learned from their dumps (dumps/templates.ts): per source and host the template, per
+  // dump the fingerprints of its first and last lines. Dumps of other sites than WeChat are read again once (they
+  // give their fingerprints, and a page that names its WeChat original joins that article): the walk's fingerprint
+  // and the folder index are forgotten, so the next build compares every file.
+  `
+  CREATE TABLE template_groups (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, template TEXT NOT NULL DEFAULT '', prints BLOB,
+    stale INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE INDEX template_groups_stale ON template_groups(id) WHERE stale = 1;
+  CREATE TABLE dump_blocks (
+    path TEXT PRIMARY KEY, grp INTEGER NOT NULL, lines INTEGER NOT NULL, blocks BLOB NOT NULL,
+    middle INTEGER NOT NULL, flags INTEGER NOT NULL, decided TEXT NOT NULL DEFAULT '', pending INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE INDEX dump_blocks_grp ON dump_blocks(grp, pending);
+  UPDATE files SET mtime_ms = -1
+    WHERE path IN (SELECT substr(origin, 6) FROM observations WHERE origin LIKE 'file:%' AND key LIKE 'url:%');
+  UPDATE meta SET value = '' WHERE key = 'walk';
+  DELETE FROM meta WHERE key = 'folders';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,6 +4,7 @@
  */
 import type { Body, Observation, SourceStats, StoredObservation } from '../types.js';
 import type { DB } from './db.js';
+import { unpackTemplate } from './templates.js';
 
 /** Columns read back as a StoredObservation. */
 export const OBSERVATION_COLUMNS = `origin, key, source, id, link, biz, mid, idx, sn, title, author, date,
@@ -32,9 +33,11 @@ export class ObservationsTable {
           text_length = excluded.text_length, summary = excluded.summary, cover = excluded.cover, seen_at = excluded.seen_at`),
       delete: db.prepare('DELETE FROM observations WHERE origin = ?'),
       byOrigin: db.prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations WHERE origin = ?`),
-      body: db.prepare(
-        'SELECT body_format AS format, body AS text, body_hash AS hash FROM observations WHERE origin = ?',
-      ),
+      // A dump's body is read through its site's page template, when one is learned (store/templates.ts).
+      body: db.prepare(`SELECT o.body_format AS format, o.body AS text, o.body_hash AS hash, g.prints AS template,
+        g.template AS templateId
+        FROM observations o LEFT JOIN dump_blocks b ON o.body_format = 'dump' AND b.path = substr(o.origin, 6)
+        LEFT JOIN template_groups g ON g.id = b.grp AND g.template != '' WHERE o.origin = ?`),
       rekey: db.prepare('UPDATE observations SET key = ? WHERE key = ?'),
       hasKey: db.prepare('SELECT 1 FROM observations WHERE key = ? LIMIT 1').pluck(),
       sourceStats: db.prepare(
@@ -85,11 +88,19 @@ export class ObservationsTable {
     return this.s.byOrigin.get(origin) as StoredObservation | undefined;
   }
 
-  /** The body of an observation: a page's HTML, or where a dump's is (`file:` origins). */
+  /** The body of an observation: a page's HTML, or where a dump's is (`file:` origins) and its site's template. */
   body(origin: string): Body | undefined {
-    const row = this.s.body.get(origin) as { format: Body['format']; text: string; hash: string } | undefined;
+    const row = this.s.body.get(origin) as
+      | { format: Body['format']; text: string; hash: string; template: Buffer | null; templateId: string | null }
+      | undefined;
     if (!row) return undefined;
-    if (row.format === 'dump') return { format: 'dump', path: origin.replace(/^file:/, ''), hash: row.hash };
+    if (row.format === 'dump') {
+      const path = origin.replace(/^file:/, '');
+      const template = unpackTemplate(row.template);
+      return template && row.templateId
+        ? { format: 'dump', path, hash: row.hash, template, templateId: row.templateId }
+        : { format: 'dump', path, hash: row.hash };
+    }
     return { format: 'html', text: row.text, hash: row.hash };
   }
 

@@ -1,6 +1,6 @@
 /**
- * The `rendered` table: the sanitized HTML of dump bodies feeds showed, keyed by the renderer's version and
- * the body's hash (a hash of the file's bytes): what a feed shows again is not rendered again.
+ * The `rendered` table: the sanitized HTML of dump bodies feeds showed, keyed by the renderer's version, the page
+ * template the body was read through and the body's hash (a hash of the file's bytes): what a feed shows again is not rendered again.
  */
 import type { DB } from './db.js';
 
@@ -14,9 +14,10 @@ export class RenderedTable {
       put: db.prepare(
         'INSERT INTO rendered (key, html) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET html = excluded.html',
       ),
-      // Bodies no copy of any article has any more (the version is the key's prefix, up to its colon).
+      // Bodies no copy of any article has any more (the key is `version/template:hash`: the version is its prefix up
+      // to the slash, the hash what follows the colon); a key of another form goes too.
       prune: db.prepare(
-        "DELETE FROM rendered WHERE substr(key, instr(key, ':') + 1) NOT IN (SELECT body_hash FROM observations WHERE body_format = 'dump') OR substr(key, 1, instr(key, ':') - 1) <> ?",
+        "DELETE FROM rendered WHERE substr(key, instr(key, ':') + 1) NOT IN (SELECT body_hash FROM observations WHERE body_format = 'dump') OR instr(key, '/') = 0 OR substr(key, 1, instr(key, '/') - 1) <> ?",
       ),
     };
   }

@@ -14,6 +14,7 @@ import { MetaTable } from './meta.js';
 import { ObservationsTable } from './observations.js';
 import { PendingTable } from './pending.js';
 import { RenderedTable } from './rendered.js';
+import { TemplatesTable } from './templates.js';
 import { UrlsTable } from './urls.js';
 
 /** A transaction left open across awaits, for writing a stream of results in large groups (see `Store.group`). */
@@ -36,6 +37,7 @@ export class Store {
   readonly rendered: RenderedTable;
   readonly albums: AlbumsTable;
   readonly albumItems: AlbumItemsTable;
+  readonly templates: TemplatesTable;
 
   constructor(readonly db: DB) {
     this.meta = new MetaTable(db);
@@ -49,6 +51,7 @@ export class Store {
     this.rendered = new RenderedTable(db);
     this.albums = new AlbumsTable(db);
     this.albumItems = new AlbumItemsTable(db);
+    this.templates = new TemplatesTable(db);
   }
 
   transaction<T>(fn: () => T): T {

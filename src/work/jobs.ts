@@ -44,7 +44,7 @@ export interface RenderResult {
   written: string[];
   stale: Array<{ path: string; reason: string }>;
   /** Dump bodies rendered now (by body hash, a `KeptRendering` as JSON), for the store to keep. */
-  rendered: Array<{ hash: string; html: string }>;
+  rendered: Array<{ hash: string; templateId: string | undefined; html: string }>;
 }
 
 export type JobResult<J extends Job> = J extends { kind: 'load' } ? LoadResult[] : RenderResult;
@@ -94,7 +94,7 @@ function shown({ article, body, account, shownAt, rendered }: ShowItem, result: 
   const kept = rendered !== undefined ? keptRendering(rendered) : undefined;
   if (kept !== undefined && fileHash(body.path) === body.hash)
     return toFeedArticle(article, kept.html, { ...context, reprint: kept.reprint });
-  const read = loadDumpMarkdown(body.path, body.hash);
+  const read = loadDumpMarkdown(body.path, body.hash, body.template);
   if (!read.ok) {
     result.stale.push({ path: body.path, reason: read.reason });
     return toFeedArticle(article, '', context);
@@ -103,7 +103,12 @@ function shown({ article, body, account, shownAt, rendered }: ShowItem, result: 
   const html = markdownHtml(markdown);
   if (read.changed) {
     result.stale.push({ path: body.path, reason: 'changed since it was read; read again on the next build' });
-  } else result.rendered.push({ hash: body.hash, html: JSON.stringify({ html, reprint } satisfies KeptRendering) });
+  } else
+    result.rendered.push({
+      hash: body.hash,
+      templateId: body.templateId,
+      html: JSON.stringify({ html, reprint } satisfies KeptRendering),
+    });
   return toFeedArticle(article, html, { ...context, reprint });
 }
 

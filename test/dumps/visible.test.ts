@@ -44,6 +44,23 @@ describe('visibleLength: the length of visibleText without building it', () => {
       { numRuns: 20_000, seed: 42 },
     );
   });
+  it('counts a part of a text as the part alone (a line of a body, without copying it)', () => {
+    const ch = fc.constantFrom('a', '中', ' ', '\n', '!', '[', ']', '(', ')', '#', '*', '-', 'x');
+    fc.assert(
+      fc.property(
+        fc.array(ch, { maxLength: 60 }).map((a) => a.join('')),
+        fc.nat(60),
+        fc.nat(60),
+        (s, x, y) => {
+          const from = Math.min(x, y, s.length);
+          const to = Math.min(Math.max(x, y), s.length);
+          for (const cap of [Number.POSITIVE_INFINITY, 5])
+            expect(visibleLength(s, cap, from, to)).toBe(visibleLength(s.slice(from, to), cap));
+        },
+      ),
+      { numRuns: 20_000, seed: 7 },
+    );
+  });
   it('counts exact values on real shapes', () => {
     expect(
       visibleLength('![cover](https://mmbiz.qpic.cn/a?wx_fmt=png)\n\n**粗体** 文字 [链接](https://x.y/z) 结尾'),

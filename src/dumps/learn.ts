@@ -1,0 +1,207 @@
+/**
+ * The end of the dumps stage: learn again the page template of every site (source and host) a dump of which came,
+ * changed or went, and read again, with the template, the dumps it may make something else (a page that was all
+ * template is a shell; a WeChat notice a page relays is that notice). The dumps a template cannot change stay as
+ * they were read; the feeds showing a site's articles are rendered again when its template changes (their text is
+ * read through it). Deterministic: what a dump is depends only on the files of its site, not on the order they came.
+ *
+ * A run killed half-way loses nothing: a site's template is written in the same transaction as the dumps it had read
+ * again (sites are taken in chunks of about CHUNK such dumps), and a site stays marked until then.
+ */
+import { statSync } from 'node:fs';
+import { recordFile } from '../catalog.js';
+import type { Store } from '../store/store.js';
+import type { StoredBlocks, TemplateGroup } from '../store/templates.js';
+import type { DumpBlocks, InputProblem, PageTemplate } from '../types.js';
+import { pipeline, type RunnerFor } from '../work/pool.js';
+import type { DumpToLoad, LoadResult } from './load.js';
+import { archiveName } from './read.js';
+import { learnTemplate, readWithTemplate, templateId } from './templates.js';
+
+/** Dump files per read job. */
+const READ_BATCH = 64;
+/** Rounds at most: a dump that changes while it is read again marks its site once more. */
+const ROUNDS = 3;
+
+export interface LearnOptions {
+  roots: readonly string[];
+  runner: RunnerFor;
+  now: number;
+  signal?: AbortSignal | undefined;
+}
+
+export interface LearnResult {
+  /** Sites learned again. */
+  sites: number;
+  /** Of those, sites whose template changed. */
+  changed: number;
+  /** Dumps read again with (or back without) their site's template. */
+  reread: number;
+}
+
+/** A dump to read again: with its site's template (`decided` its id), or without one (`decided` ''). */
+interface Reread {
+  path: string;
+  group: number;
+  template: PageTemplate | undefined;
+  decided: string;
+  /** What the store holds of the dump, to tell whether it changed since. */
+  before: StoredBlocks;
+}
+
+interface Plan {
+  group: number;
+  id: string;
+  template: PageTemplate | undefined;
+  changed: boolean;
+}
+
+/** Dumps read again per store transaction (the sites they belong to are committed with them). */
+const CHUNK = 2048;
+
+/** Learn the template of one stale site and list its dumps to read again; nothing is written. */
+function planGroup(store: Store, g: TemplateGroup): { plan: Plan; rereads: Reread[] } {
+  const dumps = [...store.templates.blocksOf(g.id)];
+  const template = learnTemplate(dumps);
+  const id = templateId(template);
+  const changed = id !== g.templateId;
+  const rereads: Reread[] = [];
+  for (const d of dumps) {
+    if (!changed && !d.pending) continue;
+    const withIt = template !== undefined && readWithTemplate(d, template);
+    const decided = withIt ? id : '';
+    if (d.decided !== decided)
+      rereads.push({ path: d.path, group: g.id, template: withIt ? template : undefined, decided, before: d });
+  }
+  return { plan: { group: g.id, id, template, changed }, rereads };
+}
+
+/** The stale sites in chunks of about CHUNK dumps to read again, each site in one chunk. */
+function* chunks(store: Store): Generator<{ plans: Plan[]; rereads: Reread[] }> {
+  let plans: Plan[] = [];
+  let rereads: Reread[] = [];
+  for (const g of store.templates.staleGroups()) {
+    const one = planGroup(store, g);
+    plans.push(one.plan);
+    rereads.push(...one.rereads);
+    if (rereads.length >= CHUNK) {
+      yield { plans, rereads };
+      plans = [];
+      rereads = [];
+    }
+  }
+  if (plans.length > 0) yield { plans, rereads };
+}
+
+/** Read the listed dumps (in worker threads when many); results by path, and the sites a read failed for. */
+async function reread(
+  rereads: Reread[],
+  opts: LearnOptions,
+): Promise<Map<string, { file: DumpToLoad; result: LoadResult }>> {
+  const files: DumpToLoad[] = [];
+  for (const r of rereads) {
+    let st: { size: number; mtimeMs: number };
+    try {
+      st = statSync(r.path);
+    } catch {
+      continue; // gone since it was listed: the next build forgets it
+    }
+    files.push({
+      path: r.path,
+      size: st.size,
+      mtimeMs: Math.floor(st.mtimeMs),
+      seed: archiveName(r.path, opts.roots),
+      template: r.template,
+    });
+  }
+  const batches: Array<{ job: { kind: 'load'; files: DumpToLoad[] }; ctx: DumpToLoad[] }> = [];
+  for (let i = 0; i < files.length; i += READ_BATCH) {
+    const batch = files.slice(i, i + READ_BATCH);
+    batches.push({ job: { kind: 'load', files: batch }, ctx: batch });
+  }
+  const out = new Map<string, { file: DumpToLoad; result: LoadResult }>();
+  await pipeline(
+    opts.runner(batches.length),
+    batches,
+    (results, batch) => {
+      batch.forEach((file, n) => {
+        out.set(file.path, { file, result: results[n]! });
+      });
+    },
+    opts.signal,
+  );
+  return out;
+}
+
+/**
+ * Learn again the templates of the sites whose dumps came, changed or went, and read again the dumps a new template
+ * can make something else. Problems met reading them are added to `problems`.
+ */
+export async function learnTemplates(store: Store, problems: InputProblem[], opts: LearnOptions): Promise<LearnResult> {
+  const total: LearnResult = { sites: 0, changed: 0, reread: 0 };
+  for (let round = 0; round < ROUNDS; round++) {
+    let again = false;
+    let failed = false;
+    for (const chunk of chunks(store)) {
+      const done = await settleChunk(store, chunk, problems, opts);
+      again ||= done.again;
+      failed ||= done.failed;
+      total.sites += chunk.plans.length;
+      total.changed += chunk.plans.filter((p) => p.changed).length;
+      total.reread += done.read;
+    }
+    // A dump that changed while it was read marks its site again; a read that failed waits for the next build.
+    if (!again || failed) break;
+  }
+  return total;
+}
+
+/**
+ * Read one chunk's dumps again and write, in one transaction, what they are now and the templates of their sites
+ * (a site whose read failed, or one of whose dumps changed meanwhile, stays marked to be learned again).
+ */
+async function settleChunk(
+  store: Store,
+  chunk: { plans: Plan[]; rereads: Reread[] },
+  problems: InputProblem[],
+  opts: LearnOptions,
+): Promise<{ again: boolean; failed: boolean; read: number }> {
+  const read = await reread(chunk.rereads, opts);
+  const again = new Set<number>();
+  let failed = false;
+  store.transaction(() => {
+    for (const r of chunk.rereads) {
+      const got = read.get(r.path);
+      if (!got || (!got.result.ok && got.result.transient)) {
+        again.add(r.group);
+        failed = true;
+        continue;
+      }
+      const { file, result } = got;
+      if (result.ok) recordFile(store, file, { observation: result.observation }, opts.now);
+      else {
+        problems.push({ where: file.path, reason: result.reason, ...(result.detail ? { detail: result.detail } : {}) });
+        recordFile(store, file, { problem: result.reason, detail: result.detail }, opts.now);
+      }
+      const blocks = result.ok ? result.observation.blocks : undefined;
+      if (!blocks || !sameBlocks(blocks, r.before)) again.add(r.group);
+      // Read with the template decided for it (recordFile filed its blocks as read without one).
+      else store.templates.setDecided(file.path, r.decided);
+    }
+    for (const p of chunk.plans) {
+      store.templates.setTemplate(p.group, p.id, p.template, again.has(p.group));
+      if (!again.has(p.group)) store.templates.settle(p.group);
+      if (p.changed) store.templates.markSourcesOf(p.group);
+    }
+  });
+  return { again: again.size > 0, failed, read: read.size };
+}
+
+/** True when a dump read again gives the blocks the store held (it did not change since). */
+function sameBlocks(a: DumpBlocks, b: StoredBlocks): boolean {
+  if (a.lines !== b.lines || a.middle !== b.middle || a.cut !== b.cut || a.notice !== b.notice) return false;
+  if (a.prints.length !== b.prints.length) return false;
+  for (let i = 0; i < a.prints.length; i++)
+    if (a.prints[i] !== b.prints[i] || a.weights[i] !== b.weights[i]) return false;
+  return true;
+}

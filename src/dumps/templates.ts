@@ -1,0 +1,422 @@
+/**
+ * Pure: the page template of a site, learned from its own dumps. A browser-based dumper captures the whole page of
+ * every site that is not WeChat: the site's navigation above the article and its footer below, the same in every
+ * dump of that site. No list of sites: the lines that open or close most of one source's dumps of one host are its
+ * template, and the article is what lies between them.
+ *
+ * Learning is incremental. Each dump, read on its own (in a worker, with no knowledge of other files), gives its
+ * `DumpBlocks`: a fingerprint and a weight (visible characters) for each of its first HEAD_LINES and last TAIL_LINES
+ * non-blank lines, and how much text lies between them. The store keeps them per file; a group's template is learned
+ * again from its files' blocks when a file of the group comes, changes or goes (`learnTemplate`). The same cut
+ * (`articleSpan`) strips a body when it is read (`stripTemplate`) and tells, from the blocks alone, how much text a
+ * template leaves a dump (`keptWeight`): only dumps left with little text can change state, and only they are read
+ * again when the template changes.
+ */
+import type { DumpBlocks, PageTemplate } from '../types.js';
+import { mentionsNotice, visibleLength } from './classify.js';
+
+/** Non-blank lines at the top of a dump that may be its template's. */
+export const HEAD_LINES = 160;
+/** Non-blank lines at the end of a dump that may be its template's. */
+export const TAIL_LINES = 64;
+/** A group learns its template from this many dumps or more. */
+export const MIN_DUMPS = 4;
+/** A line is template when it opens or closes more than this share of the group's dumps. */
+export const SHARE = 0.5;
+/**
+ * Text between template lines weighing more than this (visible characters) is always the article's; lighter text
+ * there (the page's own title, a date, an author line) is the article's only when it is the heaviest.
+ */
+export const HEAVY_TEXT = 240;
+/** A line with more visible characters than this is never template (its fingerprint is NOT_TEMPLATE). */
+export const LONG_LINE = 400;
+/**
+ * Text kept (visible characters) at or below which a dump that mentions a notice may be that notice once its template
+ * is removed (a notice holds at most 400; the byline and UI words chrome.ts removes after the template, ~200 more).
+ */
+export const SMALL_TEXT = 600;
+/** Text kept at or below which a dump may be left with no text at all (a shell) once chrome.ts has run. */
+export const TINY_TEXT = 40;
+/** Dumps cut by the dumper at ~8,000 characters end in `...`: their last lines are the article, not the footer. */
+const CUT_MIN_LENGTH = 6000;
+
+/** Fingerprint of a line that can never be template (too long). */
+export const NOT_TEMPLATE = 0;
+/** Fingerprint of a line that repeats the dump's title: never learned; dropped at the top of what is kept. */
+export const TITLE_LINE = 1;
+
+export type { DumpBlocks };
+/** A learned template (types.ts `PageTemplate`). */
+export type Template = PageTemplate;
+
+/**
+ * The template group of a dump: its source and the host of its URL (`www.` dropped), so an aggregator's sites each
+ * learn their own. None for WeChat (its page UI is chrome.ts's) and for dumps without a web URL.
+ */
+export function templateGroup(source: string, url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let host: string;
+  try {
+    const parsed = new URL(url.trim());
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+    host = parsed.hostname.toLowerCase().replace(/^www\./, '');
+  } catch {
+    return undefined;
+  }
+  if (host === '' || host === 'weixin.qq.com' || host.endsWith('.weixin.qq.com')) return undefined;
+  return `${source}\n${host}`;
+}
+
+/**
+ * A 30-bit FNV-1a fingerprint (a small integer: fast as a Map key) of the line [from, to) of `text` as a reader sees
+ * it: whitespace squeezed, each run of digits read as one `0` (dates, counters, ids), and the targets of links left
+ * out (a share button's link carries the page's own address; an image's target is kept: it is the image).
+ */
+let opened: Uint8Array = new Uint8Array(64);
+const growStack = (stack: Uint8Array): Uint8Array => {
+  const bigger = new Uint8Array(stack.length * 2);
+  bigger.set(stack);
+  return bigger;
+};
+
+function fingerprint(text: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  let prev = -1; // 0: in a run of digits, 1: in a run of spaces
+  // For each `[` open on the line: whether it opens an image (`![`): 1, or a link: 0 (a stack, reused).
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    let c = text.charCodeAt(i);
+    if (c === 0x5b) {
+      if (depth === opened.length) opened = growStack(opened);
+      opened[depth++] = i > from && text.charCodeAt(i - 1) === 0x21 ? 1 : 0;
+    } else if (c === 0x5d && text.charCodeAt(i + 1) === 0x28 && depth > 0 && opened[--depth] === 0) {
+      // `](target)` of a link: the target is left out.
+      const close = text.indexOf(')', i + 2);
+      if (close >= 0 && close < to) {
+        h ^= 0x5d;
+        h = Math.imul(h, 0x01000193);
+        prev = -1;
+        i = close;
+        continue;
+      }
+    }
+    if (c >= 0x30 && c <= 0x39) {
+      if (prev === 0) continue;
+      prev = 0;
+      c = 0x30;
+    } else if (c === 0x20 || c === 0x09 || c === 0x3000 || c === 0xa0) {
+      if (prev === 1) continue;
+      prev = 1;
+      c = 0x20;
+    } else prev = -1;
+    h ^= c;
+    h = Math.imul(h, 0x01000193);
+  }
+  h &= 0x3fffffff;
+  return h <= TITLE_LINE ? h + 2 : h;
+}
+
+/** Text without whitespace, backslashes and markdown's marks, as a line and the title are compared. */
+const squash = (text: string): string => text.replace(/[\s\\#*_`>[\]]+/g, '');
+
+/** The visible text of a line, squashed, as the title is compared with it. */
+function titleForm(line: string): string {
+  return squash(line.replace(/!\[[^\]]*\]\([^)]*\)/g, '').replace(/\]\([^)]*\)/g, ''));
+}
+
+/** The dump's title as lines are compared with it: squashed, and a letter or two of it to look for first. */
+interface TitleKey {
+  squashed: string;
+  probe: string;
+}
+
+function titleKey(title: string): TitleKey {
+  // Letters and digits: markdown escapes and emphasis never split them.
+  return { squashed: squash(title), probe: /[\p{L}\p{N}]{1,3}/u.exec(title)?.[0] ?? '' };
+}
+
+/** True for the code units String.prototype.trim removes that dumps hold (spaces, tabs, CR, NBSP, U+3000, BOM). */
+function isSpace(c: number): boolean {
+  return (
+    c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0b || c === 0x0c || c === 0x3000 || c === 0xa0 || c === 0xfeff
+  );
+}
+
+/** The non-blank lines of a body: where each starts and ends, without the white space around it. */
+export function lineSpans(body: string): { starts: number[]; ends: number[] } {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let at = 0;
+  while (at <= body.length) {
+    let end = body.indexOf('\n', at);
+    if (end < 0) end = body.length;
+    let from = at;
+    let to = end;
+    while (from < to && isSpace(body.charCodeAt(from))) from++;
+    while (to > from && isSpace(body.charCodeAt(to - 1))) to--;
+    if (to > from) {
+      starts.push(from);
+      ends.push(to);
+    }
+    at = end + 1;
+  }
+  return { starts, ends };
+}
+
+/** True when the dump's blocks describe every line (no middle). */
+const whole = (lines: number): boolean => lines <= HEAD_LINES + TAIL_LINES;
+
+/**
+ * The weight of line [from, to) of the body (trimmed), and its fingerprint: TITLE_LINE, NOT_TEMPLATE (too long, or,
+ * in a dump that mentions one, a notice: a site that relays WeChat's captcha page in most dumps still relays a
+ * captcha), or its own.
+ */
+function describe(
+  body: string,
+  from: number,
+  to: number,
+  title: TitleKey,
+  notice: boolean,
+  out: { print: number; weight: number },
+): void {
+  const visible = visibleLength(body, LONG_LINE, from, to);
+  // Weights are kept in a byte: a longer line counts 255, enough to tell text from a template's lines.
+  out.weight = Math.min(visible, 255);
+  // A title line shows the title's characters and little else: its visible length is close to the title's.
+  if (title.squashed !== '' && visible >= title.squashed.length && visible <= 2 * title.squashed.length + 8) {
+    const line = body.slice(from, to);
+    if (line.includes(title.probe) && titleForm(line) === title.squashed) {
+      out.print = TITLE_LINE;
+      return;
+    }
+  }
+  if (visible > LONG_LINE || (notice && mentionsNotice(body.slice(from, to)))) out.print = NOT_TEMPLATE;
+  else out.print = fingerprint(body, from, to);
+}
+
+/** True when the body ends the way the dumper cuts long bodies. */
+function isCut(body: string): boolean {
+  const trimmed = body.trimEnd();
+  return trimmed.endsWith('...') && trimmed.length >= CUT_MIN_LENGTH;
+}
+
+/** Visible characters between a body's head and tail windows (none when it has no more lines), capped. */
+function middleWeight(body: string, starts: number[], ends: number[]): number {
+  const n = starts.length;
+  if (whole(n)) return 0;
+  return Math.min(visibleLength(body, SMALL_TEXT, starts[HEAD_LINES], ends[n - TAIL_LINES - 1]), SMALL_TEXT + 1);
+}
+
+/**
+ * Whether a notice phrase in the body matters: only in a body whose text between its windows is short enough for a
+ * template to leave a notice (the phrase is then looked for, and the lines holding one are never template).
+ */
+function noticeIn(body: string, middle: number): boolean {
+  return middle <= SMALL_TEXT && mentionsNotice(body);
+}
+
+/** A dump's body as the template reads it: its non-blank lines, and the blocks of its first and last ones. */
+export interface PageLines extends Omit<DumpBlocks, 'group'> {
+  body: string;
+  starts: number[];
+  ends: number[];
+}
+
+/** Read a body's lines once: what learning needs of it (`dumpBlocks`), and what stripping it needs (`withoutTemplate`). */
+export function pageLines(body: string, title: string): PageLines {
+  const { starts, ends } = lineSpans(body);
+  const lines = starts.length;
+  const key = titleKey(title);
+  const middle = middleWeight(body, starts, ends);
+  const notice = noticeIn(body, middle);
+  const count = whole(lines) ? lines : HEAD_LINES + TAIL_LINES;
+  const prints = new Uint32Array(count);
+  const weights = new Uint8Array(count);
+  const d = { print: 0, weight: 0 };
+  for (let k = 0; k < count; k++) {
+    const li = k < HEAD_LINES || whole(lines) ? k : lines - TAIL_LINES + (k - HEAD_LINES);
+    describe(body, starts[li]!, ends[li]!, key, notice, d);
+    prints[k] = d.print;
+    weights[k] = d.weight;
+  }
+  return { body, starts, ends, lines, prints, weights, middle, cut: isCut(body), notice };
+}
+
+/** What a dump gives its group's template (`group` from templateGroup). */
+export function blocksOf(page: PageLines, group: string): DumpBlocks {
+  const { lines, prints, weights, middle, cut, notice } = page;
+  return { group, lines, prints, weights, middle, cut, notice };
+}
+
+/** What a dump gives its group's template, from its body and title. */
+export function dumpBlocks(group: string, body: string, title: string): DumpBlocks {
+  return blocksOf(pageLines(body, title), group);
+}
+
+/**
+ * Learn a group's template from the blocks of its dumps: the fingerprints found in the first or last lines of more
+ * than SHARE of them, or in the last lines of more than SHARE of those the dumper did not cut; none below MIN_DUMPS
+ * dumps. Order-independent: the same dumps give the same template, however they came.
+ */
+export function learnTemplate(dumps: Iterable<Pick<DumpBlocks, 'lines' | 'prints' | 'cut'>>): Template | undefined {
+  const anywhere = new Map<number, number>();
+  const closing = new Map<number, number>();
+  let n = 0;
+  let closed = 0;
+  const seen = new Set<number>();
+  const count = (counts: Map<number, number>, prints: Uint32Array, from: number): void => {
+    seen.clear();
+    for (let i = from; i < prints.length; i++) {
+      const p = prints[i]!;
+      if (p === NOT_TEMPLATE || p === TITLE_LINE || seen.has(p)) continue;
+      seen.add(p);
+      counts.set(p, (counts.get(p) ?? 0) + 1);
+    }
+  };
+  for (const d of dumps) {
+    n++;
+    count(anywhere, d.prints, 0);
+    if (d.cut) continue;
+    closed++;
+    count(closing, d.prints, Math.max(0, d.prints.length - TAIL_LINES));
+  }
+  const frequent = new Set<number>();
+  for (const [counts, of] of [
+    [anywhere, n],
+    [closing, closed],
+  ] as const) {
+    if (of < MIN_DUMPS) continue;
+    for (const [p, c] of counts) if (c > of * SHARE) frequent.add(p);
+  }
+  return frequent.size > 0 ? { prints: [...frequent].sort((a, b) => a - b) } : undefined;
+}
+
+/** A short stable name of a template (equal templates, equal ids; '' for none). */
+export function templateId(t: Template | undefined): string {
+  if (!t) return '';
+  let h = 0x811c9dc5;
+  for (const p of t.prints) {
+    h ^= p >>> 16;
+    h = Math.imul(h, 0x01000193);
+    h ^= p & 0xffff;
+    h = Math.imul(h, 0x01000193);
+  }
+  return `${t.prints.length}.${(h >>> 0).toString(36)}`;
+}
+
+/** Lines as articleSpan reads them: `weight` of the middle (lines outside the windows) counts as one line. */
+interface Lines {
+  /** Lines in the body. */
+  lines: number;
+  print(i: number): number;
+  weight(i: number): number;
+  /** Visible characters of the lines between the windows (none when the blocks describe every line). */
+  middle: number;
+}
+
+const setOf = new WeakMap<Template, Set<number>>();
+
+/**
+ * The article's lines: [from, to). The template lines cut the body into runs of other lines; the heaviest run is
+ * the article, with every run heavier than HEAVY_TEXT and the middle (lines outside the windows: never template), and
+ * all that lies between them. A repeated title at its top goes. Every line is template: [0, 0).
+ */
+export function articleSpan(body: Lines, t: Template): { from: number; to: number } {
+  let set = setOf.get(t);
+  if (!set) {
+    set = new Set(t.prints);
+    setOf.set(t, set);
+  }
+  const n = body.lines;
+  const middleFrom = whole(n) ? n : HEAD_LINES;
+  const middleTo = whole(n) ? n : n - TAIL_LINES;
+  const runs: Array<{ from: number; to: number; weight: number; middle: boolean }> = [];
+  let run: { from: number; to: number; weight: number; middle: boolean } | undefined;
+  for (let i = 0; i < n; ) {
+    if (i === middleFrom && middleTo > middleFrom) {
+      run ??= { from: i, to: i, weight: 0, middle: true };
+      run.middle = true;
+      run.weight += body.middle;
+      i = middleTo;
+      run.to = i;
+      continue;
+    }
+    if (set.has(body.print(i))) {
+      if (run) runs.push(run);
+      run = undefined;
+    } else {
+      run ??= { from: i, to: i, weight: 0, middle: false };
+      if (body.print(i) !== TITLE_LINE) run.weight += body.weight(i);
+      run.to = i + 1;
+    }
+    i++;
+  }
+  if (run) runs.push(run);
+  let main: (typeof runs)[number] | undefined;
+  for (const r of runs) if (r.weight > 0 && (!main || r.weight > main.weight)) main = r;
+  if (!main) return { from: 0, to: 0 };
+  let from = main.from;
+  let to = main.to;
+  for (const r of runs) {
+    if (r.weight <= HEAVY_TEXT && !r.middle) continue;
+    from = Math.min(from, r.from);
+    to = Math.max(to, r.to);
+  }
+  while (from < to && body.print(from) === TITLE_LINE) from++;
+  return { from, to };
+}
+
+/** The lines of stored blocks, as articleSpan reads them. */
+function blockLines(b: Pick<DumpBlocks, 'lines' | 'prints' | 'weights' | 'middle'>): Lines {
+  const at = (i: number): number => (whole(b.lines) || i < HEAD_LINES ? i : HEAD_LINES + (i - (b.lines - TAIL_LINES)));
+  return { lines: b.lines, print: (i) => b.prints[at(i)]!, weight: (i) => b.weights[at(i)]!, middle: b.middle };
+}
+
+/**
+ * Visible characters a dump keeps under a template (its whole text without one), from its blocks: the middle counted
+ * up to SMALL_TEXT + 1. At or below SMALL_TEXT the dump may be a shell or a notice once the template is removed.
+ */
+export function keptWeight(
+  b: Pick<DumpBlocks, 'lines' | 'prints' | 'weights' | 'middle'>,
+  t: Template | undefined,
+): number {
+  const lines = blockLines(b);
+  const { from, to } = t ? articleSpan(lines, t) : { from: 0, to: b.lines };
+  let sum = 0;
+  const middleFrom = whole(b.lines) ? b.lines : HEAD_LINES;
+  const middleTo = whole(b.lines) ? b.lines : b.lines - TAIL_LINES;
+  for (let i = from; i < to; i++) {
+    if (i === middleFrom && middleTo > middleFrom) {
+      sum += b.middle;
+      i = middleTo - 1;
+      continue;
+    }
+    sum += lines.weight(i);
+  }
+  return sum;
+}
+
+/**
+ * True when the template can change what a dump is (a shell, a notice), so it must be read with it; any other dump
+ * is the article with or without it (only its text, read when a feed shows it, loses the template).
+ */
+export function readWithTemplate(
+  b: Pick<DumpBlocks, 'lines' | 'prints' | 'weights' | 'middle' | 'notice'>,
+  t: Template,
+): boolean {
+  const kept = keptWeight(b, t);
+  return kept <= TINY_TEXT || (b.notice && kept <= SMALL_TEXT);
+}
+
+/** The body without its template: the article's lines, from the first to the last (blank lines between kept). */
+export function withoutTemplate(page: PageLines, t: Template): { body: string; removed: boolean } {
+  const { from, to } = articleSpan(blockLines(page), t);
+  if (from === 0 && to === page.lines) return { body: page.body, removed: false };
+  if (from >= to) return { body: '', removed: true };
+  return { body: page.body.slice(page.starts[from], page.ends[to - 1]), removed: true };
+}
+
+/** The body without its template (`withoutTemplate` of its lines). */
+export function stripTemplate(body: string, title: string, t: Template): { body: string; removed: boolean } {
+  return withoutTemplate(pageLines(body, title), t);
+}

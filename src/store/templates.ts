@@ -1,0 +1,200 @@
+/**
+ * What the store keeps for learning sites' page templates (dumps/templates.ts, dumps/learn.ts): `template_groups`,
+ * one row per source and host, with the template learned from its dumps and whether a dump of it came, changed or
+ * went since; `dump_blocks`, one row per dump of such a group, with the fingerprints and weights of its first and
+ * last lines, the template its observation was read with, and whether it was looked at under its group's template.
+ */
+import type { DumpBlocks, PageTemplate } from '../types.js';
+import type { DB } from './db.js';
+
+/** Flags of a dump's blocks. */
+const CUT = 1;
+const NOTICE = 2;
+
+/** A dump's blocks as stored, with its bookkeeping. */
+export interface StoredBlocks extends Omit<DumpBlocks, 'group'> {
+  path: string;
+  /** The template (its id) the dump's observation was read with; '' for none. */
+  decided: string;
+  /** Not looked at under its group's current template yet. */
+  pending: boolean;
+}
+
+/** A template group as stored. */
+export interface TemplateGroup {
+  id: number;
+  /** `<source>\n<host>`. */
+  name: string;
+  /** Id of the template learned (dumps/templates.ts templateId); '' for none. */
+  templateId: string;
+  template: PageTemplate | undefined;
+}
+
+/** Fingerprints then weights, in one blob. */
+function pack(b: Pick<DumpBlocks, 'prints' | 'weights'>): Buffer {
+  const out = Buffer.alloc(b.prints.length * 5);
+  for (let i = 0; i < b.prints.length; i++) out.writeUInt32LE(b.prints[i]!, i * 4);
+  out.set(b.weights, b.prints.length * 4);
+  return out;
+}
+
+/** True on a little-endian machine: the stored fingerprints can be copied as they are. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+function unpack(blob: Buffer): Pick<DumpBlocks, 'prints' | 'weights'> {
+  const n = blob.length / 5;
+  let prints: Uint32Array;
+  if (LITTLE_ENDIAN) {
+    // One copy into an aligned buffer (a Buffer from SQLite may start at any byte).
+    const bytes = new Uint8Array(n * 4);
+    bytes.set(blob.subarray(0, n * 4));
+    prints = new Uint32Array(bytes.buffer);
+  } else {
+    prints = new Uint32Array(n);
+    for (let i = 0; i < n; i++) prints[i] = blob.readUInt32LE(i * 4);
+  }
+  return { prints, weights: new Uint8Array(blob.subarray(n * 4)) };
+}
+
+function packTemplate(t: PageTemplate): Buffer {
+  const out = Buffer.alloc(t.prints.length * 4);
+  for (let i = 0; i < t.prints.length; i++) out.writeUInt32LE(t.prints[i]!, i * 4);
+  return out;
+}
+
+/** A template as stored (fingerprints, u32 little-endian); undefined for none. */
+export function unpackTemplate(blob: Buffer | null): PageTemplate | undefined {
+  if (!blob || blob.length === 0) return undefined;
+  const prints: number[] = [];
+  for (let i = 0; i < blob.length; i += 4) prints.push(blob.readUInt32LE(i));
+  return { prints };
+}
+
+interface BlocksRow {
+  path: string;
+  lines: number;
+  blocks: Buffer;
+  middle: number;
+  flags: number;
+  decided: string;
+  pending: number;
+}
+
+const toStored = (r: BlocksRow): StoredBlocks => ({
+  path: r.path,
+  lines: r.lines,
+  ...unpack(r.blocks),
+  middle: r.middle,
+  cut: (r.flags & CUT) !== 0,
+  notice: (r.flags & NOTICE) !== 0,
+  decided: r.decided,
+  pending: r.pending === 1,
+});
+
+export class TemplatesTable {
+  private readonly s;
+
+  constructor(db: DB) {
+    this.s = {
+      groupId: db.prepare('SELECT id FROM template_groups WHERE name = ?').pluck(),
+      addGroup: db.prepare('INSERT INTO template_groups (name) VALUES (?) RETURNING id').pluck(),
+      markStale: db.prepare('UPDATE template_groups SET stale = 1 WHERE id = ? AND stale = 0'),
+      putBlocks: db.prepare(`INSERT INTO dump_blocks (path, grp, lines, blocks, middle, flags, decided, pending)
+        VALUES (@path, @grp, @lines, @blocks, @middle, @flags, '', 1)
+        ON CONFLICT(path) DO UPDATE SET grp = excluded.grp, lines = excluded.lines, blocks = excluded.blocks,
+          middle = excluded.middle, flags = excluded.flags, decided = '', pending = 1`),
+      groupOf: db.prepare('SELECT grp FROM dump_blocks WHERE path = ?').pluck(),
+      deleteBlocks: db.prepare('DELETE FROM dump_blocks WHERE path = ?'),
+      stale: db.prepare(
+        'SELECT id, name, template AS templateId, prints FROM template_groups WHERE stale = 1 ORDER BY id',
+      ),
+      blocksOf: db.prepare(
+        'SELECT path, lines, blocks, middle, flags, decided, pending FROM dump_blocks WHERE grp = ? ORDER BY path',
+      ),
+      pendingOf: db.prepare(
+        'SELECT path, lines, blocks, middle, flags, decided, pending FROM dump_blocks WHERE grp = ? AND pending = 1 ORDER BY path',
+      ),
+      learned: db.prepare('UPDATE template_groups SET template = ?, prints = ?, stale = ? WHERE id = ?'),
+      decided: db.prepare('UPDATE dump_blocks SET decided = ?, pending = 0 WHERE path = ?'),
+      looked: db.prepare('UPDATE dump_blocks SET pending = 0 WHERE grp = ? AND pending = 1'),
+      templateOf: db
+        .prepare(`SELECT g.prints FROM dump_blocks b JOIN template_groups g ON g.id = b.grp
+        WHERE b.path = ? AND g.template != ''`)
+        .pluck(),
+      markSources: db.prepare(`INSERT OR IGNORE INTO dirty_sources (source) SELECT DISTINCT o2.source FROM dump_blocks b
+        JOIN observations o1 ON o1.origin = 'file:' || b.path JOIN observations o2 ON o2.key = o1.key WHERE b.grp = ?`),
+      groupCount: db.prepare("SELECT COUNT(*) FROM template_groups WHERE template != ''").pluck(),
+    };
+  }
+
+  private groupId(name: string): number {
+    return (this.s.groupId.get(name) as number | undefined) ?? (this.s.addGroup.get(name) as number);
+  }
+
+  /** A dump of a group was read (without a template): keep its blocks, to be looked at; its group learns again. */
+  putBlocks(path: string, blocks: DumpBlocks): void {
+    const before = this.s.groupOf.get(path) as number | undefined;
+    const grp = this.groupId(blocks.group);
+    if (before !== undefined && before !== grp) this.s.markStale.run(before);
+    this.s.markStale.run(grp);
+    this.s.putBlocks.run({
+      path,
+      grp,
+      lines: blocks.lines,
+      blocks: pack(blocks),
+      middle: blocks.middle,
+      flags: (blocks.cut ? CUT : 0) | (blocks.notice ? NOTICE : 0),
+    });
+  }
+
+  /** A dump gone, or no longer of a group: its group learns again without it. */
+  deleteBlocks(path: string): void {
+    const grp = this.s.groupOf.get(path) as number | undefined;
+    if (grp === undefined) return;
+    this.s.deleteBlocks.run(path);
+    this.s.markStale.run(grp);
+  }
+
+  /** Groups a dump of which came, changed or went since they last learned. */
+  staleGroups(): TemplateGroup[] {
+    return (this.s.stale.all() as Array<{ id: number; name: string; templateId: string; prints: Buffer | null }>).map(
+      (r) => ({ id: r.id, name: r.name, templateId: r.templateId, template: unpackTemplate(r.prints) }),
+    );
+  }
+
+  /** Every dump of a group (`pendingOnly`: those not looked at under its template yet), by path. */
+  *blocksOf(group: number, pendingOnly = false): Generator<StoredBlocks> {
+    for (const r of (pendingOnly ? this.s.pendingOf : this.s.blocksOf).iterate(group) as Iterable<BlocksRow>)
+      yield toStored(r);
+  }
+
+  /** The group learned `template` (id `id`, '' for none); `stale`: it is to learn again (a dump changed meanwhile). */
+  setTemplate(group: number, id: string, template: PageTemplate | undefined, stale = false): void {
+    this.s.learned.run(id, template ? packTemplate(template) : null, stale ? 1 : 0, group);
+  }
+
+  /** A dump's observation was read with the template `id` ('' for none), and looked at. */
+  setDecided(path: string, id: string): void {
+    this.s.decided.run(id, path);
+  }
+
+  /** Every dump of the group looked at under its template. */
+  settle(group: number): void {
+    this.s.looked.run(group);
+  }
+
+  /** The page template learned for the site of the dump at `path`, if any. */
+  templateFor(path: string): PageTemplate | undefined {
+    return unpackTemplate((this.s.templateOf.get(path) as Buffer | undefined) ?? null);
+  }
+
+  /** Mark dirty every source showing an article of the group's dumps (their text is read through its template). */
+  markSourcesOf(group: number): void {
+    this.s.markSources.run(group);
+  }
+
+  /** Groups with a template learned. */
+  learnedCount(): number {
+    return this.s.groupCount.get() as number;
+  }
+}

@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { splitFrontMatter } from '../../src/dumps/frontmatter.js';
+import { parseDump } from '../../src/dumps/parse.js';
+import {
+  articleSpan,
+  dumpBlocks,
+  keptWeight,
+  learnTemplate,
+  lineSpans,
+  MIN_DUMPS,
+  readWithTemplate,
+  stripTemplate,
+  type Template,
+  templateGroup,
+  templateId,
+} from '../../src/dumps/templates.js';
+import { visibleLength } from '../../src/dumps/classify.js';
+import { ARTICLES, escapedWechatUrl, RELAYED_CAPTCHA, relayDump, siteDump, wallDump } from '../helpers/site-chrome.js';
+
+const parts = (text: string) => {
+  const fm = splitFrontMatter(text);
+  if (!fm.ok) throw new Error(fm.reason);
+  return { body: fm.value.body, title: fm.value.fields.get('title') ?? '', url: fm.value.fields.get('url') };
+};
+const blocksOf = (text: string) => {
+  const p = parts(text);
+  return dumpBlocks('g', p.body, p.title);
+};
+const learn = (texts: string[]) => learnTemplate(texts.map(blocksOf));
+const strip = (text: string, t: Template) => {
+  const p = parts(text);
+  return stripTemplate(p.body, p.title, t).body;
+};
+const parse = (text: string, template?: Template) => {
+  const r = parseDump(Buffer.from(text), { path: '/d/x.md', mtimeMs: 0 }, template);
+  if (!r.ok) throw new Error(r.reason);
+  return r;
+};
+
+const SITE = Array.from({ length: 8 }, (_, n) => siteDump(n));
+
+describe('template groups', () => {
+  it('are the source and the host (www. dropped); none for WeChat or without a web URL', () => {
+    expect(templateGroup('Blog', 'https://www.Example.org/a')).toBe('Blog\nexample.org');
+    expect(templateGroup('Blog', 'http://example.org/b?x=1')).toBe('Blog\nexample.org');
+    expect(templateGroup('号', 'https://mp.weixin.qq.com/s?__biz=MzA=&mid=1&idx=1&sn=abc')).toBeUndefined();
+    expect(templateGroup('x', undefined)).toBeUndefined();
+    expect(templateGroup('x', 'not a url')).toBeUndefined();
+    expect(templateGroup('x', 'ftp://example.org/file')).toBeUndefined();
+  });
+});
+
+describe('learning a template', () => {
+  it('takes the lines that open or close more than half of the dumps', () => {
+    const t = learn(SITE)!;
+    const body = parts(SITE[0]!).body;
+    const { starts, ends } = lineSpans(body);
+    const b = blocksOf(SITE[0]!);
+    const inTemplate = (text: string) => {
+      const i = starts.findIndex((s, k) => body.slice(s, ends[k]) === text);
+      return t.prints.includes(b.prints[i]!);
+    };
+    for (const nav of ['* [Home](/)', 'Search', '© 2024 Example Security News. All rights reserved.'])
+      expect(inTemplate(nav)).toBe(true);
+    // Share links carry each page's own address: the same line to a reader, the same fingerprint.
+    expect(
+      inTemplate(
+        'Share this: [Twitter](https://twitter.example/share?u=https://news.example/2024/07/story-1.html) [Facebook](https://facebook.example/share?u=https://news.example/2024/07/story-1.html) [Copy link](https://news.example/2024/07/story-1.html)',
+      ),
+    ).toBe(true);
+    // Dates and counters are read as one 0; the author line differs by author.
+    expect(inTemplate('Posted on July 10, 2024 by [alice](/author/alice/)')).toBe(false);
+    expect(inTemplate(ARTICLES[0]!.split('\n')[0]!)).toBe(false);
+  });
+
+  it('needs MIN_DUMPS dumps', () => {
+    expect(learn(SITE.slice(0, MIN_DUMPS - 1))).toBeUndefined();
+    expect(learn(SITE.slice(0, MIN_DUMPS))).toBeDefined();
+  });
+
+  it('does not depend on the order the dumps came in', () => {
+    const a = learn(SITE)!;
+    const b = learn([...SITE].reverse())!;
+    expect(b).toEqual(a);
+    expect(templateId(a)).toBe(templateId(b));
+    expect(templateId(undefined)).toBe('');
+  });
+
+  it('learns the closing only from dumps the dumper did not cut', () => {
+    const cut = (n: number) => {
+      const text = siteDump(n, { article: `${'A long paragraph of the article. '.repeat(250)}` });
+      return `${text.slice(0, text.indexOf('Share this'))}...`;
+    };
+    const footer = '© 2024 Example Security News. All rights reserved.';
+    // Six cut dumps and four whole ones: the footer closes every dump that has an end.
+    const t = learn([...Array.from({ length: 6 }, (_, n) => cut(n)), ...SITE.slice(0, 4)])!;
+    const stripped = strip(SITE[5]!, t);
+    expect(stripped).not.toContain(footer);
+  });
+});
+
+describe('stripping a template', () => {
+  const t = learn(SITE)!;
+
+  it('keeps the article, from its first line to its last, and drops the navigation and the footer', () => {
+    for (const [n, text] of SITE.entries()) {
+      const s = strip(text, t);
+      const article = ARTICLES[n]!;
+      expect(s).toContain(article.split('\n')[0]!);
+      expect(s.endsWith(article.split('\n').at(-1)!)).toBe(true);
+      for (const chrome of ['[Home](/)', 'Subscribe to our newsletter', 'Share this', 'Popular this week', '© 2024'])
+        expect(s).not.toContain(chrome);
+      // The repeated title goes; the byline right above the article stays with it.
+      expect(s).not.toContain('Example story number');
+      expect(s.startsWith('Posted on July')).toBe(true);
+    }
+  });
+
+  it('keeps a short article whole, and an article a template line cuts in two', () => {
+    const short = siteDump(3, { article: 'Patched.' });
+    expect(strip(short, t)).toBe('Posted on July 13, 2024 by [alice](/author/alice/)\n\nPatched.');
+    const ruled = siteDump(4, {
+      article: `${ARTICLES[1]}\n\nSearch\n\n${'The second half of the article, after a line that is also the template’s. '.repeat(5)}`,
+    });
+    const s = strip(ruled, t);
+    expect(s).toContain(ARTICLES[1]!.split('\n')[0]!);
+    expect(s).toContain('The second half of the article');
+  });
+
+  it('leaves nothing of a page that is all template', () => {
+    const walls = Array.from({ length: 5 }, (_, n) => wallDump(n));
+    const wt = learn(walls)!;
+    expect(strip(walls[0]!, wt)).toBe('');
+    expect(parse(walls[0]!, wt).observation.state).toBe('shell');
+    // Without the template, the wall reads as a (short) article.
+    expect(parse(walls[0]!).observation.state).toBe('full');
+  });
+
+  it('an estimate from the stored blocks never counts more text than the stripped body has', () => {
+    const texts = [...SITE, siteDump(2, { article: 'Short.' }), siteDump(6, { article: ARTICLES.join('\n\n') })];
+    for (const text of texts) {
+      const b = blocksOf(text);
+      expect(keptWeight(b, t)).toBeLessThanOrEqual(visibleLength(strip(text, t)));
+      const p = parts(text);
+      const { starts } = lineSpans(p.body);
+      expect(
+        articleSpan({ lines: b.lines, print: (i) => b.prints[i]!, weight: (i) => b.weights[i]!, middle: 0 }, t).to,
+      ).toBeLessThanOrEqual(starts.length);
+    }
+    expect(readWithTemplate(blocksOf(siteDump(2, { article: 'Short.' })), t)).toBe(true);
+    expect(readWithTemplate(blocksOf(SITE[0]!), t)).toBe(false);
+  });
+
+  it('reads the same for dumps longer than its windows (the middle is never template)', () => {
+    const long = siteDump(1, {
+      article: Array.from({ length: 300 }, (_, i) => `Paragraph ${i} of a long report.`).join('\n\n'),
+    });
+    const s = strip(long, t);
+    expect(s.startsWith('Posted on July 11, 2024 by [bob](/author/bob/)\n\nParagraph 0 of a long report.')).toBe(true);
+    expect(s.endsWith('Paragraph 299 of a long report.')).toBe(true);
+    expect(keptWeight(blocksOf(long), t)).toBeGreaterThan(600);
+  });
+});
+
+describe('an aggregator relaying other pages', () => {
+  const ORIGINAL = escapedWechatUrl('MzAwMDAwMDAwMQ==', 2650000009, 'feedfacefeedfacefeedfacefeedface');
+  const pages = Array.from({ length: 6 }, (_, n) => relayDump(n));
+  const t = learn(pages)!;
+
+  it('keeps the article and the line naming its source; drops navigation, excerpt, date and reads', () => {
+    const s = strip(pages[2]!, t);
+    expect(s.startsWith(ARTICLES[5]!.split('\n')[0]!)).toBe(true);
+    expect(s).toContain('文章来源: https://charlie.example/posts/ioctl-fuzzing.html');
+    for (const chrome of ['我的收藏', '夜间模式', '阅读量', '如有侵权', '友情链接']) expect(s).not.toContain(chrome);
+  });
+
+  it('a WeChat captcha page it relays is a captcha, even when most of its pages relay one', () => {
+    const captcha = relayDump(7, {
+      article: RELAYED_CAPTCHA,
+      excerpt: '环境异常 当前环境异常，完成验证后即可继续访问。 去验证',
+      original: ORIGINAL,
+    });
+    expect(parse(captcha).observation.state).toBe('full'); // the page around it is text
+    const r = parse(captcha, t);
+    expect(r.observation.state).toBe('captcha');
+    const mostly = learn([
+      ...Array.from({ length: 5 }, (_, n) => relayDump(10 + n, { article: RELAYED_CAPTCHA })),
+      ...pages.slice(0, 2),
+    ])!;
+    expect(parse(captcha, mostly).observation.state).toBe('captcha');
+    expect(readWithTemplate(blocksOf(captcha), t)).toBe(true);
+  });
+
+  it('a page naming its WeChat original is that article, by sn, and stays its source’s', () => {
+    const r = parse(relayDump(3, { original: ORIGINAL }));
+    expect(r.observation.key).toBe('sn:feedfacefeedfacefeedfacefeedface');
+    expect(r.observation.link).toBe(
+      'https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000009&idx=1&sn=feedfacefeedfacefeedfacefeedface',
+    );
+    expect(r.observation.source).toBe('中转站 - 安全文摘');
+    expect(r.observation.ref.biz).toBeUndefined();
+    expect(r.observation.ref.sn).toBe('feedfacefeedfacefeedfacefeedface');
+    expect(r.observation.blocks?.group).toBe('中转站 - 安全文摘\nrelay.example');
+  });
+
+  it('joins no article for two different originals, a short link, another site, or a WeChat dump', () => {
+    const two = relayDump(4, {
+      original: ORIGINAL,
+      article: `${ARTICLES[0]}\n\n原文链接: https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMg==&mid=1&idx=1&sn=0000111122223333444455556666aaaa`,
+    });
+    expect(parse(two).observation.key).toBe('url:https://relay.example/go-200004.html');
+    expect(parse(relayDump(5, { original: 'https://mp.weixin.qq.com/s/AbCdEfGh123' })).observation.key).toMatch(
+      /^url:/,
+    );
+    expect(parse(relayDump(6)).observation.key).toBe('url:https://relay.example/go-200006.html');
+    const wechat = `---\ntitle: T\nurl: https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMw==&mid=5&idx=1&sn=aaaabbbbccccddddeeeeffff00002222\nsource: 号\n---\n\n# T\n\n正文。\n\n文章来源: ${ORIGINAL}\n`;
+    expect(parse(wechat).observation.key).toBe('sn:aaaabbbbccccddddeeeeffff00002222');
+    expect(parse(wechat).observation.blocks).toBeUndefined();
+  });
+});
