@@ -14,7 +14,7 @@ import { imageSecret } from './store/secret.js';
 import { Store } from './store/store.js';
 import type { BuildSummary, Config, InputProblem, LiveFetch } from './types.js';
 import { type JobRunner, type RunnerFor, runnerFor } from './work/pool.js';
-import { collectGarbage } from './memory.js';
+import { collectGarbage, LARGE_READ } from './memory.js';
 
 export interface BuildOptions {
   log: Logger;
@@ -29,9 +29,6 @@ export interface BuildOptions {
   /** Walk every dump file, whatever the folder index says (`--rescan`). */
   rescan?: boolean;
 }
-
-/** Files read from which a build collects garbage before it publishes (memory.ts). */
-const GC_AFTER_READ = 5000;
 
 /** Debug log of how long each phase took. */
 function stopwatch(log: Logger): (phase: string, fields?: Record<string, unknown>) => void {
@@ -86,7 +83,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       learnMs: ingest.learnMs,
     });
     // What reading many files left behind, collected before publishing sizes the heap from what is live (memory.ts).
-    if (ingest.read >= GC_AFTER_READ) collectGarbage();
+    if (ingest.read >= LARGE_READ) collectGarbage();
     await mergeAllPending(store, clock(), signal);
     lap('merge');
     const dumpsChanged = ingest.read > 0 || ingest.removed > 0;

@@ -9,6 +9,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
+/** Dump files read from which a build collects garbage at the end of the read and before it publishes. */
+export const LARGE_READ = 5000;
+
 let collect: (() => void) | null | undefined;
 
 /** Run a full collection; false when the runtime gives no way to. */

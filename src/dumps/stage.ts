@@ -13,6 +13,7 @@ import type { Store } from '../store/store.js';
 import type { Config, InputProblem } from '../types.js';
 import { pipeline, type RunnerFor, workerCount } from '../work/pool.js';
 import { type LearnResult, learnTemplates } from './learn.js';
+import { collectGarbage, LARGE_READ } from '../memory.js';
 import type { LoadResult } from './load.js';
 import { archiveName, type DumpFile, listDumpFiles, walkFingerprint } from './read.js';
 
@@ -364,6 +365,8 @@ export async function ingestDumps(
   opts: IngestOptions,
 ): Promise<IngestResult> {
   const result = await readDumps(config, store, problems, opts);
+  // What reading many files left behind is collected before learning reads more (memory.ts).
+  if (result.read >= LARGE_READ) collectGarbage();
   const started = performance.now();
   const templates = await learnTemplates(store, problems, opts);
   return { ...result, templates, learnMs: Math.round(performance.now() - started) };
