@@ -139,7 +139,37 @@ const OPTIONS: sanitizeFn.IOptions = {
 
 /** Sanitize untrusted HTML into what feeds may carry. */
 export function sanitizeHtml(html: string): string {
-  return paragraphsAsHtmlReadsThem(sanitize(html, OPTIONS).trim());
+  return headingsAsHtmlReadsThem(paragraphsAsHtmlReadsThem(sanitize(html, OPTIONS).trim()));
+}
+
+const HEADING_TAG = /<(\/?)h[1-6]\b[^>]*>/gi;
+
+/**
+ * A heading inside a heading (raw HTML in a dump, such as a tool's output quoting pages: `<h1>…<h1>Not Found</h1>…`)
+ * is kept nested by the sanitizer's parser, but an HTML parser ends the outer heading where the inner one starts (the
+ * W3C validator's `NotHtml`). The inner one becomes a `<span>`: its text stays where it was, in the outer heading.
+ */
+function headingsAsHtmlReadsThem(html: string): string {
+  if (!/<h[1-6]\b/i.test(html)) return html;
+  // For each heading open: whether it is kept (the outermost) or becomes a span.
+  const open: boolean[] = [];
+  let nested = false;
+  const out = html.replace(HEADING_TAG, (tag, close: string) => {
+    if (close) {
+      const kept = open.pop();
+      if (kept === false) {
+        nested = true;
+        return '</span>';
+      }
+      return tag;
+    }
+    const kept = open.length === 0;
+    open.push(kept);
+    if (kept) return tag;
+    nested = true;
+    return '<span>';
+  });
+  return nested ? out : html;
 }
 
 /** Allowed tags that end an open paragraph where HTML's parser meets them (its "close a p element" rule). */

@@ -167,4 +167,14 @@ describe('paragraphs as HTML reads them (the W3C validator’s NotHtml)', () => 
       '<div><div>a <span><p>b</p></span></div></div>',
     );
   });
+
+  it('a heading inside a heading becomes a span (as nmap output quoting pages leaves in a dump); others stay', () => {
+    expect(sanitizeHtml('<h1>Bad Request <h1>Not <b>Found</b></h1> tail</h1><h2>next</h2>')).toBe(
+      '<h1>Bad Request <span>Not <b>Found</b></span> tail</h1><h2>next</h2>',
+    );
+    expect(sanitizeHtml('<p>SF:<h1>a<h2>b<h3>c</h3></h2></h1></p>')).toBe(
+      '<p>SF:</p><h1>a<span>b<span>c</span></span></h1><p></p>',
+    );
+    expect(sanitizeHtml('<h1>one</h1><h3>two</h3>')).toBe('<h1>one</h1><h3>two</h3>');
+  });
 });
