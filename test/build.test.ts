@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  copyFileSync,
   existsSync,
   readFileSync,
   rmSync,
@@ -21,7 +22,7 @@ import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, StoreError } from '../src/s
 import type { Config } from '../src/types.js';
 import { dump, tempDir, writeFile } from './helpers/tmp.js';
 import { HAVE_PY_FEEDPARSER, pyFeedparser, readFeed } from './helpers/feeds.js';
-import { SEED } from './helpers/paths.js';
+import { OWN_FIXTURES, SEED } from './helpers/paths.js';
 
 const BIZ_A = 'MzI2NzI2OTExNA=='; // 3267269114
 const BIZ_B = 'MjM5NTU4NjgzMg=='; // 2395586832
@@ -312,6 +313,17 @@ describe('wxfeed build over a folder of dumps', () => {
     const s = await build(config, { log: silentLogger });
     expect(s.articles).toBe(5);
     expect(s.feedsWritten).toBe(4); // the account, Doonsec's feed, the blog, all/
+  });
+
+  it('opens a new store a kill left with a hot rollback journal (before WAL mode): rolled back, then built', async () => {
+    mkdirSync(join(t.dir, 'data'), { recursive: true });
+    const fixture = join(OWN_FIXTURES, 'store', 'hot-journal');
+    copyFileSync(join(fixture, 'wxfeed.db'), config.store);
+    copyFileSync(join(fixture, 'wxfeed.db-journal'), `${config.store}-journal`);
+    const s = await build(config, { log: silentLogger });
+    expect(s.articles).toBe(5);
+    expect(s.feedsWritten).toBe(4);
+    expect(existsSync(`${config.store}-journal`)).toBe(false);
   });
 
   it('refuses a corrupt store and leaves it as it was', async () => {

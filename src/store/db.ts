@@ -146,6 +146,16 @@ function verifyExisting(path: string): void {
   let probe: DB | undefined;
   try {
     probe = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      probe.pragma('schema_version', { simple: true });
+    } catch (error) {
+      // A write killed before the store was in WAL mode (the first moments of a new store) leaves a hot rollback
+      // journal, which a read-only connection may not roll back: open it for writing, which rolls it back, as SQLite
+      // does for any connection, and look again.
+      if (!String((error as { code?: string }).code).startsWith('SQLITE_READONLY_')) throw error;
+      probe.close();
+      probe = new Database(path, { fileMustExist: true });
+    }
     const appId = probe.pragma('application_id', { simple: true }) as number;
     const version = probe.pragma('user_version', { simple: true }) as number;
     // An empty database is ours to use: a first build killed before its schema was written leaves one.

@@ -66,8 +66,15 @@ export function invalidOutputs(dir: string): string[] {
 
 export function integrity(store: string): string {
   if (!existsSync(store)) return 'ok';
-  const db = new Database(store, { readonly: true });
+  let db = new Database(store, { readonly: true });
   try {
+    return db.pragma('integrity_check', { simple: true }) as string;
+  } catch (error) {
+    // A hot rollback journal (a kill in a new store's first moments, before WAL): rolled back by a writer, as the
+    // next build's open does.
+    if (!String((error as { code?: string }).code).startsWith('SQLITE_READONLY_')) throw error;
+    db.close();
+    db = new Database(store);
     return db.pragma('integrity_check', { simple: true }) as string;
   } finally {
     db.close();
