@@ -14,6 +14,26 @@ export const WALK_KEY = 'walk';
 /** Meta key of the dump folders' index (dumps/folders.ts). */
 export const FOLDERS_KEY = 'folders';
 
+/** Meta key of the time the build now under way (or killed before it finished) started. */
+const BUILD_KEY = 'build-started';
+
+/**
+ * The time a build files what it sees at (an article's `first_seen`, which orders a day's articles: feeds/times.ts):
+ * the start of this build, or, when the last build was killed before it finished, that build's start, so that a
+ * killed build and the one that resumes its work file everything as one build would have.
+ */
+export function beginBuild(store: Store, now: number): number {
+  const unfinished = Number(store.meta.get(BUILD_KEY));
+  if (Number.isFinite(unfinished) && unfinished > 0 && unfinished <= now) return unfinished;
+  store.meta.set(BUILD_KEY, String(now));
+  return now;
+}
+
+/** A build finished: the next one starts its own time. */
+export function endBuild(store: Store): void {
+  store.meta.delete(BUILD_KEY);
+}
+
 /** Article keys merged per store transaction. */
 export const MERGE_BATCH = 1024;
 

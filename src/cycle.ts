@@ -3,7 +3,7 @@
  * one worker pool, and report. Per-item failures are collected by the stages and reported, never thrown past here;
  * only a failure of the store or the output folder ends a build.
  */
-import { mergeAllPending } from './catalog.js';
+import { beginBuild, endBuild, mergeAllPending } from './catalog.js';
 import { ingestDumps } from './dumps/stage.js';
 import { fetchStage } from './fetch/stage.js';
 import { publish } from './feeds/publish.js';
@@ -66,10 +66,12 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
     const { signal } = opts;
     const progress = (unit: 'files' | 'pages') =>
       opts.progress ? (done: number, total: number) => opts.progress!(done, total, unit) : undefined;
+    // One time for what this build files (and for the killed build whose work it resumes: catalog.ts).
+    const seenAt = beginBuild(store, clock());
     const ingest = await ingestDumps(config, store, problems, {
       roots: config.dumps,
       runner,
-      now: clock(),
+      now: seenAt,
       progress: progress('files'),
       signal,
       prune: opts.prune,
@@ -84,7 +86,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
     });
     // What reading many files left behind, collected before publishing sizes the heap from what is live (memory.ts).
     if (ingest.read >= LARGE_READ) collectGarbage();
-    await mergeAllPending(store, clock(), signal);
+    await mergeAllPending(store, seenAt, signal);
     lap('merge');
     const dumpsChanged = ingest.read > 0 || ingest.removed > 0;
     const fetched = await fetchStage(config, store, {
@@ -95,7 +97,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
       progress: progress('pages'),
       signal,
     });
-    await mergeAllPending(store, clock(), signal);
+    await mergeAllPending(store, seenAt, signal);
     lap('fetch', { fetched: fetched.fetched, due: fetched.due });
     const imageKey = () => imageSecret(store.meta);
     const published = await publish(config, store, problems, { runner, now: clock(), imageSecret: imageKey, signal });
@@ -104,6 +106,7 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
     const observations = store.observations.count();
     const feeds = feedStatus(store);
     const albums = albumStatus(store);
+    endBuild(store);
     clean = true;
     return {
       fetch: fetched,
