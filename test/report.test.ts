@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
+import { emptyFetchSummary } from '../src/fetch/stage.js';
 import { formatSummary, quoteName } from '../src/report.js';
 import type { BuildSummary } from '../src/types.js';
 
@@ -95,17 +96,10 @@ describe('formatSummary', () => {
 
 describe('formatSummary: albums', () => {
   const fetch = (offline: boolean): BuildSummary['fetch'] => ({
+    ...emptyFetchSummary(offline),
     listed: 1,
     due: 3,
     fetched: 3,
-    unchanged: 0,
-    deleted: 0,
-    blocked: 0,
-    failed: 0,
-    skippedByCooldown: 0,
-    deferred: 0,
-    failures: [],
-    offline,
     elapsedMs: 1,
     albums: {
       active: 2,

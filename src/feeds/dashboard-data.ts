@@ -4,9 +4,10 @@
  */
 import { isFailedResult } from '../states.js';
 import { SHANGHAI_OFFSET_MS } from '../time.js';
-import type { Cooldown, FetchHistoryRow } from '../types.js';
+import type { Cooldown, FeedLanguage, FetchHistoryRow } from '../types.js';
 
-export type IndexLanguage = 'zh-CN' | 'en';
+/** The index page speaks the feeds' language (`feed.language`). */
+export type IndexLanguage = FeedLanguage;
 
 type FetchRow = FetchHistoryRow;
 
@@ -214,9 +215,4 @@ const TEXTS: Record<IndexLanguage, IndexTexts> = {
 
 export function textsFor(language: IndexLanguage): IndexTexts {
   return TEXTS[language];
-}
-
-/** `feed.language` when the config has it (`en`), else `zh-CN`. */
-export function indexLanguage(value: unknown): IndexLanguage {
-  return value === 'en' ? 'en' : 'zh-CN';
 }

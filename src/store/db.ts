@@ -139,23 +139,30 @@ function refuse(path: string, why: string): never {
   throw new StoreError(`store ${path}: ${why}; refusing to use it (the file is left as it is)`);
 }
 
+/**
+ * Open an existing SQLite file to read it. A write killed before a new store was in WAL mode (its first moments)
+ * leaves a hot rollback journal, which a read-only connection may not roll back: the file is then opened for
+ * writing, which rolls the journal back, as SQLite does for any connection.
+ */
+export function openForReading(path: string): DB {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('schema_version', { simple: true });
+    return db;
+  } catch (error) {
+    db.close();
+    if (!String((error as { code?: string }).code).startsWith('SQLITE_READONLY_')) throw error;
+    return new Database(path, { fileMustExist: true });
+  }
+}
+
 /** Check an existing file before anything may write to it. */
 function verifyExisting(path: string): void {
   if (statSync(path).size === 0) return;
   if (!looksLikeSqlite(path)) refuse(path, 'not a wxfeed store (not an SQLite database)');
   let probe: DB | undefined;
   try {
-    probe = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      probe.pragma('schema_version', { simple: true });
-    } catch (error) {
-      // A write killed before the store was in WAL mode (the first moments of a new store) leaves a hot rollback
-      // journal, which a read-only connection may not roll back: open it for writing, which rolls it back, as SQLite
-      // does for any connection, and look again.
-      if (!String((error as { code?: string }).code).startsWith('SQLITE_READONLY_')) throw error;
-      probe.close();
-      probe = new Database(path, { fileMustExist: true });
-    }
+    probe = openForReading(path);
     const appId = probe.pragma('application_id', { simple: true }) as number;
     const version = probe.pragma('user_version', { simple: true }) as number;
     // An empty database is ours to use: a first build killed before its schema was written leaves one.

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { indexLanguage, liveState, liveStates, parseCooldown, textsFor } from '../../src/feeds/dashboard-data.js';
+import { liveState, liveStates, parseCooldown, textsFor } from '../../src/feeds/dashboard-data.js';
 import { type IndexEntry, type IndexPage, renderIndex, scriptJson } from '../../src/feeds/index-page.js';
 import type { FetchHistoryRow } from '../../src/types.js';
 
@@ -55,13 +55,6 @@ describe('texts and plurals', () => {
     expect(zh.articles(2)).toBe('2 篇文章');
     expect(zh.feeds(1)).toBe('1 个订阅源');
     expect(zh.latestHeading(50)).toBe('最新 50 篇文章');
-  });
-
-  it('feed.language: en, else zh-CN', () => {
-    expect(indexLanguage('en')).toBe('en');
-    expect(indexLanguage('zh-CN')).toBe('zh-CN');
-    expect(indexLanguage(undefined)).toBe('zh-CN');
-    expect(indexLanguage('fr')).toBe('zh-CN');
   });
 
   it('zh-CN is the default; en writes every text of the page in English', () => {

@@ -6,8 +6,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { XMLValidator } from 'fast-xml-parser';
+import { openForReading } from '../../src/store/db.js';
 
 export interface TrialSetup {
   /** Command that runs wxfeed: [node, ...args before the subcommand]. */
@@ -66,15 +66,9 @@ export function invalidOutputs(dir: string): string[] {
 
 export function integrity(store: string): string {
   if (!existsSync(store)) return 'ok';
-  let db = new Database(store, { readonly: true });
+  // As the next build's open does: a hot rollback journal (a kill in a new store's first moments) is rolled back.
+  const db = openForReading(store);
   try {
-    return db.pragma('integrity_check', { simple: true }) as string;
-  } catch (error) {
-    // A hot rollback journal (a kill in a new store's first moments, before WAL): rolled back by a writer, as the
-    // next build's open does.
-    if (!String((error as { code?: string }).code).startsWith('SQLITE_READONLY_')) throw error;
-    db.close();
-    db = new Database(store);
     return db.pragma('integrity_check', { simple: true }) as string;
   } finally {
     db.close();
