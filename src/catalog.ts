@@ -7,7 +7,7 @@
 import { albumLabel, albumOrigin } from './keys.js';
 import { mergeObservations, mergeOutcome } from './merge.js';
 import type { Store } from './store/store.js';
-import type { AlbumItem, Observation } from './types.js';
+import type { AlbumItem, Observation, StoredObservation } from './types.js';
 
 /** Meta key of the dump folders' walk fingerprint as last read in full (dumps/stage.ts). */
 export const WALK_KEY = 'walk';
@@ -42,33 +42,46 @@ export const MERGE_BATCH = 1024;
  * article), `notice:<url>` (the latest notice a live page showed) or `album:<key>` (an album's listing of an article).
  * Call inside a transaction.
  */
-export function putObservation(store: Store, origin: string, obs: Observation | undefined, now: number): void {
-  const old = store.observations.keyAndSource(origin);
+export function putObservation(
+  store: Store,
+  origin: string,
+  obs: Observation | undefined,
+  now: number,
+  isNew = false,
+): StoredObservation | undefined {
+  const old = isNew ? undefined : store.observations.keyAndSource(origin);
   // An article joining or leaving a source changes that source's feed.
   if (old && old.source !== obs?.source) store.pending.markSource(old.source);
   if (obs && old?.source !== obs.source) store.pending.markSource(obs.source);
   const key = obs ? store.aliases.resolve(obs.key) : undefined;
+  let stored: StoredObservation | undefined;
   if (obs && key) {
-    store.observations.put(origin, key, obs, now);
+    stored = store.observations.put(origin, key, obs, now);
     store.pending.markKey(key);
   } else if (old) store.observations.delete(origin);
   if (old && old.key !== key) store.pending.markKey(old.key);
+  return stored;
 }
 
-/** Record one dump file's outcome: its observation, or none with the problem. */
+/**
+ * Record one dump file's outcome: its observation (returned as stored), or none with the problem. `isNew`: the
+ * store holds no observation (and so no blocks) from this file: a first build.
+ */
 export function recordFile(
   store: Store,
   file: { path: string; size: number; mtimeMs: number },
   outcome: { observation: Observation } | { problem: string; detail?: string | undefined },
   now: number,
-): void {
+  isNew = false,
+): StoredObservation | undefined {
   const problem = 'problem' in outcome ? outcome : undefined;
   store.files.put(file, problem?.problem ?? null, problem?.detail ?? null);
   const observation = 'observation' in outcome ? outcome.observation : undefined;
-  putObservation(store, `file:${file.path}`, observation, now);
+  const stored = putObservation(store, `file:${file.path}`, observation, now, isNew);
   // A dump of another site than WeChat: what it gives its site's template (learned again at the end of the stage).
-  if (observation?.blocks) store.templates.putBlocks(file.path, observation.blocks);
-  else store.templates.deleteBlocks(file.path);
+  if (observation?.blocks) store.templates.putBlocks(file.path, observation.blocks, isNew);
+  else if (!isNew) store.templates.deleteBlocks(file.path);
+  return stored;
 }
 
 /** A dump file is gone: forget it and its observation. */
@@ -136,19 +149,75 @@ export function markAlbumChanged(store: Store, albumId: string): void {
  */
 export function mergePending(store: Store, limit: number, now: number): number {
   const batch = store.pending.batch(limit);
-  for (const { key, observations } of batch) {
-    const merged = mergeObservations(observations);
-    const oldHash = store.articles.hash(key);
-    const outcome = mergeOutcome(oldHash, merged);
-    if (outcome === 'unchanged') continue;
-    if (merged) store.articles.put(merged, now);
-    else store.articles.delete(key);
-    for (const o of observations) store.pending.markSource(o.source);
-    for (const albumId of store.albumItems.albumsOf(key)) store.pending.markSource(albumLabel(albumId));
-  }
+  for (const { key, observations } of batch) mergeKey(store, key, observations, now, store.articles.hash(key));
   const last = batch[batch.length - 1];
   if (last) store.pending.clearUpTo(last.key);
   return batch.length;
+}
+
+/**
+ * What a read into a store with no observation (a first build) filed, batch by batch: a key no earlier batch met has
+ * no observation but those of this batch and no article yet, so merging it reads nothing back from the store.
+ */
+export class FreshRead {
+  private readonly met = new Set<string>();
+  private batch = new Map<string, StoredObservation[]>();
+
+  /** An observation filed in this batch. */
+  add(stored: StoredObservation | undefined): void {
+    if (!stored) return;
+    const list = this.batch.get(stored.key);
+    if (list) list.push(stored);
+    else this.batch.set(stored.key, [stored]);
+  }
+
+  /** Every observation of `key`, when this batch filed all of them (in the order filed, as the store lists them). */
+  all(key: string): StoredObservation[] | undefined {
+    return this.met.has(key) ? undefined : this.batch.get(key);
+  }
+
+  /** The batch is merged: its keys are met. */
+  next(): void {
+    for (const key of this.batch.keys()) this.met.add(key);
+    this.batch = new Map();
+  }
+}
+
+/**
+ * Merge the keys marked pending since the last call (in this transaction): while dumps are read, the keys of the
+ * files just recorded (whose rows are still in the page cache; in a first build, `fresh` holds them). Call inside a
+ * transaction.
+ */
+export function mergeRecent(store: Store, now: number, fresh?: FreshRead): number {
+  const keys = store.pending.takeRecent();
+  for (const key of keys) {
+    const mine = fresh?.all(key);
+    if (mine) mergeKey(store, key, mine, now, undefined);
+    else mergeKey(store, key, store.observations.ofKey(key), now, store.articles.hash(key));
+    store.pending.clear(key);
+  }
+  fresh?.next();
+  return keys.length;
+}
+
+/**
+ * Merge one key's observations into its article (whose content hash was `oldHash`); the sources of a changed article
+ * are marked dirty.
+ */
+function mergeKey(
+  store: Store,
+  key: string,
+  observations: StoredObservation[],
+  now: number,
+  oldHash: string | undefined,
+): void {
+  const merged = mergeObservations(observations);
+  const outcome = mergeOutcome(oldHash, merged);
+  if (outcome === 'unchanged') return;
+  if (merged) store.articles.put(merged, now);
+  else store.articles.delete(key);
+  for (const o of observations) store.pending.markSource(o.source);
+  for (const albumId of store.albumItems.albumsOf(key)) store.pending.markSource(albumLabel(albumId));
 }
 
 /**

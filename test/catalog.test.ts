@@ -1,10 +1,14 @@
 /**
  * The build time the catalog files articles at (their `first_seen`, which orders a day's articles in feeds): a build
- * killed before it finished and the build that resumes its work share one.
+ * killed before it finished and the build that resumes its work share one. A first build merges each batch's keys
+ * from memory: the same articles as merging them from the store.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { beginBuild, endBuild } from '../src/catalog.js';
+import { beginBuild, endBuild, FreshRead, mergeRecent, recordFile } from '../src/catalog.js';
+import { dumpBody, EMPTY_BODY } from '../src/content/body.js';
+import { storedObservation } from '../src/store/observations.js';
+import type { Observation } from '../src/types.js';
 import { closeStore, openStore } from '../src/store/db.js';
 import { Store } from '../src/store/store.js';
 import { tempDir } from './helpers/tmp.js';
@@ -32,5 +36,79 @@ describe('beginBuild / endBuild', () => {
     store.meta.set('build-started', '50000');
     expect(beginBuild(store, 10_000)).toBe(10_000);
     closeStore(db, true);
+  });
+});
+
+const observation = (n: number, extra: Partial<Observation> = {}): Observation => ({
+  key: `sn:${String(n).padStart(32, 'a')}`,
+  id: `https://mp.weixin.qq.com/s?__biz=MzA=&mid=${100 + n}&idx=1&sn=${String(n).padStart(32, 'a')}`,
+  link: `https://mp.weixin.qq.com/s?__biz=MzA=&mid=${100 + n}&idx=1&sn=${String(n).padStart(32, 'a')}`,
+  ref: { biz: 'MzA=', mid: String(100 + n), idx: '1', sn: String(n).padStart(32, 'a') },
+  title: `第${n}篇`,
+  source: '账号',
+  date: Date.UTC(2024, 6, n),
+  datePrecision: 'day',
+  capturedAt: Date.UTC(2024, 6, n, 12),
+  state: 'full',
+  body: dumpBody(`/d/${n}.md`, Buffer.from(`正文${n}`)),
+  textLength: 10 + n,
+  summary: '',
+  ...extra,
+});
+
+describe('storedObservation and FreshRead (a first build merges from memory)', () => {
+  it('an observation as put is the observation read back, whatever fields it has', () => {
+    const db = openStore(join(t.dir, 'wxfeed.db'));
+    const store = new Store(db);
+    const cases: Observation[] = [
+      observation(1),
+      observation(2, { author: '作者', cover: 'https://mmbiz.qpic.cn/x/0', capturedAt: undefined }),
+      observation(3, { ref: { shortToken: 'abc' }, title: 'lone \ud800 surrogate', state: 'shell', body: EMPTY_BODY }),
+      observation(4, { ref: { mid: 'not digits', idx: '1234567890123456' }, date: 1.5, summary: '摘要' }),
+    ];
+    store.transaction(() => {
+      cases.forEach((o, i) => {
+        const put = store.observations.put(`file:/d/${i}.md`, o.key, o, 7);
+        expect(put).toEqual(store.observations.get(`file:/d/${i}.md`));
+        expect(storedObservation(`file:/d/${i}.md`, o.key, o)).toEqual(put);
+      });
+    });
+    expect(store.observations.get('file:/d/2.md')!.title).toBe('lone \ufffd surrogate');
+    closeStore(db, true);
+  });
+
+  it('a first build read in batches files the same articles as merging every key from the store', () => {
+    const run = (fresh: boolean): unknown[] => {
+      const db = openStore(join(t.dir, `${fresh}.db`));
+      const store = new Store(db);
+      const read = fresh ? new FreshRead() : undefined;
+      // Key 1 has copies in two batches (the second a fuller one), key 2 two copies in one batch, key 3 one copy.
+      const batches: Observation[][] = [
+        [
+          observation(1, { state: 'shell', body: EMPTY_BODY, textLength: 0, author: '先来' }),
+          observation(2),
+          observation(3),
+        ],
+        [observation(2, { textLength: 99, author: '二' }), observation(1)],
+      ];
+      let file = 0;
+      for (const batch of batches)
+        store.transaction(() => {
+          for (const o of batch) {
+            const path = `/d/${file++}.md`;
+            const stored = recordFile(store, { path, size: 1, mtimeMs: 1 }, { observation: o }, 5, fresh);
+            read?.add(stored);
+          }
+          mergeRecent(store, 5, read);
+        });
+      const articles = [...store.articles.newestFirst(undefined)];
+      closeStore(db, true);
+      return articles;
+    };
+    const fromMemory = run(true);
+    expect(fromMemory).toHaveLength(3);
+    expect(fromMemory).toEqual(run(false));
+    // Key 1 merged in the second batch from both its copies: the fuller one, with the first one's author.
+    expect(fromMemory).toContainEqual(expect.objectContaining({ author: '先来', state: 'full', title: '第1篇' }));
   });
 });

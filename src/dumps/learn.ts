@@ -13,7 +13,7 @@ import { recordFile } from '../catalog.js';
 import type { Store } from '../store/store.js';
 import type { StoredBlocks, TemplateGroup } from '../store/templates.js';
 import type { DumpBlocks, InputProblem, PageTemplate } from '../types.js';
-import { pipeline, type RunnerFor } from '../work/pool.js';
+import type { RunnerFor } from '../work/pool.js';
 import type { DumpToLoad, LoadResult } from './load.js';
 import { archiveName } from './read.js';
 import { learnTemplate, readWithTemplate, templateId } from './templates.js';
@@ -93,11 +93,11 @@ function* chunks(store: Store): Generator<{ plans: Plan[]; rereads: Reread[] }> 
   if (plans.length > 0) yield { plans, rereads };
 }
 
-/** Read the listed dumps (in worker threads when many); results by path, and the sites a read failed for. */
-async function reread(
-  rereads: Reread[],
-  opts: LearnOptions,
-): Promise<Map<string, { file: DumpToLoad; result: LoadResult }>> {
+/**
+ * Read the listed dumps (in worker threads when many), every batch handed over at once: the workers read while this
+ * thread plans the next chunk and writes the last one. Results by path; a dump gone since it was listed is left out.
+ */
+function reread(rereads: Reread[], opts: LearnOptions): Promise<Map<string, { file: DumpToLoad; result: LoadResult }>> {
   const files: DumpToLoad[] = [];
   for (const r of rereads) {
     let st: { size: number; mtimeMs: number };
@@ -114,41 +114,47 @@ async function reread(
       template: r.template,
     });
   }
-  const batches: Array<{ job: { kind: 'load'; files: DumpToLoad[] }; ctx: DumpToLoad[] }> = [];
-  for (let i = 0; i < files.length; i += READ_BATCH) {
-    const batch = files.slice(i, i + READ_BATCH);
-    batches.push({ job: { kind: 'load', files: batch }, ctx: batch });
-  }
-  const out = new Map<string, { file: DumpToLoad; result: LoadResult }>();
-  await pipeline(
-    opts.runner(batches.length),
-    batches,
-    (results, batch) => {
+  const batches: DumpToLoad[][] = [];
+  for (let i = 0; i < files.length; i += READ_BATCH) batches.push(files.slice(i, i + READ_BATCH));
+  const runner = opts.runner(batches.length);
+  return Promise.all(batches.map((batch) => runner.run({ kind: 'load', files: batch }))).then((results) => {
+    const out = new Map<string, { file: DumpToLoad; result: LoadResult }>();
+    batches.forEach((batch, b) => {
       batch.forEach((file, n) => {
-        out.set(file.path, { file, result: results[n]! });
+        out.set(file.path, { file, result: results[b]![n]! });
       });
-    },
-    opts.signal,
-  );
-  return out;
+    });
+    return out;
+  });
 }
 
 /**
  * Learn again the templates of the sites whose dumps came, changed or went, and read again the dumps a new template
- * can make something else. Problems met reading them are added to `problems`.
+ * can make something else. Problems met reading them are added to `problems`. Chunks overlap: while the workers read
+ * one chunk's dumps, this thread plans the next, then writes the one read.
  */
 export async function learnTemplates(store: Store, problems: InputProblem[], opts: LearnOptions): Promise<LearnResult> {
   const total: LearnResult = { sites: 0, changed: 0, reread: 0 };
   for (let round = 0; round < ROUNDS; round++) {
     let again = false;
     let failed = false;
-    for (const chunk of chunks(store)) {
-      const done = await settleChunk(store, chunk, problems, opts);
+    const planned = chunks(store);
+    let next = planned.next();
+    let reading = next.done ? undefined : reread(next.value.rereads, opts);
+    while (!next.done && reading) {
+      opts.signal?.throwIfAborted();
+      const chunk = next.value;
+      next = planned.next();
+      const read = await reading;
+      reading = next.done ? undefined : reread(next.value.rereads, opts);
+      // Marked handled: a read of the next chunk that fails after an abort must not surface as unhandled.
+      reading?.catch(() => {});
+      const done = settleChunk(store, chunk, read, problems, opts);
       again ||= done.again;
       failed ||= done.failed;
       total.sites += chunk.plans.length;
       total.changed += chunk.plans.filter((p) => p.changed).length;
-      total.reread += done.read;
+      total.reread += read.size;
     }
     // A dump that changed while it was read marks its site again; a read that failed waits for the next build.
     if (!again || failed) break;
@@ -157,16 +163,16 @@ export async function learnTemplates(store: Store, problems: InputProblem[], opt
 }
 
 /**
- * Read one chunk's dumps again and write, in one transaction, what they are now and the templates of their sites
- * (a site whose read failed, or one of whose dumps changed meanwhile, stays marked to be learned again).
+ * Write, in one transaction, what one chunk's dumps read again are now and the templates of their sites (a site
+ * whose read failed, or one of whose dumps changed meanwhile, stays marked to be learned again).
  */
-async function settleChunk(
+function settleChunk(
   store: Store,
   chunk: { plans: Plan[]; rereads: Reread[] },
+  read: Map<string, { file: DumpToLoad; result: LoadResult }>,
   problems: InputProblem[],
   opts: LearnOptions,
-): Promise<{ again: boolean; failed: boolean; read: number }> {
-  const read = await reread(chunk.rereads, opts);
+): { again: boolean; failed: boolean } {
   const again = new Set<number>();
   let failed = false;
   store.transaction(() => {
@@ -194,7 +200,7 @@ async function settleChunk(
       if (p.changed) store.templates.markSourcesOf(p.group);
     }
   });
-  return { again: again.size > 0, failed, read: read.size };
+  return { again: again.size > 0, failed };
 }
 
 /** True when a dump read again gives the blocks the store held (it did not change since). */

@@ -6,7 +6,7 @@
  */
 import { opendirSync, statSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
-import { FOLDERS_KEY, forgetFile, mergePending, recordFile, WALK_KEY } from '../catalog.js';
+import { FOLDERS_KEY, FreshRead, forgetFile, mergeRecent, recordFile, WALK_KEY } from '../catalog.js';
 import { type FolderIndex, indexUsable, listChangedFolders, parseIndex, scanFolders } from './folders.js';
 import type { KnownFile } from '../store/files.js';
 import type { Store } from '../store/store.js';
@@ -242,6 +242,8 @@ async function readIntoStore(
     batches.push({ job: { kind: 'load', files }, ctx: files });
   }
   store.sizeCacheFor(changed.length);
+  // A first build: what each batch files is merged from memory (catalog.ts FreshRead).
+  const fresh = changed.length > 0 && store.observations.isEmpty() ? new FreshRead() : undefined;
   let done = 0;
   const group = store.group();
   try {
@@ -257,18 +259,22 @@ async function readIntoStore(
             const warning = r.observation.warning;
             if (warning) warnings.push(problemOf(file.path, warning.reason, warning.detail));
             group.add(() => {
-              recordFile(store, file, { observation: r.observation }, now);
+              const stored = recordFile(store, file, { observation: r.observation }, now, fresh !== undefined);
+              fresh?.add(stored);
               if (warning) store.files.put(file, warning.reason, warning.detail);
             });
           } else {
             problems.push(problemOf(file.path, r.reason, r.detail));
             // A read that failed (not a bad file) is not recorded: the file is read again next time.
-            if (!r.transient) group.add(() => recordFile(store, file, { problem: r.reason, detail: r.detail }, now));
+            if (!r.transient)
+              group.add(() =>
+                recordFile(store, file, { problem: r.reason, detail: r.detail }, now, fresh !== undefined),
+              );
           }
         });
-        // Merge as many articles as files came in, while the workers parse the next batches: the merge after reading
-        // is then left with the keys that met another copy later.
-        group.add(() => mergePending(store, files.length, now));
+        // Merge the keys of the files just recorded, while the workers parse the next batches (their rows are still
+        // in the page cache): a key another file meets later is merged again then.
+        group.add(() => mergeRecent(store, now, fresh));
         done += files.length;
         if (group.size >= COMMIT_FILES) group.commit();
         opts.progress?.(done, changed.length);

@@ -14,6 +14,35 @@ export const OBSERVATION_COLUMNS = `origin, key, source, id, link, biz, mid, idx
 const intOrNull = (v: string | undefined): number | null =>
   v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : null;
 
+/** A string as SQLite keeps it: UTF-8, a lone surrogate replaced. */
+const kept = (s: string): string => (s.isWellFormed() ? s : s.toWellFormed());
+const storedOrNull = (s: string | undefined): string | null => (s === undefined ? null : kept(s));
+
+/** An observation as the store keeps it and reads it back (`ObservationsTable.get`), without reading it. */
+export function storedObservation(origin: string, key: string, o: Observation): StoredObservation {
+  return {
+    origin: kept(origin),
+    key: kept(key),
+    source: kept(o.source),
+    id: kept(o.id),
+    link: kept(o.link),
+    biz: storedOrNull(o.ref.biz),
+    mid: intOrNull(o.ref.mid),
+    idx: intOrNull(o.ref.idx),
+    sn: storedOrNull(o.ref.sn),
+    title: kept(o.title),
+    author: storedOrNull(o.author),
+    date: o.date,
+    datePrecision: o.datePrecision,
+    capturedAt: o.capturedAt ?? null,
+    state: o.state,
+    bodyHash: kept(o.body.hash),
+    textLength: o.textLength,
+    summary: kept(o.summary),
+    cover: storedOrNull(o.cover),
+  };
+}
+
 export class ObservationsTable {
   private readonly s;
 
@@ -33,6 +62,7 @@ export class ObservationsTable {
           text_length = excluded.text_length, summary = excluded.summary, cover = excluded.cover, seen_at = excluded.seen_at`),
       delete: db.prepare('DELETE FROM observations WHERE origin = ?'),
       byOrigin: db.prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations WHERE origin = ?`),
+      byKey: db.prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations WHERE key = ?`),
       // A dump's body is read through its site's page template, when one is learned (store/templates.ts).
       body: db.prepare(`SELECT o.body_format AS format, o.body AS text, o.body_hash AS hash, g.prints AS template,
         g.template AS templateId
@@ -44,6 +74,7 @@ export class ObservationsTable {
         'SELECT source, COUNT(DISTINCT key) AS articles, COUNT(DISTINCT biz) AS bizCount, MIN(biz) AS biz FROM observations GROUP BY source',
       ),
       count: db.prepare('SELECT COUNT(*) FROM observations').pluck(),
+      any: db.prepare('SELECT 1 FROM observations LIMIT 1').pluck(),
     };
   }
 
@@ -52,32 +83,35 @@ export class ObservationsTable {
     return this.s.keyAndSource.get(origin) as { key: string; source: string } | undefined;
   }
 
-  put(origin: string, key: string, o: Observation, now: number): void {
+  /** Put the observation from `origin` under `key`; returns it as `get` reads it back. */
+  put(origin: string, key: string, o: Observation, now: number): StoredObservation {
+    const stored = storedObservation(origin, key, o);
     this.s.upsert.run({
       origin,
       key,
-      source: o.source,
-      id: o.id,
-      link: o.link,
-      biz: o.ref.biz ?? null,
-      mid: intOrNull(o.ref.mid),
-      idx: intOrNull(o.ref.idx),
-      sn: o.ref.sn ?? null,
+      source: stored.source,
+      id: stored.id,
+      link: stored.link,
+      biz: stored.biz,
+      mid: stored.mid,
+      idx: stored.idx,
+      sn: stored.sn,
       short_token: o.ref.shortToken ?? null,
-      title: o.title,
-      author: o.author ?? null,
-      date: o.date,
-      date_precision: o.datePrecision,
-      captured_at: o.capturedAt ?? null,
-      state: o.state,
+      title: stored.title,
+      author: stored.author,
+      date: stored.date,
+      date_precision: stored.datePrecision,
+      captured_at: stored.capturedAt,
+      state: stored.state,
       body: o.body.format === 'html' ? o.body.text : '',
       body_format: o.body.format,
-      body_hash: o.body.hash,
-      text_length: o.textLength,
-      summary: o.summary,
-      cover: o.cover ?? null,
+      body_hash: stored.bodyHash,
+      text_length: stored.textLength,
+      summary: stored.summary,
+      cover: stored.cover,
       seen_at: now,
     });
+    return stored;
   }
 
   delete(origin: string): void {
@@ -86,6 +120,11 @@ export class ObservationsTable {
 
   get(origin: string): StoredObservation | undefined {
     return this.s.byOrigin.get(origin) as StoredObservation | undefined;
+  }
+
+  /** Every observation filed under a key. */
+  ofKey(key: string): StoredObservation[] {
+    return this.s.byKey.all(key) as StoredObservation[];
   }
 
   /** The body of an observation: a page's HTML, or where a dump's is (`file:` origins) and its site's template. */
@@ -115,6 +154,11 @@ export class ObservationsTable {
 
   sourceStats(): SourceStats[] {
     return this.s.sourceStats.all() as SourceStats[];
+  }
+
+  /** True when the store holds no observation at all (a first build). */
+  isEmpty(): boolean {
+    return this.s.any.get() === undefined;
   }
 
   count(): number {

@@ -10,6 +10,8 @@ export class PendingTable {
   private readonly s;
   /** Sources marked in the open transaction (forgotten when it ends: a rollback may have undone them). */
   private readonly marked = new Set<string>();
+  /** Keys marked since `takeRecent` last ran (forgotten when a transaction ends without commit: see forgetMarks). */
+  private recent = new Set<string>();
 
   constructor(db: DB) {
     this.s = {
@@ -18,6 +20,7 @@ export class PendingTable {
       batch: db.prepare(`SELECT p.key AS pendingKey, ${OBSERVATION_COLUMNS.replace(/(^|,\s*)(\w+)/g, '$1o.$2')}
         FROM (SELECT key FROM pending_keys ORDER BY key LIMIT ?) p LEFT JOIN observations o ON o.key = p.key ORDER BY p.key`),
       clearUpTo: db.prepare('DELETE FROM pending_keys WHERE key <= ?'),
+      clear: db.prepare('DELETE FROM pending_keys WHERE key = ?'),
       markSource: db.prepare('INSERT OR IGNORE INTO dirty_sources (source) VALUES (?)'),
       sources: db.prepare('SELECT source FROM dirty_sources').pluck(),
       clearSources: db.prepare('DELETE FROM dirty_sources'),
@@ -26,6 +29,19 @@ export class PendingTable {
 
   markKey(key: string): void {
     this.s.markKey.run(key);
+    this.recent.add(key);
+  }
+
+  /** The keys marked since the last call, in key order; the list starts again. */
+  takeRecent(): string[] {
+    const keys = [...this.recent].sort();
+    this.recent = new Set();
+    return keys;
+  }
+
+  /** One key is merged. */
+  clear(key: string): void {
+    this.s.clear.run(key);
   }
 
   /** Up to `limit` pending keys in key order, each with its stored observations (read whole: no writes meanwhile). */
@@ -67,5 +83,6 @@ export class PendingTable {
   /** A transaction ended: what it marked may have been undone. */
   forgetMarks(): void {
     this.marked.clear();
+    this.recent.clear();
   }
 }

@@ -59,6 +59,7 @@ export class Store {
       return this.db.transaction(fn)();
     } finally {
       this.pending.forgetMarks();
+      this.templates.forget();
     }
   }
 
@@ -67,7 +68,7 @@ export class Store {
    * opens another), `rollback` drops it. Nothing else may write to this store while it is open.
    */
   group(): WriteGroup {
-    const { db, pending } = this;
+    const { db, pending, templates } = this;
     let open = false;
     let size = 0;
     const end = (sql: string): void => {
@@ -75,6 +76,7 @@ export class Store {
       open = false;
       size = 0;
       pending.forgetMarks();
+      templates.forget();
     };
     return {
       add(fn) {

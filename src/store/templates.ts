@@ -93,6 +93,9 @@ const toStored = (r: BlocksRow): StoredBlocks => ({
 
 export class TemplatesTable {
   private readonly s;
+  /** Group ids by name, and the groups marked stale, as the open transaction knows them (see `forget`). */
+  private readonly ids = new Map<string, number>();
+  private readonly staled = new Set<number>();
 
   constructor(db: DB) {
     this.s = {
@@ -128,15 +131,35 @@ export class TemplatesTable {
   }
 
   private groupId(name: string): number {
-    return (this.s.groupId.get(name) as number | undefined) ?? (this.s.addGroup.get(name) as number);
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = (this.s.groupId.get(name) as number | undefined) ?? (this.s.addGroup.get(name) as number);
+      this.ids.set(name, id);
+    }
+    return id;
   }
 
-  /** A dump of a group was read (without a template): keep its blocks, to be looked at; its group learns again. */
-  putBlocks(path: string, blocks: DumpBlocks): void {
-    const before = this.s.groupOf.get(path) as number | undefined;
+  private markStale(group: number): void {
+    if (this.staled.has(group)) return;
+    this.s.markStale.run(group);
+    this.staled.add(group);
+  }
+
+  /** A transaction ended: what it created or marked may have been undone. */
+  forget(): void {
+    this.ids.clear();
+    this.staled.clear();
+  }
+
+  /**
+   * A dump of a group was read (without a template): keep its blocks, to be looked at; its group learns again.
+   * `isNew`: the store holds no blocks for this path (a first build), so no group loses it.
+   */
+  putBlocks(path: string, blocks: DumpBlocks, isNew = false): void {
+    const before = isNew ? undefined : (this.s.groupOf.get(path) as number | undefined);
     const grp = this.groupId(blocks.group);
-    if (before !== undefined && before !== grp) this.s.markStale.run(before);
-    this.s.markStale.run(grp);
+    if (before !== undefined && before !== grp) this.markStale(before);
+    this.markStale(grp);
     this.s.putBlocks.run({
       path,
       grp,
@@ -152,7 +175,7 @@ export class TemplatesTable {
     const grp = this.s.groupOf.get(path) as number | undefined;
     if (grp === undefined) return;
     this.s.deleteBlocks.run(path);
-    this.s.markStale.run(grp);
+    this.markStale(grp);
   }
 
   /** Groups a dump of which came, changed or went since they last learned. */
@@ -171,6 +194,7 @@ export class TemplatesTable {
   /** The group learned `template` (id `id`, '' for none); `stale`: it is to learn again (a dump changed meanwhile). */
   setTemplate(group: number, id: string, template: PageTemplate | undefined, stale = false): void {
     this.s.learned.run(id, template ? packTemplate(template) : null, stale ? 1 : 0, group);
+    this.staled.delete(group);
   }
 
   /** A dump's observation was read with the template `id` ('' for none), and looked at. */
