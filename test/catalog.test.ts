@@ -112,3 +112,49 @@ describe('storedObservation and FreshRead (a first build merges from memory)', (
     expect(fromMemory).toContainEqual(expect.objectContaining({ author: '先来', state: 'full', title: '第1篇' }));
   });
 });
+
+describe('pending keys held until the transaction commits', () => {
+  it('a key merged in its transaction never reaches the table; one not merged is written at commit; a rollback drops what it marked', () => {
+    const db = openStore(join(t.dir, 'wxfeed.db'));
+    const store = new Store(db);
+    const pending = () => db.prepare('SELECT key FROM pending_keys ORDER BY key').pluck().all();
+    store.transaction(() => {
+      store.pending.markKey('sn:a');
+      store.pending.markKey('sn:b');
+      expect(store.pending.takeRecent()).toEqual(['sn:a', 'sn:b']);
+      store.pending.markKey('sn:c');
+    });
+    expect(pending()).toEqual(['sn:c']);
+    expect(() =>
+      store.transaction(() => {
+        store.pending.markKey('sn:d');
+        // A nested transaction that fails keeps what the outer one marked before it.
+        expect(() =>
+          store.transaction(() => {
+            store.pending.markKey('sn:e');
+            throw new Error('inner');
+          }),
+        ).toThrow('inner');
+        store.pending.markKey('sn:f');
+        expect(pending()).toEqual(['sn:c', 'sn:d']);
+      }),
+    ).not.toThrow();
+    expect(pending()).toEqual(['sn:c', 'sn:d', 'sn:f']);
+    expect(() =>
+      store.transaction(() => {
+        store.pending.markKey('sn:g');
+        throw new Error('outer');
+      }),
+    ).toThrow('outer');
+    expect(pending()).toEqual(['sn:c', 'sn:d', 'sn:f']);
+    // A group commits what was marked and not taken, too.
+    const group = store.group();
+    group.add(() => store.pending.markKey('sn:h'));
+    group.commit();
+    expect(pending()).toEqual(['sn:c', 'sn:d', 'sn:f', 'sn:h']);
+    // Merging a key clears it from the table when an earlier transaction left it there.
+    store.transaction(() => store.pending.clear('sn:c'));
+    expect(pending()).toEqual(['sn:d', 'sn:f', 'sn:h']);
+    closeStore(db, true);
+  });
+});

@@ -1,6 +1,9 @@
 /**
  * Work in progress, kept in the same transactions as the data so a build killed at any point resumes: the
  * `pending_keys` whose articles are to be merged again, and the `dirty_sources` whose feeds are to be rendered again.
+ * A key marked is held here first: one merged in the same transaction (`takeRecent`, as a read of dumps does batch
+ * by batch) never reaches the table; the others are written before the transaction commits (`flush`, which the
+ * store calls) or before pending keys are read.
  */
 import type { StoredObservation } from '../types.js';
 import type { DB } from './db.js';
@@ -10,8 +13,10 @@ export class PendingTable {
   private readonly s;
   /** Sources marked in the open transaction (forgotten when it ends: a rollback may have undone them). */
   private readonly marked = new Set<string>();
-  /** Keys marked since `takeRecent` last ran (forgotten when a transaction ends without commit: see forgetMarks). */
+  /** Keys marked and not yet written nor taken (forgotten when a transaction ends: see `flush`, `forgetMarks`). */
   private recent = new Set<string>();
+  /** Whether the table holds no key, as this transaction knows it (undefined: not looked). */
+  private empty: boolean | undefined;
 
   constructor(db: DB) {
     this.s = {
@@ -21,31 +26,45 @@ export class PendingTable {
         FROM (SELECT key FROM pending_keys ORDER BY key LIMIT ?) p LEFT JOIN observations o ON o.key = p.key ORDER BY p.key`),
       clearUpTo: db.prepare('DELETE FROM pending_keys WHERE key <= ?'),
       clear: db.prepare('DELETE FROM pending_keys WHERE key = ?'),
+      any: db.prepare('SELECT 1 FROM pending_keys LIMIT 1').pluck(),
       markSource: db.prepare('INSERT OR IGNORE INTO dirty_sources (source) VALUES (?)'),
       sources: db.prepare('SELECT source FROM dirty_sources').pluck(),
       clearSources: db.prepare('DELETE FROM dirty_sources'),
     };
   }
 
+  /** Mark a key's article to be merged again; call inside a transaction. */
   markKey(key: string): void {
-    this.s.markKey.run(key);
     this.recent.add(key);
   }
 
-  /** The keys marked since the last call, in key order; the list starts again. */
+  /**
+   * The keys marked since the last call (or flush), in key order, for the caller to merge in this transaction; they
+   * are pending no more (a key marked in an earlier transaction stays in the table until `clear`).
+   */
   takeRecent(): string[] {
     const keys = [...this.recent].sort();
     this.recent = new Set();
     return keys;
   }
 
-  /** One key is merged. */
+  /** Write the keys marked and not taken into the table: before the transaction commits. */
+  flush(): void {
+    if (this.recent.size === 0) return;
+    for (const key of this.recent) this.s.markKey.run(key);
+    this.recent.clear();
+    this.empty = false;
+  }
+
+  /** One key is merged (it may have been pending since an earlier transaction). */
   clear(key: string): void {
-    this.s.clear.run(key);
+    this.empty ??= this.s.any.get() === undefined;
+    if (!this.empty) this.s.clear.run(key);
   }
 
   /** Up to `limit` pending keys in key order, each with its stored observations (read whole: no writes meanwhile). */
   batch(limit: number): Array<{ key: string; observations: StoredObservation[] }> {
+    this.flush();
     const out: Array<{ key: string; observations: StoredObservation[] }> = [];
     for (const row of this.s.batch.all(limit) as Array<StoredObservation & { pendingKey: string }>) {
       const last = out[out.length - 1];
@@ -62,6 +81,7 @@ export class PendingTable {
   /** The keys up to `key` (inclusive) are merged. */
   clearUpTo(key: string): void {
     this.s.clearUpTo.run(key);
+    this.empty = undefined;
   }
 
   /** Mark a source's feeds for rendering; once per source per transaction. */
@@ -84,5 +104,6 @@ export class PendingTable {
   forgetMarks(): void {
     this.marked.clear();
     this.recent.clear();
+    this.empty = undefined;
   }
 }

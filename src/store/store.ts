@@ -55,8 +55,15 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
+    // Nested (a savepoint): the keys the outer transaction marked are written first, so a rollback of this one
+    // cannot lose them.
+    if (this.db.inTransaction) this.pending.flush();
     try {
-      return this.db.transaction(fn)();
+      return this.db.transaction(() => {
+        const result = fn();
+        this.pending.flush();
+        return result;
+      })();
     } finally {
       this.pending.forgetMarks();
       this.templates.forget();
@@ -90,7 +97,10 @@ export class Store {
       get size() {
         return size;
       },
-      commit: () => end('COMMIT'),
+      commit: () => {
+        if (open) pending.flush();
+        end('COMMIT');
+      },
       rollback: () => end('ROLLBACK'),
     };
   }

@@ -38,7 +38,7 @@ const CLOSE_WAIT_MS = 5000;
  * runs again on the main thread).
  */
 const WORKER_OLD_MB = 48;
-const WORKER_YOUNG_MB = 16;
+const WORKER_YOUNG_MB = 8;
 
 /**
  * Worker count: `WXFEED_WORKERS` when set (0 turns workers off), else the number of cores, at most 4.
