@@ -40,7 +40,7 @@ export function visibleText(markdown: string): string {
 }
 
 /** What each UTF-16 code unit is to `visibleLength`: visible (0), a separator (1: `\s` or markdown punctuation), `!` (2), `]` (3). */
-const KIND = (() => {
+export const VISIBLE_KIND = (() => {
   const kind = new Uint8Array(0x10000);
   for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff])
     kind[c] = 1;
@@ -73,7 +73,7 @@ export function visibleLength(
   const end = to;
   // (No closures here: this runs for every line of every dump of other sites, dumps/templates.ts.)
   for (let i = from; i < end; ) {
-    const k = KIND[markdown.charCodeAt(i)]!;
+    const k = VISIBLE_KIND[markdown.charCodeAt(i)]!;
     if (k === 0) {
       if (gap) n++;
       gap = false;

@@ -13,7 +13,7 @@
  * again when the template changes.
  */
 import type { DumpBlocks, PageTemplate } from '../types.js';
-import { mentionsNotice, visibleLength } from './classify.js';
+import { mentionsNotice, VISIBLE_KIND, visibleLength } from './classify.js';
 
 /** Non-blank lines at the top of a dump that may be its template's. */
 export const HEAD_LINES = 160;
@@ -79,7 +79,7 @@ const growStack = (stack: Uint8Array): Uint8Array => {
   return bigger;
 };
 
-function fingerprint(text: string, from: number, to: number): number {
+export function fingerprint(text: string, from: number, to: number): number {
   let h = 0x811c9dc5;
   let prev = -1; // 0: in a run of digits, 1: in a run of spaces
   // For each `[` open on the line: whether it opens an image (`![`): 1, or a link: 0 (a stack, reused).
@@ -114,6 +114,57 @@ function fingerprint(text: string, from: number, to: number): number {
   }
   h &= 0x3fffffff;
   return h <= TITLE_LINE ? h + 2 : h;
+}
+
+/** What `plainLine` found: the visible length (capped as visibleLength caps it) and the fingerprint. */
+export const plain = { visible: 0, print: 0 };
+
+/**
+ * One pass over a line with no `[` or `]` (no link, no image: most lines of text): its visible length, as
+ * `visibleLength(text, cap, from, to)` counts it, and its `fingerprint`, both in `plain`. False, with nothing
+ * computed, for a line that holds a bracket (the two functions then run apart); a line past `cap` stops early (its
+ * fingerprint is not needed: it is never template).
+ */
+export function plainLine(text: string, from: number, to: number, cap: number): boolean {
+  let n = 0;
+  let gap = false;
+  let started = false;
+  let h = 0x811c9dc5;
+  let prev = -1;
+  for (let i = from; i < to; i++) {
+    let c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x5d) return false;
+    // visibleLength: `!` not opening an image is visible; separators make one gap between visible characters.
+    if (VISIBLE_KIND[c] !== 1) {
+      if (gap) n++;
+      gap = false;
+      started = true;
+      n++;
+      // visibleLength stops past the cap at a visible character other than `!`.
+      if (n > cap && c !== 0x21) {
+        // A bracket later on the line changes neither the count so far nor that the line is past the cap.
+        plain.visible = n;
+        plain.print = NOT_TEMPLATE;
+        return true;
+      }
+    } else if (started) gap = true;
+    // fingerprint
+    if (c >= 0x30 && c <= 0x39) {
+      if (prev === 0) continue;
+      prev = 0;
+      c = 0x30;
+    } else if (c === 0x20 || c === 0x09 || c === 0x3000 || c === 0xa0) {
+      if (prev === 1) continue;
+      prev = 1;
+      c = 0x20;
+    } else prev = -1;
+    h ^= c;
+    h = Math.imul(h, 0x01000193);
+  }
+  h &= 0x3fffffff;
+  plain.visible = n;
+  plain.print = h <= TITLE_LINE ? h + 2 : h;
+  return true;
 }
 
 /** Text without whitespace, backslashes and markdown's marks, as a line and the title are compared. */
@@ -179,7 +230,8 @@ function describe(
   notice: boolean,
   out: { print: number; weight: number },
 ): void {
-  const visible = visibleLength(body, LONG_LINE, from, to);
+  const isPlain = plainLine(body, from, to, LONG_LINE);
+  const visible = isPlain ? plain.visible : visibleLength(body, LONG_LINE, from, to);
   // Weights are kept in a byte: a longer line counts 255, enough to tell text from a template's lines.
   out.weight = Math.min(visible, 255);
   // A title line shows the title's characters and little else: its visible length is close to the title's.
@@ -191,7 +243,7 @@ function describe(
     }
   }
   if (visible > LONG_LINE || (notice && mentionsNotice(body.slice(from, to)))) out.print = NOT_TEMPLATE;
-  else out.print = fingerprint(body, from, to);
+  else out.print = isPlain ? plain.print : fingerprint(body, from, to);
 }
 
 /** True when the body ends the way the dumper cuts long bodies. */

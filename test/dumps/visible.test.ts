@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classifyDump, visibleLength, visibleText } from '../../src/dumps/classify.js';
+import { fingerprint, plain, plainLine } from '../../src/dumps/templates.js';
 
 describe('visibleLength: the length of visibleText without building it', () => {
   it('equals visibleText(…).length on markdown-like text (fast-check, 20,000 strings)', () => {
@@ -88,5 +89,28 @@ describe('classifyDump', () => {
     });
     expect(classifyDump('', '', true)).toEqual({ state: 'shell', textLength: 0 });
     expect(classifyDump('![](https://mmbiz.qpic.cn/a?wx_fmt=png)', '', true).state).toBe('full');
+  });
+});
+
+describe('plainLine: visible length and fingerprint of a line in one pass', () => {
+  it('gives what visibleLength and fingerprint give apart, for every line without brackets (fast-check)', () => {
+    const ch = fc.constantFrom('!', '[', ']', '(', ')', '#', '*', '_', '`', '|', '-', ' ', '\t', '\u3000', '\u00a0');
+    const text = fc.array(fc.oneof(ch, fc.constantFrom('a', '中', '0', '7', '42', '.')), { maxLength: 60 });
+    let plainSeen = 0;
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 30 }), (parts, cap) => {
+        const line = `x ${parts.join('')} y`;
+        if (!plainLine(line, 1, line.length - 1, cap)) {
+          expect(/[[\]]/.test(line)).toBe(true);
+          return;
+        }
+        plainSeen++;
+        const visible = visibleLength(line, cap, 1, line.length - 1);
+        expect(plain.visible).toBe(visible);
+        if (visible <= cap) expect(plain.print).toBe(fingerprint(line, 1, line.length - 1));
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(plainSeen).toBeGreaterThan(1000);
   });
 });
