@@ -244,6 +244,7 @@ async function readIntoStore(
   store.sizeCacheFor(changed.length);
   // A first build: what each batch files is merged from memory (catalog.ts FreshRead).
   const fresh = changed.length > 0 && store.observations.isEmpty() ? new FreshRead() : undefined;
+  const isNew = fresh !== undefined;
   let done = 0;
   const group = store.group();
   try {
@@ -259,7 +260,7 @@ async function readIntoStore(
             const warning = r.observation.warning;
             if (warning) warnings.push(problemOf(file.path, warning.reason, warning.detail));
             group.add(() => {
-              const stored = recordFile(store, file, { observation: r.observation }, now, fresh !== undefined);
+              const stored = recordFile(store, file, { observation: r.observation }, now, isNew);
               fresh?.add(stored);
               if (warning) store.files.put(file, warning.reason, warning.detail);
             });
@@ -267,9 +268,7 @@ async function readIntoStore(
             problems.push(problemOf(file.path, r.reason, r.detail));
             // A read that failed (not a bad file) is not recorded: the file is read again next time.
             if (!r.transient)
-              group.add(() =>
-                recordFile(store, file, { problem: r.reason, detail: r.detail }, now, fresh !== undefined),
-              );
+              group.add(() => recordFile(store, file, { problem: r.reason, detail: r.detail }, now, isNew));
           }
         });
         // Merge the keys of the files just recorded, while the workers parse the next batches (their rows are still

@@ -80,12 +80,12 @@ const growStack = (stack: Uint8Array): Uint8Array => {
 };
 
 export function fingerprint(text: string, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  let prev = -1; // 0: in a run of digits, 1: in a run of spaces
+  let h = FNV_OFFSET;
+  let last = -1;
   // For each `[` open on the line: whether it opens an image (`![`): 1, or a link: 0 (a stack, reused).
   let depth = 0;
   for (let i = from; i < to; i++) {
-    let c = text.charCodeAt(i);
+    const c = text.charCodeAt(i);
     if (c === 0x5b) {
       if (depth === opened.length) opened = growStack(opened);
       opened[depth++] = i > from && text.charCodeAt(i - 1) === 0x21 ? 1 : 0;
@@ -93,27 +93,38 @@ export function fingerprint(text: string, from: number, to: number): number {
       // `](target)` of a link: the target is left out.
       const close = text.indexOf(')', i + 2);
       if (close >= 0 && close < to) {
-        h ^= 0x5d;
-        h = Math.imul(h, 0x01000193);
-        prev = -1;
+        h = mix(h, 0x5d);
+        last = 0x5d;
         i = close;
         continue;
       }
     }
-    if (c >= 0x30 && c <= 0x39) {
-      if (prev === 0) continue;
-      prev = 0;
-      c = 0x30;
-    } else if (c === 0x20 || c === 0x09 || c === 0x3000 || c === 0xa0) {
-      if (prev === 1) continue;
-      prev = 1;
-      c = 0x20;
-    } else prev = -1;
-    h ^= c;
-    h = Math.imul(h, 0x01000193);
+    const code = folded(c, last);
+    if (code < 0) continue;
+    h = mix(h, code);
+    last = code;
   }
-  h &= 0x3fffffff;
-  return h <= TITLE_LINE ? h + 2 : h;
+  return finish(h);
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+/** One FNV-1a step. */
+const mix = (h: number, code: number): number => Math.imul(h ^ code, 0x01000193);
+
+/**
+ * The code character `c` adds to a fingerprint after `last`, the code added before it: a run of digits adds one `0`,
+ * a run of spaces one space; -1: nothing (the run goes on).
+ */
+function folded(c: number, last: number): number {
+  if (c >= 0x30 && c <= 0x39) return last === 0x30 ? -1 : 0x30;
+  if (c === 0x20 || c === 0x09 || c === 0x3000 || c === 0xa0) return last === 0x20 ? -1 : 0x20;
+  return c;
+}
+
+/** A fingerprint's 30 bits, clear of the values that mean something else (NOT_TEMPLATE, TITLE_LINE). */
+function finish(h: number): number {
+  const print = h & 0x3fffffff;
+  return print <= TITLE_LINE ? print + 2 : print;
 }
 
 /** What `plainLine` found: the visible length (capped as visibleLength caps it) and the fingerprint. */
@@ -129,10 +140,10 @@ export function plainLine(text: string, from: number, to: number, cap: number): 
   let n = 0;
   let gap = false;
   let started = false;
-  let h = 0x811c9dc5;
-  let prev = -1;
+  let h = FNV_OFFSET;
+  let last = -1;
   for (let i = from; i < to; i++) {
-    let c = text.charCodeAt(i);
+    const c = text.charCodeAt(i);
     if (c === 0x5b || c === 0x5d) return false;
     // visibleLength: `!` not opening an image is visible; separators make one gap between visible characters.
     if (VISIBLE_KIND[c] !== 1) {
@@ -148,22 +159,13 @@ export function plainLine(text: string, from: number, to: number, cap: number): 
         return true;
       }
     } else if (started) gap = true;
-    // fingerprint
-    if (c >= 0x30 && c <= 0x39) {
-      if (prev === 0) continue;
-      prev = 0;
-      c = 0x30;
-    } else if (c === 0x20 || c === 0x09 || c === 0x3000 || c === 0xa0) {
-      if (prev === 1) continue;
-      prev = 1;
-      c = 0x20;
-    } else prev = -1;
-    h ^= c;
-    h = Math.imul(h, 0x01000193);
+    const code = folded(c, last);
+    if (code < 0) continue;
+    h = mix(h, code);
+    last = code;
   }
-  h &= 0x3fffffff;
   plain.visible = n;
-  plain.print = h <= TITLE_LINE ? h + 2 : h;
+  plain.print = finish(h);
   return true;
 }
 

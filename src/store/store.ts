@@ -65,9 +65,14 @@ export class Store {
         return result;
       })();
     } finally {
-      this.pending.forgetMarks();
-      this.templates.forget();
+      this.ended();
     }
+  }
+
+  /** A transaction ended: what the tables remember of it may have been undone. */
+  private ended(): void {
+    this.pending.forgetMarks();
+    this.templates.forget();
   }
 
   /**
@@ -75,15 +80,14 @@ export class Store {
    * opens another), `rollback` drops it. Nothing else may write to this store while it is open.
    */
   group(): WriteGroup {
-    const { db, pending, templates } = this;
+    const { db, pending } = this;
     let open = false;
     let size = 0;
     const end = (sql: string): void => {
       if (open && db.inTransaction) db.exec(sql);
       open = false;
       size = 0;
-      pending.forgetMarks();
-      templates.forget();
+      this.ended();
     };
     return {
       add(fn) {
