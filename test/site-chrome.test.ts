@@ -11,8 +11,11 @@ import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import { stateNotice } from '../src/feeds/notices.js';
 import { MIN_DUMPS } from '../src/dumps/templates.js';
-import { SCHEMA_VERSION } from '../src/store/db.js';
-import type { Config } from '../src/types.js';
+import { closeStore, openStore, SCHEMA_VERSION } from '../src/store/db.js';
+import { Store } from '../src/store/store.js';
+import { ingestDumps } from '../src/dumps/stage.js';
+import { inProcess } from '../src/work/pool.js';
+import type { Config, InputProblem } from '../src/types.js';
 import { dump, tempDir, writeFile } from './helpers/tmp.js';
 import { readFeed } from './helpers/feeds.js';
 import { ARTICLES, escapedWechatUrl, RELAYED_CAPTCHA, relayDump, siteDump, wallDump } from './helpers/site-chrome.js';
@@ -234,6 +237,34 @@ describe('other sites’ page chrome, learned from each site’s own dumps', () 
     const s = await run(config);
     expect(s.filesRead).toBe(0);
     expect(s.filesWritten).toEqual([]);
+  });
+
+  it('a cold build reads with every source already marked: the sources a changed template would mark, none left', async () => {
+    write(t.dir, corpus());
+    const config = configFor(t.dir);
+    const store = new Store(openStore(config.store));
+    try {
+      const problems: InputProblem[] = [];
+      const got = await ingestDumps(config, store, problems, {
+        roots: config.dumps,
+        runner: () => inProcess,
+        now: NOW,
+      });
+      expect(got.templates.changed).toBeGreaterThanOrEqual(3);
+      expect(store.templates.learnedCount()).toBeGreaterThanOrEqual(3);
+      // What learning skipped (templates.markSourcesOf for each changed site) would have marked nothing new.
+      const db = store.db;
+      const unmarked = db
+        .prepare(`SELECT DISTINCT o2.source FROM dump_blocks b JOIN observations o1 ON o1.origin = 'file:' || b.path
+          JOIN observations o2 ON o2.key = o1.key WHERE o2.source NOT IN (SELECT source FROM dirty_sources)`)
+        .pluck()
+        .all();
+      expect(unmarked).toEqual([]);
+      // The account whose one article is the aggregator's copy is among those marked.
+      expect(store.pending.dirtySources()).toContain('小米安全中心');
+    } finally {
+      closeStore(store.db, false);
+    }
   });
 
   it('is incremental and deterministic: dumps added build by build give the bytes a cold build gives', async () => {

@@ -28,6 +28,11 @@ export interface LearnOptions {
   runner: RunnerFor;
   now: number;
   signal?: AbortSignal | undefined;
+  /**
+   * Every source with an observation is already marked dirty (a first build: the store held none when it began, and
+   * filing each observation marked its source), so a changed template has none left to mark.
+   */
+  everySourceDirty?: boolean | undefined;
 }
 
 export interface LearnResult {
@@ -197,7 +202,7 @@ function settleChunk(
     for (const p of chunk.plans) {
       store.templates.setTemplate(p.group, p.id, p.template, again.has(p.group));
       if (!again.has(p.group)) store.templates.settle(p.group);
-      if (p.changed) store.templates.markSourcesOf(p.group);
+      if (p.changed && !opts.everySourceDirty) store.templates.markSourcesOf(p.group);
     }
   });
   return { again: again.size > 0, failed };

@@ -6,7 +6,7 @@
  * every other folder near the top (walk-worker.ts runs the other half).
  */
 import { readdirSync, statSync, type Dirent } from 'node:fs';
-import { basename, relative, sep } from 'node:path';
+import { basename, normalize, relative, sep } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { InputProblem } from '../types.js';
@@ -21,12 +21,34 @@ export interface DumpFile {
   seed?: string;
 }
 
-/** `<dumps folder name>/<path below it>` for a path under one of the roots (the longest that holds it). */
+/** Roots already in normal form (`normalize` leaves them as they are), by root. */
+const normalRoots = new Map<string, boolean>();
+
+/** A `.` or `..` part of a path. */
+const DOT_PART = /(?:^|\/)\.{1,2}(?:\/|$)/;
+
+/** True for a path below a root with no empty, `.` or `..` part: `relative` would return it as it is. */
+const plainBelow = (below: string): boolean =>
+  !below.startsWith('/') && !below.endsWith('/') && !below.includes('//') && !DOT_PART.test(below);
+
+/**
+ * `<dumps folder name>/<path below it>` for a path under one of the roots (the longest that holds it). Called once
+ * per file of a build: a walked path below a root in normal form is cut, not resolved (`relative` costs more than
+ * the rest of listing a file).
+ */
 export function archiveName(path: string, roots: readonly string[]): string | undefined {
-  const root = roots
-    .filter((r) => path.startsWith(r.endsWith(sep) ? r : r + sep))
-    .sort((a, b) => b.length - a.length)[0];
-  return root ? `${basename(root)}/${relative(root, path).split(sep).join('/')}` : undefined;
+  let root: string | undefined;
+  for (const r of roots)
+    if ((root === undefined || r.length > root.length) && path.startsWith(r.endsWith(sep) ? r : r + sep)) root = r;
+  if (root === undefined) return undefined;
+  let normal = normalRoots.get(root);
+  if (normal === undefined) {
+    normal = normalize(root) === root;
+    normalRoots.set(root, normal);
+  }
+  const below = path.slice(root.endsWith(sep) ? root.length : root.length + 1);
+  const rest = normal && sep === '/' && plainBelow(below) ? below : relative(root, path).split(sep).join('/');
+  return `${basename(root)}/${rest}`;
 }
 
 /** What walking some folders found: dump files with the device and inode behind each, and problems. */

@@ -369,11 +369,13 @@ export async function ingestDumps(
   problems: InputProblem[],
   opts: IngestOptions,
 ): Promise<IngestResult> {
+  // A store with no observation yet: each one this build files marks its source dirty (catalog.ts putObservation).
+  const everySourceDirty = store.observations.isEmpty();
   const result = await readDumps(config, store, problems, opts);
   // What reading many files left behind is collected before learning reads more (memory.ts).
   if (result.read >= LARGE_READ) collectGarbage();
   const started = performance.now();
-  const templates = await learnTemplates(store, problems, opts);
+  const templates = await learnTemplates(store, problems, { ...opts, everySourceDirty });
   return { ...result, templates, learnMs: Math.round(performance.now() - started) };
 }
 

