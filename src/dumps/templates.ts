@@ -144,21 +144,28 @@ export function plainLine(text: string, from: number, to: number, cap: number): 
   let last = -1;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x5d) return false;
-    // visibleLength: `!` not opening an image is visible; separators make one gap between visible characters.
-    if (VISIBLE_KIND[c] !== 1) {
-      if (gap) n++;
+    const kind = PLAIN_KIND[c]!;
+    if (kind === 0) {
+      // Most characters of text: visible, and added to the fingerprint as they are.
+      n += gap ? 2 : 1;
       gap = false;
       started = true;
-      n++;
+      if (n > cap) return pastCap(n);
+      h = mix(h, c);
+      last = c;
+      continue;
+    }
+    if (kind & BRACKET) return false;
+    // visibleLength: `!` not opening an image is visible; separators make one gap between visible characters.
+    if (kind & SEPARATOR) {
+      if (started) gap = true;
+    } else {
+      n += gap ? 2 : 1;
+      gap = false;
+      started = true;
       // visibleLength stops past the cap at a visible character other than `!`.
-      if (n > cap && c !== 0x21) {
-        // A bracket later on the line changes neither the count so far nor that the line is past the cap.
-        plain.visible = n;
-        plain.print = NOT_TEMPLATE;
-        return true;
-      }
-    } else if (started) gap = true;
+      if (n > cap && c !== 0x21) return pastCap(n);
+    }
     const code = folded(c, last);
     if (code < 0) continue;
     h = mix(h, code);
@@ -168,6 +175,32 @@ export function plainLine(text: string, from: number, to: number, cap: number): 
   plain.print = finish(h);
   return true;
 }
+
+/** A line past the cap: its count so far (a bracket later on it changes neither that nor that it is past the cap). */
+function pastCap(n: number): true {
+  plain.visible = n;
+  plain.print = NOT_TEMPLATE;
+  return true;
+}
+
+/** `PLAIN_KIND` bits: a `[` or `]`; not visible (VISIBLE_KIND 1); a digit or a space, which `folded` folds in runs; `!`. */
+const BRACKET = 1;
+const SEPARATOR = 2;
+const FOLDED = 4;
+const BANG = 8;
+
+/** What each UTF-16 code unit is to `plainLine`: 0 for a visible character a fingerprint adds as it is (most text). */
+const PLAIN_KIND = (() => {
+  const kind = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    if (c === 0x5b || c === 0x5d) kind[c]! |= BRACKET;
+    if (VISIBLE_KIND[c] === 1) kind[c]! |= SEPARATOR;
+    // A digit or a space: folded into a run (`0` too: the same code, but only once per run).
+    if (folded(c, -1) !== c || folded(c, c) < 0) kind[c]! |= FOLDED;
+    if (c === 0x21) kind[c]! |= BANG;
+  }
+  return kind;
+})();
 
 /** Text without whitespace, backslashes and markdown's marks, as a line and the title are compared. */
 const squash = (text: string): string => text.replace(/[\s\\#*_`>[\]]+/g, '');

@@ -1,0 +1,59 @@
+/**
+ * The WeChat page chrome a dumper captures (dumps/chrome.ts), read by line offsets: the same lines kept as splitting
+ * the body at every newline and joining the kept ones again, for the cases where offsets could go wrong.
+ */
+import { describe, expect, it } from 'vitest';
+import { isTrimmed, stripChrome } from '../../src/dumps/chrome.js';
+
+const UI = ['预览时标签不可点', '微信扫一扫', '关注该公众号', '继续滑动看下一个', '轻触阅读原文', '知道了'];
+
+describe('isTrimmed', () => {
+  it('is true exactly for the code units trim() removes (every one of the 65,536)', () => {
+    const differ: number[] = [];
+    for (let c = 0; c <= 0xffff; c++) if (isTrimmed(c) !== (String.fromCharCode(c).trim() === '')) differ.push(c);
+    expect(differ).toEqual([]);
+  });
+});
+
+describe('stripChrome by line offsets', () => {
+  it('cuts at the last anchor line followed by UI text, not at one quoted earlier or one inside a line', () => {
+    const body = [
+      '正文第一段。',
+      '引用：预览时标签不可点 这行不是界面',
+      '预览时标签不可点',
+      '后面没有界面文字',
+      '第二段。',
+      '  预览时标签不可点\u3000',
+      ...UI.slice(1),
+    ].join('\n');
+    expect(stripChrome(body, '', []).body).toBe(
+      '正文第一段。\n引用：预览时标签不可点 这行不是界面\n预览时标签不可点\n后面没有界面文字\n第二段。',
+    );
+  });
+
+  it('an anchor on the first line, or twice on one line, or with UI text only 40 lines later', () => {
+    expect(stripChrome(['预览时标签不可点', ...UI.slice(1)].join('\n'), '', []).body).toBe('');
+    const twice = ['正文。', '预览时标签不可点预览时标签不可点', '微信扫一扫'].join('\n');
+    // Not the anchor alone: the tail is cut at the first strong UI line after the last text instead.
+    expect(stripChrome(twice, '', []).body).toBe('正文。\n预览时标签不可点预览时标签不可点');
+    const far = ['正文。', '预览时标签不可点', ...Array.from({ length: 39 }, (_, i) => `第${i}行`), '微信扫一扫'].join(
+      '\n',
+    );
+    expect(stripChrome(far, '', []).body).toBe(far.slice(0, far.lastIndexOf('\n')));
+  });
+
+  it('keeps CRLF lines as they are and drops trailing lines of any white space', () => {
+    const body = '正文一。\r\n\r\n正文二。\r\n\u3000\r\n \u00a0\t\n\ufeff';
+    expect(stripChrome(body, '', []).body).toBe('正文一。\r\n\r\n正文二。\r');
+    expect(stripChrome('', 'T', []).body).toBe('');
+    expect(stripChrome('\n\n \n', 'T', []).body).toBe('');
+  });
+
+  it('an anchor above where the article starts is not the tail', () => {
+    const body = ['# T', '', '预览时标签不可点', '微信扫一扫', '', '账号', '', '正文。'].join('\n');
+    // The byline (through the account name) goes; the anchor above the article's start does not cut it.
+    const got = stripChrome(body, 'T', ['账号']);
+    expect(got.hadTitleHeading).toBe(true);
+    expect(got.body.endsWith('正文。')).toBe(true);
+  });
+});
