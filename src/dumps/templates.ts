@@ -86,6 +86,12 @@ export function fingerprint(text: string, from: number, to: number): number {
   let depth = 0;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
+    if (PLAIN_KIND[c] === 0) {
+      // Most characters: neither a bracket nor folded into a run.
+      h = mix(h, c);
+      last = c;
+      continue;
+    }
     if (c === 0x5b) {
       if (depth === opened.length) opened = growStack(opened);
       opened[depth++] = i > from && text.charCodeAt(i - 1) === 0x21 ? 1 : 0;

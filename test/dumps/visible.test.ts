@@ -23,6 +23,9 @@ describe('visibleLength: the length of visibleText without building it', () => {
       '\t',
       '\u3000',
       '\u00a0',
+      '\ufeff',
+      '\u3001',
+      '\u2007',
       'a',
       '中',
       '.',
@@ -94,7 +97,25 @@ describe('classifyDump', () => {
 
 describe('plainLine: visible length and fingerprint of a line in one pass', () => {
   it('gives what visibleLength and fingerprint give apart, for every line without brackets (fast-check)', () => {
-    const ch = fc.constantFrom('!', '[', ']', '(', ')', '#', '*', '_', '`', '|', '-', ' ', '\t', '\u3000', '\u00a0');
+    const ch = fc.constantFrom(
+      '!',
+      '[',
+      ']',
+      '(',
+      ')',
+      '#',
+      '*',
+      '_',
+      '`',
+      '|',
+      '-',
+      ' ',
+      '\t',
+      '\u3000',
+      '\u00a0',
+      '\ufeff',
+      '\u3001',
+    );
     const text = fc.array(fc.oneof(ch, fc.constantFrom('a', '中', '0', '7', '42', '.')), { maxLength: 60 });
     let plainSeen = 0;
     fc.assert(
@@ -112,5 +133,39 @@ describe('plainLine: visible length and fingerprint of a line in one pass', () =
       { numRuns: 20_000 },
     );
     expect(plainSeen).toBeGreaterThan(1000);
+  });
+});
+
+describe('fingerprint: a line as a reader sees it, hashed', () => {
+  /** FNV-1a over the line's text with link targets dropped, digit runs read as `0` and space runs as one space. */
+  const reference = (line: string): number => {
+    const seen = line
+      .replace(/(?<!!)\[([^[\]()]*)\]\([^()]*\)/g, '[$1]')
+      .replace(/[0-9]+/g, '0')
+      .replace(/[ \t\u3000\u00a0]+/g, ' ');
+    let h = 0x811c9dc5;
+    for (let i = 0; i < seen.length; i++) h = Math.imul(h ^ seen.charCodeAt(i), 0x01000193);
+    const print = h & 0x3fffffff;
+    return print <= 1 ? print + 2 : print;
+  };
+
+  it('equals hashing the reader’s text built apart (fast-check: links, images, digit and space runs)', () => {
+    const word = fc.constantFrom('a', '中', 'ab', '0', '7', '42', '.', '!', '#', '*', '-', 'é');
+    const space = fc.constantFrom(' ', '\t', '\u3000', '\u00a0', '  ');
+    const inner = fc.array(fc.oneof(word, space), { maxLength: 4 }).map((a) => a.join(''));
+    const target = fc.array(fc.constantFrom('h', '/', '1', '23', '?', '=', ' ', '中'), { maxLength: 6 });
+    const token = fc.oneof(
+      word,
+      space,
+      fc.tuple(inner, target).map(([t, u]) => `[${t}](${u.join('')})`),
+      fc.tuple(inner, target).map(([t, u]) => `![${t}](${u.join('')})`),
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 12 }), (tokens) => {
+        const line = `>${tokens.join('')}<`;
+        expect(fingerprint(line, 0, line.length)).toBe(reference(line));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
