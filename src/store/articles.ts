@@ -2,6 +2,7 @@
  * The `articles` table: one merged article per key, listed newest first for feeds.
  */
 import type { Article, ContentState, DatePrecision } from '../types.js';
+import type { Statement } from 'better-sqlite3';
 import type { DB } from './db.js';
 
 interface ArticleRow {
@@ -73,7 +74,7 @@ const ORDER = 'ORDER BY a.date DESC, a.mid DESC, a.idx ASC, a.key ASC';
 
 export class ArticlesTable {
   private readonly s;
-  private readonly bySources = new Map<number, ReturnType<DB['prepare']>>();
+  private readonly bySources = new Map<number, Statement<unknown[]>>();
 
   constructor(private readonly db: DB) {
     this.s = {
@@ -137,10 +138,20 @@ export class ArticlesTable {
     return row ? toArticle(row) : undefined;
   }
 
-  /** Articles of the given source labels (every article when `sources` is undefined), newest first, read lazily. */
+  /**
+   * Articles of the given source labels (every article when `sources` is undefined), newest first, read lazily. A
+   * source's articles are sorted by their keys alone, and each row read when it is taken: a feed shows its newest
+   * few of what may be tens of thousands, and sorting whole rows cost SQLite more than the rest of the query.
+   */
   *newestFirst(sources: readonly string[] | undefined): Generator<Article> {
-    const list = sources ? this.statementFor(sources.length) : this.s.all;
-    for (const row of list.iterate(...(sources ?? [])) as Iterable<ArticleRow>) yield toArticle(row);
+    if (!sources) {
+      for (const row of this.s.all.iterate() as Iterable<ArticleRow>) yield toArticle(row);
+      return;
+    }
+    for (const key of this.keysFor(sources.length).iterate(...sources) as Iterable<string>) {
+      const row = this.s.get.get(key) as ArticleRow | undefined;
+      if (row) yield toArticle(row);
+    }
   }
 
   /** Articles an album lists, newest first, read lazily. */
@@ -148,11 +159,12 @@ export class ArticlesTable {
     for (const row of this.s.inAlbum.iterate(albumId) as Iterable<ArticleRow>) yield toArticle(row);
   }
 
-  private statementFor(n: number) {
+  /** The keys of the articles of `n` source labels, in feed order. */
+  private keysFor(n: number) {
     let st = this.bySources.get(n);
     if (!st) {
       const where = `WHERE a.key IN (SELECT key FROM observations WHERE source IN (${Array(n).fill('?').join(',')}))`;
-      st = this.db.prepare(`SELECT a.* FROM articles a ${where} ${ORDER}`);
+      st = this.db.prepare(`SELECT a.key FROM articles a ${where} ${ORDER}`).pluck();
       this.bySources.set(n, st);
     }
     return st;
