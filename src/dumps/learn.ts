@@ -66,7 +66,7 @@ const CHUNK = 2048;
 
 /** Learn the template of one stale site and list its dumps to read again; nothing is written. */
 function planGroup(store: Store, g: TemplateGroup): { plan: Plan; rereads: Reread[] } {
-  const dumps = [...store.templates.blocksOf(g.id)];
+  const dumps = store.templates.blocksOf(g.id);
   const template = learnTemplate(dumps);
   const id = templateId(template);
   const changed = id !== g.templateId;

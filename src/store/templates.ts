@@ -80,16 +80,20 @@ interface BlocksRow {
   pending: number;
 }
 
-const toStored = (r: BlocksRow): StoredBlocks => ({
-  path: r.path,
-  lines: r.lines,
-  ...unpack(r.blocks),
-  middle: r.middle,
-  cut: (r.flags & CUT) !== 0,
-  notice: (r.flags & NOTICE) !== 0,
-  decided: r.decided,
-  pending: r.pending === 1,
-});
+function toStored(r: BlocksRow): StoredBlocks {
+  const { prints, weights } = unpack(r.blocks);
+  return {
+    path: r.path,
+    lines: r.lines,
+    prints,
+    weights,
+    middle: r.middle,
+    cut: (r.flags & CUT) !== 0,
+    notice: (r.flags & NOTICE) !== 0,
+    decided: r.decided,
+    pending: r.pending === 1,
+  };
+}
 
 export class TemplatesTable {
   private readonly s;
@@ -113,9 +117,6 @@ export class TemplatesTable {
       ),
       blocksOf: db.prepare(
         'SELECT path, lines, blocks, middle, flags, decided, pending FROM dump_blocks WHERE grp = ? ORDER BY path',
-      ),
-      pendingOf: db.prepare(
-        'SELECT path, lines, blocks, middle, flags, decided, pending FROM dump_blocks WHERE grp = ? AND pending = 1 ORDER BY path',
       ),
       learned: db.prepare('UPDATE template_groups SET template = ?, prints = ?, stale = ? WHERE id = ?'),
       decided: db.prepare('UPDATE dump_blocks SET decided = ?, pending = 0 WHERE path = ?'),
@@ -185,10 +186,9 @@ export class TemplatesTable {
     );
   }
 
-  /** Every dump of a group (`pendingOnly`: those not looked at under its template yet), by path. */
-  *blocksOf(group: number, pendingOnly = false): Generator<StoredBlocks> {
-    for (const r of (pendingOnly ? this.s.pendingOf : this.s.blocksOf).iterate(group) as Iterable<BlocksRow>)
-      yield toStored(r);
+  /** Every dump of a group, by path. */
+  blocksOf(group: number): StoredBlocks[] {
+    return (this.s.blocksOf.all(group) as BlocksRow[]).map(toStored);
   }
 
   /** The group learned `template` (id `id`, '' for none); `stale`: it is to learn again (a dump changed meanwhile). */
