@@ -209,6 +209,8 @@ function compareWithStore(
     .filter((p) => p.reason === 'unreadable folder' || p.reason === 'broken link')
     .map((p) => p.where);
   const known = store.files.known();
+  // A first build: every file is new, and none is gone.
+  if (known.size === 0) return { changed: files, removed: [], known };
   const seen = new Set<string>();
   const changed: DumpFile[] = [];
   for (const f of files) {
@@ -238,7 +240,9 @@ async function readIntoStore(
   const { now } = opts;
   const batches: Array<{ job: { kind: 'load'; files: DumpFile[] }; ctx: DumpFile[] }> = [];
   for (let i = 0; i < changed.length; i += READ_BATCH) {
-    const files = changed.slice(i, i + READ_BATCH).map((f) => ({ ...f, seed: archiveName(f.path, opts.roots) }));
+    const files = changed
+      .slice(i, i + READ_BATCH)
+      .map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, seed: archiveName(f.path, opts.roots) }));
     batches.push({ job: { kind: 'load', files }, ctx: files });
   }
   store.sizeCacheFor(changed.length);

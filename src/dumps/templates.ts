@@ -352,35 +352,7 @@ export function dumpBlocks(group: string, body: string, title: string): DumpBloc
  * dumps. Order-independent: the same dumps give the same template, however they came.
  */
 export function learnTemplate(dumps: Iterable<Pick<DumpBlocks, 'lines' | 'prints' | 'cut'>>): Template | undefined {
-  // Each fingerprint met gets a slot; per slot, how many dumps hold it anywhere and in their closing lines, and the
-  // last dump that counted it there (a dump counts a fingerprint once). One Map lookup per line of every dump.
-  const slots = new Map<number, number>();
-  let prints = new Uint32Array(1024);
-  let anywhere = new Int32Array(1024);
-  let closing = new Int32Array(1024);
-  let lastAnywhere = new Int32Array(1024);
-  let lastClosing = new Int32Array(1024);
-  const slotOf = (p: number): number => {
-    let slot = slots.get(p);
-    if (slot === undefined) {
-      slot = slots.size;
-      if (slot === prints.length) {
-        const grow = <T extends Uint32Array | Int32Array>(a: T): T => {
-          const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-          b.set(a);
-          return b;
-        };
-        prints = grow(prints);
-        anywhere = grow(anywhere);
-        closing = grow(closing);
-        lastAnywhere = grow(lastAnywhere);
-        lastClosing = grow(lastClosing);
-      }
-      slots.set(p, slot);
-      prints[slot] = p;
-    }
-    return slot;
-  };
+  const slots = new PrintSlots();
   let n = 0;
   let closed = 0;
   for (const d of dumps) {
@@ -389,24 +361,92 @@ export function learnTemplate(dumps: Iterable<Pick<DumpBlocks, 'lines' | 'prints
     for (let i = 0; i < d.prints.length; i++) {
       const p = d.prints[i]!;
       if (p === NOT_TEMPLATE || p === TITLE_LINE) continue;
-      const slot = slotOf(p);
-      if (lastAnywhere[slot] !== n) {
-        lastAnywhere[slot] = n;
-        anywhere[slot]!++;
-      }
-      if (i >= closingFrom && lastClosing[slot] !== n) {
-        lastClosing[slot] = n;
-        closing[slot]!++;
-      }
+      slots.count(p, n, i >= closingFrom);
     }
     if (!d.cut) closed++;
   }
-  const frequent: number[] = [];
   const many = n >= MIN_DUMPS ? n * SHARE : Number.POSITIVE_INFINITY;
   const manyClosing = closed >= MIN_DUMPS ? closed * SHARE : Number.POSITIVE_INFINITY;
-  for (let slot = 0; slot < slots.size; slot++)
-    if (anywhere[slot]! > many || closing[slot]! > manyClosing) frequent.push(prints[slot]!);
+  const frequent = slots.frequent(many, manyClosing);
   return frequent.length > 0 ? { prints: frequent.sort((a, b) => a - b) } : undefined;
+}
+
+/**
+ * Per fingerprint met while learning: how many dumps hold it anywhere and in their closing lines, and the last dump
+ * that counted it there (a dump counts a fingerprint once). An open-addressing table of typed arrays: one probe per
+ * line of every dump, no Map and no boxed numbers. Fingerprints of lines are never 0 (NOT_TEMPLATE), the empty mark.
+ */
+class PrintSlots {
+  private keys = new Int32Array(1024);
+  private anywhere = new Int32Array(1024);
+  private closing = new Int32Array(1024);
+  private lastAnywhere = new Int32Array(1024);
+  private lastClosing = new Int32Array(1024);
+  private used = 0;
+
+  /** Dump `dump` (numbered from 1) holds `print`, in its closing lines when `closingLine`. */
+  count(print: number, dump: number, closingLine: boolean): void {
+    const at = this.slot(print);
+    if (this.lastAnywhere[at] !== dump) {
+      this.lastAnywhere[at] = dump;
+      this.anywhere[at]!++;
+    }
+    if (closingLine && this.lastClosing[at] !== dump) {
+      this.lastClosing[at] = dump;
+      this.closing[at]!++;
+    }
+  }
+
+  /** The fingerprints held anywhere by more than `many` dumps, or in the closing lines of more than `manyClosing`. */
+  frequent(many: number, manyClosing: number): number[] {
+    const out: number[] = [];
+    for (let at = 0; at < this.keys.length; at++)
+      if (this.keys[at] !== 0 && (this.anywhere[at]! > many || this.closing[at]! > manyClosing))
+        out.push(this.keys[at]!);
+    return out;
+  }
+
+  private slot(print: number): number {
+    const mask = this.keys.length - 1;
+    for (let at = Math.imul(print, 0x9e3779b1) & mask; ; at = (at + 1) & mask) {
+      const key = this.keys[at]!;
+      if (key === print) return at;
+      if (key === 0) {
+        if (2 * (this.used + 1) > this.keys.length) {
+          this.grow();
+          return this.slot(print);
+        }
+        this.keys[at] = print;
+        this.used++;
+        return at;
+      }
+    }
+  }
+
+  private grow(): void {
+    const old = {
+      keys: this.keys,
+      anywhere: this.anywhere,
+      closing: this.closing,
+      lastAnywhere: this.lastAnywhere,
+      lastClosing: this.lastClosing,
+    };
+    const size = old.keys.length * 2;
+    this.keys = new Int32Array(size);
+    this.anywhere = new Int32Array(size);
+    this.closing = new Int32Array(size);
+    this.lastAnywhere = new Int32Array(size);
+    this.lastClosing = new Int32Array(size);
+    this.used = 0;
+    for (let from = 0; from < old.keys.length; from++) {
+      if (old.keys[from] === 0) continue;
+      const at = this.slot(old.keys[from]!);
+      this.anywhere[at] = old.anywhere[from]!;
+      this.closing[at] = old.closing[from]!;
+      this.lastAnywhere[at] = old.lastAnywhere[from]!;
+      this.lastClosing[at] = old.lastClosing[from]!;
+    }
+  }
 }
 
 /** A short stable name of a template (equal templates, equal ids; '' for none). */

@@ -152,6 +152,19 @@ describe('learning a template, counted in slots', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('keeps its counts when it grows past thousands of fingerprints', () => {
+    // Six dumps share 3,000 fingerprints (and a closing line each); each also holds 1,500 of its own.
+    const dumps = Array.from({ length: 6 }, (_, d) => {
+      const prints = Uint32Array.from({ length: 4501 }, (_, i) =>
+        i < 3000 ? 2 + i * 7919 : i < 4500 ? 100_000_000 + d * 10_000 + i : 99,
+      );
+      return { lines: prints.length, prints, cut: d === 5 };
+    });
+    const learned = learnTemplate(dumps)?.prints;
+    expect(learned).toEqual(reference(dumps));
+    expect(learned).toHaveLength(3001);
+  });
 });
 
 describe('stripping a template', () => {
