@@ -65,7 +65,8 @@ export function putObservation(
 
 /**
  * Record one dump file's outcome: its observation (returned as stored), or none with the problem. `isNew`: the
- * store holds no observation (and so no blocks) from this file: a first build.
+ * store holds no observation (and so no blocks) from this file: a first build. `decided`: the dump was read again
+ * with its site's template (that template's id) and gives the blocks the store holds, which stay, marked so.
  */
 export function recordFile(
   store: Store,
@@ -73,14 +74,17 @@ export function recordFile(
   outcome: { observation: Observation } | { problem: string; detail?: string | undefined },
   now: number,
   isNew = false,
+  decided?: string,
 ): StoredObservation | undefined {
   const problem = 'problem' in outcome ? outcome : undefined;
   store.files.put(file, problem?.problem ?? null, problem?.detail ?? null);
   const observation = 'observation' in outcome ? outcome.observation : undefined;
   const stored = putObservation(store, `file:${file.path}`, observation, now, isNew);
   // A dump of another site than WeChat: what it gives its site's template (learned again at the end of the stage).
-  if (observation?.blocks) store.templates.putBlocks(file.path, observation.blocks, isNew);
-  else if (!isNew) store.templates.deleteBlocks(file.path);
+  if (observation?.blocks) {
+    if (decided !== undefined) store.templates.setDecided(file.path, decided);
+    else store.templates.putBlocks(file.path, observation.blocks, isNew);
+  } else if (!isNew) store.templates.deleteBlocks(file.path);
   return stored;
 }
 

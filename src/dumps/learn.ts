@@ -48,6 +48,8 @@ export interface LearnResult {
 interface Reread {
   path: string;
   group: number;
+  /** The group's name (`<source>\n<host>`), to tell a dump that moved to another group since. */
+  groupName: string;
   template: PageTemplate | undefined;
   decided: string;
   /** What the store holds of the dump, to tell whether it changed since. */
@@ -76,7 +78,14 @@ function planGroup(store: Store, g: TemplateGroup): { plan: Plan; rereads: Rerea
     const withIt = template !== undefined && readWithTemplate(d, template);
     const decided = withIt ? id : '';
     if (d.decided !== decided)
-      rereads.push({ path: d.path, group: g.id, template: withIt ? template : undefined, decided, before: d });
+      rereads.push({
+        path: d.path,
+        group: g.id,
+        groupName: g.name,
+        template: withIt ? template : undefined,
+        decided,
+        before: d,
+      });
   }
   return { plan: { group: g.id, id, template, changed }, rereads };
 }
@@ -189,15 +198,17 @@ function settleChunk(
         continue;
       }
       const { file, result } = got;
-      if (result.ok) recordFile(store, file, { observation: result.observation }, opts.now);
+      const blocks = result.ok ? result.observation.blocks : undefined;
+      // The dump gives the blocks the store holds, in the same group: they stay, marked read with the template decided
+      // for it. Otherwise its group learns again.
+      const same = blocks !== undefined && blocks.group === r.groupName && sameBlocks(blocks, r.before);
+      if (result.ok)
+        recordFile(store, file, { observation: result.observation }, opts.now, false, same ? r.decided : undefined);
       else {
         problems.push({ where: file.path, reason: result.reason, ...(result.detail ? { detail: result.detail } : {}) });
         recordFile(store, file, { problem: result.reason, detail: result.detail }, opts.now);
       }
-      const blocks = result.ok ? result.observation.blocks : undefined;
-      if (!blocks || !sameBlocks(blocks, r.before)) again.add(r.group);
-      // Read with the template decided for it (recordFile filed its blocks as read without one).
-      else store.templates.setDecided(file.path, r.decided);
+      if (!same) again.add(r.group);
     }
     for (const p of chunk.plans) {
       store.templates.setTemplate(p.group, p.id, p.template, again.has(p.group));
