@@ -63,18 +63,24 @@ export function putObservation(
   return stored;
 }
 
+/** How a dump file's outcome is recorded (`recordFile`). */
+export interface RecordAs {
+  /** The store holds no observation (and so no blocks) from this file: a first build. */
+  isNew?: boolean;
+  /** The dump was read again with its site's template (that template's id) and gives the blocks the store holds. */
+  decided?: string | undefined;
+}
+
 /**
- * Record one dump file's outcome: its observation (returned as stored), or none with the problem. `isNew`: the
- * store holds no observation (and so no blocks) from this file: a first build. `decided`: the dump was read again
- * with its site's template (that template's id) and gives the blocks the store holds, which stay, marked so.
+ * Record one dump file's outcome: its observation (returned as stored), or none with the problem. Blocks read again
+ * unchanged (`decided`) stay, marked read with that template.
  */
 export function recordFile(
   store: Store,
   file: { path: string; size: number; mtimeMs: number },
   outcome: { observation: Observation } | { problem: string; detail?: string | undefined },
   now: number,
-  isNew = false,
-  decided?: string,
+  { isNew = false, decided }: RecordAs = {},
 ): StoredObservation | undefined {
   const problem = 'problem' in outcome ? outcome : undefined;
   store.files.put(file, problem?.problem ?? null, problem?.detail ?? null);

@@ -96,7 +96,7 @@ describe('storedObservation and FreshRead (a first build merges from memory)', (
         store.transaction(() => {
           for (const o of batch) {
             const path = `/d/${file++}.md`;
-            const stored = recordFile(store, { path, size: 1, mtimeMs: 1 }, { observation: o }, 5, fresh);
+            const stored = recordFile(store, { path, size: 1, mtimeMs: 1 }, { observation: o }, 5, { isNew: fresh });
             read?.add(stored);
           }
           mergeRecent(store, 5, read);

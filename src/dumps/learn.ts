@@ -203,7 +203,9 @@ function settleChunk(
       // for it. Otherwise its group learns again.
       const same = blocks !== undefined && blocks.group === r.groupName && sameBlocks(blocks, r.before);
       if (result.ok)
-        recordFile(store, file, { observation: result.observation }, opts.now, false, same ? r.decided : undefined);
+        recordFile(store, file, { observation: result.observation }, opts.now, {
+          decided: same ? r.decided : undefined,
+        });
       else {
         problems.push({ where: file.path, reason: result.reason, ...(result.detail ? { detail: result.detail } : {}) });
         recordFile(store, file, { problem: result.reason, detail: result.detail }, opts.now);

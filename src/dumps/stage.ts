@@ -51,6 +51,9 @@ export interface IngestResult {
   learnMs: number;
 }
 
+/** What reading the dumps is told: the build's options, and whether the store held no observation when it began. */
+type ReadOptions = IngestOptions & { firstRead: boolean };
+
 function under(path: string, roots: readonly string[]): boolean {
   return roots.some((r) => path === r || path.startsWith(r.endsWith(sep) ? r : r + sep));
 }
@@ -205,12 +208,12 @@ function compareWithStore(
   problems: InputProblem[],
   warnings: InputProblem[],
 ): { changed: DumpFile[]; removed: string[]; known: Map<string, unknown> } {
-  const unreadable = problems
-    .filter((p) => p.reason === 'unreadable folder' || p.reason === 'broken link')
-    .map((p) => p.where);
   const known = store.files.known();
   // A first build: every file is new, and none is gone.
   if (known.size === 0) return { changed: files, removed: [], known };
+  const unreadable = problems
+    .filter((p) => p.reason === 'unreadable folder' || p.reason === 'broken link')
+    .map((p) => p.where);
   const seen = new Set<string>();
   const changed: DumpFile[] = [];
   for (const f of files) {
@@ -235,7 +238,7 @@ async function readIntoStore(
   store: Store,
   problems: InputProblem[],
   warnings: InputProblem[],
-  opts: IngestOptions,
+  opts: ReadOptions,
 ): Promise<void> {
   const { now } = opts;
   const batches: Array<{ job: { kind: 'load'; files: DumpFile[] }; ctx: DumpFile[] }> = [];
@@ -247,7 +250,7 @@ async function readIntoStore(
   }
   store.sizeCacheFor(changed.length);
   // A first build: what each batch files is merged from memory (catalog.ts FreshRead).
-  const fresh = changed.length > 0 && store.observations.isEmpty() ? new FreshRead() : undefined;
+  const fresh = changed.length > 0 && opts.firstRead ? new FreshRead() : undefined;
   const isNew = fresh !== undefined;
   let done = 0;
   const group = store.group();
@@ -264,7 +267,7 @@ async function readIntoStore(
             const warning = r.observation.warning;
             if (warning) warnings.push(problemOf(file.path, warning.reason, warning.detail));
             group.add(() => {
-              const stored = recordFile(store, file, { observation: r.observation }, now, isNew);
+              const stored = recordFile(store, file, { observation: r.observation }, now, { isNew });
               fresh?.add(stored);
               if (warning) store.files.put(file, warning.reason, warning.detail);
             });
@@ -272,7 +275,7 @@ async function readIntoStore(
             problems.push(problemOf(file.path, r.reason, r.detail));
             // A read that failed (not a bad file) is not recorded: the file is read again next time.
             if (!r.transient)
-              group.add(() => recordFile(store, file, { problem: r.reason, detail: r.detail }, now, isNew));
+              group.add(() => recordFile(store, file, { problem: r.reason, detail: r.detail }, now, { isNew }));
           }
         });
         // Merge the keys of the files just recorded, while the workers parse the next batches (their rows are still
@@ -316,7 +319,7 @@ function problemFilesChanged(store: Store, recorded: Array<{ path: string }>): D
 async function quickIngest(
   store: Store,
   problems: InputProblem[],
-  opts: IngestOptions,
+  opts: ReadOptions,
   index: FolderIndex,
 ): Promise<Omit<IngestResult, 'templates' | 'learnMs'> | undefined> {
   const scan = scanFolders(index);
@@ -373,13 +376,14 @@ export async function ingestDumps(
   problems: InputProblem[],
   opts: IngestOptions,
 ): Promise<IngestResult> {
-  // A store with no observation yet: each one this build files marks its source dirty (catalog.ts putObservation).
-  const everySourceDirty = store.observations.isEmpty();
-  const result = await readDumps(config, store, problems, opts);
+  // A store with no observation yet (a first build): what is read is merged from memory, and each observation filed
+  // marks its source dirty (catalog.ts putObservation).
+  const firstRead = store.observations.isEmpty();
+  const result = await readDumps(config, store, problems, { ...opts, firstRead });
   // What reading many files left behind is collected before learning reads more (memory.ts).
   if (result.read >= LARGE_READ) collectGarbage();
   const started = performance.now();
-  const templates = await learnTemplates(store, problems, { ...opts, everySourceDirty });
+  const templates = await learnTemplates(store, problems, { ...opts, everySourceDirty: firstRead });
   return { ...result, templates, learnMs: Math.round(performance.now() - started) };
 }
 
@@ -388,7 +392,7 @@ async function readDumps(
   config: Config,
   store: Store,
   problems: InputProblem[],
-  opts: IngestOptions,
+  opts: ReadOptions,
 ): Promise<Omit<IngestResult, 'templates' | 'learnMs'>> {
   const index = parseIndex(store.meta.get(FOLDERS_KEY));
   if (!opts.rescan && indexUsable(index, config.dumps, opts.now)) {

@@ -3,7 +3,7 @@
  */
 import type { Article, ContentState, DatePrecision } from '../types.js';
 import type { Statement } from 'better-sqlite3';
-import type { DB } from './db.js';
+import { type DB, upsertSql } from './db.js';
 
 interface ArticleRow {
   key: string;
@@ -47,7 +47,7 @@ function toArticle(r: ArticleRow): Article {
   };
 }
 
-/** The columns `put` writes, in the order it gives their values (then `last_changed`, the same time as `first_seen`). */
+/** The columns `put` writes, in the order it gives their values; `first_seen` is kept when the article was there. */
 const UPSERT_COLUMNS = [
   'key',
   'id',
@@ -67,6 +67,7 @@ const UPSERT_COLUMNS = [
   'cover',
   'content_hash',
   'first_seen',
+  'last_changed',
 ] as const;
 
 /** Newest first; the same day by mass-send (mid) descending, then position (idx) ascending. */
@@ -79,12 +80,7 @@ export class ArticlesTable {
   constructor(private readonly db: DB) {
     this.s = {
       hash: db.prepare('SELECT content_hash FROM articles WHERE key = ?').pluck(),
-      // Positional parameters, in the order of UPSERT_COLUMNS (put): SQLite binds them a third faster than named ones.
-      upsert: db.prepare(`INSERT INTO articles (${UPSERT_COLUMNS.join(', ')}, last_changed)
-        VALUES (${UPSERT_COLUMNS.map(() => '?').join(', ')}, ?)
-        ON CONFLICT(key) DO UPDATE SET ${[...UPSERT_COLUMNS.slice(1).filter((c) => c !== 'first_seen'), 'last_changed']
-          .map((c) => `${c} = excluded.${c}`)
-          .join(', ')}`),
+      upsert: db.prepare(upsertSql('articles', UPSERT_COLUMNS, 'key', ['first_seen'])),
       delete: db.prepare('DELETE FROM articles WHERE key = ?'),
       get: db.prepare('SELECT * FROM articles WHERE key = ?'),
       all: db.prepare(`SELECT a.* FROM articles a ${ORDER}`),
@@ -105,7 +101,7 @@ export class ArticlesTable {
   }
 
   put(a: Article, now: number): void {
-    // In the order of UPSERT_COLUMNS, then last_changed.
+    // In the order of UPSERT_COLUMNS.
     this.s.upsert.run(
       a.key,
       a.id,

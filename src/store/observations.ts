@@ -3,7 +3,7 @@
  * article's key. A fetched page's body (sanitized HTML) is kept here; a dump's body stays in its file.
  */
 import type { Body, Observation, SourceStats, StoredObservation } from '../types.js';
-import type { DB } from './db.js';
+import { type DB, upsertSql } from './db.js';
 import { unpackTemplate } from './templates.js';
 
 /** Columns read back as a StoredObservation. */
@@ -76,12 +76,7 @@ export class ObservationsTable {
   constructor(db: DB) {
     this.s = {
       keyAndSource: db.prepare('SELECT key, source FROM observations WHERE origin = ?'),
-      // Positional parameters, in the order of UPSERT_COLUMNS (put): SQLite binds them a third faster than named ones.
-      upsert: db.prepare(`INSERT INTO observations (${UPSERT_COLUMNS.join(', ')})
-        VALUES (${UPSERT_COLUMNS.map(() => '?').join(', ')})
-        ON CONFLICT(origin) DO UPDATE SET ${UPSERT_COLUMNS.slice(1)
-          .map((c) => `${c} = excluded.${c}`)
-          .join(', ')}`),
+      upsert: db.prepare(upsertSql('observations', UPSERT_COLUMNS, 'origin')),
       delete: db.prepare('DELETE FROM observations WHERE origin = ?'),
       byOrigin: db.prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations WHERE origin = ?`),
       byKey: db.prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations WHERE key = ?`),
