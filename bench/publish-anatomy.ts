@@ -190,7 +190,7 @@ async function main(): Promise<void> {
     counts.feedBytes +=
       Buffer.byteLength(rendered.atom) + Buffer.byteLength(rendered.rss) + Buffer.byteLength(rendered.json);
     t = now();
-    counts.filesWritten += (await writeFeedFiles(join(OUT, f.slug), rendered)).length;
+    counts.filesWritten += writeFeedFiles(join(OUT, f.slug), rendered).length;
     steps.write += now() - t;
   }
   const total = now() - wall;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   copyFileSync,
   existsSync,
+  linkSync,
   readFileSync,
   rmSync,
   statSync,
@@ -223,6 +224,29 @@ describe('wxfeed build over a folder of dumps', () => {
       .map(String)
       .map((p) => [p, statSync(join(config.output, p)).mtimeMs]);
     expect(after).toEqual(before);
+  });
+
+  it('a first build, whose walk does not look at each file, records what a walk that looks would: one name per file, its size and time', async () => {
+    // Two names of one file (a hard link): the first by name is kept, as the walk of any later build keeps it.
+    linkSync(join(dumps, 'a/one.md'), join(dumps, 'a/0-same-as-one.md'));
+    const first = await build(config, { log: silentLogger });
+    expect(first.filesRead).toBe(11);
+    const db = new Database(config.store, { readonly: true });
+    const rows = db.prepare('SELECT path, size, mtime_ms AS mtimeMs FROM files ORDER BY path').all() as Array<{
+      path: string;
+      size: number;
+      mtimeMs: number;
+    }>;
+    db.close();
+    const paths = rows.map((r) => r.path.slice(dumps.length + 1));
+    expect(paths).toContain('a/0-same-as-one.md');
+    expect(paths).not.toContain('a/one.md');
+    for (const r of rows)
+      expect(r).toEqual({ path: r.path, size: statSync(r.path).size, mtimeMs: Math.floor(statSync(r.path).mtimeMs) });
+    // The next build looks at every file and finds all of them as recorded.
+    const second = await build(config, { log: silentLogger });
+    expect(second.filesRead).toBe(0);
+    expect(second.filesUnchanged).toBe(11);
   });
 
   it('adding a dump rewrites only that source, all/, the OPML and the index', async () => {

@@ -3,25 +3,63 @@
  * in a dump (`loadDumpMarkdown`). Never throws: a file that cannot be read or parsed is a result saying why.
  * Runs in-process and in the build's worker threads (work/).
  */
-import { readFileSync } from 'node:fs';
-import type { DumpFile } from './read.js';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { type DumpFile, NOT_STATED } from './read.js';
 import { dumpMarkdown, MAX_DUMP_BYTES, parseDump } from './parse.js';
 import type { Observation, PageTemplate } from '../types.js';
 
 /** A dump file to read, with its site's page template when the dump is to be read with it (dumps/learn.ts). */
 export type DumpToLoad = DumpFile & { template?: PageTemplate | undefined };
 
-/** What the store records of a file, or a read failure worth retrying on the next build (`transient`: not recorded). */
-export type LoadResult =
-  | { ok: true; observation: Observation }
-  | { ok: false; reason: string; detail?: string; transient?: true };
+/** What reading a file found of it (a look at the open file): its size and time, and its device and inode. */
+export interface FileFound {
+  size: number;
+  mtimeMs: number;
+  dev: number;
+  ino: number;
+}
 
-/** Read and parse one dump for the store: the observation only (the body stays in the file). */
+/**
+ * What the store records of a file, or a read failure worth retrying on the next build (`transient`: not recorded);
+ * with what the read found of the file, when it could open it.
+ */
+export type LoadResult = (
+  | { ok: true; observation: Observation }
+  | { ok: false; reason: string; detail?: string; transient?: true }
+) & { found?: FileFound };
+
+/**
+ * A file's bytes (none when it is over MAX_DUMP_BYTES) and what it is, from one open: the steps readFileSync takes,
+ * with the look at the file kept.
+ */
+function readBytes(path: string): { bytes: Buffer | undefined; found: FileFound } {
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd);
+    const found = { size: st.size, mtimeMs: Math.floor(st.mtimeMs), dev: st.dev, ino: st.ino };
+    if (st.size > MAX_DUMP_BYTES) return { bytes: undefined, found };
+    const bytes = Buffer.allocUnsafe(st.size);
+    let read = 0;
+    while (read < bytes.length) {
+      const n = readSync(fd, bytes, read, bytes.length - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { bytes: read < bytes.length ? bytes.subarray(0, read) : bytes, found };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Read and parse one dump for the store: the observation only (the body stays in the file). A file listed without a
+ * look at it (read.ts NOT_STATED) is parsed with the time the read found.
+ */
 export function loadDump(file: DumpToLoad): LoadResult {
   if (file.size > MAX_DUMP_BYTES) return { ok: false, reason: 'file over 5 MB' };
-  let bytes: Buffer;
+  let read: ReturnType<typeof readBytes>;
   try {
-    bytes = readFileSync(file.path);
+    read = readBytes(file.path);
   } catch (error) {
     return {
       ok: false,
@@ -30,11 +68,14 @@ export function loadDump(file: DumpToLoad): LoadResult {
       transient: true,
     };
   }
+  const { bytes, found } = read;
+  if (bytes === undefined) return { ok: false, reason: 'file over 5 MB', found };
+  const mtimeMs = file.mtimeMs === NOT_STATED ? found.mtimeMs : file.mtimeMs;
   try {
-    const r = parseDump(bytes, { path: file.path, mtimeMs: file.mtimeMs, seed: file.seed }, file.template);
-    return r.ok ? { ok: true, observation: r.observation } : r;
+    const r = parseDump(bytes, { path: file.path, mtimeMs, seed: file.seed }, file.template);
+    return r.ok ? { ok: true, observation: r.observation, found } : { ...r, found };
   } catch (error) {
-    return { ok: false, reason: 'parser failure', detail: (error as Error).message };
+    return { ok: false, reason: 'parser failure', detail: (error as Error).message, found };
   }
 }
 

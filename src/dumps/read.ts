@@ -15,11 +15,19 @@ export const DUMP_FILE = /\.(?:md|markdown|txt)$/i;
 
 export interface DumpFile {
   path: string;
+  /** NOT_STATED when listed without a look at the file (a first build): the read finds it (dumps/load.ts). */
   size: number;
   mtimeMs: number;
   /** Its name within the archive, when known (see `archiveName`). */
   seed?: string;
 }
+
+/**
+ * The size and time of a file listed without a look at it (`statFiles: false`). A first build (nothing recorded to
+ * compare with) reads every file anyway, and the read's own look at the open file gives them, and its identity: the
+ * walk saves a stat per file, most of its time.
+ */
+export const NOT_STATED = -1;
 
 /** Roots already in normal form (`normalize` leaves them as they are), by root. */
 const normalRoots = new Map<string, boolean>();
@@ -73,7 +81,7 @@ const emptyPart = (): WalkPart => ({ files: [], devs: [], inos: [], problems: []
  * Read one folder: its dump files go into `part`, and its subfolders not entered before are returned (and marked
  * entered in `seenDirs`, by device and inode, so a link loop ends).
  */
-function readFolder(dir: string, seenDirs: Set<string>, part: WalkPart): string[] {
+function readFolder(dir: string, seenDirs: Set<string>, part: WalkPart, statFiles: boolean): string[] {
   const subdirs: string[] = [];
   let entries: Dirent[];
   try {
@@ -88,6 +96,12 @@ function readFolder(dir: string, seenDirs: Set<string>, part: WalkPart): string[
     const isDumpName = DUMP_FILE.test(entry.name);
     if (!isLink && !entry.isDirectory() && !(isDumpName && entry.isFile())) continue;
     const path = prefix + entry.name;
+    if (!statFiles && !isLink && isDumpName && entry.isFile()) {
+      part.files.push({ path, size: NOT_STATED, mtimeMs: NOT_STATED });
+      part.devs.push(NOT_STATED);
+      part.inos.push(NOT_STATED);
+      continue;
+    }
     try {
       const st = statSync(path);
       if (st.isDirectory()) {
@@ -109,11 +123,14 @@ function readFolder(dir: string, seenDirs: Set<string>, part: WalkPart): string[
   return subdirs;
 }
 
-/** Walk the folders `starts` (already entered: their ids are in `seenDirs`) and everything below them. */
-export function walkFolders(starts: readonly string[], seenDirs: Set<string>): WalkPart {
+/**
+ * Walk the folders `starts` (already entered: their ids are in `seenDirs`) and everything below them; with
+ * `statFiles` false, plain files are listed NOT_STATED.
+ */
+export function walkFolders(starts: readonly string[], seenDirs: Set<string>, statFiles = true): WalkPart {
   const part = emptyPart();
   const queue = [...starts];
-  while (queue.length > 0) queue.push(...readFolder(queue.pop()!, seenDirs, part));
+  while (queue.length > 0) queue.push(...readFolder(queue.pop()!, seenDirs, part, statFiles));
   return part;
 }
 
@@ -123,9 +140,9 @@ export function walkWorkerUrl(): URL | undefined {
 }
 
 /** Walk `dirs` in a worker thread (its own loop guard: a folder reached from both halves is walked twice, and its files listed once). */
-function walkInWorker(url: URL, dirs: string[], seenDirs: Set<string>): Promise<WalkPart> {
+function walkInWorker(url: URL, dirs: string[], seenDirs: Set<string>, statFiles: boolean): Promise<WalkPart> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(url, { workerData: { dirs, seen: [...seenDirs] } });
+    const worker = new Worker(url, { workerData: { dirs, seen: [...seenDirs], statFiles } });
     worker.once('message', (part: WalkPart) => resolve(part));
     worker.once('error', reject);
     worker.once('exit', (code) => code !== 0 && reject(new Error(`walk worker exited with ${code}`)));
@@ -141,6 +158,11 @@ export interface ListOptions {
   onThreads?: (threads: number) => void;
   /** Filled with every folder entered and its modification time (roots included), in no order. */
   folders?: Array<[string, number]>;
+  /**
+   * False: plain files are listed NOT_STATED, without their size, time or identity (a file reached by a link is
+   * still looked at); two names of one file are then both listed, and the reader keeps the first (`FirstNames`).
+   */
+  statFiles?: boolean;
 }
 
 /** List every dump file below the roots, sorted by path. Problems (unreadable folders, broken links) go to `problems`. */
@@ -165,22 +187,24 @@ export async function listDumpFiles(
     }
   }
   const parts: WalkPart[] = [];
+  const statFiles = options.statFiles ?? true;
   const url = options.parallel ? (options.workerUrl ?? walkWorkerUrl()) : undefined;
   if (url) {
     // Two levels down there are enough folders to share (the archive: years, then months).
     for (let depth = 0; depth < 2 && frontier.length > 0 && frontier.length < 8; depth++) {
       const top = emptyPart();
-      frontier = frontier.flatMap((dir) => readFolder(dir, seenDirs, top));
+      frontier = frontier.flatMap((dir) => readFolder(dir, seenDirs, top, statFiles));
       parts.push(top);
     }
     const theirs = frontier.filter((_, i) => i % 2 === 1);
-    const other = theirs.length > 0 ? walkInWorker(url, theirs, seenDirs) : Promise.resolve(undefined);
+    const other = theirs.length > 0 ? walkInWorker(url, theirs, seenDirs, statFiles) : Promise.resolve(undefined);
     // A failed worker costs time, not files: its half is walked here.
     other.catch(() => undefined);
     parts.push(
       walkFolders(
         frontier.filter((_, i) => i % 2 === 0),
         seenDirs,
+        statFiles,
       ),
     );
     const got = await other.then(
@@ -190,19 +214,22 @@ export async function listDumpFiles(
       },
       () => {
         options.onThreads?.(1);
-        return walkFolders(theirs, seenDirs);
+        return walkFolders(theirs, seenDirs, statFiles);
       },
     );
     if (got) parts.push(got);
   } else {
-    parts.push(walkFolders(frontier, seenDirs));
+    parts.push(walkFolders(frontier, seenDirs, statFiles));
     options.onThreads?.(1);
   }
   if (options.folders) for (const p of parts) options.folders.push(...p.folders);
   return mergeParts(parts, problems);
 }
 
-/** Sorted by path, then one path per file (the first by name), so the same tree always gives the same list. */
+/**
+ * Sorted by path, then one path per file (the first by name), so the same tree always gives the same list. A file
+ * listed NOT_STATED is kept as it is: its identity is known once it is read (`FirstNames`).
+ */
 function mergeParts(parts: WalkPart[], problems: InputProblem[]): DumpFile[] {
   const files: DumpFile[] = [];
   const devs: number[] = [];
@@ -220,15 +247,9 @@ function mergeParts(parts: WalkPart[], problems: InputProblem[]): DumpFile[] {
   const order = files
     .map((_, i) => i)
     .sort((a, b) => (files[a]!.path < files[b]!.path ? -1 : files[a]!.path > files[b]!.path ? 1 : 0));
-  const seenFiles = new Map<number, Set<number>>();
+  const names = new FirstNames();
   const out: DumpFile[] = [];
-  for (const i of order) {
-    let sameDev = seenFiles.get(devs[i]!);
-    if (!sameDev) seenFiles.set(devs[i]!, (sameDev = new Set()));
-    if (sameDev.has(inos[i]!)) continue;
-    sameDev.add(inos[i]!);
-    out.push(files[i]!);
-  }
+  for (const i of order) if (devs[i] === NOT_STATED || names.first(devs[i]!, inos[i]!)) out.push(files[i]!);
   return out;
 }
 
@@ -249,4 +270,21 @@ export function walkFingerprint(roots: readonly string[], files: readonly DumpFi
     hash.update(numbers.subarray(0, 2 * chunk.length));
   }
   return `${files.length}:${hash.digest('hex')}`;
+}
+
+/**
+ * One name per file among files read in path order: the first name of each (device, inode), as a walk that looks at
+ * every file keeps. For a listing made without looking (`statFiles: false`), told what each read found.
+ */
+export class FirstNames {
+  private readonly seen = new Map<number, Set<number>>();
+
+  /** True the first time this file is met. */
+  first(dev: number, ino: number): boolean {
+    let sameDev = this.seen.get(dev);
+    if (!sameDev) this.seen.set(dev, (sameDev = new Set()));
+    if (sameDev.has(ino)) return false;
+    sameDev.add(ino);
+    return true;
+  }
 }

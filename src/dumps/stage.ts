@@ -15,7 +15,7 @@ import { pipeline, type RunnerFor, workerCount } from '../work/pool.js';
 import { type LearnResult, learnTemplates } from './learn.js';
 import { collectGarbage, LARGE_READ } from '../memory.js';
 import type { LoadResult } from './load.js';
-import { archiveName, type DumpFile, listDumpFiles, walkFingerprint } from './read.js';
+import { archiveName, type DumpFile, FirstNames, listDumpFiles, NOT_STATED, walkFingerprint } from './read.js';
 
 /** Dump files per read job. */
 const READ_BATCH = 64;
@@ -231,7 +231,10 @@ function compareWithStore(
 
 /**
  * Read and parse files (in worker threads when many, a few batches ahead) while this thread records the results as
- * they come, in transactions of about COMMIT_FILES files: SQLite's cost is per commit.
+ * they come, in transactions of about COMMIT_FILES files: SQLite's cost is per commit. A file listed without a look at
+ * it (NOT_STATED) is given, in place, the size and time the read found; of two names of one file only the first by
+ * name is read (the listing is in path order). Returns the files left out: second names, and files listed
+ * NOT_STATED that could not be opened (as a walk that looks leaves them out).
  */
 async function readIntoStore(
   changed: DumpFile[],
@@ -239,14 +242,18 @@ async function readIntoStore(
   problems: InputProblem[],
   warnings: InputProblem[],
   opts: ReadOptions,
-): Promise<void> {
+): Promise<Set<DumpFile>> {
   const { now } = opts;
   const batches: Array<{ job: { kind: 'load'; files: DumpFile[] }; ctx: DumpFile[] }> = [];
   for (let i = 0; i < changed.length; i += READ_BATCH) {
-    const files = changed
-      .slice(i, i + READ_BATCH)
-      .map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, seed: archiveName(f.path, opts.roots) }));
-    batches.push({ job: { kind: 'load', files }, ctx: files });
+    const listed = changed.slice(i, i + READ_BATCH);
+    const files = listed.map((f) => ({
+      path: f.path,
+      size: f.size,
+      mtimeMs: f.mtimeMs,
+      seed: archiveName(f.path, opts.roots),
+    }));
+    batches.push({ job: { kind: 'load', files }, ctx: listed });
   }
   store.sizeCacheFor(changed.length);
   // A first build: what each batch files is merged from memory (catalog.ts FreshRead).
@@ -254,13 +261,33 @@ async function readIntoStore(
   const isNew = fresh !== undefined;
   let done = 0;
   const group = store.group();
+  // A listing made without looking at the files: each is known once read.
+  const unstated = changed.some((f) => f.size === NOT_STATED);
+  const names = unstated ? new FirstNames() : undefined;
+  const left = new Set<DumpFile>();
   try {
     await pipeline(
       opts.runner(batches.length),
       batches,
-      (results, files) => {
-        files.forEach((file, n) => {
+      (results, listed) => {
+        listed.forEach((file, n) => {
           const r: LoadResult = results[n]!;
+          if (names) {
+            const found = r.found;
+            if (found) {
+              if (!names.first(found.dev, found.ino)) {
+                left.add(file);
+                return;
+              }
+              file.size = found.size;
+              file.mtimeMs = found.mtimeMs;
+            } else if (!r.ok && file.size === NOT_STATED) {
+              // Not opened (a transient failure): reported, and left out of the listing, as a walk leaves it.
+              problems.push(problemOf(file.path, r.reason, r.detail));
+              left.add(file);
+              return;
+            }
+          }
           if (r.ok) {
             // A copy used despite a problem (an unreadable date): the file is recorded with the problem, so it is
             // listed again on every build until the file changes.
@@ -281,7 +308,7 @@ async function readIntoStore(
         // Merge the keys of the files just recorded, while the workers parse the next batches (their rows are still
         // in the page cache): a key another file meets later is merged again then.
         group.add(() => mergeRecent(store, now, fresh));
-        done += files.length;
+        done += listed.length;
         if (group.size >= COMMIT_FILES) group.commit();
         opts.progress?.(done, changed.length);
       },
@@ -292,6 +319,7 @@ async function readIntoStore(
     group.rollback();
     throw error;
   }
+  return left;
 }
 
 /** The files recorded with a problem whose size or time changed since; undefined when one is gone (a removal). */
@@ -404,7 +432,12 @@ async function readDumps(
   const before = store.meta.get(WALK_KEY) ?? '';
   const parallel = workerCount() > 0 && Number(before.split(':')[0]) >= PARALLEL_WALK_FILES;
   const folders: Array<[string, number]> = [];
-  const files = await listDumpFiles(config.dumps, problems, { parallel, folders });
+  // No file recorded (a first build): every file is read, and the read looks at each; the walk need not.
+  const statFiles = store.files.count() > 0;
+  const listing = await listDumpFiles(config.dumps, problems, { parallel, folders, statFiles });
+  // A large listing made without looking at the files leaves a young heap that V8 sizes the read's collections
+  // from: collected once here, the read's heap stays near what is live (memory.ts).
+  if (!statFiles && listing.length >= LARGE_READ) collectGarbage();
   // The index of this walk, kept when every folder and file could be read (else the next build walks again).
   const walkedClean = problems.length === walkProblems;
   const keepIndex = (): void => {
@@ -420,17 +453,20 @@ async function readDumps(
     }
   };
   // Every file as it was when the folders were last read in full: nothing to compare file by file.
-  const fingerprint = problems.length === walkProblems ? walkFingerprint(config.dumps, files) : '';
+  let fingerprint = statFiles && walkedClean ? walkFingerprint(config.dumps, listing) : '';
   if (fingerprint !== '' && fingerprint === before) {
     const warnings: InputProblem[] = [];
     for (const p of store.files.problems()) reportRecorded(store, p, problems, warnings);
     keepIndex();
-    return { seen: files.length, read: 0, unchanged: files.length, removed: 0, warnings };
+    return { seen: listing.length, read: 0, unchanged: listing.length, removed: 0, warnings };
   }
   const warnings: InputProblem[] = [];
-  const { changed, removed, known } = compareWithStore(store, files, problems, warnings);
+  const { changed, removed, known } = compareWithStore(store, listing, problems, warnings);
   guardRemoval(config, store, known, removed, opts.prune ?? false);
-  await readIntoStore(changed, store, problems, warnings, opts);
+  const left = await readIntoStore(changed, store, problems, warnings, opts);
+  // A listing made without looking at the files: it now holds them as the read found them, but for those left out.
+  const files = left.size > 0 ? listing.filter((f) => !left.has(f)) : listing;
+  if (!statFiles && walkedClean) fingerprint = walkFingerprint(config.dumps, files);
   // A folder that went away while the files were read (a disk unmounted): what the walk did not find there may still
   // be on it. Nothing is forgotten, and the build stops before it publishes from a folder that is not there.
   const listed = config.dumps.map((root) => files.filter((f) => under(f.path, [root])).length);
@@ -451,8 +487,8 @@ async function readDumps(
   keepIndex();
   return {
     seen: files.length,
-    read: changed.length,
-    unchanged: files.length - changed.length,
+    read: statFiles ? changed.length : files.length,
+    unchanged: statFiles ? files.length - changed.length : 0,
     removed: removed.length,
     warnings,
   };

@@ -4,5 +4,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { walkFolders } from './read.js';
 
-const { dirs, seen } = workerData as { dirs: string[]; seen: string[] };
-parentPort!.postMessage(walkFolders(dirs, new Set(seen)));
+const { dirs, seen, statFiles } = workerData as { dirs: string[]; seen: string[]; statFiles?: boolean };
+parentPort!.postMessage(walkFolders(dirs, new Set(seen), statFiles ?? true));

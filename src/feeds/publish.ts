@@ -230,6 +230,7 @@ export async function publish(
       store.feeds.save(record(plan, count, newest), opts.now);
     },
     opts.signal,
+    true,
   );
   for (const slug of gone) {
     await removeFeedFolder(join(config.output, slug));
@@ -237,10 +238,11 @@ export async function publish(
   }
   await writeOpml(config, store.feeds.all(), groups, out);
   await writeIndex(config, store, indexFeeds(store, groups), opts.now, out);
-  // Renderings no article holds any more, or of another renderer version: dropped once a day.
+  // Renderings no article holds any more, or of another renderer version: dropped once a day. None when the store
+  // kept none before this publish: each one kept now is of a body an article shows, by this renderer.
   if (opts.now - Number(store.meta.get(RENDERED_PRUNED_KEY) ?? 0) > DAY_MS) {
     store.transaction(() => {
-      store.rendered.prune(MARKDOWN_VERSION);
+      if (keptRenderings) store.rendered.prune(MARKDOWN_VERSION);
       store.meta.set(RENDERED_PRUNED_KEY, String(opts.now));
     });
   }
@@ -281,7 +283,7 @@ async function writeOpml(
     })),
   );
   const path = join(config.output, 'feeds.opml');
-  if (await writeIfChanged(path, opml)) out.written.push(path);
+  if (writeIfChanged(path, opml)) out.written.push(path);
 }
 
 /** Meta key: what the index page last showed of live fetching (the fetches on record and the cool-down). */
@@ -384,6 +386,6 @@ async function writeIndex(
     ...(cooldown ? { cooldown } : {}),
   });
   const path = join(config.output, 'index.html');
-  if (await writeIfChanged(path, html)) out.written.push(path);
+  if (writeIfChanged(path, html)) out.written.push(path);
   store.meta.set(INDEX_LIVE_KEY, liveMark(store, now));
 }

@@ -31,15 +31,17 @@ export interface TemplateGroup {
 }
 
 /** Fingerprints then weights, in one blob. */
+/** True on a little-endian machine: the fingerprints are stored (and read back) as they lie in memory. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 function pack(b: Pick<DumpBlocks, 'prints' | 'weights'>): Buffer {
-  const out = Buffer.alloc(b.prints.length * 5);
-  for (let i = 0; i < b.prints.length; i++) out.writeUInt32LE(b.prints[i]!, i * 4);
-  out.set(b.weights, b.prints.length * 4);
+  const n = b.prints.length;
+  const out = Buffer.alloc(n * 5);
+  if (LITTLE_ENDIAN) out.set(new Uint8Array(b.prints.buffer, b.prints.byteOffset, n * 4));
+  else for (let i = 0; i < n; i++) out.writeUInt32LE(b.prints[i]!, i * 4);
+  out.set(b.weights, n * 4);
   return out;
 }
-
-/** True on a little-endian machine: the stored fingerprints can be copied as they are. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 function unpack(blob: Buffer): Pick<DumpBlocks, 'prints' | 'weights'> {
   const n = blob.length / 5;

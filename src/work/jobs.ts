@@ -118,6 +118,6 @@ export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {
   // Newest first by the time shown (the same order as the store's, but for an article that arrived after the others
   // of its day, which is shown after them: feeds/times.ts).
   const items = job.items.map((item) => shown(item, result)).sort((a, b) => b.date - a.date);
-  result.written = await writeFeedFiles(job.dir, renderFeeds(job.meta, items, imageOptions(job.images)));
+  result.written = writeFeedFiles(job.dir, renderFeeds(job.meta, items, imageOptions(job.images)));
   return result as JobResult<J>;
 }

@@ -169,31 +169,51 @@ export function runnerFor(
   }
 }
 
+/** Unfinished jobs kept queued per worker: enough that a worker never waits for this thread. */
+const QUEUED_PER_WORKER = 4;
+/** Jobs per worker whose results may wait to be used, in order, behind a slow one. */
+const HELD_PER_WORKER = 16;
+
 /**
  * Run jobs on `runner` a few ahead of the consumer, handing each result with its context to `use`, in order. Jobs
- * are taken from the iterable only as room frees up, so a large build never holds more than a few jobs' data.
- * `use` may be async (writing files, the store); `signal` stops it between jobs.
+ * are taken from the iterable only as room frees up, so a large build never holds more than a few jobs' data. `use`
+ * may be async (writing files, the store); `signal` stops it between jobs.
+ *
+ * `eager`, on worker threads: a job is queued as soon as another finishes, not only when the oldest is used, so a
+ * long job (a feed of long articles) holds back the use of the results after it, not the other workers. For jobs of
+ * very different lengths (rendering feeds); jobs of one size (reading batches of files) are better paced by their
+ * use, which keeps their results young for the garbage collector.
  */
 export async function pipeline<J extends Job, C>(
   runner: JobRunner,
   entries: Iterable<{ job: J; ctx: C }>,
   use: (result: JobResult<J>, ctx: C) => void | Promise<void>,
   signal?: AbortSignal,
+  eager = false,
 ): Promise<void> {
   const source = entries[Symbol.iterator]();
   const ahead: Array<{ ctx: C; result: Promise<JobResult<J>> }> = [];
   let exhausted = false;
+  let unfinished = 0;
+  const queued = runner.parallelism * QUEUED_PER_WORKER;
+  // In-process, jobs are only taken as results are used (the event loop gets its turn between them).
+  const early = eager && runner.threaded;
+  const held = early ? runner.parallelism * HELD_PER_WORKER : queued;
   const refill = (): void => {
-    // Enough jobs queued that the workers stay busy while this thread writes a large group to the store.
-    while (!exhausted && ahead.length < runner.parallelism * 4) {
+    while (!exhausted && !signal?.aborted && unfinished < queued && ahead.length < held) {
       const n = source.next();
       if (n.done) {
         exhausted = true;
         return;
       }
       const result = runner.run(n.value.job);
+      unfinished++;
+      const finished = (): void => {
+        unfinished--;
+        if (early) refill();
+      };
       // Consumed in order below; a failure left behind by an abort must not surface as unhandled.
-      result.catch(() => {});
+      result.then(finished, finished);
       ahead.push({ ctx: n.value.ctx, result });
     }
   };

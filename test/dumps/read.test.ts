@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, statSync, symlinkSync } from 'node:fs';
 import fc from 'fast-check';
 import { basename, join, relative, sep } from 'node:path';
-import { archiveName, listDumpFiles } from '../../src/dumps/read.js';
+import { archiveName, listDumpFiles, NOT_STATED } from '../../src/dumps/read.js';
 import type { InputProblem } from '../../src/types.js';
 import { tempDir, writeFile } from '../helpers/tmp.js';
 import { DIST_CLI } from '../helpers/paths.js';
@@ -45,6 +45,26 @@ describe('listDumpFiles', () => {
       { where: join(t.dir, 'dumps', '2024', '02', 'dead.md'), reason: 'broken link', detail: 'ENOENT' },
     ]);
     expect(twoProblems).toEqual(oneProblems);
+  });
+
+  it('without a look at each file: the same paths, plain files NOT_STATED, files behind a link looked at', async () => {
+    const looked = await listDumpFiles([join(t.dir, 'dumps')], []);
+    const problems: InputProblem[] = [];
+    const listed = await listDumpFiles([join(t.dir, 'dumps')], problems, { statFiles: false });
+    expect(listed.map((f) => f.path)).toEqual(looked.map((f) => f.path));
+    expect(problems.map((p) => p.reason)).toEqual(['broken link']);
+    for (const f of listed) {
+      const st = lstatSync(f.path);
+      if (st.isSymbolicLink()) expect(f.size).toBe(statSync(f.path).size);
+      else expect(f).toEqual({ path: f.path, size: NOT_STATED, mtimeMs: NOT_STATED });
+    }
+    // Two names of one file are both listed (the read keeps the first); a walk that looks lists the first only.
+    linkSync(join(t.dir, 'dumps', 'top.txt'), join(t.dir, 'dumps', 'a-top.txt'));
+    const twoNames = await listDumpFiles([join(t.dir, 'dumps')], [], { statFiles: false });
+    expect(twoNames.length).toBe(listed.length + 1);
+    const oneName = await listDumpFiles([join(t.dir, 'dumps')], []);
+    expect(oneName.map((f) => f.path)).toContain(join(t.dir, 'dumps', 'a-top.txt'));
+    expect(oneName.map((f) => f.path)).not.toContain(join(t.dir, 'dumps', 'top.txt'));
   });
 
   it('a worker that cannot start costs time, not files: its half is walked on this thread', async () => {

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { Job, JobResult } from '../../src/work/jobs.js';
+import { type JobRunner, pipeline } from '../../src/work/pool.js';
+
+/** A runner whose jobs finish when the test says: job n's result is `n`. */
+function manualRunner(parallelism: number, threaded: boolean) {
+  const started: number[] = [];
+  const finish = new Map<number, () => void>();
+  const runner: JobRunner = {
+    parallelism,
+    threaded,
+    run<J extends Job>(job: J): Promise<JobResult<J>> {
+      const n = (job as unknown as { n: number }).n;
+      started.push(n);
+      return new Promise((resolve) => finish.set(n, () => resolve(n as unknown as JobResult<J>)));
+    },
+    close: async () => {},
+  };
+  return { runner, started, finish: (n: number) => finish.get(n)!() };
+}
+
+const jobs = (count: number) => Array.from({ length: count }, (_, n) => ({ job: { n } as unknown as Job, ctx: n }));
+const settle = () => new Promise<void>((r) => setImmediate(r));
+
+describe('pipeline', () => {
+  it('eager, on worker threads: a slow job holds back the use of later results, not the start of new jobs', async () => {
+    const { runner, started, finish } = manualRunner(2, true);
+    const used: number[] = [];
+    const done = pipeline(
+      runner,
+      jobs(100),
+      (r, ctx) => {
+        expect(r).toBe(ctx);
+        used.push(ctx);
+      },
+      undefined,
+      true,
+    );
+    await settle();
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // Job 0 stays unfinished; the others finish one by one, and each frees room for another.
+    for (let n = 1; n < 33; n++) {
+      finish(n);
+      await settle();
+    }
+    expect(used).toEqual([]);
+    // Job 0 and room for 32 results waiting behind it: no more are started until it is used.
+    expect(started).toEqual(Array.from({ length: 33 }, (_, n) => n));
+    finish(0);
+    await settle();
+    expect(used).toEqual(Array.from({ length: 33 }, (_, n) => n));
+    for (let n = 33; n < 100; n++) {
+      finish(n);
+      await settle();
+    }
+    await done;
+    expect(used).toEqual(Array.from({ length: 100 }, (_, n) => n));
+    expect(started).toEqual(Array.from({ length: 100 }, (_, n) => n));
+  });
+
+  it('not eager (or in-process), jobs are taken only as results are used', async () => {
+    const { runner, started, finish } = manualRunner(2, true);
+    const used: number[] = [];
+    const done = pipeline(runner, jobs(20), (_r, ctx) => {
+      used.push(ctx);
+    });
+    await settle();
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    for (let n = 1; n < 8; n++) finish(n);
+    await settle();
+    expect(started.length).toBe(8);
+    for (let n = 0; n < 20; n++) {
+      if (n === 0 || n >= 8) finish(n);
+      await settle();
+      await settle();
+    }
+    await done;
+    expect(used).toEqual(Array.from({ length: 20 }, (_, n) => n));
+  });
+
+  it('in-process, even when eager, jobs are taken only as results are used', async () => {
+    const { runner, started, finish } = manualRunner(1, false);
+    const used: number[] = [];
+    const done = pipeline(
+      runner,
+      jobs(10),
+      (_r, ctx) => {
+        used.push(ctx);
+      },
+      undefined,
+      true,
+    );
+    await settle();
+    expect(started).toEqual([0, 1, 2, 3]);
+    finish(1);
+    finish(2);
+    await settle();
+    expect(started).toEqual([0, 1, 2, 3]);
+    for (let n = 0; n < 10; n++) {
+      if (n !== 1 && n !== 2) finish(n);
+      await settle();
+      await settle();
+    }
+    await done;
+    expect(used).toEqual(Array.from({ length: 10 }, (_, n) => n));
+  });
+
+  it('stops starting jobs once aborted', async () => {
+    const { runner, started, finish } = manualRunner(2, true);
+    const abort = new AbortController();
+    const done = pipeline(runner, jobs(100), () => {}, abort.signal, true);
+    await settle();
+    abort.abort();
+    for (let n = 1; n < 8; n++) finish(n);
+    await settle();
+    expect(started.length).toBe(8);
+    finish(0);
+    await expect(done).rejects.toThrow();
+  });
+});
