@@ -23,6 +23,15 @@ const normalizeLinkText = md.normalizeLinkText.bind(md);
 md.normalizeLink = (url) => (plainUrl(url) ? encodeUrl(url) : normalizeLink(url));
 md.normalizeLinkText = (url) => (plainUrl(url) ? decodeUrl(url, `${decodeUrl.defaultChars}%`) : normalizeLinkText(url));
 
+// Before linkify looks for links in a paragraph it runs a quick test: one case-insensitive pattern of every scheme and
+// of fuzzy hosts (a tenth of markdown-it's time on archived bodies). With fuzzy links off, what linkify can find has a
+// scheme (`http:`, `https:`, `ftp:`, `mailto:`: a colon), is protocol-relative (`//`), or is an e-mail address (`@`):
+// a paragraph with none of the three has no link, and any other goes on to linkify's full test as before. (A colon
+// written as an entity, `&#58;`, is not a text token's: linkify never saw it.)
+const MAY_LINK = /[:@]|\/\//;
+const linkifyPretest = md.linkify.pretest.bind(md.linkify);
+md.linkify.pretest = (text) => MAY_LINK.test(text);
+
 /** The link normalising in use, and markdown-it's own, for the tests that check the shortcut against it. */
 export const markdownItLink = {
   normalizeLink,
@@ -30,6 +39,12 @@ export const markdownItLink = {
   plainUrl,
   link: (url: string) => md.normalizeLink(url),
   text: (url: string) => md.normalizeLinkText(url),
+  /** linkify's own quick test, and a way to render with it (or with ours) for the tests. */
+  linkifyPretest,
+  usePretest: (pretest: (text: string) => boolean) => {
+    md.linkify.pretest = pretest;
+  },
+  mayLink: (text: string) => MAY_LINK.test(text),
 };
 
 // Table cell alignment as the `align` attribute the sanitizer keeps, not a `style` it would drop.

@@ -201,3 +201,58 @@ describe('the link shortcut for plain ASCII URLs', () => {
     expect(plainUrl('mailto:a@b.c')).toBe(false);
   });
 });
+
+describe('the quick test before linkify', () => {
+  it('renders exactly what linkify’s own quick test renders (fast-check, 5,000 texts)', () => {
+    const { linkifyPretest, usePretest, mayLink } = markdownItLink;
+    const piece = fc.constantFrom(
+      'http://example.com/a?b=1',
+      'HTTPS://Example.com',
+      'ftp://files.example.org/x',
+      'mailto:someone@example.com',
+      '//cdn.example.com/x.js',
+      'someone@example.com',
+      'a@b',
+      '@name',
+      'www.example.com',
+      'example.com',
+      'note: text',
+      '时间：下午',
+      '&#58;',
+      '&#x3A;//',
+      '&commat;',
+      'http&#58;//example.com',
+      '\\:',
+      '<http://example.com>',
+      '[link](http://example.com)',
+      '![img](https://mmbiz.qpic.cn/x.png)',
+      '`http://in.code`',
+      '正文',
+      ' ',
+      '\n',
+      '\n\n',
+      '* ',
+      '> ',
+      '# ',
+    );
+    const ours = (text: string) => mayLink(text);
+    try {
+      fc.assert(
+        fc.property(
+          fc.array(fc.oneof(piece, fc.string({ maxLength: 6 })), { maxLength: 14 }).map((a) => a.join('')),
+          (markdown) => {
+            usePretest(linkifyPretest);
+            const theirs = unsanitizedHtml(markdown);
+            usePretest(ours);
+            expect(unsanitizedHtml(markdown)).toBe(theirs);
+          },
+        ),
+        { numRuns: 5000, seed: 3 },
+      );
+    } finally {
+      usePretest(ours);
+    }
+    expect(unsanitizedHtml('see http://example.com')).toContain('<a href="http://example.com">');
+    expect(unsanitizedHtml('write to someone@example.com')).toContain('href="mailto:someone@example.com"');
+  });
+});
