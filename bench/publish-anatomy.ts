@@ -18,7 +18,7 @@ import Database from 'better-sqlite3';
 import { Store } from '../src/store/store.js';
 import { planFeeds } from '../src/sources.js';
 import { dumpMarkdown } from '../src/dumps/parse.js';
-import { unsanitizedHtml } from '../src/content/markdown.js';
+import { markdownItHtml } from '../src/content/markdown.js';
 import { alreadySanitized, sanitizeHtml } from '../src/content/sanitize.js';
 import { cleanText } from '../src/content/text.js';
 import { toFeedArticle } from '../src/feeds/article.js';
@@ -113,10 +113,9 @@ function shown({ article: a, body }: ShowItem): FeedArticle {
   else {
     counts.markdownChars += md.markdown.length;
     t = now();
-    const raw = unsanitizedHtml(md.markdown);
+    const { html: raw, raw: rawHtml } = markdownItHtml(md.markdown);
     steps.markdownIt += now() - t;
     t = now();
-    const rawHtml = md.markdown.includes('<');
     const fast = !rawHtml && alreadySanitized(raw);
     steps.fastCheck += now() - t;
     if (fast) {

@@ -267,6 +267,51 @@ describe('other sites’ page chrome, learned from each site’s own dumps', () 
     }
   });
 
+  it('a first build stopped between reading and learning is finished by the next, as one cold build makes it', async () => {
+    write(t.dir, corpus());
+    const config = configFor(t.dir);
+    const store = new Store(openStore(config.store));
+    const stop = new AbortController();
+    try {
+      const reading = ingestDumps(config, store, [], {
+        roots: config.dumps,
+        runner: () => inProcess,
+        now: NOW,
+        signal: stop.signal,
+        // Every file read and filed: stopped before learning starts.
+        progress: (done, total) => {
+          if (done === total) stop.abort();
+        },
+      });
+      await expect(reading).rejects.toThrow();
+      expect(store.templates.learnedCount()).toBe(0);
+      // The sites had no template: their dumps are filed as looked at (read as those sites read them, without one).
+      const rows = store.db.prepare('SELECT COUNT(*) AS n, SUM(pending) AS pending FROM dump_blocks').get() as {
+        n: number;
+        pending: number;
+      };
+      expect(rows.n).toBeGreaterThan(10);
+      expect(rows.pending).toBe(0);
+    } finally {
+      closeStore(store.db, false);
+    }
+    const s = await run(config);
+    expect(s.filesRead).toBe(0);
+    const cold = configFor(t.dir, '-cold');
+    await run(cold);
+    expect(feedFiles(config.output)).toEqual(feedFiles(cold.output));
+    expect(states(config)).toEqual(states(cold));
+    const blocks = (c: Config) => {
+      const db = new Database(c.store, { readonly: true });
+      try {
+        return db.prepare('SELECT path, grp, decided, pending FROM dump_blocks ORDER BY path').all();
+      } finally {
+        db.close();
+      }
+    };
+    expect(blocks(config)).toEqual(blocks(cold));
+  });
+
   it('is incremental and deterministic: dumps added build by build give the bytes a cold build gives', async () => {
     const files = [...corpus()];
     // First a few dumps of each site: below MIN_DUMPS a site keeps its pages whole (the wall reads as text), and the

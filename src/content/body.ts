@@ -25,7 +25,7 @@ export function dumpBody(path: string, bytes: Uint8Array): Body {
  * keyed by it, so a change to what rendering gives (or to the reprint card taken out first, or to what is kept:
  * work/jobs.ts `KeptRendering`) must change it.
  */
-export const MARKDOWN_VERSION = '3';
+export const MARKDOWN_VERSION = '4';
 
 export const EMPTY_BODY: Body = htmlBody('');
 

@@ -61,9 +61,20 @@ md.core.ruler.push('wxfeed_align', (state) => {
 /** Empty images (`![]()`) carry nothing; drop them before rendering. */
 const EMPTY_IMAGE = /!\[[^\]]*\]\(\s*\)/g;
 
+/** Markdown → HTML as markdown-it writes it, not yet sanitized; `raw`: whether the markdown held raw HTML. */
+export function markdownItHtml(markdown: string): { html: string; raw: boolean } {
+  const env = {};
+  const tokens = md.parse(markdown.replace(EMPTY_IMAGE, ''), env);
+  // Raw HTML is an html_block or html_inline token; a `<` in text or code is escaped by markdown-it.
+  const raw =
+    markdown.includes('<') &&
+    tokens.some((t) => t.type === 'html_block' || t.children?.some((c) => c.type === 'html_inline') === true);
+  return { html: md.renderer.render(tokens, md.options, env), raw };
+}
+
 /** Markdown → HTML as markdown-it writes it, not yet sanitized. */
 export function unsanitizedHtml(markdown: string): string {
-  return md.render(markdown.replace(EMPTY_IMAGE, ''));
+  return markdownItHtml(markdown).html;
 }
 
 /**
@@ -71,8 +82,8 @@ export function unsanitizedHtml(markdown: string): string {
  * all on the allow-list (most articles), the sanitizer would return them as they are and is skipped.
  */
 export function renderMarkdown(markdown: string): string {
-  const html = unsanitizedHtml(markdown);
-  return !markdown.includes('<') && alreadySanitized(html) ? html.trim() : sanitizeHtml(html);
+  const { html, raw } = markdownItHtml(markdown);
+  return !raw && alreadySanitized(html) ? html.trim() : sanitizeHtml(html);
 }
 
 /** Markdown → the sanitized HTML a feed carries. A change to what it gives must bump `MARKDOWN_VERSION` (body.ts). */

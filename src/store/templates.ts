@@ -99,19 +99,23 @@ function toStored(r: BlocksRow): StoredBlocks {
 
 export class TemplatesTable {
   private readonly s;
-  /** Group ids by name, and the groups marked stale, as the open transaction knows them (see `forget`). */
+  /**
+   * Group ids by name, the groups marked stale, and the groups known to have learned no template, as the open
+   * transaction knows them (see `forget`).
+   */
   private readonly ids = new Map<string, number>();
   private readonly staled = new Set<number>();
+  private readonly bare = new Set<number>();
 
   constructor(db: DB) {
     this.s = {
-      groupId: db.prepare('SELECT id FROM template_groups WHERE name = ?').pluck(),
+      groupId: db.prepare('SELECT id, template FROM template_groups WHERE name = ?'),
       addGroup: db.prepare('INSERT INTO template_groups (name) VALUES (?) RETURNING id').pluck(),
       markStale: db.prepare('UPDATE template_groups SET stale = 1 WHERE id = ? AND stale = 0'),
       putBlocks: db.prepare(`INSERT INTO dump_blocks (path, grp, lines, blocks, middle, flags, decided, pending)
-        VALUES (@path, @grp, @lines, @blocks, @middle, @flags, '', 1)
+        VALUES (?, ?, ?, ?, ?, ?, '', ?)
         ON CONFLICT(path) DO UPDATE SET grp = excluded.grp, lines = excluded.lines, blocks = excluded.blocks,
-          middle = excluded.middle, flags = excluded.flags, decided = '', pending = 1`),
+          middle = excluded.middle, flags = excluded.flags, decided = '', pending = excluded.pending`),
       groupOf: db.prepare('SELECT grp FROM dump_blocks WHERE path = ?').pluck(),
       deleteBlocks: db.prepare('DELETE FROM dump_blocks WHERE path = ?'),
       stale: db.prepare(
@@ -136,7 +140,9 @@ export class TemplatesTable {
   private groupId(name: string): number {
     let id = this.ids.get(name);
     if (id === undefined) {
-      id = (this.s.groupId.get(name) as number | undefined) ?? (this.s.addGroup.get(name) as number);
+      const row = this.s.groupId.get(name) as { id: number; template: string } | undefined;
+      id = row?.id ?? (this.s.addGroup.get(name) as number);
+      if (!row || row.template === '') this.bare.add(id);
       this.ids.set(name, id);
     }
     return id;
@@ -152,25 +158,31 @@ export class TemplatesTable {
   forget(): void {
     this.ids.clear();
     this.staled.clear();
+    this.bare.clear();
   }
 
   /**
    * A dump of a group was read (without a template): keep its blocks, to be looked at; its group learns again.
-   * `isNew`: the store holds no blocks for this path (a first build), so no group loses it.
+   * `isNew`: the store holds no blocks for this path (a first build), so no group loses it; and when its group has
+   * learned no template, the dump is already as that group reads it (without one), so it is kept looked at: learning
+   * decides it only if the group learns a template, which it would do for every dump of the group anyway (a first
+   * build's `settle` then has nothing to update).
    */
   putBlocks(path: string, blocks: DumpBlocks, isNew = false): void {
     const before = isNew ? undefined : (this.s.groupOf.get(path) as number | undefined);
     const grp = this.groupId(blocks.group);
     if (before !== undefined && before !== grp) this.markStale(before);
     this.markStale(grp);
-    this.s.putBlocks.run({
+    const looked = isNew && this.bare.has(grp);
+    this.s.putBlocks.run(
       path,
       grp,
-      lines: blocks.lines,
-      blocks: pack(blocks),
-      middle: blocks.middle,
-      flags: (blocks.cut ? CUT : 0) | (blocks.notice ? NOTICE : 0),
-    });
+      blocks.lines,
+      pack(blocks),
+      blocks.middle,
+      (blocks.cut ? CUT : 0) | (blocks.notice ? NOTICE : 0),
+      looked ? 0 : 1,
+    );
   }
 
   /** A dump gone, or no longer of a group: its group learns again without it. */
@@ -197,6 +209,8 @@ export class TemplatesTable {
   setTemplate(group: number, id: string, template: PageTemplate | undefined, stale = false): void {
     this.s.learned.run(id, template ? packTemplate(template) : null, stale ? 1 : 0, group);
     this.staled.delete(group);
+    if (id === '') this.bare.add(group);
+    else this.bare.delete(group);
   }
 
   /** A dump's observation was read with the template `id` ('' for none), and looked at. */

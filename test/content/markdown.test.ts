@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { load } from 'cheerio';
-import { markdownItLink, renderMarkdown, unsanitizedHtml } from '../../src/content/markdown.js';
+import { markdownItHtml, markdownItLink, renderMarkdown, unsanitizedHtml } from '../../src/content/markdown.js';
 import { alreadySanitized, sanitizeHtml } from '../../src/content/sanitize.js';
 import { parseDump } from '../../src/dumps/parse.js';
 import { summaryOf } from '../../src/content/body.js';
@@ -254,5 +254,22 @@ describe('the quick test before linkify', () => {
     }
     expect(unsanitizedHtml('see http://example.com')).toContain('<a href="http://example.com">');
     expect(unsanitizedHtml('write to someone@example.com')).toContain('href="mailto:someone@example.com"');
+  });
+});
+
+describe('raw HTML in markdown', () => {
+  it('is told by markdown-it’s tokens, not by a `<` anywhere: code and text that show one take the checked path', () => {
+    expect(markdownItHtml('`a<b` and a < b, x<y').raw).toBe(false);
+    expect(markdownItHtml('```\n<script>x</script>\n```').raw).toBe(false);
+    expect(markdownItHtml('<http://example.com/a>').raw).toBe(false);
+    expect(markdownItHtml('text <span>x</span>').raw).toBe(true);
+    expect(markdownItHtml('<div>\nx\n</div>').raw).toBe(true);
+    expect(markdownItHtml('a <!-- c --> b').raw).toBe(true);
+    // The checked path keeps markdown-it's own tags as they are (the sanitizer would write `<img … />`).
+    const md = '`if (a < b)` ![i](https://mmbiz.qpic.cn/x.png)';
+    expect(renderMarkdown(md)).toBe(unsanitizedHtml(md).trim());
+    expect(renderMarkdown(md)).toContain('<img src="https://mmbiz.qpic.cn/x.png" alt="i">');
+    // Raw HTML still goes through the sanitizer.
+    expect(renderMarkdown('x <img src=x onerror=alert(1)> <script>y</script>')).not.toMatch(/onerror|<script/);
   });
 });
