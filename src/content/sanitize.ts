@@ -248,9 +248,13 @@ const VOID_TAGS = new Set(['br', 'hr', 'img', 'col', 'source', 'track', 'wbr']);
 const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z][a-zA-Z0-9-]*="[^"<>]*")*)\s*\/?>/g;
 const ATTRIBUTE = /([a-zA-Z][a-zA-Z0-9-]*)="([^"]*)"/g;
 
+/** An attribute value that decoding and removing control and space characters leave as it is. */
+const PLAIN_VALUE = /^[^&\x00-\x20]*$/;
+
 /** The same scheme rule as the sanitizer's: no scheme, or an allowed one; never protocol-relative. */
 function urlAllowed(tag: string, value: string): boolean {
-  const url = decodeHTML(value).replace(/[\x00-\x20]+/g, '');
+  // Most values have no entity and no control or space character to remove: taken as they are.
+  const url = PLAIN_VALUE.test(value) ? value : decodeHTML(value).replace(/[\x00-\x20]+/g, '');
   const scheme = /^([a-zA-Z][a-zA-Z0-9.\-+]*):/.exec(url)?.[1]?.toLowerCase();
   if (scheme === undefined) return !/^[/\\]{2}/.test(url);
   const allowed =
@@ -277,7 +281,7 @@ function tagAllowed(name: string, attributes: string): boolean {
 }
 
 /**
- * True when HTML made by our markdown renderer from markdown without raw HTML (no `<` in the source) is already what
+ * True when HTML made by our markdown renderer from markdown without raw HTML (markdown.ts) is already what
  * the sanitizer would return: every `<` opens a tag of the plain shape markdown-it writes, and every tag, attribute,
  * URL scheme and class is on the allow-list above. Checking costs a fraction of sanitizing; anything else (raw HTML,
  * a refused link, an unknown attribute) is sanitized as usual.

@@ -51,6 +51,11 @@ describe('markdown rendering skips the sanitizer only when it would change nothi
     expect(alreadySanitized('<p><a href="https://x">y</a> 1 &lt; 2</p>')).toBe(true);
     expect(alreadySanitized('<p>a <!-- c --> b</p>')).toBe(false);
     expect(alreadySanitized('<p><img src="x" onerror=alert(1)></p>')).toBe(false);
+    // A scheme hidden by an entity or a control character is read as the sanitizer reads it.
+    expect(alreadySanitized('<p><a href="&#106;avascript:x">y</a></p>')).toBe(false);
+    expect(alreadySanitized('<p><a href="java&#x09;script:x">y</a></p>')).toBe(false);
+    expect(alreadySanitized('<p><a href="&#104;ttps://x">y</a></p>')).toBe(true);
+    expect(alreadySanitized('<p><img src="//cdn.example/x.png" alt=""></p>')).toBe(false);
   });
 
   it('gives what the sanitizer gives, on random markdown (fast-check, 3,000 texts)', () => {
