@@ -466,6 +466,7 @@ async function readDumps(
   const left = await readIntoStore(changed, store, problems, warnings, opts);
   // A listing made without looking at the files: it now holds them as the read found them, but for those left out.
   const files = left.size > 0 ? listing.filter((f) => !left.has(f)) : listing;
+  const read = changed.length - left.size;
   if (!statFiles && walkedClean) fingerprint = walkFingerprint(config.dumps, files);
   // A folder that went away while the files were read (a disk unmounted): what the walk did not find there may still
   // be on it. Nothing is forgotten, and the build stops before it publishes from a folder that is not there.
@@ -487,8 +488,8 @@ async function readDumps(
   keepIndex();
   return {
     seen: files.length,
-    read: statFiles ? changed.length : files.length,
-    unchanged: statFiles ? files.length - changed.length : 0,
+    read,
+    unchanged: files.length - read,
     removed: removed.length,
     warnings,
   };

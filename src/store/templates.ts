@@ -30,10 +30,10 @@ export interface TemplateGroup {
   template: PageTemplate | undefined;
 }
 
-/** Fingerprints then weights, in one blob. */
 /** True on a little-endian machine: the fingerprints are stored (and read back) as they lie in memory. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/** Fingerprints then weights, in one blob. */
 function pack(b: Pick<DumpBlocks, 'prints' | 'weights'>): Buffer {
   const n = b.prints.length;
   const out = Buffer.alloc(n * 5);

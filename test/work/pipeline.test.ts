@@ -16,10 +16,26 @@ function manualRunner(parallelism: number, threaded: boolean) {
     },
     close: async () => {},
   };
-  return { runner, started, finish: (n: number) => finish.get(n)!() };
+  /** Finish job n, once (a resolved promise does not mind, the count does). */
+  const finished = new Set<number>();
+  const end = (n: number): void => {
+    if (finished.has(n)) return;
+    finished.add(n);
+    finish.get(n)!();
+  };
+  /** Finish every job up to `count` not finished yet, in order, each as soon as it has started. */
+  const finishRest = async (count: number): Promise<void> => {
+    for (let n = 0; n < count; n++) {
+      end(n);
+      await settle();
+      await settle();
+    }
+  };
+  return { runner, started, finish: end, finishRest };
 }
 
-const jobs = (count: number) => Array.from({ length: count }, (_, n) => ({ job: { n } as unknown as Job, ctx: n }));
+const upTo = (count: number) => Array.from({ length: count }, (_, n) => n);
+const jobs = (count: number) => upTo(count).map((n) => ({ job: { n } as unknown as Job, ctx: n }));
 const settle = () => new Promise<void>((r) => setImmediate(r));
 
 describe('pipeline', () => {
@@ -45,21 +61,21 @@ describe('pipeline', () => {
     }
     expect(used).toEqual([]);
     // Job 0 and room for 32 results waiting behind it: no more are started until it is used.
-    expect(started).toEqual(Array.from({ length: 33 }, (_, n) => n));
+    expect(started).toEqual(upTo(33));
     finish(0);
     await settle();
-    expect(used).toEqual(Array.from({ length: 33 }, (_, n) => n));
+    expect(used).toEqual(upTo(33));
     for (let n = 33; n < 100; n++) {
       finish(n);
       await settle();
     }
     await done;
-    expect(used).toEqual(Array.from({ length: 100 }, (_, n) => n));
-    expect(started).toEqual(Array.from({ length: 100 }, (_, n) => n));
+    expect(used).toEqual(upTo(100));
+    expect(started).toEqual(upTo(100));
   });
 
   it('not eager (or in-process), jobs are taken only as results are used', async () => {
-    const { runner, started, finish } = manualRunner(2, true);
+    const { runner, started, finish, finishRest } = manualRunner(2, true);
     const used: number[] = [];
     const done = pipeline(runner, jobs(20), (_r, ctx) => {
       used.push(ctx);
@@ -69,17 +85,13 @@ describe('pipeline', () => {
     for (let n = 1; n < 8; n++) finish(n);
     await settle();
     expect(started.length).toBe(8);
-    for (let n = 0; n < 20; n++) {
-      if (n === 0 || n >= 8) finish(n);
-      await settle();
-      await settle();
-    }
+    await finishRest(20);
     await done;
-    expect(used).toEqual(Array.from({ length: 20 }, (_, n) => n));
+    expect(used).toEqual(upTo(20));
   });
 
   it('in-process, even when eager, jobs are taken only as results are used', async () => {
-    const { runner, started, finish } = manualRunner(1, false);
+    const { runner, started, finish, finishRest } = manualRunner(1, false);
     const used: number[] = [];
     const done = pipeline(
       runner,
@@ -96,13 +108,9 @@ describe('pipeline', () => {
     finish(2);
     await settle();
     expect(started).toEqual([0, 1, 2, 3]);
-    for (let n = 0; n < 10; n++) {
-      if (n !== 1 && n !== 2) finish(n);
-      await settle();
-      await settle();
-    }
+    await finishRest(10);
     await done;
-    expect(used).toEqual(Array.from({ length: 10 }, (_, n) => n));
+    expect(used).toEqual(upTo(10));
   });
 
   it('stops starting jobs once aborted', async () => {
