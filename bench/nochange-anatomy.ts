@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config.js';
 import { closeStore, openStore } from '../src/store/db.js';
 import { Store } from '../src/store/store.js';
 import { mergePending, WALK_KEY } from '../src/catalog.js';
-import { feedStatus } from '../src/server/status.js';
+import { albumStatus, feedStatus } from '../src/server/status.js';
 import { listDumpFiles, walkFingerprint } from '../src/dumps/read.js';
 import { workerCount } from '../src/work/pool.js';
 import { FEED_FILES } from '../src/feeds/write.js';
@@ -89,7 +89,7 @@ async function once(): Promise<void> {
   });
   await step('summary: counts', () => [store.articles.count(), store.observations.count()]);
   await step('summary: feed status (fetch state by source, feeds())', () => {
-    return feedStatus(store);
+    return feedStatus(store, albumStatus(store, c.follow.albumIntervalMinutes, Date.now()));
   });
   await step('close store (state=closed)', () => closeStore(db, true));
 }

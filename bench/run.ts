@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --articles 5000,20000,50000 --runs 3 --archive 150000 --real DIR --skip-fetch --skip-discovery --skip-daemon --short --json FILE --no-build]
+ * npm run bench [-- --articles 5000,20000,50000 --runs 3 --archive 150000 --real DIR --skip-fetch --skip-discovery --skip-schedule --skip-daemon --short --json FILE --no-build]
  *
  * For each corpus size: generates a corpus (bench mode: N articles over N/100 accounts, 10 % duplicate dumps through
  * other URL variants), then measures, each build in its own process (wall time, peak RSS, files written):
@@ -9,15 +9,17 @@
  * ≤ 6 %; issue 5's 10 % for one dump edited or deleted). With --archive N it also builds an archive-shaped corpus of N files
  * (most WeChat dumps being shells or notices) against the read floor. Then fetch throughput against the politeness
  * ideal, discovery (following 100 accounts through their albums: the first discovery against the politeness ideal, and
- * a build with nothing new: one list request per due album), and the daemon (RSS over cycles, req/s for 200 and 304
- * with wrk when installed).
+ * a build with nothing new: one list request per due album), the album schedule over a simulated month (issue 20 item
+ * 2: list requests and delays of polling by activity against every album every 60 minutes; pure, a few seconds), and
+ * the daemon (RSS over cycles, req/s for 200 and 304 with wrk when installed).
  *
  * --real DIR: builds over a real archive folder (e.g. the picker archive), judged against the read floor measured in
  * the same run: --runs times read floor, cold build, no-change build; peak RSS; the build's own phase times (every
  * real-mode build runs with --verbose and its `build phase done` lines are read from stderr). Without --articles it
  * runs only that: no synthetic corpora, no fetch throughput, no daemon.
  *
- * --short: the CI form: 1,000 articles, one run, no archive, a small fetch run, a small discovery run, no daemon. Timings are printed but
+ * --short: the CI form: 1,000 articles, one run, no archive, a small fetch run, a small discovery run, a 7-day album
+ * schedule month (its targets judged), no daemon. Timings are printed but
  * not judged (at that size start-up dominates); the structural checks (0 files on no change, only the touched
  * account's feeds and all/ rewritten) are, and make the exit code 1 when they fail.
  */
@@ -522,6 +524,21 @@ function main(): number {
     const discovery = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { ok: boolean }) : { ok: false };
     results.discovery = discovery;
     ok = r.status === 0 && discovery.ok && ok;
+  }
+  // The album schedule is a pure simulation (no build, no server): its targets are judged in the short form too.
+  if (!flag('skip-schedule') && !REAL_ONLY) {
+    console.log('');
+    const out = join(ROOT, '.bench', 'album-schedule.json');
+    mkdirSync(join(ROOT, '.bench'), { recursive: true });
+    rmSync(out, { force: true });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'bench/album-schedule.ts'), ...(SHORT ? ['--short'] : []), '--json', out],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
+    const schedule = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { ok: boolean }) : { ok: false };
+    results.albumSchedule = schedule;
+    ok = r.status === 0 && schedule.ok && ok;
   }
   // The daemon bench serves the first synthetic corpus: none when only the real archive ran.
   if (!SHORT && !flag('skip-daemon') && SIZES.length > 0) {

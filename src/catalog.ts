@@ -8,6 +8,8 @@ import { albumLabel, albumOrigin } from './keys.js';
 import { mergeObservations, mergeOutcome } from './merge.js';
 import type { Store } from './store/store.js';
 import type { AlbumItem, Observation, StoredObservation } from './types.js';
+import { bizToNumber, numberToBiz } from './wechat/url.js';
+import { capTitle, cleanText } from './content/text.js';
 
 /** Meta key of the dump folders' walk fingerprint as last read in full (dumps/stage.ts). */
 export const WALK_KEY = 'walk';
@@ -240,4 +242,28 @@ export async function mergeAllPending(store: Store, now: number, signal?: AbortS
     if (store.transaction(() => mergePending(store, MERGE_BATCH, now)) === 0) return;
     await new Promise<void>((r) => setImmediate(r));
   }
+}
+
+/** An account's name is cut to this many characters (WeChat's own are at most 30). */
+const MAX_ACCOUNT_NAME = 100;
+
+/**
+ * An account's name as a fetched article page or album page gives it (`nickname`), for `biz` in any spelling: recorded
+ * by account number (store `accounts`), and, when it is new or changed, every feed that shows an article of the
+ * account is marked dirty so that the next publish credits it by that name (feeds/accounts.ts): the source labels
+ * with a copy of one of its articles (all/ follows any dirty source) and the account's albums. An empty name, or a
+ * `biz` that names no account, records nothing. True when the name is new or changed. Call inside a transaction.
+ */
+export function nameAccount(store: Store, biz: string, name: string, now: number): boolean {
+  const number = bizToNumber(biz);
+  const clean = capTitle(cleanText(name).trim(), MAX_ACCOUNT_NAME);
+  if (!number || !clean) return false;
+  if (!store.accounts.record(number, clean, now)) return false;
+  // Every spelling the store may hold of the account's biz: base64 with and without its padding, and the number.
+  const padded = numberToBiz(number);
+  const spellings = [...new Set([padded, padded.replace(/=+$/, ''), number, biz.trim()])];
+  for (const source of store.accounts.sourcesOf(spellings)) store.pending.markSource(source);
+  for (const album of store.albums.all())
+    if (bizToNumber(album.biz) === number) store.pending.markSource(albumLabel(album.albumId));
+  return true;
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, type Overrides, readConfig } from './config.js';
 import { createLogger } from './log.js';
-import { escapeControls, formatSummary, progressBar, quoteName, shellWord } from './report.js';
+import { escapeControls, formatSummary, progressBar, quoteName, shellWord, terminalJson } from './report.js';
 import { liveFor } from './live.js';
 import type { Config } from './types.js';
 // Each command loads what it needs when it runs: a build with nothing to do starts without the server, the
@@ -123,20 +123,16 @@ async function runServe(flags: { config?: string; verbose?: boolean }): Promise<
 async function runAdd(urls: string[], flags: { config?: string }): Promise<void> {
   const config = loadConfig(flags.config);
   const { addUrls } = await import('./urls/add.js');
-  const result = await addUrls(config, urls);
-  // The URLs as given are quoted where they appear; any other control character is escaped.
-  const quoted = urls.filter((u) => u !== '' && quoteName(u) !== u);
-  const shown = result.lines.map((line) =>
-    escapeControls(quoted.reduce((l, raw) => l.split(raw).join(quoteName(raw)), line)),
-  );
-  process.stdout.write(`${shown.join('\n')}\n`);
+  // The URLs as given and the URL file are quoted where they appear; any other control character is escaped.
+  const result = await addUrls(config, urls, { quote: quoteName });
+  process.stdout.write(`${result.lines.map(escapeControls).join('\n')}\n`);
   if (result.refused > 0) throw new UsageError(`${result.refused} of ${urls.length} URLs refused`);
 }
 
 async function runUnfollow(targets: string[], flags: { config?: string }): Promise<void> {
   const config = loadConfig(flags.config);
   const { unfollowAlbums } = await import('./urls/unfollow.js');
-  const result = await unfollowAlbums(config, targets);
+  const result = await unfollowAlbums(config, targets, quoteName);
   process.stdout.write(`${result.lines.map(escapeControls).join('\n')}\n`);
   if (result.refused > 0) throw new UsageError(`${result.refused} of ${targets.length} albums refused`);
 }
@@ -146,7 +142,7 @@ async function runList(flags: { config?: string; json?: boolean }): Promise<void
   const { formatFollowed, listFollowed } = await import('./urls/followed.js');
   const followed = await listFollowed(config);
   const text = flags.json
-    ? JSON.stringify(followed)
+    ? terminalJson(followed)
     : formatFollowed(followed).split('\n').map(escapeControls).join('\n');
   process.stdout.write(`${text}\n`);
 }
@@ -213,7 +209,7 @@ async function runBuild(flags: BuildFlags): Promise<void> {
     process.off('SIGTERM', onSignal);
   }
   const text = flags.json
-    ? JSON.stringify(summary)
+    ? terminalJson(summary)
     : formatSummary(summary, config, {
         hint: process.stdout.isTTY === true,
         configFile: flags.config,
@@ -271,24 +267,31 @@ function program(): Command {
     );
   cmd
     .command('add')
-    .description('follow WeChat article and album URLs: check, normalise and append them to the first URL file')
+    .description(
+      'follow WeChat article, album and homepage URLs: check, normalise and append them to the first URL file',
+    )
     .argument(
       '<url...>',
-      'article URLs (https://mp.weixin.qq.com/s?__biz=…&sn=… or /s/<token>), album URLs (/mp/appmsgalbum?__biz=…&album_id=…)',
+      'article URLs (https://mp.weixin.qq.com/s?__biz=…&sn=… or /s/<token>), album URLs (/mp/appmsgalbum?__biz=…&album_id=…), homepage URLs (/mp/homepage?__biz=…&hid=…)',
     )
     .option('-c, --config <file>', 'config file')
     .action(async (urls: string[], flags: { config?: string }) => runAdd(urls, flags));
   cmd
     .command('unfollow')
     .description(
-      'stop following albums: no more polls, never followed again by discovery; their articles and feeds stay',
+      'stop following albums and homepages: no more polls, never followed again by discovery; their articles and feeds stay',
     )
-    .argument('<album...>', 'album URLs, album ids, or album feed folders (album-<id>)')
+    .argument(
+      '<album...>',
+      'album or homepage URLs, album ids, or feed folders (album-<id>, home-<account number>-<hid>[-<cid>])',
+    )
     .option('-c, --config <file>', 'config file')
     .action(async (targets: string[], flags: { config?: string }) => runUnfollow(targets, flags));
   cmd
     .command('list')
-    .description('print what is followed: article URLs, and albums with their account, articles known and last poll')
+    .description(
+      'print what is followed: article URLs, and albums and homepages by account, with articles known, last and next poll',
+    )
     .option('-c, --config <file>', 'config file')
     .option('--json', 'print it as JSON')
     .action(async (flags: { config?: string; json?: boolean }) => runList(flags));
@@ -301,7 +304,7 @@ export async function main(argv: string[]): Promise<number> {
   /** Say why on stderr (and as JSON on stdout with --json); the exit code. */
   const fail = (message: string, code: number, shown = shownLines(message)): number => {
     process.stderr.write(`wxfeed: ${shown}\n`);
-    if (json) process.stdout.write(`${JSON.stringify({ error: message, exitCode: code })}\n`);
+    if (json) process.stdout.write(`${terminalJson({ error: message, exitCode: code })}\n`);
     return code;
   };
   try {
@@ -317,7 +320,7 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version exit 0 (`wxfeed help`, `--help`, `--version`); commander has printed any usage error.
       if (error.exitCode === 0) return 0;
       if (json)
-        process.stdout.write(`${JSON.stringify({ error: error.message.replace(/^error: /, ''), exitCode: 2 })}\n`);
+        process.stdout.write(`${terminalJson({ error: error.message.replace(/^error: /, ''), exitCode: 2 })}\n`);
       return 2;
     }
     if (error instanceof Failure) return fail(error.message, error.code, error.shown);

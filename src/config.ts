@@ -190,6 +190,24 @@ export const configSchema = z
           .min(0, 'must be 0 (every build) or more minutes')
           .max(525_600, 'must be at most 525600 (a year)')
           .default(60),
+        maxRequestsPerRun: z
+          .number({ invalid_type_error: 'must be a whole number of requests' })
+          .int('must be a whole number of requests')
+          .min(1, 'must be at least 1 (list and list-page requests one build may make)')
+          .max(1_000_000)
+          .default(100),
+        maxAlbumsPerAccount: z
+          .number({ invalid_type_error: 'must be a whole number of albums' })
+          .int('must be a whole number of albums')
+          .min(1, 'must be at least 1')
+          .max(100_000)
+          .default(50),
+        maxNewAlbumsPerRun: z
+          .number({ invalid_type_error: 'must be a whole number of albums' })
+          .int('must be a whole number of albums')
+          .min(1, 'must be at least 1 (first reads of new albums one build may start)')
+          .max(100_000)
+          .default(10),
       })
       .strict()
       .default({}),

@@ -8,7 +8,7 @@ import { ingestDumps } from './dumps/stage.js';
 import { fetchStage } from './fetch/stage.js';
 import { publish } from './feeds/publish.js';
 import type { Logger } from './log.js';
-import { albumStatus, feedStatus } from './server/status.js';
+import { albumStatus, feedStatus, paceStatus } from './server/status.js';
 import { closeStore, openStore, storeFailure } from './store/db.js';
 import { imageSecret } from './store/secret.js';
 import { Store } from './store/store.js';
@@ -104,14 +104,16 @@ export async function build(config: Config, opts: BuildOptions): Promise<BuildSu
     lap('publish', { written: published.written.length, workers: pool?.parallelism ?? 0 });
     const articles = store.articles.count();
     const observations = store.observations.count();
-    const feeds = feedStatus(store);
-    const albums = albumStatus(store);
+    const albums = albumStatus(store, config.follow.albumIntervalMinutes, clock());
+    const feeds = feedStatus(store, albums);
+    const pace = paceStatus(store, config.fetch, clock());
     endBuild(store);
     clean = true;
     return {
       fetch: fetched,
       feeds,
       ...(albums.length > 0 ? { albums } : {}),
+      pace,
       filesSeen: ingest.seen,
       filesRead: ingest.read,
       filesUnchanged: ingest.unchanged,

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { schedule as cronSchedule, type ScheduledTask } from 'node-cron';
-import type { AlbumStatus, BuildSummary, Config, InputProblem, LiveFetch } from './types.js';
+import type { AlbumStatus, BuildSummary, Config, InputProblem, LiveFetch, PaceStatus } from './types.js';
 import type { Logger } from './log.js';
 import { ConfigError, loadConfig } from './config.js';
 import { build } from './cycle.js';
@@ -60,7 +60,7 @@ function fileHash(path: string | undefined): string | undefined {
 }
 
 function brief(s: BuildSummary): CycleRecord['summary'] {
-  const { feeds: _feeds, albums: _albums, ...rest } = s;
+  const { feeds: _feeds, albums: _albums, pace: _pace, ...rest } = s;
   return { ...rest, problems: s.problems.length, filesWritten: s.filesWritten.length };
 }
 
@@ -166,6 +166,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let last: CycleRecord | undefined;
   let feeds: BuildSummary['feeds'] = [];
   let albums: AlbumStatus[] = [];
+  /** The request pace and cool-down after the last finished cycle: numbers and times, shown to anyone. */
+  let pace: PaceStatus | undefined;
   /** The problems of the last finished cycle, by where and reason. */
   let problems = new Map<string, InputProblem>();
   let current: CycleRecord | undefined;
@@ -190,6 +192,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         feeds: feeds?.length ?? 0,
         problems: now.length,
         ...(albums.length > 0 ? { albums: publicAlbums(albums) } : {}),
+        ...(pace ? { pace } : {}),
       },
       body: {
         ok,
@@ -200,6 +203,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         schedule: config.schedule,
         sources: feeds,
         ...(albums.length > 0 ? { albums } : {}),
+        ...(pace ? { pace } : {}),
         problems: now,
       },
     };
@@ -250,6 +254,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         record.summary = brief(summary);
         feeds = summary.feeds ?? [];
         albums = summary.albums ?? [];
+        pace = summary.pace;
         noteProblems(problemsOf(summary));
         const f = summary.fetch;
         log.info(

@@ -26,9 +26,9 @@ export const shortKey = (token: string): string => `short:${token}`;
 export const albumOrigin = (key: string): string => `album:${key}`;
 /** The dirty mark of an album's feed (pending.ts `dirty_sources`): its articles or its title changed. */
 export const albumLabel = (albumId: string): string => `album:${albumId}`;
-/** The album id of a dirty mark or feed label made by albumLabel, else undefined. */
+/** The album (or homepage) id of a dirty mark or feed label made by albumLabel, else undefined. */
 export function albumOfLabel(label: string): string | undefined {
-  return /^album:(\d{1,20})$/.exec(label)?.[1];
+  return /^album:(\d{1,20}|home-\d{1,20}-\d{1,10}(?:-\d{1,10})?)$/.exec(label)?.[1];
 }
 
 /** The key a parsed WeChat URL gives, when it names an article (sn) or a short link; undefined otherwise. */

@@ -1,16 +1,31 @@
 /**
  * Human output of a build: a short summary, problems grouped by reason, and how to subscribe. Names from outside (dump
  * paths, URLs, values read from files) are quoted the way git quotes paths when they hold control characters, so a
- * file name cannot clear the screen, retitle the window or forge a line.
+ * file name cannot clear the screen, retitle the window or forge a line; invisible format characters (bidi controls
+ * and the like) are quoted too, as their code points, so a title cannot turn the rest of a line around.
  */
 import { relative } from 'node:path';
 import type { BuildSummary, Config } from './types.js';
 
 const MAX_LISTED = 20;
 
-/** Characters that make a name need quoting: C0 and C1 controls, DEL, and the quote and backslash themselves. */
-const NEEDS_QUOTING = /[\u0000-\u001f\u007f-\u009f"\\]/;
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/**
+ * Invisible format characters a terminal shows nothing of, yet which change what is shown: the bidi controls (U+061C,
+ * U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) reorder the rest of the line (`abc\u202etxt.exe` reads as
+ * `abcexe.txt`); the line and paragraph separators (U+2028, U+2029) break a line in some terminals; the zero-width and
+ * invisible characters (soft hyphen U+00AD, U+180E, U+200B, U+2060–U+2064, U+FEFF), the deprecated format controls
+ * (U+206A–U+206F), the interlinear annotation controls (U+FFF9–U+FFFB) and the tag characters (U+E0000–U+E007F) hide
+ * a difference between two names that look the same, or smuggle text past the reader. The zero-width joiners
+ * (U+200C, U+200D) and variation selectors are left alone: emoji sequences and several scripts need them, and they
+ * reorder nothing.
+ */
+const FORMAT = String.raw`\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}`;
+const C_CONTROLS = String.raw`\u0000-\u001f\u007f-\u009f`;
+/** Characters that make a name need quoting: controls, the format characters above, the quote and backslash. */
+const NEEDS_QUOTING = new RegExp(`[${C_CONTROLS}${FORMAT}"\\\\]`, 'u');
+const QUOTED = new RegExp(NEEDS_QUOTING.source, 'gu');
+const CONTROL = new RegExp(`[${C_CONTROLS}${FORMAT}]`, 'gu');
+const IS_FORMAT = new RegExp(`^[${FORMAT}]$`, 'u');
 const C_ESCAPES: Record<number, string> = {
   7: 'a',
   8: 'b',
@@ -23,27 +38,50 @@ const C_ESCAPES: Record<number, string> = {
   92: '\\',
 };
 
-/** One character as git writes it inside quotes: a C escape, or octal bytes (of its UTF-8) for another control. */
+/**
+ * One character as git writes it inside quotes: a C escape, or octal bytes (of its UTF-8) for another control; a
+ * format character as its code point (`\u202e`, `\u{e0041}`), which says which one it is.
+ */
 function escapeChar(ch: string): string {
-  const code = ch.charCodeAt(0);
+  const code = ch.codePointAt(0)!;
   const named = C_ESCAPES[code];
   if (named) return `\\${named}`;
+  if (IS_FORMAT.test(ch))
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
   return [...Buffer.from(ch, 'utf8')].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
 }
 
 /**
- * A name as git prints a path: unchanged when it holds no control character, `"` or `\`; otherwise in double quotes
- * with C escapes (`\n`, `\t`, `\"`, `\\`) and octal for the other control bytes (`"a\033[2J.md"`). Other characters
- * (CJK, emoji) stay as they are.
+ * A name as git prints a path: unchanged when it holds no control character, format character (FORMAT), `"` or `\`;
+ * otherwise in double quotes with C escapes (`\n`, `\t`, `\"`, `\\`), octal for the other control bytes
+ * (`"a\033[2J.md"`) and code points for format characters (`"abc\u202etxt.exe"`). Other characters (CJK, emoji)
+ * stay as they are.
  */
 export function quoteName(name: string): string {
   if (!NEEDS_QUOTING.test(name)) return name;
-  return `"${name.replace(/[\u0000-\u001f\u007f-\u009f"\\]/g, escapeChar)}"`;
+  return `"${name.replace(QUOTED, escapeChar)}"`;
 }
 
-/** Text from elsewhere whose names cannot be told apart (a message): its control characters escaped, no quotes. */
+/**
+ * Text from elsewhere whose names cannot be told apart (a message): its control and format characters escaped, no
+ * quotes.
+ */
 export function escapeControls(text: string): string {
   return text.replace(CONTROL, escapeChar);
+}
+
+/** What JSON.stringify leaves raw that a terminal acts on: DEL, the C1 controls and the format characters. */
+const RAW_IN_JSON = new RegExp(`[\\u007f-\\u009f${FORMAT}]`, 'gu');
+
+/**
+ * A value as JSON for a terminal (`--json`): JSON.stringify's text with DEL, the C1 controls and the format
+ * characters, which it leaves raw, written as `\u` escapes (UTF-16 units, as JSON spells them): the same value to a
+ * JSON reader, nothing raw to the terminal.
+ */
+export function terminalJson(value: unknown): string {
+  return JSON.stringify(value).replace(RAW_IN_JSON, (ch) =>
+    Array.from({ length: ch.length }, (_, i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  );
 }
 
 /** A word for a shell command line: as it is when safe, else in single quotes (git-quoted when it holds controls). */
@@ -91,7 +129,7 @@ export function formatSummary(s: BuildSummary, config: Config, opts: SummaryOpti
       lines.push(
         f.offline
           ? `        albums: ${a.active} followed, not polled (offline)`
-          : `        albums: ${a.active} followed, ${a.polled} polled of ${a.due} due (${a.listRequests} list requests), ${a.newItems} new articles, ${a.discovered} newly followed, ${a.failed} failed, ${a.blocked} blocked`,
+          : `        albums: ${a.active} followed, ${a.polled} polled of ${a.due} due (${a.listRequests + a.pageRequests} of ${a.budget} list requests), ${a.newItems} new articles, ${a.discovered} newly followed, ${a.failed} failed, ${a.blocked} blocked${a.deferred ? `, ${a.deferred} deferred to the next builds` : ''}${a.overCap ? `, ${a.overCap} not followed (follow.maxAlbumsPerAccount)` : ''}`,
       );
     if (f.unreachable)
       lines.push(`        WeChat unreachable: fetching skipped, ${f.skippedByCooldown + f.deferred} URLs wait`);

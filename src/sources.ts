@@ -33,12 +33,17 @@ export interface AlbumFeedSpec {
   items: number;
 }
 
-/** The folder of an album's feed. */
-export const albumSlug = (albumId: string): string => `album-${albumId}`;
+/** The folder of an album's feed, `album-<id>`; a homepage's id (`home-<account number>-<hid>[-<cid>]`) is its own. */
+export const albumSlug = (albumId: string): string => (albumId.startsWith('home-') ? albumId : `album-${albumId}`);
 
-/** `<album title> · <account>`: the account's name, else its number; an album whose title is unknown, by its id. */
+/**
+ * `<album title> · <account>`: the account's name, else its number; an album whose title is unknown, by its id; a
+ * homepage whose title is unknown, by its number (`Homepage 4`).
+ */
 export function albumFeedTitle(a: Pick<AlbumFeedSpec, 'albumId' | 'biz' | 'title' | 'account'>): string {
-  return `${a.title ?? `Album ${a.albumId}`} · ${a.account ?? bizToNumber(a.biz) ?? a.biz}`;
+  const home = /^home-\d+-(\d+)/.exec(a.albumId)?.[1];
+  const title = a.title ?? (home !== undefined ? `Homepage ${home}` : `Album ${a.albumId}`);
+  return `${title} · ${a.account ?? bizToNumber(a.biz) ?? a.biz}`;
 }
 
 /** Readable ASCII slug of a name; a short hash is added when the name has characters beyond ASCII. */

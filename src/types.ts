@@ -317,8 +317,14 @@ export interface FollowConfig {
   albums: FollowAlbums;
   /** The first read of an album's list walks at most this many pages (20 items each). */
   maxPages: number;
-  /** An album is polled at most this often; 0: every build. */
+  /** An album is polled at most this often (more rarely once quiet: fetch/schedule.ts); 0: every build. */
   albumIntervalMinutes: number;
+  /** List and list-page requests (albums and homepages) one build may make; the rest wait for the next build. */
+  maxRequestsPerRun: number;
+  /** Lists followed per account at most (those named by pages beyond it are not followed). */
+  maxAlbumsPerAccount: number;
+  /** First reads of newly followed lists one build may start; the rest wait for the next builds. */
+  maxNewAlbumsPerRun: number;
 }
 
 /** The three files of one feed, rendered. */
@@ -342,8 +348,27 @@ export interface FeedStatus {
   album?: AlbumStatus;
 }
 
-/** What the last poll of an album's list gave: `ok`, `failed` (a malformed answer, a network error), `blocked`. */
+/**
+ * What the last poll of an album's list gave: `ok`; `failed` (an answer about the list: it does not exist, the wrong
+ * shape, too big, a network error; the list backs off on its own); `blocked` (WeChat refused the client: every
+ * request paused, not the list's failure).
+ */
 export type AlbumPollResult = 'ok' | 'failed' | 'blocked';
+
+/**
+ * The request pace as /healthz reports it (server/status.ts): the delay between request starts in force and the one
+ * configured, the multiplier between them (1 … 16, slowed after WeChat refused us, recovering 10 % per clean hour)
+ * and since when it recovers; the cool-down in force, with its reason. As of `at`, the end of the last build.
+ */
+export interface PaceStatus {
+  delayMs: number;
+  configuredDelayMs: number;
+  multiplier: number;
+  /** ISO time the slowed pace began to recover from; only while the multiplier is above 1. */
+  since?: string;
+  cooldown?: { until: string; reason: 'captcha' | 'refused' | 'unreachable'; level: number; minutes: number };
+  at: string;
+}
 
 /** One album the store knows (followed, or unfollowed by the user), as the health endpoint and `wxfeed list` report it. */
 export interface AlbumStatus {
@@ -367,14 +392,31 @@ export interface AlbumStatus {
   items: number;
   /** The last poll: ISO time, result, and (for the token holder only) why it failed. */
   lastPoll?: { at: string; result: AlbumPollResult; reason?: string };
+  /** `album` (合集) or `homepage` (主页). */
+  kind: ListKind;
+  /** When it is next polled (ISO), by the activity schedule or its backoff; `due`: at the next build. */
+  nextPoll?: { at: string; due: boolean };
+  /** Its polls fail: since when (the first failure in a row), and how many in a row. */
+  failing?: { since: string; polls: number };
+  /** Failing for 7 days or more: the album was probably deleted (or its id mistyped); the command that unfollows it. */
+  probablyDeleted?: { unfollow: string };
+  /** Its first read has not reached its end yet: the articles read so far (a later build goes on). */
+  reading?: boolean;
 }
 
 /** Why an album is followed: `url` listed by the user; `page` named by the page of a followed article; `dump` named by a page fetched for a dump. */
 export type AlbumVia = 'url' | 'page' | 'dump';
 
-/** An album as the store keeps it (store → fetch stage, status). */
+/**
+ * A followed list of an account's articles: an album (合集) or the account's homepage (主页). Both are kept in the
+ * `albums` table; a homepage's id is `home-<account number>-<hid>[-<cid>]`, which is also its feed's folder.
+ */
+export type ListKind = 'album' | 'homepage';
+
+/** An album (or a homepage: `kind`) as the store keeps it (store → fetch stage, status). */
 export interface AlbumRecord {
   albumId: string;
+  kind: ListKind;
   biz: string;
   title: string | null;
   account: string | null;
@@ -393,6 +435,18 @@ export interface AlbumRecord {
   lastReason: string | null;
   failCount: number;
   items: number;
+  /** When it was first followed. */
+  addedAt: number;
+  /** The newest article time it lists, as the store knows it. */
+  newestAt: number | null;
+  /** When a poll last found a new article in it. */
+  foundAt: number | null;
+  /** When its polls began to fail (the first failure of the current streak), or null. */
+  failingSince: number | null;
+  /** Where its unfinished first read continues (JSON of the list's position), or null. */
+  walkCursor: string | null;
+  /** A page read in this build named it: polled in the same build. */
+  pollSoon: boolean;
 }
 
 /** One fetched URL under one source label of its article: when it was last fetched and what that gave. */
@@ -410,6 +464,8 @@ export interface BuildSummary {
   feeds?: FeedStatus[];
   /** Every album the store knows, followed or not. */
   albums?: AlbumStatus[];
+  /** The request pace and cool-down after the build (fetch/pace.ts), for /healthz. */
+  pace?: PaceStatus;
   filesSeen: number;
   filesRead: number;
   filesUnchanged: number;
@@ -433,7 +489,15 @@ export interface BuildSummary {
 export type FetchOutcome =
   | { kind: 'ok'; url: string; finalUrl: string; status: number; html: string }
   | { kind: 'captcha'; url: string; location: string }
-  | { kind: 'error'; url: string; reason: string; status?: number; unreachable?: true };
+  | {
+      kind: 'error';
+      url: string;
+      reason: string;
+      status?: number;
+      unreachable?: true;
+      /** A 429, 503 or 403 that said when to come back (`Retry-After`), in ms from the answer (at most a day). */
+      retryAfterMs?: number;
+    };
 
 /** Anything that fetches pages politely (the got-based fetcher, or a test double). */
 export interface PageFetcher {
@@ -442,7 +506,18 @@ export interface PageFetcher {
    * One URL, under the same pacing, origin and retries. `redirects: false` (album lists): a redirect is not followed
    * but answered `captcha` with its location (WeChat refuses for now).
    */
-  fetchOne(url: string, opts?: { redirects?: boolean }, signal?: AbortSignal): Promise<FetchOutcome>;
+  fetchOne(
+    url: string,
+    opts?: { redirects?: boolean; method?: 'GET' | 'POST' },
+    signal?: AbortSignal,
+  ): Promise<FetchOutcome>;
+  /**
+   * Slow the pace: request starts become `delayMs × multiplier` apart (≥ 1; 1 is the configured pace), from the
+   * next start on. The pacing policy (fetch/pace.ts) decides the multiplier.
+   */
+  setPace(multiplier: number): void;
+  /** The multiplier in force. */
+  pace(): number;
 }
 
 /** Live fetching for a build: a fetcher and the page parser. A build without it is offline. */
@@ -450,6 +525,13 @@ export interface LiveFetch {
   fetcher: PageFetcher;
   /** Parses a fetched page (off the serving thread, under a time budget); rejects when it cannot. */
   parsePage: (html: string, url: string) => Promise<ParsedPage>;
+  /**
+   * Parses a fetched album HTML page (off the serving thread, under the same budget; `now`: the time of the fetch,
+   * for the list's times); rejects when it cannot, as `parsePage` does.
+   */
+  parseAlbumPage: (html: string, url: string, now: number) => Promise<AlbumPageResult>;
+  /** Parses a fetched homepage HTML page (its title and account), in the same thread under the same budget. */
+  parseHomepagePage: (html: string, url: string) => Promise<HomepagePageResult>;
   /** Ends what fetching started (the page-parser thread). */
   close: () => Promise<void>;
   /** Fetch every followed URL now, whatever the re-read schedule says. */
@@ -541,21 +623,29 @@ export interface FetchSummary {
   albums?: AlbumFetchSummary;
 }
 
-/** What polling albums did in one build. */
+/** What polling albums (and homepages) did in one build. */
 export interface AlbumFetchSummary {
   /** Albums polled under the config (listed, or discovered as `follow.albums` allows). */
   active: number;
   due: number;
   polled: number;
+  /** Polls that failed: an answer about the list (it does not exist, the wrong shape, too big, a network error). */
   failed: number;
+  /** Polls WeChat refused (the client is refused: every request of the build stopped). */
   blocked: number;
-  /** Album list requests and album page requests made. */
+  /** List and list-page requests made. */
   listRequests: number;
   pageRequests: number;
   /** Articles first seen in an album list. */
   newItems: number;
   /** Albums first followed in this build because a page named them. */
   discovered: number;
+  /** Due polls and first reads left for the next builds by the budget (`follow.maxRequestsPerRun`, `maxNewAlbumsPerRun`). */
+  deferred: number;
+  /** Albums pages named that were not followed: their account has `follow.maxAlbumsPerAccount` followed already. */
+  overCap: number;
+  /** The build's budget of list and list-page requests (`follow.maxRequestsPerRun`). */
+  budget: number;
 }
 
 // ───────────────────────────── Albums (合集): discovering an account's articles without login (issue 11) ─────────────
@@ -589,6 +679,8 @@ export interface AlbumItem {
   title: string;
   /** Epoch ms of the list's `create_time` (seconds apart from the page's `ct`: the page's is the publish time). */
   createTime: number;
+  /** The list's time was out of range (before 2012, or more than a day ahead): `createTime` is when it was listed. */
+  timeGuessed?: true;
   cover?: string;
   /** Canonical https article URL (`https://mp.weixin.qq.com/s?__biz=…&mid=…&idx=…&sn=…`). */
   url: string;
@@ -610,9 +702,9 @@ export interface AlbumSkips {
 }
 
 /**
- * One album list page (`/mp/appmsgalbum?action=getalbum&…&f=json`), parsed. `blocked`: WeChat would not answer for
- * now (HTML or non-JSON body, `base_resp.ret` ≠ 0, `verify_status` ≠ "0"): the caller changes nothing stored and
- * backs off as after a captcha. Not blocked: the answer was JSON of the wrong shape.
+ * One album list page (`/mp/appmsgalbum?action=getalbum&…&f=json`), parsed. `refused`: WeChat refuses the client for
+ * now (a verification page, `verify_status` ≠ "0", a frequency-control `ret`): the caller changes nothing stored and
+ * pauses all fetching. Not refused: the answer concerns this album alone (another `ret`, the wrong shape).
  */
 export type AlbumListResult =
   | ({
@@ -624,7 +716,7 @@ export type AlbumListResult =
       cursor?: AlbumCursor;
       order: AlbumOrder;
     } & AlbumSkips)
-  | { ok: false; reason: string; blocked: boolean };
+  | { ok: false; reason: string; refused: boolean };
 
 /** An album's HTML page (`/mp/appmsgalbum?__biz=…&action=getalbum&album_id=…`), parsed from its `window.cgiData`. */
 export interface AlbumPage extends AlbumSkips {
@@ -649,7 +741,7 @@ export interface AlbumPage extends AlbumSkips {
   order: AlbumOrder;
 }
 
-export type AlbumPageResult = { ok: true; page: AlbumPage } | { ok: false; reason: string; blocked: boolean };
+export type AlbumPageResult = { ok: true; page: AlbumPage } | { ok: false; reason: string; refused: boolean };
 
 /** An album an article page names (album_info_list, cgiDataNew.appmsgalbuminfo, public_tag_info, cgiData.topics). */
 export interface PageAlbum {
@@ -660,3 +752,42 @@ export interface PageAlbum {
   /** Articles in the album, as the page says. */
   size?: number;
 }
+
+// ───────────────────────────── Homepages (主页): the other login-free list of an account's articles (issue 20) ──────
+
+/**
+ * A homepage (主页) list: `https://mp.weixin.qq.com/mp/homepage?__biz=<biz>&hid=<n>[&cid=<n>]`, one column (`cid`) of
+ * one homepage template (`hid`) of one account.
+ */
+export interface HomepageRef {
+  /** Standard padded base64 of the account number (`normaliseAlbumBiz`). */
+  biz: string;
+  /** The homepage template's number: digits, no leading zero, at least 1. */
+  hid: string;
+  /** The column of the template (`0` is the leftmost); absent when the URL names none. */
+  cid?: string;
+  /** The list's id and its feed folder: `home-<account number>-<hid>[-<cid>]`. */
+  id: string;
+  /** `https://mp.weixin.qq.com/mp/homepage?__biz=<biz>&hid=<hid>[&cid=<cid>]`. */
+  canonical: string;
+}
+
+export type HomepageUrlResult = { ok: true; homepage: HomepageRef } | { ok: false; reason: string };
+
+/**
+ * One homepage list answer (`POST /mp/homepage?…&begin=<k>&count=<n>&action=appmsg_list`), parsed. `more`: the
+ * answer held a full page; `next`: the `begin` of the following page. `refused`: WeChat refuses the client (a
+ * verification page, a frequency-control `ret`); not refused: the answer concerns this list alone.
+ */
+export type HomepageListResult =
+  | ({ ok: true; items: AlbumItem[]; more: boolean; next: number; order: AlbumOrder } & AlbumSkips)
+  | { ok: false; reason: string; refused: boolean };
+
+/** A homepage's HTML page: its title (`div.articles_header > h2.rich_media_title`, else `<title>`) and account. */
+export interface HomepagePage {
+  title?: string;
+  /** The account's name (`div.articles_header a`). */
+  account?: string;
+}
+
+export type HomepagePageResult = { ok: true; page: HomepagePage } | { ok: false; reason: string; refused: boolean };

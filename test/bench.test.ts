@@ -28,15 +28,21 @@ describe('npm run bench, short form (timings are printed, not judged: a timed un
       expect(r.stdout).toContain('| cold build |');
       expect(r.stdout).toContain('fetch throughput');
       expect(r.stdout).toContain('| first discovery |');
+      expect(r.stdout).toContain('album schedule (simulated month): 7 days');
       const results = JSON.parse(readFileSync(json, 'utf8')) as {
         c1000: Row[];
         ok: boolean;
         discovery: { ok: boolean; first: { found: boolean }; nothingNew: { ok: boolean; due: number } };
+        albumSchedule: { ok: boolean; days: number; verdicts: Array<{ ok: boolean; what: string }> };
       };
       expect(results.ok).toBe(true);
       // Discovery: every article of every album found; nothing new costs one list request per due album, no page
       // beyond the re-read schedule.
       expect(results.discovery).toMatchObject({ ok: true, first: { found: true }, nothingNew: { ok: true, due: 10 } });
+      // The album schedule's simulated week: ≥ 5× fewer list requests than every album every hour, medians ≤ 1.5× its.
+      expect(results.albumSchedule.days).toBe(7);
+      expect(results.albumSchedule.verdicts.filter((v) => !v.ok).map((v) => v.what)).toEqual([]);
+      expect(results.albumSchedule.ok).toBe(true);
       const rows = new Map(results.c1000.map((row) => [row.name, row]));
       expect([...rows.keys()]).toEqual([
         'cold build',

@@ -32,11 +32,21 @@ describe('loadConfig', () => {
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.feed)).toBe(true);
-    expect(c.follow).toEqual({ albums: 'urls', maxPages: 50, albumIntervalMinutes: 60 });
+    expect(c.follow).toEqual({
+      albums: 'urls',
+      maxPages: 50,
+      albumIntervalMinutes: 60,
+      maxRequestsPerRun: 100,
+      maxAlbumsPerAccount: 50,
+      maxNewAlbumsPerRun: 10,
+    });
     expect(loadConfig(write('follow: {albums: all, albumIntervalMinutes: 0}')).follow).toEqual({
       albums: 'all',
       maxPages: 50,
       albumIntervalMinutes: 0,
+      maxRequestsPerRun: 100,
+      maxAlbumsPerAccount: 50,
+      maxNewAlbumsPerRun: 10,
     });
   });
   it('adds the trailing slash to baseUrl', () => {
@@ -73,6 +83,11 @@ describe('loadConfig', () => {
       'follow.albums: must be "urls" (follow the albums the pages of followed URLs name), "all" (also those of dumps\' pages) or "off"',
     );
     expect(msg('follow: {maxPages: 0}')).toContain('follow.maxPages: must be at least 1');
+    expect(msg('follow: {maxRequestsPerRun: 0}')).toContain(
+      'follow.maxRequestsPerRun: must be at least 1 (list and list-page requests one build may make)',
+    );
+    expect(msg('follow: {maxAlbumsPerAccount: 1.5}')).toContain('follow.maxAlbumsPerAccount: must be a whole number');
+    expect(msg('follow: {maxNewAlbumsPerRun: 0}')).toContain('follow.maxNewAlbumsPerRun: must be at least 1');
     expect(msg('follow: {maxPages: 2.5}')).toContain('follow.maxPages: must be a whole number of list pages');
     expect(msg('follow: {albumIntervalMinutes: -1}')).toContain(
       'follow.albumIntervalMinutes: must be 0 (every build) or more',

@@ -243,7 +243,8 @@ describe('following URLs with live fetching', () => {
     const hits = srv.hits.get('/s');
     now += 10 * 60_000;
     const during = await run(c);
-    expect(during.fetch).toMatchObject({ fetched: 0, due: 5, skippedByCooldown: 5 });
+    // The URL that got the captcha page is not blamed for it: it is due like the others (read first after it).
+    expect(during.fetch).toMatchObject({ fetched: 0, due: 6, skippedByCooldown: 6 });
     expect(srv.hits.get('/s')).toBe(hits);
     now += 10 * 60_000;
     const repeat = await run(c);

@@ -111,11 +111,14 @@ describe('formatSummary: albums', () => {
       pageRequests: 1,
       newItems: 3,
       discovered: 1,
+      deferred: 0,
+      overCap: 0,
+      budget: 100,
     },
   });
   it('a line of what polling albums did; offline, how many are followed', () => {
     expect(formatSummary(summary({ fetch: fetch(false) }), config).split('\n')).toContain(
-      '        albums: 2 followed, 1 polled of 2 due (4 list requests), 3 new articles, 1 newly followed, 0 failed, 1 blocked',
+      '        albums: 2 followed, 1 polled of 2 due (5 of 100 list requests), 3 new articles, 1 newly followed, 0 failed, 1 blocked',
     );
     expect(formatSummary(summary({ fetch: fetch(true) }), config).split('\n')).toContain(
       '        albums: 2 followed, not polled (offline)',

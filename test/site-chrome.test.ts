@@ -366,8 +366,12 @@ describe('other sites’ page chrome, learned from each site’s own dumps', () 
     const config = configFor(t.dir);
     await run(config);
     const db = new Database(config.store);
-    expect(SCHEMA_VERSION).toBe(6);
-    db.exec(`DROP TABLE dump_blocks; DROP TABLE template_groups; PRAGMA user_version = 5;
+    expect(SCHEMA_VERSION).toBe(7);
+    // Schema 5: no template tables, and none of what schema 7 added (issue 20: lists' activity, account names).
+    db.exec(`DROP TABLE dump_blocks; DROP TABLE template_groups; DROP TABLE accounts;
+      ALTER TABLE albums DROP COLUMN kind; ALTER TABLE albums DROP COLUMN found_at;
+      ALTER TABLE albums DROP COLUMN failing_since; ALTER TABLE albums DROP COLUMN walk_cursor;
+      ALTER TABLE albums DROP COLUMN poll_soon; PRAGMA user_version = 5;
       UPDATE observations SET key = 'url:https://relay.example/go-200021.html' WHERE origin LIKE '%r-joined.md'`);
     db.close();
     rmSync(config.output, { recursive: true });

@@ -41,19 +41,45 @@ export const WECHAT_IMAGE_HOSTS = new Set([
 ]);
 
 /**
- * An image on WeChat's image hosts, as the proxy may fetch it: http or https on the scheme's own port (the URL
- * parser leaves the port empty then), no credentials.
+ * The authority of a URL as written: scheme, then a host of plain letters, digits, dots and hyphens, then at most a
+ * port, then the end of the authority. Read from the text itself, not from the parsed URL: the WHATWG parser forgives
+ * what other parsers read otherwise (`\` taken for `/`, tabs and newlines dropped, `%2e` and full-width letters
+ * decoded), and a reader's own parser must find the same host in what we hand on.
+ */
+const AUTHORITY = /^(https?):\/\/([a-z0-9.-]+)(?::(\d{1,5}))?(?=[/?#]|$)/i;
+const DEFAULT_PORT: Record<string, string> = { http: '80', https: '443' };
+
+/**
+ * An image on WeChat's image hosts, as the proxy may fetch it and as a WeChat cover may name it: an absolute http or
+ * https URL, the host written exactly as one of WECHAT_IMAGE_HOSTS (any case; no trailing dot, no IP literal, no credentials, no
+ * escapes), on the scheme's own port (written or not). Anything else, such as `https://mmbiz.qpic.cn@127.0.0.1/`
+ * or `http://169.254.169.254/`, is not.
  */
 export function isWechatImage(url: string): boolean {
+  return !url.startsWith('//') && wechatImageUrl(url) !== undefined;
+}
+
+/**
+ * The URL of an image on WeChat's image hosts (isWechatImage; a scheme-relative one taken as https), as the URL
+ * parser writes it (`href`: lower-case host, default port dropped, unsafe path characters percent-encoded), or
+ * undefined. What is published is this form, so every reader's parser finds the same host in it.
+ */
+export function wechatImageUrl(written: string): string | undefined {
+  // Scheme-relative (`//mmbiz.qpic.cn/…`), as pages write some images: https.
+  const url = written.startsWith('//') ? `https:${written}` : written;
+  const authority = AUTHORITY.exec(url);
+  if (!authority || !WECHAT_IMAGE_HOSTS.has(authority[2]!.toLowerCase())) return undefined;
+  const port = authority[3];
+  if (port !== undefined && port !== DEFAULT_PORT[authority[1]!.toLowerCase()]) return undefined;
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    return false;
+    return undefined;
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return false;
-  if (u.port !== '' || u.username !== '' || u.password !== '') return false;
-  return WECHAT_IMAGE_HOSTS.has(u.hostname.toLowerCase());
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return undefined;
+  if (u.port !== '' || u.username !== '' || u.password !== '') return undefined;
+  return WECHAT_IMAGE_HOSTS.has(u.hostname) ? u.href : undefined;
 }
 
 export type ImageMode = 'direct' | 'no-referrer' | 'proxy';

@@ -1,7 +1,9 @@
 /**
  * What the index page (the dashboard) shows, derived from what the store holds: per feed its live-fetch state (ok,
- * failing since …, or cool-down until …), and the texts of the page in its two languages. Pure: rows in, values out.
+ * failing since …, or cool-down until …), the request pace when it is slowed, and the texts of the page in its two
+ * languages. Pure: rows in, values out.
  */
+import type { Pace, PaceReason } from '../fetch/pace.js';
 import { isFailedResult } from '../states.js';
 import { SHANGHAI_OFFSET_MS } from '../time.js';
 import type { Cooldown, FeedLanguage, FetchHistoryRow } from '../types.js';
@@ -22,10 +24,17 @@ export type LiveState =
   | { kind: 'failing'; since: number; at: number; reason?: string }
   | { kind: 'cooldown'; until: number; after: Exclude<LiveState, { kind: 'cooldown' }> };
 
+/** A cool-down as the page shows it: when it ends and why (a captcha page, a refusal, WeChat out of reach). */
+export interface IndexCooldown {
+  until: number;
+  level?: number;
+  reason?: PaceReason | undefined;
+}
+
 /** The state of one feed from the fetch rows of its source labels; undefined when none of its URLs was fetched. */
 export function liveState(
   rows: readonly FetchRow[],
-  cooldown: Cooldown | undefined,
+  cooldown: Pick<IndexCooldown, 'until'> | undefined,
   now: number,
 ): LiveState | undefined {
   if (rows.length === 0) return undefined;
@@ -48,7 +57,7 @@ export function liveState(
 export function liveStates(
   rows: readonly FetchRow[],
   slugLabels: Readonly<Record<string, readonly string[]>>,
-  cooldown: Cooldown | undefined,
+  cooldown: Pick<IndexCooldown, 'until'> | undefined,
   now: number,
 ): Map<string, LiveState> {
   const bySource = new Map<string, FetchRow[]>();
@@ -83,6 +92,22 @@ export function parseCooldown(raw: string | undefined): Cooldown | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The request pace as the page shows it: the delay between requests in seconds and the multiplier, each to one
+ * decimal (`3.0`, `2`, `1.8`). Undefined when nothing is slowed: a multiplier that rounds to 1, or no delay at all
+ * (`fetch.delayMs: 0` multiplied is still 0). Rounded here so the page changes only when what it says changes.
+ */
+export interface IndexPace {
+  seconds: string;
+  multiplier: string;
+}
+
+export function indexPace(pace: Pick<Pace, 'multiplier' | 'delayMs'>): IndexPace | undefined {
+  const tenths = Math.round(pace.multiplier * 10);
+  if (!Number.isFinite(tenths) || tenths <= 10 || !(pace.delayMs > 0)) return undefined;
+  return { seconds: (pace.delayMs / 1000).toFixed(1), multiplier: String(tenths / 10) };
 }
 
 // ─────────────────────────────────────────── Dates, in Beijing time ───────────────────────────────────────────
@@ -123,11 +148,19 @@ export interface IndexTexts {
   album: string;
   lastPoll: string;
   never: string;
+  nextPoll: string;
+  pollFailing: (since: string) => string;
+  troubleHeading: (n: number) => string;
+  troubleReason: string;
+  probablyDeleted: string;
   liveOk: string;
   liveFailing: (since: string) => string;
   liveCooldown: (until: string) => string;
   pausedCaptcha: (until: string) => string;
   pausedUnreachable: (until: string) => string;
+  pausedRefused: (until: string) => string;
+  /** The request pace while it is slowed (after WeChat refused us): seconds apart, and how many times slower. */
+  pace: (seconds: string, multiplier: string) => string;
   copy: string;
   copyTitle: string;
   /** For the script: `{n}` and `{total}` are replaced. */
@@ -163,11 +196,18 @@ const TEXTS: Record<IndexLanguage, IndexTexts> = {
     album: '合集',
     lastPoll: '上次轮询',
     never: '尚未轮询',
+    nextPoll: '下次轮询',
+    pollFailing: (since) => `自 ${since} 起轮询失败`,
+    troubleHeading: (n) => `${group(n)} 个合集或主页轮询失败`,
+    troubleReason: '原因：',
+    probablyDeleted: '已连续失败 7 天，可能已被删除（或编号有误）。停止关注：',
     liveOk: '抓取正常',
     liveFailing: (since) => `自 ${since} 起抓取失败`,
     liveCooldown: (until) => `冷却中，${until} 恢复`,
     pausedCaptcha: (until) => `遇到验证码或限流，实时抓取暂停到 ${until}。`,
     pausedUnreachable: (until) => `连不上微信，实时抓取暂停到 ${until}。`,
+    pausedRefused: (until) => `微信拒绝了请求（HTTP 429/403 或频率限制），实时抓取暂停到 ${until}。`,
+    pace: (seconds, multiplier) => `请求间隔 ${seconds} 秒（已放慢 ${multiplier}×，每小时恢复 10%）`,
     copy: '复制链接',
     copyTitle: '复制 Atom 订阅地址',
     shown: '显示 {n} / {total} 个订阅源',
@@ -198,11 +238,19 @@ const TEXTS: Record<IndexLanguage, IndexTexts> = {
     album: 'album',
     lastPoll: 'last poll',
     never: 'not polled yet',
+    nextPoll: 'next poll',
+    pollFailing: (since) => `polls failing since ${since}`,
+    troubleHeading: (n) => `${group(n)} ${n === 1 ? 'album or homepage' : 'albums or homepages'} failing`,
+    troubleReason: 'Reason: ',
+    probablyDeleted: 'Failing for 7 days: probably deleted (or a wrong id). To stop following it:',
     liveOk: 'fetch ok',
     liveFailing: (since) => `failing since ${since}`,
     liveCooldown: (until) => `cool-down until ${until}`,
     pausedCaptcha: (until) => `A captcha or rate-limit page: live fetching is paused until ${until}.`,
     pausedUnreachable: (until) => `WeChat could not be reached: live fetching is paused until ${until}.`,
+    pausedRefused: (until) =>
+      `WeChat refused our requests (HTTP 429/403 or frequency control): live fetching is paused until ${until}.`,
+    pace: (seconds, multiplier) => `Request pace: ${seconds} s apart (slowed ${multiplier}×, recovering 10 % per hour)`,
     copy: 'Copy link',
     copyTitle: "Copy the Atom feed's address",
     shown: '{n} of {total} feeds',

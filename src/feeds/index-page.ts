@@ -10,12 +10,13 @@
  */
 import { createHash } from 'node:crypto';
 import { escapeDocument } from '../content/escape.js';
-import type { Cooldown } from '../types.js';
 import {
   dateTimeOf,
   dayOf,
   clockOf,
+  type IndexCooldown,
   type IndexLanguage,
+  type IndexPace,
   type IndexTexts,
   isoOf,
   type LiveState,
@@ -31,11 +32,27 @@ export interface IndexEntry {
   newestTitle?: string;
   newestLink?: string;
   newestDate?: number;
-  /** An album (合集) of an account: shown with its last poll. */
+  /** An album (合集) or homepage (主页) of an account: shown with its last poll. */
   kind?: 'album';
   /** When the album's list was last read; null: not yet. */
   lastPoll?: number | null;
+  /** When it is next polled (in the past: at the next build). */
+  nextPoll?: number;
+  /** Its polls fail: since when, and the last reason. */
+  failing?: { since: number; reason?: string };
   live?: LiveState;
+}
+
+/** A followed album or homepage whose polls fail, shown at the top of the page (it may have no feed to show it). */
+export interface TroubledList {
+  title: string;
+  /** The list's own URL. */
+  url: string;
+  since: number;
+  reason?: string;
+  nextPoll: number;
+  /** Failing for 7 days: the command that unfollows it. */
+  unfollow?: string;
 }
 
 /** One of the newest articles across every feed, with the feed it is shown under. */
@@ -55,7 +72,11 @@ export interface IndexPage {
   entries: readonly IndexEntry[];
   latest: readonly LatestArticle[];
   /** A cool-down in force when the page was written. */
-  cooldown?: Cooldown;
+  cooldown?: IndexCooldown;
+  /** The request pace, when it was slowed (after WeChat refused us) as the page was written (`indexPace`). */
+  pace?: IndexPace;
+  /** Followed lists whose polls fail. */
+  trouble?: readonly TroubledList[];
 }
 
 const esc = escapeDocument;
@@ -94,12 +115,41 @@ function liveChip(s: LiveState | undefined, t: IndexTexts): string {
   return `<span class="st fail"${why}>${text}</span>`;
 }
 
+/** A next poll as the page says it: its time (a time past means at the next build; the page is static). */
+const nextPollText = (at: number): string => time(at, dateTimeOf(at));
+
 function pollChip(e: IndexEntry, t: IndexTexts): string {
   if (e.kind !== 'album') return '';
   if (e.lastPoll === undefined) return '';
-  return e.lastPoll === null
-    ? `<span class="st poll">${esc(t.never)}</span>`
-    : `<span class="st poll">${esc(t.lastPoll)} ${time(e.lastPoll, dateTimeOf(e.lastPoll))}</span>`;
+  const last =
+    e.lastPoll === null
+      ? `<span class="st poll">${esc(t.never)}</span>`
+      : `<span class="st poll">${esc(t.lastPoll)} ${time(e.lastPoll, dateTimeOf(e.lastPoll))}</span>`;
+  const failing = e.failing
+    ? `<span class="st fail"${e.failing.reason ? ` title="${esc(e.failing.reason)}"` : ''}>${esc(t.pollFailing('{when}')).replace('{when}', time(e.failing.since, dateTimeOf(e.failing.since)))}</span>`
+    : '';
+  const next =
+    e.nextPoll !== undefined ? `<span class="st poll">${esc(t.nextPoll)} ${nextPollText(e.nextPoll)}</span>` : '';
+  return `${last}${failing}${next}`;
+}
+
+/** The followed lists whose polls fail, each with its reason, since when, its next poll, and how to stop it. */
+function troubleSection(trouble: readonly TroubledList[] | undefined, t: IndexTexts): string {
+  if (!trouble?.length) return '';
+  const item = (l: TroubledList): string => {
+    const href = safeHref(l.url);
+    const name = href ? `<a href="${esc(href)}">${esc(l.title)}</a>` : esc(l.title);
+    const since = esc(t.pollFailing('{when}')).replace('{when}', time(l.since, dateTimeOf(l.since)));
+    const why = l.reason ? `<br><span class="mute">${esc(t.troubleReason)}</span>${esc(l.reason)}` : '';
+    const next = ` · ${esc(t.nextPoll)} ${nextPollText(l.nextPoll)}`;
+    const stop = l.unfollow ? `<br>${esc(t.probablyDeleted)} <code>${esc(l.unfollow)}</code>` : '';
+    return `<li>${name} · ${since}${next}${why}${stop}</li>`;
+  };
+  return `
+      <section class="card trouble" id="wxTrouble">
+        <h2>${esc(t.troubleHeading(trouble.length))}</h2>
+        <ul>${trouble.map(item).join('')}</ul>
+      </section>`;
 }
 
 function newestLine(e: IndexEntry, t: IndexTexts): string {
@@ -134,11 +184,21 @@ function latestItem(a: LatestArticle): string {
   return `<li>${title}<div class="mute">${feed}${time(a.date, dayOf(a.date))}</div></li>`;
 }
 
-function banner(c: Cooldown | undefined, t: IndexTexts): string {
+function banner(c: IndexCooldown | undefined, t: IndexTexts): string {
   if (!c) return '';
   const until = dateTimeOf(c.until);
-  const text = c.reason === 'unreachable' ? t.pausedUnreachable(until) : t.pausedCaptcha(until);
+  const text =
+    c.reason === 'unreachable'
+      ? t.pausedUnreachable(until)
+      : c.reason === 'refused'
+        ? t.pausedRefused(until)
+        : t.pausedCaptcha(until);
   return `\n      <p class="banner" role="status" data-until="${c.until}">${esc(text)}</p>`;
+}
+
+/** One line under the banner while the pace is slowed; it stays after a cool-down ends (the pace recovers later). */
+function paceLine(p: IndexPace | undefined, t: IndexTexts): string {
+  return p ? `\n      <p class="pace mute">${esc(t.pace(p.seconds, p.multiplier))}</p>` : '';
 }
 
 /** JSON for a `<script type="application/json">` block: nothing in it can end the element or start markup. */
@@ -334,7 +394,7 @@ export function renderIndex(page: IndexPage): string {
     <header class="wrap">
       <h1>${esc(page.title)}</h1>
       <p class="mute">${esc(t.feeds(entries.length))} · ${esc(t.articles(all.items))}</p>
-      <p class="jump"><a href="#wxLatest">${esc(t.jumpLatest)}</a><a href="#wxFeeds">${esc(t.jumpFeeds)}</a></p>${banner(page.cooldown, t)}
+      <p class="jump"><a href="#wxLatest">${esc(t.jumpLatest)}</a><a href="#wxFeeds">${esc(t.jumpFeeds)}</a></p>${banner(page.cooldown, t)}${paceLine(page.pace, t)}${troubleSection(page.trouble, t)}
       <section class="card" id="${esc(all.slug)}">
         <div class="head"><h2>${esc(all.title)}</h2><span class="badge">${esc(t.everything)}</span><span class="count">${esc(t.articles(all.items))}</span></div>
         <p>${esc(t.intro)}${esc(t.opmlBefore)}<a href="${esc(opml)}">feeds.opml</a>${esc(t.opmlAfter)}</p>

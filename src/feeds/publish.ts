@@ -8,15 +8,19 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EMPTY_BODY, MARKDOWN_VERSION } from '../content/body.js';
 import { markFileStale } from '../catalog.js';
+import { LEGACY_COOLDOWN_KEY, PACE_KEY, type Pace, paceNow, readPaceState } from '../fetch/pace.js';
 import { sha256 } from '../keys.js';
-import { type AlbumFeedSpec, type FeedGroup, planFeeds } from '../sources.js';
+import { type AlbumFeedSpec, albumSlug, type FeedGroup, planFeeds } from '../sources.js';
 import type { FeedRecord } from '../store/feeds.js';
 import type { Store } from '../store/store.js';
-import type { Article, Config, InputProblem, SourceConfig } from '../types.js';
+import type { AlbumStatus, Article, Config, InputProblem, SourceConfig } from '../types.js';
 import type { ImageSpec, ShowItem } from '../work/jobs.js';
 import { pipeline, type RunnerFor } from '../work/pool.js';
-import { liveStates, parseCooldown } from './dashboard-data.js';
-import { type IndexEntry, type LatestArticle, renderIndex } from './index-page.js';
+import { indexPace, liveStates } from './dashboard-data.js';
+import { type IndexEntry, type LatestArticle, renderIndex, type TroubledList } from './index-page.js';
+import { albumStatusOf } from '../fetch/follow.js';
+import { listUrl } from '../fetch/list-drivers.js';
+import { accountActivity } from '../fetch/schedule.js';
 import { accountNames, accountOf } from './accounts.js';
 import { shownTimes } from './times.js';
 import { messages } from './messages.js';
@@ -164,13 +168,15 @@ export async function publish(
   // Nothing changed since the last complete publish: check the files are still there and stop.
   if (dirty.size === 0 && store.meta.get(PUBLISHED_KEY) === planSig && outputsPresent(config, records)) {
     // Live fetching may still have changed what the index page says (a fetch, a cool-down begun or over).
-    if (store.meta.get(INDEX_LIVE_KEY) !== liveMark(store, opts.now))
-      await writeIndex(config, store, indexFeeds(store, planAll(config, store)), opts.now, out);
+    if (store.meta.get(INDEX_LIVE_KEY) !== liveMark(config, store, opts.now))
+      await writeIndex(config, store, planAll(config, store), opts.now, out);
     return { ...out, sources: records.size - (records.has('all') ? 1 : 0) };
   }
   const stats = store.observations.sourceStats();
   const groups = planAll(config, store, stats);
   const accounts = accountNames(stats);
+  // Names fetched pages gave accounts no label names (catalog.ts nameAccount).
+  const nicknames = store.accounts.all();
   const shownAt = shownTimes((from, to) => store.articles.sameDay(from, to));
   const { toRender, gone } = planRenders(config, groups, records, dirty, configSig);
   // Kept renderings of dump bodies (none in a first build: no lookups then).
@@ -194,7 +200,7 @@ export async function publish(
         return {
           article,
           body,
-          account: accountOf(article, store.observations.keyAndSource(article.bestOrigin)?.source, accounts),
+          account: accountOf(article, store.observations.keyAndSource(article.bestOrigin)?.source, accounts, nicknames),
           shownAt: shownAt(article),
           ...(rendered !== undefined ? { rendered } : {}),
         };
@@ -237,7 +243,7 @@ export async function publish(
     store.feeds.delete(slug);
   }
   await writeOpml(config, store.feeds.all(), groups, out);
-  await writeIndex(config, store, indexFeeds(store, groups), opts.now, out);
+  await writeIndex(config, store, groups, opts.now, out);
   // Renderings no article holds any more, or of another renderer version: dropped once a day. None when the store
   // kept none before this publish: each one kept now is of a body an article shows, by this renderer.
   if (opts.now - Number(store.meta.get(RENDERED_PRUNED_KEY) ?? 0) > DAY_MS) {
@@ -286,14 +292,12 @@ async function writeOpml(
   if (writeIfChanged(path, opml)) out.written.push(path);
 }
 
-/** Meta key: what the index page last showed of live fetching (the fetches on record and the cool-down). */
+/** Meta key: what the index page last showed of live fetching (the fetches on record, the cool-down, the pace). */
 const INDEX_LIVE_KEY = 'index-live';
-/** Meta key of the fetch stage's cool-down (written by fetch/stage.ts, read here for the index page). */
-const COOLDOWN_KEY = 'cooldown';
 /** Articles in the index page's list of the newest across every feed. */
 const LATEST_ARTICLES = 50;
 
-/** One feed as the index page lists it; `kind` and `lastPoll` are an album's. */
+/** One feed as the index page lists it; `kind`, `lastPoll`, `nextPoll` and `failing` are an album's. */
 interface IndexFeed {
   slug: string;
   title: string;
@@ -301,24 +305,90 @@ interface IndexFeed {
   config?: SourceConfig | undefined;
   kind?: 'album';
   lastPoll?: number | null;
+  nextPoll?: number;
+  failing?: { since: number; reason?: string };
 }
 
-function activeCooldown(store: Store, now: number) {
-  const cooldown = parseCooldown(store.meta.get(COOLDOWN_KEY));
-  return cooldown && cooldown.until > now ? cooldown : undefined;
-}
-
-function liveMark(store: Store, now: number): string {
-  const polls =
-    store.albums.count() > 0 ? store.albums.all().map((a) => [a.albumId, a.lastAttemptAt, a.lastResult]) : [];
-  return JSON.stringify([store.feeds.fetchMark(), activeCooldown(store, now) ?? null, polls]);
-}
-
-/** The feeds as the index page lists them: an album's with its last poll. */
-function indexFeeds(store: Store, groups: readonly FeedGroup[]): IndexFeed[] {
-  return groups.map((g) =>
-    g.album === undefined ? g : { ...g, kind: 'album' as const, lastPoll: store.albums.get(g.album)?.polledAt ?? null },
+/** Every list the store knows, with its next poll and failures (fetch/follow.ts), by id. */
+function listStatuses(config: Config, store: Store, now: number): Map<string, AlbumStatus> {
+  if (store.albums.count() === 0) return new Map();
+  const all = store.albums.all();
+  const activity = accountActivity(all);
+  return new Map(
+    all.map((a) => [
+      a.albumId,
+      albumStatusOf(a, albumSlug(a.albumId), {
+        now,
+        baseMinutes: config.follow.albumIntervalMinutes,
+        accountFoundAt: activity.get(a.biz) ?? null,
+        url: listUrl(a),
+      }),
+    ]),
   );
+}
+
+/** The followed lists whose polls fail, for the top of the index page. */
+function troubledLists(statuses: ReadonlyMap<string, AlbumStatus>): TroubledList[] {
+  const out: TroubledList[] = [];
+  for (const a of statuses.values()) {
+    if (!a.followed || !a.active || !a.failing || !a.nextPoll) continue;
+    const title = a.title ? `${a.title}${a.account ? ` · ${a.account}` : ''}` : a.url;
+    out.push({
+      title,
+      url: a.url,
+      since: Date.parse(a.failing.since),
+      ...(a.lastPoll?.reason ? { reason: a.lastPoll.reason } : {}),
+      nextPoll: Date.parse(a.nextPoll.at),
+      ...(a.probablyDeleted ? { unfollow: a.probablyDeleted.unfollow } : {}),
+    });
+  }
+  return out.sort((x, y) => x.since - y.since || (x.url < y.url ? -1 : 1));
+}
+
+/** The cool-down and request pace the fetch stage left (fetch/pace.ts; an older wxfeed's cool-down read too). */
+function paceOf(config: Config, store: Store, now: number): Pace {
+  const state = readPaceState(store.meta.get(PACE_KEY), store.meta.get(LEGACY_COOLDOWN_KEY), config.fetch);
+  return paceNow(state, now, config.fetch.delayMs);
+}
+
+function liveMark(config: Config, store: Store, now: number): string {
+  const polls = [...listStatuses(config, store, now).values()].map((a) => [
+    a.albumId,
+    a.lastPoll?.at,
+    a.lastPoll?.result,
+    a.nextPoll?.at,
+    a.failing?.since,
+    a.probablyDeleted !== undefined,
+  ]);
+  const pace = paceOf(config, store, now);
+  return JSON.stringify([store.feeds.fetchMark(), pace.cooldown ?? null, polls, indexPace(pace) ?? null]);
+}
+
+/** The feeds as the index page lists them: an album's with its last poll, its next, and its failures. */
+function indexFeeds(
+  store: Store,
+  groups: readonly FeedGroup[],
+  statuses: ReadonlyMap<string, AlbumStatus>,
+): IndexFeed[] {
+  return groups.map((g) => {
+    if (g.album === undefined) return g;
+    const status = statuses.get(g.album);
+    const failing = status?.failing
+      ? {
+          failing: {
+            since: Date.parse(status.failing.since),
+            ...(status.lastPoll?.reason ? { reason: status.lastPoll.reason } : {}),
+          },
+        }
+      : {};
+    return {
+      ...g,
+      kind: 'album' as const,
+      lastPoll: store.albums.get(g.album)?.polledAt ?? null,
+      ...(status?.nextPoll ? { nextPoll: Date.parse(status.nextPoll.at) } : {}),
+      ...failing,
+    };
+  });
 }
 
 /**
@@ -348,12 +418,17 @@ function latestArticles(config: Config, store: Store, feeds: readonly IndexFeed[
 async function writeIndex(
   config: Config,
   store: Store,
-  feeds: readonly IndexFeed[],
+  groups: readonly FeedGroup[],
   now: number,
   out: Published,
 ): Promise<void> {
+  const statuses = listStatuses(config, store, now);
+  const feeds = indexFeeds(store, groups, statuses);
+  const trouble = troubledLists(statuses);
   const records = store.feeds.all();
-  const cooldown = activeCooldown(store, now);
+  const pace = paceOf(config, store, now);
+  const { cooldown } = pace;
+  const shownPace = indexPace(pace);
   const live = liveStates(
     store.feeds.fetchHistory(),
     Object.fromEntries(feeds.map((f) => [f.slug, f.labels])),
@@ -373,6 +448,8 @@ async function writeIndex(
       ...(r?.newestDate !== null && r?.newestDate !== undefined ? { newestDate: r.newestDate } : {}),
       ...(f.kind ? { kind: f.kind } : {}),
       ...(f.lastPoll !== undefined ? { lastPoll: f.lastPoll } : {}),
+      ...(f.nextPoll !== undefined ? { nextPoll: f.nextPoll } : {}),
+      ...(f.failing ? { failing: f.failing } : {}),
       ...(state ? { live: state } : {}),
     };
   };
@@ -384,8 +461,10 @@ async function writeIndex(
     entries: feeds.map(entry),
     latest: latestArticles(config, store, feeds),
     ...(cooldown ? { cooldown } : {}),
+    ...(shownPace ? { pace: shownPace } : {}),
+    ...(trouble.length > 0 ? { trouble } : {}),
   });
   const path = join(config.output, 'index.html');
   if (writeIfChanged(path, html)) out.written.push(path);
-  store.meta.set(INDEX_LIVE_KEY, liveMark(store, now));
+  store.meta.set(INDEX_LIVE_KEY, liveMark(config, store, now));
 }

@@ -1,30 +1,29 @@
 /**
- * Polling followed albums (合集), part of the fetch stage. Each due album's JSON list is read newest first
- * (`is_reverse=1`, 20 items a page, the exclusive cursor of the page before), through the same page client as
- * articles (origin, pacing, retries), following no redirect. The first read walks the list to its end or
- * `follow.maxPages` pages; later ones stop at the first page holding an article already known (unless the server
- * answers oldest first: then the whole list, up to `follow.maxPages`). The album's HTML page is read once, for its
- * title and account.
+ * Polling followed lists (albums 合集, and homepages 主页), part of the fetch stage. A list is read newest first,
+ * through the same page client as articles (origin, pacing, retries), within the build's budget of list requests
+ * (`follow.maxRequestsPerRun`). Two kinds of read:
+ * - the **head**: from the newest article down to the first one already known (one request when nothing is new),
+ *   for a list whose first read has begun. It is filed whole or not at all (a head cut short would leave a gap that
+ *   the next head, stopping at the articles it filed, would never read);
+ * - the **walk**, the first read: from where it stopped (or the top) towards the oldest article, filed page by page
+ *   with where it continues, to the list's end or `follow.maxPages` × 20 articles. A walk cut by the budget, or by a
+ *   failure, goes on from there in a later build.
+ * The list's HTML page (its title and account: the account's name is the source of the articles it lists) is read
+ * once, before its first read.
  *
- * A poll is filed whole or not at all: a redirect, a non-200 answer, an HTML or non-JSON body, `base_resp.ret` ≠ 0
- * or `verify_status` ≠ "0" means WeChat refuses for now: nothing stored changes for that album (only its last
- * attempt is noted), and fetching stops for the build as after a captcha. A malformed answer is a failed poll,
- * recorded; the build goes on.
+ * What an answer means: a refusal of the client (a verification page or a redirect to one, `verify_status` ≠ "0",
+ * frequency control, HTTP 429, 403s in a row) stops every request of the build (fetch/run.ts), and nothing of the
+ * list changes but its last attempt. Anything else that is not a list (`ret -2 "invalid args"` for an album that
+ * does not exist, a 404, the wrong shape, a list of another account, too big, too slow) fails that list alone: it
+ * backs off on its own (fetch/schedule.ts) and every other list and URL goes on.
  */
-import { type AlbumEntry, markAlbumChanged, recordAlbumItems } from '../catalog.js';
+import { type AlbumEntry, markAlbumChanged, nameAccount, recordAlbumItems } from '../catalog.js';
 import type { Logger } from '../log.js';
 import { needsArticle } from '../states.js';
 import type { Store } from '../store/store.js';
-import type {
-  AlbumCursor,
-  AlbumFetchSummary,
-  AlbumItem,
-  AlbumOrder,
-  AlbumRecord,
-  Config,
-  LiveFetch,
-} from '../types.js';
-import { albumListUrl, canonicalAlbumUrl, parseAlbumList, parseAlbumPage } from '../wechat/album.js';
+import type { AlbumFetchSummary, AlbumItem, AlbumRecord, Config, FetchOutcome, LiveFetch } from '../types.js';
+import { VERIFY_PATH } from '../wechat/refusal.js';
+import { type ListDriver, type ListPosition, driverOf } from './list-drivers.js';
 import { albumObservation } from './observe.js';
 import type { FetchRun } from './run.js';
 
@@ -40,7 +39,7 @@ export interface AlbumPollContext {
   now: () => number;
 }
 
-export function emptyAlbumSummary(active: number): AlbumFetchSummary {
+export function emptyAlbumSummary(active: number, budget: number): AlbumFetchSummary {
   return {
     active,
     due: 0,
@@ -51,141 +50,170 @@ export function emptyAlbumSummary(active: number): AlbumFetchSummary {
     pageRequests: 0,
     newItems: 0,
     discovered: 0,
+    deferred: 0,
+    overCap: 0,
+    budget,
   };
 }
 
-/** What the album's HTML page gave. */
-interface PageInfo {
-  title?: string | undefined;
-  account?: string | undefined;
-  accountId?: string | undefined;
+/** Articles a list's first read takes at most: `follow.maxPages` pages of 20. */
+export const itemCap = (config: Config): number => config.follow.maxPages * 20;
+
+/** Why a read ended before it was done. */
+type Ended = { kind: 'refused' } | { kind: 'failed'; reason: string } | { kind: 'deferred' } | { kind: 'stopped' };
+
+/** What one read of a list gave: the articles it found, and where a walk goes on (null: the walk is done). */
+interface Read {
+  found: AlbumItem[];
+  pages: number;
+  /** For a walk: where it continues, or null when it reached the end or the item cap. */
+  next?: ListPosition | null;
+  /** How the read ended early, if it did (what it found before stays valid for a walk). */
+  ended?: Ended;
 }
 
-type Poll =
-  | { kind: 'ok'; page: PageInfo | undefined; found: AlbumItem[]; pages: number }
-  | { kind: 'blocked'; reason: string }
-  | { kind: 'failed'; reason: string; completed: boolean }
-  | { kind: 'stopped' };
-
-const sameCursor = (a: AlbumCursor | undefined, b: AlbumCursor | undefined): boolean =>
-  a !== undefined && b !== undefined && a.msgid === b.msgid && a.itemidx === b.itemidx;
-
-/** A request that did not give a body: why the poll ends. */
-function requestEnd(
-  r: Exclude<Awaited<ReturnType<LiveFetch['fetcher']['fetchOne']>>, { kind: 'ok' }>,
-  run: FetchRun,
-): Poll {
-  if (run.signal.aborted) return { kind: 'stopped' };
-  if (r.kind === 'captcha') return { kind: 'blocked', reason: `redirected to ${r.location}` };
-  if (r.status !== undefined) return { kind: 'blocked', reason: r.reason };
-  return { kind: 'failed', reason: r.reason, completed: false };
-}
-
-/** The album's HTML page, read once: its title and account. A verification page blocks; anything else goes on without. */
-async function readPage(album: AlbumRecord, ctx: AlbumPollContext): Promise<PageInfo | Poll | undefined> {
-  const url = canonicalAlbumUrl(album.biz, album.albumId);
-  const r = await ctx.live.fetcher.fetchOne(url, { redirects: true }, ctx.run.signal);
-  ctx.summary.pageRequests++;
-  ctx.run.note(r, ctx.now());
-  if (r.kind === 'captcha') return { kind: 'blocked', reason: `album page: redirected to ${r.location}` };
-  if (r.kind === 'error') return ctx.run.signal.aborted ? { kind: 'stopped' } : undefined;
-  const parsed = parseAlbumPage(r.html, url);
-  if (!parsed.ok) return parsed.blocked ? { kind: 'blocked', reason: `album page: ${parsed.reason}` } : undefined;
-  const { title, account, accountId } = parsed.page;
-  return { title, account, accountId };
-}
-
-/** One poll of one album: its page when never read, then its list from the newest item. Stores nothing. */
-async function poll(album: AlbumRecord, ctx: AlbumPollContext): Promise<Poll> {
-  const { config, run } = ctx;
-  let page: PageInfo | undefined;
-  if (album.pageReadAt === null) {
-    const read = await readPage(album, ctx);
-    if (read && 'kind' in read) return read;
-    page = read;
+/** One request of a list page, or why there is no body to read. */
+async function request(url: string, method: 'GET' | 'POST', ctx: AlbumPollContext): Promise<{ body: string } | Ended> {
+  const { run } = ctx;
+  if (!run.takeListRequest()) return { kind: 'deferred' };
+  const r: FetchOutcome = await ctx.live.fetcher.fetchOne(url, { redirects: false, method }, run.signal);
+  ctx.summary.listRequests++;
+  if (run.note(r, ctx.now()) || run.signal.aborted) return run.refusal ? { kind: 'refused' } : { kind: 'stopped' };
+  if (r.kind === 'ok') return { body: r.html };
+  if (r.kind === 'error' && r.status === 403) {
+    // A list is public: WeChat forbidding it forbids the client (an article page may be forbidden alone).
+    const wait = r.retryAfterMs;
+    run.refused({
+      at: ctx.now(),
+      kind: 'refused',
+      reason: 'HTTP 403 on a list',
+      ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+    });
+    return { kind: 'refused' };
   }
-  const known = ctx.store.albumItems.keysOf(album.albumId);
+  if (r.kind === 'captcha') {
+    // Lists follow no redirect: a redirect to the verification page refuses the client; any other fails the list.
+    if (VERIFY_PATH.test(pathOf(r.location))) {
+      run.refused({ at: ctx.now(), kind: 'captcha', reason: `redirected to ${r.location}` });
+      return { kind: 'refused' };
+    }
+    return { kind: 'failed', reason: `redirected to ${r.location}` };
+  }
+  return { kind: 'failed', reason: r.reason };
+}
+
+function pathOf(location: string): string {
+  try {
+    return new URL(location, 'https://mp.weixin.qq.com/').pathname;
+  } catch {
+    return location;
+  }
+}
+
+/** A position's identity, to notice a list whose cursor comes back to where it was. */
+const positionKey = (p: ListPosition | undefined): string => JSON.stringify(p ?? null);
+
+/**
+ * Read a list from `from` (undefined: the top). `head`: stop at the first page holding an article already known
+ * (unless the list answers oldest first); else a walk, to the end or the item cap. Stores nothing.
+ */
+async function read(
+  a: AlbumRecord,
+  driver: ListDriver,
+  ctx: AlbumPollContext,
+  opts: { head: boolean; from: ListPosition | undefined; known: Set<string> },
+): Promise<Read> {
+  const { config } = ctx;
+  const cap = opts.head ? Number.POSITIVE_INFINITY : Math.max(0, itemCap(config) - a.items);
   const seen = new Set<string>();
+  const positions = new Set<string>([positionKey(opts.from)]);
   const found: AlbumItem[] = [];
-  let cursor: AlbumCursor | undefined;
-  let order: AlbumOrder = 'unknown';
+  let position = opts.from;
   let pages = 0;
+  let oldestFirst = false;
   while (pages < config.follow.maxPages) {
-    const r = await ctx.live.fetcher.fetchOne(albumListUrl(album, cursor), { redirects: false }, run.signal);
-    ctx.summary.listRequests++;
-    run.note(r, ctx.now());
-    if (r.kind !== 'ok') return requestEnd(r, run);
-    const list = parseAlbumList(r.html, album);
-    if (!list.ok)
-      return list.blocked
-        ? { kind: 'blocked', reason: list.reason }
-        : { kind: 'failed', reason: list.reason, completed: true };
+    const target = driver.request(a, position);
+    const answer = await request(target.url, target.method, ctx);
+    if (!('body' in answer)) return { found, pages, next: position ?? null, ended: answer };
+    const page = driver.parse(answer.body, a, position, ctx.now());
+    if (!page.ok) {
+      if (page.refused) {
+        const kind = page.reason.startsWith('verification page') ? 'captcha' : 'refused';
+        ctx.run.refused({ at: ctx.now(), kind, reason: page.reason });
+        return { found, pages, next: position ?? null, ended: { kind: 'refused' } };
+      }
+      return { found, pages, next: position ?? null, ended: { kind: 'failed', reason: page.reason } };
+    }
     pages++;
-    if (order === 'unknown') order = list.order;
+    if (pages === 1 && page.order === 'oldest-first') oldestFirst = true;
     let knownSeen = false;
-    for (const item of list.items) {
+    for (const item of page.items) {
       if (seen.has(item.key)) continue;
       seen.add(item.key);
-      if (known.has(item.key)) knownSeen = true;
-      else found.push(item);
+      if (opts.known.has(item.key)) knownSeen = true;
+      else if (found.length < cap) found.push(item);
     }
-    if (!list.more) return { kind: 'ok', page, found, pages };
+    if (!page.more || page.next === undefined) return { found, pages, next: null };
+    if (found.length >= cap) return { found, pages, next: null };
     // Newest first, an article already known means every older one is known too (the first read walked them).
-    if (knownSeen && order !== 'oldest-first') return { kind: 'ok', page, found, pages };
-    if (sameCursor(list.cursor, cursor))
-      return {
-        kind: 'failed',
-        reason: 'the list answered the same page again (its cursor does not move)',
-        completed: true,
-      };
-    cursor = list.cursor;
+    if (opts.head && knownSeen && !oldestFirst) return { found, pages };
+    const key = positionKey(page.next);
+    if (positions.has(key)) {
+      const reason = `the list's cursor came back to a position it had (${key.slice(0, 60)}): it does not move on`;
+      return { found, pages, next: position ?? null, ended: { kind: 'failed', reason } };
+    }
+    positions.add(key);
+    position = page.next;
   }
-  return { kind: 'ok', page, found, pages };
+  return { found, pages, next: position ?? null };
 }
 
-/** File a poll: whole, in one transaction (or, blocked or failed, only its attempt). */
-function file(album: AlbumRecord, result: Poll, ctx: AlbumPollContext): void {
-  const { store, summary } = ctx;
+/** The list's HTML page: its title and account, or undefined (read again at the next poll). A refusal stops the build. */
+async function readPage(a: AlbumRecord, driver: ListDriver, ctx: AlbumPollContext): Promise<PageInfo | undefined> {
+  const { run } = ctx;
+  if (!run.takeListRequest()) return undefined;
+  const url = driver.pageUrl(a);
+  const r = await ctx.live.fetcher.fetchOne(url, { redirects: true }, run.signal);
+  ctx.summary.pageRequests++;
+  if (run.note(r, ctx.now()) || run.signal.aborted) return undefined;
+  if (r.kind === 'captcha') {
+    run.refused({ at: ctx.now(), kind: 'captcha', reason: `${driver.noun} page: redirected to ${r.location}` });
+    return undefined;
+  }
+  if (r.kind === 'error') return undefined;
+  const parsed = await driver.parsePage(ctx.live, r.html, url, ctx.now());
+  if (parsed.ok) return parsed.page;
+  if (parsed.refused) run.refused({ at: ctx.now(), kind: 'captcha', reason: `${driver.noun} page: ${parsed.reason}` });
+  return undefined;
+}
+
+/** What a list's HTML page gave. */
+type PageInfo = { title?: string; account?: string; accountId?: string };
+
+/**
+ * File a read: the list's page when it was read now, its articles, and the poll's record, in one transaction. Only a
+ * head that finds articles counts as the list's activity (`found_at`): a walk finds old articles, and an album
+ * followed today but quiet for a year is polled as a quiet one.
+ */
+function file(
+  a: AlbumRecord,
+  page: PageInfo | undefined,
+  found: readonly AlbumItem[],
+  record: { result: 'ok' | 'failed'; reason: string | null; walked: boolean; walkCursor?: string | null },
+  ctx: AlbumPollContext,
+  head = false,
+): number {
+  const { store } = ctx;
   const t = ctx.now();
-  const where = canonicalAlbumUrl(album.biz, album.albumId);
-  if (result.kind === 'stopped') return;
-  if (result.kind === 'blocked') {
-    summary.blocked++;
-    store.albums.recordPoll(album.albumId, {
-      at: t,
-      result: 'blocked',
-      reason: result.reason,
-      completed: false,
-      walked: false,
-    });
-    ctx.failures.push({ where, reason: 'album list blocked', detail: result.reason });
-    ctx.run.blocked(t);
-    return;
-  }
-  if (result.kind === 'failed') {
-    summary.failed++;
-    store.albums.recordPoll(album.albumId, {
-      at: t,
-      result: 'failed',
-      reason: result.reason,
-      completed: result.completed,
-      walked: false,
-    });
-    ctx.failures.push({ where, reason: 'album poll failed', detail: result.reason });
-    return;
-  }
-  summary.polled++;
-  const source = result.page?.account ?? album.account ?? album.biz;
-  store.transaction(() => {
-    if (result.page) {
-      store.albums.recordPage(album.albumId, result.page, t);
-      if (
-        (result.page.title && result.page.title !== album.title) ||
-        (result.page.account && result.page.account !== album.account)
-      )
-        markAlbumChanged(store, album.albumId);
+  const source = page?.account ?? a.account ?? a.biz;
+  return store.transaction(() => {
+    if (page) {
+      store.albums.recordPage(a.albumId, page, t);
+      if ((page.title && page.title !== a.title) || (page.account && page.account !== a.account))
+        markAlbumChanged(store, a.albumId);
+      if (page.account) nameAccount(store, a.biz, page.account, t);
     }
-    const entries: AlbumEntry[] = result.found.map((item) => {
+    const entries: AlbumEntry[] = found.map((item) => {
       const stored = store.articles.get(item.key);
       return {
         item,
@@ -193,22 +221,112 @@ function file(album: AlbumRecord, result: Poll, ctx: AlbumPollContext): void {
         queue: stored === undefined || needsArticle(stored.state),
       };
     });
-    const added = recordAlbumItems(store, album.albumId, entries, t);
-    summary.newItems += added;
-    // The first read is done, to the end of the list or to follow.maxPages pages.
-    store.albums.recordPoll(album.albumId, { at: t, result: 'ok', reason: null, completed: true, walked: true });
-    ctx.log.debug({ album: album.albumId, pages: result.pages, added }, 'album polled');
+    const added = recordAlbumItems(store, a.albumId, entries, t);
+    store.albums.recordPoll(a.albumId, { at: t, ...record, found: head && added > 0 });
+    return added;
   });
 }
 
-/** Poll the given albums, `fetch.concurrency` at a time (each album's pages one after another). */
-export async function pollAlbums(albums: readonly AlbumRecord[], ctx: AlbumPollContext): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < albums.length && !ctx.run.stopped() && !ctx.run.signal.aborted) {
-      const album = albums[next++]!;
-      file(album, await poll(album, ctx), ctx);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(ctx.config.fetch.concurrency, albums.length) }, worker));
+/** Note a refused or failed poll (nothing else of the list changes). */
+function noteEnded(a: AlbumRecord, driver: ListDriver, ended: Ended, ctx: AlbumPollContext): void {
+  const where = driver.canonical(a);
+  const t = ctx.now();
+  if (ended.kind === 'refused') {
+    ctx.summary.blocked++;
+    const reason = ctx.run.refusal?.reason ?? 'WeChat refused the client';
+    ctx.store.albums.recordPoll(a.albumId, { at: t, result: 'blocked', reason, walked: a.walked, found: false });
+    ctx.failures.push({ where, reason: `${driver.noun} list refused`, detail: reason });
+  } else if (ended.kind === 'failed') {
+    ctx.summary.failed++;
+    ctx.failures.push({ where, reason: `${driver.noun} poll failed`, detail: ended.reason });
+  } else if (ended.kind === 'deferred') ctx.summary.deferred++;
+}
+
+/** What polling one list did, for the stage: whether it was read (or is to be read again). */
+export type PollOutcome = 'polled' | 'failed' | 'refused' | 'deferred' | 'stopped';
+
+/**
+ * The head of a list whose first read has begun: its new articles, filed whole. The page is read when it never was.
+ */
+export async function pollHead(a: AlbumRecord, ctx: AlbumPollContext): Promise<PollOutcome> {
+  const driver = driverOf(a);
+  const page = await pageOnce(a, driver, ctx);
+  if (page && 'kind' in page) return page.kind;
+  const known = ctx.store.albumItems.keysOf(a.albumId);
+  const r = await read(a, driver, ctx, { head: true, from: undefined, known });
+  if (r.ended) {
+    noteEnded(a, driver, r.ended, ctx);
+    if (r.ended.kind === 'failed')
+      file(a, page, [], { result: 'failed', reason: r.ended.reason, walked: a.walked }, ctx);
+    return outcomeOf(r.ended);
+  }
+  ctx.summary.polled++;
+  ctx.summary.newItems += file(a, page, r.found, { result: 'ok', reason: null, walked: a.walked }, ctx, true);
+  ctx.log.debug({ list: a.albumId, pages: r.pages, found: r.found.length }, 'list head read');
+  return 'polled';
+}
+
+/**
+ * The first read of a list, or its continuation: filed with where it goes on. A failure files what was read before
+ * it (valid articles, and the position to go on from) and the failure.
+ */
+export async function pollWalk(a: AlbumRecord, ctx: AlbumPollContext): Promise<PollOutcome> {
+  const driver = driverOf(a);
+  const page = await pageOnce(a, driver, ctx);
+  if (page && 'kind' in page) return page.kind;
+  const from = a.walkCursor === null ? undefined : driver.decode(a.walkCursor);
+  const known = ctx.store.albumItems.keysOf(a.albumId);
+  const r = await read(a, driver, ctx, { head: false, from, known });
+  const next = r.next === undefined || r.next === null ? null : driver.encode(r.next);
+  const walked = r.next === null && r.ended === undefined;
+  const ended = r.ended;
+  if (ended && ended.kind !== 'failed') {
+    // Refused, deferred or stopped: what the walk read is valid, filed with where it goes on; the list's own record
+    // says nothing more (a refusal is noted as such).
+    if (r.pages > 0)
+      ctx.summary.newItems += file(
+        a,
+        page,
+        r.found,
+        { result: 'ok', reason: null, walked: false, walkCursor: next },
+        ctx,
+      );
+    noteEnded(a, driver, ended, ctx);
+    return outcomeOf(ended);
+  }
+  if (ended) {
+    noteEnded(a, driver, ended, ctx);
+    const record = { result: 'failed' as const, reason: ended.reason, walked, walkCursor: next };
+    ctx.summary.newItems += file(a, page, r.found, record, ctx);
+    return 'failed';
+  }
+  ctx.summary.polled++;
+  ctx.summary.newItems += file(a, page, r.found, { result: 'ok', reason: null, walked, walkCursor: next }, ctx);
+  ctx.log.debug({ list: a.albumId, pages: r.pages, found: r.found.length, walked }, 'list walked');
+  return 'polled';
+}
+
+const outcomeOf = (ended: Ended): PollOutcome => ended.kind;
+
+/**
+ * The list's HTML page when it was never read (its title and account), or undefined (already read, or it did not
+ * answer as a page: read again at the next poll); a refusal, or the budget spent, ends the poll before its list.
+ */
+async function pageOnce(
+  a: AlbumRecord,
+  driver: ListDriver,
+  ctx: AlbumPollContext,
+): Promise<PageInfo | { kind: 'refused' | 'deferred' | 'stopped' } | undefined> {
+  if (a.pageReadAt !== null) return undefined;
+  if (ctx.run.listRequests <= 0) {
+    ctx.summary.deferred++;
+    return { kind: 'deferred' };
+  }
+  const page = await readPage(a, driver, ctx);
+  if (!ctx.run.stopped() && !ctx.run.signal.aborted) return page;
+  if (ctx.run.refusal) {
+    noteEnded(a, driver, { kind: 'refused' }, ctx);
+    return { kind: 'refused' };
+  }
+  return { kind: 'stopped' };
 }

@@ -3,7 +3,7 @@
  * names means for the store, and which fetched pages may make an album followed (`follow.albums`).
  */
 import type { AlbumRecord, AlbumStatus, AlbumVia, FollowAlbums, FollowedUrl } from '../types.js';
-import { canonicalAlbumUrl } from '../wechat/album.js';
+import { nextListPoll } from './schedule.js';
 
 /**
  * Polled under the config in force: never once the user unfollowed it; always while listed in `urls`/`urlFiles`;
@@ -43,12 +43,32 @@ export function discoveryVia(
   return undefined;
 }
 
-/** An album as status reports show it (`/healthz`, the build summary, `wxfeed list`); `slug`: its feed's folder. */
-export function albumStatusOf(a: AlbumRecord, slug: string, active = a.active): AlbumStatus {
+/** A list failing this long in a row is shown as probably deleted, with the command that unfollows it. */
+export const PROBABLY_DELETED_MS = 7 * 86_400_000;
+
+/** What a status needs besides the record: whether it is polled now, the time, the schedule's settings. */
+export interface StatusContext {
+  /** Polled under the config in force (default: as the store says). */
+  active?: boolean;
+  now: number;
+  /** `follow.albumIntervalMinutes`. */
+  baseMinutes: number;
+  /** When a poll last found a new article in any list of the same account. */
+  accountFoundAt: number | null;
+  /** The list's own URL, as a user pastes it. */
+  url: string;
+}
+
+/** An album or homepage as status reports show it (`/healthz`, the build summary, `wxfeed list`); `slug`: its feed. */
+export function albumStatusOf(a: AlbumRecord, slug: string, ctx: StatusContext): AlbumStatus {
+  const active = ctx.active ?? a.active;
+  const failing = a.lastResult === 'failed' && a.failCount > 0 && a.failingSince !== null;
+  const next = nextListPoll(a, ctx.accountFoundAt, ctx.baseMinutes);
   return {
     albumId: a.albumId,
+    kind: a.kind,
     biz: a.biz,
-    url: canonicalAlbumUrl(a.biz, a.albumId),
+    url: ctx.url,
     ...(a.title !== null ? { title: a.title } : {}),
     ...(a.account !== null ? { account: a.account } : {}),
     slug,
@@ -66,5 +86,13 @@ export function albumStatusOf(a: AlbumRecord, slug: string, active = a.active): 
           },
         }
       : {}),
+    ...(a.followed && active
+      ? { nextPoll: { at: new Date(Math.max(next, ctx.now)).toISOString(), due: next <= ctx.now } }
+      : {}),
+    ...(failing ? { failing: { since: new Date(a.failingSince!).toISOString(), polls: a.failCount } } : {}),
+    ...(failing && a.followed && ctx.now - a.failingSince! >= PROBABLY_DELETED_MS
+      ? { probablyDeleted: { unfollow: `wxfeed unfollow '${ctx.url}'` } }
+      : {}),
+    ...(!a.walked && a.items > 0 ? { reading: true } : {}),
   };
 }

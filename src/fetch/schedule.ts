@@ -1,10 +1,11 @@
 /**
- * Pure politeness policy: when a URL is due for (re-)reading, and how long a captcha cool-down lasts.
+ * Pure politeness policy: when a URL is due for (re-)reading, and when a followed list (album, homepage) is polled
+ * (the cool-down and the pace after a refusal are fetch/pace.ts).
  * Re-reads thin out with age so edits and deletions are seen without hammering WeChat:
  * younger than a day, every build; younger than a week, once a day; then once a week; never past maxAgeDays.
  */
 import { isFailedResult, isFinalResult } from '../states.js';
-import type { AlbumRecord, Cooldown, FetchRecord } from '../types.js';
+import type { AlbumRecord, FetchRecord } from '../types.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -30,12 +31,67 @@ export function isDue(r: FetchRecord, now: number, maxAgeDays: number): boolean 
 }
 
 /**
- * An album is polled when it never was, or `intervalMinutes` after its last completed poll (a list read, or a
- * malformed answer). A blocked poll or an unreachable WeChat completes nothing: the album is polled again once the
- * cool-down allows.
+ * What the activity schedule reads of a followed list (an album or a homepage): its last completed poll, when it
+ * was first followed, the newest article it lists, when a poll last found a new article in it, its failures, and
+ * whether a page read in this build named it.
  */
-export function isAlbumDue(a: Pick<AlbumRecord, 'polledAt'>, now: number, intervalMinutes: number): boolean {
-  return a.polledAt === null || now - a.polledAt >= intervalMinutes * 60_000;
+export type ListActivity = Pick<
+  AlbumRecord,
+  'polledAt' | 'addedAt' | 'newestAt' | 'foundAt' | 'lastResult' | 'lastAttemptAt' | 'failCount' | 'pollSoon'
+>;
+
+/** After a new article anywhere in an account, its lists are polled at the short interval for this long. */
+export const BURST_MS = 2 * HOUR;
+/** A quiet list is polled once per this fraction of its quiet time: quiet 90 days, daily. */
+export const QUIET_DIVISOR = 90;
+/** A failing list backs off from this, doubling per failure in a row, up to a day. */
+const FAIL_BASE_MS = HOUR;
+
+/**
+ * When a followed list is next due (epoch ms; at or before `now`: due now). `accountFoundAt`: when a poll last found
+ * a new article in any list of the same account. `baseMinutes`: `follow.albumIntervalMinutes`.
+ *
+ * - Never polled, or named by a page read in this build: due now.
+ * - Failing (its last poll failed: a list that does not exist, an answer of the wrong shape, too big, too slow):
+ *   1 hour (or the base interval, if longer) after that attempt, doubling per failure in a row, up to a day; also
+ *   with `baseMinutes` 0. A refusal of the client (captcha, frequency control) is not the list's failure.
+ * - `baseMinutes` 0: every build.
+ * - Otherwise the interval grows with how long the list has been quiet (since its newest article, or since a poll last
+ *   found one): quiet / 90, at least the base interval and at most a day (or the base, if longer). An album whose
+ *   newest article is 3.75 days old or less is polled at the base interval (60 minutes by default); one quiet for 30
+ *   days every 8 hours; 90 days or more, daily.
+ * - For 2 hours after a new article in any list of the account, every list of it is polled at the base interval:
+ *   posts come in bursts.
+ */
+export function nextListPoll(a: ListActivity, accountFoundAt: number | null, baseMinutes: number): number {
+  const base = baseMinutes * 60_000;
+  if (a.lastResult === 'failed' && a.failCount > 0 && a.lastAttemptAt !== null) {
+    const backoff = Math.max(FAIL_BASE_MS, base) * 2 ** Math.min(a.failCount - 1, 20);
+    return a.lastAttemptAt + Math.min(backoff, Math.max(DAY, base));
+  }
+  if (a.polledAt === null || a.pollSoon) return a.addedAt;
+  if (base === 0) return a.polledAt;
+  const cap = Math.max(DAY, base);
+  const polled = a.polledAt;
+  // Activity: the newest article, or the last poll that found one, whichever is later; a list with neither, when it
+  // was followed.
+  const active = Math.max(a.newestAt ?? Number.NEGATIVE_INFINITY, a.foundAt ?? Number.NEGATIVE_INFINITY);
+  const since = Number.isFinite(active) ? Math.min(active, polled) : a.addedAt;
+  // Due at the first t with t − polled ≥ clamp((t − since) / 90, base, cap): the fixed point, clamped.
+  const fixed = (QUIET_DIVISOR * polled - since) / (QUIET_DIVISOR - 1);
+  let next = Math.min(Math.max(fixed, polled + base), polled + cap);
+  if (accountFoundAt !== null && accountFoundAt + BURST_MS >= polled + base) next = Math.min(next, polled + base);
+  return Math.ceil(next);
+}
+
+/** True when the list is due at `now` (see `nextListPoll`). */
+export function isListDue(a: ListActivity, accountFoundAt: number | null, now: number, baseMinutes: number): boolean {
+  return nextListPoll(a, accountFoundAt, baseMinutes) <= now;
+}
+
+/** The next poll as people read it: `due` when it is due now. */
+export function describeNextPoll(next: number, now: number): { at: number; due: boolean } {
+  return { at: Math.max(next, now), due: next <= now };
 }
 
 /** Order in which due URLs are fetched: never fetched first, then the newest articles. */
@@ -49,21 +105,60 @@ export function dueOrder(a: FetchRecord, b: FetchRecord): number {
 /** Connection-level failures in a row after which WeChat counts as unreachable for this build. */
 export const UNREACHABLE_AFTER = 3;
 
-/** A captcha or rate-limit page was seen, or WeChat was unreachable: the next cool-down, doubling on each repeat. */
-export function nextCooldown(
-  previous: Cooldown | undefined,
-  now: number,
-  baseMinutes: number,
-  maxMinutes: number,
-  reason: NonNullable<Cooldown['reason']> = 'captcha',
-): Cooldown {
-  const level = (previous?.level ?? 0) + 1;
-  const minutes = Math.min(baseMinutes * 2 ** (level - 1), maxMinutes);
-  return { until: now + minutes * 60_000, level, reason };
+/** The latest time a poll found a new article in any active list of each account (biz). */
+export function accountActivity(
+  lists: ReadonlyArray<Pick<AlbumRecord, 'biz' | 'active' | 'foundAt'>>,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const a of lists) {
+    if (!a.active || a.foundAt === null) continue;
+    if (a.foundAt > (out.get(a.biz) ?? Number.NEGATIVE_INFINITY)) out.set(a.biz, a.foundAt);
+  }
+  return out;
 }
 
-/** A fetch went through: the streak is over. */
-export function cooldownAfterSuccess(previous: Cooldown | undefined, now: number): Cooldown | undefined {
-  if (!previous) return undefined;
-  return previous.until > now ? previous : undefined;
+/** A list whose first read has begun: its head is polled; one that never was read is walked from the top. */
+export const readBegun = (a: Pick<AlbumRecord, 'walked' | 'walkCursor' | 'items' | 'polledAt'>): boolean =>
+  a.walked || a.walkCursor !== null || a.items > 0 || a.polledAt !== null;
+
+/** Lists the user listed first, then those found on pages; within each, the most recently active first. */
+export function listOrder(a: AlbumRecord, b: AlbumRecord): number {
+  if (a.listed !== b.listed) return a.listed ? -1 : 1;
+  const activity = (x: AlbumRecord) => Math.max(x.newestAt ?? 0, x.foundAt ?? 0);
+  return activity(b) - activity(a) || (a.albumId < b.albumId ? -1 : a.albumId > b.albumId ? 1 : 0);
+}
+
+/** What one round of a build polls: heads of begun lists that are due, then walks (first reads and their sequels). */
+export interface ListPlan {
+  heads: AlbumRecord[];
+  walks: AlbumRecord[];
+  /** First reads due but over the build's `follow.maxNewAlbumsPerRun`. */
+  deferred: AlbumRecord[];
+}
+
+/**
+ * Plan a round: active lists not polled yet in this build (`polled`), due by the activity schedule (every list with
+ * `refetch`, but a failing one still backs off unless refetched on purpose). Heads first: they find new articles.
+ * Walks then: first reads of new lists (their newest articles) before the sequels of unfinished ones (older
+ * articles), listed before found; at most `firstReads` new first reads.
+ */
+export function planListPolls(
+  lists: readonly AlbumRecord[],
+  opts: { now: number; baseMinutes: number; refetch: boolean; polled: ReadonlySet<string>; firstReads: number },
+): ListPlan {
+  const activity = accountActivity(lists);
+  const due = (a: AlbumRecord) => opts.refetch || isListDue(a, activity.get(a.biz) ?? null, opts.now, opts.baseMinutes);
+  const candidates = lists.filter((a) => a.active && !opts.polled.has(a.albumId));
+  const heads = candidates.filter((a) => readBegun(a) && due(a)).sort(listOrder);
+  const sequels = candidates.filter(
+    (a) =>
+      readBegun(a) && !a.walked && a.walkCursor !== null && (heads.includes(a) || a.lastResult !== 'failed' || due(a)),
+  );
+  const fresh = candidates.filter((a) => !readBegun(a) && due(a)).sort(listOrder);
+  const started = fresh.slice(0, Math.max(0, opts.firstReads));
+  return {
+    heads,
+    walks: [...started, ...sequels.sort(listOrder)],
+    deferred: fresh.slice(started.length),
+  };
 }

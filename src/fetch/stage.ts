@@ -6,7 +6,7 @@
  * read may name albums of its account to follow (`follow.albums`): they are polled in the same build, in rounds.
  * Offline (no `live`), the URL inputs are still read, so the build reports what is followed.
  */
-import { aliasKey, markAlbumChanged, putObservation } from '../catalog.js';
+import { aliasKey, markAlbumChanged, nameAccount, putObservation } from '../catalog.js';
 import { shortKey, wechatKey } from '../keys.js';
 import type { Logger } from '../log.js';
 import { pageContentState } from '../states.js';
@@ -15,7 +15,6 @@ import type {
   AlbumFetchSummary,
   AlbumRecord,
   Config,
-  Cooldown,
   FetchOutcome,
   FetchSummary,
   FollowedUrl,
@@ -25,11 +24,21 @@ import type {
 } from '../types.js';
 import { readUrlInputs } from '../urls/list.js';
 import { parseUrl } from '../wechat/url.js';
-import { emptyAlbumSummary, pollAlbums } from './albums.js';
+import { emptyAlbumSummary } from './albums.js';
 import { discoveryVia, isAlbumActive, strongerVia } from './follow.js';
+import { pollLists } from './lists.js';
 import { noticeObservation, pageObservation } from './observe.js';
 import { FetchRun } from './run.js';
-import { cooldownAfterSuccess, dueOrder, isAlbumDue, isDue, nextCooldown } from './schedule.js';
+import { dueOrder, isDue } from './schedule.js';
+import {
+  LEGACY_COOLDOWN_KEY,
+  PACE_KEY,
+  type PaceState,
+  paceNow,
+  paceOnBlock,
+  paceOnCleanBuild,
+  readPaceState,
+} from './pace.js';
 
 export interface FetchStageOptions {
   /** Live fetching; undefined: offline. */
@@ -43,8 +52,7 @@ export interface FetchStageOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Meta keys: the captcha cool-down, and whether the dumps' URLs were last synced by a build that could fetch. */
-const COOLDOWN_KEY = 'cooldown';
+/** Meta key: whether the dumps' URLs were last synced by a build that could fetch. */
 const DUMP_URLS_KEY = 'dump-urls';
 
 export function emptyFetchSummary(offline: boolean): FetchSummary {
@@ -64,14 +72,16 @@ export function emptyFetchSummary(offline: boolean): FetchSummary {
   };
 }
 
-function cooldownOf(store: Store): Cooldown | undefined {
-  const raw = store.meta.get(COOLDOWN_KEY);
-  return raw ? (JSON.parse(raw) as Cooldown) : undefined;
+/** The pace state (fetch/pace.ts): the cool-down and the slowed pace; an older store's cool-down is read once. */
+function paceOf(config: Config, store: Store): PaceState | undefined {
+  return readPaceState(store.meta.get(PACE_KEY), store.meta.get(LEGACY_COOLDOWN_KEY), config.fetch);
 }
 
-function setCooldown(store: Store, c: Cooldown | undefined): void {
-  if (c) store.meta.set(COOLDOWN_KEY, JSON.stringify(c));
-  else store.meta.delete(COOLDOWN_KEY);
+function setPace(store: Store, state: PaceState | undefined, before: PaceState | undefined): void {
+  if (state === before && store.meta.get(LEGACY_COOLDOWN_KEY) === undefined) return;
+  if (state) store.meta.set(PACE_KEY, JSON.stringify(state));
+  else store.meta.delete(PACE_KEY);
+  store.meta.delete(LEGACY_COOLDOWN_KEY);
 }
 
 /** Sync the URL inputs (articles and albums) into the store and say how many are listed. Problems name the file and line. */
@@ -88,7 +98,7 @@ async function syncInputs(
     return { url: e.parsed.canonical, key: key ? store.aliases.resolve(key) : null };
   });
   store.urls.setListed(entries, opts.now());
-  const albums = new Map(inputs.albums.map((a) => [a.album.albumId, a.album]));
+  const albums = new Map(inputs.albums.map((a) => [a.album.albumId, { ...a.album, kind: a.kind }]));
   // A store that never knew an album, and a config that lists none, need no write.
   if (albums.size > 0 || store.albums.count() > 0) store.albums.setListed([...albums.values()], opts.now());
   // The dumps' URLs are followed (a pass over every observation) by the first build that may fetch.
@@ -120,6 +130,9 @@ function filePage(store: Store, followed: FollowedUrl, page: ParsedPage, summary
       if (parsed?.shortToken) aliasKey(store, shortKey(parsed.shortToken), obs.key);
       const before = store.observations.get(`page:${obs.link}`);
       putObservation(store, `page:${obs.link}`, obs, t);
+      // The page names its account: feeds that credit the carrying source for want of a name now have one.
+      const biz = page.biz ?? obs.ref.biz;
+      if (biz && page.account) nameAccount(store, biz, page.account, t);
       putObservation(store, `notice:${followed.url}`, undefined, t);
       const same =
         before && before.bodyHash === obs.body.hash && before.title === obs.title && before.date === obs.date;
@@ -150,16 +163,16 @@ function activateAlbums(config: Config, store: Store): AlbumRecord[] {
   return active;
 }
 
-/** Follow the albums an article page names, when the page's URL allows it (`follow.albums`); in one transaction. */
-function discover(
-  config: Config,
-  store: Store,
-  followed: FollowedUrl,
-  page: ParsedPage,
-  summary: AlbumFetchSummary,
-  t: number,
-): number {
+/**
+ * Follow the albums an article page names, when the page's URL allows it (`follow.albums`), up to
+ * `follow.maxAlbumsPerAccount` per account; a page read for the first time (a new article) makes the followed albums
+ * it names due in this build (the article's other albums got it too). In one transaction. Returns how many albums
+ * were followed or made due.
+ */
+function discover(ctx: PageContext, followed: FollowedUrl, page: ParsedPage, t: number): number {
+  const { config, store, albums: summary } = ctx;
   if (!page.albums?.length) return 0;
+  const firstRead = followed.lastFetchAt === null;
   const listing =
     followed.fromAlbum && followed.key
       ? store.albumItems
@@ -170,15 +183,24 @@ function discover(
   const via = discoveryVia(followed, listing, config.follow.albums);
   if (!via) return 0;
   let more = 0;
+  let overCap = 0;
   store.transaction(() => {
     for (const named of page.albums!) {
       const known = store.albums.get(named.albumId);
       if (!known) {
+        if (store.albums.followedOf(named.biz) >= config.follow.maxAlbumsPerAccount) {
+          overCap++;
+          continue;
+        }
         store.albums.insert(named, via, followed.url, true, t);
         store.albums.activate(named.albumId);
         summary.discovered++;
         more++;
         continue;
+      }
+      if (firstRead && known.active && !ctx.polled.has(named.albumId) && !known.pollSoon) {
+        store.albums.pollSoon(named.albumId);
+        more++;
       }
       if (named.title && known.title === null) {
         store.albums.setFallbackTitle(named.albumId, named.title);
@@ -192,6 +214,11 @@ function discover(
       }
     }
   });
+  if (overCap > 0) {
+    summary.overCap += overCap;
+    const detail = `${overCap} albums not followed: the account has ${config.follow.maxAlbumsPerAccount} followed (follow.maxAlbumsPerAccount)`;
+    ctx.summary.failures.push({ where: followed.url, reason: 'albums over the cap', detail });
+  }
   return more;
 }
 
@@ -203,7 +230,7 @@ export async function fetchStage(config: Config, store: Store, opts: FetchStageO
   summary.listed = listed.urls;
   summary.failures.push(...problems);
   const active = activateAlbums(config, store);
-  const albums = emptyAlbumSummary(active.length);
+  const albums = emptyAlbumSummary(active.length, config.follow.maxRequestsPerRun);
   // Albums are reported once the store knows one (a store without albums reports as before).
   const done = (): FetchSummary => {
     if (albums.discovered > 0 || store.albums.count() > 0) {
@@ -215,54 +242,49 @@ export async function fetchStage(config: Config, store: Store, opts: FetchStageO
   // Offline: nothing will be fetched, so the due list (a pass over every followed URL) is not worth computing.
   if (!live) return done();
   const now = opts.now();
-  const interval = config.follow.albumIntervalMinutes;
-  const dueAlbums = (polled: Set<string>) =>
-    store.albums
-      .all()
-      .filter((a) => a.active && !polled.has(a.albumId) && (live.refetch || isAlbumDue(a, now, interval)));
   const dueUrls = (done: Set<string>) =>
     store.urls
       .candidates(config.fetch.dumps)
       .filter((r) => !done.has(r.url) && (live.refetch || isDue(r, now, config.fetch.maxAgeDays)))
       .sort(dueOrder);
-  const firstAlbums = dueAlbums(new Set());
   const firstUrls = dueUrls(new Set());
   summary.due = firstUrls.length;
-  albums.due = firstAlbums.length;
-  if (firstUrls.length === 0 && firstAlbums.length === 0) return done();
-  const cooldown = cooldownOf(store);
-  if (cooldown && cooldown.until > now) {
+  const paceState = paceOf(config, store);
+  const pace = paceNow(paceState, now, config.fetch.delayMs);
+  if (pace.cooldown) {
     summary.skippedByCooldown = firstUrls.length;
-    summary.cooldownUntil = cooldown.until;
-    if (cooldown.reason === 'unreachable') summary.unreachable = true;
+    summary.cooldownUntil = pace.cooldown.until;
+    if (pace.cooldown.reason === 'unreachable') summary.unreachable = true;
     return done();
   }
-  const run = new FetchRun(opts.signal);
-  const ctx = { config, store, live, run, summary, albums, opts };
-  const polled = new Set<string>();
+  // After a refusal, fetching resumes slowed (fetch/pace.ts).
+  live.fetcher.setPace(pace.multiplier);
+  const run = new FetchRun(opts.signal, {
+    listRequests: config.follow.maxRequestsPerRun,
+    firstReads: config.follow.maxNewAlbumsPerRun,
+  });
+  const ctx: PageContext = { config, store, live, run, summary, albums, opts, polled: new Set() };
+  const lists = {
+    config,
+    store,
+    live,
+    run,
+    summary: albums,
+    failures: summary.failures,
+    log: opts.log,
+    now: opts.now,
+    polled: ctx.polled,
+    refetch: live.refetch,
+    deferred: new Set<string>(),
+  };
   /** URLs due in some round, and those put in a batch. */
   const due = new Set<string>();
   const attempted = new Set<string>();
   const started = performance.now();
-  let pending: { albums: AlbumRecord[]; urls: FollowedUrl[] } = { albums: firstAlbums, urls: firstUrls };
   for (let round = 0; round < MAX_ROUNDS && !run.stopped() && !opts.signal?.aborted; round++) {
-    if (round > 0) pending = { albums: dueAlbums(polled), urls: [] };
-    if (pending.albums.length > 0) {
-      for (const a of pending.albums) polled.add(a.albumId);
-      if (round > 0) albums.due += pending.albums.length;
-      await pollAlbums(pending.albums, {
-        config,
-        store,
-        live,
-        run,
-        summary: albums,
-        failures: summary.failures,
-        log: opts.log,
-        now: opts.now,
-      });
-      if (run.stopped()) break;
-    }
-    const urls = round > 0 || pending.albums.length > 0 ? dueUrls(attempted) : pending.urls;
+    const polledLists = await pollLists(lists);
+    if (run.stopped()) break;
+    const urls = round === 0 && polledLists === 0 ? firstUrls : dueUrls(attempted);
     for (const u of urls) due.add(u.url);
     const batch = urls.slice(0, Math.max(0, config.fetch.maxPerRun - attempted.size));
     for (const u of batch) attempted.add(u.url);
@@ -272,34 +294,57 @@ export async function fetchStage(config: Config, store: Store, opts: FetchStageO
   summary.elapsedMs = performance.now() - started;
   summary.due = due.size;
   summary.deferred = due.size - attempted.size;
-  const pausedAt = run.pausedAt();
-  if (pausedAt !== undefined) {
-    const why = run.unreachableAt !== undefined ? 'unreachable' : 'captcha';
-    const { cooldownMinutes, cooldownMaxMinutes } = config.fetch;
-    const next = nextCooldown(cooldownOf(store), pausedAt, cooldownMinutes, cooldownMaxMinutes, why);
-    setCooldown(store, next);
-    summary.cooldownUntil = next.until;
-    const done = summary.fetched + summary.unchanged + summary.deleted + summary.blocked + summary.failed;
-    summary.skippedByCooldown = attempted.size - done;
-    const until = new Date(next.until).toISOString();
-    if (why === 'unreachable') {
-      summary.unreachable = true;
-      const wait = summary.skippedByCooldown + summary.deferred;
-      const detail = `fetching skipped, ${wait} URLs wait; next try after ${until}`;
-      summary.failures.push({ where: config.fetch.origin, reason: 'WeChat unreachable', detail });
-      opts.log.warn(
-        { origin: config.fetch.origin, until, waiting: wait },
-        `WeChat unreachable: fetching skipped, ${wait} URLs wait`,
-      );
-    } else {
-      const detail = `fetching paused until ${until}`;
-      summary.failures.push({ where: config.fetch.origin, reason: 'captcha / rate limit', detail });
-      opts.log.warn({ origin: config.fetch.origin, until, level: next.level }, 'captcha page: fetching paused');
-    }
-  } else {
-    setCooldown(store, cooldownAfterSuccess(cooldownOf(store), opts.now()));
-  }
+  const asked = attempted.size + albums.listRequests + albums.pageRequests;
+  endOfFetching({ config, store, opts, run, summary }, paceState, asked);
   return done();
+}
+
+/**
+ * File how fetching ended: after a refusal, or WeChat out of reach, the cool-down and the pace to resume at
+ * (fetch/pace.ts); after a build that asked WeChat something and was not refused, what no longer matters of them is
+ * forgotten.
+ */
+function endOfFetching(
+  ctx: Pick<PageContext, 'config' | 'store' | 'opts' | 'run' | 'summary'>,
+  before: PaceState | undefined,
+  /** Requests asked of WeChat in this build (pages, lists). */
+  asked: number,
+): void {
+  const { config, store, opts, run, summary } = ctx;
+  const pausedAt = run.pausedAt();
+  if (pausedAt === undefined) {
+    if (asked > 0) setPace(store, paceOnCleanBuild(before, opts.now()), before);
+    return;
+  }
+  const reason = run.unreachableAt !== undefined ? 'unreachable' : (run.refusal?.kind ?? 'captcha');
+  const { cooldownMinutes, cooldownMaxMinutes } = config.fetch;
+  const retryAfterMs = run.refusal?.retryAfterMs;
+  const next = paceOnBlock(before, pausedAt, { cooldownMinutes, cooldownMaxMinutes, reason, retryAfterMs });
+  setPace(store, next, before);
+  const cooldown = next.cooldown!;
+  summary.cooldownUntil = cooldown.until;
+  const done = summary.fetched + summary.unchanged + summary.deleted + summary.blocked + summary.failed;
+  summary.skippedByCooldown = Math.max(0, summary.due - summary.deferred - done);
+  const until = new Date(cooldown.until).toISOString();
+  if (reason === 'unreachable') {
+    summary.unreachable = true;
+    const wait = summary.skippedByCooldown + summary.deferred;
+    const detail = `fetching skipped, ${wait} URLs wait; next try after ${until}`;
+    summary.failures.push({ where: config.fetch.origin, reason: 'WeChat unreachable', detail });
+    opts.log.warn(
+      { origin: config.fetch.origin, until, waiting: wait },
+      `WeChat unreachable: fetching skipped, ${wait} URLs wait`,
+    );
+  } else {
+    const why = run.refusal?.reason ?? 'captcha page';
+    const resume = `resuming ${next.multiplier}× slower`;
+    const detail = `${why}; fetching paused until ${until}, ${resume}`;
+    summary.failures.push({ where: config.fetch.origin, reason: 'captcha / rate limit', detail });
+    opts.log.warn(
+      { origin: config.fetch.origin, until, level: cooldown.level, why, pace: next.multiplier },
+      'WeChat refused: fetching paused',
+    );
+  }
 }
 
 interface PageContext {
@@ -310,11 +355,13 @@ interface PageContext {
   summary: FetchSummary;
   albums: AlbumFetchSummary;
   opts: FetchStageOptions;
+  /** Lists polled in this build. */
+  polled: Set<string>;
 }
 
 /** Read a batch of due pages and file each; how many albums their pages made followed. */
 async function fetchPages(batch: FollowedUrl[], ctx: PageContext): Promise<number> {
-  const { config, store, live, run, summary, opts } = ctx;
+  const { store, live, run, summary, opts } = ctx;
   if (batch.length === 0) return 0;
   const byUrl = new Map(batch.map((r) => [r.url, r]));
   let handled = 0;
@@ -326,7 +373,8 @@ async function fetchPages(batch: FollowedUrl[], ctx: PageContext): Promise<numbe
     if (run.stopped()) return;
     opts.progress?.(++handled, batch.length);
     const t = opts.now();
-    run.note(r, t);
+    // An answer that refuses the client (429, 403s in a row) is not this URL's failure: nothing of it is recorded.
+    if (run.note(r, t) && run.refusal) return;
     if (page instanceof Error) {
       summary.failed++;
       summary.failures.push({ where: r.url, reason: 'page parser failure', detail: page.message });
@@ -334,9 +382,9 @@ async function fetchPages(batch: FollowedUrl[], ctx: PageContext): Promise<numbe
       return;
     }
     if (r.kind === 'captcha' || page?.state === 'captcha') {
-      const reason = r.kind === 'captcha' ? `redirected to ${r.location}` : 'captcha page';
-      store.urls.recordResult(followed.url, 'captcha', reason, true, null, t);
-      run.blocked(t);
+      // A condition of the client, not of the URL: the URL keeps its schedule, read first when the cool-down ends.
+      const reason = r.kind === 'captcha' ? `redirected to ${r.location}` : `captcha page at ${r.url}`;
+      run.refused({ at: t, kind: 'captcha', reason });
       return;
     }
     if (r.kind === 'error') {
@@ -346,7 +394,7 @@ async function fetchPages(batch: FollowedUrl[], ctx: PageContext): Promise<numbe
       return;
     }
     filePage(store, followed, page!, summary, t);
-    if (page?.state === 'ok') found += discover(config, store, followed, page, ctx.albums, t);
+    if (page?.state === 'ok') found += discover(ctx, followed, page, t);
   };
   await live.fetcher.fetchAll(
     batch.map((r) => r.url),

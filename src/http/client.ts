@@ -3,8 +3,12 @@
  * retries, a timeout, and a body size cap counted after decompression with the stream aborted past it. Callers
  * (article pages and album lists through `PageClient`, images for the proxy) decide what to do with the answer.
  * Never throws: every outcome is a value.
+ *
+ * GET, or a POST with an empty body (`content-length: 0`: WeChat's homepage list is read that way). A 429, 503 or 403
+ * keeps the wait its `Retry-After` asks for (`retryAfterMs`, retry-after.ts).
  */
 import got, { type Response } from 'got';
+import { retryAfterMs } from './retry-after.js';
 
 export const USER_AGENT =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
@@ -13,7 +17,7 @@ export const USER_AGENT =
 export type Exchange =
   | { kind: 'ok'; status: 200; headers: Record<string, string | string[] | undefined>; body: Buffer }
   | { kind: 'redirect'; status: number; location: string }
-  | { kind: 'error'; reason: string; status?: number; retriable: boolean; unreachable?: true };
+  | { kind: 'error'; reason: string; status?: number; retriable: boolean; unreachable?: true; retryAfterMs?: number };
 
 /** How long a TCP connection may take to open. */
 const CONNECT_TIMEOUT_MS = 5000;
@@ -23,7 +27,14 @@ export interface RequestOptions {
   timeoutMs: number;
   headers?: Record<string, string>;
   signal?: AbortSignal | undefined;
+  /** GET when left out. A POST is sent with an empty body. */
+  method?: 'GET' | 'POST' | undefined;
+  /** The clock an HTTP-date `Retry-After` counts from when the answer has no valid `Date` (epoch ms). */
+  now?: (() => number) | undefined;
 }
+
+/** Statuses whose `Retry-After` is kept: a refusal (429, 403) or a server asking for time (503). */
+const WAIT_STATUSES = new Set([403, 429, 503]);
 
 const client = got.extend({
   headers: { 'user-agent': USER_AGENT, 'accept-encoding': 'gzip, deflate, br' },
@@ -33,7 +44,11 @@ const client = got.extend({
   decompress: true,
 });
 
-/** One GET. 3xx with a Location is a redirect; 5xx and broken transfers are retriable errors; other non-200 are not. */
+/**
+ * One request. 3xx with a Location is a redirect; 5xx and broken transfers are retriable errors, except a 503 that
+ * says when to come back (the server named its time: the caller decides, not a quick retry); other non-200 are not,
+ * 429 above all (a refusal: asking again at once makes it worse).
+ */
 export function request(url: string, opts: RequestOptions): Promise<Exchange> {
   const { maxBytes, timeoutMs, signal: outer } = opts;
   // One controller per request, linked to the caller's signal by one listener that is removed when done.
@@ -51,7 +66,10 @@ export function request(url: string, opts: RequestOptions): Promise<Exchange> {
     };
     // A connection that does not open within 5 s will not: do not wait the whole request timeout for it.
     const timeout = { request: timeoutMs, connect: Math.min(timeoutMs, CONNECT_TIMEOUT_MS) };
-    const stream = client.stream(url, { timeout, signal, headers: opts.headers ?? {} });
+    const method = opts.method ?? 'GET';
+    // got waits for a POST stream's body to be written: an empty one ends it at once, with `content-length: 0`.
+    const body = method === 'POST' ? { body: '' } : {};
+    const stream = client.stream(url, { method, ...body, timeout, signal, headers: opts.headers ?? {} });
     const chunks: Buffer[] = [];
     let size = 0;
     let headers: Response['headers'] = {};
@@ -65,12 +83,19 @@ export function request(url: string, opts: RequestOptions): Promise<Exchange> {
       if (status >= 300 && status < 400 && location) {
         stream.destroy();
         done({ kind: 'redirect', status, location });
-      } else if (status >= 500) {
-        stream.destroy();
-        done({ kind: 'error', reason: `HTTP ${status}`, status, retriable: true });
       } else if (status !== 200) {
         stream.destroy();
-        done({ kind: 'error', reason: `HTTP ${status}`, status, retriable: false });
+        const wait = WAIT_STATUSES.has(status)
+          ? retryAfterMs(res.headers['retry-after'], res.headers.date, (opts.now ?? Date.now)())
+          : undefined;
+        const retriable = status >= 500 && !(status === 503 && wait !== undefined);
+        done({
+          kind: 'error',
+          reason: `HTTP ${status}`,
+          status,
+          retriable,
+          ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+        });
       }
     });
     stream.on('data', (chunk: Buffer) => {

@@ -4,11 +4,16 @@
  * redirects only within the origin (at most 5; a redirect to a captcha or verify path is reported as captcha).
  * Album list requests follow no redirect at all: any redirect is WeChat refusing for now, reported as captcha.
  * Never throws for a URL: every outcome is a result.
+ *
+ * A 429 is never retried (it refuses the client: asking again makes it worse), nor a 503 that says when to come
+ * back; their `Retry-After` is handed on as `retryAfterMs` for the cool-down. A POST (the homepage list) is retried
+ * like a GET: it sends nothing and changes nothing on WeChat's side (a read, idempotent), so a lost answer is safely
+ * asked again. The pace can be slowed (`setPace`): the pacing policy (fetch/pace.ts) decides by how much.
  */
 import type { FetchConfig, FetchOutcome, PageFetcher } from '../types.js';
 import { WECHAT_HOST } from '../wechat/url.js';
 import { type Exchange, request } from './client.js';
-import { Pacer, type PacerClock, realClock } from './pacer.js';
+import { checkPace, Pacer, type PacerClock, realClock } from './pacer.js';
 
 const MAX_REDIRECTS = 5;
 const CAPTCHA_PATH = /captcha|verify/i;
@@ -33,7 +38,9 @@ export function toOriginUrl(url: string, origin: string): string | undefined {
 type Attempt =
   | { kind: 'ok'; status: number; finalUrl: string; html: string }
   | { kind: 'captcha'; location: string }
-  | { kind: 'error'; reason: string; status?: number; retriable: boolean; unreachable?: true };
+  | { kind: 'error'; reason: string; status?: number; retriable: boolean; unreachable?: true; retryAfterMs?: number };
+
+type Method = 'GET' | 'POST';
 
 export type PageClientSettings = Pick<
   FetchConfig,
@@ -43,21 +50,41 @@ export type PageClientSettings = Pick<
 export class PageClient implements PageFetcher {
   private readonly pacer: Pacer;
   private readonly origin: URL;
+  private multiplier = 1;
 
+  /** `random`: the pacer's jitter (tests pin it to measure spacing exactly). */
   constructor(
     private readonly settings: PageClientSettings,
     private readonly clock: PacerClock = realClock,
+    random: () => number = Math.random,
   ) {
-    this.pacer = new Pacer(settings.concurrency, settings.delayMs, clock);
+    this.pacer = new Pacer(settings.concurrency, settings.delayMs, clock, random);
     this.origin = new URL(settings.origin);
   }
 
-  /** One URL under the same pacing and retries; `redirects: false` reports any redirect as captcha (album lists). */
-  fetchOne(url: string, opts: { redirects?: boolean } = {}, signal?: AbortSignal): Promise<FetchOutcome> {
-    return this.fetch(url, signal, opts.redirects ?? true);
+  /** Request starts become `delayMs × multiplier` apart from the next start on; a RangeError below 1 or not finite. */
+  setPace(multiplier: number): void {
+    this.multiplier = checkPace(multiplier);
+    this.pacer.setDelay(this.settings.delayMs * multiplier);
   }
 
-  async fetch(url: string, signal?: AbortSignal, redirects = true): Promise<FetchOutcome> {
+  pace(): number {
+    return this.multiplier;
+  }
+
+  /**
+   * One URL under the same pacing and retries; `redirects: false` reports any redirect as captcha (album lists);
+   * `method: 'POST'` sends an empty body (the homepage list).
+   */
+  fetchOne(
+    url: string,
+    opts: { redirects?: boolean; method?: Method } = {},
+    signal?: AbortSignal,
+  ): Promise<FetchOutcome> {
+    return this.fetch(url, signal, opts.redirects ?? true, opts.method ?? 'GET');
+  }
+
+  async fetch(url: string, signal?: AbortSignal, redirects = true, method: Method = 'GET'): Promise<FetchOutcome> {
     const target = toOriginUrl(url, this.settings.origin);
     if (!target) return { kind: 'error', url, reason: `not a ${WECHAT_HOST} URL` };
     let last: Attempt = { kind: 'error', reason: 'not fetched', retriable: false };
@@ -76,7 +103,7 @@ export class PageClient implements PageFetcher {
         return { kind: 'error', url, reason: 'aborted' };
       }
       try {
-        last = await this.follow(target, signal, redirects);
+        last = await this.follow(target, signal, redirects, method);
       } finally {
         release();
       }
@@ -90,32 +117,47 @@ export class PageClient implements PageFetcher {
       reason: last.reason,
       ...(last.status ? { status: last.status } : {}),
       ...(last.unreachable ? { unreachable: last.unreachable } : {}),
+      ...(last.retryAfterMs !== undefined ? { retryAfterMs: last.retryAfterMs } : {}),
     };
   }
 
-  /** One attempt: the request and the redirects it leads to. */
-  private async follow(start: string, signal: AbortSignal | undefined, redirects: boolean): Promise<Attempt> {
+  /**
+   * One attempt: the request and the redirects it leads to. A POST redirected by 307 or 308 is sent again as a POST;
+   * by any other 3xx it becomes a GET, as browsers do.
+   */
+  private async follow(
+    start: string,
+    signal: AbortSignal | undefined,
+    redirects: boolean,
+    method: Method,
+  ): Promise<Attempt> {
     let current = start;
+    let verb = method;
     const seen = new Set<string>();
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      seen.add(current);
-      const r = await this.once(current, signal);
+      seen.add(`${verb} ${current}`);
+      const r = await this.once(current, signal, verb);
       if (r.kind !== 'redirect') return r;
+      if (r.status !== 307 && r.status !== 308) verb = 'GET';
       const next = new URL(r.location, current);
       if (!redirects) return { kind: 'captcha', location: next.href };
       if (CAPTCHA_PATH.test(next.pathname)) return { kind: 'captcha', location: next.href };
       if (next.protocol !== this.origin.protocol || next.host !== this.origin.host) {
         return { kind: 'error', reason: `redirect to another host: ${next.origin}`, retriable: false };
       }
-      if (seen.has(next.href)) return { kind: 'error', reason: 'redirect loop', retriable: false };
+      if (seen.has(`${verb} ${next.href}`)) return { kind: 'error', reason: 'redirect loop', retriable: false };
       current = next.href;
     }
     return { kind: 'error', reason: `more than ${MAX_REDIRECTS} redirects`, retriable: false };
   }
 
-  private async once(url: string, signal?: AbortSignal): Promise<Attempt | { kind: 'redirect'; location: string }> {
+  private async once(
+    url: string,
+    signal: AbortSignal | undefined,
+    method: Method,
+  ): Promise<Attempt | { kind: 'redirect'; status: number; location: string }> {
     const { maxBytes, timeoutMs } = this.settings;
-    const r: Exchange = await request(url, { maxBytes, timeoutMs, signal, headers: PAGE_HEADERS });
+    const r: Exchange = await request(url, { maxBytes, timeoutMs, signal, headers: PAGE_HEADERS, method });
     if (r.kind === 'ok') return { kind: 'ok', status: r.status, finalUrl: url, html: r.body.toString('utf8') };
     return r;
   }

@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { plain } from './static.js';
+import { UrlFileRefused } from '../urls/list.js';
 
 export interface ApiOptions {
   basePath: string;
@@ -83,8 +84,9 @@ export function apiRoute(opts: ApiOptions) {
     try {
       result = await opts.addUrls(urls as string[]);
     } catch (error) {
-      // The caller holds the token: the reason (a held lock file, an unwritable URL file) is theirs to see.
-      json(res, 500, { error: (error as Error).message });
+      // The caller holds the token: the reason (a held lock file, an unwritable URL file) is theirs to see. A URL file
+      // that is not a regular file (a link, a FIFO, a directory) is refused as the state of the server: 409.
+      json(res, error instanceof UrlFileRefused ? 409 : 500, { error: (error as Error).message });
       return true;
     }
     json(res, result.refused > 0 ? 422 : 200, result);

@@ -1,14 +1,17 @@
 /**
  * What /healthz tells of the published feeds (per feed its item count, newest article and the latest fetch of any
- * URL of its sources; an album's feed, its album's last poll) and of every album the store knows (followed or not:
- * its last poll, result and articles known).
+ * URL of its sources; an album's feed, its album's last poll), of every album the store knows (followed or not:
+ * its last poll, result and articles known), and of the request pace and cool-down.
  */
 import { albumStatusOf } from '../fetch/follow.js';
+import { driverOf } from '../fetch/list-drivers.js';
+import { accountActivity } from '../fetch/schedule.js';
+import { LEGACY_COOLDOWN_KEY, PACE_KEY, paceNow, readPaceState } from '../fetch/pace.js';
 import { FEED_LABELS_KEY } from '../feeds/publish.js';
 import { albumOfLabel } from '../keys.js';
 import { albumSlug } from '../sources.js';
 import type { Store } from '../store/store.js';
-import type { AlbumStatus, FeedStatus } from '../types.js';
+import type { AlbumStatus, FeedStatus, FetchConfig, PaceStatus } from '../types.js';
 
 function feedLabels(store: Store): Record<string, string[]> {
   const labels = store.meta.get(FEED_LABELS_KEY);
@@ -25,14 +28,26 @@ function albumSlugs(labels: Record<string, string[]>): Map<string, string> {
   return out;
 }
 
-/** Every album the store knows, followed or not, by id. */
-export function albumStatus(store: Store): AlbumStatus[] {
+/**
+ * Every album and homepage the store knows, followed or not, by id: with its next poll at `now` under
+ * `follow.albumIntervalMinutes` (`baseMinutes`), and its failures.
+ */
+export function albumStatus(store: Store, baseMinutes: number, now: number): AlbumStatus[] {
   if (store.albums.count() === 0) return [];
   const slugs = albumSlugs(feedLabels(store));
-  return store.albums.all().map((a) => albumStatusOf(a, slugs.get(a.albumId) ?? albumSlug(a.albumId)));
+  const all = store.albums.all();
+  const activity = accountActivity(all);
+  return all.map((a) =>
+    albumStatusOf(a, slugs.get(a.albumId) ?? albumSlug(a.albumId), {
+      now,
+      baseMinutes,
+      accountFoundAt: activity.get(a.biz) ?? null,
+      url: driverOf(a).canonical(a),
+    }),
+  );
 }
 
-export function feedStatus(store: Store): FeedStatus[] {
+export function feedStatus(store: Store, albums: readonly AlbumStatus[]): FeedStatus[] {
   const fetches = store.urls.fetchStateBySource();
   const bySlug = new Map<string, FeedStatus['lastFetch']>();
   const slugLabels = feedLabels(store);
@@ -48,9 +63,9 @@ export function feedStatus(store: Store): FeedStatus[] {
         ...(latest.lastReason ? { reason: latest.lastReason } : {}),
       });
   }
-  const albums = new Map(albumStatus(store).map((a) => [a.slug, a]));
+  const bySlugAlbum = new Map(albums.map((a) => [a.slug, a]));
   return [...store.feeds.all().values()].map((f) => {
-    const album = albums.get(f.slug);
+    const album = bySlugAlbum.get(f.slug);
     return {
       slug: f.slug,
       title: f.title,
@@ -61,4 +76,29 @@ export function feedStatus(store: Store): FeedStatus[] {
       ...(album ? { album } : {}),
     };
   });
+}
+
+/**
+ * The request pace at `now` as the fetch stage left it (fetch/pace.ts; an older wxfeed's cool-down read too): the
+ * delay in force (whole ms), the configured one, the multiplier (two decimals), since when it recovers, and the
+ * cool-down in force with its reason. Numbers and times only: anyone may see it.
+ */
+export function paceStatus(
+  store: Store,
+  fetch: Pick<FetchConfig, 'delayMs' | 'cooldownMinutes' | 'cooldownMaxMinutes'>,
+  now: number,
+): PaceStatus {
+  const state = readPaceState(store.meta.get(PACE_KEY), store.meta.get(LEGACY_COOLDOWN_KEY), fetch);
+  const pace = paceNow(state, now, fetch.delayMs);
+  const c = pace.cooldown;
+  return {
+    delayMs: Math.round(pace.delayMs),
+    configuredDelayMs: fetch.delayMs,
+    multiplier: Math.round(pace.multiplier * 100) / 100,
+    ...(pace.slowedSince !== undefined ? { since: new Date(pace.slowedSince).toISOString() } : {}),
+    ...(c
+      ? { cooldown: { until: new Date(c.until).toISOString(), reason: c.reason, level: c.level, minutes: c.minutes } }
+      : {}),
+    at: new Date(now).toISOString(),
+  };
 }

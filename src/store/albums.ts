@@ -1,13 +1,15 @@
 /**
- * The `albums` table: every album (合集) the store knows: listed by the user, discovered from a page, or unfollowed by
- * the user (kept so that discovery never follows it again), with its title and account (from its HTML page, read
- * once) and its last poll.
+ * The `albums` table: every album (合集) and homepage (主页) the store knows: listed by the user, discovered from a
+ * page, or unfollowed by the user (kept so that discovery never follows it again), with its title and account (from
+ * its HTML page, read once), its last poll, its failures in a row and since when, and where an unfinished first
+ * read continues.
  */
-import type { AlbumPollResult, AlbumRecord, AlbumVia } from '../types.js';
+import type { AlbumPollResult, AlbumRecord, AlbumVia, ListKind } from '../types.js';
 import type { DB } from './db.js';
 
 interface AlbumRow {
   albumId: string;
+  kind: ListKind;
   biz: string;
   title: string | null;
   account: string | null;
@@ -23,26 +25,48 @@ interface AlbumRow {
   lastReason: string | null;
   failCount: number;
   items: number;
+  addedAt: number;
+  newestAt: number | null;
+  foundAt: number | null;
+  failingSince: number | null;
+  walkCursor: string | null;
+  pollSoon: number;
 }
 
-const COLUMNS = `al.album_id AS albumId, al.biz, al.title, al.account, al.followed, al.listed, al.active, al.via,
-  al.page_read_at AS pageReadAt, al.polled_at AS polledAt, al.walked, al.last_attempt_at AS lastAttemptAt,
+const COLUMNS = `al.album_id AS albumId, al.kind, al.biz, al.title, al.account, al.followed, al.listed, al.active,
+  al.via, al.page_read_at AS pageReadAt, al.polled_at AS polledAt, al.walked, al.last_attempt_at AS lastAttemptAt,
   al.last_result AS lastResult, al.last_reason AS lastReason, al.fail_count AS failCount,
-  (SELECT COUNT(*) FROM album_items ai WHERE ai.album_id = al.album_id) AS items`;
+  (SELECT COUNT(*) FROM album_items ai WHERE ai.album_id = al.album_id) AS items,
+  al.added_at AS addedAt, (SELECT MAX(ai.create_time) FROM album_items ai WHERE ai.album_id = al.album_id) AS newestAt,
+  al.found_at AS foundAt, al.failing_since AS failingSince, al.walk_cursor AS walkCursor, al.poll_soon AS pollSoon`;
 
 function toRecord(r: AlbumRow): AlbumRecord {
-  return { ...r, followed: r.followed === 1, listed: r.listed === 1, active: r.active === 1, walked: r.walked === 1 };
+  return {
+    ...r,
+    followed: r.followed === 1,
+    listed: r.listed === 1,
+    active: r.active === 1,
+    walked: r.walked === 1,
+    pollSoon: r.pollSoon === 1,
+  };
 }
 
 /** What one poll of an album's list gave. */
 export interface PollRecord {
   at: number;
+  /**
+   * `ok`: the list was read (the interval counts from now); `failed`: an answer about the list (its failures in a
+   * row count, and since when); `blocked`: WeChat refused the client (only the attempt is noted: not the list's
+   * failure).
+   */
   result: AlbumPollResult;
   reason: string | null;
-  /** The poll completed (the list was read, or answered malformed): the polling interval counts from it. */
-  completed: boolean;
-  /** The first read of the list is done. */
+  /** The first read of the list is done (to its end, or to the item cap). */
   walked: boolean;
+  /** Where the unfinished first read continues (JSON), or null; undefined leaves it as it is. */
+  walkCursor?: string | null | undefined;
+  /** The poll found an article the store did not know. */
+  found: boolean;
 }
 
 export class AlbumsTable {
@@ -54,10 +78,12 @@ export class AlbumsTable {
       get: db.prepare(`SELECT ${COLUMNS} FROM albums al WHERE al.album_id = ?`),
       count: db.prepare('SELECT COUNT(*) FROM albums').pluck(),
       clearListed: db.prepare('UPDATE albums SET listed = 0 WHERE listed = 1'),
-      list: db.prepare(`INSERT INTO albums (album_id, biz, listed, via, added_at) VALUES (?, ?, 1, 'url', ?)
+      list: db.prepare(`INSERT INTO albums (album_id, kind, biz, listed, via, added_at) VALUES (?, ?, ?, 1, 'url', ?)
         ON CONFLICT(album_id) DO UPDATE SET listed = 1`),
-      insert: db.prepare(`INSERT OR IGNORE INTO albums (album_id, biz, title, via, found_from, followed, added_at)
-        VALUES (@albumId, @biz, @title, @via, @from, @followed, @now)`),
+      insert: db.prepare(`INSERT OR IGNORE INTO albums (album_id, kind, biz, title, via, found_from, followed, added_at)
+        VALUES (@albumId, @kind, @biz, @title, @via, @from, @followed, @now)`),
+      followedOf: db.prepare('SELECT COUNT(*) FROM albums WHERE biz = ? AND followed = 1').pluck(),
+      soon: db.prepare('UPDATE albums SET poll_soon = 1 WHERE album_id = ?'),
       via: db.prepare('UPDATE albums SET via = ? WHERE album_id = ?'),
       fallbackTitle: db.prepare('UPDATE albums SET title = ? WHERE album_id = ? AND title IS NULL'),
       clearActive: db.prepare('UPDATE albums SET active = 0 WHERE active = 1'),
@@ -66,8 +92,13 @@ export class AlbumsTable {
       page: db.prepare(`UPDATE albums SET title = COALESCE(@title, title), account = COALESCE(@account, account),
         account_id = COALESCE(@accountId, account_id), page_read_at = @now WHERE album_id = @albumId`),
       poll: db.prepare(`UPDATE albums SET last_attempt_at = @at, last_result = @result, last_reason = @reason,
-        fail_count = CASE WHEN @result = 'ok' THEN 0 ELSE fail_count + 1 END,
-        polled_at = CASE WHEN @completed THEN @at ELSE polled_at END,
+        fail_count = CASE @result WHEN 'ok' THEN 0 WHEN 'failed' THEN fail_count + 1 ELSE fail_count END,
+        failing_since = CASE @result WHEN 'ok' THEN NULL WHEN 'failed' THEN COALESCE(failing_since, @at)
+          ELSE failing_since END,
+        polled_at = CASE WHEN @result = 'ok' THEN @at ELSE polled_at END,
+        found_at = CASE WHEN @found THEN @at ELSE found_at END,
+        poll_soon = CASE WHEN @result = 'blocked' THEN poll_soon ELSE 0 END,
+        walk_cursor = CASE WHEN @keepCursor THEN walk_cursor ELSE @walkCursor END,
         walked = CASE WHEN @walked THEN 1 ELSE walked END WHERE album_id = @albumId`),
       followed: db.prepare('UPDATE albums SET followed = ? WHERE album_id = ?'),
     };
@@ -86,17 +117,27 @@ export class AlbumsTable {
     return this.s.count.get() as number;
   }
 
-  /** The albums listed in the config and URL files this run (a new one is followed, via `url`). */
-  setListed(albums: ReadonlyArray<{ biz: string; albumId: string }>, now: number): void {
+  /** The albums and homepages listed in the config and URL files this run (a new one is followed, via `url`). */
+  setListed(albums: ReadonlyArray<{ biz: string; albumId: string; kind?: ListKind }>, now: number): void {
     this.db.transaction(() => {
       this.s.clearListed.run();
-      for (const a of albums) this.s.list.run(a.albumId, a.biz, now);
+      for (const a of albums) this.s.list.run(a.albumId, a.kind ?? 'album', a.biz, now);
     })();
+  }
+
+  /** How many lists of an account are followed (unfollowed ones aside). */
+  followedOf(biz: string): number {
+    return this.s.followedOf.get(biz) as number;
+  }
+
+  /** A page read in this build named the list: poll it in this build. */
+  pollSoon(albumId: string): void {
+    this.s.soon.run(albumId);
   }
 
   /** Add an album the store does not know; false when it knows it already (followed or not: left as it is). */
   insert(
-    a: { albumId: string; biz: string; title?: string | undefined },
+    a: { albumId: string; biz: string; title?: string | undefined; kind?: ListKind },
     via: AlbumVia,
     from: string | null,
     followed: boolean,
@@ -104,6 +145,7 @@ export class AlbumsTable {
   ): boolean {
     const r = this.s.insert.run({
       albumId: a.albumId,
+      kind: a.kind ?? 'album',
       biz: a.biz,
       title: a.title ?? null,
       via,
@@ -161,7 +203,9 @@ export class AlbumsTable {
       at: p.at,
       result: p.result,
       reason: p.reason,
-      completed: p.completed ? 1 : 0,
+      found: p.found ? 1 : 0,
+      keepCursor: p.walkCursor === undefined ? 1 : 0,
+      walkCursor: p.walkCursor ?? null,
       walked: p.walked ? 1 : 0,
     });
   }

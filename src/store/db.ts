@@ -120,6 +120,19 @@ export const MIGRATIONS: readonly Migration[] = [
   UPDATE meta SET value = '' WHERE key = 'walk';
   DELETE FROM meta WHERE key = 'folders';
   `,
+  // v7: following in the wild (issue 20). Lists of two kinds in \`albums\`: an album (合集, \`album_id\` its digits) or
+  // an account's homepage (主页, \`album_id\` \`home-<account number>-<hid>[-<cid>]\`); per list when a poll last found
+  // a new article (the activity schedule), since when its polls fail (7 days: probably deleted), where an unfinished
+  // first read continues (JSON), and whether a page read in this build named it (polled in the same build). Account
+  // names by account number, as fetched pages and album pages give them (\`nickname\`).
+  `
+  ALTER TABLE albums ADD COLUMN kind TEXT NOT NULL DEFAULT 'album';
+  ALTER TABLE albums ADD COLUMN found_at INTEGER;
+  ALTER TABLE albums ADD COLUMN failing_since INTEGER;
+  ALTER TABLE albums ADD COLUMN walk_cursor TEXT;
+  ALTER TABLE albums ADD COLUMN poll_soon INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE accounts (number TEXT PRIMARY KEY, name TEXT NOT NULL, seen_at INTEGER NOT NULL) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

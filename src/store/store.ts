@@ -3,6 +3,7 @@
  * decide what to write live in the stages (catalog.ts keeps observations, merged articles and the work in progress
  * in step).
  */
+import { AccountsTable } from './accounts.js';
 import { AlbumItemsTable } from './album-items.js';
 import { AlbumsTable } from './albums.js';
 import { AliasesTable } from './aliases.js';
@@ -38,6 +39,7 @@ export class Store {
   readonly albums: AlbumsTable;
   readonly albumItems: AlbumItemsTable;
   readonly templates: TemplatesTable;
+  readonly accounts: AccountsTable;
 
   constructor(readonly db: DB) {
     this.meta = new MetaTable(db);
@@ -52,6 +54,7 @@ export class Store {
     this.albums = new AlbumsTable(db);
     this.albumItems = new AlbumItemsTable(db);
     this.templates = new TemplatesTable(db);
+    this.accounts = new AccountsTable(db);
   }
 
   transaction<T>(fn: () => T): T {

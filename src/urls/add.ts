@@ -1,7 +1,8 @@
 /**
- * `wxfeed add URL…`: check, normalise and append article and album URLs to the first URL file. A non-WeChat URL, or
- * an album URL without a numeric album id, is refused; an article already followed or already stored (by its sn), or
- * an album already listed, is not added twice; an album the user unfollowed is followed again. Says what it did for
+ * `wxfeed add URL…`: check, normalise and append article, album and homepage URLs to the first URL file. A non-WeChat
+ * URL, an album URL without a numeric album id, or a homepage URL without a numeric hid, is refused; an article
+ * already followed or already stored (by its sn), or an album or homepage already listed, is not added twice; one the
+ * user unfollowed is followed again. Says what it did for
  * each URL.
  *
  * Read, check and append run under a lock, so that adds at the same time never write one URL twice: in this process
@@ -34,12 +35,18 @@ const LOCK_WAIT_MS = 10_000;
 export interface AddOptions {
   /** How long to wait for another process's lock on the URL file. */
   lockWaitMs?: number;
+  /**
+   * How a name from outside (a URL as given, the URL file) is written into a line: the command line quotes it for a
+   * terminal (report.ts quoteName); the API's JSON answer takes it as it is.
+   */
+  quote?: (name: string) => string;
 }
 
 export async function addUrls(config: Config, raws: readonly string[], opts: AddOptions = {}): Promise<AddResult> {
   const file = config.urlFiles[0];
   if (!file) throw new Error('add: the config lists no urlFiles to write to');
-  return withUrlFileLock(file, opts.lockWaitMs ?? LOCK_WAIT_MS, () => addLocked(config, file, raws));
+  const quote = opts.quote ?? ((name: string) => name);
+  return withUrlFileLock(file, opts.lockWaitMs ?? LOCK_WAIT_MS, () => addLocked(config, file, raws, quote));
 }
 
 /** URL file (absolute) → the end of the queue of adds to it in this process. */
@@ -164,7 +171,12 @@ async function takeOver(lock: string, staleText: string): Promise<void> {
   await rm(aside, { force: true });
 }
 
-async function addLocked(config: Config, file: string, raws: readonly string[]): Promise<AddResult> {
+async function addLocked(
+  config: Config,
+  file: string,
+  raws: readonly string[],
+  quote: (name: string) => string,
+): Promise<AddResult> {
   const inputs = await readUrlInputs(config.urls, config.urlFiles);
   const followed = new Set(
     inputs.entries.flatMap((e) => [e.parsed.canonical, ...(e.parsed.sn ? [snKey(e.parsed.sn)] : [])]),
@@ -178,10 +190,10 @@ async function addLocked(config: Config, file: string, raws: readonly string[]):
       const checked = checkFollowUrl(raw);
       if (!checked.ok) {
         result.refused++;
-        result.lines.push(`refused  ${raw}: ${checked.reason}`);
+        result.lines.push(`refused  ${quote(raw)}: ${checked.reason}`);
         continue;
       }
-      if (checked.kind === 'album') {
+      if (checked.kind !== 'article') {
         const { albumId, canonical } = checked.album;
         const known = store?.albums.get(albumId);
         if (known && !known.followed) {
@@ -194,7 +206,7 @@ async function addLocked(config: Config, file: string, raws: readonly string[]):
         }
         albums.add(albumId);
         result.added.push(canonical);
-        result.lines.push(`added album  ${canonical}`);
+        result.lines.push(`added ${checked.kind}  ${canonical}`);
         continue;
       }
       const p = checked.parsed;
@@ -215,7 +227,7 @@ async function addLocked(config: Config, file: string, raws: readonly string[]):
     }
     await appendUrls(file, result.added);
     if (result.added.length > 0)
-      result.lines.push(`${result.added.length} added to ${file}; the next build fetches them.`);
+      result.lines.push(`${result.added.length} added to ${quote(file)}; the next build fetches them.`);
   } finally {
     if (db) closeStore(db, true);
   }

@@ -6,6 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import { albumStatusOf, isAlbumActive } from '../fetch/follow.js';
+import { driverOf } from '../fetch/list-drivers.js';
+import { accountActivity } from '../fetch/schedule.js';
+import { escapeControls } from '../report.js';
+import { shanghaiIso } from '../time.js';
+import { bizToNumber } from '../wechat/url.js';
 import { albumSlug } from '../sources.js';
 import { closeStore, openStore } from '../store/db.js';
 import { Store } from '../store/store.js';
@@ -26,7 +31,7 @@ export interface Followed {
   problems: Array<{ where: string; reason: string; detail?: string }>;
 }
 
-export async function listFollowed(config: Config): Promise<Followed> {
+export async function listFollowed(config: Config, now = Date.now()): Promise<Followed> {
   const inputs = await readUrlInputs(config.urls, config.urlFiles);
   const db = existsSync(config.store) ? openStore(config.store) : undefined;
   try {
@@ -49,19 +54,29 @@ export async function listFollowed(config: Config): Promise<Followed> {
     });
     const listed = new Map<string, string[]>();
     for (const a of inputs.albums) listed.set(a.album.albumId, [...(listed.get(a.album.albumId) ?? []), a.where]);
-    const known = new Map((store?.albums.all() ?? []).map((a) => [a.albumId, a]));
+    const records = store?.albums.all() ?? [];
+    const activity = accountActivity(records);
+    const known = new Map(records.map((a) => [a.albumId, a]));
     const albums: Followed['albums'] = [];
     for (const a of known.values()) {
       const where = listed.get(a.albumId);
       const record = { ...a, listed: where !== undefined };
       // What the next build polls: the config in force, not the last build's.
       const active = isAlbumActive(record, config.follow.albums);
-      albums.push({ ...albumStatusOf(record, albumSlug(a.albumId), active), ...(where ? { where } : {}) });
+      const status = albumStatusOf(record, albumSlug(a.albumId), {
+        active,
+        now,
+        baseMinutes: config.follow.albumIntervalMinutes,
+        accountFoundAt: activity.get(a.biz) ?? null,
+        url: driverOf(a).canonical(a),
+      });
+      albums.push({ ...status, ...(where ? { where } : {}) });
     }
     for (const a of inputs.albums) {
       if (known.has(a.album.albumId) || albums.some((x) => x.albumId === a.album.albumId)) continue;
       albums.push({
         albumId: a.album.albumId,
+        kind: 'album',
         biz: a.album.biz,
         url: a.album.canonical,
         slug: albumSlug(a.album.albumId),
@@ -70,6 +85,7 @@ export async function listFollowed(config: Config): Promise<Followed> {
         via: 'url',
         listed: true,
         items: 0,
+        nextPoll: { at: new Date(now).toISOString(), due: true },
         where: listed.get(a.album.albumId)!,
       });
     }
@@ -85,14 +101,49 @@ const VIA: Record<AlbumStatus['via'], string> = {
   dump: "named by a dump's article",
 };
 
+/** An ISO time as people read it here: Beijing time to the minute (`2026-12-06 10:23 +08:00`). */
+function beijing(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  const s = shanghaiIso(ms);
+  return `${s.slice(0, 10)} ${s.slice(11, 16)} +08:00`;
+}
+
+/** Outside text (titles, names, reasons) as the terminal may show it. */
+const text = (s: string): string => escapeControls(s);
+
 function albumLines(a: Followed['albums'][number]): string[] {
-  const name = `${a.title ?? `Album ${a.albumId}`} · ${a.account ?? '(account not read yet)'}`;
+  const noun = a.kind === 'homepage' ? 'Homepage' : 'Album';
+  const name = text(a.title ?? `${noun} ${a.albumId}`);
   const poll = a.lastPoll
-    ? `last poll ${a.lastPoll.at} ${a.lastPoll.result}${a.lastPoll.reason ? ` (${a.lastPoll.reason})` : ''}`
+    ? `last poll ${beijing(a.lastPoll.at)} ${a.lastPoll.result}${a.lastPoll.reason ? ` (${text(a.lastPoll.reason)})` : ''}`
     : 'not polled yet';
-  const why = a.where ? `listed at ${a.where.join(', ')}` : VIA[a.via];
+  const next = a.nextPoll ? (a.nextPoll.due ? 'next poll: next build' : `next poll ${beijing(a.nextPoll.at)}`) : '';
+  const why = a.where ? `listed at ${a.where.map(text).join(', ')}` : VIA[a.via];
   const state = a.followed ? (a.active ? '' : '; not polled under follow.albums in force') : '';
-  return [`  ${name}  ${a.url}`, `      ${a.items} articles known; ${poll}; ${why}${state}; feed ${a.slug}/`];
+  const lines = [
+    `    ${name}${a.kind === 'homepage' ? ' (homepage)' : ''}  ${text(a.url)}`,
+    `        ${a.items} articles known${a.reading ? ' (first read not finished)' : ''}; ${poll}${next ? `; ${next}` : ''}`,
+    `        ${why}${state}; feed ${a.slug}/`,
+  ];
+  if (a.failing) lines.push(`        failing since ${beijing(a.failing.since)} (${a.failing.polls} polls in a row)`);
+  if (a.probablyDeleted)
+    lines.push(
+      `        probably deleted (or its id is wrong): failing for 7 days; to stop: ${text(a.probablyDeleted.unfollow)}`,
+    );
+  return lines;
+}
+
+/** Albums grouped by account (the account's name, else its number), accounts by name. */
+function byAccount(albums: Followed['albums']): Array<[string, Followed['albums']]> {
+  const groups = new Map<string, Followed['albums']>();
+  for (const a of albums) groups.set(a.biz, [...(groups.get(a.biz) ?? []), a]);
+  const named = [...groups.values()].map((list): [string, Followed['albums']] => {
+    const name = list.find((a) => a.account)?.account;
+    const number = bizToNumber(list[0]!.biz) ?? list[0]!.biz;
+    return [name ? `${text(name)} (${number})` : `account ${number}`, list];
+  });
+  return named.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
 }
 
 /** The text `wxfeed list` prints. */
@@ -101,21 +152,27 @@ export function formatFollowed(f: Followed): string {
   lines.push(f.articles.length ? `articles (${f.articles.length}):` : 'articles: none listed');
   for (const a of f.articles) {
     const read = a.lastRead
-      ? `last read ${a.lastRead.at} ${a.lastRead.result}${a.lastRead.reason ? ` (${a.lastRead.reason})` : ''}`
+      ? `last read ${beijing(a.lastRead.at)} ${a.lastRead.result}${a.lastRead.reason ? ` (${text(a.lastRead.reason)})` : ''}`
       : 'not read yet';
-    lines.push(`  ${a.url}`, `      ${a.where}; ${read}`);
+    lines.push(`  ${text(a.url)}`, `      ${text(a.where)}; ${read}`);
   }
   const followed = f.albums.filter((a) => a.followed);
   const unfollowed = f.albums.filter((a) => !a.followed);
-  lines.push(followed.length ? `albums (${followed.length}):` : 'albums: none followed');
-  for (const a of followed) lines.push(...albumLines(a));
+  lines.push(followed.length ? `albums and homepages (${followed.length}):` : 'albums: none followed');
+  for (const [account, list] of byAccount(followed)) {
+    lines.push(`  ${account}:`);
+    for (const a of list) lines.push(...albumLines(a));
+  }
   if (unfollowed.length) {
-    lines.push(`unfollowed albums (${unfollowed.length}; \`wxfeed add\` their URL to follow one again):`);
-    for (const a of unfollowed) lines.push(...albumLines(a));
+    lines.push(`unfollowed (${unfollowed.length}; \`wxfeed add\` their URL to follow one again):`);
+    for (const [account, list] of byAccount(unfollowed)) {
+      lines.push(`  ${account}:`);
+      for (const a of list) lines.push(...albumLines(a));
+    }
   }
   if (f.problems.length) {
     lines.push(`not followed (${f.problems.length}):`);
-    for (const p of f.problems) lines.push(`  ${p.where}: ${p.detail ?? p.reason}`);
+    for (const p of f.problems) lines.push(`  ${text(p.where)}: ${text(p.detail ?? p.reason)}`);
   }
   return lines.join('\n');
 }

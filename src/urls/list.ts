@@ -2,11 +2,18 @@
  * URL lists: `urls:` in the config and text files with one URL per line (`#` comments and blank lines allowed), of
  * WeChat articles and albums (合集), mixed freely. Parsing is pure; reading a missing file gives an empty list. Every
  * line that is neither is reported with its file and line.
+ *
+ * A URL file is read and appended to only when it is a regular file: a symbolic link (to `/etc/passwd`, say), a FIFO,
+ * a directory or a device is refused, naming the file and what it is. The check is made on the file opened (`fstat`),
+ * opened without following a link (`O_NOFOLLOW`) and without waiting for a FIFO's other end (`O_NONBLOCK`), so a
+ * file swapped for another between a look and the open is caught too.
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { type FileHandle, lstat, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AlbumRef, InputProblem, ParsedUrl } from '../types.js';
+import type { AlbumRef, InputProblem, ListKind, ParsedUrl } from '../types.js';
 import { isAlbumUrl, parseAlbumUrl } from '../wechat/album.js';
+import { isHomepageUrl, parseHomepageUrl } from '../wechat/homepage.js';
 import { isWechatUrl, parseUrl } from '../wechat/url.js';
 
 export interface UrlEntry {
@@ -16,10 +23,11 @@ export interface UrlEntry {
   parsed: ParsedUrl;
 }
 
-/** An album listed to follow. */
+/** An album (or a homepage: `kind`) listed to follow. A homepage's `album.albumId` is its id, `home-<n>-<hid>[-<cid>]`. */
 export interface AlbumEntry {
   where: string;
   raw: string;
+  kind: ListKind;
   album: AlbumRef;
 }
 
@@ -32,7 +40,7 @@ export interface UrlInputs {
 
 export type CheckedUrl =
   | { ok: true; kind: 'article'; parsed: ParsedUrl }
-  | { ok: true; kind: 'album'; album: AlbumRef }
+  | { ok: true; kind: ListKind; album: AlbumRef }
   | { ok: false; reason: string };
 
 /**
@@ -43,6 +51,12 @@ export function checkFollowUrl(raw: string): CheckedUrl {
   if (isAlbumUrl(raw)) {
     const album = parseAlbumUrl(raw);
     return album.ok ? { ok: true, kind: 'album', album: album.album } : { ok: false, reason: album.reason };
+  }
+  if (isHomepageUrl(raw)) {
+    const home = parseHomepageUrl(raw);
+    if (!home.ok) return { ok: false, reason: home.reason };
+    const { biz, id, canonical } = home.homepage;
+    return { ok: true, kind: 'homepage', album: { biz, albumId: id, canonical } };
   }
   const article = checkArticleUrl(raw);
   return article.ok ? { ok: true, kind: 'article', parsed: article.parsed } : article;
@@ -67,8 +81,8 @@ export function checkArticleUrl(raw: string): { ok: true; parsed: ParsedUrl } | 
 function take(out: UrlInputs, where: string, raw: string): void {
   const checked = checkFollowUrl(raw);
   if (!checked.ok) out.problems.push({ where, reason: 'bad URL', detail: `${raw}: ${checked.reason}` });
-  else if (checked.kind === 'album') out.albums.push({ where, raw, album: checked.album });
-  else out.entries.push({ where, raw, parsed: checked.parsed });
+  else if (checked.kind === 'article') out.entries.push({ where, raw, parsed: checked.parsed });
+  else out.albums.push({ where, raw, kind: checked.kind, album: checked.album });
 }
 
 /** Pure: the lines of a URL file → article entries, albums and problems. */
@@ -85,6 +99,82 @@ export function parseUrlList(text: string, file: string): UrlInputs {
   return out;
 }
 
+/** A URL file that is not a regular file: neither read nor written. */
+export class UrlFileRefused extends Error {
+  constructor(
+    readonly file: string,
+    /** What it is: `a symbolic link`, `a FIFO`, `a directory`, `a character device`, … */
+    readonly what: string,
+  ) {
+    super(`URL file ${file} is ${what}; refusing to read or write it`);
+    this.name = 'UrlFileRefused';
+  }
+
+  /** The problem a build reports (the build goes on with the other inputs). */
+  problem(): InputProblem {
+    return {
+      where: this.file,
+      reason: 'URL file not a regular file',
+      detail: `${this.what}; refusing to read or write it`,
+    };
+  }
+}
+
+/** What a file that is not a regular file is, for a message; undefined for a regular file. */
+function kindOf(stats: Stats): string | undefined {
+  if (stats.isFile()) return undefined;
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * An open that failed because of what the file is (a link met with O_NOFOLLOW, a directory opened to write, a FIFO
+ * with no reader): the refusal naming what it is (looked up without following it); any other failure as it is.
+ */
+async function openFailure(file: string, error: unknown): Promise<unknown> {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== 'ELOOP' && code !== 'EISDIR' && code !== 'ENXIO' && code !== 'EMLINK' && code !== 'EFTYPE') return error;
+  const what = await lstat(file).then(kindOf, () => undefined);
+  return what ? new UrlFileRefused(file, what) : error;
+}
+
+/** The opened file is a regular file, or the handle is closed and the refusal thrown. */
+async function checkOpened(file: string, handle: FileHandle): Promise<Stats> {
+  const stats = await handle.stat();
+  const what = kindOf(stats);
+  if (what === undefined) return stats;
+  await handle.close();
+  throw new UrlFileRefused(file, what);
+}
+
+/** Open a URL file to read it: a regular file only. Undefined when it does not exist. */
+async function openToRead(file: string): Promise<{ handle: FileHandle; stats: Stats } | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw await openFailure(file, error);
+  }
+  return { handle, stats: await checkOpened(file, handle) };
+}
+
+/** A URL file's text, or undefined when it does not exist; a file that is not a regular file is refused. */
+async function readUrlFile(file: string): Promise<string | undefined> {
+  const opened = await openToRead(file);
+  if (!opened) return undefined;
+  try {
+    return await opened.handle.readFile('utf8');
+  } finally {
+    await opened.handle.close();
+  }
+}
+
 /** All URLs to follow: config `urls` then each file of `urlFiles`. */
 export async function readUrlInputs(urls: readonly string[], files: readonly string[]): Promise<UrlInputs> {
   const out: UrlInputs = { entries: [], albums: [], problems: [] };
@@ -92,14 +182,20 @@ export async function readUrlInputs(urls: readonly string[], files: readonly str
     take(out, `config urls[${i}]`, raw);
   });
   for (const file of files) {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readUrlFile(file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      out.problems.push({ where: file, reason: 'unreadable URL file', detail: (error as NodeJS.ErrnoException).code });
+      if (error instanceof UrlFileRefused) out.problems.push(error.problem());
+      else
+        out.problems.push({
+          where: file,
+          reason: 'unreadable URL file',
+          detail: (error as NodeJS.ErrnoException).code,
+        });
       continue;
     }
+    if (text === undefined) continue;
     const parsed = parseUrlList(text, file);
     out.entries.push(...parsed.entries);
     out.albums.push(...parsed.albums);
@@ -108,17 +204,50 @@ export async function readUrlInputs(urls: readonly string[], files: readonly str
   return out;
 }
 
-/** Append URLs to a URL file (created with a header if missing), one per line. */
+/** The last byte of a URL file is a newline (or it is empty): read through the same checks as any read. */
+async function endsLine(file: string): Promise<boolean> {
+  const opened = await openToRead(file);
+  if (!opened) return true;
+  try {
+    const size = opened.stats.size;
+    if (size === 0) return true;
+    const last = Buffer.alloc(1);
+    await opened.handle.read(last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    await opened.handle.close();
+  }
+}
+
+/**
+ * Append URLs to a URL file (created with a header if missing, mode 0644), one per line. A URL file that is not a
+ * regular file (UrlFileRefused) is not written: it is opened without following a link and without waiting for a
+ * FIFO's reader, and the file opened is checked before anything is written.
+ */
 export async function appendUrls(file: string, urls: readonly string[]): Promise<void> {
   if (urls.length === 0) return;
   await mkdir(dirname(file), { recursive: true });
-  let prefix = '';
+  const existed = await lstat(file).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
+  );
+  const prefix = !existed
+    ? '# WeChat article and album URLs followed by wxfeed, one per line. `wxfeed add URL` appends here.\n'
+    : (await endsLine(file))
+      ? ''
+      : '\n';
+  const flags =
+    constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+  let handle: FileHandle;
   try {
-    const existing = await readFile(file, 'utf8');
-    if (existing.length > 0 && !existing.endsWith('\n')) prefix = '\n';
+    handle = await open(file, flags, 0o644);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    prefix = '# WeChat article and album URLs followed by wxfeed, one per line. `wxfeed add URL` appends here.\n';
+    throw await openFailure(file, error);
   }
-  await appendFile(file, `${prefix}${urls.join('\n')}\n`);
+  await checkOpened(file, handle);
+  try {
+    await handle.appendFile(`${prefix}${urls.join('\n')}\n`);
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * `wxfeed unfollow <album URL or id>…`: stop following albums. The album is marked unfollowed in the store: never
+ * `wxfeed unfollow <album or homepage URL, id, or feed folder>…`: stop following albums and homepages. The album is marked unfollowed in the store: never
  * polled again, and never followed again by discovery (a page naming it); its stored articles and its feed stay.
  * An album the store does not know yet, given by its URL, is recorded as unfollowed so that discovery never follows
  * it. `wxfeed add` with its URL follows it again. The URL files are not edited: an album still listed there stays
@@ -9,8 +9,10 @@ import { existsSync } from 'node:fs';
 import { closeStore, openStore } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { albumFeedTitle } from '../sources.js';
-import type { AlbumRef, Config } from '../types.js';
-import { canonicalAlbumUrl, isAlbumId, parseAlbumUrl } from '../wechat/album.js';
+import { listUrl } from '../fetch/list-drivers.js';
+import type { AlbumRef, Config, ListKind } from '../types.js';
+import { isAlbumId, parseAlbumUrl } from '../wechat/album.js';
+import { isHomepageId, isHomepageUrl, parseHomepageUrl } from '../wechat/homepage.js';
 import { readUrlInputs } from './list.js';
 
 export interface UnfollowResult {
@@ -19,23 +21,42 @@ export interface UnfollowResult {
   refused: number;
 }
 
-/** What the user named: an album URL (any pasted form), its id, or its feed's folder `album-<id>`. */
-function named(raw: string): { albumId: string; album?: AlbumRef } | { reason: string } {
+/**
+ * What the user named: an album URL (any pasted form), its id, or its feed's folder `album-<id>`; a homepage URL, or
+ * its id and feed folder `home-<account number>-<hid>[-<cid>]`.
+ */
+function named(raw: string): { albumId: string; album?: AlbumRef; kind?: ListKind } | { reason: string } {
   const text = raw.trim();
   const id = /^(?:album-)?(\d+)$/.exec(text)?.[1];
   if (id !== undefined) return isAlbumId(id) ? { albumId: id } : { reason: `${id} is not an album id` };
-  if (!/[/:]/.test(text)) return { reason: 'not an album URL, an album id or an album feed folder (album-<id>)' };
+  if (isHomepageId(text)) return { albumId: text };
+  if (!/[/:]/.test(text))
+    return { reason: 'not an album or homepage URL, id or feed folder (album-<id>, home-<account>-<hid>)' };
+  if (isHomepageUrl(text)) {
+    const home = parseHomepageUrl(text);
+    if (!home.ok) return { reason: home.reason };
+    const { biz, id: albumId, canonical } = home.homepage;
+    return { albumId, album: { biz, albumId, canonical }, kind: 'homepage' };
+  }
   const parsed = parseAlbumUrl(text);
   return parsed.ok ? { albumId: parsed.album.albumId, album: parsed.album } : { reason: parsed.reason };
 }
 
-export async function unfollowAlbums(config: Config, raws: readonly string[]): Promise<UnfollowResult> {
+/**
+ * `quote`: how a name from outside (what the user gave, an album's title and account, a URL file's place) is written
+ * into a line; the command line quotes it for a terminal (report.ts quoteName).
+ */
+export async function unfollowAlbums(
+  config: Config,
+  raws: readonly string[],
+  quote: (name: string) => string = (name) => name,
+): Promise<UnfollowResult> {
   const result: UnfollowResult = { lines: [], unfollowed: [], refused: 0 };
   const inputs = await readUrlInputs(config.urls, config.urlFiles);
   const listedAt = new Map<string, string[]>();
   for (const a of inputs.albums) listedAt.set(a.album.albumId, [...(listedAt.get(a.album.albumId) ?? []), a.where]);
   const db =
-    existsSync(config.store) || raws.some((r) => !/^(?:album-)?\d+$/.test(r.trim()))
+    existsSync(config.store) || raws.some((r) => !/^(?:album-)?\d+$/.test(r.trim()) && !isHomepageId(r.trim()))
       ? openStore(config.store)
       : undefined;
   try {
@@ -44,34 +65,32 @@ export async function unfollowAlbums(config: Config, raws: readonly string[]): P
       const n = named(raw);
       if ('reason' in n) {
         result.refused++;
-        result.lines.push(`refused  ${raw}: ${n.reason}`);
+        result.lines.push(`refused  ${quote(raw)}: ${n.reason}`);
         continue;
       }
       const known = store?.albums.get(n.albumId);
       if (known && !known.followed) {
-        result.lines.push(
-          `already unfollowed  ${albumFeedTitle(known)}  ${canonicalAlbumUrl(known.biz, known.albumId)}`,
-        );
+        result.lines.push(`already unfollowed  ${quote(albumFeedTitle(known))}  ${listUrl(known)}`);
       } else if (known) {
         store!.albums.setFollowed(n.albumId, false);
         result.unfollowed.push(n.albumId);
         result.lines.push(
-          `unfollowed  ${albumFeedTitle(known)}  ${canonicalAlbumUrl(known.biz, known.albumId)}: no more polls; its ${known.items} articles and its feed stay`,
+          `unfollowed  ${quote(albumFeedTitle(known))}  ${listUrl(known)}: no more polls; its ${known.items} articles and its feed stay`,
         );
       } else if (n.album && store) {
-        store.albums.insert(n.album, 'url', null, false, Date.now());
+        store.albums.insert({ ...n.album, kind: n.kind ?? 'album' }, 'url', null, false, Date.now());
         result.unfollowed.push(n.albumId);
         result.lines.push(`unfollowed  ${n.album.canonical}: it was not followed; no page will make it followed`);
       } else {
         result.refused++;
         result.lines.push(
-          `refused  ${raw}: no album ${n.albumId} is followed (give the album's URL to keep discovery from following it)`,
+          `refused  ${quote(raw)}: no album or homepage ${n.albumId} is followed (give its URL to keep discovery from following it)`,
         );
         continue;
       }
       for (const where of listedAt.get(n.albumId) ?? [])
         result.lines.push(
-          `  still listed at ${where}: it stays unfollowed; remove that line, or \`wxfeed add\` it to follow it again`,
+          `  still listed at ${quote(where)}: it stays unfollowed; remove that line, or \`wxfeed add\` it to follow it again`,
         );
     }
   } finally {

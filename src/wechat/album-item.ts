@@ -5,9 +5,10 @@
  */
 import type { AlbumCursor, AlbumItem, AlbumOrder, AlbumSkips } from '../types.js';
 import { snKey } from '../keys.js';
-import { canonicalArticleUrl, parseUrl, toUrl } from './url.js';
+import { canonicalArticleUrl, parseUrl, unescapeUrl } from './url.js';
 import { normaliseAlbumBiz } from './album-url.js';
 import { capTitle, MAX_TITLE } from '../content/text.js';
+import { wechatImageUrl } from '../content/images.js';
 
 /** At most this many entries of one answer are read. */
 export const MAX_ITEMS = 100;
@@ -51,11 +52,16 @@ export function count(value: unknown): number | undefined {
 /** A title cut to MAX_TITLE characters, ending in `…` when cut (content/text.ts capTitle). */
 export const cutTitle = (title: string, max = MAX_TITLE): string => capTitle(title, max);
 
+/**
+ * A cover: an image on WeChat's image hosts only (content/images.ts), as every WeChat list writes them. Readers fetch
+ * covers (`media:thumbnail`), so one naming anything else (`http://169.254.169.254/…`,
+ * `https://mmbiz.qpic.cn@127.0.0.1:8080/x`) is dropped; the item is kept without it. The host is checked as written
+ * (escapes undone), not as a forgiving parser reads it.
+ */
 function cover(value: unknown): string | undefined {
   const raw = text(value);
   if (!raw || raw.length > MAX_URL) return undefined;
-  const url = toUrl(raw);
-  return url ? url.href : undefined;
+  return wechatImageUrl(unescapeUrl(raw));
 }
 
 /** `create_time` in seconds (9–11 digits) → epoch ms. */
@@ -64,11 +70,26 @@ function createTime(value: unknown): number | undefined {
   return t !== undefined && /^\d{9,11}$/.test(t) ? Number(t) * 1000 : undefined;
 }
 
+/** The earliest believable list time: 2012-01-01 00:00 Beijing time (Official Accounts opened in August 2012). */
+export const EARLIEST_LIST_TIME = Date.UTC(2011, 11, 31, 16);
+/** A list time may run ahead of our clock by at most this much. */
+const AHEAD_MS = 86_400_000;
+
+/**
+ * A list's time checked against [2012, now + 1 day]: outside it (`create_time "99999999999"` is the year 5138) the
+ * time is unknown and the item takes `now`, the moment it was listed, until its page gives the real one. Without
+ * `now`, a time outside the range is refused.
+ */
+function believable(at: number, now: number | undefined): { at: number; guessed?: true } | undefined {
+  if (at >= EARLIEST_LIST_TIME && (now === undefined || at <= now + AHEAD_MS)) return { at };
+  return now === undefined ? undefined : { at: now, guessed: true };
+}
+
 /**
  * One entry → an item, or why not. `biz`, when given, is the album's account: an entry of another account is
  * refused, and an entry URL without `__biz` takes it.
  */
-export function albumItem(entry: RawAlbumEntry, biz?: string): { item: AlbumItem } | { reason: string } {
+export function albumItem(entry: RawAlbumEntry, biz?: string, now?: number): { item: AlbumItem } | { reason: string } {
   const rawUrl = text(entry.url);
   if (!rawUrl) return { reason: 'no url' };
   if (rawUrl.length > MAX_URL) return { reason: `url longer than ${MAX_URL} characters` };
@@ -80,8 +101,10 @@ export function albumItem(entry: RawAlbumEntry, biz?: string): { item: AlbumItem
   if (!itemidx) return { reason: 'no itemidx' };
   if (ref.mid && ref.mid !== msgid) return { reason: 'msgid differs from the url' };
   if (ref.idx && ref.idx !== itemidx) return { reason: 'itemidx differs from the url' };
-  const at = createTime(entry.create_time);
-  if (at === undefined) return { reason: 'no create_time' };
+  const listed = createTime(entry.create_time);
+  if (listed === undefined) return { reason: 'no create_time' };
+  const at = believable(listed, now);
+  if (at === undefined) return { reason: 'create_time out of range' };
   const ownBiz = ref.biz ? normaliseAlbumBiz(ref.biz) : biz;
   if (ref.biz && !ownBiz) return { reason: 'url has an invalid __biz' };
   if (biz && ownBiz !== biz) return { reason: 'article of another account' };
@@ -93,7 +116,8 @@ export function albumItem(entry: RawAlbumEntry, biz?: string): { item: AlbumItem
       msgid,
       itemidx,
       title: cutTitle(title),
-      createTime: at,
+      createTime: at.at,
+      ...(at.guessed ? { timeGuessed: true } : {}),
       ...(image ? { cover: image } : {}),
       url: ownBiz ? canonicalArticleUrl(ownBiz, msgid, itemidx, ref.sn) : ref.canonical,
       key: snKey(ref.sn),
@@ -113,8 +137,14 @@ export class ItemCollector {
 
   private readonly biz: string | undefined;
 
-  /** `biz`: the album's account (any spelling; an invalid one filters nothing). */
-  constructor(biz?: string) {
+  /**
+   * `biz`: the album's account (any spelling; an invalid one filters nothing). `now`: the time of the answer, for
+   * times out of range (see `albumItem`).
+   */
+  constructor(
+    biz?: string,
+    private readonly now?: number,
+  ) {
     this.biz = normaliseAlbumBiz(biz);
   }
 
@@ -122,7 +152,7 @@ export class ItemCollector {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
       return void this.skip('entry is not an object');
     const raw = entry as RawAlbumEntry;
-    const result = albumItem(raw, this.biz);
+    const result = albumItem(raw, this.biz, this.now);
     const msgid = digits(raw.msgid) ?? ('item' in result ? result.item.msgid : undefined);
     const itemidx = digits(raw.itemidx) ?? ('item' in result ? result.item.itemidx : undefined);
     if (msgid && itemidx) this.cursor = { msgid, itemidx };

@@ -2,20 +2,26 @@
  * Pure: one album JSON list page (`/mp/appmsgalbum?action=getalbum&…&f=json`) → its items, whether more follow, and
  * where the next page starts. Facts of the real answer: every value is a string; `continue_flag` "0" marks the last
  * page; the end of a list has no `article_list` at all; a page of one item holds `article_list` as an object; item
- * URLs are `http://` with plain `&`. An HTML or non-JSON body, `base_resp.ret` ≠ 0 or `verify_status` ≠ "0" means
- * WeChat will not answer for now (blocked); JSON of the wrong shape is a failure with its reason. Never throws.
+ * URLs are `http://` with plain `&`. WeChat refusing the client (a verification page, `verify_status` ≠ "0", a
+ * frequency-control `ret`: wechat/refusal.ts) is `refused`; any other answer that is not a list (another non-zero
+ * `ret`, such as `-2 "invalid args"` for an album that does not exist, an HTML or non-JSON body, JSON of the wrong
+ * shape, a list of another account's articles) fails that album alone, with its reason. Never throws.
  */
 import type { AlbumListResult, AlbumRef } from '../types.js';
 import { htmlUnescape } from './page-scripts.js';
 import { ItemCollector, MAX_ITEMS, orderOf, type RawAlbumEntry, text } from './album-item.js';
+import { hasVerifyMarker, retRefusesClient, VERIFY_TEXT } from './refusal.js';
 
 type Json = Record<string, unknown>;
+
+/** The skip reason of an entry of another account (wechat/album-item.ts). */
+const OTHER = 'article of another account';
 
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const blocked = (reason: string): AlbumListResult => ({ ok: false, reason, blocked: true });
-const malformed = (reason: string): AlbumListResult => ({ ok: false, reason, blocked: false });
+const refused = (reason: string): AlbumListResult => ({ ok: false, reason, refused: true });
+const malformed = (reason: string): AlbumListResult => ({ ok: false, reason, refused: false });
 
 /** A short, printable form of a hostile value for a reason: shallow (never walks a nested value), at most 60 chars. */
 function show(value: unknown): string {
@@ -27,20 +33,23 @@ function show(value: unknown): string {
   return s.length > 60 ? `${s.slice(0, 59)}…` : s;
 }
 
-/** The body as JSON, or why it is not (every such answer is a blocked one). */
-function readJson(body: unknown): { json: unknown } | { reason: string } {
-  if (typeof body !== 'string') return { reason: 'answer is not text' };
+/** The body as JSON, or why it is not: a verification page refuses the client, anything else fails the list. */
+function readJson(body: unknown): { json: unknown } | AlbumListResult {
+  if (typeof body !== 'string') return malformed('answer is not text');
   const trimmed = body.replace(/^\uFEFF/, '').trim();
-  if (!trimmed) return { reason: 'empty answer' };
-  if (trimmed.startsWith('<')) return { reason: 'HTML answer instead of JSON (a verification or error page)' };
+  if (!trimmed) return malformed('empty answer');
+  if (trimmed.startsWith('<')) {
+    if (hasVerifyMarker(trimmed) || VERIFY_TEXT.test(trimmed)) return refused('verification page instead of the list');
+    return malformed('HTML answer instead of JSON');
+  }
   try {
     return { json: JSON.parse(trimmed) };
   } catch {
-    return { reason: 'answer is not JSON' };
+    return malformed('answer is not JSON');
   }
 }
 
-/** `base_resp.ret`: undefined when it is 0, else the reason it blocks or the failure it is. */
+/** `base_resp.ret`: undefined when it is 0, else the refusal or the failure it is. */
 function checkBaseResp(json: Json): AlbumListResult | undefined {
   const base = json.base_resp;
   if (base === undefined) return malformed('no base_resp');
@@ -51,7 +60,8 @@ function checkBaseResp(json: Json): AlbumListResult | undefined {
     return malformed(`base_resp.ret is not a number: ${show(base.ret)}`);
   if (ret === 0) return undefined;
   const msg = text(base.errmsg) ?? text(base.err_msg);
-  return blocked(`base_resp.ret ${ret}${msg ? ` (${show(msg)})` : ''}`);
+  const reason = `base_resp.ret ${ret}${msg ? ` (${show(msg)})` : ''}`;
+  return retRefusesClient(ret, msg) ? refused(reason) : malformed(reason);
 }
 
 /** `continue_flag`: true, false, or a failure. Missing means no more. */
@@ -88,9 +98,9 @@ function rawEntry(entry: Json): RawAlbumEntry {
  * Parse one album list answer. `album`, when given, is the album asked for: entries of another account are skipped
  * and entry URLs without `__biz` take its biz.
  */
-export function parseAlbumList(body: string, album?: Pick<AlbumRef, 'biz'>): AlbumListResult {
+export function parseAlbumList(body: string, album?: Pick<AlbumRef, 'biz'>, now?: number): AlbumListResult {
   const read = readJson(body);
-  if ('reason' in read) return blocked(read.reason);
+  if (!('json' in read)) return read;
   const json = read.json;
   if (!isObject(json)) return malformed(`answer is JSON but not an object: ${show(json)}`);
   const base = checkBaseResp(json);
@@ -99,13 +109,17 @@ export function parseAlbumList(body: string, album?: Pick<AlbumRef, 'biz'>): Alb
   if (resp === undefined) return malformed('no getalbum_resp');
   if (!isObject(resp)) return malformed(`getalbum_resp is not an object: ${show(resp)}`);
   if (resp.verify_status !== undefined && text(resp.verify_status) !== '0')
-    return blocked(`getalbum_resp.verify_status ${show(resp.verify_status)}`);
+    return refused(`getalbum_resp.verify_status ${show(resp.verify_status)}`);
   const flag = continueFlag(resp.continue_flag);
   if (typeof flag !== 'boolean') return flag;
   const list = entries(resp.article_list);
   if (!Array.isArray(list)) return list;
-  const collector = new ItemCollector(album?.biz);
+  const collector = new ItemCollector(album?.biz, now);
   for (const entry of list.slice(0, MAX_ITEMS)) collector.add(isObject(entry) ? rawEntry(entry) : entry);
+  // A list whose every entry is another account's is not this album's list: nothing of it is taken.
+  const skips = collector.skips();
+  if (collector.items.length === 0 && skips.skipped > 0 && skips.skipReasons.every((r) => r.startsWith(OTHER)))
+    return malformed(`every entry is an article of another account (${skips.skipped})`);
   // Entries past the cap are not lost: the cursor is the last one read, so the next page starts after it.
   const cut = list.length > MAX_ITEMS;
   const cursor = collector.cursor;
@@ -115,6 +129,6 @@ export function parseAlbumList(body: string, album?: Pick<AlbumRef, 'biz'>): Alb
     more: (flag || cut) && cursor !== undefined,
     ...(cursor ? { cursor } : {}),
     order: orderOf(collector.items),
-    ...collector.skips(),
+    ...skips,
   };
 }

@@ -2,33 +2,71 @@
  * Pure: an album's HTML page (`/mp/appmsgalbum?__biz=…&action=getalbum&album_id=…`) → its `window.cgiData`: title,
  * account, size, order and its newest items (up to 10; values written as `'…' || ''`, `'105' * 1`, URLs with
  * `&amp;`), with each item's number in the album from the list markup (`li.js_album_item[data-pos_num]`).
- * A verification page, or `cgiData.ret` ≠ 0, is blocked for now. Never throws.
+ * A verification page refuses the client; `cgiData.ret` ≠ 0 or a page without `cgiData` fails that album alone.
+ * Never throws.
  */
 import type { AlbumItem, AlbumPageResult } from '../types.js';
 import { count, cutTitle, ItemCollector, MAX_ITEMS, orderOf } from './album-item.js';
 import { isAlbumId, parseAlbumUrl } from './album-url.js';
-import { arrayEntries, objectBlock, ownField } from './page-scripts.js';
+import { arrayEntries, field, objectBlock, ownLevel } from './page-scripts.js';
 import { parseUrl } from './url.js';
+import { hasVerifyMarker, VERIFY_TEXT } from './refusal.js';
 
-const CAPTCHA_MARKERS = ['secitptpage/verify.html', 'TCaptcha.js', 'poc_token', 'wappoc_appmsgcaptcha'];
-const CAPTCHA_TEXT = /当前环境异常|完成验证后即可继续访问|环境异常|访问过于频繁/;
 /** At most this many list items of the markup are read for their numbers. */
 const MAX_MARKUP_ITEMS = 1000;
 
-const fail = (reason: string, blocked: boolean): AlbumPageResult => ({ ok: false, reason, blocked });
+const fail = (reason: string, refused: boolean): AlbumPageResult => ({ ok: false, reason, refused });
 
-/** `msgid_itemidx` → `data-pos_num` of the album's list markup. */
-function positions(html: string): Map<string, number> {
+/** The longest text of an `<li …>` tag read for its attributes: a `<li` whose `>` is further on is no item. */
+const MAX_TAG = 4000;
+/** The attributes read, each over one tag's text (at most MAX_TAG characters): bounded work per tag. */
+const ITEM_CLASS = /\bjs_album_item\b/;
+const DATA = {
+  msgid: /\bdata-msgid\s*=\s*"(\d{1,20})"/,
+  itemidx: /\bdata-itemidx\s*=\s*"(\d{1,20})"/,
+  pos_num: /\bdata-pos_num\s*=\s*"(\d{1,20})"/,
+};
+
+/** A letter, digit or `_`: what `\b` after `<li` must not see (`<link>` is not an `<li>`). */
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 /* _ */;
+}
+
+/**
+ * `msgid_itemidx` → `data-pos_num` of the album's list markup (`<li class="js_album_item" data-msgid="…"
+ * data-itemidx="…" data-pos_num="…">`), in one linear scan: each `<li` found with indexOf, its tag ending at the
+ * next `>` (found once and kept while later `<li` come before it, so a page of `<li<li<li…` costs one pass, where the
+ * regex `/<li\b([^>]{0,4000})>/g` went back over 4,000 characters at each), and the attributes read from the tag's
+ * own text only. Reads what that regex read: a tag whose `>` is more than MAX_TAG characters away is skipped, the
+ * search going on after its `<li`; after a tag, it goes on after its `>`.
+ */
+export function markupPositions(html: string): Map<string, number> {
   const out = new Map<string, number>();
   let seen = 0;
-  for (const m of html.matchAll(/<li\b([^>]{0,4000})>/g)) {
-    const attrs = m[1]!;
-    if (!/\bjs_album_item\b/.test(attrs)) continue;
+  let from = 0;
+  /** The first `>` at or after the current `<li`'s attributes (kept until a `<li` comes past it). */
+  let close = -1;
+  for (;;) {
+    const at = html.indexOf('<li', from);
+    if (at < 0) break;
+    const attrsAt = at + 3;
+    if (attrsAt < html.length && isWordChar(html.charCodeAt(attrsAt))) {
+      from = at + 1;
+      continue;
+    }
+    if (close < attrsAt) close = html.indexOf('>', attrsAt);
+    if (close < 0) break; // no `>` after it: no tag ends any more
+    if (close - attrsAt > MAX_TAG) {
+      from = at + 1;
+      continue;
+    }
+    from = close + 1;
+    const attrs = html.slice(attrsAt, close);
+    if (!ITEM_CLASS.test(attrs)) continue;
     if (++seen > MAX_MARKUP_ITEMS) break;
-    const attr = (name: string) => new RegExp(String.raw`\bdata-${name}\s*=\s*"(\d{1,20})"`).exec(attrs)?.[1];
-    const msgid = attr('msgid');
-    const itemidx = attr('itemidx');
-    const pos = count(attr('pos_num'));
+    const msgid = DATA.msgid.exec(attrs)?.[1];
+    const itemidx = DATA.itemidx.exec(attrs)?.[1];
+    const pos = count(DATA.pos_num.exec(attrs)?.[1]);
     if (msgid && itemidx && pos !== undefined) out.set(`${msgid}_${itemidx}`, pos);
   }
   return out;
@@ -48,43 +86,45 @@ function flag(value: string | undefined): boolean | undefined {
 }
 
 /** Parse an album's HTML page; `url`, when given, is where it came from (its `__biz` names the account). */
-export function parseAlbumPage(html: string, url?: string): AlbumPageResult {
-  if (typeof html !== 'string' || !html.trim()) return fail('empty page', true);
+export function parseAlbumPage(html: string, url?: string, now?: number): AlbumPageResult {
+  if (typeof html !== 'string' || !html.trim()) return fail('empty page', false);
   const cgi = objectBlock(html, 'window.cgiData');
-  if (CAPTCHA_MARKERS.some((m) => html.includes(m)) || (!cgi && CAPTCHA_TEXT.test(html)))
+  if (hasVerifyMarker(html) || (!cgi && VERIFY_TEXT.test(html)))
     return fail('verification page instead of the album', true);
   if (!cgi) return fail('no window.cgiData: not an album page', false);
-  const ret = ownField(cgi, 'ret');
-  if (ret !== undefined && ret !== '0') return fail(`cgiData.ret ${JSON.stringify(ret.slice(0, 40))}`, true);
+  // The object's own level, read once: every field below is looked up in it (not in a scan of the page each).
+  const own = ownLevel(cgi);
+  const ret = field(own, 'ret');
+  if (ret !== undefined && ret !== '0') return fail(`cgiData.ret ${JSON.stringify(ret.slice(0, 40))}`, false);
   const from = url === undefined ? undefined : parseAlbumUrl(url);
   const asked = from?.ok ? from.album : undefined;
-  const rawId = ownField(cgi, 'albumId');
+  const rawId = field(own, 'albumId');
   const albumId = isAlbumId(rawId) ? rawId : undefined;
   if (asked && albumId && asked.albumId !== albumId)
     return fail(`page is album ${albumId}, the URL names album ${asked.albumId}`, false);
 
-  const numbers = positions(html);
-  const collector = new ItemCollector(asked?.biz);
-  for (const entry of arrayEntries(cgi, 'articleList').slice(0, MAX_ITEMS)) {
-    const msgid = ownField(entry, 'msgid');
-    const itemidx = ownField(entry, 'itemidx');
+  const numbers = markupPositions(html);
+  const collector = new ItemCollector(asked?.biz, now);
+  for (const entry of arrayEntries(cgi, 'articleList', MAX_ITEMS).map(ownLevel)) {
+    const msgid = field(entry, 'msgid');
+    const itemidx = field(entry, 'itemidx');
     collector.add({
       msgid,
       itemidx,
-      title: ownField(entry, 'title'),
-      create_time: ownField(entry, 'create_time'),
-      cover: ownField(entry, 'cover_img_1_1') ?? ownField(entry, 'cover'),
-      url: ownField(entry, 'url'),
+      title: field(entry, 'title'),
+      create_time: field(entry, 'create_time'),
+      cover: field(entry, 'cover_img_1_1') ?? field(entry, 'cover'),
+      url: field(entry, 'url'),
       pos_num: numbers.get(`${msgid}_${itemidx}`),
     });
   }
   const items = collector.items;
-  const title = ownField(cgi, 'title');
-  const account = ownField(cgi, 'nick_name');
-  const accountId = ownField(cgi, 'user_name');
-  const articleCount = count(ownField(cgi, 'article_count'));
-  const reverse = flag(ownField(cgi, 'is_reverse'));
-  const more = flag(ownField(cgi, 'continue_flag'));
+  const title = field(own, 'title');
+  const account = field(own, 'nick_name');
+  const accountId = field(own, 'user_name');
+  const articleCount = count(field(own, 'article_count'));
+  const reverse = flag(field(own, 'is_reverse'));
+  const more = flag(field(own, 'continue_flag'));
   const biz = asked?.biz ?? commonBiz(items);
   const cursor = collector.cursor;
   return {

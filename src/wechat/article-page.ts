@@ -10,28 +10,33 @@ import type { ParsedPage } from '../types.js';
 import { sanitizeHtml } from '../content/sanitize.js';
 import { decodeAttr, escapeHtml } from '../content/escape.js';
 import { htmlToText, unescapePageText } from '../content/text.js';
+import { wechatImageUrl } from '../content/images.js';
 import { parseDate } from '../time.js';
 import { canonicalArticleUrl, parseUrl, unescapeUrl } from './url.js';
 import { cutDepth, type DomNode } from './depth.js';
 import { arrayEntries, field, htmlUnescape, objectBlock, ownField, scriptVars } from './page-scripts.js';
 import { pageAlbums } from './album-refs.js';
+import { hasVerifyMarker, VERIFY_TEXT } from './refusal.js';
 
 type Vars = Map<string, string>;
 
-/** Markers of the verification page's raw HTML (its visible text is drawn by a script). */
-const CAPTCHA_MARKERS = [
-  'secitptpage/verify.html',
-  'TCaptcha.js',
-  'cgiData.poc_token',
-  'poc_token',
-  'wappoc_appmsgcaptcha',
-];
-/** Visible captcha and rate-limit text: only a page without an article body is taken for one. */
-const CAPTCHA_TEXT = /当前环境异常|完成验证后即可继续访问|环境异常|访问过于频繁/;
-
+/** A verification page: its markers, or its visible text on a page without an article body. */
 function isCaptcha(html: string): boolean {
-  if (CAPTCHA_MARKERS.some((m) => html.includes(m))) return true;
-  return CAPTCHA_TEXT.test(html) && !html.includes('id="js_content"') && !html.includes('cgiDataNew');
+  if (hasVerifyMarker(html)) return true;
+  return VERIFY_TEXT.test(html) && !html.includes('id="js_content"') && !html.includes('cgiDataNew');
+}
+
+/**
+ * The cover: the first of the page's candidates (msg_cdn_url, og:image, cgiDataNew's cdn_url) that is an image on
+ * WeChat's image hosts (content/images.ts). Readers fetch covers (`media:thumbnail`): one naming anything else, an
+ * internal address above all, is never taken.
+ */
+function pageCover(candidates: Array<string | undefined>): string | undefined {
+  for (const raw of candidates) {
+    const cover = raw ? wechatImageUrl(unescapeUrl(raw)) : undefined;
+    if (cover) return cover;
+  }
+  return undefined;
 }
 
 /** A meta tag's content, as text: image and text posts write theirs escaped for a script (`\x0a`, `\x26quot;`). */
@@ -186,7 +191,7 @@ export function parseArticlePage(html: string, url: string): ParsedPage {
   const author = meta($, 'meta[name="author"]') ?? vars.get('author') ?? field(cgi, 'author');
   const description =
     vars.get('msg_desc') ?? meta($, 'meta[property="og:description"]') ?? meta($, 'meta[name="description"]');
-  const cover = vars.get('msg_cdn_url') ?? meta($, 'meta[property="og:image"]') ?? field(cgi, 'cdn_url');
+  const cover = pageCover([vars.get('msg_cdn_url'), meta($, 'meta[property="og:image"]'), field(cgi, 'cdn_url')]);
 
   let body = '';
   let sourceUrl: string | undefined;
@@ -235,7 +240,7 @@ export function parseArticlePage(html: string, url: string): ParsedPage {
     ...(accountId ? { accountId } : {}),
     ...(author ? { author } : {}),
     ...(at !== undefined ? { publishedAt: at } : {}),
-    ...(cover ? { cover: unescapeUrl(cover) } : {}),
+    ...(cover ? { cover } : {}),
     ...(description ? { description } : {}),
     contentHtml,
     textLength: text.length,

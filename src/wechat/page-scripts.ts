@@ -3,11 +3,18 @@
  * fields written as `JsDecode('…')` or `'…' * 1`, and `window.cgiData`.
  */
 
-/** Undo JavaScript string escapes (`\x0a`, `\x26`, `\u4e2d`, `\'`, `\\`). */
+/**
+ * Undo JavaScript string escapes (`\x0a`, `\x26`, `\u4e2d`, `\u{1f600}`, `\'`, `\\`). Never throws on what a page
+ * may hold that JavaScript would not take: `\u` or `\x` without their hex digits are the letter, and a code point past
+ * U+10FFFF is U+FFFD.
+ */
 export function jsUnescape(s: string): string {
   return s.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]+\}|[\s\S])/g, (_m, e: string) => {
-    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
-    if (e[0] === 'u') return String.fromCodePoint(parseInt(e.replace(/[u{}]/g, ''), 16));
+    if (e.length > 1 && e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (e.length > 1 && e[0] === 'u') {
+      const code = parseInt(e.replace(/[u{}]/g, ''), 16);
+      return code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
+    }
     return ({ n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v', '0': '\0' } as Record<string, string>)[e] ?? e;
   });
 }
@@ -89,15 +96,18 @@ export function field(block: string | undefined, key: string): string | undefine
   return value?.trim() || undefined;
 }
 
-/** The entries of an array field of a cgiData object, each as its own block text. */
-export function arrayEntries(block: string | undefined, key: string): string[] {
+/**
+ * The entries of an array field of a cgiData object, each as its own block text; at most `max` of them (the rest are
+ * not cut out of the page at all).
+ */
+export function arrayEntries(block: string | undefined, key: string, max = Number.POSITIVE_INFINITY): string[] {
   if (!block) return [];
   const at = new RegExp(String.raw`(?:^|[\s{,])${key}\s*:\s*\[`).exec(block);
   if (!at) return [];
   const list = balanced(block, at.index + at[0].length - 1);
   if (!list) return [];
   const entries: string[] = [];
-  for (let i = 1; i < list.length; i++) {
+  for (let i = 1; i < list.length && entries.length < max; i++) {
     if (list[i] !== '{') continue;
     const entry = balanced(list, i);
     if (!entry) break;
@@ -107,21 +117,37 @@ export function arrayEntries(block: string | undefined, key: string): string[] {
   return entries;
 }
 
-/** The value of a field in the entry's own level (not in nested objects). */
-export function ownField(entry: string, key: string): string | undefined {
+/**
+ * The text of an object at its own level: nested objects and lists left out, strings kept whole (a brace inside a
+ * string is not a brace). One pass, in slices: a page's `window.cgiData` of megabytes costs one copy, not one string
+ * concatenation per character.
+ */
+export function ownLevel(entry: string): string {
   let depth = 0;
-  let flat = '';
+  const parts: string[] = [];
+  /** Where the current run of own-level text started, or -1 inside a nested value. */
+  let start = -1;
   for (let i = 0; i < entry.length; i++) {
     const c = entry[i]!;
     if (c === '"' || c === "'") {
-      const start = i;
       for (i++; i < entry.length && entry[i] !== c; i++) if (entry[i] === '\\') i++;
-      if (depth === 1) flat += entry.slice(start, i + 1);
       continue;
     }
-    if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') depth--;
-    else if (depth === 1) flat += c;
+    if (c === '{' || c === '[') {
+      if (depth === 1 && start >= 0) parts.push(entry.slice(start, i));
+      depth++;
+      start = depth === 1 ? i + 1 : -1;
+    } else if (c === '}' || c === ']') {
+      if (depth === 1 && start >= 0) parts.push(entry.slice(start, i));
+      depth--;
+      start = depth === 1 ? i + 1 : -1;
+    }
   }
-  return field(flat, key);
+  if (depth === 1 && start >= 0) parts.push(entry.slice(start));
+  return parts.join('');
+}
+
+/** The value of a field in the entry's own level (not in nested objects). */
+export function ownField(entry: string, key: string): string | undefined {
+  return field(ownLevel(entry), key);
 }

@@ -2,10 +2,11 @@
  * Parsing fetched pages in a thread of their own, under a time budget: a hostile page (deep nesting, a parser's
  * quadratic corner) costs that thread, never the thread that serves feeds and answers signals. A page over its
  * budget, or one that kills the thread (out of memory), is a failed parse; the thread is replaced for the next page.
+ * Article pages and albums' HTML pages go through the one thread, one page at a time, each under the same budget.
  */
 import { Worker } from 'node:worker_threads';
-import type { ParsedPage } from '../types.js';
-import type { PageJob, PageReply } from './page-worker.js';
+import type { AlbumPageResult, HomepagePageResult, ParsedPage } from '../types.js';
+import type { PageJob, PageKind, PageReply, ParsedAs } from './page-worker.js';
 
 /** Time one page may take to parse. Real pages take tens of milliseconds (a 3 MB page ~30 ms). */
 export const PAGE_BUDGET_MS = 10_000;
@@ -13,7 +14,12 @@ export const PAGE_BUDGET_MS = 10_000;
 const PAGE_HEAP_MB = 512;
 
 export interface PageParser {
+  /** An article page (wechat/article-page.ts). */
   parse(html: string, url: string): Promise<ParsedPage>;
+  /** An album's HTML page (wechat/album-page.ts); `now`: the time of the fetch. */
+  parseAlbum(html: string, url: string, now: number): Promise<AlbumPageResult>;
+  /** A homepage's HTML page (wechat/homepage.ts). */
+  parseHomepage(html: string, url: string): Promise<HomepagePageResult>;
   close(): Promise<void>;
 }
 
@@ -57,15 +63,29 @@ export class PageParserThread implements PageParser {
   constructor(private readonly budgetMs = PAGE_BUDGET_MS) {}
 
   parse(html: string, url: string): Promise<ParsedPage> {
+    // An article page's times are its own: no time of the fetch is needed.
+    return this.parseAs('article', html, url, 0);
+  }
+
+  parseAlbum(html: string, url: string, now: number): Promise<AlbumPageResult> {
+    return this.parseAs('album', html, url, now);
+  }
+
+  parseHomepage(html: string, url: string): Promise<HomepagePageResult> {
+    return this.parseAs('homepage', html, url, 0);
+  }
+
+  /** A page of any kind the thread parses (page-worker.ts PARSERS), after every page asked for before it. */
+  parseAs<K extends PageKind>(kind: K, html: string, url: string, now: number): Promise<ParsedAs<K>> {
     const run = this.queue.then(
-      () => this.once(html, url),
-      () => this.once(html, url),
+      () => this.once(kind, html, url, now),
+      () => this.once(kind, html, url, now),
     );
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async once(html: string, url: string): Promise<ParsedPage> {
+  private async once<K extends PageKind>(kind: K, html: string, url: string, now: number): Promise<ParsedAs<K>> {
     const thread = (this.thread ??= startThread());
     try {
       await thread.ready;
@@ -75,8 +95,8 @@ export class PageParserThread implements PageParser {
     }
     const { worker } = thread;
     const id = this.nextId++;
-    return new Promise<ParsedPage>((resolve, reject) => {
-      const finish = (error?: Error, page?: ParsedPage): void => {
+    return new Promise<ParsedAs<K>>((resolve, reject) => {
+      const finish = (error?: Error, page?: ParsedAs<K>): void => {
         clearTimeout(timer);
         worker.off('message', onMessage);
         worker.off('error', onError);
@@ -91,7 +111,7 @@ export class PageParserThread implements PageParser {
       const onMessage = (m: PageReply): void => {
         if ('ready' in m || m.id !== id) return;
         if ('error' in m) finish(new Error(m.error));
-        else finish(undefined, m.page);
+        else finish(undefined, m.page as ParsedAs<K>);
       };
       const onError = (e: Error): void => {
         replace();
@@ -108,7 +128,7 @@ export class PageParserThread implements PageParser {
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      worker.postMessage({ id, html, url } satisfies PageJob);
+      worker.postMessage({ id, kind, html, url, now } satisfies PageJob);
     });
   }
 

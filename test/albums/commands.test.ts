@@ -136,9 +136,11 @@ describe('the command line', () => {
         'articles (1):',
         `  ${ARTICLE}`,
         `      ${join(t.dir, 'urls.txt')}:3; not read yet`,
-        'albums (1):',
-        `  Album 3329839945947119618 · (account not read yet)  ${CANONICAL}`,
-        `      0 articles known; not polled yet; listed at ${join(t.dir, 'urls.txt')}:2; feed album-3329839945947119618/`,
+        'albums and homepages (1):',
+        '  account 3885769611:',
+        `    Album 3329839945947119618  ${CANONICAL}`,
+        '        0 articles known; not polled yet; next poll: next build',
+        `        listed at ${join(t.dir, 'urls.txt')}:2; feed album-3329839945947119618/`,
         '',
       ].join('\n'),
     );
@@ -150,12 +152,14 @@ describe('the command line', () => {
       [
         `unfollowed  ${CANONICAL}: it was not followed; no page will make it followed`,
         `  still listed at ${join(t.dir, 'urls.txt')}:2: it stays unfollowed; remove that line, or \`wxfeed add\` it to follow it again`,
-        'refused  album-12x: not an album URL, an album id or an album feed folder (album-<id>)',
+        'refused  album-12x: not an album or homepage URL, id or feed folder (album-<id>, home-<account>-<hid>)',
         '',
       ].join('\n'),
     );
-    expect(wxfeed(['list']).out).toContain('unfollowed albums (1; `wxfeed add` their URL to follow one again):');
-    expect(wxfeed(['help', 'unfollow']).out).toContain('album URLs, album ids, or album feed folders (album-<id>)');
+    expect(wxfeed(['list']).out).toContain('unfollowed (1; `wxfeed add` their URL to follow one again):');
+    expect(wxfeed(['help', 'unfollow']).out).toContain(
+      'album or homepage URLs, album ids, or feed folders',
+    );
   }, 60_000);
 });
 
@@ -204,7 +208,10 @@ describe('/healthz and followed albums', () => {
     const [a0, a1] = srv.albums;
     expect(anon.albums).toEqual([
       {
+        // Its page was read before its list answered malformed: its title and account are known.
         slug: `album-${a0!.albumId}`,
+        title: '测试合集0',
+        account: '测试账号0',
         items: 0,
         lastPoll: { at: expect.any(String), result: 'failed' },
       },

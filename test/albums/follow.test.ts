@@ -172,11 +172,12 @@ describe('following an account from one article URL', () => {
     expect(s2.fetch!.albums).toMatchObject({ polled: 1, newItems: 1, discovered: 0 });
     expect(shown(c, albumSlug(0))[0]).toEqual(asRead(added));
     expect(shown(c, accountSlug(0))).toEqual(distinct(newestFirst(0).map(asRead)));
-    // Nothing new: one list request, no page, no feed written (only the index page, which shows the last poll).
+    // Nothing new: one list request, no album page, and only the page of the article under a day old, read again
+    // on every build (fetch/schedule.ts); no feed written (only the index page, which shows the last poll).
     now += HOUR;
     before = { ...srv.counts };
     const s3 = await run(c);
-    expect(delta(before)).toEqual({ list: 1, albumPage: 0, article: 0 });
+    expect(delta(before)).toEqual({ list: 1, albumPage: 0, article: 1 });
     expect(s3.filesWritten).toEqual([join(c.output, 'index.html')]);
     // The index page lists the album's feed as an album, with its last poll.
     const index = readFileSync(join(c.output, 'index.html'), 'utf8');
@@ -349,7 +350,7 @@ describe('WeChat refusing an album list', () => {
       expect(since(n)[0]).toMatch(/^\/mp\/appmsgalbum\?action=getalbum&.*&f=json$/);
       expect(s.fetch!.albums).toMatchObject({ blocked: 1, polled: 0, newItems: 0 });
       expect(s.fetch!.cooldownUntil).toBe(now + 15 * 60_000);
-      expect(s.fetch!.failures.map((f) => f.reason)).toEqual(['album list blocked', 'captcha / rate limit']);
+      expect(s.fetch!.failures.map((f) => f.reason)).toEqual(['album list refused', 'captcha / rate limit']);
       expect(snapshot(c)).toEqual(stored);
       expect(readdirSync(join(c.output, albumSlug(0)))).toEqual(files);
       expect(feedText(c, albumSlug(0))).toBe(atom);
@@ -463,7 +464,7 @@ describe('unfollowing', () => {
     expect((await unfollowAlbums(c, [`album-${srv.albums[0]!.albumId}`])).lines[0]).toMatch(/^already unfollowed/);
     expect(await unfollowAlbums(c, ['123'])).toMatchObject({ refused: 1 });
     const text = formatFollowed(await listFollowed(c));
-    expect(text).toContain('unfollowed albums (1;');
+    expect(text).toContain('unfollowed (1;');
     // add follows it again (and lists it).
     const added = await addUrls(c, [srv.albumUrl(0)]);
     expect(added.lines).toEqual([
@@ -489,7 +490,7 @@ describe('wxfeed list', () => {
     ]);
     expect(formatFollowed(before)).toContain('not polled yet');
     await run(c);
-    const f = await listFollowed(c);
+    const f = await listFollowed(c, now);
     expect(f.articles).toEqual([
       {
         url: srv.articleUrl(art),
@@ -498,17 +499,24 @@ describe('wxfeed list', () => {
       },
     ]);
     const text = formatFollowed(f);
-    const at = new Date(now).toISOString();
+    // Beijing time, to the minute; grouped by account; the next poll by the activity schedule (articles a day old:
+    // the base interval).
+    const at = '2025-01-01 08:00 +08:00';
+    const next = '2025-01-01 09:00 +08:00';
     expect(text).toBe(
       [
         'articles (1):',
         `  ${srv.articleUrl(art)}`,
         `      ${join(t.dir, 'urls.txt')}:1; last read ${at} ok`,
-        'albums (2):',
-        `  测试合集0 · 测试账号0  ${srv.albumUrl(0)}`,
-        `      3 articles known; last poll ${at} ok; named by a followed article; feed ${albumSlug(0)}/`,
-        `  测试合集1 · 测试账号1  ${srv.albumUrl(1)}`,
-        `      3 articles known; last poll ${at} ok; listed at ${join(t.dir, 'urls.txt')}:2; feed ${albumSlug(1)}/`,
+        'albums and homepages (2):',
+        '  测试账号0 (3900000000):',
+        `    测试合集0  ${srv.albumUrl(0)}`,
+        `        3 articles known; last poll ${at} ok; next poll ${next}`,
+        `        named by a followed article; feed ${albumSlug(0)}/`,
+        '  测试账号1 (3900000001):',
+        `    测试合集1  ${srv.albumUrl(1)}`,
+        `        3 articles known; last poll ${at} ok; next poll ${next}`,
+        `        listed at ${join(t.dir, 'urls.txt')}:2; feed ${albumSlug(1)}/`,
       ].join('\n'),
     );
   });

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { liveState, liveStates, parseCooldown, textsFor } from '../../src/feeds/dashboard-data.js';
+import { indexPace, liveState, liveStates, parseCooldown, textsFor } from '../../src/feeds/dashboard-data.js';
 import { type IndexEntry, type IndexPage, renderIndex, scriptJson } from '../../src/feeds/index-page.js';
 import type { FetchHistoryRow } from '../../src/types.js';
 
@@ -282,5 +282,48 @@ describe('live fetching', () => {
     expect(parseCooldown(undefined)).toBeUndefined();
     expect(parseCooldown('nope')).toBeUndefined();
     expect(parseCooldown('{"until":"5"}')).toBeUndefined();
+  });
+});
+
+describe('the request pace (issue 20, item 3)', () => {
+  it('shown to one decimal while slowed; not when it rounds to the configured pace or there is no delay', () => {
+    expect(indexPace({ multiplier: 2, delayMs: 3000 })).toEqual({ seconds: '3.0', multiplier: '2' });
+    expect(indexPace({ multiplier: 2 / 1.1, delayMs: 1500 * (2 / 1.1) })).toEqual({
+      seconds: '2.7',
+      multiplier: '1.8',
+    });
+    expect(indexPace({ multiplier: 16, delayMs: 24_000 })).toEqual({ seconds: '24.0', multiplier: '16' });
+    expect(indexPace({ multiplier: 1.06, delayMs: 1590 })).toEqual({ seconds: '1.6', multiplier: '1.1' });
+    expect(indexPace({ multiplier: 1.04, delayMs: 1560 })).toBeUndefined();
+    expect(indexPace({ multiplier: 1, delayMs: 1500 })).toBeUndefined();
+    expect(indexPace({ multiplier: 4, delayMs: 0 })).toBeUndefined();
+    expect(indexPace({ multiplier: Number.NaN, delayMs: 1500 })).toBeUndefined();
+  });
+
+  it('one line after the banner, in the feed language; none without a slowed pace', () => {
+    const pace = { seconds: '3.0', multiplier: '2' };
+    const cooldown = { until: T0 + 3600_000, reason: 'refused' as const };
+    const zh = renderIndex(page({ cooldown, pace }));
+    expect(zh).toContain(
+      `<p class="banner" role="status" data-until="${T0 + 3600_000}">微信拒绝了请求（HTTP 429/403 或频率限制），实时抓取暂停到 2024-07-20 13:00。</p>\n      <p class="pace mute">请求间隔 3.0 秒（已放慢 2×，每小时恢复 10%）</p>`,
+    );
+    const en = renderIndex(page({ language: 'en', pace: { seconds: '2.7', multiplier: '1.8' } }));
+    // Without a cool-down the line stands alone, right after the jump links.
+    expect(en).toContain(
+      '<a href="#wxFeeds">Feeds</a></p>\n      <p class="pace mute">Request pace: 2.7 s apart (slowed 1.8×, recovering 10 % per hour)</p>',
+    );
+    expect(en).not.toContain('class="banner"');
+    expect(renderIndex(page())).not.toContain('class="pace');
+    expect(renderIndex(page({ cooldown }))).not.toContain('class="pace');
+  });
+
+  it('a refusal has its own banner in both languages', () => {
+    const cooldown = { until: T0 + 3600_000, level: 1, reason: 'refused' as const };
+    expect(renderIndex(page({ language: 'en', cooldown }))).toContain(
+      `<p class="banner" role="status" data-until="${T0 + 3600_000}">WeChat refused our requests (HTTP 429/403 or frequency control): live fetching is paused until 2024-07-20 13:00.</p>`,
+    );
+    expect(textsFor('zh-CN').pausedRefused('2024-07-20 13:00')).toBe(
+      '微信拒绝了请求（HTTP 429/403 或频率限制），实时抓取暂停到 2024-07-20 13:00。',
+    );
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { discoveryVia, isAlbumActive, strongerVia } from '../../src/fetch/follow.js';
-import { isAlbumDue } from '../../src/fetch/schedule.js';
 import { NEEDS_ARTICLE, needsArticle, stateRank } from '../../src/states.js';
 
 const url = { listed: false, fromDump: false, fromAlbum: false };
@@ -40,13 +39,6 @@ describe('which albums are polled (follow.albums)', () => {
     expect(strongerVia('dump', 'page')).toBe('page');
     expect(strongerVia('page', 'dump')).toBe('page');
     expect(strongerVia('url', 'dump')).toBe('dump');
-  });
-  it('polled at most every albumIntervalMinutes (0: every build), counted from the last completed poll', () => {
-    const now = Date.UTC(2025, 0, 1);
-    expect(isAlbumDue({ polledAt: null }, now, 60)).toBe(true);
-    expect(isAlbumDue({ polledAt: now - 59 * 60_000 }, now, 60)).toBe(false);
-    expect(isAlbumDue({ polledAt: now - 60 * 60_000 }, now, 60)).toBe(true);
-    expect(isAlbumDue({ polledAt: now }, now, 0)).toBe(true);
   });
   it("an album's listing of an article not read yet ranks as a shell and needs the article", () => {
     expect(stateRank('listed')).toBe(stateRank('shell'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cooldownAfterSuccess, dueOrder, isDue, nextCooldown } from '../../src/fetch/schedule.js';
+import { dueOrder, isDue } from '../../src/fetch/schedule.js';
 import type { FetchRecord } from '../../src/types.js';
 
 const H = 3600_000;
@@ -68,22 +68,5 @@ describe('isDue: re-reads thin out with age', () => {
       [1, 9],
       [1, 5],
     ]);
-  });
-});
-
-describe('cool-down', () => {
-  it('starts at the base, doubles on each repeat, stops at the max', () => {
-    let c = nextCooldown(undefined, NOW, 15, 360);
-    expect(c).toEqual({ until: NOW + 15 * 60_000, level: 1, reason: 'captcha' });
-    expect(nextCooldown(undefined, NOW, 15, 360, 'unreachable').reason).toBe('unreachable');
-    c = nextCooldown(c, NOW, 15, 360);
-    expect(c.until - NOW).toBe(30 * 60_000);
-    for (let i = 0; i < 10; i++) c = nextCooldown(c, NOW, 15, 360);
-    expect(c.until - NOW).toBe(360 * 60_000);
-  });
-  it('a success after it expires resets the streak; while it runs it stays', () => {
-    const c = { until: NOW + 1000, level: 3 };
-    expect(cooldownAfterSuccess(c, NOW)).toBe(c);
-    expect(cooldownAfterSuccess(c, NOW + 2000)).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageClient as Fetcher, toOriginUrl } from '../../src/http/pages.js';
 import { Pacer, type PacerClock } from '../../src/http/pacer.js';
@@ -181,5 +182,285 @@ describe('Pacer', () => {
       }),
     );
     expect(peak).toBe(2);
+  });
+});
+
+/** What a handler of the fault server saw of one request: method, path and query, length header, body bytes. */
+interface Seen {
+  method: string;
+  url: string;
+  length: string | undefined;
+  type: string | undefined;
+  body: number;
+}
+
+/** A handler that records each request (its body read whole) and answers with `answer(n)` for the n-th (1-based). */
+function recording(
+  seen: Seen[],
+  answer: (n: number, req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    let body = 0;
+    req.on('data', (c: Buffer) => (body += c.length));
+    req.on('end', () => {
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        length: req.headers['content-length'],
+        type: req.headers['content-type'],
+        body,
+      });
+      answer(seen.length, req, res);
+    });
+  };
+}
+
+const json = (res: ServerResponse, body: unknown): void =>
+  void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+
+describe('POST (the homepage list)', () => {
+  const LIST = '/mp/homepage?__biz=MzA5MTAxMjEyMQ==&hid=4&cid=0&begin=0&count=5&action=appmsg_list';
+
+  it('reaches the server as a POST with an empty body (content-length 0), path and query kept', async () => {
+    const seen: Seen[] = [];
+    srv.pages.set(
+      '/mp/homepage',
+      recording(seen, (_n, _req, res) => json(res, { appmsg_list: [] })),
+    );
+    const r = await new Fetcher(settings()).fetchOne(`${W}${LIST}`, { method: 'POST', redirects: false });
+    expect(r).toEqual({
+      kind: 'ok',
+      url: `${W}${LIST}`,
+      finalUrl: `${srv.origin}${LIST}`,
+      status: 200,
+      html: '{"appmsg_list":[]}',
+    });
+    expect(seen).toEqual([{ method: 'POST', url: LIST, length: '0', type: undefined, body: 0 }]);
+    // Without `method`, the same URL is a GET, as before.
+    await new Fetcher(settings()).fetchOne(`${W}${LIST}`);
+    expect(seen[1]).toEqual({ method: 'GET', url: LIST, length: undefined, type: undefined, body: 0 });
+  });
+
+  it('a POST is retried on a 5xx like a GET (a read: asking again changes nothing), each try a POST', async () => {
+    const seen: Seen[] = [];
+    srv.pages.set(
+      '/mp/homepage-500',
+      recording(seen, (n, _req, res) => (n < 3 ? void res.writeHead(502).end('bad gateway') : json(res, { ok: 1 }))),
+    );
+    const r = await new Fetcher(settings()).fetchOne(`${W}/mp/homepage-500?hid=1`, { method: 'POST' });
+    expect(r).toMatchObject({ kind: 'ok', html: '{"ok":1}' });
+    expect(seen.map((s) => `${s.method} ${s.length}`)).toEqual(['POST 0', 'POST 0', 'POST 0']);
+  });
+
+  it('a redirected POST: 307 and 308 keep the POST, 302 and 303 turn it into a GET', async () => {
+    const seen: Seen[] = [];
+    srv.pages.set(
+      '/mp/homepage-target',
+      recording(seen, (_n, _req, res) => json(res, { ok: 1 })),
+    );
+    for (const status of [302, 303, 307, 308]) {
+      srv.pages.set(
+        `/mp/homepage-${status}`,
+        (_req, res) => void res.writeHead(status, { location: '/mp/homepage-target?x=1' }).end(),
+      );
+      const r = await new Fetcher(settings()).fetchOne(`${W}/mp/homepage-${status}`, { method: 'POST' });
+      expect(r).toMatchObject({ kind: 'ok', finalUrl: `${srv.origin}/mp/homepage-target?x=1` });
+    }
+    expect(seen.map((s) => s.method)).toEqual(['GET', 'GET', 'POST', 'POST']);
+    // With redirects: false (how lists are read) a redirected POST is a refusal, as a GET's is, in one request.
+    const r = await new Fetcher(settings()).fetchOne(`${W}/mp/homepage-307`, { method: 'POST', redirects: false });
+    expect(r).toEqual({
+      kind: 'captcha',
+      url: `${W}/mp/homepage-307`,
+      location: `${srv.origin}/mp/homepage-target?x=1`,
+    });
+    expect(seen).toHaveLength(4);
+  });
+});
+
+describe('Retry-After and refusals', () => {
+  /** A path that answers `status` with these headers every time. */
+  const answering = (path: string, status: number, headers: Record<string, string>): void =>
+    void srv.pages.set(path, (_req, res) => {
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      res.writeHead(status).end('no');
+    });
+  const one = (path: string) => new Fetcher({ ...settings(), retries: 3 }).fetchOne(`${W}${path}`);
+
+  it('429: never retried, its Retry-After (seconds) kept as retryAfterMs', async () => {
+    answering('/r/429', 429, { 'retry-after': '120' });
+    expect(await one('/r/429')).toEqual({
+      kind: 'error',
+      url: `${W}/r/429`,
+      reason: 'HTTP 429',
+      status: 429,
+      retryAfterMs: 120_000,
+    });
+    expect(srv.hits.get('/r/429')).toBe(1);
+    answering('/r/429-bare', 429, {});
+    expect(await one('/r/429-bare')).toEqual({
+      kind: 'error',
+      url: `${W}/r/429-bare`,
+      reason: 'HTTP 429',
+      status: 429,
+    });
+    expect(srv.hits.get('/r/429-bare')).toBe(1);
+  });
+
+  it("503 with a date: counted from the answer's Date header, and not retried (the server named its time)", async () => {
+    answering('/r/503-date', 503, {
+      date: 'Sat, 20 Jul 2024 04:00:00 GMT',
+      'retry-after': 'Sat, 20 Jul 2024 04:05:00 GMT',
+    });
+    expect(await one('/r/503-date')).toMatchObject({ kind: 'error', status: 503, retryAfterMs: 300_000 });
+    expect(srv.hits.get('/r/503-date')).toBe(1);
+  });
+
+  it('503 with garbage in Retry-After: ignored, so retried like any 5xx', async () => {
+    answering('/r/503-garbage', 503, { 'retry-after': 'soon' });
+    expect(await one('/r/503-garbage')).toEqual({
+      kind: 'error',
+      url: `${W}/r/503-garbage`,
+      reason: 'HTTP 503',
+      status: 503,
+    });
+    expect(srv.hits.get('/r/503-garbage')).toBe(4);
+  });
+
+  it('403 keeps its Retry-After; an absurd one is cut to a day; a date with no valid Date counts from the clock', async () => {
+    answering('/r/403', 403, { 'retry-after': '60' });
+    expect(await one('/r/403')).toMatchObject({ kind: 'error', status: 403, retryAfterMs: 60_000 });
+    expect(srv.hits.get('/r/403')).toBe(1);
+    answering('/r/429-absurd', 429, { 'retry-after': '31536000' });
+    expect(await one('/r/429-absurd')).toMatchObject({ status: 429, retryAfterMs: 86_400_000 });
+    answering('/r/429-far', 429, { date: 'not a date', 'retry-after': 'Fri, 01 Jan 2100 00:00:00 GMT' });
+    expect(await one('/r/429-far')).toMatchObject({ status: 429, retryAfterMs: 86_400_000 });
+    answering('/r/429-negative', 429, { 'retry-after': '-30' });
+    expect(await one('/r/429-negative')).toEqual({
+      kind: 'error',
+      url: `${W}/r/429-negative`,
+      reason: 'HTTP 429',
+      status: 429,
+    });
+  });
+
+  it('other statuses ignore Retry-After (a 404 is about the URL, not a wait)', async () => {
+    answering('/r/404', 404, { 'retry-after': '60' });
+    expect(await one('/r/404')).toEqual({ kind: 'error', url: `${W}/r/404`, reason: 'HTTP 404', status: 404 });
+  });
+});
+
+describe('setPace: the delay between starts becomes delayMs × multiplier, from the next start', () => {
+  /** A clock that only moves when slept on: the time a request starts is the clock's time when it returns. */
+  function steppingClock(): PacerClock & { t: number; slept: number[] } {
+    const c = {
+      t: 0,
+      slept: [] as number[],
+      now: () => c.t,
+      sleep: async (ms: number) => {
+        c.slept.push(ms);
+        c.t += ms;
+      },
+    };
+    return c;
+  }
+
+  it('starts 1 s apart, then 3 s after setPace(3), then 1 s again after setPace(1); pace() says which', async () => {
+    const clock = steppingClock();
+    const f = new Fetcher({ ...settings(), concurrency: 1, delayMs: 1000, retries: 0 }, clock, () => 0.5);
+    const starts: number[] = [];
+    const go = async (): Promise<void> => {
+      expect(await f.fetchOne(`${W}/s/page`)).toMatchObject({ kind: 'ok' });
+      starts.push(clock.t);
+    };
+    expect(f.pace()).toBe(1);
+    await go();
+    await go();
+    f.setPace(3);
+    expect(f.pace()).toBe(3);
+    await go();
+    await go();
+    f.setPace(1.5);
+    await go();
+    f.setPace(1);
+    await go();
+    expect(starts).toEqual([0, 1000, 4000, 7000, 8500, 9500]);
+    expect(clock.slept).toEqual([1000, 3000, 3000, 1500, 1000]);
+  });
+
+  it('fetchAll is paced the same way', async () => {
+    const clock = steppingClock();
+    const f = new Fetcher({ ...settings(), concurrency: 1, delayMs: 200, retries: 0 }, clock, () => 0.5);
+    f.setPace(4);
+    const got: string[] = [];
+    await f.fetchAll([`${W}/s/page`, `${W}/s/page`, `${W}/s/page`], (r) => void got.push(r.kind));
+    expect(got).toEqual(['ok', 'ok', 'ok']);
+    // Each start waits for its turn on the clock: 0, then 800 and 1600 (fetchAll places the next start before it
+    // hands a result on, so the waits say when the starts were, not the clock at each result).
+    expect(clock.slept).toEqual([800, 800]);
+    expect(clock.t).toBe(1600);
+  });
+
+  it('refuses a multiplier below 1 or not finite, and keeps the pace it had', () => {
+    const f = new Fetcher(settings());
+    f.setPace(2);
+    for (const bad of [0.5, 0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => f.setPace(bad)).toThrow(RangeError);
+    }
+    expect(f.pace()).toBe(2);
+  });
+});
+
+describe('Pacer.setDelay', () => {
+  it('takes effect from the next start; starts already placed keep their time; a bad delay is refused', async () => {
+    const c = { t: 0, now: () => c.t, sleep: async (ms: number) => void (c.t += ms) };
+    const p = new Pacer(1, 100, c, () => 0.5);
+    const starts: number[] = [];
+    const go = async (): Promise<void> => {
+      (await p.acquire())();
+      starts.push(c.t);
+    };
+    await go();
+    await go();
+    p.setDelay(500);
+    expect(p.delay()).toBe(500);
+    await go();
+    await go();
+    p.setDelay(0);
+    await go();
+    expect(starts).toEqual([0, 100, 600, 1100, 1100]);
+    expect(() => p.setDelay(-1)).toThrow(RangeError);
+    expect(() => p.setDelay(Number.NaN)).toThrow(RangeError);
+    expect(p.delay()).toBe(0);
+  });
+
+  it('a start placed before the change is not moved by it', async () => {
+    // A clock whose sleeps wait until the test lets them go: the second start is placed (at 100) while it sleeps.
+    const wakers: Array<() => void> = [];
+    const c = {
+      t: 0,
+      now: () => c.t,
+      sleep: (ms: number) =>
+        new Promise<void>((resolve) =>
+          wakers.push(() => {
+            c.t += ms;
+            resolve();
+          }),
+        ),
+    };
+    const p = new Pacer(2, 100, c, () => 0.5);
+    (await p.acquire())();
+    const second = p.acquire();
+    await Promise.resolve();
+    p.setDelay(1000);
+    expect(wakers).toHaveLength(1);
+    wakers.shift()!();
+    (await second)();
+    expect(c.t).toBe(100);
+    const third = p.acquire();
+    await Promise.resolve();
+    wakers.shift()!();
+    (await third)();
+    expect(c.t).toBe(1100);
   });
 });

@@ -106,44 +106,77 @@ describe('album list pages we wrote', () => {
     expect(r.items.map((i) => i.msgid)).toEqual(['2650000001', '2650000002', '2650000003']);
     expect(r).toMatchObject({ order: 'oldest-first', more: true, cursor: { msgid: '2650000003', itemidx: '1' } });
   });
-  it('blocked for now: base_resp.ret ≠ 0, verify_status ≠ "0", an HTML page', () => {
+  it('refusals of the client: frequency control, verify_status ≠ "0", the verification page', () => {
     expect(parseAlbumList(own('list-ret.json'))).toEqual({
       ok: false,
       reason: 'base_resp.ret 200013 ("freq control")',
-      blocked: true,
+      refused: true,
     });
     expect(parseAlbumList(own('list-verify.json'))).toEqual({
       ok: false,
       reason: 'getalbum_resp.verify_status "1"',
-      blocked: true,
+      refused: true,
     });
     expect(parseAlbumList(own('verify.html'))).toEqual({
       ok: false,
-      reason: 'HTML answer instead of JSON (a verification or error page)',
-      blocked: true,
+      reason: 'verification page instead of the list',
+      refused: true,
     });
   });
-  it('malformed (JSON of the wrong shape) is a failure, not blocked', () => {
+  it('answers about the album fail it alone: another ret ("invalid args": no such album), the wrong shape', () => {
+    expect(parseAlbumList('{"base_resp":{"ret":-2,"errmsg":"invalid args"}}')).toEqual({
+      ok: false,
+      reason: 'base_resp.ret -2 ("invalid args")',
+      refused: false,
+    });
     expect(parseAlbumList(own('list-malformed.json'))).toEqual({
       ok: false,
       reason: 'article_list is neither a list nor an object: "oops"',
-      blocked: false,
+      refused: false,
+    });
+  });
+  it('a ret whose message speaks of frequency or verification refuses the client, whatever its number', () => {
+    for (const msg of ['freq control', 'too often', '操作太频繁', 'need verify'])
+      expect(parseAlbumList(JSON.stringify({ base_resp: { ret: 12345, errmsg: msg } }))).toMatchObject({
+        refused: true,
+      });
+  });
+  it('a list whose every entry is of another account fails the album; one usable entry is enough', () => {
+    const other = (n: number) => ({
+      msgid: `22474800${n}`,
+      itemidx: '1',
+      create_time: '1700000000',
+      title: `t${n}`,
+      url: `http://mp.weixin.qq.com/s?__biz=MzkwMDAwMDAwMQ==&mid=22474800${n}&idx=1&sn=${String(n).padStart(32, 'a')}`,
+    });
+    const ours = { ...other(9), url: other(9).url.replace('MzkwMDAwMDAwMQ==', 'MzkwMDAwMDAwMA==') };
+    const body = (list: unknown[]) =>
+      JSON.stringify({ base_resp: { ret: 0 }, getalbum_resp: { article_list: list, continue_flag: '0' } });
+    expect(parseAlbumList(body([other(1), other(2)]), { biz: 'MzkwMDAwMDAwMA==' })).toEqual({
+      ok: false,
+      reason: 'every entry is an article of another account (2)',
+      refused: false,
+    });
+    expect(parseAlbumList(body([other(1), ours]), { biz: 'MzkwMDAwMDAwMA==' })).toMatchObject({
+      ok: true,
+      skipped: 1,
     });
   });
 });
 
 describe('hostile answers: never a throw, always a clear reason', () => {
   const fails: Array<[string, string, string, boolean]> = [
-    ['empty', '', 'empty answer', true],
-    ['white space and a BOM', '\uFEFF  \n', 'empty answer', true],
+    ['empty', '', 'empty answer', false],
+    ['white space and a BOM', '\uFEFF  \n', 'empty answer', false],
     [
-      'HTML',
+      'a rate-limit page',
       '<!DOCTYPE html><html><body>环境异常</body></html>',
-      'HTML answer instead of JSON (a verification or error page)',
+      'verification page instead of the list',
       true,
     ],
-    ['not JSON', 'ok', 'answer is not JSON', true],
-    ['cut JSON', '{"base_resp":{"ret":0},"getalbum_resp":{"article_list":[{', 'answer is not JSON', true],
+    ['an HTML error page', '<!DOCTYPE html><html><body>系统出错</body></html>', 'HTML answer instead of JSON', false],
+    ['not JSON', 'ok', 'answer is not JSON', false],
+    ['cut JSON', '{"base_resp":{"ret":0},"getalbum_resp":{"article_list":[{', 'answer is not JSON', false],
     ['a JSON list', '[]', 'answer is JSON but not an object: []', false],
     ['JSON null', 'null', 'answer is JSON but not an object: null', false],
     ['a JSON string', '"x"', 'answer is JSON but not an object: "x"', false],
@@ -153,7 +186,7 @@ describe('hostile answers: never a throw, always a clear reason', () => {
     ['ret not a number', '{"base_resp":{"ret":"zero"}}', 'base_resp.ret is not a number: "zero"', false],
     ['ret a list', '{"base_resp":{"ret":[0]}}', 'base_resp.ret is not a number: […] (1)', false],
     ['ret an object', '{"base_resp":{"ret":{"a":[[[1]]]}}}', 'base_resp.ret is not a number: {…}', false],
-    ['ret as a string, not 0', '{"base_resp":{"ret":"-6"}}', 'base_resp.ret -6', true],
+    ['ret as a string, not 0', '{"base_resp":{"ret":"-6"}}', 'base_resp.ret -6', false],
     ['no getalbum_resp', '{"base_resp":{"ret":0}}', 'no getalbum_resp', false],
     ['getalbum_resp a list', '{"base_resp":{"ret":0},"getalbum_resp":[]}', 'getalbum_resp is not an object: []', false],
     [
@@ -181,8 +214,8 @@ describe('hostile answers: never a throw, always a clear reason', () => {
       false,
     ],
   ];
-  for (const [name, body, reason, blocked] of fails) {
-    it(name, () => expect(parseAlbumList(body)).toEqual({ ok: false, reason, blocked }));
+  for (const [name, body, reason, refused] of fails) {
+    it(name, () => expect(parseAlbumList(body)).toEqual({ ok: false, reason, refused }));
   }
 
   it('entries of every wrong type are skipped and counted; no cursor, so no more pages', () => {

@@ -82,38 +82,38 @@ describe('an album page we wrote', () => {
     expect(parseAlbumPage(own('album-page.html'), OWN_URL.replace('0000001#', '0000002#'))).toEqual({
       ok: false,
       reason: 'page is album 3000000000000000001, the URL names album 3000000000000000002',
-      blocked: false,
+      refused: false,
     });
   });
-  it('the verification page is blocked; a page without cgiData is not an album page', () => {
+  it('the verification page refuses the client; a page without cgiData is not an album page', () => {
     expect(parseAlbumPage(own('verify.html'))).toEqual({
       ok: false,
       reason: 'verification page instead of the album',
-      blocked: true,
+      refused: true,
     });
     expect(parseAlbumPage('<html><body><p>参数错误</p></body></html>')).toEqual({
       ok: false,
       reason: 'no window.cgiData: not an album page',
-      blocked: false,
+      refused: false,
     });
     expect(parseAlbumPage('<html><body>当前环境异常，完成验证后即可继续访问。</body></html>')).toEqual({
       ok: false,
       reason: 'verification page instead of the album',
-      blocked: true,
+      refused: true,
     });
   });
 });
 
 describe('hostile album pages', () => {
   const wrap = (cgi: string) => `<html><script>window.cgiData = {${cgi}};</script></html>`;
-  it('cgiData.ret ≠ 0 is blocked; empty is blocked', () => {
+  it('cgiData.ret ≠ 0 and an empty page fail the album alone', () => {
     expect(parseAlbumPage(wrap("ret: '-1', albumId: '1'"))).toEqual({
       ok: false,
       reason: 'cgiData.ret "-1"',
-      blocked: true,
+      refused: false,
     });
-    expect(parseAlbumPage('')).toEqual({ ok: false, reason: 'empty page', blocked: true });
-    expect(parseAlbumPage(undefined as unknown as string)).toEqual({ ok: false, reason: 'empty page', blocked: true });
+    expect(parseAlbumPage('')).toEqual({ ok: false, reason: 'empty page', refused: false });
+    expect(parseAlbumPage(undefined as unknown as string)).toEqual({ ok: false, reason: 'empty page', refused: false });
   });
   it('an unclosed cgiData is no cgiData', () => {
     expect(parseAlbumPage("<script>window.cgiData = { title: 'x', articleList: [ {").ok).toBe(false);

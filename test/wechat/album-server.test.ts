@@ -146,24 +146,24 @@ describe('album server: faults', () => {
     await raw(0);
     expect(performance.now() - t).toBeGreaterThanOrEqual(110);
   });
-  it('an HTML answer, then JSON again: blocked, then a page', async () => {
+  it('an HTML answer, then JSON again: refused, then a page', async () => {
     srv.faults.html = 1;
     const res = await get(albumListUrl(ref(0), undefined, { origin: srv.origin }));
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(parseAlbumList(await res.text())).toEqual({
       ok: false,
-      reason: 'HTML answer instead of JSON (a verification or error page)',
-      blocked: true,
+      reason: 'verification page instead of the list',
+      refused: true,
     });
     expect((await list(0)).items).toHaveLength(3);
   });
-  it('base_resp.ret ≠ 0: blocked', async () => {
+  it('base_resp.ret 200013: refused', async () => {
     Object.assign(srv.faults, { ret: 1, retValue: 200013 });
     const res = await get(albumListUrl(ref(0), undefined, { origin: srv.origin }));
     expect(parseAlbumList(await res.text())).toEqual({
       ok: false,
       reason: 'base_resp.ret 200013 ("freq control")',
-      blocked: true,
+      refused: true,
     });
     expect(srv.faults.ret).toBe(0);
   });
@@ -212,7 +212,7 @@ describe('album server: faults', () => {
     expect(parseAlbumList(await bad.text())).toEqual({
       ok: false,
       reason: 'base_resp.ret -2 ("invalid args")',
-      blocked: true,
+      refused: false,
     });
     expect((await get(`${srv.origin}/mp/appmsgalbum?album_id=1`)).status).toBe(404);
     expect((await get(`${srv.origin}/favicon.ico`)).status).toBe(404);
