@@ -115,16 +115,24 @@ function publicCycle(r: CycleRecord) {
   return { start: r.start, ...(r.end ? { end: r.end } : {}), result: r.result, ...(summary ? { summary } : {}) };
 }
 
-/** Each followed album as anyone may see it: its feed, title, articles known, last poll time and result (no reason). */
+/**
+ * Each followed album or homepage as anyone may see it: its feed, title, articles known, last poll time and result
+ * (no reason), next poll, since when its polls fail and whether it is probably deleted (not the command: its URL is
+ * the token holder's).
+ */
 function publicAlbums(albums: AlbumStatus[]) {
   return albums
     .filter((a) => a.followed)
     .map((a) => ({
       slug: a.slug,
+      ...(a.kind === 'homepage' ? { kind: a.kind } : {}),
       ...(a.title ? { title: a.title } : {}),
       ...(a.account ? { account: a.account } : {}),
       items: a.items,
       ...(a.lastPoll ? { lastPoll: { at: a.lastPoll.at, result: a.lastPoll.result } } : {}),
+      ...(a.nextPoll ? { nextPoll: a.nextPoll.at } : {}),
+      ...(a.failing ? { failing: a.failing } : {}),
+      ...(a.probablyDeleted ? { probablyDeleted: true } : {}),
     }));
 }
 

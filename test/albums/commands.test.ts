@@ -157,9 +157,7 @@ describe('the command line', () => {
       ].join('\n'),
     );
     expect(wxfeed(['list']).out).toContain('unfollowed (1; `wxfeed add` their URL to follow one again):');
-    expect(wxfeed(['help', 'unfollow']).out).toContain(
-      'album or homepage URLs, album ids, or feed folders',
-    );
+    expect(wxfeed(['help', 'unfollow']).out).toContain('album or homepage URLs, album ids, or feed folders');
   }, 60_000);
 });
 
@@ -206,6 +204,7 @@ describe('/healthz and followed albums', () => {
       ).json()) as Record<string, unknown>;
     const anon = await get();
     const [a0, a1] = srv.albums;
+    const anonPoll = (i: number) => (anon.albums as Array<{ lastPoll: { at: string } }>)[i]!.lastPoll.at;
     expect(anon.albums).toEqual([
       {
         // Its page was read before its list answered malformed: its title and account are known.
@@ -214,6 +213,9 @@ describe('/healthz and followed albums', () => {
         account: '测试账号0',
         items: 0,
         lastPoll: { at: expect.any(String), result: 'failed' },
+        // Its own backoff: an hour after the failure.
+        nextPoll: new Date(Date.parse(anonPoll(0)) + 3600_000).toISOString(),
+        failing: { since: anonPoll(0), polls: 1 },
       },
       {
         slug: `album-${a1!.albumId}`,
@@ -221,6 +223,7 @@ describe('/healthz and followed albums', () => {
         account: '测试账号1',
         items: 3,
         lastPoll: { at: expect.any(String), result: 'ok' },
+        nextPoll: expect.any(String),
       },
     ]);
     expect(JSON.stringify(anon)).not.toContain('getalbum_resp');

@@ -6,41 +6,22 @@
  * (newest first, stopping at the first known article), and an answer of another shape is a failed poll with its
  * reason that publishes nothing.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from '../../src/cycle.js';
-import { resolveConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/log.js';
-import { liveFor } from '../../src/live.js';
 import { addUrls } from '../../src/urls/add.js';
 import { formatFollowed, listFollowed } from '../../src/urls/followed.js';
 import { unfollowAlbums } from '../../src/urls/unfollow.js';
-import type { BuildSummary, Config } from '../../src/types.js';
-import { type AlbumServer, type ModelArticle, startAlbumServer } from '../helpers/album-server.js';
+import type { Config } from '../../src/types.js';
+import { useFollowing } from '../helpers/following.js';
+import { type ModelArticle, startAlbumServer } from '../helpers/album-server.js';
 import { HAVE_PY_FEEDPARSER, pyFeedparser, readFeed } from '../helpers/feeds.js';
-import { tempDir, writeFile } from '../helpers/tmp.js';
 
 const HOUR = 3600_000;
-let t: { dir: string; cleanup: () => void };
-let srv: AlbumServer;
-let now: number;
+const f = useFollowing();
 
-function config(): Config {
-  return resolveConfig(
-    {
-      dumps: ['dumps'],
-      output: 'out',
-      store: 'data/wxfeed.db',
-      urlFiles: ['urls.txt'],
-      fetch: { origin: srv.origin, delayMs: 0, retries: 0, timeoutMs: 5000 },
-    },
-    join(t.dir, 'wxfeed.yaml'),
-    t.dir,
-  );
-}
-const run = (c: Config): Promise<BuildSummary> =>
-  build(c, { log: silentLogger, now: () => now, live: liveFor(c, { offline: false, refetch: false }) });
+const config = (): Config => f.config({ urlFiles: ['urls.txt'] });
+const run = (c: Config, opts: { refetch?: boolean } = {}) => f.run(c, opts);
 const feed = (c: Config, slug: string) => readFeed(readFileSync(join(c.output, slug, 'atom.xml'), 'utf8'));
 /** What a feed shows of an article once its page is read: the page's title and `ct` (23 s after the list's time). */
 const asRead = (a: ModelArticle) => [
@@ -63,29 +44,19 @@ function shownOrder(articles: readonly ModelArticle[]): string[][] {
   return out;
 }
 
-beforeEach(() => {
-  t = tempDir();
-  writeFile(join(t.dir, 'dumps/.keep.md'), '');
-  now = Date.UTC(2025, 0, 1);
-});
-afterEach(async () => {
-  await srv.close();
-  t.cleanup();
-});
-
 describe('following an account through its homepage', () => {
   it('one homepage URL: the account feed and the homepage feed, exact titles and times; a new post costs one POST', async () => {
-    srv = await startAlbumServer({ albums: 0, homepages: 2, homepageArticles: 25 });
-    const hp = srv.homepages[1]!; // with cid 0
+    f.srv = await startAlbumServer({ albums: 0, homepages: 2, homepageArticles: 25 });
+    const hp = f.srv.homepages[1]!; // with cid 0
     const c = config();
-    const added = await addUrls(c, [`${srv.homepageUrl(1).replace(/&/g, '&amp;')}#wechat_redirect`]);
-    expect(added.lines[0]).toBe(`added homepage  ${srv.homepageUrl(1)}`);
+    const added = await addUrls(c, [`${f.srv.homepageUrl(1).replace(/&/g, '&amp;')}#wechat_redirect`]);
+    expect(added.lines[0]).toBe(`added homepage  ${f.srv.homepageUrl(1)}`);
     const s = await run(c);
     const id = 'home-3950000001-4-0';
     // The page (GET) once, the list (POST) in two pages of 20, every article's page.
-    const posts = srv.requests.filter((r) => r.includes('action=appmsg_list'));
+    const posts = f.srv.requests.filter((r) => r.includes('action=appmsg_list'));
     expect(posts).toHaveLength(2);
-    expect(srv.counts).toMatchObject({ homepagePage: 1, homepageList: 2, article: 25 });
+    expect(f.srv.counts).toMatchObject({ homepagePage: 1, homepageList: 2, article: 25 });
     expect(s.fetch!.albums).toMatchObject({ polled: 1, newItems: 25, failed: 0, blocked: 0 });
     expect(s.fetch!.fetched).toBe(25);
     const expected = shownOrder(hp.articles);
@@ -105,29 +76,29 @@ describe('following an account through its homepage', () => {
       expect.objectContaining({ albumId: id, kind: 'homepage', title: '测试主页1', account: '主页账号1', items: 25 }),
     ]);
     // A new post: one POST, one page.
-    const post = srv.growHomepage(1);
-    now += HOUR;
-    const before = { ...srv.counts };
+    const post = f.srv.growHomepage(1);
+    f.now += HOUR;
+    const before = { ...f.srv.counts };
     const s2 = await run(c);
-    expect(srv.counts.homepageList! - before.homepageList!).toBe(1);
+    expect(f.srv.counts.homepageList! - before.homepageList!).toBe(1);
     expect(s2.fetch!.albums).toMatchObject({ polled: 1, newItems: 1 });
     expect(feed(c, id).items[0]!.title).toBe(post.title);
     // `wxfeed list` names it a homepage; unfollow by its feed folder keeps its feed.
-    const text = formatFollowed(await listFollowed(c, now));
-    expect(text).toContain(`测试主页1 (homepage)  ${srv.homepageUrl(1)}`);
+    const text = formatFollowed(await listFollowed(c, f.now));
+    expect(text).toContain(`测试主页1 (homepage)  ${f.srv.homepageUrl(1)}`);
     const un = await unfollowAlbums(c, [id]);
     expect(un.lines[0]).toMatch(
       /^unfollowed {2}测试主页1 · 主页账号1 {2}https:\/\/mp\.weixin\.qq\.com\/mp\/homepage\?/,
     );
-    now += 2 * HOUR;
-    const before2 = srv.counts.homepageList!;
+    f.now += 2 * HOUR;
+    const before2 = f.srv.counts.homepageList!;
     await run(c);
-    expect(srv.counts.homepageList).toBe(before2);
+    expect(f.srv.counts.homepageList).toBe(before2);
     expect(readdirSync(c.output)).toContain(id);
   });
 
   it('add refuses a homepage URL without a numeric hid', async () => {
-    srv = await startAlbumServer({ albums: 0, homepages: 1 });
+    f.srv = await startAlbumServer({ albums: 0, homepages: 1 });
     const c = config();
     const r = await addUrls(c, [
       'https://mp.weixin.qq.com/mp/homepage?__biz=MzA3MDM3NjE5NQ==',
@@ -141,24 +112,24 @@ describe('following an account through its homepage', () => {
   });
 
   it('an answer of another shape is a failed poll with its reason: nothing published, the homepage backs off', async () => {
-    srv = await startAlbumServer({ albums: 0, homepages: 1 });
-    writeFileSync(join(t.dir, 'urls.txt'), `${srv.homepageUrl(0)}\n`);
-    srv.faults.homepageShape = 1;
+    f.srv = await startAlbumServer({ albums: 0, homepages: 1 });
+    writeFileSync(join(f.dir, 'urls.txt'), `${f.srv.homepageUrl(0)}\n`);
+    f.srv.faults.homepageShape = 1;
     const c = config();
     const s = await run(c);
     expect(s.fetch!.albums).toMatchObject({ failed: 1, polled: 0, newItems: 0, blocked: 0 });
     expect(s.fetch!.cooldownUntil).toBeUndefined();
     const failure = s.fetch!.failures.find((f) => f.reason === 'homepage poll failed')!;
-    expect(failure.where).toBe(srv.homepageUrl(0));
+    expect(failure.where).toBe(f.srv.homepageUrl(0));
     expect(failure.detail).toMatch(/appmsg_list/);
     expect(readdirSync(c.output)).not.toContain('home-3950000000-4');
     expect(s.albums![0]).toMatchObject({ kind: 'homepage', failing: { polls: 1 }, lastPoll: { result: 'failed' } });
     // Backing off: nothing asked an hour less a second later; the answer is good again an hour after.
-    now += HOUR - 1000;
-    const before = srv.counts.homepageList!;
+    f.now += HOUR - 1000;
+    const before = f.srv.counts.homepageList!;
     await run(c);
-    expect(srv.counts.homepageList).toBe(before);
-    now += 1000;
+    expect(f.srv.counts.homepageList).toBe(before);
+    f.now += 1000;
     const s3 = await run(c);
     expect(s3.fetch!.albums).toMatchObject({ polled: 1, newItems: 7 });
     expect(feed(c, 'home-3950000000-4').items).toHaveLength(7);

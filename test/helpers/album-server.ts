@@ -356,14 +356,23 @@ function albumInfo(al: ModelAlbum): string {
   }`;
 }
 
-function articleHtml(al: ModelAlbum, a: ModelArticle, suffix: string, named: readonly ModelAlbum[]): string {
+/**
+ * An article's page: its title (with `suffix`, which tells the page's title from the list's), its account, its
+ * script variables, and `album_info_list` naming `albums` (none for a homepage's article).
+ */
+function articleHtml(
+  account: Pick<ModelAlbum, 'nickname' | 'userName'>,
+  a: ModelArticle,
+  suffix: string,
+  albums: readonly ModelAlbum[],
+): string {
   const link = articleUrl(a).replace(/&/g, '&amp;');
   const title = `${a.title}${suffix}`;
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <meta property="og:title" content="${escapeHtml(title)}"><meta property="og:url" content="${link}">
 <meta property="og:image" content="${escapeHtml(a.cover)}"></head><body>
 <h1 class="rich_media_title" id="activity-name">${escapeHtml(title)}</h1>
-<a id="js_name">${escapeHtml(al.nickname)}</a>
+<a id="js_name">${escapeHtml(account.nickname)}</a>
 <div class="rich_media_content" id="js_content" style="visibility: hidden;"><p>${escapeHtml(a.title)}：正文第一段。</p><p>第二段。</p></div>
 <script>
 var biz = "${a.biz}" || "";
@@ -372,11 +381,11 @@ var idx = "${a.idx}" || "" || "";
 var sn = "${a.sn}" || "" || "";
 var ct = "${a.createTime + 23}";
 var msg_title = ${js(title)};
-var nickname = ${js(al.nickname)};
-var user_name = ${js(al.userName)};
+var nickname = ${js(account.nickname)};
+var user_name = ${js(account.userName)};
 var msg_link = "${link}";
 var album_info_list = [
-  ${[al, ...named].map(albumInfo).join(',\n  ')},
+  ${albums.map(albumInfo).join(',\n  ')},
 ];
 </script></body></html>`;
 }
@@ -484,29 +493,6 @@ ${items}
 </div></body></html>`;
 }
 
-/** A homepage article's page: as an album article's, naming no album. */
-function homepageArticleHtml(hp: ModelHomepage, a: ModelArticle, suffix: string): string {
-  const link = articleUrl(a).replace(/&/g, '&amp;');
-  const title = `${a.title}${suffix}`;
-  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<meta property="og:title" content="${escapeHtml(title)}"><meta property="og:url" content="${link}">
-<meta property="og:image" content="${escapeHtml(a.cover)}"></head><body>
-<h1 class="rich_media_title" id="activity-name">${escapeHtml(title)}</h1>
-<a id="js_name">${escapeHtml(hp.nickname)}</a>
-<div class="rich_media_content" id="js_content" style="visibility: hidden;"><p>${escapeHtml(a.title)}：正文第一段。</p><p>第二段。</p></div>
-<script>
-var biz = "${a.biz}" || "";
-var mid = "${a.mid}" || "" || "";
-var idx = "${a.idx}" || "" || "";
-var sn = "${a.sn}" || "" || "";
-var ct = "${a.createTime + 23}";
-var msg_title = ${js(title)};
-var nickname = ${js(hp.nickname)};
-var user_name = ${js(hp.userName)};
-var msg_link = "${link}";
-</script></body></html>`;
-}
-
 export async function startAlbumServer(options: AlbumServerOptions = {}): Promise<AlbumServer> {
   const albums = buildModel(options);
   const homepages = buildHomepages(options);
@@ -550,24 +536,27 @@ export async function startAlbumServer(options: AlbumServerOptions = {}): Promis
     void res.writeHead(status, { 'content-type': `${type}; charset=utf-8` }).end(body);
   const json = (res: ServerResponse, body: unknown): void => send(res, 200, 'application/json', JSON.stringify(body));
 
-  function list(res: ServerResponse, q: URLSearchParams, al: ModelAlbum | undefined, a: number): void {
-    counts.list++;
+  /** The faults every list answers alike (albums' and homepages'), in this order; true when one answered. */
+  function listFault(res: ServerResponse): boolean {
     if (faults.status > 0) {
       faults.status--;
-      return void status(res);
-    }
-    if (faults.html > 0) {
+      status(res);
+    } else if (faults.html > 0) {
       faults.html--;
-      return void send(res, 200, 'text/html', VERIFY_HTML);
-    }
-    if (faults.plainHtml > 0) {
+      send(res, 200, 'text/html', VERIFY_HTML);
+    } else if (faults.plainHtml > 0) {
       faults.plainHtml--;
-      return void send(res, 200, 'text/html', '<!DOCTYPE html><html><body><p>系统出错</p></body></html>');
-    }
-    if (faults.ret > 0) {
+      send(res, 200, 'text/html', '<!DOCTYPE html><html><body><p>系统出错</p></body></html>');
+    } else if (faults.ret > 0) {
       faults.ret--;
-      return void json(res, { base_resp: { ret: faults.retValue, errmsg: faults.retMessage } });
-    }
+      json(res, { base_resp: { ret: faults.retValue, errmsg: faults.retMessage } });
+    } else return false;
+    return true;
+  }
+
+  function list(res: ServerResponse, q: URLSearchParams, al: ModelAlbum | undefined, a: number): void {
+    counts.list++;
+    if (listFault(res)) return;
     if (faults.malformed > 0) {
       faults.malformed--;
       return void json(res, { base_resp: { ret: 0 }, getalbum_resp: 'not an object' });
@@ -596,22 +585,7 @@ export async function startAlbumServer(options: AlbumServerOptions = {}): Promis
       res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain; charset=utf-8' }).end('POST only');
       return;
     }
-    if (faults.status > 0) {
-      faults.status--;
-      return void status(res);
-    }
-    if (faults.html > 0) {
-      faults.html--;
-      return void send(res, 200, 'text/html', VERIFY_HTML);
-    }
-    if (faults.plainHtml > 0) {
-      faults.plainHtml--;
-      return void send(res, 200, 'text/html', '<!DOCTYPE html><html><body><p>系统出错</p></body></html>');
-    }
-    if (faults.ret > 0) {
-      faults.ret--;
-      return void json(res, { base_resp: { ret: faults.retValue, errmsg: faults.retMessage } });
-    }
+    if (listFault(res)) return;
     if (faults.homepageShape > 0) {
       faults.homepageShape--;
       return void json(res, homepageOtherShape(hp, faults.homepageShapeAs));
@@ -655,13 +629,13 @@ export async function startAlbumServer(options: AlbumServerOptions = {}): Promis
         const at = albums.indexOf(al);
         const many = Math.max(faults.nameAlbums, faults.nameNextAlbum ? 1 : 0);
         const named = albums.slice(at + 1, at + 1 + many).filter((x) => x.biz === al.biz);
-        return void send(res, 200, 'text/html', articleHtml(al, a, faults.pageTitleSuffix, named));
+        return void send(res, 200, 'text/html', articleHtml(al, a, faults.pageTitleSuffix, [al, ...named]));
       }
       for (const hp of homepages) {
         const a = hp.articles.find(
           (x) => x.sn === q.get('sn') && x.biz === q.get('__biz') && x.mid === q.get('mid') && x.idx === q.get('idx'),
         );
-        if (a) return void send(res, 200, 'text/html', homepageArticleHtml(hp, a, faults.pageTitleSuffix));
+        if (a) return void send(res, 200, 'text/html', articleHtml(hp, a, faults.pageTitleSuffix, []));
       }
       return void send(res, 404, 'text/plain', 'no such article');
     }

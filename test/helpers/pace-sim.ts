@@ -10,21 +10,24 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Config, LiveFetch, PageFetcher } from '../../src/types.js';
 import { type AlbumServer, startAlbumServer } from './album-server.js';
 
 /** What the simulation needs of a wxfeed tree (`src/`), typed loosely: an older tree's types differ. */
 export interface SimModules {
-  // biome-ignore lint/suspicious/noExplicitAny: the modules of another tree, called as the simulation calls them.
-  build: (config: any, opts: any) => Promise<{ fetch?: { fetched: number; cooldownUntil?: number } }>;
-  // biome-ignore lint/suspicious/noExplicitAny: as above.
-  resolveConfig: (input: any, file: string, dir: string) => any;
-  // biome-ignore lint/suspicious/noExplicitAny: as above.
-  liveFor: (config: any, flags: { offline: boolean; refetch: boolean }) => any;
-  // biome-ignore lint/suspicious/noExplicitAny: as above.
-  PageClient: new (
-    settings: any,
-    clock: any,
-  ) => any;
+  build: (config: never, opts: never) => Promise<{ fetch?: { fetched: number; cooldownUntil?: number } }>;
+  resolveConfig: (input: unknown, file: string, dir: string) => unknown;
+  liveFor: (config: never, flags: { offline: boolean; refetch: boolean }) => unknown;
+  PageClient: new (settings: never, clock: never) => unknown;
+  silentLogger: unknown;
+}
+
+/** The same modules as the simulation calls them (another tree's types may differ: the calls are the contract). */
+interface Called {
+  build(config: Config, opts: object): Promise<{ fetch?: { fetched: number } }>;
+  resolveConfig(input: unknown, file: string, dir: string): Config;
+  liveFor(config: Config, flags: { offline: boolean; refetch: boolean }): LiveFetch;
+  PageClient: new (settings: Config['fetch'], clock: object) => PageFetcher;
   silentLogger: unknown;
 }
 
@@ -73,7 +76,8 @@ function simulatedClock() {
   };
 }
 
-export async function simulateWall(mods: SimModules, o: SimOptions): Promise<SimResult> {
+export async function simulateWall(modules: SimModules, o: SimOptions): Promise<SimResult> {
+  const mods = modules as unknown as Called;
   const perAlbum = 60;
   const srv: AlbumServer = await startAlbumServer({ albums: Math.ceil(o.urls / perAlbum), articles: perAlbum });
   const clock = simulatedClock();

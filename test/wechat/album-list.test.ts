@@ -164,6 +164,42 @@ describe('album list pages we wrote', () => {
   });
 });
 
+describe('list times out of range', () => {
+  const entry = (createTime: string) => ({
+    msgid: '2247480001',
+    itemidx: '1',
+    create_time: createTime,
+    title: 't',
+    url: 'http://mp.weixin.qq.com/s?__biz=MzkwMDAwMDAwMA==&mid=2247480001&idx=1&sn=abcdefabcdefabcdefabcdefabcdef12',
+  });
+  const body = (createTime: string) =>
+    JSON.stringify({ base_resp: { ret: 0 }, getalbum_resp: { article_list: [entry(createTime)], continue_flag: '0' } });
+  const now = Date.UTC(2026, 11, 1);
+  it('the year 5138, or before 2012: the time it was listed, marked guessed', () => {
+    for (const t of ['99999999999', '1262304000'])
+      expect(parseAlbumList(body(t), undefined, now)).toMatchObject({
+        ok: true,
+        items: [{ createTime: now, timeGuessed: true }],
+      });
+  });
+  it('up to a day ahead of the clock is believed; a believable time is kept as it is', () => {
+    const ahead = now / 1000 + 86_400;
+    expect(parseAlbumList(body(String(ahead)), undefined, now)).toMatchObject({
+      items: [{ createTime: ahead * 1000 }],
+    });
+    const r = parseAlbumList(body('1722667392'), undefined, now);
+    expect(r.ok && r.items[0]).toEqual(expect.objectContaining({ createTime: 1722667392000 }));
+    expect(r.ok && r.items[0]!.timeGuessed).toBeUndefined();
+  });
+  it('without a clock, a time before 2012 is refused with its reason', () => {
+    expect(parseAlbumList(body('1262304000'))).toMatchObject({
+      ok: true,
+      items: [],
+      skipReasons: ['create_time out of range'],
+    });
+  });
+});
+
 describe('hostile answers: never a throw, always a clear reason', () => {
   const fails: Array<[string, string, string, boolean]> = [
     ['empty', '', 'empty answer', false],
