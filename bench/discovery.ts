@@ -105,6 +105,9 @@ async function main(): Promise<number> {
           retries: 0,
           maxPerRun: ALBUMS * ARTICLES,
         },
+        // Throughput, not the budget (issue 20, follow.maxRequestsPerRun / maxNewAlbumsPerRun): every album of the
+        // run is read in its first build, as before the budgets.
+        follow: { maxRequestsPerRun: ALBUMS * (2 + Math.ceil(ARTICLES / 20)), maxNewAlbumsPerRun: ALBUMS },
       },
       join(dir, 'wxfeed.yaml'),
       dir,

@@ -257,7 +257,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     current = record;
     running = (async () => {
       try {
-        const summary = await build(config, { log, signal: abort.signal, live: opts.live(config) });
+        const live = opts.live(config);
+        // A refresh asked for (POST /api/refresh) polls every list and reads every followed URL now, as
+        // `build --refetch` does, within the same budgets; the schedule's cycles follow the activity schedule.
+        if (live && reason === 'api') live.refetch = true;
+        const summary = await build(config, { log, signal: abort.signal, live });
         record.result = 'ok';
         record.summary = brief(summary);
         feeds = summary.feeds ?? [];

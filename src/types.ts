@@ -394,7 +394,10 @@ export interface AlbumStatus {
   lastPoll?: { at: string; result: AlbumPollResult; reason?: string };
   /** `album` (合集) or `homepage` (主页). */
   kind: ListKind;
-  /** When it is next polled (ISO), by the activity schedule or its backoff; `due`: at the next build. */
+  /**
+   * When it is next due (ISO), by the activity schedule or its backoff: a time past means at the next build (`due`:
+   * past at the time of the report). The time itself does not move with the clock, so a report read twice agrees.
+   */
   nextPoll?: { at: string; due: boolean };
   /** Its polls fail: since when (the first failure in a row), and how many in a row. */
   failing?: { since: string; polls: number };

@@ -86,9 +86,7 @@ export function albumStatusOf(a: AlbumRecord, slug: string, ctx: StatusContext):
           },
         }
       : {}),
-    ...(a.followed && active
-      ? { nextPoll: { at: new Date(Math.max(next, ctx.now)).toISOString(), due: next <= ctx.now } }
-      : {}),
+    ...(a.followed && active ? { nextPoll: { at: new Date(next).toISOString(), due: next <= ctx.now } } : {}),
     ...(failing ? { failing: { since: new Date(a.failingSince!).toISOString(), polls: a.failCount } } : {}),
     ...(failing && a.followed && ctx.now - a.failingSince! >= PROBABLY_DELETED_MS
       ? { probablyDeleted: { unfollow: `wxfeed unfollow '${ctx.url}'` } }

@@ -1,10 +1,12 @@
 /**
- * The live-fetching stage of a build: which followed albums (合集) and URLs are due, poll and fetch them politely, and
- * file what each list and page is. An album's list adds the articles it lists (each queued for reading); a page that
- * is the article changes stored content; a deleted or blocked page adds a notice beside what is stored; a captcha
- * page, or an album list WeChat refuses, stops all fetching for a cool-down; an error changes nothing stored. A page
- * read may name albums of its account to follow (`follow.albums`): they are polled in the same build, in rounds.
- * Offline (no `live`), the URL inputs are still read, so the build reports what is followed.
+ * The live-fetching stage of a build: which followed lists (albums 合集, homepages 主页) and URLs are due, poll and
+ * fetch them politely, and file what each list and page is. A list adds the articles it lists (each queued for
+ * reading); a page that is the article changes stored content; a deleted or blocked page adds a notice beside what is
+ * stored. WeChat refusing the client (a captcha page, frequency control, 429, 403s: fetch/run.ts) stops all fetching
+ * for a cool-down and slows the pace after it (fetch/pace.ts); an answer about one list fails that list alone
+ * (fetch/albums.ts); an error changes nothing stored. A page read may name albums of its account to follow
+ * (`follow.albums`): they are polled in the same build, in rounds (fetch/lists.ts). Offline (no `live`), the URL
+ * inputs are still read, so the build reports what is followed.
  */
 import { aliasKey, markAlbumChanged, nameAccount, putObservation } from '../catalog.js';
 import { shortKey, wechatKey } from '../keys.js';

@@ -2,7 +2,9 @@
  * The page client: fetches mp.weixin.qq.com URLs (article pages, album lists) from the configured origin (path and
  * query kept), politely (Pacer: concurrency and spacing), retrying network errors and 5xx with backoff, following
  * redirects only within the origin (at most 5; a redirect to a captcha or verify path is reported as captcha).
- * Album list requests follow no redirect at all: any redirect is WeChat refusing for now, reported as captcha.
+ * List requests (albums, homepages) follow no redirect at all: a redirect is reported as `captcha` with its location,
+ * and the caller (fetch/albums.ts) tells a redirect to the verification page (the client refused) from any other (the
+ * list failed).
  * Never throws for a URL: every outcome is a result.
  *
  * A 429 is never retried (it refuses the client: asking again makes it worse), nor a 503 that says when to come

@@ -76,7 +76,7 @@ export async function listFollowed(config: Config, now = Date.now()): Promise<Fo
       if (known.has(a.album.albumId) || albums.some((x) => x.albumId === a.album.albumId)) continue;
       albums.push({
         albumId: a.album.albumId,
-        kind: 'album',
+        kind: a.kind,
         biz: a.album.biz,
         url: a.album.canonical,
         slug: albumSlug(a.album.albumId),

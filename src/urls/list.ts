@@ -1,6 +1,6 @@
 /**
  * URL lists: `urls:` in the config and text files with one URL per line (`#` comments and blank lines allowed), of
- * WeChat articles and albums (合集), mixed freely. Parsing is pure; reading a missing file gives an empty list. Every
+ * WeChat articles, albums (合集) and homepages (主页), mixed freely. Parsing is pure; reading a missing file gives an empty list. Every
  * line that is neither is reported with its file and line.
  *
  * A URL file is read and appended to only when it is a regular file: a symbolic link (to `/etc/passwd`, say), a FIFO,
@@ -232,7 +232,7 @@ export async function appendUrls(file: string, urls: readonly string[]): Promise
     (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
   );
   const prefix = !existed
-    ? '# WeChat article and album URLs followed by wxfeed, one per line. `wxfeed add URL` appends here.\n'
+    ? '# WeChat article, album and homepage URLs followed by wxfeed, one per line. `wxfeed add URL` appends here.\n'
     : (await endsLine(file))
       ? ''
       : '\n';

@@ -112,6 +112,16 @@ describe('adding album URLs', () => {
         'refused  https://mp.weixin.qq.com/mp/appmsgalbum?__biz=Mzg4NTc2OTYxMQ==&album_id=abc: album_id "abc" is not a number',
       ]);
       expect(listed()).toEqual([CANONICAL]);
+      // A homepage, pasted as it is shared (`&amp;`, http, a fragment), is followed too; one without hid is refused.
+      const home = await post([
+        'http://mp.weixin.qq.com/mp/homepage?__biz=MzA3MDM3NjE5NQ==&amp;hid=4&amp;sn=x#wechat_redirect',
+      ]);
+      expect(home.status).toBe(200);
+      expect(home.body.added).toEqual(['https://mp.weixin.qq.com/mp/homepage?__biz=MzA3MDM3NjE5NQ==&hid=4']);
+      const noHid = await post(['https://mp.weixin.qq.com/mp/homepage?__biz=MzA3MDM3NjE5NQ==']);
+      expect(noHid.status).toBe(422);
+      expect(noHid.body.lines[0]).toMatch(/homepage URL has no numeric hid$/);
+      expect(listed()).toEqual([CANONICAL, 'https://mp.weixin.qq.com/mp/homepage?__biz=MzA3MDM3NjE5NQ==&hid=4']);
     } finally {
       app.closeAllConnections();
       await new Promise<void>((r) => app.close(() => r()));
@@ -240,5 +250,17 @@ describe('/healthz and followed albums', () => {
       slug: `album-${a1!.albumId}`,
       album: { items: 3 },
     });
+    // "Refresh now" (POST /api/refresh) polls every list at once, as `build --refetch` does, even the album that
+    // just failed and one the schedule would leave for a day (its newest article is old by the daemon's clock).
+    const lists = srv.counts.list;
+    const refresh = await fetch(`http://127.0.0.1:${daemon!.address()!.port}/api/refresh`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(refresh.status).toBe(202);
+    const until = Date.now() + 30_000;
+    while (done.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(done).toHaveLength(2);
+    expect(srv.counts.list - lists).toBe(2);
   }, 60_000);
 });

@@ -161,7 +161,7 @@ describe('appending: refused, the file and what it points at unchanged', () => {
     const file = join(t.dir, 'config/new/urls.txt');
     await appendUrls(file, [A1, A2]);
     expect(readFileSync(file, 'utf8')).toBe(
-      `# WeChat article and album URLs followed by wxfeed, one per line. \`wxfeed add URL\` appends here.\n${A1}\n${A2}\n`,
+      `# WeChat article, album and homepage URLs followed by wxfeed, one per line. \`wxfeed add URL\` appends here.\n${A1}\n${A2}\n`,
     );
     expect(statSync(file).mode & 0o777).toBe(0o644 & ~process.umask());
     writeFileSync(file, `${A1}`); // no final newline: the next URL goes on a line of its own
