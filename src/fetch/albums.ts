@@ -78,7 +78,9 @@ async function request(url: string, method: 'GET' | 'POST', ctx: AlbumPollContex
   if (!run.takeListRequest()) return { kind: 'deferred' };
   const r: FetchOutcome = await ctx.live.fetcher.fetchOne(url, { redirects: false, method }, run.signal);
   ctx.summary.listRequests++;
-  if (run.note(r, ctx.now()) || run.signal.aborted) return run.refusal ? { kind: 'refused' } : { kind: 'stopped' };
+  // This answer stopped the build (a refusal, WeChat out of reach), or another request's did meanwhile.
+  if (run.note(r, ctx.now())) return run.refusal ? { kind: 'refused' } : { kind: 'stopped' };
+  if (run.signal.aborted) return { kind: 'stopped' };
   if (r.kind === 'ok') return { body: r.html };
   if (r.kind === 'error' && r.status === 403) {
     // A list is public: WeChat forbidding it forbids the client (an article page may be forbidden alone).
@@ -207,12 +209,7 @@ function file(
   const t = ctx.now();
   const source = page?.account ?? a.account ?? a.biz;
   return store.transaction(() => {
-    if (page) {
-      store.albums.recordPage(a.albumId, page, t);
-      if ((page.title && page.title !== a.title) || (page.account && page.account !== a.account))
-        markAlbumChanged(store, a.albumId);
-      if (page.account) nameAccount(store, a.biz, page.account, t);
-    }
+    if (page) filePage(a, page, ctx);
     const entries: AlbumEntry[] = found.map((item) => {
       const stored = store.articles.get(item.key);
       return {
@@ -224,6 +221,18 @@ function file(
     const added = recordAlbumItems(store, a.albumId, entries, t);
     store.albums.recordPoll(a.albumId, { at: t, ...record, found: head && added > 0 });
     return added;
+  });
+}
+
+/** What the list's HTML page said: its title and account (its feed is rendered again), the account's name. */
+function filePage(a: AlbumRecord, page: PageInfo, ctx: AlbumPollContext): void {
+  const { store } = ctx;
+  const t = ctx.now();
+  store.transaction(() => {
+    store.albums.recordPage(a.albumId, page, t);
+    if ((page.title && page.title !== a.title) || (page.account && page.account !== a.account))
+      markAlbumChanged(store, a.albumId);
+    if (page.account) nameAccount(store, a.biz, page.account, t);
   });
 }
 
@@ -258,6 +267,7 @@ export async function pollHead(a: AlbumRecord, ctx: AlbumPollContext): Promise<P
     noteEnded(a, driver, r.ended, ctx);
     if (r.ended.kind === 'failed')
       file(a, page, [], { result: 'failed', reason: r.ended.reason, walked: a.walked }, ctx);
+    else if (page) filePage(a, page, ctx);
     return outcomeOf(r.ended);
   }
   ctx.summary.polled++;
@@ -283,14 +293,9 @@ export async function pollWalk(a: AlbumRecord, ctx: AlbumPollContext): Promise<P
   if (ended && ended.kind !== 'failed') {
     // Refused, deferred or stopped: what the walk read is valid, filed with where it goes on; the list's own record
     // says nothing more (a refusal is noted as such).
-    if (r.pages > 0)
-      ctx.summary.newItems += file(
-        a,
-        page,
-        r.found,
-        { result: 'ok', reason: null, walked: false, walkCursor: next },
-        ctx,
-      );
+    const record = { result: 'ok' as const, reason: null, walked: false, walkCursor: next };
+    if (r.pages > 0) ctx.summary.newItems += file(a, page, r.found, record, ctx);
+    else if (page) filePage(a, page, ctx);
     noteEnded(a, driver, ended, ctx);
     return outcomeOf(ended);
   }
