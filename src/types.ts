@@ -596,14 +596,6 @@ export interface FollowedUrl extends FetchRecord {
   fromAlbum: boolean;
 }
 
-/** A captcha cool-down: no fetching until `until`; `level` counts the captcha pages in a row. */
-export interface Cooldown {
-  until: number;
-  level: number;
-  /** Why fetching paused: a captcha or rate-limit page, or WeChat could not be reached at all. */
-  reason?: 'captcha' | 'unreachable';
-}
-
 /** What live fetching did in one build. */
 export interface FetchSummary {
   listed: number;

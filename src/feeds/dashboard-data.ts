@@ -6,7 +6,7 @@
 import type { Pace, PaceReason } from '../fetch/pace.js';
 import { isFailedResult } from '../states.js';
 import { SHANGHAI_OFFSET_MS } from '../time.js';
-import type { Cooldown, FeedLanguage, FetchHistoryRow } from '../types.js';
+import type { FeedLanguage, FetchHistoryRow } from '../types.js';
 
 /** The index page speaks the feeds' language (`feed.language`). */
 export type IndexLanguage = FeedLanguage;
@@ -76,22 +76,6 @@ export function liveStates(
     if (state) out.set(slug, state);
   }
   return out;
-}
-
-/** A cool-down read back from the store's JSON; undefined when absent or not one. */
-export function parseCooldown(raw: string | undefined): Cooldown | undefined {
-  if (!raw) return undefined;
-  try {
-    const c = JSON.parse(raw) as Partial<Cooldown>;
-    if (typeof c.until !== 'number' || !Number.isFinite(c.until)) return undefined;
-    return {
-      until: c.until,
-      level: typeof c.level === 'number' ? c.level : 1,
-      ...(c.reason ? { reason: c.reason } : {}),
-    };
-  } catch {
-    return undefined;
-  }
 }
 
 /**

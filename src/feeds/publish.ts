@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EMPTY_BODY, MARKDOWN_VERSION } from '../content/body.js';
 import { markFileStale } from '../catalog.js';
-import { LEGACY_COOLDOWN_KEY, PACE_KEY, type Pace, paceNow, readPaceState } from '../fetch/pace.js';
+import { type Pace, paceNow, storedPaceState } from '../fetch/pace.js';
 import { sha256 } from '../keys.js';
-import { type AlbumFeedSpec, albumSlug, type FeedGroup, planFeeds } from '../sources.js';
+import { type AlbumFeedSpec, type FeedGroup, planFeeds } from '../sources.js';
 import type { FeedRecord } from '../store/feeds.js';
 import type { Store } from '../store/store.js';
 import type { AlbumStatus, Article, Config, InputProblem, SourceConfig } from '../types.js';
@@ -18,9 +18,7 @@ import type { ImageSpec, ShowItem } from '../work/jobs.js';
 import { pipeline, type RunnerFor } from '../work/pool.js';
 import { indexPace, liveStates } from './dashboard-data.js';
 import { type IndexEntry, type LatestArticle, renderIndex, type TroubledList } from './index-page.js';
-import { albumStatusOf } from '../fetch/follow.js';
-import { listUrl } from '../fetch/list-drivers.js';
-import { accountActivity } from '../fetch/schedule.js';
+import { listStatuses } from '../fetch/follow.js';
 import { accountNames, accountOf } from './accounts.js';
 import { shownTimes } from './times.js';
 import { messages } from './messages.js';
@@ -310,21 +308,10 @@ interface IndexFeed {
 }
 
 /** Every list the store knows, with its next poll and failures (fetch/follow.ts), by id. */
-function listStatuses(config: Config, store: Store, now: number): Map<string, AlbumStatus> {
+function listStatusById(config: Config, store: Store, now: number): Map<string, AlbumStatus> {
   if (store.albums.count() === 0) return new Map();
-  const all = store.albums.all();
-  const activity = accountActivity(all);
-  return new Map(
-    all.map((a) => [
-      a.albumId,
-      albumStatusOf(a, albumSlug(a.albumId), {
-        now,
-        baseMinutes: config.follow.albumIntervalMinutes,
-        accountFoundAt: activity.get(a.biz) ?? null,
-        url: listUrl(a),
-      }),
-    ]),
-  );
+  const all = listStatuses(store.albums.all(), { now, baseMinutes: config.follow.albumIntervalMinutes });
+  return new Map(all.map((a) => [a.albumId, a]));
 }
 
 /** The followed lists whose polls fail, for the top of the index page. */
@@ -347,12 +334,16 @@ function troubledLists(statuses: ReadonlyMap<string, AlbumStatus>): TroubledList
 
 /** The cool-down and request pace the fetch stage left (fetch/pace.ts; an older wxfeed's cool-down read too). */
 function paceOf(config: Config, store: Store, now: number): Pace {
-  const state = readPaceState(store.meta.get(PACE_KEY), store.meta.get(LEGACY_COOLDOWN_KEY), config.fetch);
-  return paceNow(state, now, config.fetch.delayMs);
+  return paceNow(storedPaceState(store.meta, config.fetch), now, config.fetch.delayMs);
 }
 
-function liveMark(config: Config, store: Store, now: number): string {
-  const polls = [...listStatuses(config, store, now).values()].map((a) => [
+function liveMark(
+  config: Config,
+  store: Store,
+  now: number,
+  statuses: ReadonlyMap<string, AlbumStatus> = listStatusById(config, store, now),
+): string {
+  const polls = [...statuses.values()].map((a) => [
     a.albumId,
     a.lastPoll?.at,
     a.lastPoll?.result,
@@ -422,7 +413,7 @@ async function writeIndex(
   now: number,
   out: Published,
 ): Promise<void> {
-  const statuses = listStatuses(config, store, now);
+  const statuses = listStatusById(config, store, now);
   const feeds = indexFeeds(store, groups, statuses);
   const trouble = troubledLists(statuses);
   const records = store.feeds.all();
@@ -466,5 +457,5 @@ async function writeIndex(
   });
   const path = join(config.output, 'index.html');
   if (writeIfChanged(path, html)) out.written.push(path);
-  store.meta.set(INDEX_LIVE_KEY, liveMark(config, store, now));
+  store.meta.set(INDEX_LIVE_KEY, liveMark(config, store, now, statuses));
 }

@@ -3,7 +3,9 @@
  * names means for the store, and which fetched pages may make an album followed (`follow.albums`).
  */
 import type { AlbumRecord, AlbumStatus, AlbumVia, FollowAlbums, FollowedUrl } from '../types.js';
-import { nextListPoll } from './schedule.js';
+import { albumSlug } from '../sources.js';
+import { listUrl } from './list-drivers.js';
+import { accountActivity, nextListPoll } from './schedule.js';
 
 /**
  * Polled under the config in force: never once the user unfollowed it; always while listed in `urls`/`urlFiles`;
@@ -93,4 +95,30 @@ export function albumStatusOf(a: AlbumRecord, slug: string, ctx: StatusContext):
       : {}),
     ...(!a.walked && a.items > 0 ? { reading: true } : {}),
   };
+}
+
+/**
+ * Every list of `lists` as status reports show it, in their order: its next poll under the activity schedule at `now`
+ * (its account's activity taken from `lists`), its feed's folder (`slugOf`, default `album-<id>` / the homepage's
+ * id), and whether it is polled (`activeOf`, default as the store says).
+ */
+export function listStatuses(
+  lists: readonly AlbumRecord[],
+  opts: {
+    now: number;
+    baseMinutes: number;
+    slugOf?: (a: AlbumRecord) => string;
+    activeOf?: (a: AlbumRecord) => boolean;
+  },
+): AlbumStatus[] {
+  const activity = accountActivity(lists);
+  return lists.map((a) =>
+    albumStatusOf(a, opts.slugOf?.(a) ?? albumSlug(a.albumId), {
+      ...(opts.activeOf ? { active: opts.activeOf(a) } : {}),
+      now: opts.now,
+      baseMinutes: opts.baseMinutes,
+      accountFoundAt: activity.get(a.biz) ?? null,
+      url: listUrl(a),
+    }),
+  );
 }

@@ -57,7 +57,7 @@ function decodeCursor(text: string): AlbumCursor | undefined {
 
 const isCursor = (p: ListPosition | undefined): p is AlbumCursor => p !== undefined && 'msgid' in p;
 
-export const albumDriver: ListDriver = {
+const albumDriver: ListDriver = {
   noun: 'album',
   canonical: (a) => canonicalAlbumUrl(a.biz, a.albumId),
   pageUrl: (a) => canonicalAlbumUrl(a.biz, a.albumId),
@@ -109,7 +109,7 @@ function decodeOffset(text: string): { begin: number } | undefined {
  * published meanwhile shifts the offsets by one: a walk that goes on from an offset reads an article twice (filed
  * once, by its key), never skips one.
  */
-export const homepageDriver: ListDriver = {
+const homepageDriver: ListDriver = {
   noun: 'homepage',
   canonical: (a) => homepageOf(a).canonical,
   pageUrl: (a) => homepageOf(a).canonical,

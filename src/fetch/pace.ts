@@ -221,3 +221,11 @@ export function readPaceState(
 ): PaceState | undefined {
   return parsePaceState(paceRaw) ?? paceFromLegacyCooldown(legacyRaw, s);
 }
+
+/** The pace state kept in a store's meta table (anything with `get(key)`), read as `readPaceState` reads it. */
+export function storedPaceState(
+  meta: { get(key: string): string | undefined },
+  s: Pick<BlockSettings, 'cooldownMinutes' | 'cooldownMaxMinutes'>,
+): PaceState | undefined {
+  return readPaceState(meta.get(PACE_KEY), meta.get(LEGACY_COOLDOWN_KEY), s);
+}

@@ -89,11 +89,6 @@ export function isListDue(a: ListActivity, accountFoundAt: number | null, now: n
   return nextListPoll(a, accountFoundAt, baseMinutes) <= now;
 }
 
-/** The next poll as people read it: `due` when it is due now. */
-export function describeNextPoll(next: number, now: number): { at: number; due: boolean } {
-  return { at: Math.max(next, now), due: next <= now };
-}
-
 /** Order in which due URLs are fetched: never fetched first, then the newest articles. */
 export function dueOrder(a: FetchRecord, b: FetchRecord): number {
   const na = a.lastFetchAt === null ? 0 : 1;
@@ -118,11 +113,11 @@ export function accountActivity(
 }
 
 /** A list whose first read has begun: its head is polled; one that never was read is walked from the top. */
-export const readBegun = (a: Pick<AlbumRecord, 'walked' | 'walkCursor' | 'items' | 'polledAt'>): boolean =>
+const readBegun = (a: Pick<AlbumRecord, 'walked' | 'walkCursor' | 'items' | 'polledAt'>): boolean =>
   a.walked || a.walkCursor !== null || a.items > 0 || a.polledAt !== null;
 
 /** Lists the user listed first, then those found on pages; within each, the most recently active first. */
-export function listOrder(a: AlbumRecord, b: AlbumRecord): number {
+function listOrder(a: AlbumRecord, b: AlbumRecord): number {
   if (a.listed !== b.listed) return a.listed ? -1 : 1;
   const activity = (x: AlbumRecord) => Math.max(x.newestAt ?? 0, x.foundAt ?? 0);
   return activity(b) - activity(a) || (a.albumId < b.albumId ? -1 : a.albumId > b.albumId ? 1 : 0);

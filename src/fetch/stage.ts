@@ -39,7 +39,7 @@ import {
   paceNow,
   paceOnBlock,
   paceOnCleanBuild,
-  readPaceState,
+  storedPaceState,
 } from './pace.js';
 
 export interface FetchStageOptions {
@@ -72,11 +72,6 @@ export function emptyFetchSummary(offline: boolean): FetchSummary {
     offline,
     elapsedMs: 0,
   };
-}
-
-/** The pace state (fetch/pace.ts): the cool-down and the slowed pace; an older store's cool-down is read once. */
-function paceOf(config: Config, store: Store): PaceState | undefined {
-  return readPaceState(store.meta.get(PACE_KEY), store.meta.get(LEGACY_COOLDOWN_KEY), config.fetch);
 }
 
 function setPace(store: Store, state: PaceState | undefined, before: PaceState | undefined): void {
@@ -251,7 +246,7 @@ export async function fetchStage(config: Config, store: Store, opts: FetchStageO
       .sort(dueOrder);
   const firstUrls = dueUrls(new Set());
   summary.due = firstUrls.length;
-  const paceState = paceOf(config, store);
+  const paceState = storedPaceState(store.meta, config.fetch);
   const pace = paceNow(paceState, now, config.fetch.delayMs);
   if (pace.cooldown) {
     summary.skippedByCooldown = firstUrls.length;

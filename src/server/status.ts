@@ -3,10 +3,8 @@
  * URL of its sources; an album's feed, its album's last poll), of every album the store knows (followed or not:
  * its last poll, result and articles known), and of the request pace and cool-down.
  */
-import { albumStatusOf } from '../fetch/follow.js';
-import { driverOf } from '../fetch/list-drivers.js';
-import { accountActivity } from '../fetch/schedule.js';
-import { LEGACY_COOLDOWN_KEY, PACE_KEY, paceNow, readPaceState } from '../fetch/pace.js';
+import { listStatuses } from '../fetch/follow.js';
+import { paceNow, storedPaceState } from '../fetch/pace.js';
 import { FEED_LABELS_KEY } from '../feeds/publish.js';
 import { albumOfLabel } from '../keys.js';
 import { albumSlug } from '../sources.js';
@@ -35,16 +33,11 @@ function albumSlugs(labels: Record<string, string[]>): Map<string, string> {
 export function albumStatus(store: Store, baseMinutes: number, now: number): AlbumStatus[] {
   if (store.albums.count() === 0) return [];
   const slugs = albumSlugs(feedLabels(store));
-  const all = store.albums.all();
-  const activity = accountActivity(all);
-  return all.map((a) =>
-    albumStatusOf(a, slugs.get(a.albumId) ?? albumSlug(a.albumId), {
-      now,
-      baseMinutes,
-      accountFoundAt: activity.get(a.biz) ?? null,
-      url: driverOf(a).canonical(a),
-    }),
-  );
+  return listStatuses(store.albums.all(), {
+    now,
+    baseMinutes,
+    slugOf: (a) => slugs.get(a.albumId) ?? albumSlug(a.albumId),
+  });
 }
 
 export function feedStatus(store: Store, albums: readonly AlbumStatus[]): FeedStatus[] {
@@ -88,8 +81,7 @@ export function paceStatus(
   fetch: Pick<FetchConfig, 'delayMs' | 'cooldownMinutes' | 'cooldownMaxMinutes'>,
   now: number,
 ): PaceStatus {
-  const state = readPaceState(store.meta.get(PACE_KEY), store.meta.get(LEGACY_COOLDOWN_KEY), fetch);
-  const pace = paceNow(state, now, fetch.delayMs);
+  const pace = paceNow(storedPaceState(store.meta, fetch), now, fetch.delayMs);
   const c = pace.cooldown;
   return {
     delayMs: Math.round(pace.delayMs),

@@ -1,6 +1,6 @@
 /**
  * The `accounts` table: WeChat accounts' names by account number (the digits `__biz` encodes), as fetched article
- * pages and album pages give them (`nickname`), with when each was last seen. By number, so that every spelling of an
+ * pages and album pages give them (`nickname`), with when each was given (first, or changed). By number, so that every spelling of an
  * account's `__biz` finds its name.
  */
 import type { Statement } from 'better-sqlite3';
@@ -21,11 +21,14 @@ export class AccountsTable {
   /** `SELECT … WHERE biz IN (n spellings)`, prepared once per count. */
   private readonly bySpellings = new Map<number, Statement<unknown[]>>();
 
-  /** Record an account's name as seen at `now`: true when it is new or changed (false: the same, its time updated). */
+  /**
+   * Record an account's name, given at `now`: true when it is new or changed. The same name writes nothing (every page
+   * of an account gives it).
+   */
   record(number: string, name: string, now: number): boolean {
-    const had = this.s.name.get(number) as string | undefined;
+    if ((this.s.name.get(number) as string | undefined) === name) return false;
     this.s.put.run(number, name, now);
-    return had !== name;
+    return true;
   }
 
   /** Every name, by account number. */

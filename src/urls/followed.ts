@@ -5,9 +5,7 @@
  * store (an album listed but never polled yet is shown from the URL files alone).
  */
 import { existsSync } from 'node:fs';
-import { albumStatusOf, isAlbumActive } from '../fetch/follow.js';
-import { driverOf } from '../fetch/list-drivers.js';
-import { accountActivity } from '../fetch/schedule.js';
+import { isAlbumActive, listStatuses } from '../fetch/follow.js';
 import { escapeControls } from '../report.js';
 import { shanghaiIso } from '../time.js';
 import { bizToNumber } from '../wechat/url.js';
@@ -54,24 +52,18 @@ export async function listFollowed(config: Config, now = Date.now()): Promise<Fo
     });
     const listed = new Map<string, string[]>();
     for (const a of inputs.albums) listed.set(a.album.albumId, [...(listed.get(a.album.albumId) ?? []), a.where]);
-    const records = store?.albums.all() ?? [];
-    const activity = accountActivity(records);
-    const known = new Map(records.map((a) => [a.albumId, a]));
-    const albums: Followed['albums'] = [];
-    for (const a of known.values()) {
-      const where = listed.get(a.albumId);
-      const record = { ...a, listed: where !== undefined };
-      // What the next build polls: the config in force, not the last build's.
-      const active = isAlbumActive(record, config.follow.albums);
-      const status = albumStatusOf(record, albumSlug(a.albumId), {
-        active,
-        now,
-        baseMinutes: config.follow.albumIntervalMinutes,
-        accountFoundAt: activity.get(a.biz) ?? null,
-        url: driverOf(a).canonical(a),
-      });
-      albums.push({ ...status, ...(where ? { where } : {}) });
-    }
+    const records = (store?.albums.all() ?? []).map((a) => ({ ...a, listed: listed.has(a.albumId) }));
+    const known = new Set(records.map((a) => a.albumId));
+    // What the next build polls: the config in force, not the last build's.
+    const statuses = listStatuses(records, {
+      now,
+      baseMinutes: config.follow.albumIntervalMinutes,
+      activeOf: (a) => isAlbumActive(a, config.follow.albums),
+    });
+    const albums: Followed['albums'] = statuses.map((status) => {
+      const where = listed.get(status.albumId);
+      return { ...status, ...(where ? { where } : {}) };
+    });
     for (const a of inputs.albums) {
       if (known.has(a.album.albumId) || albums.some((x) => x.albumId === a.album.albumId)) continue;
       albums.push({

@@ -71,7 +71,7 @@ function createTime(value: unknown): number | undefined {
 }
 
 /** The earliest believable list time: 2012-01-01 00:00 Beijing time (Official Accounts opened in August 2012). */
-export const EARLIEST_LIST_TIME = Date.UTC(2011, 11, 31, 16);
+const EARLIEST_LIST_TIME = Date.UTC(2011, 11, 31, 16);
 /** A list time may run ahead of our clock by at most this much. */
 const AHEAD_MS = 86_400_000;
 

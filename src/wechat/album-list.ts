@@ -10,59 +10,12 @@
 import type { AlbumListResult, AlbumRef } from '../types.js';
 import { htmlUnescape } from './page-scripts.js';
 import { ItemCollector, MAX_ITEMS, orderOf, type RawAlbumEntry, text } from './album-item.js';
-import { hasVerifyMarker, retRefusesClient, VERIFY_TEXT } from './refusal.js';
-
-type Json = Record<string, unknown>;
+import { baseRet, isObject, type Json, readAnswer, show } from './answer.js';
 
 /** The skip reason of an entry of another account (wechat/album-item.ts). */
 const OTHER = 'article of another account';
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const refused = (reason: string): AlbumListResult => ({ ok: false, reason, refused: true });
 const malformed = (reason: string): AlbumListResult => ({ ok: false, reason, refused: false });
-
-/** A short, printable form of a hostile value for a reason: shallow (never walks a nested value), at most 60 chars. */
-function show(value: unknown): string {
-  let s: string;
-  if (typeof value === 'string') s = JSON.stringify(value.slice(0, 60));
-  else if (Array.isArray(value)) s = value.length === 0 ? '[]' : `[…] (${value.length})`;
-  else if (typeof value === 'object' && value !== null) s = '{…}';
-  else s = String(value);
-  return s.length > 60 ? `${s.slice(0, 59)}…` : s;
-}
-
-/** The body as JSON, or why it is not: a verification page refuses the client, anything else fails the list. */
-function readJson(body: unknown): { json: unknown } | AlbumListResult {
-  if (typeof body !== 'string') return malformed('answer is not text');
-  const trimmed = body.replace(/^\uFEFF/, '').trim();
-  if (!trimmed) return malformed('empty answer');
-  if (trimmed.startsWith('<')) {
-    if (hasVerifyMarker(trimmed) || VERIFY_TEXT.test(trimmed)) return refused('verification page instead of the list');
-    return malformed('HTML answer instead of JSON');
-  }
-  try {
-    return { json: JSON.parse(trimmed) };
-  } catch {
-    return malformed('answer is not JSON');
-  }
-}
-
-/** `base_resp.ret`: undefined when it is 0, else the refusal or the failure it is. */
-function checkBaseResp(json: Json): AlbumListResult | undefined {
-  const base = json.base_resp;
-  if (base === undefined) return malformed('no base_resp');
-  if (!isObject(base)) return malformed(`base_resp is not an object: ${show(base)}`);
-  const ret = typeof base.ret === 'number' ? base.ret : typeof base.ret === 'string' ? Number(base.ret) : Number.NaN;
-  if (base.ret === undefined) return malformed('base_resp has no ret');
-  if (!Number.isFinite(ret) || (typeof base.ret === 'string' && !/^\s*-?\d+\s*$/.test(base.ret)))
-    return malformed(`base_resp.ret is not a number: ${show(base.ret)}`);
-  if (ret === 0) return undefined;
-  const msg = text(base.errmsg) ?? text(base.err_msg);
-  const reason = `base_resp.ret ${ret}${msg ? ` (${show(msg)})` : ''}`;
-  return retRefusesClient(ret, msg) ? refused(reason) : malformed(reason);
-}
 
 /** `continue_flag`: true, false, or a failure. Missing means no more. */
 function continueFlag(value: unknown): boolean | AlbumListResult {
@@ -99,17 +52,17 @@ function rawEntry(entry: Json): RawAlbumEntry {
  * and entry URLs without `__biz` take its biz.
  */
 export function parseAlbumList(body: string, album?: Pick<AlbumRef, 'biz'>, now?: number): AlbumListResult {
-  const read = readJson(body);
+  const read = readAnswer(body, 'the list', false);
   if (!('json' in read)) return read;
   const json = read.json;
   if (!isObject(json)) return malformed(`answer is JSON but not an object: ${show(json)}`);
-  const base = checkBaseResp(json);
+  const base = baseRet(json, true);
   if (base) return base;
   const resp = json.getalbum_resp;
   if (resp === undefined) return malformed('no getalbum_resp');
   if (!isObject(resp)) return malformed(`getalbum_resp is not an object: ${show(resp)}`);
   if (resp.verify_status !== undefined && text(resp.verify_status) !== '0')
-    return refused(`getalbum_resp.verify_status ${show(resp.verify_status)}`);
+    return { ok: false, reason: `getalbum_resp.verify_status ${show(resp.verify_status)}`, refused: true };
   const flag = continueFlag(resp.continue_flag);
   if (typeof flag !== 'boolean') return flag;
   const list = entries(resp.article_list);

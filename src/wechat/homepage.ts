@@ -12,10 +12,11 @@
  * Share links also carry `sn`, `scene` and client noise, which identify nothing and are dropped.
  */
 import type { HomepageListResult, HomepagePage, HomepagePageResult, HomepageRef, HomepageUrlResult } from '../types.js';
-import { cutTitle, digits, ItemCollector, MAX_ITEMS, orderOf, text } from './album-item.js';
+import { cutTitle, digits, ItemCollector, MAX_ITEMS, orderOf } from './album-item.js';
 import { normaliseAlbumBiz } from './album-url.js';
+import { baseRet, isObject, readAnswer } from './answer.js';
 import { htmlUnescape } from './page-scripts.js';
-import { hasVerifyMarker, retRefusesClient, VERIFY_TEXT } from './refusal.js';
+import { hasVerifyMarker, VERIFY_TEXT } from './refusal.js';
 import { bizToNumber, numberToBiz, toUrl, WECHAT_HOST } from './url.js';
 
 export const HOMEPAGE_PATH = '/mp/homepage';
@@ -25,11 +26,6 @@ const MAX_URL = 8192;
 /** `hid` and `cid` are numbers of at most 10 digits. */
 const NUMBER = /^\d{1,10}$/;
 const ID = /^home-([1-9]\d{0,19})-([1-9]\d{0,9})(?:-(0|[1-9]\d{0,9}))?$/;
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A short, printable form of a hostile value for a reason: shallow (never walks a nested value), at most 60 chars. */
 function show(value: unknown): string {
@@ -185,43 +181,8 @@ export function homepageListUrl(
 
 // ───────────────────────────── The JSON list ─────────────────────────────
 
-const refused = (reason: string): HomepageListResult => ({ ok: false, reason, refused: true });
+const _refused = (reason: string): HomepageListResult => ({ ok: false, reason, refused: true });
 const failed = (reason: string): HomepageListResult => ({ ok: false, reason, refused: false });
-
-/** The body as JSON, or why it is not: a verification page refuses the client, anything else fails the list. */
-function readJson(body: unknown): { json: unknown } | HomepageListResult {
-  if (typeof body !== 'string') return failed('answer is not text');
-  const trimmed = body.replace(/^\uFEFF/, '').trim();
-  if (!trimmed) return failed('empty answer');
-  const looksJson = trimmed.startsWith('{') || trimmed.startsWith('[');
-  if (!looksJson && (hasVerifyMarker(trimmed) || VERIFY_TEXT.test(trimmed)))
-    return refused('verification page instead of the homepage list');
-  if (trimmed.startsWith('<')) return failed('HTML answer instead of JSON');
-  try {
-    return { json: JSON.parse(trimmed) };
-  } catch {
-    return failed('answer is not JSON');
-  }
-}
-
-/** `base_resp`, when present: undefined when its `ret` is 0, else the refusal or the failure it is. */
-function checkBaseResp(json: Json): HomepageListResult | undefined {
-  const base = json.base_resp;
-  if (base === undefined) return undefined;
-  if (!isObject(base)) return failed(`base_resp is not an object: ${show(base)}`);
-  if (base.ret === undefined) return failed('base_resp has no ret');
-  const ret =
-    typeof base.ret === 'number'
-      ? base.ret
-      : typeof base.ret === 'string' && /^\s*-?\d{1,12}\s*$/.test(base.ret)
-        ? Number(base.ret)
-        : Number.NaN;
-  if (!Number.isSafeInteger(ret)) return failed(`base_resp.ret is not a number: ${show(base.ret)}`);
-  if (ret === 0) return undefined;
-  const msg = text(base.errmsg) ?? text(base.err_msg);
-  const reason = `base_resp.ret ${ret}${msg ? ` (${show(msg)})` : ''}`;
-  return retRefusesClient(ret, msg) ? refused(reason) : failed(reason);
-}
 
 /** The album rules' skip reasons (wechat/album-item.ts) in the homepage answer's own words. */
 const HOMEPAGE_WORDS: ReadonlyMap<string, string> = new Map([
@@ -272,11 +233,11 @@ export function parseHomepageList(
   requested: { begin: number; count: number },
   now?: number,
 ): HomepageListResult {
-  const read = readJson(body);
+  const read = readAnswer(body, 'the homepage list', true);
   if (!('json' in read)) return read;
   const json = read.json;
   if (!isObject(json)) return failed(`answer is JSON but not an object: ${show(json)}`);
-  const base = checkBaseResp(json);
+  const base = baseRet(json, false, show);
   if (base) return base;
   const list = json.appmsg_list;
   if (list === undefined || list === null) return failed('no appmsg_list');

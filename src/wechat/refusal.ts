@@ -10,7 +10,7 @@
  */
 
 /** Markers of the verification page's raw HTML (its visible text is drawn by a script). */
-export const VERIFY_MARKERS: readonly string[] = [
+const VERIFY_MARKERS: readonly string[] = [
   'secitptpage/verify.html',
   'TCaptcha.js',
   'cgiData.poc_token',
@@ -27,7 +27,7 @@ export function hasVerifyMarker(html: string): boolean {
 }
 
 /** `base_resp.ret` codes of frequency control. */
-export const FREQ_CONTROL_RETS: ReadonlySet<number> = new Set([200013]);
+const FREQ_CONTROL_RETS: ReadonlySet<number> = new Set([200013]);
 
 /** An `errmsg` that speaks of frequency control or verification. */
 const REFUSING_MESSAGE = /freq|frequen|too often|频繁|verify|验证|环境异常/i;

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { indexPace, liveState, liveStates, parseCooldown, textsFor } from '../../src/feeds/dashboard-data.js';
+import { indexPace, liveState, liveStates, textsFor } from '../../src/feeds/dashboard-data.js';
 import { type IndexEntry, type IndexPage, renderIndex, scriptJson } from '../../src/feeds/index-page.js';
 import type { FetchHistoryRow } from '../../src/types.js';
 
@@ -271,17 +271,6 @@ describe('live fetching', () => {
       page({ language: 'en', cooldown: { until: T0 + 3600_000, level: 2, reason: 'unreachable' } }),
     );
     expect(en).toContain('WeChat could not be reached: live fetching is paused until 2024-07-20 13:00.');
-  });
-
-  it('reads a stored cool-down, and nothing from a value that is not one', () => {
-    expect(parseCooldown('{"until":5,"level":2,"reason":"captcha"}')).toEqual({
-      until: 5,
-      level: 2,
-      reason: 'captcha',
-    });
-    expect(parseCooldown(undefined)).toBeUndefined();
-    expect(parseCooldown('nope')).toBeUndefined();
-    expect(parseCooldown('{"until":"5"}')).toBeUndefined();
   });
 });
 
