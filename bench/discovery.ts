@@ -17,10 +17,10 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from '../src/cycle.js';
+import { build } from '../src/stages/cycle.js';
 import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
-import { liveFor } from '../src/live.js';
+import { liveFor } from '../src/commands/live.js';
 
 const argv = process.argv.slice(2);
 const SHORT = argv.includes('--short');

@@ -17,11 +17,11 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { closeStore, openStore } from '../src/store/db.js';
 import { Store } from '../src/store/store.js';
-import { mergePending, WALK_KEY } from '../src/catalog.js';
-import { albumStatus, feedStatus } from '../src/server/status.js';
-import { listDumpFiles, walkFingerprint } from '../src/dumps/read.js';
+import { mergePending, WALK_KEY } from '../src/catalog/catalog.js';
+import { albumStatus, feedStatus } from '../src/catalog/status.js';
+import { listDumpFiles, walkFingerprint } from '../src/io/dumps/read.js';
 import { workerCount } from '../src/work/pool.js';
-import { FEED_FILES } from '../src/feeds/write.js';
+import { FEED_FILES } from '../src/stages/publish/write.js';
 import { sha256 } from '../src/keys.js';
 import type { InputProblem } from '../src/types.js';
 

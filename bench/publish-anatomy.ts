@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Store } from '../src/store/store.js';
-import { planFeeds } from '../src/sources.js';
+import { planFeeds } from '../src/feeds/sources.js';
 import { dumpMarkdown } from '../src/dumps/parse.js';
 import { markdownItHtml } from '../src/content/markdown.js';
 import { alreadySanitized, sanitizeHtml } from '../src/content/sanitize.js';
@@ -24,9 +24,9 @@ import { cleanText } from '../src/content/text.js';
 import { toFeedArticle } from '../src/feeds/article.js';
 import { EMPTY_BODY } from '../src/content/body.js';
 import { presentContent, renderFeeds, type ImageOptions } from '../src/feeds/render.js';
-import { writeFeedFiles } from '../src/feeds/write.js';
+import { writeFeedFiles } from '../src/stages/publish/write.js';
 import type { FeedArticle } from '../src/types.js';
-import type { ShowItem } from '../src/work/jobs.js';
+import type { ShowItem } from '../src/stages/publish/render-job.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, def: string): string => {

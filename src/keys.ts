@@ -62,3 +62,6 @@ export function identityFor(parsed: ParsedUrl | undefined, bodyText: string, fal
   const id = `urn:wxfeed:hash:${hash}`;
   return { key: `hash:${hash}`, id, link: parsed?.canonical ?? id };
 }
+
+/** The folder of an album's feed, `album-<id>`; a homepage's id (`home-<account number>-<hid>[-<cid>]`) is its own. */
+export const albumSlug = (albumId: string): string => (albumId.startsWith('home-') ? albumId : `album-${albumId}`);

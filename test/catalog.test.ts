@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { beginBuild, endBuild, FreshRead, mergeRecent, recordFile } from '../src/catalog.js';
+import { beginBuild, endBuild, FreshRead, mergeRecent, recordFile } from '../src/catalog/catalog.js';
 import { dumpBody, EMPTY_BODY } from '../src/content/body.js';
 import { storedObservation } from '../src/store/observations.js';
 import type { Observation } from '../src/types.js';

@@ -7,7 +7,7 @@ import { dump, generatedCorpus, tempDir, writeFile } from './helpers/tmp.js';
 import { DIST_CLI, SEED } from './helpers/paths.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'src/cli.ts');
+const CLI = join(ROOT, 'src/commands/cli.ts');
 const TSX = import.meta.resolve('tsx');
 
 function wxfeed(args: string[], cwd: string) {

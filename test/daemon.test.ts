@@ -3,12 +3,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { startDaemon, type Daemon } from '../src/daemon.js';
+import { startDaemon, type Daemon } from '../src/commands/daemon.js';
 import { dump, tempDir, writeFile } from './helpers/tmp.js';
 import { readFeed } from './helpers/feeds.js';
 import { startFaultServer } from './helpers/fault-server.js';
 import { OWN_FIXTURES } from './helpers/paths.js';
-import { liveFor } from '../src/live.js';
+import { liveFor } from '../src/commands/live.js';
 
 const url = (n: number) =>
   `https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=${1000 + n}&idx=1&sn=${String(n).padStart(32, 'b')}`;
@@ -298,7 +298,7 @@ describe('wxfeed daemon process', () => {
       'https://mp.weixin.qq.com/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000001&idx=1&sn=aaaabbbbccccddddeeeeffff00001111\n',
     );
     config(`urlFiles: [urls.txt]\nfetch:\n  origin: ${srv.origin}\n  delayMs: 0\n  retries: 0\n  timeoutMs: 60000\n`);
-    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+    const cli = fileURLToPath(new URL('../src/commands/cli.ts', import.meta.url));
     const child = spawn(
       process.execPath,
       ['--import', import.meta.resolve('tsx'), cli, 'daemon', '--config', join(t.dir, 'wxfeed.yaml')],

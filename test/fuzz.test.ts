@@ -6,7 +6,7 @@ import { parseDump } from '../src/dumps/parse.js';
 import { parseUrl } from '../src/wechat/url.js';
 import { parseArticlePage } from '../src/wechat/article-page.js';
 import { renderFeeds } from '../src/feeds/render.js';
-import { build } from '../src/cycle.js';
+import { build } from '../src/stages/cycle.js';
 import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import type { FeedArticle } from '../src/types.js';

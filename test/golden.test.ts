@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { build } from '../src/cycle.js';
+import { build } from '../src/stages/cycle.js';
 import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
-import { liveFor } from '../src/live.js';
+import { liveFor } from '../src/commands/live.js';
 import type { Config } from '../src/types.js';
 import { startFaultServer, type FaultServer } from './helpers/fault-server.js';
 import { tempDir, writeFile } from './helpers/tmp.js';

@@ -6,8 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, type Daemon } from '../src/daemon.js';
-import { liveFor } from '../src/live.js';
+import { startDaemon, type Daemon } from '../src/commands/daemon.js';
+import { liveFor } from '../src/commands/live.js';
 import { silentLogger } from '../src/log.js';
 import { MAX_DEPTH } from '../src/wechat/depth.js';
 import { parseArticlePage } from '../src/wechat/article-page.js';

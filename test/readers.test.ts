@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import Database from 'better-sqlite3';
-import { build } from '../src/cycle.js';
+import { build } from '../src/stages/cycle.js';
 import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import { createApp, listen } from '../src/server/app.js';

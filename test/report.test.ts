@@ -3,8 +3,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
-import { emptyFetchSummary } from '../src/fetch/stage.js';
-import { formatSummary, quoteName } from '../src/report.js';
+import { emptyFetchSummary } from '../src/stages/fetch/stage.js';
+import { formatSummary, quoteName } from '../src/commands/report.js';
 import type { BuildSummary } from '../src/types.js';
 
 const config = resolveConfig({ dumps: ['.'] }, '/x/wxfeed.yaml', process.cwd());

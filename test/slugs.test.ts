@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RESERVED_SLUGS } from '../src/config.js';
-import { planFeeds } from '../src/sources.js';
+import { planFeeds } from '../src/feeds/sources.js';
 
 const stat = (source: string, articles = 1) => ({ source, articles, bizCount: 0, biz: null });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { albumFeedTitle, planFeeds, slugify } from '../src/sources.js';
+import { albumFeedTitle, planFeeds, slugify } from '../src/feeds/sources.js';
 
 describe('slugify', () => {
   it('readable ASCII slugs; a short hash when the name is not all ASCII', () => {

@@ -8,13 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { escapeControls, quoteName, shellWord, terminalJson } from '../src/report.js';
+import { escapeControls, quoteName, shellWord, terminalJson } from '../src/commands/report.js';
 import { closeStore, openStore } from '../src/store/db.js';
 import { Store } from '../src/store/store.js';
 import { tempDir } from './helpers/tmp.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'src/cli.ts');
+const CLI = join(ROOT, 'src/commands/cli.ts');
 const TSX = import.meta.resolve('tsx');
 const RLO = '\u202e';
 /** Every character a terminal must not get raw: the bidi controls, and the other invisible format characters. */

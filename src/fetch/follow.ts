@@ -2,8 +2,8 @@
  * Pure rules of following albums (合集): which albums are polled under the config, what following an album a page
  * names means for the store, and which fetched pages may make an album followed (`follow.albums`).
  */
+import { albumSlug } from '../keys.js';
 import type { AlbumRecord, AlbumStatus, AlbumVia, FollowAlbums, FollowedUrl } from '../types.js';
-import { albumSlug } from '../sources.js';
 import { listUrl } from './list-drivers.js';
 import { accountActivity, nextListPoll } from './schedule.js';
 

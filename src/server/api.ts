@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { plain } from './static.js';
-import { UrlFileRefused } from '../urls/list.js';
+import { UrlFileRefused } from '../io/url-files.js';
 
 export interface ApiOptions {
   basePath: string;

@@ -5,6 +5,7 @@
  * Article pages and albums' HTML pages go through the one thread, one page at a time, each under the same budget.
  */
 import { Worker } from 'node:worker_threads';
+import { compiledEntry } from '../compiled.js';
 import type { AlbumPageResult, HomepagePageResult, ParsedPage } from '../types.js';
 import type { PageJob, PageKind, PageReply, ParsedAs } from './page-worker.js';
 
@@ -26,7 +27,8 @@ export interface PageParser {
 /** The worker entry next to this module: the compiled one, or from TypeScript sources (tests) through tsx. */
 function startWorker(): Worker {
   const limits = { resourceLimits: { maxOldGenerationSizeMb: PAGE_HEAP_MB } };
-  if (import.meta.url.endsWith('.js')) return new Worker(new URL('./page-worker.js', import.meta.url), limits);
+  const compiled = compiledEntry('page-worker.js');
+  if (compiled) return new Worker(compiled, limits);
   const source = new URL('./page-worker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
   return new Worker(boot, { ...limits, eval: true });

@@ -5,27 +5,22 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Job, JobResult } from './jobs.js';
-import type { JobMessage, JobReply } from './worker.js';
+import { compiledEntry } from '../compiled.js';
+import { type JobKind, runJob } from './job.js';
+import type { JobMessage, JobReply } from './thread.js';
 
 export interface JobRunner {
   /** How many jobs it runs at once. */
   readonly parallelism: number;
   readonly threaded: boolean;
-  run<J extends Job>(job: J): Promise<JobResult<J>>;
+  run<I, O>(kind: JobKind<I, O>, input: I): Promise<O>;
   close(): Promise<void>;
-}
-
-/** Runs a job on this thread; the job code (parsing, markdown, feed rendering) is loaded on the first job. */
-async function runHere<J extends Job>(job: J): Promise<JobResult<J>> {
-  const { runJob } = await import('./jobs.js');
-  return runJob(job);
 }
 
 export const inProcess: JobRunner = {
   parallelism: 1,
   threaded: false,
-  run: runHere,
+  run: runJob,
   close: async () => {},
 };
 
@@ -50,11 +45,6 @@ export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-/** The compiled worker next to this module; undefined when running from TypeScript sources (tests), which a worker cannot load. */
-export function defaultWorkerUrl(): URL | undefined {
-  return import.meta.url.endsWith('.js') ? new URL('./worker.js', import.meta.url) : undefined;
-}
-
 interface Slot {
   worker: Worker;
   busy: number;
@@ -62,14 +52,16 @@ interface Slot {
 }
 
 interface Pending {
-  job: Job;
+  // biome-ignore lint/suspicious/noExplicitAny: a job of any kind waits here.
+  kind: JobKind<any, any>;
+  input: unknown;
   slot: Slot;
   resolve: (r: unknown) => void;
   reject: (e: unknown) => void;
 }
 
 function settleInProcess(p: Pending): void {
-  runHere(p.job).then(p.resolve, p.reject);
+  runJob(p.kind, p.input).then(p.resolve, p.reject);
 }
 
 /** Told when a worker thread failed (its error, or how it exited) and its jobs moved to this thread. */
@@ -113,15 +105,15 @@ export function workerPool(count: number, workerUrl: URL, onFailure: WorkerFailu
   return {
     parallelism: count,
     threaded: true,
-    run<J extends Job>(job: J): Promise<JobResult<J>> {
+    run<I, O>(kind: JobKind<I, O>, input: I): Promise<O> {
       const live = slots.filter((s) => !s.dead);
-      if (live.length === 0) return runHere(job);
+      if (live.length === 0) return runJob(kind, input);
       const slot = live.reduce((a, b) => (b.busy < a.busy ? b : a));
       const id = nextId++;
       slot.busy++;
       return new Promise((resolve, reject) => {
-        pending.set(id, { job, slot, resolve: resolve as (r: unknown) => void, reject });
-        slot.worker.postMessage({ id, job } satisfies JobMessage);
+        pending.set(id, { kind, input, slot, resolve: resolve as (r: unknown) => void, reject });
+        slot.worker.postMessage({ id, kind: kind.name, input } satisfies JobMessage);
       });
     },
     async close() {
@@ -158,7 +150,7 @@ export function runnerFor(
   jobs: number,
   onFailure?: WorkerFailure,
   env: NodeJS.ProcessEnv = process.env,
-  workerUrl = defaultWorkerUrl(),
+  workerUrl = compiledEntry('worker.js'),
 ): JobRunner {
   const count = workerCount(env);
   if (jobs < WORKER_THRESHOLD || count === 0 || !workerUrl) return inProcess;
@@ -184,15 +176,16 @@ const HELD_PER_WORKER = 16;
  * very different lengths (rendering feeds); jobs of one size (reading batches of files) are better paced by their
  * use, which keeps their results young for the garbage collector.
  */
-export async function pipeline<J extends Job, C>(
+export async function pipeline<I, O, C>(
   runner: JobRunner,
-  entries: Iterable<{ job: J; ctx: C }>,
-  use: (result: JobResult<J>, ctx: C) => void | Promise<void>,
+  kind: JobKind<I, O>,
+  entries: Iterable<{ input: I; ctx: C }>,
+  use: (result: O, ctx: C) => void | Promise<void>,
   signal?: AbortSignal,
   eager = false,
 ): Promise<void> {
   const source = entries[Symbol.iterator]();
-  const ahead: Array<{ ctx: C; result: Promise<JobResult<J>> }> = [];
+  const ahead: Array<{ ctx: C; result: Promise<O> }> = [];
   let exhausted = false;
   let unfinished = 0;
   const queued = runner.parallelism * QUEUED_PER_WORKER;
@@ -206,7 +199,7 @@ export async function pipeline<J extends Job, C>(
         exhausted = true;
         return;
       }
-      const result = runner.run(n.value.job);
+      const result = runner.run(kind, n.value.input);
       unfinished++;
       const finished = (): void => {
         unfinished--;

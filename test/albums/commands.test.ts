@@ -11,17 +11,17 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { resolveConfig } from '../../src/config.js';
-import { type Daemon, serverRoutes, startDaemon } from '../../src/daemon.js';
-import { liveFor } from '../../src/live.js';
+import { type Daemon, serverRoutes, startDaemon } from '../../src/commands/daemon.js';
+import { liveFor } from '../../src/commands/live.js';
 import { createApp, listen } from '../../src/server/app.js';
-import { addUrls } from '../../src/urls/add.js';
+import { addUrls } from '../../src/commands/add.js';
 import type { Config } from '../../src/types.js';
 import { type AlbumServer, startAlbumServer } from '../helpers/album-server.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const TOKEN = 'albums-token-0123456789';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = join(ROOT, 'src/cli.ts');
+const CLI = join(ROOT, 'src/commands/cli.ts');
 const TSX = import.meta.resolve('tsx');
 const CANONICAL =
   'https://mp.weixin.qq.com/mp/appmsgalbum?__biz=Mzg4NTc2OTYxMQ==&action=getalbum&album_id=3329839945947119618';

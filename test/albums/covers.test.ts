@@ -5,10 +5,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from '../../src/cycle.js';
+import { build } from '../../src/stages/cycle.js';
 import { resolveConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
-import { liveFor } from '../../src/live.js';
+import { liveFor } from '../../src/commands/live.js';
 import { bizToNumber } from '../../src/wechat/url.js';
 import type { Config } from '../../src/types.js';
 import { type AlbumServer, startAlbumServer } from '../helpers/album-server.js';

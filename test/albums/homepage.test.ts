@@ -9,9 +9,9 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addUrls } from '../../src/urls/add.js';
-import { formatFollowed, listFollowed } from '../../src/urls/followed.js';
-import { unfollowAlbums } from '../../src/urls/unfollow.js';
+import { addUrls } from '../../src/commands/add.js';
+import { formatFollowed, listFollowed } from '../../src/commands/list.js';
+import { unfollowAlbums } from '../../src/commands/unfollow.js';
 import type { Config } from '../../src/types.js';
 import { useFollowing } from '../helpers/following.js';
 import { type ModelArticle, startAlbumServer } from '../helpers/album-server.js';

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { escapeDocument } from '../../src/content/escape.js';
-import { formatFollowed, listFollowed } from '../../src/urls/followed.js';
+import { formatFollowed, listFollowed } from '../../src/commands/list.js';
 import { shanghaiIso } from '../../src/time.js';
 import type { BuildSummary, Config } from '../../src/types.js';
 import { useFollowing } from '../helpers/following.js';

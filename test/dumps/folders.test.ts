@@ -6,9 +6,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from '../../src/cycle.js';
+import { build } from '../../src/stages/cycle.js';
 import { resolveConfig } from '../../src/config.js';
-import { RESCAN_MS } from '../../src/dumps/folders.js';
+import { RESCAN_MS } from '../../src/io/dumps/folders.js';
 import { silentLogger } from '../../src/log.js';
 import type { Config } from '../../src/types.js';
 import { dump, tempDir, writeFile } from '../helpers/tmp.js';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkSync, lstatSync, mkdirSync, statSync, symlinkSync } from 'node:fs';
 import fc from 'fast-check';
 import { basename, join, relative, sep } from 'node:path';
-import { archiveName, listDumpFiles, NOT_STATED } from '../../src/dumps/read.js';
+import { archiveName, listDumpFiles, NOT_STATED } from '../../src/io/dumps/read.js';
 import type { InputProblem } from '../../src/types.js';
 import { tempDir, writeFile } from '../helpers/tmp.js';
 import { DIST_CLI } from '../helpers/paths.js';

@@ -7,9 +7,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { nameAccount } from '../../src/catalog.js';
+import { nameAccount } from '../../src/catalog/catalog.js';
 import { resolveConfig } from '../../src/config.js';
-import { build } from '../../src/cycle.js';
+import { build } from '../../src/stages/cycle.js';
 import { accountNames, accountOf } from '../../src/feeds/accounts.js';
 import { silentLogger } from '../../src/log.js';
 import { closeStore, openStore } from '../../src/store/db.js';

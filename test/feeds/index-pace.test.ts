@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config.js';
-import { build } from '../../src/cycle.js';
+import { build } from '../../src/stages/cycle.js';
 import { LEGACY_COOLDOWN_KEY, PACE_KEY, paceOnBlock } from '../../src/fetch/pace.js';
 import { silentLogger } from '../../src/log.js';
 import { closeStore, openStore } from '../../src/store/db.js';

@@ -5,10 +5,10 @@
  * before adaptive pacing are the bench's (bench/pace-sim.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { build } from '../../src/cycle.js';
+import { build } from '../../src/stages/cycle.js';
 import { resolveConfig } from '../../src/config.js';
 import { PageClient } from '../../src/http/pages.js';
-import { liveFor } from '../../src/live.js';
+import { liveFor } from '../../src/commands/live.js';
 import { silentLogger } from '../../src/log.js';
 import { simulateWall } from '../helpers/pace-sim.js';
 import { tempDir } from '../helpers/tmp.js';

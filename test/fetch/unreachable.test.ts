@@ -7,11 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from '../../src/cycle.js';
+import { build } from '../../src/stages/cycle.js';
 import { resolveConfig } from '../../src/config.js';
-import { liveFor } from '../../src/live.js';
+import { liveFor } from '../../src/commands/live.js';
 import { silentLogger } from '../../src/log.js';
-import { formatSummary } from '../../src/report.js';
+import { formatSummary } from '../../src/commands/report.js';
 import { tempDir, writeFile } from '../helpers/tmp.js';
 
 async function closedPort(): Promise<number> {

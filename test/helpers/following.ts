@@ -6,9 +6,9 @@
  */
 import { afterEach, beforeEach } from 'vitest';
 import { join } from 'node:path';
-import { build } from '../../src/cycle.js';
+import { build } from '../../src/stages/cycle.js';
 import { resolveConfig } from '../../src/config.js';
-import { liveFor } from '../../src/live.js';
+import { liveFor } from '../../src/commands/live.js';
 import { silentLogger } from '../../src/log.js';
 import type { BuildSummary, Config } from '../../src/types.js';
 import type { AlbumServer } from './album-server.js';

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDaemon, type Daemon } from '../../src/daemon.js';
+import { startDaemon, type Daemon } from '../../src/commands/daemon.js';
 import { PACE_KEY, type PaceState } from '../../src/fetch/pace.js';
 import { silentLogger } from '../../src/log.js';
 import { closeStore, openStore } from '../../src/store/db.js';

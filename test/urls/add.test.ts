@@ -11,9 +11,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import { resolveConfig } from '../../src/config.js';
-import { addUrls } from '../../src/urls/add.js';
+import { addUrls } from '../../src/commands/add.js';
 import { createApp, listen } from '../../src/server/app.js';
-import { serverRoutes } from '../../src/daemon.js';
+import { serverRoutes } from '../../src/commands/daemon.js';
 import type { Config } from '../../src/types.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -84,7 +84,7 @@ describe('adding URLs at the same time', () => {
       script,
       `import { createInterface } from 'node:readline';
 import { loadConfig } from ${JSON.stringify(src('config.ts'))};
-import { addUrls } from ${JSON.stringify(src('urls/add.ts'))};
+import { addUrls } from ${JSON.stringify(src('commands/add.ts'))};
 const config = loadConfig(process.argv[2]);
 process.stdout.write('ready\\n');
 for await (const line of createInterface({ input: process.stdin })) {

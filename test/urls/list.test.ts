@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkArticleUrl, checkFollowUrl, parseUrlList, readUrlInputs } from '../../src/urls/list.js';
+import { checkArticleUrl, checkFollowUrl, parseUrlList, readUrlInputs } from '../../src/io/url-files.js';
 
 describe('URL lists', () => {
   it('one URL per line, # comments and blank lines allowed; bad lines named by file and line', () => {

@@ -10,12 +10,12 @@ import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSy
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { resolveConfig } from '../../src/config.js';
-import { build } from '../../src/cycle.js';
-import { serverRoutes } from '../../src/daemon.js';
+import { build } from '../../src/stages/cycle.js';
+import { serverRoutes } from '../../src/commands/daemon.js';
 import { silentLogger } from '../../src/log.js';
 import { createApp, listen } from '../../src/server/app.js';
-import { addUrls } from '../../src/urls/add.js';
-import { appendUrls, readUrlInputs, UrlFileRefused } from '../../src/urls/list.js';
+import { addUrls } from '../../src/commands/add.js';
+import { appendUrls, readUrlInputs, UrlFileRefused } from '../../src/io/url-files.js';
 import type { Config } from '../../src/types.js';
 import { tempDir } from '../helpers/tmp.js';
 

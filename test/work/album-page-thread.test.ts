@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../src/config.js';
-import { liveFor } from '../../src/live.js';
+import { liveFor } from '../../src/commands/live.js';
 import { parseAlbumPage } from '../../src/wechat/album-page.js';
 import { PageParserThread } from '../../src/work/page-parser.js';
 import { HAVE_SHARED, OWN_FIXTURES, REAL_PAGES } from '../helpers/paths.js';

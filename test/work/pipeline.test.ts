@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Job, JobResult } from '../../src/work/jobs.js';
+import { defineJob, type JobKind } from '../../src/work/job.js';
 import { type JobRunner, pipeline } from '../../src/work/pool.js';
+
+/** A kind whose result is its input; the manual runner below never runs its code. */
+const echo = defineJob<number, number>('test/echo', async () => (n) => n);
 
 /** A runner whose jobs finish when the test says: job n's result is `n`. */
 function manualRunner(parallelism: number, threaded: boolean) {
@@ -9,10 +12,10 @@ function manualRunner(parallelism: number, threaded: boolean) {
   const runner: JobRunner = {
     parallelism,
     threaded,
-    run<J extends Job>(job: J): Promise<JobResult<J>> {
-      const n = (job as unknown as { n: number }).n;
+    run<I, O>(_kind: JobKind<I, O>, input: I): Promise<O> {
+      const n = input as unknown as number;
       started.push(n);
-      return new Promise((resolve) => finish.set(n, () => resolve(n as unknown as JobResult<J>)));
+      return new Promise((resolve) => finish.set(n, () => resolve(n as unknown as O)));
     },
     close: async () => {},
   };
@@ -35,7 +38,7 @@ function manualRunner(parallelism: number, threaded: boolean) {
 }
 
 const upTo = (count: number) => Array.from({ length: count }, (_, n) => n);
-const jobs = (count: number) => upTo(count).map((n) => ({ job: { n } as unknown as Job, ctx: n }));
+const jobs = (count: number) => upTo(count).map((n) => ({ input: n, ctx: n }));
 const settle = () => new Promise<void>((r) => setImmediate(r));
 
 describe('pipeline', () => {
@@ -44,6 +47,7 @@ describe('pipeline', () => {
     const used: number[] = [];
     const done = pipeline(
       runner,
+      echo,
       jobs(100),
       (r, ctx) => {
         expect(r).toBe(ctx);
@@ -77,7 +81,7 @@ describe('pipeline', () => {
   it('not eager (or in-process), jobs are taken only as results are used', async () => {
     const { runner, started, finish, finishRest } = manualRunner(2, true);
     const used: number[] = [];
-    const done = pipeline(runner, jobs(20), (_r, ctx) => {
+    const done = pipeline(runner, echo, jobs(20), (_r, ctx) => {
       used.push(ctx);
     });
     await settle();
@@ -95,6 +99,7 @@ describe('pipeline', () => {
     const used: number[] = [];
     const done = pipeline(
       runner,
+      echo,
       jobs(10),
       (_r, ctx) => {
         used.push(ctx);
@@ -116,7 +121,7 @@ describe('pipeline', () => {
   it('stops starting jobs once aborted', async () => {
     const { runner, started, finish } = manualRunner(2, true);
     const abort = new AbortController();
-    const done = pipeline(runner, jobs(100), () => {}, abort.signal, true);
+    const done = pipeline(runner, echo, jobs(100), () => {}, abort.signal, true);
     await settle();
     abort.abort();
     for (let n = 1; n < 8; n++) finish(n);

@@ -17,7 +17,7 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../types.js';
-import { appendUrls, checkFollowUrl, readUrlInputs } from './list.js';
+import { appendUrls, checkFollowUrl, readUrlInputs } from '../io/url-files.js';
 import { closeStore, openStore } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { shortKey, snKey } from '../keys.js';

@@ -11,17 +11,17 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { schedule as cronSchedule, type ScheduledTask } from 'node-cron';
-import type { AlbumStatus, BuildSummary, Config, InputProblem, LiveFetch, PaceStatus } from './types.js';
-import type { Logger } from './log.js';
-import { ConfigError, loadConfig } from './config.js';
-import { build } from './cycle.js';
-import { createApp, listen, type Health } from './server/app.js';
-import { imageProxyRoute } from './server/image-proxy.js';
-import { apiRoute } from './server/api.js';
-import { addUrls } from './urls/add.js';
-import { closeStore, openStore } from './store/db.js';
-import { MetaTable } from './store/meta.js';
-import { imageSecret } from './store/secret.js';
+import type { AlbumStatus, BuildSummary, Config, InputProblem, LiveFetch, PaceStatus } from '../types.js';
+import type { Logger } from '../log.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { build } from '../stages/cycle.js';
+import { createApp, listen, type Health } from '../server/app.js';
+import { imageProxyRoute } from '../server/image-proxy.js';
+import { apiRoute } from '../server/api.js';
+import { addUrls } from './add.js';
+import { closeStore, openStore } from '../store/db.js';
+import { MetaTable } from '../store/meta.js';
+import { imageSecret } from '../store/secret.js';
 
 export interface CycleRecord {
   start: string;

@@ -8,12 +8,12 @@
 import { existsSync } from 'node:fs';
 import { closeStore, openStore } from '../store/db.js';
 import { Store } from '../store/store.js';
-import { albumFeedTitle } from '../sources.js';
+import { albumFeedTitle } from '../feeds/sources.js';
 import { listUrl } from '../fetch/list-drivers.js';
 import type { AlbumRef, Config, ListKind } from '../types.js';
 import { isAlbumId, parseAlbumUrl } from '../wechat/album.js';
 import { isHomepageId, isHomepageUrl, parseHomepageUrl } from '../wechat/homepage.js';
-import { readUrlInputs } from './list.js';
+import { readUrlInputs } from '../io/url-files.js';
 
 export interface UnfollowResult {
   lines: string[];

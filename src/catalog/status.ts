@@ -5,9 +5,8 @@
  */
 import { listStatuses } from '../fetch/follow.js';
 import { paceNow, storedPaceState } from '../fetch/pace.js';
-import { FEED_LABELS_KEY } from '../feeds/publish.js';
-import { albumOfLabel } from '../keys.js';
-import { albumSlug } from '../sources.js';
+import { FEED_LABELS_KEY } from '../stages/publish/stage.js';
+import { albumOfLabel, albumSlug } from '../keys.js';
 import type { Store } from '../store/store.js';
 import type { AlbumStatus, FeedStatus, FetchConfig, PaceStatus } from '../types.js';
 

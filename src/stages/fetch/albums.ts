@@ -17,14 +17,14 @@
  * does not exist, a 404, the wrong shape, a list of another account, too big, too slow) fails that list alone: it
  * backs off on its own (fetch/schedule.ts) and every other list and URL goes on.
  */
-import { type AlbumEntry, markAlbumChanged, nameAccount, recordAlbumItems } from '../catalog.js';
-import type { Logger } from '../log.js';
-import { needsArticle } from '../states.js';
-import type { Store } from '../store/store.js';
-import type { AlbumFetchSummary, AlbumItem, AlbumRecord, Config, FetchOutcome, LiveFetch } from '../types.js';
-import { VERIFY_PATH } from '../wechat/refusal.js';
-import { type ListDriver, type ListPosition, driverOf } from './list-drivers.js';
-import { albumObservation } from './observe.js';
+import { type AlbumEntry, markAlbumChanged, nameAccount, recordAlbumItems } from '../../catalog/catalog.js';
+import type { Logger } from '../../log.js';
+import { needsArticle } from '../../states.js';
+import type { Store } from '../../store/store.js';
+import type { AlbumFetchSummary, AlbumItem, AlbumRecord, Config, FetchOutcome, LiveFetch } from '../../types.js';
+import { VERIFY_PATH } from '../../wechat/refusal.js';
+import { type ListDriver, type ListPosition, driverOf } from '../../fetch/list-drivers.js';
+import { albumObservation } from '../../fetch/observe.js';
 import type { FetchRun } from './run.js';
 
 export interface AlbumPollContext {

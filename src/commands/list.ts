@@ -4,16 +4,16 @@
  * account, articles known, last poll and its result; then the albums the user unfollowed. Changes nothing in the
  * store (an album listed but never polled yet is shown from the URL files alone).
  */
+import { albumSlug } from '../keys.js';
 import { existsSync } from 'node:fs';
 import { isAlbumActive, listStatuses } from '../fetch/follow.js';
-import { escapeControls } from '../report.js';
+import { escapeControls } from './report.js';
 import { shanghaiIso } from '../time.js';
 import { bizToNumber } from '../wechat/url.js';
-import { albumSlug } from '../sources.js';
 import { closeStore, openStore } from '../store/db.js';
 import { Store } from '../store/store.js';
 import type { AlbumStatus, Config, FetchResult } from '../types.js';
-import { readUrlInputs } from './list.js';
+import { readUrlInputs } from '../io/url-files.js';
 
 export interface FollowedArticle {
   url: string;

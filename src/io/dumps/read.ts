@@ -6,10 +6,11 @@
  * every other folder near the top (walk-worker.ts runs the other half).
  */
 import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { compiledEntry } from '../../compiled.js';
 import { basename, normalize, relative, sep } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { InputProblem } from '../types.js';
+import type { InputProblem } from '../../types.js';
 
 export const DUMP_FILE = /\.(?:md|markdown|txt)$/i;
 
@@ -134,10 +135,8 @@ export function walkFolders(starts: readonly string[], seenDirs: Set<string>, st
   return part;
 }
 
-/** The compiled walk worker next to this module; undefined when running from TypeScript sources (tests). */
-export function walkWorkerUrl(): URL | undefined {
-  return import.meta.url.endsWith('.js') ? new URL('./walk-worker.js', import.meta.url) : undefined;
-}
+/** The compiled walk worker (dist/walk-worker.js); undefined when running from TypeScript sources (tests). */
+export const walkWorkerUrl = (): URL | undefined => compiledEntry('walk-worker.js');
 
 /** Walk `dirs` in a worker thread (its own loop guard: a folder reached from both halves is walked twice, and its files listed once). */
 function walkInWorker(url: URL, dirs: string[], seenDirs: Set<string>, statFiles: boolean): Promise<WalkPart> {

@@ -6,24 +6,25 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMPTY_BODY, MARKDOWN_VERSION } from '../content/body.js';
-import { markFileStale } from '../catalog.js';
-import { type Pace, paceNow, storedPaceState } from '../fetch/pace.js';
-import { sha256 } from '../keys.js';
-import { type AlbumFeedSpec, type FeedGroup, planFeeds } from '../sources.js';
-import type { FeedRecord } from '../store/feeds.js';
-import type { Store } from '../store/store.js';
-import type { AlbumStatus, Article, Config, InputProblem, SourceConfig } from '../types.js';
-import type { ImageSpec, ShowItem } from '../work/jobs.js';
-import { pipeline, type RunnerFor } from '../work/pool.js';
-import { indexPace, liveStates } from './dashboard-data.js';
-import { type IndexEntry, type LatestArticle, renderIndex, type TroubledList } from './index-page.js';
-import { listStatuses } from '../fetch/follow.js';
-import { accountNames, accountOf } from './accounts.js';
-import { shownTimes } from './times.js';
-import { messages } from './messages.js';
-import { renderOpml } from './opml.js';
-import { shows, take } from './select.js';
+import { EMPTY_BODY, MARKDOWN_VERSION } from '../../content/body.js';
+import { markFileStale } from '../../catalog/catalog.js';
+import { type Pace, paceNow, storedPaceState } from '../../fetch/pace.js';
+import { sha256 } from '../../keys.js';
+import { type AlbumFeedSpec, type FeedGroup, planFeeds } from '../../feeds/sources.js';
+import type { FeedRecord } from '../../store/feeds.js';
+import type { Store } from '../../store/store.js';
+import type { AlbumStatus, Article, Config, InputProblem, SourceConfig } from '../../types.js';
+import type { ImageSpec, ShowItem } from './render-job.js';
+import { pipeline, type RunnerFor } from '../../work/pool.js';
+import { renderJob } from './jobs.js';
+import { indexPace, liveStates } from '../../feeds/dashboard-data.js';
+import { type IndexEntry, type LatestArticle, renderIndex, type TroubledList } from '../../feeds/index-page.js';
+import { listStatuses } from '../../fetch/follow.js';
+import { accountNames, accountOf } from '../../feeds/accounts.js';
+import { shownTimes } from '../../feeds/times.js';
+import { messages } from '../../feeds/messages.js';
+import { renderOpml } from '../../feeds/opml.js';
+import { shows, take } from '../../feeds/select.js';
 import { FEED_FILES, removeFeedFolder, removeLeftoverTemps, writeIfChanged } from './write.js';
 
 /** Bump when rendering changes, so every feed is rendered again once. */
@@ -205,7 +206,7 @@ export async function publish(
       });
       const meta = feedMeta(config, plan.slug, plan.title);
       yield {
-        job: { kind: 'render' as const, meta, items, images: images.spec, dir: join(config.output, plan.slug) },
+        input: { meta, items, images: images.spec, dir: join(config.output, plan.slug) },
         ctx: { plan, newest: shown[0] },
       };
     }
@@ -213,6 +214,7 @@ export async function publish(
   const reread = new Set<string>();
   await pipeline(
     opts.runner(toRender.length),
+    renderJob,
     jobs(),
     (rendered, { plan, newest }) => {
       // A dump that no longer holds the body the store knows was edited or removed during this build: the feed

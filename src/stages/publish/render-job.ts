@@ -1,19 +1,18 @@
 /**
- * The CPU-heavy work of a build, as plain-data jobs that run the same in a worker thread or in-process:
- * reading and parsing batches of dump files, and rendering and writing one feed from its stored articles (the feed
- * text stays in the thread that made it; only the names of the files written come back).
+ * Rendering and writing one feed from its stored articles, as a plain-data job that runs the same in a worker
+ * thread or in-process (stages/publish/jobs.ts): the feed text stays in the thread that made it; only the names of
+ * the files written come back.
  */
-import type { DumpFile } from '../dumps/read.js';
-import { loadDump, loadDumpMarkdown, type LoadResult } from '../dumps/load.js';
-import { toFeedArticle } from '../feeds/article.js';
-import { markdownHtml } from '../content/markdown.js';
-import { type Reprint, splitReprint } from '../content/reprint.js';
-import { renderFeeds, type FeedMeta, type ImageOptions } from '../feeds/render.js';
-import { signedImagePath } from '../content/image-sign.js';
-import type { Article, Body, Config, FeedArticle } from '../types.js';
-import { writeFeedFiles } from '../feeds/write.js';
+import { loadDumpMarkdown } from '../../io/dumps/load.js';
+import { toFeedArticle } from '../../feeds/article.js';
+import { markdownHtml } from '../../content/markdown.js';
+import { type Reprint, splitReprint } from '../../content/reprint.js';
+import { renderFeeds, type FeedMeta, type ImageOptions } from '../../feeds/render.js';
+import { signedImagePath } from '../../content/image-sign.js';
+import type { Article, Body, Config, FeedArticle } from '../../types.js';
+import { writeFeedFiles } from './write.js';
 import { readFileSync } from 'node:fs';
-import { dumpBody } from '../content/body.js';
+import { dumpBody } from '../../content/body.js';
 
 /** How images reach readers, as data a worker can receive (the proxy rewriter is rebuilt from it). */
 export interface ImageSpec {
@@ -35,9 +34,13 @@ export interface ShowItem {
   rendered?: string | undefined;
 }
 
-export type Job =
-  | { kind: 'load'; files: DumpFile[] }
-  | { kind: 'render'; meta: FeedMeta; items: ShowItem[]; images: ImageSpec; dir: string };
+/** One feed to render: its metadata, the articles it shows, how images reach readers, and its folder. */
+export interface RenderInput {
+  meta: FeedMeta;
+  items: ShowItem[];
+  images: ImageSpec;
+  dir: string;
+}
 
 /** The feed files written (those whose bytes changed), and the dump files that no longer held the body the store knew (to be read again). */
 export interface RenderResult {
@@ -46,8 +49,6 @@ export interface RenderResult {
   /** Dump bodies rendered now (by body hash, a `KeptRendering` as JSON), for the store to keep. */
   rendered: Array<{ hash: string; templateId: string | undefined; html: string }>;
 }
-
-export type JobResult<J extends Job> = J extends { kind: 'load' } ? LoadResult[] : RenderResult;
 
 export function imageOptions(spec: ImageSpec): ImageOptions {
   if (spec.mode !== 'proxy' || spec.secret === undefined) return { mode: spec.mode };
@@ -112,12 +113,12 @@ function shown({ article, body, account, shownAt, rendered }: ShowItem, result: 
   return toFeedArticle(article, html, { ...context, reprint });
 }
 
-export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {
-  if (job.kind === 'load') return job.files.map(loadDump) as JobResult<J>;
+/** Renders one feed and writes the files whose bytes changed. */
+export async function renderFeed(job: RenderInput): Promise<RenderResult> {
   const result: RenderResult = { written: [], stale: [], rendered: [] };
   // Newest first by the time shown (the same order as the store's, but for an article that arrived after the others
   // of its day, which is shown after them: feeds/times.ts).
   const items = job.items.map((item) => shown(item, result)).sort((a, b) => b.date - a.date);
   result.written = writeFeedFiles(job.dir, renderFeeds(job.meta, items, imageOptions(job.images)));
-  return result as JobResult<J>;
+  return result;
 }

@@ -6,16 +6,24 @@
  */
 import { opendirSync, statSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
-import { FOLDERS_KEY, FreshRead, forgetFile, mergeRecent, recordFile, WALK_KEY } from '../catalog.js';
-import { type FolderIndex, indexUsable, listChangedFolders, parseIndex, scanFolders } from './folders.js';
-import type { KnownFile } from '../store/files.js';
-import type { Store } from '../store/store.js';
-import type { Config, InputProblem } from '../types.js';
-import { pipeline, type RunnerFor, workerCount } from '../work/pool.js';
+import { FOLDERS_KEY, FreshRead, forgetFile, mergeRecent, recordFile, WALK_KEY } from '../../catalog/catalog.js';
+import { type FolderIndex, indexUsable, listChangedFolders, parseIndex, scanFolders } from '../../io/dumps/folders.js';
+import type { KnownFile } from '../../store/files.js';
+import type { Store } from '../../store/store.js';
+import type { Config, InputProblem } from '../../types.js';
+import { pipeline, type RunnerFor, workerCount } from '../../work/pool.js';
+import { loadJob } from './jobs.js';
 import { type LearnResult, learnTemplates } from './learn.js';
-import { collectGarbage, LARGE_READ } from '../memory.js';
-import type { LoadResult } from './load.js';
-import { archiveName, type DumpFile, FirstNames, listDumpFiles, NOT_STATED, walkFingerprint } from './read.js';
+import { collectGarbage, LARGE_READ } from '../../memory.js';
+import type { LoadResult } from '../../io/dumps/load.js';
+import {
+  archiveName,
+  type DumpFile,
+  FirstNames,
+  listDumpFiles,
+  NOT_STATED,
+  walkFingerprint,
+} from '../../io/dumps/read.js';
 
 /** Dump files per read job. */
 const READ_BATCH = 64;
@@ -244,7 +252,7 @@ async function readIntoStore(
   opts: ReadOptions,
 ): Promise<Set<DumpFile>> {
   const { now } = opts;
-  const batches: Array<{ job: { kind: 'load'; files: DumpFile[] }; ctx: DumpFile[] }> = [];
+  const batches: Array<{ input: DumpFile[]; ctx: DumpFile[] }> = [];
   for (let i = 0; i < changed.length; i += READ_BATCH) {
     const listed = changed.slice(i, i + READ_BATCH);
     const files = listed.map((f) => ({
@@ -253,7 +261,7 @@ async function readIntoStore(
       mtimeMs: f.mtimeMs,
       seed: archiveName(f.path, opts.roots),
     }));
-    batches.push({ job: { kind: 'load', files }, ctx: listed });
+    batches.push({ input: files, ctx: listed });
   }
   store.sizeCacheFor(changed.length);
   // A first build: what each batch files is merged from memory (catalog.ts FreshRead).
@@ -268,6 +276,7 @@ async function readIntoStore(
   try {
     await pipeline(
       opts.runner(batches.length),
+      loadJob,
       batches,
       (results, listed) => {
         listed.forEach((file, n) => {

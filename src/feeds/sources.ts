@@ -6,10 +6,10 @@
  * filters and limit, matching by name or biz. Each album (合集) the store knows articles of is a feed of its own,
  * `album-<albumId>`, titled `<album title> · <account>`. No slug is a reserved name (config.ts RESERVED_SLUGS).
  */
-import { RESERVED_SLUGS } from './config.js';
-import type { SourceConfig, SourceStats } from './types.js';
-import { bizToNumber } from './wechat/url.js';
-import { albumLabel, sha256 } from './keys.js';
+import { RESERVED_SLUGS } from '../config.js';
+import type { SourceConfig, SourceStats } from '../types.js';
+import { bizToNumber } from '../wechat/url.js';
+import { albumLabel, albumSlug, sha256 } from '../keys.js';
 
 export interface FeedGroup {
   slug: string;
@@ -32,9 +32,6 @@ export interface AlbumFeedSpec {
   /** Articles the album lists, as the store knows them. */
   items: number;
 }
-
-/** The folder of an album's feed, `album-<id>`; a homepage's id (`home-<account number>-<hid>[-<cid>]`) is its own. */
-export const albumSlug = (albumId: string): string => (albumId.startsWith('home-') ? albumId : `album-${albumId}`);
 
 /**
  * `<album title> · <account>`: the account's name, else its number; an album whose title is unknown, by its id; a

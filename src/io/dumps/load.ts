@@ -5,8 +5,8 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { type DumpFile, NOT_STATED } from './read.js';
-import { dumpMarkdown, MAX_DUMP_BYTES, parseDump } from './parse.js';
-import type { Observation, PageTemplate } from '../types.js';
+import { dumpMarkdown, MAX_DUMP_BYTES, parseDump } from '../../dumps/parse.js';
+import type { Observation, PageTemplate } from '../../types.js';
 
 /** A dump file to read, with its site's page template when the dump is to be read with it (dumps/learn.ts). */
 export type DumpToLoad = DumpFile & { template?: PageTemplate | undefined };

@@ -4,8 +4,8 @@
 import { type Dirent, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { TEMP_FILE, writeFileAtomicSync } from '../io/atomic.js';
-import type { RenderedFeed } from '../types.js';
+import { TEMP_FILE, writeFileAtomicSync } from '../../io/atomic.js';
+import type { RenderedFeed } from '../../types.js';
 
 /**
  * Write `content` to `path` unless the file already holds exactly these bytes. Returns true when written.

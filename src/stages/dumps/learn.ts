@@ -9,14 +9,15 @@
  * again (sites are taken in chunks of about CHUNK such dumps), and a site stays marked until then.
  */
 import { statSync } from 'node:fs';
-import { recordFile } from '../catalog.js';
-import type { Store } from '../store/store.js';
-import type { StoredBlocks, TemplateGroup } from '../store/templates.js';
-import type { DumpBlocks, InputProblem, PageTemplate } from '../types.js';
-import type { RunnerFor } from '../work/pool.js';
-import type { DumpToLoad, LoadResult } from './load.js';
-import { archiveName } from './read.js';
-import { learnTemplate, readWithTemplate, templateId } from './templates.js';
+import { recordFile } from '../../catalog/catalog.js';
+import type { Store } from '../../store/store.js';
+import type { StoredBlocks, TemplateGroup } from '../../store/templates.js';
+import type { DumpBlocks, InputProblem, PageTemplate } from '../../types.js';
+import type { RunnerFor } from '../../work/pool.js';
+import { loadJob } from './jobs.js';
+import type { DumpToLoad, LoadResult } from '../../io/dumps/load.js';
+import { archiveName } from '../../io/dumps/read.js';
+import { learnTemplate, readWithTemplate, templateId } from '../../dumps/templates.js';
 
 /** Dump files per read job. */
 const READ_BATCH = 64;
@@ -131,7 +132,7 @@ function reread(rereads: Reread[], opts: LearnOptions): Promise<Map<string, { fi
   const batches: DumpToLoad[][] = [];
   for (let i = 0; i < files.length; i += READ_BATCH) batches.push(files.slice(i, i + READ_BATCH));
   const runner = opts.runner(batches.length);
-  return Promise.all(batches.map((batch) => runner.run({ kind: 'load', files: batch }))).then((results) => {
+  return Promise.all(batches.map((batch) => runner.run(loadJob, batch))).then((results) => {
     const out = new Map<string, { file: DumpToLoad; result: LoadResult }>();
     batches.forEach((batch, b) => {
       batch.forEach((file, n) => {

@@ -3,9 +3,9 @@
  * nothing when offline. The client is loaded on the first fetch and the thread started on the first page: a build
  * with nothing due never loads got or cheerio.
  */
-import { checkPace } from './http/pacer.js';
-import type { Config, FetchOutcome, LiveFetch, PageFetcher } from './types.js';
-import { PAGE_BUDGET_MS, PageParserThread } from './work/page-parser.js';
+import { checkPace } from '../http/pacer.js';
+import type { Config, FetchOutcome, LiveFetch, PageFetcher } from '../types.js';
+import { PAGE_BUDGET_MS, PageParserThread } from '../work/page-parser.js';
 
 /**
  * A fetcher that loads the real one when it is first asked to fetch: one client (one pacer) for pages and album lists.
@@ -19,7 +19,7 @@ class LazyFetcher implements PageFetcher {
 
   private async client(): Promise<PageFetcher> {
     if (!this.real) {
-      const { PageClient } = await import('./http/pages.js');
+      const { PageClient } = await import('../http/pages.js');
       if (!this.real) {
         this.real = new PageClient(this.settings);
         this.real.setPace(this.multiplier);

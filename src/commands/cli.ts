@@ -6,11 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, type Overrides, readConfig } from './config.js';
-import { createLogger } from './log.js';
+import { packageFile } from '../compiled.js';
+import { ConfigError, type Overrides, readConfig } from '../config.js';
+import { createLogger } from '../log.js';
 import { escapeControls, formatSummary, progressBar, quoteName, shellWord, terminalJson } from './report.js';
 import { liveFor } from './live.js';
-import type { Config } from './types.js';
+import type { Config } from '../types.js';
 // Each command loads what it needs when it runs: a build with nothing to do starts without the server, the
 // scheduler, or the fetching and rendering libraries.
 
@@ -55,9 +56,9 @@ const isRefusal = (error: unknown): error is Refusal =>
   error.name === 'RemovalRefused' &&
   typeof (error as Partial<Refusal>).describe === 'function';
 
-/** The version in package.json (next to dist/ and src/ alike). */
+/** The version in package.json. */
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 
@@ -98,7 +99,7 @@ async function runServe(flags: { config?: string; verbose?: boolean }): Promise<
   const config = loadConfig(flags.config);
   const log = createLogger({ level: flags.verbose ? 'debug' : 'info' });
   const [{ createApp, listen }, { serverRoutes }] = await Promise.all([
-    import('./server/app.js'),
+    import('../server/app.js'),
     import('./daemon.js'),
   ]);
   const server = createApp({
@@ -122,7 +123,7 @@ async function runServe(flags: { config?: string; verbose?: boolean }): Promise<
 
 async function runAdd(urls: string[], flags: { config?: string }): Promise<void> {
   const config = loadConfig(flags.config);
-  const { addUrls } = await import('./urls/add.js');
+  const { addUrls } = await import('./add.js');
   // The URLs as given and the URL file are quoted where they appear; any other control character is escaped.
   const result = await addUrls(config, urls, { quote: quoteName });
   process.stdout.write(`${result.lines.map(escapeControls).join('\n')}\n`);
@@ -131,7 +132,7 @@ async function runAdd(urls: string[], flags: { config?: string }): Promise<void>
 
 async function runUnfollow(targets: string[], flags: { config?: string }): Promise<void> {
   const config = loadConfig(flags.config);
-  const { unfollowAlbums } = await import('./urls/unfollow.js');
+  const { unfollowAlbums } = await import('./unfollow.js');
   const result = await unfollowAlbums(config, targets, quoteName);
   process.stdout.write(`${result.lines.map(escapeControls).join('\n')}\n`);
   if (result.refused > 0) throw new UsageError(`${result.refused} of ${targets.length} albums refused`);
@@ -139,7 +140,7 @@ async function runUnfollow(targets: string[], flags: { config?: string }): Promi
 
 async function runList(flags: { config?: string; json?: boolean }): Promise<void> {
   const config = loadConfig(flags.config);
-  const { formatFollowed, listFollowed } = await import('./urls/followed.js');
+  const { formatFollowed, listFollowed } = await import('./list.js');
   const followed = await listFollowed(config);
   const text = flags.json
     ? terminalJson(followed)
@@ -159,7 +160,7 @@ async function runBuild(flags: BuildFlags): Promise<void> {
       }
     : undefined;
   const live = liveFor(config, { offline: flags.offline ?? false, refetch: flags.refetch ?? false });
-  const { build } = await import('./cycle.js');
+  const { build } = await import('../stages/cycle.js');
   // Ctrl-C (or SIGTERM) aborts the build at its next safe point; a second one stops at once (the store is safe at
   // any point: the next build resumes either way).
   const abort = new AbortController();

@@ -8,11 +8,11 @@
  * (`follow.albums`): they are polled in the same build, in rounds (fetch/lists.ts). Offline (no `live`), the URL
  * inputs are still read, so the build reports what is followed.
  */
-import { aliasKey, markAlbumChanged, nameAccount, putObservation } from '../catalog.js';
-import { shortKey, wechatKey } from '../keys.js';
-import type { Logger } from '../log.js';
-import { pageContentState } from '../states.js';
-import type { Store } from '../store/store.js';
+import { aliasKey, markAlbumChanged, nameAccount, putObservation } from '../../catalog/catalog.js';
+import { shortKey, wechatKey } from '../../keys.js';
+import type { Logger } from '../../log.js';
+import { pageContentState } from '../../states.js';
+import type { Store } from '../../store/store.js';
 import type {
   AlbumFetchSummary,
   AlbumRecord,
@@ -23,15 +23,15 @@ import type {
   InputProblem,
   LiveFetch,
   ParsedPage,
-} from '../types.js';
-import { readUrlInputs } from '../urls/list.js';
-import { parseUrl } from '../wechat/url.js';
+} from '../../types.js';
+import { readUrlInputs } from '../../io/url-files.js';
+import { parseUrl } from '../../wechat/url.js';
 import { emptyAlbumSummary } from './albums.js';
-import { discoveryVia, isAlbumActive, strongerVia } from './follow.js';
+import { discoveryVia, isAlbumActive, strongerVia } from '../../fetch/follow.js';
 import { pollLists } from './lists.js';
-import { noticeObservation, pageObservation } from './observe.js';
+import { noticeObservation, pageObservation } from '../../fetch/observe.js';
 import { FetchRun } from './run.js';
-import { dueOrder, isDue } from './schedule.js';
+import { dueOrder, isDue } from '../../fetch/schedule.js';
 import {
   LEGACY_COOLDOWN_KEY,
   PACE_KEY,
@@ -40,7 +40,7 @@ import {
   paceOnBlock,
   paceOnCleanBuild,
   storedPaceState,
-} from './pace.js';
+} from '../../fetch/pace.js';
 
 export interface FetchStageOptions {
   /** Live fetching; undefined: offline. */

@@ -4,7 +4,7 @@
  * build's budget (fetch/run.ts). A list polled in a round is not polled again in the build.
  */
 import { type AlbumPollContext, type PollOutcome, pollHead, pollWalk } from './albums.js';
-import { planListPolls } from './schedule.js';
+import { planListPolls } from '../../fetch/schedule.js';
 
 export interface ListRoundContext extends AlbumPollContext {
   /** Lists polled in this build so far (heads and walks). */

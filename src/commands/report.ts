@@ -5,7 +5,7 @@
  * and the like) are quoted too, as their code points, so a title cannot turn the rest of a line around.
  */
 import { relative } from 'node:path';
-import type { BuildSummary, Config } from './types.js';
+import type { BuildSummary, Config } from '../types.js';
 
 const MAX_LISTED = 20;
 

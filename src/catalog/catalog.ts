@@ -4,12 +4,12 @@
  * the same transaction, so a run killed at any point resumes where it stopped. The merge rules themselves are pure
  * (merge.ts).
  */
-import { albumLabel, albumOrigin } from './keys.js';
-import { mergeObservations, mergeOutcome } from './merge.js';
-import type { Store } from './store/store.js';
-import type { AlbumItem, Observation, StoredObservation } from './types.js';
-import { bizToNumber, numberToBiz } from './wechat/url.js';
-import { capTitle, cleanText } from './content/text.js';
+import { albumLabel, albumOrigin } from '../keys.js';
+import { mergeObservations, mergeOutcome } from '../merge.js';
+import type { Store } from '../store/store.js';
+import type { AlbumItem, Observation, StoredObservation } from '../types.js';
+import { bizToNumber, numberToBiz } from '../wechat/url.js';
+import { capTitle, cleanText } from '../content/text.js';
 
 /** Meta key of the dump folders' walk fingerprint as last read in full (dumps/stage.ts). */
 export const WALK_KEY = 'walk';

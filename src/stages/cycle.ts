@@ -3,18 +3,18 @@
  * one worker pool, and report. Per-item failures are collected by the stages and reported, never thrown past here;
  * only a failure of the store or the output folder ends a build.
  */
-import { beginBuild, endBuild, mergeAllPending } from './catalog.js';
+import { beginBuild, endBuild, mergeAllPending } from '../catalog/catalog.js';
 import { ingestDumps } from './dumps/stage.js';
 import { fetchStage } from './fetch/stage.js';
-import { publish } from './feeds/publish.js';
-import type { Logger } from './log.js';
-import { albumStatus, feedStatus, paceStatus } from './server/status.js';
-import { closeStore, openStore, storeFailure } from './store/db.js';
-import { imageSecret } from './store/secret.js';
-import { Store } from './store/store.js';
-import type { BuildSummary, Config, InputProblem, LiveFetch } from './types.js';
-import { type JobRunner, type RunnerFor, runnerFor } from './work/pool.js';
-import { collectGarbage, LARGE_READ } from './memory.js';
+import { publish } from './publish/stage.js';
+import type { Logger } from '../log.js';
+import { albumStatus, feedStatus, paceStatus } from '../catalog/status.js';
+import { closeStore, openStore, storeFailure } from '../store/db.js';
+import { imageSecret } from '../store/secret.js';
+import { Store } from '../store/store.js';
+import type { BuildSummary, Config, InputProblem, LiveFetch } from '../types.js';
+import { type JobRunner, type RunnerFor, runnerFor } from '../work/pool.js';
+import { collectGarbage, LARGE_READ } from '../memory.js';
 
 export interface BuildOptions {
   log: Logger;

@@ -8,8 +8,8 @@
  * about one list or page (a list that does not exist, a 404, the wrong shape) never stops the build: that list or URL
  * fails alone and backs off on its own.
  */
-import type { FetchOutcome } from '../types.js';
-import { UNREACHABLE_AFTER } from './schedule.js';
+import type { FetchOutcome } from '../../types.js';
+import { UNREACHABLE_AFTER } from '../../fetch/schedule.js';
 
 /** 403s in a row (pages or lists) after which WeChat counts as refusing the client. */
 export const REFUSED_403_AFTER = 2;
