@@ -8,7 +8,7 @@
 // OUTDIR/<source>/atom.xml, rss.xml and feed.json with the `feed` package. No dedup, no sanitizing, no store,
 // no WeChat UI stripping, files read one after another (await in a loop).
 //
-// Choice made to keep it from running out of memory on a 735 MB archive: it keeps only the newest 50 items per
+// Choice made to keep it from running out of memory on the real archive: it keeps only the newest 50 items per
 // source (by `date`, then `fetch_date`), holding just {path, title, url, date} for them, and renders markdown
 // lazily — re-reading and rendering only those 50 files per source when the feeds are written.
 //

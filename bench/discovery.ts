@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from '../src/stages/cycle.js';
 import { resolveConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
+import { silentLogger } from '../test/helpers/log.js';
 import { liveFor } from '../src/commands/live.js';
 
 const argv = process.argv.slice(2);

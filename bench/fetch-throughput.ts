@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../src/stages/cycle.js';
 import { resolveConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
+import { silentLogger } from '../test/helpers/log.js';
 import { liveFor } from '../src/commands/live.js';
 
 const arg = (name: string, def: number): number => {

@@ -3,9 +3,8 @@
  *
  * Learning sites' page templates alone (dumps/templates.ts learnTemplate), on one thread, over every site of a built
  * store (its dump_blocks, read once into memory). Prints the median and the fastest run, and how many template lines
- * were learned in all (a change meant to be faster only must leave that as it was). Opens the store read-only.
- *
- * Over the picker archive's store (851 sites, 84,287 dumps of them) the count is 18319 per run.
+ * were learned in all (a change meant to be faster only must leave that as it was; bench/README.md records the count
+ * over the picker archive's store). Opens the store read-only.
  */
 import Database from 'better-sqlite3';
 import { learnTemplate } from '../src/dumps/templates.js';

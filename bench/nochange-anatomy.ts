@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { closeStore, openStore } from '../src/store/db.js';
 import { Store } from '../src/store/store.js';
-import { mergePending, WALK_KEY } from '../src/catalog/catalog.js';
+import { mergePending } from '../src/catalog/catalog.js';
 import { albumStatus, feedStatus } from '../src/catalog/status.js';
 import { listDumpFiles, walkFingerprint } from '../src/io/dumps/read.js';
 import { workerCount } from '../src/work/pool.js';
@@ -50,7 +50,7 @@ async function once(): Promise<void> {
   const c = await step('load config', () => loadConfig(config));
   const db = await step('open store (verify, pragmas, migrations check, state=open)', () => openStore(c.store));
   const store = await step("prepare the tables' statements", () => new Store(db));
-  const before = await step('read walk fingerprint (meta)', () => store.meta.get(WALK_KEY) ?? '');
+  const before = await step('read walk fingerprint (meta)', () => store.meta.walk.get() ?? '');
   const parallel = workerCount() > 0 && Number(before.split(':')[0]) >= 50_000;
   facts.set('walk threads', parallel ? '2' : '1');
   const problems: InputProblem[] = [];
@@ -69,7 +69,7 @@ async function once(): Promise<void> {
     store.pending.dirtySources();
     const r = store.feeds.all();
     sha256(JSON.stringify(['2', c.baseUrl, c.feed, c.images, null]));
-    store.meta.get('published');
+    store.meta.published.get();
     return r;
   });
   facts.set('feed folders', String(records.size));

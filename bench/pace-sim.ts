@@ -9,7 +9,7 @@
  *      [--json FILE]   (npm run bench:pace). Exit 1 when this tree is refused as often as the base or more.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -31,12 +31,16 @@ const sim = {
 };
 
 async function modulesOf(src: string): Promise<SimModules> {
-  const load = (path: string) => import(pathToFileURL(join(src, path)).href);
+  // The first of the paths that the tree has: modules moved into folders after the base commit.
+  const load = (...paths: string[]) => {
+    const path = paths.find((p) => existsSync(join(src, p))) ?? paths[0]!;
+    return import(pathToFileURL(join(src, path)).href);
+  };
   const [cycle, config, pages, live, log] = await Promise.all([
-    load('cycle.ts'),
+    load('stages/cycle.ts', 'cycle.ts'),
     load('config.ts'),
     load('http/pages.ts'),
-    load('live.ts'),
+    load('commands/live.ts', 'live.ts'),
     load('log.ts'),
   ]);
   return {
@@ -44,7 +48,8 @@ async function modulesOf(src: string): Promise<SimModules> {
     resolveConfig: config.resolveConfig,
     liveFor: live.liveFor,
     PageClient: pages.PageClient,
-    silentLogger: log.silentLogger,
+    // The base commit's log.ts has a silent logger; this tree's tests make theirs with createLogger.
+    silentLogger: log.silentLogger ?? log.createLogger({ level: 'silent', pretty: false }),
   };
 }
 

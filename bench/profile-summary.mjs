@@ -11,7 +11,7 @@
 // --total REGEX also print inclusive (self + callees) time of the functions whose "name file" matches REGEX
 //               (a function recursing counts once per sample)
 // --split REGEX two sets of tables: the samples before the first sample (any thread) with a function matching REGEX
-//               on its stack, and those from it on (e.g. --split '^publish  src/cycle' parts a build's ingest and
+//               on its stack, and those from it on (e.g. --split '^publishFeeds ' parts a build's ingest and
 //               publish; threads share one clock)
 // --json FILE   write the tables as JSON
 //

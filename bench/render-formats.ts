@@ -35,7 +35,8 @@ import { renderAtom } from '../src/feeds/atom.js';
 import { feedItems, type FeedMeta, type ImageOptions } from '../src/feeds/item.js';
 import { renderJson } from '../src/feeds/json.js';
 import { renderRss } from '../src/feeds/rss.js';
-import type { FeedArticle, RenderedFeed } from '../src/types.js';
+import type { FeedArticle } from '../src/types.js';
+import type { RenderedFeed } from '../src/feeds/render.js';
 import { EMPTY_META, IMAGE_MODES, META, corpus as testCorpus } from '../test/feeds/corpus.js';
 import { libRenderer, type FeedClass, type Format } from './lib/feed-lib-render.js';
 

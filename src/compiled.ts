@@ -5,7 +5,7 @@
  */
 
 /** True in dist/ (compiled); false from the sources (tests, tsx). */
-export const COMPILED = import.meta.url.endsWith('.js');
+const COMPILED = import.meta.url.endsWith('.js');
 
 /** A compiled entry point of dist/ by its file name (`worker.js`), or undefined when running from the sources. */
 export function compiledEntry(name: string): URL | undefined {

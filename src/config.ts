@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 const DEFAULT_CRON = '*/30 * * * *';
 const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 
-/** node-cron's own check of an expression; loaded only for one that is not the default (the scheduler is the daemon's). */
+/** node-cron's check of an expression, loaded only for one other than the default (the scheduler is the daemon's). */
 function validCron(expression: string): boolean {
   if (expression === DEFAULT_CRON) return true;
   const { validate } = createRequire(import.meta.url)('node-cron') as typeof import('node-cron');
@@ -62,7 +62,7 @@ function cronFieldProblem(text: string, field: CronField): string | undefined {
 }
 
 /** Why a cron expression is refused, naming the field; undefined when node-cron accepts it. */
-export function cronProblem(expression: string): string | undefined {
+function cronProblem(expression: string): string | undefined {
   const parts = expression.split(/\s+/);
   if (parts.length !== 5 && parts.length !== 6)
     return `must have 5 fields (minute hour day-of-month month day-of-week) or 6 (a second field first); got ${parts.length}`;
@@ -74,8 +74,6 @@ export function cronProblem(expression: string): string | undefined {
   }
   return 'is not a cron expression node-cron accepts';
 }
-import type { Config } from './types.js';
-
 /** An invalid config: the CLI exits 2 with this message, which names the file and the key. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -95,80 +93,207 @@ export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
   'feeds.opml',
 ]);
 
+/** What the reference shows as the default of a key whose default is computed at run time, not a schema value. */
+const COMPUTED_DEFAULTS = new WeakMap<z.ZodTypeAny, string>();
+
+/** Mark `schema` as a key whose default is computed, shown in the reference as `shown`. */
+function computed<T extends z.ZodTypeAny>(schema: T, shown: string): T {
+  COMPUTED_DEFAULTS.set(schema, shown);
+  return schema;
+}
+
+/** The default the reference shows for a key computed at run time (see `computed`), if `schema` is one. */
+export function computedDefault(schema: unknown): string | undefined {
+  return COMPUTED_DEFAULTS.get(schema as z.ZodTypeAny);
+}
+
 const sourceSchema = z
   .object({
-    /** A name, a biz, or an account number: written as a YAML number it is read as its digits. */
-    match: z.preprocess(
-      (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v),
+    match: z
+      .preprocess(
+        (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v),
+        z
+          .string({
+            invalid_type_error:
+              'must be a source name, a __biz or an account number (a whole number; quote a long one)',
+          })
+          .trim()
+          .min(1),
+      )
+      .describe(
+        "A source name (the dumps' `source:`) or an account's `__biz`: base64 (`MzI2NzI2OTExNA==`) or its number (`3267269114`, which may be written unquoted: `match: 3093190038`).",
+      ),
+    slug: computed(
       z
-        .string({
-          invalid_type_error: 'must be a source name, a __biz or an account number (a whole number; quote a long one)',
-        })
-        .trim()
-        .min(1),
+        .string()
+        .regex(SLUG, 'must be lower-case letters, digits, ".", "_" or "-" (at most 80)')
+        .refine((s) => !RESERVED_SLUGS.has(s), 'is reserved')
+        .optional()
+        .describe(
+          `Folder name of the feed: lower-case letters, digits, \`.\`, \`_\` and \`-\`. Reserved, for the server's routes and the output's own files: ${[...RESERVED_SLUGS].map((s) => `\`${s}\``).join(', ')} (a source whose derived slug would be one gets a short hash added).`,
+        ),
+      'derived',
     ),
-    slug: z
-      .string()
-      .regex(SLUG, 'must be lower-case letters, digits, ".", "_" or "-" (at most 80)')
-      .refine((s) => !RESERVED_SLUGS.has(s), 'is reserved')
-      .optional(),
-    title: z.string().trim().min(1).optional(),
-    include: z.array(z.string().min(1)).optional(),
-    exclude: z.array(z.string().min(1)).optional(),
-    limit: z.number().int().positive().max(10_000).optional(),
+    title: computed(z.string().trim().min(1).optional().describe('Title of the feed.'), 'the source name'),
+    include: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Keep only the articles whose title contains one of these (applied before the limit).'),
+    exclude: z.array(z.string().min(1)).optional().describe('Drop the articles whose title contains any of these.'),
+    limit: computed(
+      z.number().int().positive().max(10_000).optional().describe('Items in this feed, newest first.'),
+      '`feed.limit`',
+    ),
   })
   .strict();
 
+/** The config file's keys, their checks, defaults and meanings: the one definition of the config. */
 export const configSchema = z
   .object({
-    /** Left out: derived from server.host and server.port. */
-    baseUrl: z
-      .string()
-      .url()
-      .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
-      .optional(),
-    dumps: z.array(z.string().min(1)).default(['dumps']),
-    output: z.string().min(1).default('output'),
-    store: z.string().min(1).default('data/wxfeed.db'),
+    baseUrl: computed(
+      z
+        .string()
+        .url()
+        .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+        .transform((u) => (u.endsWith('/') ? u : `${u}/`))
+        .optional()
+        .describe(
+          'Where `output/` is served. Self links, the OPML and the index page use it; item ids never depend on it. Left out, it follows `server.host` and `server.port` (`localhost` for `127.0.0.1`, `::1` and `0.0.0.0`; `http://localhost:8080/` when the port is 0). Set to this machine on another port than `server.port`, it is warned about at start.',
+        ),
+      '`http://<server.host>:<server.port>/`',
+    ),
+    dumps: z
+      .array(z.string().min(1))
+      .default(['dumps'])
+      .describe(
+        'Folders of dumps, read recursively. The files are `*.md`, `*.markdown` and `*.txt`; symbolic links are followed, loops are safe. The files of a folder taken off this list are forgotten (with the guard of `build`: more than half of the known files at once needs `--prune`).',
+      ),
+    output: z.string().min(1).default('output').describe('Where the feeds are written.'),
+    store: z.string().min(1).default('data/wxfeed.db').describe('The SQLite store. Its folder is created.'),
     feed: z
       .object({
-        limit: z.number().int().positive().max(10_000).default(50),
-        title: z.string().trim().min(1).optional(),
-        keepDeleted: z.boolean().default(true),
-        language: z.enum(['zh-CN', 'en']).default('zh-CN'),
-        placeholders: z.enum(['show', 'hide']).default('show'),
+        limit: z.number().int().positive().max(10_000).default(50).describe('Items per feed, newest first.'),
+        title: computed(
+          z.string().trim().min(1).optional().describe('Title of `all/`, of the OPML and of the index page.'),
+          '`全部公众号` (`All accounts` in `en`)',
+        ),
+        keepDeleted: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Keep deleted or blocked articles in feeds, with the stored text and a notice. `false` drops them from feeds, not from the store.',
+          ),
+        language: z
+          .enum(['zh-CN', 'en'])
+          .default('zh-CN')
+          .describe(
+            "The feeds' language and that of every text wxfeed writes. It sets `xml:lang`, RSS `<language>` and JSON Feed `language`, and the language of what wxfeed writes into feeds, the OPML and the index page: what the archive holds of a shell, a captcha page or a deleted article, the link to the original, feed descriptions, the default title.",
+          ),
+        placeholders: z
+          .enum(['show', 'hide'])
+          .default('show')
+          .describe(
+            'Whether articles with no text yet appear in feeds. `hide` keeps them out: shells and captcha pages (an item that only says "open the original"), and album items not yet read whose list gave no title; `show` publishes them with a sentence saying what the archive holds.',
+          ),
       })
       .strict()
-      .default({}),
-    sources: z.array(sourceSchema).default([]),
-    urls: z.array(z.string().trim().min(1)).default([]),
-    urlFiles: z.array(z.string().min(1)).default(['urls.txt']),
+      // Title last, given or not: stages/publish hashes this object as JSON to tell whether feeds need rendering.
+      .transform(({ title, ...rest }) => ({ ...rest, ...(title ? { title } : {}) }))
+      .default({})
+      .describe('What goes into every feed.'),
+    sources: z
+      .array(sourceSchema)
+      .default([])
+      .describe('Settings of the feed of one source (an account, or a source label of the dumps).'),
+    urls: z.array(z.string().trim().min(1)).default([]).describe('Article, album and homepage URLs to follow.'),
+    urlFiles: z
+      .array(z.string().min(1))
+      .default(['urls.txt'])
+      .describe(
+        'Text files of article, album and homepage URLs to follow, one per line, `#` comments. A missing file is an empty list; one that is not a regular file (a symbolic link, a FIFO, a device, a folder) is refused and reported. `add` writes to the first.',
+      ),
     fetch: z
       .object({
         origin: z
           .string()
           .url()
           .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
-          .default('https://mp.weixin.qq.com'),
-        concurrency: z.number().int().min(1).max(16).default(2),
-        delayMs: z.number().int().min(0).max(600_000).default(1500),
-        timeoutMs: z.number().int().min(100).max(600_000).default(15_000),
-        retries: z.number().int().min(0).max(10).default(2),
-        retryBaseMs: z.number().int().min(0).max(600_000).default(1000),
+          .transform((u) => u.replace(/\/+$/, ''))
+          .default('https://mp.weixin.qq.com')
+          .describe('Scheme and host to fetch article pages from (a mirror, or a test server). Path and query stay.'),
+        concurrency: z.number().int().min(1).max(16).default(2).describe('Requests in flight.'),
+        delayMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(600_000)
+          .default(1500)
+          .describe(
+            'Minimum gap between request starts, ±20 % jitter. After WeChat refuses the client it is doubled (at most 16×), recovering 10 % per clean hour.',
+          ),
+        timeoutMs: z.number().int().min(100).max(600_000).default(15_000).describe('Time limit of one request.'),
+        retries: z
+          .number()
+          .int()
+          .min(0)
+          .max(10)
+          .default(2)
+          .describe('Retries of a request after a network error or a 5xx answer.'),
+        retryBaseMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(600_000)
+          .default(1000)
+          .describe('Wait before the first retry; it doubles before each next one.'),
         maxBytes: z
           .number()
           .int()
           .min(1024)
           .max(512 * 1024 * 1024)
-          .default(5 * 1024 * 1024),
-        dumps: z.boolean().default(true),
-        maxAgeDays: z.number().min(0).max(36_500).default(30),
-        maxPerRun: z.number().int().min(0).max(1_000_000).default(300),
-        cooldownMinutes: z.number().min(0).max(10_000).default(15),
-        cooldownMaxMinutes: z.number().min(0).max(100_000).default(360),
+          .default(5 * 1024 * 1024)
+          .describe('Size cap of an answer, counted after decompression.'),
+        dumps: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Also fetch the URL of every dump that is not the article (a shell, a captcha page, a cut copy) until the article is had.',
+          ),
+        maxAgeDays: z
+          .number()
+          .min(0)
+          .max(36_500)
+          .default(30)
+          .describe(
+            'Fetched articles are read again up to this age: every build the first day, daily the first week, then weekly.',
+          ),
+        maxPerRun: z
+          .number()
+          .int()
+          .min(0)
+          .max(1_000_000)
+          .default(300)
+          .describe(
+            'Article pages one build fetches at most; the rest wait for the next build. List requests are bounded by `follow.maxRequestsPerRun`.',
+          ),
+        cooldownMinutes: z
+          .number()
+          .min(0)
+          .max(10_000)
+          .default(15)
+          .describe(
+            'No fetching for this long after WeChat refuses the client (a captcha or verify page, frequency control, HTTP 429, 403s) or cannot be reached. A block within an hour of the end of the previous cool-down doubles it, up to `fetch.cooldownMaxMinutes`; one after a clean hour starts again at `fetch.cooldownMinutes`. A longer `Retry-After` extends it, up to `fetch.cooldownMaxMinutes`.',
+          ),
+        cooldownMaxMinutes: z
+          .number()
+          .min(0)
+          .max(100_000)
+          .default(360)
+          .describe('The longest cool-down (see `fetch.cooldownMinutes`).'),
       })
       .strict()
-      .default({}),
+      .default({})
+      .describe('Fetching article pages from WeChat.'),
     follow: z
       .object({
         albums: z
@@ -178,39 +303,60 @@ export const configSchema = z
                 'must be "urls" (follow the albums the pages of followed URLs name), "all" (also those of dumps\' pages) or "off"',
             }),
           })
-          .default('urls'),
+          .default('urls')
+          .describe(
+            "Which albums (合集) are followed besides those listed in `urls` and `urlFiles` (always followed). `urls`: the albums the pages of followed URLs name, and in turn those their articles' pages name; `all`: also those named by the pages fetched for dumps; `off`: none.",
+          ),
         maxPages: z
           .number({ invalid_type_error: 'must be a whole number of list pages (20 articles each)' })
           .int('must be a whole number of list pages (20 articles each)')
           .min(1, 'must be at least 1 (the first read of an album walks this many list pages)')
           .max(1000, 'must be at most 1000 (20,000 articles)')
-          .default(50),
+          .default(50)
+          .describe(
+            'The first read of a list (album or homepage) takes at most this many × 20 articles, whatever size the pages come in. It reads at most this many pages in one build (it may go on over several builds); later reads stop at the first article already known.',
+          ),
         albumIntervalMinutes: z
           .number({ invalid_type_error: 'must be a number of minutes (0: every build)' })
           .min(0, 'must be 0 (every build) or more minutes')
           .max(525_600, 'must be at most 525600 (a year)')
-          .default(60),
+          .default(60)
+          .describe(
+            'The shortest interval between two polls of a list. A list with recent activity is polled this often, a quiet one less often (its quiet time / 90, at most a day apart), and every list of an account this often for 2 hours after a new article in it; a failing one backs off from 1 hour (or this, if longer) to a day. `0`: every build (see [How often it polls](following.md)).',
+          ),
         maxRequestsPerRun: z
           .number({ invalid_type_error: 'must be a whole number of requests' })
           .int('must be a whole number of requests')
           .min(1, 'must be at least 1 (list and list-page requests one build may make)')
           .max(1_000_000)
-          .default(100),
+          .default(100)
+          .describe(
+            'List and list-page requests one build makes at most (album and homepage lists and their HTML pages). The rest wait for the next builds; a first read goes on where it stopped.',
+          ),
         maxAlbumsPerAccount: z
           .number({ invalid_type_error: 'must be a whole number of albums' })
           .int('must be a whole number of albums')
           .min(1, 'must be at least 1')
           .max(100_000)
-          .default(50),
+          .default(50)
+          .describe(
+            'Lists of one account followed at most. Those that pages name beyond it are not followed (counted in the build summary); the lists you list are always followed.',
+          ),
         maxNewAlbumsPerRun: z
           .number({ invalid_type_error: 'must be a whole number of albums' })
           .int('must be a whole number of albums')
           .min(1, 'must be at least 1 (first reads of new albums one build may start)')
           .max(100_000)
-          .default(10),
+          .default(10)
+          .describe(
+            'First reads of lists never read that one build starts at most; the rest wait for the next builds.',
+          ),
       })
       .strict()
-      .default({}),
+      .default({})
+      .describe(
+        'Following albums (合集) and homepages: which are followed, how far the first read goes, how often they are polled.',
+      ),
     schedule: z
       .object({
         cron: z
@@ -220,58 +366,99 @@ export const configSchema = z
             const problem = cronProblem(c);
             if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
           })
-          .default(DEFAULT_CRON),
+          .default(DEFAULT_CRON)
+          .describe(
+            'When the daemon runs a cycle: 5 fields, or 6 with seconds first. A field out of range is named (`minute field "61" is out of range 0-59`).',
+          ),
         timezone: z
           .string()
           .refine((tz) => {
             try {
-              // The default needs no check (loading the time zone data costs a no-change build ~10 ms).
+              // The default needs no check: loading the time zone data would slow every no-change build.
               if (tz !== DEFAULT_TIMEZONE) new Intl.DateTimeFormat('en', { timeZone: tz });
               return true;
             } catch {
               return false;
             }
           }, 'must be an IANA time zone such as Asia/Shanghai')
-          .default(DEFAULT_TIMEZONE),
+          .default(DEFAULT_TIMEZONE)
+          .describe('Time zone of `schedule.cron`.'),
       })
       .strict()
-      .default({}),
-    images: z.enum(['direct', 'no-referrer', 'proxy']).default('no-referrer'),
+      .default({})
+      .describe("The daemon's schedule."),
+    images: z
+      .enum(['direct', 'no-referrer', 'proxy'])
+      .default('no-referrer')
+      .describe(
+        'How images in feeds reach readers. `direct` leaves image URLs as they are; `no-referrer` adds `referrerpolicy="no-referrer"` to images in content (WeChat serves images asked without a Referer); `proxy` rewrites WeChat images in content, covers and enclosures to `<baseUrl>img/<signature>/<url>`.',
+      ),
     imageProxy: z
       .object({
-        secret: z.string().min(16, 'must be at least 16 characters').optional(),
+        secret: computed(
+          z.string().min(16, 'must be at least 16 characters').optional().describe('HMAC key of the proxy URLs.'),
+          'generated once, kept in the store',
+        ),
         maxBytes: z
           .number()
           .int()
           .min(1024)
           .max(100 * 1024 * 1024)
-          .default(10 * 1024 * 1024),
+          .default(10 * 1024 * 1024)
+          .describe('Size cap of one image.'),
         cacheMaxBytes: z
           .number()
           .int()
           .min(0)
-          .default(256 * 1024 * 1024),
-        cacheDir: z.string().min(1).default('data/img-cache'),
-        timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
-        /** Test setting, off by default: fetch WeChat images from this origin instead (path and query kept). */
-        upstream: z.string().url().optional(),
+          .default(256 * 1024 * 1024)
+          .describe('Size of the disk cache of images; the oldest are evicted first.'),
+        cacheDir: z.string().min(1).default('data/img-cache').describe('Folder of the disk cache of images.'),
+        timeoutMs: z.number().int().min(100).max(120_000).default(15_000).describe('Time limit of fetching one image.'),
       })
       .strict()
-      .default({}),
+      .default({})
+      .describe('The image proxy of `images: proxy`.'),
     server: z
       .object({
-        enabled: z.boolean().default(true),
-        host: z.string().min(1).default('127.0.0.1'),
-        port: z.number().int().min(0).max(65535).default(8080),
-        token: z.string().min(16, 'must be at least 16 characters').optional(),
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('Whether the daemon serves `output/` (`wxfeed serve` always does).'),
+        host: z.string().min(1).default('127.0.0.1').describe('Address the server listens on.'),
+        port: z.number().int().min(0).max(65535).default(8080).describe('Port the server listens on; `0`: a free one.'),
+        token: z
+          .string()
+          .min(16, 'must be at least 16 characters')
+          .optional()
+          .describe(
+            'Enables the full `/healthz` report, `POST /api/urls` and `POST /api/refresh` for requests with `Authorization: Bearer <token>`.',
+          ),
       })
       .strict()
-      .default({}),
+      .default({})
+      .describe('The feed server: `wxfeed serve`, and the daemon unless `server.enabled` is false.'),
   })
   .strict();
 
-export type ConfigInput = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
 
+/** The validated, resolved configuration: absolute paths, defaults applied, frozen. */
+export type Config = Omit<Parsed, 'baseUrl'> & {
+  /** Path of the config file it was loaded from (absolute), or `(defaults)`. */
+  file?: string;
+  /** Always ends with `/`. */
+  baseUrl: string;
+};
+/** The settings of one source's feed. */
+export type SourceConfig = Config['sources'][number];
+/** Live fetching of article pages. */
+export type FetchConfig = Config['fetch'];
+/** Following albums and homepages. */
+type FollowConfig = Config['follow'];
+/** Which albums are followed besides those listed. */
+export type FollowAlbums = FollowConfig['albums'];
+
+/** The command line's `--out` and `--dumps`, which win over the config file's `output` and `dumps`. */
 export interface Overrides {
   output?: string;
   dumps?: string[];
@@ -327,7 +514,7 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0'
 const FALLBACK_BASE_URL = 'http://localhost:8080/';
 
 /** `http://<host>:<port>/` of the feed server, `localhost` for a loopback or any-address host. */
-export function serverBaseUrl(host: string, port: number): string {
+function serverBaseUrl(host: string, port: number): string {
   if (port === 0) return FALLBACK_BASE_URL;
   const bare = host.replace(/^\[(.*)\]$/, '$1');
   const name = LOCAL_HOSTS.has(host) ? 'localhost' : bare.includes(':') ? `[${bare}]` : bare;
@@ -380,30 +567,17 @@ function resolveLoaded(
   dumps.forEach((d, i) => {
     checkFolder(file, overrides.dumps?.length ? `--dumps ${overrides.dumps[i]}` : `dumps[${i}]`, d);
   });
-  const given = c.baseUrl === undefined ? undefined : c.baseUrl.endsWith('/') ? c.baseUrl : `${c.baseUrl}/`;
-  const baseUrl = given ?? serverBaseUrl(c.server.host, c.server.port);
+  const { baseUrl: given, ...rest } = c;
   const warning = given ? portWarning(file, given, c.server) : undefined;
+  // Past the schema, only paths and the derived baseUrl are computed: paths resolve against the config's folder.
   const config: Config = {
     file,
-    baseUrl,
+    baseUrl: given ?? serverBaseUrl(c.server.host, c.server.port),
+    ...rest,
     dumps,
     output: overrides.output ? resolve(cwd, overrides.output) : resolve(baseDir, c.output),
     store: resolve(baseDir, c.store),
-    feed: {
-      limit: c.feed.limit,
-      keepDeleted: c.feed.keepDeleted,
-      language: c.feed.language,
-      placeholders: c.feed.placeholders,
-      ...(c.feed.title ? { title: c.feed.title } : {}),
-    },
-    sources: c.sources,
-    urls: c.urls,
     urlFiles: c.urlFiles.map((f) => resolve(baseDir, f)),
-    fetch: { ...c.fetch, origin: c.fetch.origin.replace(/\/+$/, '') },
-    follow: c.follow,
-    schedule: c.schedule,
-    server: c.server,
-    images: c.images,
     imageProxy: { ...c.imageProxy, cacheDir: resolve(baseDir, c.imageProxy.cacheDir) },
   };
   return { config: deepFreeze(config), warnings: warning ? [warning] : [] };

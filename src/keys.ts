@@ -11,6 +11,7 @@
 import { hash } from 'node:crypto';
 import type { ParsedUrl } from './types.js';
 
+/** An article's key, its feed id and its link. */
 export interface ArticleIdentity {
   key: string;
   id: string;
@@ -38,6 +39,7 @@ export function wechatKey(parsed: ParsedUrl | undefined): string | undefined {
   return undefined;
 }
 
+/** The SHA-256 of a text, in hex. */
 export function sha256(text: string): string {
   return hash('sha256', text, 'hex');
 }
@@ -49,6 +51,7 @@ export function needsBodyText(parsed: ParsedUrl | undefined): boolean {
   return parsed?.kind !== 'other';
 }
 
+/** The key, id and link of an article from its parsed URL, else from its body text or, empty, from `fallbackSeed`. */
 export function identityFor(parsed: ParsedUrl | undefined, bodyText: string, fallbackSeed: string): ArticleIdentity {
   if (parsed?.kind === 'article' && parsed.sn)
     return { key: snKey(parsed.sn), id: parsed.canonical, link: parsed.canonical };

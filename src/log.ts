@@ -52,11 +52,13 @@ function lazyLogger(level: string, make: () => Logger): Logger {
   return logger as unknown as Logger;
 }
 
-export function createLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
-  const level = options.level ?? process.env.WXFEED_LOG_LEVEL ?? 'info';
+/**
+ * A logger at `level` when given (--verbose, tests), else at `WXFEED_LOG_LEVEL` when it names a level, else at
+ * `usual` (the command's own level).
+ */
+export function createLogger(options: { level?: string; usual?: string; pretty?: boolean } = {}): Logger {
+  const fromEnv = process.env.WXFEED_LOG_LEVEL;
+  const level = options.level ?? (fromEnv && Object.hasOwn(LEVELS, fromEnv) ? fromEnv : (options.usual ?? 'info'));
   const pretty = options.pretty ?? process.stderr.isTTY === true;
   return lazyLogger(level, () => realLogger(level, pretty));
 }
-
-/** A logger that drops everything (tests, library use). */
-export const silentLogger: Logger = lazyLogger('silent', () => realLogger('silent', false));

@@ -1,10 +1,9 @@
 /**
  * A full garbage collection between a build's phases. Reading a large archive leaves the main thread's heap full of
- * what the read is done with (the file list, the workers' answers: 150 MB on the real archive, 8 MB of it still
- * live), and V8 sizes its next collection from that heap, so the publish after it grew to ~280 MB before collecting:
- * a cold build of the real archive peaked near 500 MB. Collecting once at the boundary sizes the publish from what is
- * live. Node exposes `gc` only behind `--expose-gc`; the flag is set at run time and the function taken from a fresh
- * context, once. Where that fails, nothing happens.
+ * what the read is done with (the file list, the workers' answers, little of it still live), and V8 sizes its next
+ * collection from that heap, so the publish after it would grow far before collecting. Collecting once at the
+ * boundary sizes the publish from what is live. Node exposes `gc` only behind `--expose-gc`; the flag is set at run
+ * time and the function taken from a fresh context, once. Where that fails, nothing happens.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

@@ -4,9 +4,9 @@
  * the longer text, then the later capture; an exact time from a live page beats the kept copy's; a notice seen
  * after the kept copy is recorded beside it.
  */
-import { isLaterNotice, stateRank } from './states.js';
+import { type ContentState, isLaterNotice, stateRank } from './states.js';
 import { sha256 } from './keys.js';
-import type { Article, ContentState, StoredObservation } from './types.js';
+import type { Article, StoredObservation } from './types.js';
 
 const isPage = (o: StoredObservation): boolean => o.origin.startsWith('page:');
 
@@ -14,7 +14,6 @@ function better(a: StoredObservation, b: StoredObservation): StoredObservation {
   const ra = stateRank(a.state);
   const rb = stateRank(b.state);
   if (ra !== rb) return ra > rb ? a : b;
-  // A live page that is the article wins over a dump of it.
   if (isPage(a) !== isPage(b)) return isPage(a) ? a : b;
   if (a.textLength !== b.textLength) return a.textLength > b.textLength ? a : b;
   const ca = a.capturedAt ?? 0;
@@ -43,6 +42,7 @@ function laterNotice(best: StoredObservation, observations: StoredObservation[])
   return later?.state;
 }
 
+/** Merges every observation of one article into the record feeds show; undefined when there is none. */
 export function mergeObservations(observations: StoredObservation[]): Article | undefined {
   if (observations.length === 0) return undefined;
   const best = observations.reduce(better);
@@ -76,7 +76,7 @@ export function mergeObservations(observations: StoredObservation[]): Article | 
 }
 
 /** Hash of everything a feed shows of an article: equal hashes render to equal bytes. */
-export function hashArticle(a: Article, bodyHash: string): string {
+function hashArticle(a: Article, bodyHash: string): string {
   return sha256(
     JSON.stringify([
       a.id,
@@ -99,6 +99,7 @@ export function hashArticle(a: Article, bodyHash: string): string {
 /** What merging did to a key's article, from its content hash before and the merged article. */
 export type MergeOutcome = 'added' | 'changed' | 'removed' | 'unchanged';
 
+/** Whether a merge added, changed, removed or kept a key's article. */
 export function mergeOutcome(oldHash: string | undefined, merged: Article | undefined): MergeOutcome {
   if (!merged) return oldHash === undefined ? 'unchanged' : 'removed';
   if (oldHash === undefined) return 'added';

@@ -3,7 +3,27 @@
  * mean the article is gone, which mean we do not have its text yet, and what a fetched page's state makes of an
  * article. Every stage asks here; none keeps a list of its own.
  */
-import type { ContentState, FetchResult, PageState } from './types.js';
+
+/**
+ * What a dump or page holds: `full` the article; `truncated` it cut by the dumper (~8,000 chars); `shell` the page's UI
+ * text only; `listed` an album (合集) item whose page is not read yet; `captcha` the anti-crawler page; else a notice.
+ */
+export type ContentState =
+  | 'full'
+  | 'truncated'
+  | 'shell'
+  | 'listed'
+  | 'captcha'
+  | 'deleted'
+  | 'blocked'
+  | 'migrated'
+  | 'expired';
+
+/** What an article page is. */
+export type PageState = 'ok' | 'deleted' | 'blocked' | 'migrated' | 'expired' | 'captcha' | 'unavailable';
+
+/** What the last fetch of a URL gave: the page's state, or `error` (network, HTTP, a page that could not be read). */
+export type FetchResult = PageState | 'error';
 
 /** Every content state, fullest first. */
 export const CONTENT_STATES: readonly ContentState[] = [
@@ -34,6 +54,7 @@ export function hasText(state: ContentState): boolean {
 /** States a copy has when we do not have the article yet: its URL is read until we do. */
 export const NEEDS_ARTICLE: readonly ContentState[] = ['shell', 'listed', 'captcha', 'truncated'];
 
+/** True when the article's URL is still to be read for its text. */
 export function needsArticle(state: ContentState): boolean {
   return NEEDS_ARTICLE.includes(state);
 }
@@ -44,9 +65,8 @@ export function isLaterNotice(state: ContentState): boolean {
 }
 
 /**
- * An article we have no text of yet, only a stand-in: a shell or a captcha page (their URL is read until the article
- * is had), or an album item not yet read (state `listed`) whose list gave no title of its own (none, or its URL).
- * `feed.placeholders: hide` keeps them out of feeds.
+ * A stand-in, not the article: a shell or captcha page, or an unread album item (`listed`) whose list gave no title
+ * of its own (none, or its URL). `feed.placeholders: hide` keeps them out of feeds.
  */
 export function isPlaceholder(a: { state: ContentState | 'listed'; title: string; link: string }): boolean {
   if (a.state === 'shell' || a.state === 'captcha') return true;

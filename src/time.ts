@@ -2,10 +2,14 @@
  * Pure date parsing. WeChat is in Asia/Shanghai (UTC+8, no daylight saving): a date-only value means 00:00 there,
  * and a date-time written without a zone is read as Beijing time. Never UTC midnight.
  */
-import type { DatePrecision } from './types.js';
 
+/** How precise a date is: a day (00:00 Asia/Shanghai) or an exact instant. */
+export type DatePrecision = 'day' | 'exact';
+
+/** Beijing time's offset from UTC. */
 export const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 
+/** An instant and how precisely its source gave it. */
 export interface ParsedDate {
   ms: number;
   precision: DatePrecision;

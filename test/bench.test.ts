@@ -50,9 +50,20 @@ describe('npm run bench, short form (timings are printed, not judged: a timed un
         'one dump added',
         'one dump edited',
         'one dump deleted',
+        'node dist/cli.js --version',
         'read floor',
+        'read floor: sync loop',
+        'read floor: async loop',
         'baseline',
       ]);
+      // The floor is the faster of the two read loops, each run in every round.
+      const med = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+      const loops = [rows.get('read floor: sync loop')!.ms, rows.get('read floor: async loop')!.ms];
+      expect(loops.map((ms) => ms.length)).toEqual([1, 1]);
+      expect(med(rows.get('read floor')!.ms)).toBe(Math.min(...loops.map(med)));
+      // `--version` runs between the builds: three after the cold and no-change pair, one after the added dump.
+      expect(rows.get('node dist/cli.js --version')!.ms).toHaveLength(4);
+      expect(r.stdout).toContain('PASS  no-change build: 0 files written');
       expect(rows.get('cold build')!.written[0]).toBeGreaterThan(30);
       expect(rows.get('no-change build')!.written).toEqual([0]);
       for (const name of ['one dump added', 'one dump edited', 'one dump deleted']) {

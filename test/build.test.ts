@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { build } from '../src/stages/cycle.js';
 import { resolveConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
+import { silentLogger } from './helpers/log.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, StoreError } from '../src/store/db.js';
 import type { Config } from '../src/types.js';
 import { dump, tempDir, writeFile } from './helpers/tmp.js';
@@ -419,6 +419,7 @@ describe('article bodies stay in the dump files', () => {
     const s = await build(config, { log: silentLogger });
     expect(s.filesRead).toBe(1);
     expect(s.problems).toContainEqual({
+      kind: 'stale-dump',
       where: path,
       reason: 'changed since it was read; read again on the next build',
     });
@@ -505,7 +506,12 @@ describe('a dump whose date cannot be read', () => {
         '正文。',
       ),
     );
-    const expected = { where: path, reason: 'unreadable date', detail: 'date: yesterday; used fetch_date 2024-07-13' };
+    const expected = {
+      kind: 'dump-warning',
+      where: path,
+      reason: 'unreadable date',
+      detail: 'date: yesterday; used fetch_date 2024-07-13',
+    };
     const s = await build(config, { log: silentLogger });
     expect(s.warnings).toEqual([expected]);
     expect(s.problems.map((p) => p.where)).not.toContain(path);

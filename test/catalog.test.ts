@@ -33,7 +33,7 @@ describe('beginBuild / endBuild', () => {
     expect(beginBuild(store, 9_000)).toBe(9_000);
     endBuild(store);
     // A time from the future (a clock set back since) is not resumed.
-    store.meta.set('build-started', '50000');
+    store.meta.buildStarted.set(50_000);
     expect(beginBuild(store, 10_000)).toBe(10_000);
     closeStore(db, true);
   });

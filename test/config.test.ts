@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, RESERVED_SLUGS, readConfig } from '../src/config.js';
+import { createLogger } from '../src/log.js';
 import { tempDir } from './helpers/tmp.js';
 
 let t: { dir: string; cleanup: () => void };
@@ -220,5 +221,94 @@ describe('schema details', () => {
       expect(RESERVED_SLUGS.has(slug)).toBe(true);
     for (const slug of RESERVED_SLUGS)
       expect(problem(`sources: [{match: a, slug: ${JSON.stringify(slug)}}]`)).toContain('sources[0].slug: is reserved');
+  });
+});
+
+describe('messages, byte for byte', () => {
+  it('every problem, one line each, in the order of the schema, unknown keys last', () => {
+    const file = join(t.dir, 'conf/wxfeed.yaml');
+    const yaml = [
+      'colour: blue',
+      'baseUrl: ftp://x',
+      'feed: {limit: 0, title: 3}',
+      'images: x',
+      'server: {port: -1}',
+      'schedule: {cron: "61 * * * *", timezone: Mars/Base}',
+      'sources: [{match: a, slug: all}, {slug: b}]',
+      'follow: {albums: some, maxPages: 0}',
+      'fetch: {origin: "ftp://x", delayMs: 1.5}',
+      'imageProxy: {secret: s}',
+      'urls: [""]',
+      'urlFiles: 3',
+      'shape: 1',
+    ].join('\n');
+    expect(problem(yaml)).toBe(
+      [
+        `invalid config ${file}:`,
+        '  baseUrl: must be an http(s) URL',
+        '  feed.limit: Number must be greater than 0',
+        '  feed.title: Expected string, received number',
+        '  sources[0].slug: is reserved',
+        '  sources[1].match: Required',
+        '  urls[0]: String must contain at least 1 character(s)',
+        '  urlFiles: Expected array, received number',
+        '  fetch.origin: must be an http(s) URL',
+        '  fetch.delayMs: Expected integer, received float',
+        '  follow.albums: must be "urls" (follow the albums the pages of followed URLs name), "all" (also those of dumps\' pages) or "off"',
+        '  follow.maxPages: must be at least 1 (the first read of an album walks this many list pages)',
+        '  schedule.cron: minute field "61" is out of range 0-59',
+        '  schedule.timezone: must be an IANA time zone such as Asia/Shanghai',
+        "  images: Invalid enum value. Expected 'direct' | 'no-referrer' | 'proxy', received 'x'",
+        '  imageProxy.secret: must be at least 16 characters',
+        '  server.port: Number must be greater than or equal to 0',
+        '  colour: unknown key',
+        '  shape: unknown key',
+      ].join('\n'),
+    );
+    expect(problem('feed: {title: "", keepDeleted: 1, limit: 0}')).toBe(
+      `invalid config ${file}:\n  feed.limit: Number must be greater than 0\n  feed.title: String must contain at least 1 character(s)\n  feed.keepDeleted: Expected boolean, received number`,
+    );
+    expect(problem('server: {enabled: no, host: "", port: 70000, token: short}')).toBe(
+      `invalid config ${file}:\n  server.enabled: Expected boolean, received string\n  server.host: String must contain at least 1 character(s)\n  server.port: Number must be less than or equal to 65535\n  server.token: must be at least 16 characters`,
+    );
+  });
+
+  it('imageProxy.upstream is no config key (tests set WXFEED_IMAGE_UPSTREAM)', () => {
+    expect(problem('imageProxy: {upstream: "http://127.0.0.1:1"}')).toBe(
+      `invalid config ${join(t.dir, 'conf/wxfeed.yaml')}:\n  imageProxy.upstream: unknown key`,
+    );
+  });
+});
+
+describe('what the schema computes', () => {
+  it('fetch.origin loses its trailing slashes; baseUrl gains one', () => {
+    const c = loadConfig(write('fetch: {origin: "http://mirror.lan:8080///"}\nbaseUrl: https://example.org/wx'));
+    expect(c.fetch.origin).toBe('http://mirror.lan:8080');
+    expect(c.baseUrl).toBe('https://example.org/wx/');
+    expect(loadConfig(write('{}')).fetch.origin).toBe('https://mp.weixin.qq.com');
+  });
+
+  it('feed keeps its title last, and none when not given: the publish stage hashes it as JSON', () => {
+    expect(JSON.stringify(loadConfig(write('feed: {title: " T ", limit: 5}')).feed)).toBe(
+      '{"limit":5,"keepDeleted":true,"language":"zh-CN","placeholders":"show","title":"T"}',
+    );
+    expect(Object.keys(loadConfig(write('{}')).feed)).toEqual(['limit', 'keepDeleted', 'language', 'placeholders']);
+  });
+});
+
+describe('WXFEED_LOG_LEVEL', () => {
+  afterEach(() => {
+    delete process.env.WXFEED_LOG_LEVEL;
+  });
+
+  it("sets the commands' level; a level asked for (--verbose, tests) wins; an unknown one is ignored", () => {
+    expect(createLogger({ usual: 'warn', pretty: false }).level).toBe('warn');
+    process.env.WXFEED_LOG_LEVEL = 'debug';
+    expect(createLogger({ usual: 'warn', pretty: false }).level).toBe('debug');
+    expect(createLogger({ level: 'silent', pretty: false }).level).toBe('silent');
+    process.env.WXFEED_LOG_LEVEL = 'chatty';
+    expect(createLogger({ usual: 'info', pretty: false }).level).toBe('info');
+    process.env.WXFEED_LOG_LEVEL = 'toString';
+    expect(createLogger({ usual: 'info', pretty: false }).level).toBe('info');
   });
 });

@@ -257,7 +257,8 @@ describe('wxfeed daemon: image proxy wiring', () => {
       const up = `http://127.0.0.1:${(upstream.address() as { port: number }).port}`;
       writeFileSync(join(t.dir, 'not-a-folder'), 'x');
       const secret = 'daemon-test-secret-0123456789';
-      config(`images: proxy\nimageProxy:\n  secret: ${secret}\n  upstream: ${up}\n  cacheDir: not-a-folder\n`);
+      config(`images: proxy\nimageProxy:\n  secret: ${secret}\n  cacheDir: not-a-folder\n`);
+      process.env.WXFEED_IMAGE_UPSTREAM = up;
       daemon = await startDaemon({ configPath: join(t.dir, 'wxfeed.yaml'), log: logger(), live: () => undefined });
       const base = `http://127.0.0.1:${daemon.address()!.port}/`;
       for (let i = 0; i < 3; i++) {
@@ -269,6 +270,7 @@ describe('wxfeed daemon: image proxy wiring', () => {
       expect(errors).toHaveLength(1);
       expect(String(errors[0]!.error)).toContain(join(t.dir, 'not-a-folder'));
     } finally {
+      delete process.env.WXFEED_IMAGE_UPSTREAM;
       upstream.closeAllConnections();
       await new Promise((r) => upstream.close(r));
     }

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from '../src/stages/cycle.js';
 import { resolveConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
+import { silentLogger } from './helpers/log.js';
 import { liveFor } from '../src/commands/live.js';
 import type { Config } from '../src/types.js';
 import { startFaultServer, type FaultServer } from './helpers/fault-server.js';

@@ -8,9 +8,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemon, type Daemon } from '../src/commands/daemon.js';
 import { liveFor } from '../src/commands/live.js';
-import { silentLogger } from '../src/log.js';
+import { silentLogger } from './helpers/log.js';
 import { MAX_DEPTH } from '../src/wechat/depth.js';
-import { parseArticlePage } from '../src/wechat/article-page.js';
+import { parseArticlePage } from './helpers/parse-page.js';
 import { PageParserThread } from '../src/work/page-parser.js';
 import { startFaultServer, type FaultServer } from './helpers/fault-server.js';
 import { OWN_FIXTURES } from './helpers/paths.js';
@@ -134,6 +134,7 @@ describe('the daemon during a cycle that meets hostile pages', () => {
       .fetch.failures;
     expect(failures).toEqual([
       {
+        kind: 'page-failed',
         where: `https://mp.weixin.qq.com${path(4)}`,
         reason: 'page parser failure',
         detail: 'page took over 6000 ms to parse',

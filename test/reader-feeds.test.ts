@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from '../src/stages/cycle.js';
 import { resolveConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
+import { silentLogger } from './helpers/log.js';
 import type { Config } from '../src/types.js';
 import { dump, tempDir, writeFile } from './helpers/tmp.js';
 import { HAVE_SHARED, REAL_DUMPS } from './helpers/paths.js';

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import Database from 'better-sqlite3';
 import { build } from '../src/stages/cycle.js';
 import { resolveConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
+import { silentLogger } from './helpers/log.js';
 import { createApp, listen } from '../src/server/app.js';
 import type { Config } from '../src/types.js';
 import { dump, tempDir, writeFile } from './helpers/tmp.js';

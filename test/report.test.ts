@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
 import { emptyFetchSummary } from '../src/stages/fetch/stage.js';
 import { formatSummary, quoteName } from '../src/commands/report.js';
-import type { BuildSummary } from '../src/types.js';
+import type { BuildSummary } from '../src/stages/summary.js';
 
 const config = resolveConfig({ dumps: ['.'] }, '/x/wxfeed.yaml', process.cwd());
 
@@ -45,7 +45,14 @@ describe('formatSummary', () => {
   it('quotes problem paths, details and fetch failure URLs', () => {
     const text = formatSummary(
       summary({
-        problems: [{ where: '/d/x\x1b]0;title\x07.md', reason: 'unreadable date', detail: 'date: \x1b[31m' }],
+        problems: [
+          {
+            kind: 'dump-warning',
+            where: '/d/x\x1b]0;title\x07.md',
+            reason: 'unreadable date',
+            detail: 'date: \x1b[31m',
+          },
+        ],
         fetch: {
           listed: 1,
           due: 1,
@@ -56,7 +63,7 @@ describe('formatSummary', () => {
           failed: 1,
           skippedByCooldown: 0,
           deferred: 0,
-          failures: [{ where: 'https://x.example/\x1b[2J', reason: 'HTTP 404' }],
+          failures: [{ kind: 'page-failed', where: 'https://x.example/\x1b[2J', reason: 'HTTP 404' }],
           offline: false,
           elapsedMs: 1,
         },
@@ -75,16 +82,27 @@ describe('formatSummary', () => {
     expect(hint).toContain(`wxfeed serve --config 'it'\\''s.yaml'`);
     expect(hint).toContain('subscribe: add http://localhost:8080/feeds.opml');
     expect(formatSummary(summary(), config, { quiet: true, hint: true })).toBe('');
-    const quiet = formatSummary(summary({ problems: [{ where: '/d/e.md', reason: 'empty file' }] }), config, {
-      quiet: true,
-      cwd: '/d',
-    });
+    const quiet = formatSummary(
+      summary({ problems: [{ kind: 'bad-dump', where: '/d/e.md', reason: 'empty file' }] }),
+      config,
+      {
+        quiet: true,
+        cwd: '/d',
+      },
+    );
     expect(quiet).toBe('problems:\n  empty file (1):\n    e.md');
     // A file used despite a problem (an unreadable date) is listed with the problems.
     const both = formatSummary(
       summary({
-        problems: [{ where: '/d/e.md', reason: 'empty file' }],
-        warnings: [{ where: '/d/w.md', reason: 'unreadable date', detail: 'date: soon; used the file time' }],
+        problems: [{ kind: 'bad-dump', where: '/d/e.md', reason: 'empty file' }],
+        warnings: [
+          {
+            kind: 'dump-warning',
+            where: '/d/w.md',
+            reason: 'unreadable date',
+            detail: 'date: soon; used the file time',
+          },
+        ],
       }),
       config,
       { cwd: '/d' },

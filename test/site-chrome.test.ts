@@ -8,7 +8,7 @@ import { join, relative, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import { build } from '../src/stages/cycle.js';
 import { resolveConfig } from '../src/config.js';
-import { silentLogger } from '../src/log.js';
+import { silentLogger } from './helpers/log.js';
 import { stateNotice } from '../src/feeds/notices.js';
 import { MIN_DUMPS } from '../src/dumps/templates.js';
 import { closeStore, openStore, SCHEMA_VERSION } from '../src/store/db.js';

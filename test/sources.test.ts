@@ -87,8 +87,18 @@ describe('album feeds', () => {
       ],
     ]);
   });
-  it('a title or account not read yet: the album id, the account number', () => {
-    expect(albumFeedTitle(album('7', 1, null, null))).toBe('Album 7 · 3267269114');
+  it('a title or account not read yet: the album id (or the homepage number) in the feed language, the account number', () => {
+    expect(albumFeedTitle(album('7', 1, null, null), 'zh-CN')).toBe('合集 7 · 3267269114');
+    expect(albumFeedTitle(album('7', 1, null, null), 'en')).toBe('Album 7 · 3267269114');
+    const home = { ...album('home-3267269114-4', 1, null, '你的鸟儿会唱歌') };
+    expect(albumFeedTitle(home, 'zh-CN')).toBe('主页 4 · 你的鸟儿会唱歌');
+    expect(albumFeedTitle(home, 'en')).toBe('Homepage 4 · 你的鸟儿会唱歌');
+    expect(albumFeedTitle(album('7', 1), 'en')).toBe('微型小说 · 你的鸟儿会唱歌');
+  });
+  it('planFeeds titles an untitled album in the language it is given, zh-CN by default', () => {
+    const untitled = [album('7', 1, null)];
+    expect(planFeeds([], [], untitled).map((g) => g.title)).toEqual(['合集 7 · 你的鸟儿会唱歌']);
+    expect(planFeeds([], [], untitled, 'en').map((g) => g.title)).toEqual(['Album 7 · 你的鸟儿会唱歌']);
   });
   it('an album keeps its slug against a derived one; a config slug keeps its own against an album', () => {
     const stats = [{ source: 'Album 7', articles: 2, bizCount: 0, biz: null }];

@@ -20,9 +20,9 @@ import {
 // ---- fixed WeChat texts ----------------------------------------------------------------------------------------
 
 /** a11y spans at the end of shell and captcha dumps: one "，", ending in "，轻点两下取消在看", no final newline. */
-export const A11Y_SHORT = '：\n，\n。\n\n视频\n小程序\n赞\n，轻点两下取消赞\n在看\n，轻点两下取消在看';
+const A11Y_SHORT = '：\n，\n。\n\n视频\n小程序\n赞\n，轻点两下取消赞\n在看\n，轻点两下取消在看';
 /** a11y spans at the end of full/deleted/violation/migrated dumps: twelve "，", ending in "听过". */
-export const A11Y_LONG =
+const A11Y_LONG =
   '：\n' +
   '，\n'.repeat(12) +
   '。\n\n视频\n小程序\n赞\n，轻点两下取消赞\n在看\n，轻点两下取消在看\n分享\n留言\n收藏\n听过';
@@ -42,7 +42,7 @@ export const migratedBody = (title) =>
   `# ${title}\n\n## 该公众号已迁移\n\n该公众号已迁移至新的账号，原账号已回收。若需访问原文章链接，请点击下方按钮。\n\n访问文章\n\n[公众号迁移说明](https://kf.qq.com/touch/scene_faq.html?scene_id=kf3416)\n\n${A11Y_LONG}`;
 
 /** The WeChat UI debris a browser capture ends with (see the seed dump). */
-export function wechatTail(acct, extraLine) {
+function wechatTail(acct, extraLine) {
   const av = `http://mmbiz.qpic.cn/${acct.dir}_png/${acct.avatar}/0?wx_fmt=png`;
   return (
     `预览时标签不可点\n\n${extraLine ? `${extraLine}\n\n` : ''}![]()\n\n微信扫一扫\n关注该公众号\n\n继续滑动看下一个\n\n轻触阅读原文\n\n` +

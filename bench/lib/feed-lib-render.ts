@@ -11,10 +11,11 @@ import type { FeedOptions, Item } from 'feed';
 import { imageMime, isWechatImage } from '../../src/content/images.js';
 import { cleanText } from '../../src/content/text.js';
 import { GENERATOR, presentContent, type FeedMeta, type ImageOptions } from '../../src/feeds/item.js';
-import type { FeedArticle, RenderedFeed } from '../../src/types.js';
+import type { FeedArticle } from '../../src/types.js';
+import type { RenderedFeed } from '../../src/feeds/render.js';
 
 /** What the two versions of `feed` have in common. */
-export interface FeedLike {
+interface FeedLike {
   addItem(item: Item): unknown;
   atom1(): string;
   rss2(): string;

@@ -2,7 +2,7 @@
 // so the same seed gives the same text. Vocabulary is invented for the benchmark (security-news flavoured, like
 // the real archive) — no real article text is copied.
 
-export const ZH_SUBJ = [
+const ZH_SUBJ = [
   '攻击者',
   '研究人员',
   '安全团队',
@@ -34,7 +34,7 @@ export const ZH_SUBJ = [
   '工信部',
   '网信办',
 ];
-export const ZH_ADV = [
+const ZH_ADV = [
   '近日',
   '目前',
   '此前',
@@ -51,7 +51,7 @@ export const ZH_ADV = [
   '',
   '',
 ];
-export const ZH_CTX = [
+const ZH_CTX = [
   '实际攻防',
   '日常运维',
   '渗透测试',
@@ -68,7 +68,7 @@ export const ZH_CTX = [
   '内网环境',
   '攻防演练',
 ];
-export const ZH_VERB = [
+const ZH_VERB = [
   '利用',
   '披露了',
   '修复了',
@@ -182,7 +182,7 @@ export const EN_TERM = [
   '用友U8',
   '泛微OA',
 ];
-export const ZH_TAIL = [
+const ZH_TAIL = [
   '。',
   '，目前已有多家企业受到影响。',
   '，建议相关用户尽快升级。',
@@ -200,7 +200,7 @@ export const ZH_TAIL = [
   '？',
 ];
 
-export const EN_SUBJ = [
+const EN_SUBJ = [
   'Attackers',
   'Researchers',
   'The vendor',
@@ -217,7 +217,7 @@ export const EN_SUBJ = [
   'Analysts',
   'The patch',
 ];
-export const EN_VERB = [
+const EN_VERB = [
   'exploited',
   'disclosed',
   'fixed',
@@ -234,7 +234,7 @@ export const EN_VERB = [
   'analysed',
   'mitigated',
 ];
-export const EN_OBJ = [
+const EN_OBJ = [
   'a remote code execution bug',
   'an authentication bypass',
   'the supply chain',
@@ -254,7 +254,7 @@ export const EN_OBJ = [
   'open-source packages',
   'phishing lures',
 ];
-export const EN_TAIL = [
+const EN_TAIL = [
   '.',
   ' in the wild.',
   ' across several regions.',
@@ -321,7 +321,7 @@ export const PRODUCTS = [
   'Dify',
   'ComfyUI',
 ];
-export const VULN_ZH = [
+const VULN_ZH = [
   '远程代码执行',
   '任意文件读取',
   'SQL注入',
@@ -351,7 +351,7 @@ export const VULN_EN = [
   'Command Injection',
   'Information Disclosure',
 ];
-export const ORGS = [
+const ORGS = [
   '国家互联网应急中心',
   '工业和信息化部',
   '中央网信办',
@@ -372,7 +372,7 @@ export const ORGS = [
   '阿里云',
   '华为',
 ];
-export const DOCS = [
+const DOCS = [
   '网络安全产业发展白皮书',
   '数据安全治理实践指南',
   '关键信息基础设施安全保护要求',
@@ -404,8 +404,8 @@ export const TOPICS = [
   '内网渗透',
   '免杀技术',
 ];
-export const PERSONS = ['某某', '张三', '安全小白', '老王', '阿木', '南风', 'Tide', '白帽汇', '星尘', '北辰'];
-export const EMOJI = ['🔥', '🚀', '⚠️', '✅', '📢', '💡', '🛡️', '🎉', '👉', '❗'];
+const PERSONS = ['某某', '张三', '安全小白', '老王', '阿木', '南风', 'Tide', '白帽汇', '星尘', '北辰'];
+const EMOJI = ['🔥', '🚀', '⚠️', '✅', '📢', '💡', '🛡️', '🎉', '👉', '❗'];
 
 export function zhSentence(r) {
   const ctx = r.chance(0.3) ? `在${r.pick(ZH_CTX)}中` : '';

@@ -1,48 +1,37 @@
 /**
- * The catalog: observations in, merged articles out. Every write that changes an observation marks its key pending
- * in the same transaction, and merging a key marks the sources of its copies (and the albums that list it) dirty in
- * the same transaction, so a run killed at any point resumes where it stopped. The merge rules themselves are pure
- * (merge.ts).
+ * The catalog: observations in, merged articles out (the rules: merge.ts). A changed observation marks its key pending,
+ * and a merge marks its sources dirty, in the same transaction, so a run killed at any point resumes where it stopped.
  */
 import { albumLabel, albumOrigin } from '../keys.js';
 import { mergeObservations, mergeOutcome } from '../merge.js';
 import type { Store } from '../store/store.js';
-import type { AlbumItem, Observation, StoredObservation } from '../types.js';
+import type { Observation, StoredObservation } from '../types.js';
+import type { AlbumItem } from '../wechat/album.js';
 import { bizToNumber, numberToBiz } from '../wechat/url.js';
 import { capTitle, cleanText } from '../content/text.js';
 
-/** Meta key of the dump folders' walk fingerprint as last read in full (dumps/stage.ts). */
-export const WALK_KEY = 'walk';
-/** Meta key of the dump folders' index (dumps/folders.ts). */
-export const FOLDERS_KEY = 'folders';
-
-/** Meta key of the time the build now under way (or killed before it finished) started. */
-const BUILD_KEY = 'build-started';
-
 /**
- * The time a build files what it sees at (an article's `first_seen`, which orders a day's articles: feeds/times.ts):
- * the start of this build, or, when the last build was killed before it finished, that build's start, so that a
- * killed build and the one that resumes its work file everything as one build would have.
+ * The time this build files what it sees at (`first_seen`, which orders a day's articles): its start, or that of the
+ * killed build it resumes, so that the two file everything as one build would have.
  */
 export function beginBuild(store: Store, now: number): number {
-  const unfinished = Number(store.meta.get(BUILD_KEY));
-  if (Number.isFinite(unfinished) && unfinished > 0 && unfinished <= now) return unfinished;
-  store.meta.set(BUILD_KEY, String(now));
+  const unfinished = store.meta.buildStarted.get();
+  if (unfinished !== undefined && unfinished > 0 && unfinished <= now) return unfinished;
+  store.meta.buildStarted.set(now);
   return now;
 }
 
 /** A build finished: the next one starts its own time. */
 export function endBuild(store: Store): void {
-  store.meta.delete(BUILD_KEY);
+  store.meta.buildStarted.clear();
 }
 
 /** Article keys merged per store transaction. */
-export const MERGE_BATCH = 1024;
+const MERGE_BATCH = 1024;
 
 /**
- * Put (or, with none, remove) the observation from one origin: `file:<path>`, `page:<url>` (a live page that is the
- * article), `notice:<url>` (the latest notice a live page showed) or `album:<key>` (an album's listing of an article).
- * Call inside a transaction.
+ * Puts (or, with none, removes) the observation from one origin: `file:<path>`, `page:<url>`, `notice:<url>` (the
+ * latest notice a live page showed) or `album:<key>`. Call inside a transaction.
  */
 export function putObservation(
   store: Store,
@@ -106,8 +95,8 @@ export function forgetFile(store: Store, path: string): void {
 /** A dump file no longer holds what the store knows of it: read it again on the next build. */
 export function markFileStale(store: Store, path: string): void {
   store.files.markStale(path);
-  store.meta.set(WALK_KEY, '');
-  store.meta.delete(FOLDERS_KEY);
+  store.meta.walk.set('');
+  store.meta.folders.clear();
 }
 
 /**
@@ -133,9 +122,8 @@ export interface AlbumEntry {
 }
 
 /**
- * File what one poll of an album found; call inside a transaction. Each article it lists that it did not list before
- * joins it (the album's feed is marked dirty), with the album observation of the article when there is none yet (one
- * per article, whatever albums list it) and its page queued. Returns how many articles joined the album.
+ * Files one poll of an album (inside a transaction): each newly listed article joins it, gets its album observation if
+ * it has none (one per article, whatever albums list it) and its page queued. Returns how many joined.
  */
 export function recordAlbumItems(store: Store, albumId: string, entries: readonly AlbumEntry[], now: number): number {
   let added = 0;
@@ -196,9 +184,8 @@ export class FreshRead {
 }
 
 /**
- * Merge the keys marked pending since the last call (in this transaction): while dumps are read, the keys of the
- * files just recorded (whose rows are still in the page cache; in a first build, `fresh` holds them). Call inside a
- * transaction.
+ * Merges the keys marked pending since the last call, those of the files just recorded (their rows still in the page
+ * cache; in a first build, `fresh` holds them). Call inside a transaction.
  */
 export function mergeRecent(store: Store, now: number, fresh?: FreshRead): number {
   const keys = store.pending.takeRecent();
@@ -248,11 +235,8 @@ export async function mergeAllPending(store: Store, now: number, signal?: AbortS
 const MAX_ACCOUNT_NAME = 100;
 
 /**
- * An account's name as a fetched article page or album page gives it (`nickname`), for `biz` in any spelling: recorded
- * by account number (store `accounts`), and, when it is new or changed, every feed that shows an article of the
- * account is marked dirty so that the next publish credits it by that name (feeds/accounts.ts): the source labels
- * with a copy of one of its articles (all/ follows any dirty source) and the account's albums. An empty name, or a
- * `biz` that names no account, records nothing. True when the name is new or changed. Call inside a transaction.
+ * Records an account's name from a fetched page (`nickname`) and, when new or changed, marks dirty every feed showing
+ * its articles so the next publish credits that name. True when new or changed. Call inside a transaction.
  */
 export function nameAccount(store: Store, biz: string, name: string, now: number): boolean {
   const number = bizToNumber(biz);

@@ -1,18 +1,45 @@
 /**
- * What /healthz tells of the published feeds (per feed its item count, newest article and the latest fetch of any
- * URL of its sources; an album's feed, its album's last poll), of every album the store knows (followed or not:
- * its last poll, result and articles known), and of the request pace and cool-down.
+ * What /healthz tells of the published feeds (items, newest article, latest fetch), of every album the store knows
+ * (followed or not) and of the request pace and cool-down, read from the store.
  */
-import { listStatuses } from '../fetch/follow.js';
+import { type AlbumStatus, listStatuses } from '../fetch/follow.js';
 import { paceNow, storedPaceState } from '../fetch/pace.js';
-import { FEED_LABELS_KEY } from '../stages/publish/stage.js';
 import { albumOfLabel, albumSlug } from '../keys.js';
 import type { Store } from '../store/store.js';
-import type { AlbumStatus, FeedStatus, FetchConfig, PaceStatus } from '../types.js';
+import type { FetchConfig } from '../types.js';
+import type { FetchResult } from '../states.js';
 
+/** One published feed, as the health endpoint reports it. */
+export interface FeedStatus {
+  slug: string;
+  title: string;
+  /** `all`: every source together; `source`: an account or a dumps source; `album`: one followed album's articles. */
+  kind: 'all' | 'source' | 'album';
+  items: number;
+  newest?: string;
+  /** The latest fetch of any URL of this source: result and ISO time. */
+  lastFetch?: { result: FetchResult; at: string; reason?: string };
+  /** An album's feed: its album, and its last poll (also in `BuildSummary.albums`). */
+  album?: AlbumStatus;
+}
+
+/**
+ * The request pace as /healthz reports it, as of `at` (the end of the last build): the delay in force and configured,
+ * their multiplier (1 … 16: slowed after a refusal) and since when it recovers, and the cool-down with its reason.
+ */
+export interface PaceStatus {
+  delayMs: number;
+  configuredDelayMs: number;
+  multiplier: number;
+  /** ISO time the slowed pace began to recover from; only while the multiplier is above 1. */
+  since?: string;
+  cooldown?: { until: string; reason: 'captcha' | 'refused' | 'unreachable'; level: number; minutes: number };
+  at: string;
+}
+
+/** Feed slug → its source labels as last published; none before the first publish. */
 function feedLabels(store: Store): Record<string, string[]> {
-  const labels = store.meta.get(FEED_LABELS_KEY);
-  return labels ? (JSON.parse(labels) as Record<string, string[]>) : {};
+  return store.meta.feedLabels.get() ?? {};
 }
 
 /** Album id → the slug of its feed as last published. */
@@ -39,6 +66,7 @@ export function albumStatus(store: Store, baseMinutes: number, now: number): Alb
   });
 }
 
+/** Every published feed: its items, newest article, latest fetch of its sources and, for an album's, the album. */
 export function feedStatus(store: Store, albums: readonly AlbumStatus[]): FeedStatus[] {
   const fetches = store.urls.fetchStateBySource();
   const bySlug = new Map<string, FeedStatus['lastFetch']>();
@@ -71,9 +99,8 @@ export function feedStatus(store: Store, albums: readonly AlbumStatus[]): FeedSt
 }
 
 /**
- * The request pace at `now` as the fetch stage left it (fetch/pace.ts; an older wxfeed's cool-down read too): the
- * delay in force (whole ms), the configured one, the multiplier (two decimals), since when it recovers, and the
- * cool-down in force with its reason. Numbers and times only: anyone may see it.
+ * The request pace at `now` as the fetch stage left it: delay in force and configured, multiplier, recovery start and
+ * cool-down. Numbers and times only: anyone may see it.
  */
 export function paceStatus(
   store: Store,

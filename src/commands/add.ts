@@ -1,24 +1,17 @@
 /**
- * `wxfeed add URL…`: check, normalise and append article, album and homepage URLs to the first URL file. A non-WeChat
- * URL, an album URL without a numeric album id, or a homepage URL without a numeric hid, is refused; an article
- * already followed or already stored (by its sn), or an album or homepage already listed, is not added twice; one the
- * user unfollowed is followed again. Says what it did for
- * each URL.
- *
- * Read, check and append run under a lock, so that adds at the same time never write one URL twice: in this process
- * a queue per URL file (the daemon's concurrent `POST /api/urls`), across processes (`wxfeed add` beside the daemon)
- * a lock file next to the URL file (`<file>.lock`, created with O_EXCL, holding pid, host and time). A lock whose
- * process is gone (same host) or that is older than LOCK_STALE_MS is taken over; a live one is waited for up to
- * `lockWaitMs`, then the add fails naming the lock file.
+ * `wxfeed add URL…`: check, normalise and append article, album and homepage URLs to the first URL file. Read, check
+ * and append run under a lock so that simultaneous adds never write a URL twice: a queue per URL file in this process
+ * (the daemon's `POST /api/urls`), and `<file>.lock` across processes (O_EXCL; pid, host, time), taken over when its
+ * process is gone or it is older than LOCK_STALE_MS, else waited for up to `lockWaitMs`.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../types.js';
 import { appendUrls, checkFollowUrl, readUrlInputs } from '../io/url-files.js';
-import { closeStore, openStore } from '../store/db.js';
+import { processRunning } from '../io/pid.js';
+import { closeStore, openStoreIfExists } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { shortKey, snKey } from '../keys.js';
 
@@ -28,8 +21,8 @@ export interface AddResult {
   refused: number;
 }
 
-/** A lock file older than this is left over by a crash (an add holds it for milliseconds). */
-export const LOCK_STALE_MS = 30_000;
+/** A lock file older than this is left over by a crash (an add holds it only briefly). */
+const LOCK_STALE_MS = 30_000;
 const LOCK_WAIT_MS = 10_000;
 
 export interface AddOptions {
@@ -42,6 +35,7 @@ export interface AddOptions {
   quote?: (name: string) => string;
 }
 
+/** Adds the new URLs among `raws` to the first URL file, under its lock; `lines` says what became of each. */
 export async function addUrls(config: Config, raws: readonly string[], opts: AddOptions = {}): Promise<AddResult> {
   const file = config.urlFiles[0];
   if (!file) throw new Error('add: the config lists no urlFiles to write to');
@@ -135,17 +129,8 @@ async function readLock(lock: string): Promise<{ text: string; owner: LockOwner;
     // Written by nothing we know, or caught between create and write: only its age tells.
   }
   const old = Date.now() - mtimeMs > LOCK_STALE_MS;
-  const gone = typeof owner.pid === 'number' && owner.host === hostname() && !alive(owner.pid);
+  const gone = typeof owner.pid === 'number' && owner.host === hostname() && !processRunning(owner.pid);
   return { text, owner, stale: old || gone };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -182,7 +167,7 @@ async function addLocked(
     inputs.entries.flatMap((e) => [e.parsed.canonical, ...(e.parsed.sn ? [snKey(e.parsed.sn)] : [])]),
   );
   const albums = new Set(inputs.albums.map((a) => a.album.albumId));
-  const db = existsSync(config.store) ? openStore(config.store) : undefined;
+  const db = openStoreIfExists(config.store);
   const result: AddResult = { lines: [], added: [], refused: 0 };
   try {
     const store = db ? new Store(db) : undefined;

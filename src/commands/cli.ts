@@ -45,7 +45,7 @@ class Failure extends Error {
 const INTERRUPTED = 'interrupted; the next build resumes where this one stopped';
 
 /**
- * A build's refusal to forget dump files (dumps/stage.ts RemovalRefused), told by its name: that module is loaded
+ * A build's refusal to forget dump files (stages/dumps/stage.ts RemovalRefused), told by its name: that module loads
  * with the build, not before.
  */
 interface Refusal extends Error {
@@ -81,7 +81,7 @@ function untilSignal(): Promise<string> {
 
 async function runDaemon(flags: { config?: string; verbose?: boolean }): Promise<void> {
   loadConfig(flags.config); // its warnings, once; the daemon reads the file itself (and again when it changes)
-  const log = createLogger({ level: flags.verbose ? 'debug' : 'info' });
+  const log = createLogger(flags.verbose ? { level: 'debug' } : { usual: 'info' });
   const { startDaemon } = await import('./daemon.js');
   // Listening before the daemon starts: its first cycle begins at once, and a signal meanwhile must stop it, not
   // kill the process.
@@ -97,7 +97,7 @@ async function runDaemon(flags: { config?: string; verbose?: boolean }): Promise
 
 async function runServe(flags: { config?: string; verbose?: boolean }): Promise<void> {
   const config = loadConfig(flags.config);
-  const log = createLogger({ level: flags.verbose ? 'debug' : 'info' });
+  const log = createLogger(flags.verbose ? { level: 'debug' } : { usual: 'info' });
   const [{ createApp, listen }, { serverRoutes }] = await Promise.all([
     import('../server/app.js'),
     import('./daemon.js'),
@@ -150,7 +150,7 @@ async function runList(flags: { config?: string; json?: boolean }): Promise<void
 
 async function runBuild(flags: BuildFlags): Promise<void> {
   const config = loadConfig(flags.config, { output: flags.out, dumps: flags.dumps });
-  const log = createLogger({ level: flags.verbose ? 'debug' : 'warn' });
+  const log = createLogger(flags.verbose ? { level: 'debug' } : { usual: 'warn' });
   let drawn = false;
   const bar = !flags.quiet && process.stderr.isTTY ? progressBar(process.stderr) : undefined;
   const progress = bar
@@ -188,7 +188,7 @@ async function runBuild(flags: BuildFlags): Promise<void> {
     });
   } catch (error) {
     if (stoppedBy !== undefined) {
-      if (drawn) process.stderr.write('\n'); // end the progress line
+      if (drawn) process.stderr.write('\n');
       throw new Failure(INTERRUPTED, stoppedBy);
     }
     if (isRefusal(error)) {
@@ -299,6 +299,7 @@ function program(): Command {
   return cmd;
 }
 
+/** Runs the command line `argv`; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
   const json = argv.includes('--json');

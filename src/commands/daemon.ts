@@ -1,17 +1,17 @@
 /**
- * The daemon: a cycle at start, then on `schedule.cron` (node-cron); never two cycles at once; the config re-read
- * before each cycle when it changed (an invalid one is reported and the previous stays in force); the feed server
- * alongside; SIGINT/SIGTERM stop scheduling, abort the running cycle at a safe point, and exit.
- *
- * Each problem of the inputs (a dump that cannot be read, a bad line in a URL file, a failed fetch) is logged with
- * its path and reason once, when it first appears, not on every cycle while it persists; the current ones are in
- * /healthz for the token holder. Anyone else sees the state and counts only (`Health.summary`, `publicCycle`).
+ * The daemon: a cycle at start, then on `schedule.cron`, never two at once, the config re-read when it changed (an
+ * invalid one leaves the previous in force); the feed server alongside. Each problem is logged once, when it appears;
+ * /healthz lists the current ones to the token holder, and only the state and counts to anyone else.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { schedule as cronSchedule, type ScheduledTask } from 'node-cron';
-import type { AlbumStatus, BuildSummary, Config, InputProblem, LiveFetch, PaceStatus } from '../types.js';
+import type { Config, InputProblem } from '../types.js';
+import type { PaceStatus } from '../catalog/status.js';
+import type { LiveFetch } from '../fetch/fetcher.js';
+import type { AlbumStatus } from '../fetch/follow.js';
+import type { BuildSummary } from '../stages/summary.js';
 import type { Logger } from '../log.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { build } from '../stages/cycle.js';
@@ -23,7 +23,7 @@ import { closeStore, openStore } from '../store/db.js';
 import { MetaTable } from '../store/meta.js';
 import { imageSecret } from '../store/secret.js';
 
-export interface CycleRecord {
+interface CycleRecord {
   start: string;
   end?: string;
   result: 'running' | 'ok' | 'failed' | 'stopped';
@@ -116,9 +116,8 @@ function publicCycle(r: CycleRecord) {
 }
 
 /**
- * Each followed album or homepage as anyone may see it: its feed, title, articles known, last poll time and result
- * (no reason), next poll, since when its polls fail and whether it is probably deleted (not the command: its URL is
- * the token holder's).
+ * Each followed album or homepage as anyone may see it: no poll's reason, and whether it is probably deleted but not
+ * the command to unfollow it (its URL is the token holder's).
  */
 function publicAlbums(albums: AlbumStatus[]) {
   return albums
@@ -157,7 +156,9 @@ export function serverRoutes(config: Config, refresh: () => boolean, log?: Logge
       if (log) log.warn({ cacheDir: config.imageProxy.cacheDir, error: error.message }, CACHE_ERROR);
       else process.emitWarning(`${CACHE_ERROR}: ${error.message}`);
     };
-    routes.push(imageProxyRoute({ ...config.imageProxy, basePath, secret, onCacheError }));
+    // Tests only: a local server stands in for WeChat's image hosts.
+    const upstream = process.env.WXFEED_IMAGE_UPSTREAM || undefined;
+    routes.push(imageProxyRoute({ ...config.imageProxy, basePath, secret, onCacheError, upstream }));
   }
   if (config.server.token) {
     routes.push(apiRoute({ basePath, token: config.server.token, addUrls: (urls) => addUrls(config, urls), refresh }));
@@ -165,177 +166,235 @@ export function serverRoutes(config: Config, refresh: () => boolean, log?: Logge
   return routes;
 }
 
-export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
-  const { log } = opts;
-  let config = loadConfig(opts.configPath);
-  let configHash = fileHash(config.file);
-  let running: Promise<void> | undefined;
-  let abort = new AbortController();
-  let last: CycleRecord | undefined;
-  let feeds: BuildSummary['feeds'] = [];
-  let albums: AlbumStatus[] = [];
+/** What the daemon keeps between cycles, and what stops it. */
+interface DaemonState {
+  readonly opts: DaemonOptions;
+  config: Config;
+  /** The config file's hash when it was last read: it is read again only when that changes. */
+  configHash: string | undefined;
+  /** The cycle running now and its record; undefined between cycles. */
+  running: Promise<void> | undefined;
+  current: CycleRecord | undefined;
+  abort: AbortController;
+  last: CycleRecord | undefined;
+  feeds: BuildSummary['feeds'];
+  albums: AlbumStatus[];
   /** The request pace and cool-down after the last finished cycle: numbers and times, shown to anyone. */
-  let pace: PaceStatus | undefined;
+  pace: PaceStatus | undefined;
   /** The problems of the last finished cycle, by where and reason. */
-  let problems = new Map<string, InputProblem>();
-  let current: CycleRecord | undefined;
-  let stopping = false;
-  let task: ScheduledTask | undefined;
-  let server: Server | undefined;
-  let bound: { host: string; port: number } | undefined;
+  problems: Map<string, InputProblem>;
+  stopping: boolean;
+  task: ScheduledTask | undefined;
+  server: Server | undefined;
+  bound: { host: string; port: number } | undefined;
+  stopped: Promise<void>;
+  resolveStopped: () => void;
+}
+
+/** Start the daemon: the server when enabled, the schedule, and a first cycle now. */
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const d = initialState(opts);
+  if (d.config.server.enabled) await serve(d);
+  schedule(d);
+  startCycle(d, 'start');
+  return {
+    stopped: d.stopped,
+    stop: (reason) => stop(d, reason),
+    runNow: () => startCycle(d, 'request'),
+    address: () => d.bound,
+    health: () => healthOf(d),
+  };
+}
+
+/** The config read, no cycle run yet. */
+function initialState(opts: DaemonOptions): DaemonState {
+  const config = loadConfig(opts.configPath);
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
-
-  const health = (): Health => {
-    const ok = last?.result !== 'failed';
-    const now = [...problems.values()].sort(
-      (a, b) => a.where.localeCompare(b.where) || a.reason.localeCompare(b.reason),
-    );
-    return {
-      ok,
-      summary: {
-        ok,
-        running: current !== undefined,
-        lastCycle: last ? publicCycle(last) : null,
-        feeds: feeds?.length ?? 0,
-        problems: now.length,
-        ...(albums.length > 0 ? { albums: publicAlbums(albums) } : {}),
-        ...(pace ? { pace } : {}),
-      },
-      body: {
-        ok,
-        running: current !== undefined,
-        current,
-        lastCycle: last ?? null,
-        config: config.file ?? null,
-        schedule: config.schedule,
-        sources: feeds,
-        ...(albums.length > 0 ? { albums } : {}),
-        ...(pace ? { pace } : {}),
-        problems: now,
-      },
-    };
+  return {
+    opts,
+    config,
+    configHash: fileHash(config.file),
+    running: undefined,
+    current: undefined,
+    abort: new AbortController(),
+    last: undefined,
+    feeds: [],
+    albums: [],
+    pace: undefined,
+    problems: new Map(),
+    stopping: false,
+    task: undefined,
+    server: undefined,
+    bound: undefined,
+    stopped,
+    resolveStopped,
   };
+}
 
-  /** Log the problems that were not there after the previous cycle (and those gone since); keep the new set. */
-  function noteProblems(found: InputProblem[]): void {
-    const next = new Map(found.map((p) => [problemKey(p), p]));
-    for (const [key, p] of next)
-      if (!problems.has(key))
-        log.warn({ where: p.where, reason: p.reason, ...(p.detail ? { detail: p.detail } : {}) }, 'problem');
-    for (const [key, p] of problems) if (!next.has(key)) log.info({ where: p.where, reason: p.reason }, 'problem gone');
-    problems = next;
+/** /healthz: counts and times for anyone (`summary`), the whole state for the token holder (`body`). */
+function healthOf(d: DaemonState): Health {
+  const { last, current, feeds, albums, pace, config } = d;
+  const ok = last?.result !== 'failed';
+  const now = [...d.problems.values()].sort(
+    (a, b) => a.where.localeCompare(b.where) || a.reason.localeCompare(b.reason),
+  );
+  return {
+    ok,
+    summary: {
+      ok,
+      running: current !== undefined,
+      lastCycle: last ? publicCycle(last) : null,
+      feeds: feeds?.length ?? 0,
+      problems: now.length,
+      ...(albums.length > 0 ? { albums: publicAlbums(albums) } : {}),
+      ...(pace ? { pace } : {}),
+    },
+    body: {
+      ok,
+      running: current !== undefined,
+      current,
+      lastCycle: last ?? null,
+      config: config.file ?? null,
+      schedule: config.schedule,
+      sources: feeds,
+      ...(albums.length > 0 ? { albums } : {}),
+      ...(pace ? { pace } : {}),
+      problems: now,
+    },
+  };
+}
+
+/** Log the problems that were not there after the previous cycle (and those gone since); keep the new set. */
+function noteProblems(d: DaemonState, found: InputProblem[]): void {
+  const { log } = d.opts;
+  const next = new Map(found.map((p) => [problemKey(p), p]));
+  for (const [key, p] of next)
+    if (!d.problems.has(key))
+      log.warn({ where: p.where, reason: p.reason, ...(p.detail ? { detail: p.detail } : {}) }, 'problem');
+  for (const [key, p] of d.problems) if (!next.has(key)) log.info({ where: p.where, reason: p.reason }, 'problem gone');
+  d.problems = next;
+}
+
+/** Re-read the config if its file changed; keep the previous one when the new one is invalid. */
+function reload(d: DaemonState): void {
+  const { log } = d.opts;
+  const hash = fileHash(d.config.file);
+  if (!d.config.file || hash === d.configHash) return;
+  d.configHash = hash;
+  try {
+    const next = loadConfig(d.opts.configPath);
+    const rescheduled =
+      next.schedule.cron !== d.config.schedule.cron || next.schedule.timezone !== d.config.schedule.timezone;
+    d.config = next;
+    log.info({ config: d.config.file }, 'config reloaded');
+    if (rescheduled) schedule(d);
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : (error as Error).message;
+    log.error({ config: d.config.file, error: message }, 'config invalid: the previous config stays in force');
   }
+}
 
-  /** Re-read the config if its file changed; keep the previous one when the new one is invalid. */
-  function reload(): void {
-    const hash = fileHash(config.file);
-    if (!config.file || hash === configHash) return;
-    configHash = hash;
-    try {
-      const next = loadConfig(opts.configPath);
-      const rescheduled =
-        next.schedule.cron !== config.schedule.cron || next.schedule.timezone !== config.schedule.timezone;
-      config = next;
-      log.info({ config: config.file }, 'config reloaded');
-      if (rescheduled) schedule();
-    } catch (error) {
-      const message = error instanceof ConfigError ? error.message : (error as Error).message;
-      log.error({ config: config.file, error: message }, 'config invalid: the previous config stays in force');
-    }
+/** Start a cycle, with the config re-read if it changed; false when stopping or while a cycle runs. */
+function startCycle(d: DaemonState, reason: string): boolean {
+  if (d.stopping) return false;
+  if (d.running) {
+    d.opts.log.info({ reason }, 'tick skipped: a cycle is still running');
+    return false;
   }
+  reload(d);
+  d.abort = new AbortController();
+  const record: CycleRecord = { start: new Date().toISOString(), result: 'running' };
+  d.current = record;
+  d.running = runCycle(d, record, reason);
+  return true;
+}
 
-  function cycle(reason: string): boolean {
-    if (stopping) return false;
-    if (running) {
-      log.info({ reason }, 'tick skipped: a cycle is still running');
-      return false;
-    }
-    reload();
-    abort = new AbortController();
-    const record: CycleRecord = { start: new Date().toISOString(), result: 'running' };
-    current = record;
-    running = (async () => {
-      try {
-        const live = opts.live(config);
-        // A refresh asked for (POST /api/refresh) polls every list and reads every followed URL now, as
-        // `build --refetch` does, within the same budgets; the schedule's cycles follow the activity schedule.
-        if (live && reason === 'api') live.refetch = true;
-        const summary = await build(config, { log, signal: abort.signal, live });
-        record.result = 'ok';
-        record.summary = brief(summary);
-        feeds = summary.feeds ?? [];
-        albums = summary.albums ?? [];
-        pace = summary.pace;
-        noteProblems(problemsOf(summary));
-        const f = summary.fetch;
-        log.info(
-          {
-            reason,
-            ms: Math.round(summary.elapsedMs),
-            read: summary.filesRead,
-            articles: summary.articles,
-            feedsWritten: summary.feedsWritten,
-            problems: summary.problems.length,
-            ...(f ? { fetched: f.fetched, failed: f.failed, cooldown: f.skippedByCooldown } : {}),
-          },
-          'cycle done',
-        );
-      } catch (error) {
-        record.result = abort.signal.aborted ? 'stopped' : 'failed';
-        record.error = (error as Error).message.split('\n')[0];
-        if (record.result === 'failed') log.error({ reason, error: record.error }, 'cycle failed');
-        else log.info({ reason }, 'cycle stopped');
-      } finally {
-        record.end = new Date().toISOString();
-        last = record;
-        current = undefined;
-        running = undefined;
-      }
-    })();
-    return true;
+/** One build, its outcome written into `record`: it never throws (a failure or a stop is the record's result). */
+async function runCycle(d: DaemonState, record: CycleRecord, reason: string): Promise<void> {
+  const { log } = d.opts;
+  try {
+    const live = d.opts.live(d.config);
+    // A refresh asked for (POST /api/refresh) polls every list and reads every followed URL now, as
+    // `build --refetch` does, within the same budgets; the schedule's cycles follow the activity schedule.
+    if (live && reason === 'api') live.refetch = true;
+    const summary = await build(d.config, { log, signal: d.abort.signal, live });
+    record.result = 'ok';
+    record.summary = brief(summary);
+    d.feeds = summary.feeds ?? [];
+    d.albums = summary.albums ?? [];
+    d.pace = summary.pace;
+    noteProblems(d, problemsOf(summary));
+    logCycleDone(log, reason, summary);
+  } catch (error) {
+    record.result = d.abort.signal.aborted ? 'stopped' : 'failed';
+    record.error = (error as Error).message.split('\n')[0];
+    if (record.result === 'failed') log.error({ reason, error: record.error }, 'cycle failed');
+    else log.info({ reason }, 'cycle stopped');
+  } finally {
+    record.end = new Date().toISOString();
+    d.last = record;
+    d.current = undefined;
+    d.running = undefined;
   }
+}
 
-  function schedule(): void {
-    void task?.destroy();
-    task = cronSchedule(config.schedule.cron, () => void cycle('schedule'), {
-      timezone: config.schedule.timezone,
-      name: 'wxfeed-cycle',
+function logCycleDone(log: Logger, reason: string, summary: BuildSummary): void {
+  const f = summary.fetch;
+  log.info(
+    {
+      reason,
+      ms: Math.round(summary.elapsedMs),
+      read: summary.filesRead,
+      articles: summary.articles,
+      feedsWritten: summary.feedsWritten,
+      problems: summary.problems.length,
+      ...(f ? { fetched: f.fetched, failed: f.failed, cooldown: f.skippedByCooldown } : {}),
+    },
+    'cycle done',
+  );
+}
+
+/** Run cycles on the config's cron (in place of any schedule before). */
+function schedule(d: DaemonState): void {
+  const { cron, timezone } = d.config.schedule;
+  void d.task?.destroy();
+  d.task = cronSchedule(cron, () => void startCycle(d, 'schedule'), { timezone, name: 'wxfeed-cycle' });
+  d.opts.log.info({ cron, timezone }, 'scheduled');
+}
+
+/** Stop scheduling, abort the running cycle (waiting for it a while), close the server; once. */
+async function stop(d: DaemonState, reason: string): Promise<void> {
+  const { log } = d.opts;
+  if (d.stopping) return d.stopped;
+  d.stopping = true;
+  log.info({ reason }, 'stopping');
+  await d.task?.destroy();
+  d.abort.abort();
+  const inFlight = d.running;
+  if (inFlight) await Promise.race([inFlight, new Promise((r) => setTimeout(r, 8000).unref())]);
+  const { server } = d;
+  if (server)
+    await new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
     });
-    log.info({ cron: config.schedule.cron, timezone: config.schedule.timezone }, 'scheduled');
-  }
+  log.info('stopped');
+  d.resolveStopped();
+  return d.stopped;
+}
 
-  async function stop(reason: string): Promise<void> {
-    if (stopping) return stopped;
-    stopping = true;
-    log.info({ reason }, 'stopping');
-    await task?.destroy();
-    abort.abort();
-    const inFlight = running;
-    if (inFlight) await Promise.race([inFlight, new Promise((r) => setTimeout(r, 8000).unref())]);
-    if (server)
-      await new Promise<void>((r) => {
-        server!.close(() => r());
-        server!.closeAllConnections();
-      });
-    log.info('stopped');
-    resolveStopped();
-    return stopped;
-  }
-
-  if (config.server.enabled) {
-    server = createApp({
-      output: config.output,
-      baseUrl: config.baseUrl,
-      health,
-      token: config.server.token,
-      routes: serverRoutes(config, () => cycle('api'), log),
-    });
-    const addr = await listen(server, config.server.host, config.server.port);
-    bound = { host: addr.address, port: addr.port };
-    log.info({ url: `http://${addr.address}:${addr.port}/` }, 'serving feeds');
-  }
-  schedule();
-  cycle('start');
-  return { stopped, stop, runNow: () => cycle('request'), address: () => bound, health };
+/** Serve output/ (with the image proxy and the API), and note the address it listens on. */
+async function serve(d: DaemonState): Promise<void> {
+  const { config } = d;
+  d.server = createApp({
+    output: config.output,
+    baseUrl: config.baseUrl,
+    health: () => healthOf(d),
+    token: config.server.token,
+    routes: serverRoutes(config, () => startCycle(d, 'api'), d.opts.log),
+  });
+  const addr = await listen(d.server, config.server.host, config.server.port);
+  d.bound = { host: addr.address, port: addr.port };
+  d.opts.log.info({ url: `http://${addr.address}:${addr.port}/` }, 'serving feeds');
 }

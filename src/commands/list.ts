@@ -1,21 +1,19 @@
 /**
- * `wxfeed list`: what is followed. The article URLs listed in `urls` and `urlFiles` (with their last read, when the
- * store has one), and the albums (合集): listed there, or followed because a page named them, with their title,
- * account, articles known, last poll and its result; then the albums the user unfollowed. Changes nothing in the
- * store (an album listed but never polled yet is shown from the URL files alone).
+ * `wxfeed list`: the article URLs of `urls` and `urlFiles` with their last read, the albums (合集) and homepages listed
+ * there or named by a page, with their polls, then those unfollowed. Changes nothing in the store.
  */
 import { albumSlug } from '../keys.js';
-import { existsSync } from 'node:fs';
-import { isAlbumActive, listStatuses } from '../fetch/follow.js';
+import { type AlbumStatus, isAlbumActive, listStatuses } from '../fetch/follow.js';
 import { escapeControls } from './report.js';
 import { shanghaiIso } from '../time.js';
 import { bizToNumber } from '../wechat/url.js';
-import { closeStore, openStore } from '../store/db.js';
+import { closeStore, openStoreIfExists } from '../store/db.js';
 import { Store } from '../store/store.js';
-import type { AlbumStatus, Config, FetchResult } from '../types.js';
+import type { Config } from '../types.js';
+import type { FetchResult } from '../states.js';
 import { readUrlInputs } from '../io/url-files.js';
 
-export interface FollowedArticle {
+interface FollowedArticle {
   url: string;
   where: string;
   lastRead?: { at: string; result: FetchResult; reason?: string };
@@ -29,9 +27,10 @@ export interface Followed {
   problems: Array<{ where: string; reason: string; detail?: string }>;
 }
 
+/** What is followed, as the URL files list it and the store knows it. */
 export async function listFollowed(config: Config, now = Date.now()): Promise<Followed> {
   const inputs = await readUrlInputs(config.urls, config.urlFiles);
-  const db = existsSync(config.store) ? openStore(config.store) : undefined;
+  const db = openStoreIfExists(config.store);
   try {
     const store = db ? new Store(db) : undefined;
     const articles = inputs.entries.map((e): FollowedArticle => {
@@ -87,6 +86,7 @@ export async function listFollowed(config: Config, now = Date.now()): Promise<Fo
   }
 }
 
+// English, as every command's output: `feed.language` is the language of what readers get (feeds, OPML, index page).
 const VIA: Record<AlbumStatus['via'], string> = {
   url: 'listed by you',
   page: 'named by a followed article',

@@ -4,7 +4,8 @@
  * with nothing due never loads got or cheerio.
  */
 import { checkPace } from '../http/pacer.js';
-import type { Config, FetchOutcome, LiveFetch, PageFetcher } from '../types.js';
+import type { Config } from '../types.js';
+import type { FetchOutcome, LiveFetch, PageFetcher } from '../fetch/fetcher.js';
 import { PAGE_BUDGET_MS, PageParserThread } from '../work/page-parser.js';
 
 /**
@@ -53,7 +54,7 @@ export function liveFor(
   budgetMs = PAGE_BUDGET_MS,
 ): LiveFetch | undefined {
   if (flags.offline) return undefined;
-  const parser = new PageParserThread(budgetMs);
+  const parser = new PageParserThread(budgetMs, config.feed.language);
   return {
     refetch: flags.refetch,
     fetcher: new LazyFetcher(config.fetch),

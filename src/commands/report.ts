@@ -1,23 +1,16 @@
 /**
- * Human output of a build: a short summary, problems grouped by reason, and how to subscribe. Names from outside (dump
- * paths, URLs, values read from files) are quoted the way git quotes paths when they hold control characters, so a
- * file name cannot clear the screen, retitle the window or forge a line; invisible format characters (bidi controls
- * and the like) are quoted too, as their code points, so a title cannot turn the rest of a line around.
+ * Human output of a build: a short summary, problems by reason, how to subscribe. Names from outside are quoted as git
+ * quotes paths, so a file name cannot clear the screen, retitle the window, forge a line or reorder the rest of it.
  */
 import { relative } from 'node:path';
-import type { BuildSummary, Config } from '../types.js';
+import type { Config } from '../types.js';
+import type { BuildSummary } from '../stages/summary.js';
 
 const MAX_LISTED = 20;
 
 /**
- * Invisible format characters a terminal shows nothing of, yet which change what is shown: the bidi controls (U+061C,
- * U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) reorder the rest of the line (`abc\u202etxt.exe` reads as
- * `abcexe.txt`); the line and paragraph separators (U+2028, U+2029) break a line in some terminals; the zero-width and
- * invisible characters (soft hyphen U+00AD, U+180E, U+200B, U+2060–U+2064, U+FEFF), the deprecated format controls
- * (U+206A–U+206F), the interlinear annotation controls (U+FFF9–U+FFFB) and the tag characters (U+E0000–U+E007F) hide
- * a difference between two names that look the same, or smuggle text past the reader. The zero-width joiners
- * (U+200C, U+200D) and variation selectors are left alone: emoji sequences and several scripts need them, and they
- * reorder nothing.
+ * Invisible characters that change what a terminal shows: bidi controls reorder a line (`abc\u202etxt.exe`), U+2028/9
+ * break it, zero-width and tag characters make names look alike. Not ZWJ, ZWNJ or variation selectors: emoji need them.
  */
 const FORMAT = String.raw`\u00ad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}`;
 const C_CONTROLS = String.raw`\u0000-\u001f\u007f-\u009f`;
@@ -52,10 +45,8 @@ function escapeChar(ch: string): string {
 }
 
 /**
- * A name as git prints a path: unchanged when it holds no control character, format character (FORMAT), `"` or `\`;
- * otherwise in double quotes with C escapes (`\n`, `\t`, `\"`, `\\`), octal for the other control bytes
- * (`"a\033[2J.md"`) and code points for format characters (`"abc\u202etxt.exe"`). Other characters (CJK, emoji)
- * stay as they are.
+ * A name as git prints a path: as it is unless it holds a control or format character, `"` or `\`; else in quotes
+ * with C escapes, octal for other control bytes (`"a\033[2J.md"`) and code points for format characters.
  */
 export function quoteName(name: string): string {
   if (!NEEDS_QUOTING.test(name)) return name;
@@ -74,9 +65,8 @@ export function escapeControls(text: string): string {
 const RAW_IN_JSON = new RegExp(`[\\u007f-\\u009f${FORMAT}]`, 'gu');
 
 /**
- * A value as JSON for a terminal (`--json`): JSON.stringify's text with DEL, the C1 controls and the format
- * characters, which it leaves raw, written as `\u` escapes (UTF-16 units, as JSON spells them): the same value to a
- * JSON reader, nothing raw to the terminal.
+ * A value as JSON for a terminal (`--json`): DEL, the C1 controls and the format characters, which JSON.stringify
+ * leaves raw, as `\u` escapes: the same value to a JSON reader, nothing raw to the terminal.
  */
 export function terminalJson(value: unknown): string {
   return JSON.stringify(value).replace(RAW_IN_JSON, (ch) =>
@@ -101,6 +91,7 @@ export interface SummaryOptions {
   quiet?: boolean;
 }
 
+/** The text `wxfeed build` prints: counts, fetch failures, problems by reason and, with `hint`, how to subscribe. */
 export function formatSummary(s: BuildSummary, config: Config, opts: SummaryOptions = {}): string {
   const cwd = opts.cwd ?? process.cwd();
   const rel = (p: string): string => {

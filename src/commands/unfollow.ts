@@ -1,17 +1,14 @@
 /**
- * `wxfeed unfollow <album or homepage URL, id, or feed folder>…`: stop following albums and homepages. The album is marked unfollowed in the store: never
- * polled again, and never followed again by discovery (a page naming it); its stored articles and its feed stay.
- * An album the store does not know yet, given by its URL, is recorded as unfollowed so that discovery never follows
- * it. `wxfeed add` with its URL follows it again. The URL files are not edited: an album still listed there stays
- * unfollowed while the store says so (the line is named, to be removed by hand).
+ * `wxfeed unfollow <album or homepage URL, id, or feed folder>…`: mark lists unfollowed in the store, never polled or
+ * followed by discovery again (even one it does not know yet, given by URL); their articles and feeds stay. The URL
+ * files are not edited: a line still listing one is named, to be removed by hand.
  */
-import { existsSync } from 'node:fs';
-import { closeStore, openStore } from '../store/db.js';
+import { closeStore, openStore, openStoreIfExists } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { albumFeedTitle } from '../feeds/sources.js';
 import { listUrl } from '../fetch/list-drivers.js';
-import type { AlbumRef, Config, ListKind } from '../types.js';
-import { isAlbumId, parseAlbumUrl } from '../wechat/album.js';
+import type { Config, ListKind } from '../types.js';
+import { type AlbumRef, isAlbumId, parseAlbumUrl } from '../wechat/album.js';
 import { isHomepageId, isHomepageUrl, parseHomepageUrl } from '../wechat/homepage.js';
 import { readUrlInputs } from '../io/url-files.js';
 
@@ -43,8 +40,8 @@ function named(raw: string): { albumId: string; album?: AlbumRef; kind?: ListKin
 }
 
 /**
- * `quote`: how a name from outside (what the user gave, an album's title and account, a URL file's place) is written
- * into a line; the command line quotes it for a terminal (report.ts quoteName).
+ * Marks the named albums and homepages unfollowed; `quote` writes names from outside into the lines (the command line
+ * quotes them for a terminal: report.ts quoteName).
  */
 export async function unfollowAlbums(
   config: Config,
@@ -55,10 +52,9 @@ export async function unfollowAlbums(
   const inputs = await readUrlInputs(config.urls, config.urlFiles);
   const listedAt = new Map<string, string[]>();
   for (const a of inputs.albums) listedAt.set(a.album.albumId, [...(listedAt.get(a.album.albumId) ?? []), a.where]);
-  const db =
-    existsSync(config.store) || raws.some((r) => !/^(?:album-)?\d+$/.test(r.trim()) && !isHomepageId(r.trim()))
-      ? openStore(config.store)
-      : undefined;
+  // An album named by its URL is recorded as unfollowed even when the store does not know it: a store is made for it.
+  const byUrl = raws.some((r) => !/^(?:album-)?\d+$/.test(r.trim()) && !isHomepageId(r.trim()));
+  const db = byUrl ? openStore(config.store) : openStoreIfExists(config.store);
   try {
     const store = db ? new Store(db) : undefined;
     for (const raw of raws) {
@@ -70,12 +66,12 @@ export async function unfollowAlbums(
       }
       const known = store?.albums.get(n.albumId);
       if (known && !known.followed) {
-        result.lines.push(`already unfollowed  ${quote(albumFeedTitle(known))}  ${listUrl(known)}`);
+        result.lines.push(`already unfollowed  ${quote(albumFeedTitle(known, 'en'))}  ${listUrl(known)}`);
       } else if (known) {
         store!.albums.setFollowed(n.albumId, false);
         result.unfollowed.push(n.albumId);
         result.lines.push(
-          `unfollowed  ${quote(albumFeedTitle(known))}  ${listUrl(known)}: no more polls; its ${known.items} articles and its feed stay`,
+          `unfollowed  ${quote(albumFeedTitle(known, 'en'))}  ${listUrl(known)}: no more polls; its ${known.items} articles and its feed stay`,
         );
       } else if (n.album && store) {
         store.albums.insert({ ...n.album, kind: n.kind ?? 'album' }, 'url', null, false, Date.now());

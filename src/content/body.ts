@@ -1,7 +1,7 @@
 /**
- * Pure: article bodies as the store knows them (`Body`), and their summaries. A fetched page's body
- * is sanitized HTML kept in the store; a dump's body stays in its file and is rendered only when a feed shows it
- * (dumps/load.ts reads it back): rendering and storing every archived dump would cost more than the rest of a build.
+ * Pure: article bodies as the store knows them (`Body`), and their summaries. A fetched page's body is sanitized HTML
+ * kept in the store; a dump's body stays in its file (io/dumps/load.ts reads it back) and is rendered only when a feed
+ * shows it: rendering every archived dump would be the costliest part of a build.
  */
 import { hash } from 'node:crypto';
 import type { Body } from '../types.js';
@@ -21,12 +21,12 @@ export function dumpBody(path: string, bytes: Uint8Array): Body {
 }
 
 /**
- * The version of markdown rendering (`markdown.ts` `markdownHtml`): renderings of dump bodies kept in the store are
- * keyed by it, so a change to what rendering gives (or to the reprint card taken out first, or to what is kept:
- * work/jobs.ts `KeptRendering`) must change it.
+ * Version of `markdownHtml`'s output: kept renderings are keyed by it, so a change to what rendering gives (or to the
+ * reprint card taken out first, or to stages/publish/render-job.ts `KeptRendering`) must bump it.
  */
 export const MARKDOWN_VERSION = '4';
 
+/** The body of an article without text (listed, a notice, a shell). */
 export const EMPTY_BODY: Body = htmlBody('');
 
 /**

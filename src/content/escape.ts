@@ -1,9 +1,8 @@
 /**
- * Every escaper of what wxfeed writes as XML or HTML, in one place. Documents of our own (OPML, the index page) use
- * `entities`' `escapeUTF8`. The feed formats keep the exact bytes they have always had, which none of `entities`'
- * escapers writes (`escapeUTF8` also writes `'` as `&apos;`, `escapeText` and `escapeAttribute` write U+00A0 as
- * `&nbsp;`, which is no XML entity, and `encodeXML` writes every non-ASCII character as a reference): four small
- * single-pass ones below. Attribute values are read back with `entities`.
+ * Every escaper of what wxfeed writes as XML or HTML. Documents of our own (OPML, the index page) use `entities`'
+ * `escapeUTF8`. The feeds keep their exact bytes, which no escaper of `entities` writes (`escapeUTF8` writes `'` as
+ * `&apos;`, `escapeText` U+00A0 as `&nbsp;`, no XML entity, `encodeXML` every non-ASCII character as a reference):
+ * hence the four single-pass ones below. Attribute values are read back with `entities`.
  */
 import { decodeHTMLAttribute, escapeUTF8 } from 'entities';
 import { cleanText } from './text.js';
@@ -21,8 +20,8 @@ export const escapeHtml = (s: string): string => s.replace(/[&<>"]/g, escapeOne)
 export const escapeXml = (s: string): string => s.replace(/[&<>]/g, escapeOne);
 
 /**
- * XML character data as `feed` (xml-js) wrote names and titles: like `escapeXml`, except that a `&amp;` already in
- * the text is left as it is (it reads back as `&`). Kept so that the output stays byte for byte what it was.
+ * XML character data as `feed` (xml-js) wrote names and titles, which the feeds' bytes follow: like `escapeXml`,
+ * except that a `&amp;` already in the text is left as it is (it reads back as `&`).
  */
 export const escapeXmlName = (s: string): string => s.replace(/&(?!amp;)|[<>]/g, escapeOne);
 

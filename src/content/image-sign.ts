@@ -13,9 +13,8 @@ export function signedImagePath(secret: string, url: string): string {
 }
 
 /**
- * The image URL a signed path stands for, or undefined when the signature does not match. Only the canonical
- * base64url spelling of the signature and of the URL is accepted (unpadded, unused trailing bits zero, the URL valid
- * UTF-8): each is decoded, encoded again and compared, so one URL has exactly one proxy path.
+ * The image URL a signed path stands for, or undefined when the signature does not match. Only canonical base64url
+ * (unpadded, unused bits zero, the URL valid UTF-8) is accepted, so one URL has exactly one proxy path.
  */
 export function verifyImagePath(secret: string, sig: string, encoded: string): string | undefined {
   if (!/^[A-Za-z0-9_-]{22}$/.test(sig) || !/^[A-Za-z0-9_-]{1,4096}$/.test(encoded)) return undefined;

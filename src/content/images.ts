@@ -50,22 +50,18 @@ const AUTHORITY = /^(https?):\/\/([a-z0-9.-]+)(?::(\d{1,5}))?(?=[/?#]|$)/i;
 const DEFAULT_PORT: Record<string, string> = { http: '80', https: '443' };
 
 /**
- * An image on WeChat's image hosts, as the proxy may fetch it and as a WeChat cover may name it: an absolute http or
- * https URL, the host written exactly as one of WECHAT_IMAGE_HOSTS (any case; no trailing dot, no IP literal, no credentials, no
- * escapes), on the scheme's own port (written or not). Anything else, such as `https://mmbiz.qpic.cn@127.0.0.1/`
- * or `http://169.254.169.254/`, is not.
+ * True for an image the proxy may fetch and a cover may name: absolute http(s), the host written exactly as one of
+ * WECHAT_IMAGE_HOSTS (any case; no trailing dot, IP, credentials or escapes), on the scheme's own port.
  */
 export function isWechatImage(url: string): boolean {
   return !url.startsWith('//') && wechatImageUrl(url) !== undefined;
 }
 
 /**
- * The URL of an image on WeChat's image hosts (isWechatImage; a scheme-relative one taken as https), as the URL
- * parser writes it (`href`: lower-case host, default port dropped, unsafe path characters percent-encoded), or
- * undefined. What is published is this form, so every reader's parser finds the same host in it.
+ * The URL of an image on WeChat's image hosts (isWechatImage; scheme-relative, as pages write some, taken as https) as
+ * the URL parser writes it, or undefined: published in this form, every reader's parser finds the same host in it.
  */
 export function wechatImageUrl(written: string): string | undefined {
-  // Scheme-relative (`//mmbiz.qpic.cn/…`), as pages write some images: https.
   const url = written.startsWith('//') ? `https:${written}` : written;
   const authority = AUTHORITY.exec(url);
   if (!authority || !WECHAT_IMAGE_HOSTS.has(authority[2]!.toLowerCase())) return undefined;
@@ -82,6 +78,7 @@ export function wechatImageUrl(written: string): string | undefined {
   return WECHAT_IMAGE_HOSTS.has(u.hostname) ? u.href : undefined;
 }
 
+/** How feed images reach readers: as written, without a Referer, or through our signed proxy. */
 export type ImageMode = 'direct' | 'no-referrer' | 'proxy';
 
 /** Rewrites an image URL for the proxy (`<baseUrl>img/<sig>/<url>`), or leaves it. */

@@ -38,6 +38,7 @@ export function linkBase(link: string, hasUrl: boolean): URL | undefined {
   }
 }
 
+/** The body with its links and media made absolute against `base`; what cannot be resolved is dropped (see above). */
 export function resolveLinks(html: string, base: URL | undefined): string {
   if (!/<(?:a|img|video|audio|source)\b/i.test(html)) return html;
   // For each open <a>: kept, or dropped with its end tag (relative without a base, or inside another link).

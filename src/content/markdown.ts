@@ -13,9 +13,8 @@ const md = new MarkdownIt({ html: true, linkify: true, breaks: false }).use(cjkF
 // `config.sh`, `x.com`) or an address stay text.
 md.linkify.set({ fuzzyLink: false });
 
-// Links with a plain ASCII host need none of the URL parsing, punycode and formatting markdown-it puts every link
-// through (a third of its time on real archived bodies, which hold dozens of links each): for them that path gives
-// exactly what encoding, or decoding for the link's text, the URL as written gives (checked in the tests).
+// Links with a plain ASCII host skip the URL parsing, punycode and formatting markdown-it puts every link through, a
+// costly path: for them it gives exactly what encoding (or decoding, for the link's text) the URL as written gives.
 const PLAIN_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][\x21-\x7e]*)?$/;
 const plainUrl = (url: string): boolean => PLAIN_URL.test(url) && !/^https?:\/\/[^/?#]*xn--/i.test(url);
 const normalizeLink = md.normalizeLink.bind(md);
@@ -23,23 +22,22 @@ const normalizeLinkText = md.normalizeLinkText.bind(md);
 md.normalizeLink = (url) => (plainUrl(url) ? encodeUrl(url) : normalizeLink(url));
 md.normalizeLinkText = (url) => (plainUrl(url) ? decodeUrl(url, `${decodeUrl.defaultChars}%`) : normalizeLinkText(url));
 
-// Before linkify looks for links in a paragraph it runs a quick test: one case-insensitive pattern of every scheme and
-// of fuzzy hosts (a tenth of markdown-it's time on archived bodies). With fuzzy links off, what linkify can find has a
-// scheme (`http:`, `https:`, `ftp:`, `mailto:`: a colon), is protocol-relative (`//`), or is an e-mail address (`@`):
-// a paragraph with none of the three has no link, and any other goes on to linkify's full test as before. (A colon
-// written as an entity, `&#58;`, is not a text token's: linkify never saw it.)
+// linkify's own quick test of each paragraph is a costly pattern of every scheme and fuzzy host. With fuzzy links off,
+// a link has a scheme's colon, `//` or an e-mail's `@`: a paragraph with none has none (nor has an entity `&#58;`).
 const MAY_LINK = /[:@]|\/\//;
 const linkifyPretest = md.linkify.pretest.bind(md.linkify);
 md.linkify.pretest = (text) => MAY_LINK.test(text);
 
-/** The link normalising in use, and markdown-it's own, for the tests that check the shortcut against it. */
-export const markdownItLink = {
+/**
+ * For the tests only, which check the shortcuts against markdown-it's own: the link normalising in use and
+ * markdown-it's, and linkify's own quick test with a way to render with it (or with ours).
+ */
+export const forTesting = {
   normalizeLink,
   normalizeLinkText,
   plainUrl,
   link: (url: string) => md.normalizeLink(url),
   text: (url: string) => md.normalizeLinkText(url),
-  /** linkify's own quick test, and a way to render with it (or with ours) for the tests. */
   linkifyPretest,
   usePretest: (pretest: (text: string) => boolean) => {
     md.linkify.pretest = pretest;
@@ -70,11 +68,6 @@ export function markdownItHtml(markdown: string): { html: string; raw: boolean }
     markdown.includes('<') &&
     tokens.some((t) => t.type === 'html_block' || t.children?.some((c) => c.type === 'html_inline') === true);
   return { html: md.renderer.render(tokens, md.options, env), raw };
-}
-
-/** Markdown → HTML as markdown-it writes it, not yet sanitized. */
-export function unsanitizedHtml(markdown: string): string {
-  return markdownItHtml(markdown).html;
 }
 
 /**

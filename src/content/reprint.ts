@@ -15,6 +15,7 @@
  * name goes with the card, the note stays. Only a card near the top is taken (within the first lines of text).
  */
 
+/** Where a reprinted article comes from, as its card names it. */
 export interface Reprint {
   /** The account the article comes from. */
   from: string;
@@ -34,7 +35,8 @@ const EDITOR_NOTE = /^(?:\*\*)?编者荐语/;
 /** The longest account description taken as one. */
 const MAX_DESCRIPTION = 200;
 
-const squash = (text: string): string => text.replace(/[\s*_\\]+/g, '');
+/** A name as the card's lines are compared with it: no whitespace, emphasis marks (`*`, `_`) or backslashes. */
+const nameForm = (text: string): string => text.replace(/[\s*_\\]+/g, '');
 
 /** The card taken out: the reprint it names and the markdown without it; the markdown as it is when it has none. */
 export function splitReprint(markdown: string): { reprint?: Reprint; markdown: string } {
@@ -77,7 +79,7 @@ function parseCard(lines: string[], text: number[], at: number): { reprint: Repr
   // or this is a sentence that happens to start so, not a card.
   let seen = false;
   if (IMAGE.test(line(n) ?? '')) [n, seen] = [n + 1, true];
-  if (line(n) !== undefined && squash(line(n)!) === squash(from)) [n, seen] = [n + 1, true];
+  if (line(n) !== undefined && nameForm(line(n)!) === nameForm(from)) [n, seen] = [n + 1, true];
   if (!seen && !author && at > 0) return undefined;
   if (line(n) === '.') {
     n++;

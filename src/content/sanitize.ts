@@ -14,12 +14,11 @@ const sanitize = (html: string, options: sanitizeFn.IOptions): string =>
   (sanitizer ??= createRequire(import.meta.url)('sanitize-html') as Sanitize)(html, options);
 
 /** Hosts whose players may be embedded as iframes (WeChat and Tencent video). */
-export const IFRAME_HOSTS = ['v.qq.com', 'mp.weixin.qq.com', 'channels.weixin.qq.com'];
+const IFRAME_HOSTS = ['v.qq.com', 'mp.weixin.qq.com', 'channels.weixin.qq.com'];
 
 /**
- * Every attribute that holds a URL, whatever tag it is on: each gets the scheme check, in the sanitizer and in its
- * fast path. (Most are not on the allow-list below and so are dropped anyway; they are listed so that allowing one
- * later cannot skip the check.)
+ * Every attribute that holds a URL, on any tag: each gets the scheme check, in the sanitizer and its fast path. Most
+ * are not allowed anyway; they are listed so that allowing one later cannot skip the check.
  */
 const URL_ATTRIBUTES = [
   'href',
@@ -204,7 +203,7 @@ const BLOCKISH_TAG = new RegExp(`<(/?)(${[...ENDS_PARAGRAPH].join('|')})\\b[^>]*
  * A paragraph that holds a list, a quote, a table or another paragraph (raw HTML in a dump: `<p>Allowed HTML <a>
  * <ul>…</ul></a></p>`) is kept by the sanitizer's parser, but an HTML parser ends the paragraph where the block
  * starts, and its `</p>` is then an error (the W3C validator's `NotHtml`). Such a paragraph becomes a `<div>`, which
- * may hold blocks: the same content, read the same way by every parser.
+ * may hold blocks.
  */
 function paragraphsAsHtmlReadsThem(html: string): string {
   if (!/<p\b/i.test(html)) return html;
@@ -281,10 +280,8 @@ function tagAllowed(name: string, attributes: string): boolean {
 }
 
 /**
- * True when HTML made by our markdown renderer from markdown without raw HTML (markdown.ts) is already what
- * the sanitizer would return: every `<` opens a tag of the plain shape markdown-it writes, and every tag, attribute,
- * URL scheme and class is on the allow-list above. Checking costs a fraction of sanitizing; anything else (raw HTML,
- * a refused link, an unknown attribute) is sanitized as usual.
+ * True when HTML markdown-it wrote from markdown without raw HTML is already what the sanitizer would return (a cheap
+ * check): every `<` opens a tag of markdown-it's plain shape, every tag, attribute, scheme and class allowed.
  */
 export function alreadySanitized(html: string): boolean {
   let tags = 0;

@@ -48,11 +48,8 @@ function decodeLatin1Run(run: string): string {
 }
 
 /**
- * Text as feed readers get it: what `cleanText` removes, and also what the W3C validator calls bad characters
- * (`BadCharacters`; HTML parsers reject them as invalid code points): C1 control characters and U+FFFD. Text that
- * holds C1 characters, or `Â`/`Ã` before a Latin-1 sign, is UTF-8 that was read as Latin-1 somewhere upstream
- * (`weâ\x80\x99re`, `æ±\x82`, `Â© 2025`, `JÃ©rÃ´me`): its runs of such characters are decoded back (`we’re`, `求`,
- * `© 2025`, `Jérôme`) before what is left of the control characters goes.
+ * Text as feed readers get it: `cleanText`, then without C1 controls and U+FFFD (the W3C validator's `BadCharacters`),
+ * after runs of UTF-8 read as Latin-1 upstream (`weâ\x80\x99re`, `Â© 2025`) are decoded back (`we’re`, `© 2025`).
  */
 export function feedText(value: string): string {
   const clean = cleanText(value);
@@ -79,10 +76,8 @@ export function htmlToText(html: string): string {
 const SCRIPT_ESCAPE = /\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})/;
 
 /**
- * Text WeChat wrote into a page's meta tags escaped for a script string, and HTML-escaped before that (an image
- * post's `og:description`: `第一段\x0a\x0a第二段 \x26quot;引语\x26quot;`), read back as the text it is
- * (`第一段\n\n第二段 "引语"`). Text without such an escape is returned as it is: a page's own text may well show a
- * backslash.
+ * Meta text WeChat escaped for a script and for HTML (an image post's `og:description`: `段\x0a\x26quot;引\x26quot;`)
+ * read back (`段\n"引"`). Text without such an escape is left as it is: a page's own text may hold a backslash.
  */
 export function unescapePageText(text: string): string {
   if (!SCRIPT_ESCAPE.test(text)) return text;
@@ -107,7 +102,7 @@ export function summarise(text: string, max = SUMMARY_CHARS): string {
 }
 
 /** Longest title kept, in characters (the last an ellipsis): one huge title line cannot make a huge feed. */
-export const MAX_TITLE = 1000;
+const MAX_TITLE = 1000;
 
 /** A title cut to `max` UTF-16 units with `…`, never between the two halves of a surrogate pair. */
 export function capTitle(title: string, max = MAX_TITLE): string {

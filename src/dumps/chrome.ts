@@ -55,6 +55,7 @@ const COVER = /^!\[cover_image\]\(([^)\s]*)\)$/;
 const HEADING = /^#{1,6}\s+(.*?)\s*#*$/;
 const SENTENCE_PUNCT = /[。！？，,：:；;!?]/;
 
+/** A body without the dumper's page chrome, and what the chrome showed. */
 export interface Stripped {
   body: string;
   cover?: string;
@@ -66,7 +67,8 @@ export interface Stripped {
   firstHeading?: string;
 }
 
-const squash = (text: string): string => text.replace(/\\"/g, '"').replace(/[\s\\]+/g, '');
+/** A title or heading as the two are compared: escaped quotes unescaped, no whitespace or backslashes. */
+const headingForm = (text: string): string => text.replace(/\\"/g, '"').replace(/[\s\\]+/g, '');
 
 function isStrongUi(line: string): boolean {
   return UI_LINES.has(line) || LONE_PUNCT.test(line) || UI_IMAGE.test(line);
@@ -165,13 +167,13 @@ function stripTop(
   let cover: string | undefined;
   let hadTitle = false;
   let firstHeading: string | undefined;
-  const want = squash(title);
+  const want = headingForm(title);
   for (let step = 0; step < 3 && i < lines.length; step++) {
     const line = lines.at(i).trim();
     const heading = HEADING.exec(line);
     const coverMatch = COVER.exec(line);
     if (heading && firstHeading === undefined) firstHeading = heading[1];
-    if (heading && (want === '' || squash(heading[1]!) === want) && line.startsWith('# ')) {
+    if (heading && (want === '' || headingForm(heading[1]!) === want) && line.startsWith('# ')) {
       hadTitle = true;
     } else if (coverMatch && cover === undefined) {
       cover = coverMatch[1] || undefined;
@@ -216,7 +218,7 @@ const TAIL_ANCHOR = '预览时标签不可点';
  * after it; -1 for none. Found by searching the body for the anchor, not by looking at every line.
  */
 function findAnchor(lines: BodyLines, start: number): number {
-  // Searched forward (V8's indexOf is many times faster than its lastIndexOf), then taken from the last.
+  // Searched forward, then taken from the last: V8's lastIndexOf is far slower than indexOf on CJK text.
   const found: number[] = [];
   for (let at = lines.body.indexOf(TAIL_ANCHOR); at >= 0; at = lines.body.indexOf(TAIL_ANCHOR, at + 1)) found.push(at);
   for (let n = found.length - 1; n >= 0; n--) {

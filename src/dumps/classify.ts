@@ -2,7 +2,7 @@
  * Pure classification of what a dump captured: the article, a cut copy, the empty page shell, the captcha page,
  * or a notice (deleted, blocked, migrated, expired).
  */
-import type { ContentState } from '../types.js';
+import type { ContentState } from '../states.js';
 
 /** Notice phrases, checked in order. A notice body is short; a long article that quotes one is still an article. */
 const NOTICES: Array<[ContentState, RegExp]> = [
@@ -20,9 +20,8 @@ const NOTICES: Array<[ContentState, RegExp]> = [
 const PHRASES = NOTICES.flatMap(([, pattern]) => pattern.source.split('|'));
 const LATIN = /[A-Za-z]/;
 /**
- * Any notice phrase: the Chinese ones as they are (ideographs have no case), the English ones in any case. Two
- * patterns, not one case-insensitive pattern of both: that scans a long body ~30 % slower (dumps/templates.ts looks
- * for a notice in most whole pages of other sites).
+ * Any notice phrase: the Chinese ones as they are, the English ones in any case. Two patterns, because one
+ * case-insensitive pattern of both scans long bodies slower, and templates.ts scans most whole pages of other sites.
  */
 const ANY_CHINESE = new RegExp(PHRASES.filter((p) => !LATIN.test(p)).join('|'));
 const ANY_ENGLISH = new RegExp(PHRASES.filter((p) => LATIN.test(p)).join('|'), 'i');
@@ -36,6 +35,12 @@ export function mentionsNotice(text: string): boolean {
 const NOTICE_MAX_TEXT = 400;
 /** Dumpers cut bodies at about 8,000 characters and end them with `...`. */
 const CUT_MIN_LENGTH = 6000;
+
+/** True when the body ends the way the dumper cuts long bodies. */
+export function isCut(body: string): boolean {
+  const trimmed = body.trimEnd();
+  return trimmed.endsWith('...') && trimmed.length >= CUT_MIN_LENGTH;
+}
 
 /** Text of a markdown body with images and link targets dropped, whitespace squeezed. */
 export function visibleText(markdown: string): string {
@@ -60,12 +65,8 @@ export const VISIBLE_KIND = (() => {
 })();
 
 /**
- * The length of `visibleText(markdown)`, counted in one pass without building the text: images and link targets
- * count nothing, markdown punctuation and whitespace runs count as one space between words. Linear time whatever
- * the input (the next `]` and `)` are remembered, not searched again). It differs from `visibleText(…).length`
- * only where an image and a link target overlap, which no dumper writes. With a `cap`, counting stops as soon as the
- * length is past it (a value above the cap, not the length): enough to tell a long body from a short one. `from` and
- * `to` count a part of the text only (a line of a body) as if it stood alone, without copying it.
+ * `visibleText(markdown).length` in one linear pass, without building the text (it differs only where an image and a
+ * link target overlap, which no dumper writes). `cap`: stop once past it; `from`, `to`: a part counted as if alone.
  */
 export function visibleLength(
   markdown: string,
@@ -132,9 +133,8 @@ function nextOf(text: string, code: number, at: number, cached: number, end: num
 const CLOSE_LOOK = 2000;
 
 /**
- * State of a dump body, and the length of its text: exact for a short body; for a long one (an article, whatever its
- * exact length) the length of its markdown, which is enough to rank two copies of one article and saves counting
- * every character of every archived body.
+ * State of a dump body, and the length of its text: exact for a short body; for a long one (an article) the length of
+ * its markdown, enough to rank two copies of one article without counting every character.
  */
 export function classifyDump(
   stripped: string,
@@ -152,7 +152,6 @@ function stateOf(text: string | undefined, stripped: string, rawBody: string, ha
     for (const [state, pattern] of NOTICES) if (pattern.test(text)) return state;
   }
   if (text === '' && !/!\[[^\]]*\]\([^)\s]+\)/.test(stripped)) return 'shell';
-  const trimmed = rawBody.trimEnd();
-  if (!hadUiTail && trimmed.endsWith('...') && trimmed.length >= CUT_MIN_LENGTH) return 'truncated';
+  if (!hadUiTail && isCut(rawBody)) return 'truncated';
   return 'full';
 }

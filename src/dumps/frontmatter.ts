@@ -6,11 +6,13 @@
  */
 import { parse as parseYaml } from 'yaml';
 
-export interface FrontMatter {
+/** A dump's front matter fields (keys lower-cased, the first of each kept) and the body after it. */
+interface FrontMatter {
   fields: Map<string, string>;
   body: string;
 }
 
+/** The front matter and body, or why the text has no front matter. */
 export type FrontMatterResult = { ok: true; value: FrontMatter } | { ok: false; reason: string };
 
 const KEY_LINE = /^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*)|[ \t]*)$/;

@@ -16,7 +16,9 @@ import { parseUrl } from '../wechat/url.js';
 import { parseDate } from '../time.js';
 import { identityFor, needsBodyText } from '../keys.js';
 
+/** A larger file is not taken for a dump. */
 export const MAX_DUMP_BYTES = 5 * 1024 * 1024;
+/** What is known of a dump file besides its bytes. */
 export interface DumpFileInfo {
   /** Absolute path, for messages and the body's location. */
   path: string;
@@ -41,7 +43,7 @@ export function decodeDump(bytes: Uint8Array): { ok: true; text: string } | { ok
   if (bytes.length === 0) return { ok: false, reason: 'empty file' };
   if (bytes.length > MAX_DUMP_BYTES) return { ok: false, reason: 'file over 5 MB' };
   if (bytes.subarray(0, 8192).includes(0)) return { ok: false, reason: 'binary file' };
-  // isUtf8 validates and toString decodes, both in native code: several times faster than a fatal TextDecoder.
+  // isUtf8 validates and toString decodes, both in native code: faster than a fatal TextDecoder.
   if (!isUtf8(bytes)) return { ok: false, reason: 'invalid UTF-8' };
   let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -66,7 +68,7 @@ const ORIGINAL =
  * The WeChat article a page names as its original (an aggregator's copy: `文章来源: https://mp.weixin.qq.com/s?…`),
  * when its lines name exactly one article by sn; undefined otherwise (none, a short link, or two different ones).
  */
-export function namedOriginal(body: string): ParsedUrl | undefined {
+function namedOriginal(body: string): ParsedUrl | undefined {
   if (!body.includes('mp.weixin.qq.com')) return undefined;
   let found: ParsedUrl | undefined;
   for (const m of body.matchAll(ORIGINAL)) {
@@ -112,9 +114,8 @@ export function dumpMarkdown(
 }
 
 /**
- * Read one dump. A dump of a site that is not WeChat also gives its `blocks` (for learning the site's template);
- * with the site's `template`, its state is decided without it (a page that was all template is a shell; a WeChat
- * notice it relays is that notice). A page that names its WeChat original is that article (keyed by its sn).
+ * Read one dump. Another site's dump also gives its `blocks` (to learn the site's template) and, given that
+ * `template`, is judged without it; a page that names its WeChat original is that article (keyed by its sn).
  */
 export function parseDump(bytes: Uint8Array, file: DumpFileInfo, template?: PageTemplate): DumpParse {
   const parts = readParts(bytes, template);
@@ -130,7 +131,7 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo, template?: Page
   const { state, textLength } = classifyDump(stripped.body, body, stripped.hadUiTail);
   const hasContent = hasText(state);
   // The body stays in the file, known by the hash of the file's bytes. Only a dump without a usable URL is
-  // rendered now, because its key is a hash of the rendered text.
+  // rendered here, because its key is a hash of the rendered text.
   const markdown = hasContent ? stripped.body : '';
   const keyText = markdown && needsBodyText(parsedUrl) ? htmlToText(markdownHtml(markdown)) : '';
   const identity = identityFor(parsedUrl, keyText, file.seed ?? file.path);
@@ -139,7 +140,6 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo, template?: Page
   const dated = parseDate(dateText);
   const fileTime = { ms: Math.floor(file.mtimeMs), precision: 'exact' as const };
   const date = dated ?? captured ?? fileTime;
-  // A date that is there but cannot be read is reported, and the fallback (fetch_date, then the file time) used.
   const warning =
     dateText && !dated
       ? {
@@ -147,8 +147,7 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo, template?: Page
           detail: `date: ${dateText.slice(0, 100)}; used ${captured ? `fetch_date ${fields.get('fetch_date')!.trim()}` : `the file time ${new Date(fileTime.ms).toISOString()}`}`,
         }
       : undefined;
-  // One literal of a fixed shape (no spreads: an object built by spreading takes V8's slow path for every property
-  // after it, several microseconds per dump), then the optional parts in the order the spreads gave them.
+  // One literal of a fixed shape, then the optional parts: a spread would put every later property on V8's slow path.
   const observation: Observation = {
     key: identity.key,
     id: identity.id,

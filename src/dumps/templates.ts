@@ -13,7 +13,7 @@
  * again when the template changes.
  */
 import type { DumpBlocks, PageTemplate } from '../types.js';
-import { mentionsNotice, VISIBLE_KIND, visibleLength } from './classify.js';
+import { isCut, mentionsNotice, VISIBLE_KIND, visibleLength } from './classify.js';
 
 /** Non-blank lines at the top of a dump that may be its template's. */
 export const HEAD_LINES = 160;
@@ -27,18 +27,16 @@ export const SHARE = 0.5;
  * Text between template lines weighing more than this (visible characters) is always the article's; lighter text
  * there (the page's own title, a date, an author line) is the article's only when it is the heaviest.
  */
-export const HEAVY_TEXT = 240;
+const HEAVY_TEXT = 240;
 /** A line with more visible characters than this is never template (its fingerprint is NOT_TEMPLATE). */
-export const LONG_LINE = 400;
+const LONG_LINE = 400;
 /**
  * Text kept (visible characters) at or below which a dump that mentions a notice may be that notice once its template
  * is removed (a notice holds at most 400; the byline and UI words chrome.ts removes after the template, ~200 more).
  */
-export const SMALL_TEXT = 600;
+const SMALL_TEXT = 600;
 /** Text kept at or below which a dump may be left with no text at all (a shell) once chrome.ts has run. */
-export const TINY_TEXT = 40;
-/** Dumps cut by the dumper at ~8,000 characters end in `...`: their last lines are the article, not the footer. */
-const CUT_MIN_LENGTH = 6000;
+const TINY_TEXT = 40;
 
 /** Fingerprint of a line that can never be template (too long). */
 export const NOT_TEMPLATE = 0;
@@ -67,11 +65,7 @@ export function templateGroup(source: string, url: string | undefined): string |
   return `${source}\n${host}`;
 }
 
-/**
- * A 30-bit FNV-1a fingerprint (a small integer: fast as a Map key) of the line [from, to) of `text` as a reader sees
- * it: whitespace squeezed, each run of digits read as one `0` (dates, counters, ids), and the targets of links left
- * out (a share button's link carries the page's own address; an image's target is kept: it is the image).
- */
+/** For each `[` open on the line `fingerprint` reads: 1 when it opens an image (`![`), 0 a link (a stack, reused). */
 let opened: Uint8Array = new Uint8Array(64);
 const growStack = (stack: Uint8Array): Uint8Array => {
   const bigger = new Uint8Array(stack.length * 2);
@@ -79,10 +73,13 @@ const growStack = (stack: Uint8Array): Uint8Array => {
   return bigger;
 };
 
+/**
+ * A 30-bit FNV-1a fingerprint (a small integer, fast as a Map key) of line [from, to) of `text` as a reader sees it:
+ * whitespace squeezed, digit runs as one `0`, link targets left out (a share link names the page; image targets stay).
+ */
 export function fingerprint(text: string, from: number, to: number): number {
   let h = FNV_OFFSET;
   let last = -1;
-  // For each `[` open on the line: whether it opens an image (`![`): 1, or a link: 0 (a stack, reused).
   let depth = 0;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
@@ -137,10 +134,8 @@ function finish(h: number): number {
 export const plain = { visible: 0, print: 0 };
 
 /**
- * One pass over a line with no `[` or `]` (no link, no image: most lines of text): its visible length, as
- * `visibleLength(text, cap, from, to)` counts it, and its `fingerprint`, both in `plain`. False, with nothing
- * computed, for a line that holds a bracket (the two functions then run apart); a line past `cap` stops early (its
- * fingerprint is not needed: it is never template).
+ * `visibleLength` and `fingerprint` of a line without `[` or `]` (most text) in one pass, into `plain`; false, with
+ * nothing computed, for a line with a bracket. A line past `cap` stops early (never template: no fingerprint).
  */
 export function plainLine(text: string, from: number, to: number, cap: number): boolean {
   let n = 0;
@@ -209,14 +204,14 @@ const PLAIN_KIND = (() => {
 })();
 
 /** Text without whitespace, backslashes and markdown's marks, as a line and the title are compared. */
-const squash = (text: string): string => text.replace(/[\s\\#*_`>[\]]+/g, '');
+const marklessForm = (text: string): string => text.replace(/[\s\\#*_`>[\]]+/g, '');
 
-/** The visible text of a line, squashed, as the title is compared with it. */
+/** The visible text of a line in marklessForm, as the title is compared with it. */
 function titleForm(line: string): string {
-  return squash(line.replace(/!\[[^\]]*\]\([^)]*\)/g, '').replace(/\]\([^)]*\)/g, ''));
+  return marklessForm(line.replace(/!\[[^\]]*\]\([^)]*\)/g, '').replace(/\]\([^)]*\)/g, ''));
 }
 
-/** The dump's title as lines are compared with it: squashed, and a letter or two of it to look for first. */
+/** The dump's title as lines are compared with it: in marklessForm, and a letter or two of it to look for first. */
 interface TitleKey {
   squashed: string;
   probe: string;
@@ -224,7 +219,7 @@ interface TitleKey {
 
 function titleKey(title: string): TitleKey {
   // Letters and digits: markdown escapes and emphasis never split them.
-  return { squashed: squash(title), probe: /[\p{L}\p{N}]{1,3}/u.exec(title)?.[0] ?? '' };
+  return { squashed: marklessForm(title), probe: /[\p{L}\p{N}]{1,3}/u.exec(title)?.[0] ?? '' };
 }
 
 /** True for the code units String.prototype.trim removes that dumps hold (spaces, tabs, CR, NBSP, U+3000, BOM). */
@@ -287,12 +282,6 @@ function describe(
   else out.print = isPlain ? plain.print : fingerprint(body, from, to);
 }
 
-/** True when the body ends the way the dumper cuts long bodies. */
-function isCut(body: string): boolean {
-  const trimmed = body.trimEnd();
-  return trimmed.endsWith('...') && trimmed.length >= CUT_MIN_LENGTH;
-}
-
 /** Visible characters between a body's head and tail windows (none when it has no more lines), capped. */
 function middleWeight(body: string, starts: number[], ends: number[]): number {
   const n = starts.length;
@@ -347,9 +336,8 @@ export function dumpBlocks(group: string, body: string, title: string): DumpBloc
 }
 
 /**
- * Learn a group's template from the blocks of its dumps: the fingerprints found in the first or last lines of more
- * than SHARE of them, or in the last lines of more than SHARE of those the dumper did not cut; none below MIN_DUMPS
- * dumps. Order-independent: the same dumps give the same template, however they came.
+ * Learn a group's template from its dumps' blocks: the fingerprints in more than SHARE of them, or in the last lines
+ * of more than SHARE of the uncut ones; none below MIN_DUMPS. The same dumps give the same template in any order.
  */
 export function learnTemplate(dumps: Iterable<Pick<DumpBlocks, 'lines' | 'prints' | 'cut'>>): Template | undefined {
   const slots = new PrintSlots();
@@ -357,6 +345,7 @@ export function learnTemplate(dumps: Iterable<Pick<DumpBlocks, 'lines' | 'prints
   let closed = 0;
   for (const d of dumps) {
     n++;
+    // The last lines of a dump the dumper cut are the article's, not the footer.
     const closingFrom = d.cut ? d.prints.length : Math.max(0, d.prints.length - TAIL_LINES);
     for (let i = 0; i < d.prints.length; i++) {
       const p = d.prints[i]!;
@@ -475,9 +464,8 @@ interface Lines {
 const setOf = new WeakMap<Template, Set<number>>();
 
 /**
- * The article's lines: [from, to). The template lines cut the body into runs of other lines; the heaviest run is
- * the article, with every run heavier than HEAVY_TEXT and the middle (lines outside the windows: never template), and
- * all that lies between them. A repeated title at its top goes. Every line is template: [0, 0).
+ * The article's lines [from, to): the heaviest run between template lines, widened to every run heavier than
+ * HEAVY_TEXT and to the middle (never template); a repeated title at its top dropped. All template: [0, 0).
  */
 export function articleSpan(body: Lines, t: Template): { from: number; to: number } {
   let set = setOf.get(t);

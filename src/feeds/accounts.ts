@@ -2,17 +2,11 @@
  * Pure: the account an article is published by, the name every item carries as its author (and category), in an
  * account's feed, in an aggregator's (`Doonsec's feed` carries many accounts) and in `all/`.
  *
- * A source label whose WeChat articles all share one `__biz` is that account's name (sources.ts groups feeds by the
- * same rule); an article with a `__biz` is published by the account of that biz, whichever source it was listed
- * under, when some source names that account. Else the name a fetched page gave the account (its `nickname`, kept in
- * the store's `accounts`), else, until a name is known, the source that carried the copy the feed shows (an
- * aggregator, `Doonsec's feed`): an item always says where it came from. Any other article (a blog's, an advisory's)
- * is published by its source: the label of the copy shown.
- *
- * A label outranks a page's nickname: the account's own feed is titled by that label (sources.ts), so its items say
- * the same name as the feed they are in, and a label is what the user's collector or config chose to call it. The two
- * only differ for an account a dump label names (an account followed by URL alone files its pages under the page's
- * nickname, which is then its label); a renamed account keeps the label it has most articles under until then.
+ * An article's `__biz` names its account when a source label carries only that biz (sources.ts groups feeds by the
+ * same rule), else when a fetched page gave the account's `nickname` (the store's `accounts`). Without either, the
+ * label of the copy shown stands in (an aggregator's, a blog's): an item always says where it came from.
+ * A label outranks a nickname: the account's own feed is titled by that label, so its items say the same name as the
+ * feed they are in, and a label is what the user's collector or config chose to call it.
  */
 import type { Article, SourceStats } from '../types.js';
 import { bizToNumber } from '../wechat/url.js';

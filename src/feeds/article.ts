@@ -12,7 +12,7 @@ import type { Article, FeedArticle } from '../types.js';
  * renderer says what the archive holds instead, in the feed's language: item.ts). */
 function summaryFor(a: Article, html: string, page: boolean): string {
   if (!hasText(a.state)) return '';
-  // A fetched page's summary is its description: stored by earlier versions with its script escapes (`\x0a`).
+  // A fetched page's summary is its description, which the store may hold with its script escapes (`\x0a`).
   if (a.summary) return page ? unescapePageText(a.summary) : a.summary;
   return html ? summaryOf(html) : '';
 }
@@ -29,6 +29,7 @@ export interface ShowContext {
   shownAt?: number | undefined;
 }
 
+/** What the renderers take of a stored article and its stored body: links resolved, summary filled in. */
 export function toFeedArticle(a: Article, stored: string, context: ShowContext = {}): FeedArticle {
   const page = fromPage(a);
   // Relative links resolved against the article's URL; an article known by a hash of its text has none to offer.

@@ -15,6 +15,7 @@ const I3 = '\n            ';
 const element = (indent: string, name: string, text: string): string =>
   text ? `${indent}<${name}>${text}</${name}>` : `${indent}<${name}/>`;
 
+/** The Atom document of a feed. */
 export function renderAtom(meta: FeedMeta, items: readonly FeedItem[]): string {
   const out = [
     `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"${items.some((i) => i.image) ? ` xmlns:media="${MEDIA_NS}"` : ''} xml:lang="${meta.language ?? DEFAULT_LANGUAGE}">`,

@@ -10,19 +10,11 @@
  */
 import { createHash } from 'node:crypto';
 import { escapeDocument } from '../content/escape.js';
-import {
-  dateTimeOf,
-  dayOf,
-  clockOf,
-  type IndexCooldown,
-  type IndexLanguage,
-  type IndexPace,
-  type IndexTexts,
-  isoOf,
-  type LiveState,
-  textsFor,
-} from './dashboard-data.js';
+import { dateTimeOf, clockOf, type IndexCooldown, type IndexPace, isoOf, type LiveState } from './dashboard-data.js';
+import { DEFAULT_LANGUAGE, type FeedLanguage, type IndexTexts, messages } from './messages.js';
+import { shanghaiDay } from '../time.js';
 
+/** One feed on the page. */
 export interface IndexEntry {
   slug: string;
   title: string;
@@ -63,11 +55,12 @@ export interface LatestArticle {
   feed?: { slug: string; title: string };
 }
 
+/** Everything the index page shows. */
 export interface IndexPage {
   title: string;
   baseUrl: string;
   /** `feed.language`; `zh-CN` when left out. */
-  language?: IndexLanguage;
+  language?: FeedLanguage;
   all: IndexEntry;
   entries: readonly IndexEntry[];
   latest: readonly LatestArticle[];
@@ -89,7 +82,7 @@ function safeHref(link: string | undefined): string | undefined {
 const time = (ms: number, text: string): string => `<time datetime="${isoOf(ms)}">${text}</time>`;
 
 /** Newest article first; feeds without one last; then by slug (stable, and independent of any collation). */
-export function newestFirst(entries: readonly IndexEntry[]): IndexEntry[] {
+function newestFirst(entries: readonly IndexEntry[]): IndexEntry[] {
   return [...entries].sort(
     (a, b) =>
       (b.newestDate ?? Number.NEGATIVE_INFINITY) - (a.newestDate ?? Number.NEGATIVE_INFINITY) ||
@@ -156,7 +149,7 @@ function newestLine(e: IndexEntry, t: IndexTexts): string {
   if (!e.newestTitle) return '';
   const href = safeHref(e.newestLink);
   const title = href ? `<a href="${esc(href)}">${esc(e.newestTitle)}</a>` : `<span>${esc(e.newestTitle)}</span>`;
-  const date = e.newestDate !== undefined ? ` ${time(e.newestDate, dayOf(e.newestDate))}` : '';
+  const date = e.newestDate !== undefined ? ` ${time(e.newestDate, shanghaiDay(e.newestDate))}` : '';
   return `<p class="newest"><span class="mute">${esc(t.newest)}</span>${title}${date}</p>`;
 }
 
@@ -181,7 +174,7 @@ function latestItem(a: LatestArticle): string {
   const feed = a.feed
     ? `<a class="acct" href="#${esc(encodeURIComponent(a.feed.slug))}">${esc(a.feed.title)}</a> · `
     : '';
-  return `<li>${title}<div class="mute">${feed}${time(a.date, dayOf(a.date))}</div></li>`;
+  return `<li>${title}<div class="mute">${feed}${time(a.date, shanghaiDay(a.date))}</div></li>`;
 }
 
 function banner(c: IndexCooldown | undefined, t: IndexTexts): string {
@@ -355,8 +348,10 @@ const hashOf = (text: string): string => `'sha256-${createHash('sha256').update(
 /** Nothing but the page's own style and two scripts; no request of any kind (the icon is empty). */
 const CSP = `default-src 'none'; style-src ${hashOf(CSS)}; script-src ${hashOf(HEAD_SCRIPT)} ${hashOf(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
 
+/** The index page's HTML. */
 export function renderIndex(page: IndexPage): string {
-  const t = textsFor(page.language ?? 'zh-CN');
+  const language = page.language ?? DEFAULT_LANGUAGE;
+  const t = messages(language).index;
   const { all, entries } = page;
   const autodiscovery = [all, ...entries]
     .map(
@@ -377,7 +372,7 @@ export function renderIndex(page: IndexPage): string {
       ? `<ol>\n${page.latest.map(latestItem).join('\n')}\n</ol>`
       : `<p class="mute">${esc(t.noLatest)}</p>`;
   return `<!doctype html>
-<html lang="${page.language ?? 'zh-CN'}">
+<html lang="${language}">
   <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">

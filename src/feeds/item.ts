@@ -1,17 +1,17 @@
 /**
- * The model the three formats render (atom.ts, rss.ts, json.ts), as jpmonette/feed has one options/items model for
- * its three: the feed's metadata, and each article as a feed item — its content presented with the archive state,
- * its cover as image and enclosure, its image URLs for the image mode, every string cleaned of what XML 1.0 forbids.
- * And the escaping the two XML formats share. Pure.
+ * The model the three formats render (atom.ts, rss.ts, json.ts): the feed's metadata, and each article as a feed
+ * item (its content presented with the archive state, its cover as image and enclosure, its image URLs for the image
+ * mode, every string cleaned of what XML 1.0 forbids); and the escaping the two XML formats share. Pure.
  */
-import type { FeedArticle, FeedLanguage } from '../types.js';
+import type { FeedArticle } from '../types.js';
 import { imageMime, isWechatImage, rewriteImages, type ImageMode, type ImageUrlRewriter } from '../content/images.js';
 import { stateNotice } from './notices.js';
-import { DEFAULT_LANGUAGE, messages } from './messages.js';
+import { DEFAULT_LANGUAGE, type FeedLanguage, messages } from './messages.js';
 import { hasText } from '../states.js';
 import { cleanText, feedText, summaryLine } from '../content/text.js';
 import { escapeHtml } from '../content/escape.js';
 
+/** A feed's own fields, the same in the three formats. */
 export interface FeedMeta {
   /** Feed id: stable, independent of baseUrl. */
   id: string;
@@ -27,6 +27,7 @@ export interface FeedMeta {
   language?: FeedLanguage;
 }
 
+/** The generator every feed names. */
 export const GENERATOR = 'wxfeed';
 
 /** How images reach readers. */
@@ -66,10 +67,8 @@ function proxied(url: string, images: ImageOptions): string {
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
 /**
- * An item's id in the one spelling URI comparison expects (RFC 3986 §6.2.2: percent-escapes in upper case, an
- * escaped unreserved character unescaped), so that readers and the W3C validator (`NonCanonicalURI`) see it as
- * canonical. Only http(s) ids with an escape change: a blog whose URL was archived as `…/%e5%86%85…` (WeChat ids have
- * none).
+ * An item's id as URI comparison expects it (RFC 3986 §6.2.2: escapes in upper case, unreserved ones unescaped), so
+ * readers and the W3C validator (`NonCanonicalURI`) see it as canonical; WeChat ids have no escapes to change.
  */
 export function canonicalId(id: string): string {
   if (!id.includes('%') || !/^https?:/i.test(id)) return id;
@@ -80,15 +79,15 @@ export function canonicalId(id: string): string {
 }
 
 /**
- * The summary readers see: for a copy that is not the article, what the archive holds, in the feed's language (a
- * summary stored with the copy, in whatever language it was written then, never stands in for it); else the
- * article's summary, or its title when it has none.
+ * The summary readers see: for a copy that is not the article, what the archive holds in the feed's language (never
+ * a summary stored with the copy); else the article's summary, or its title when it has none.
  */
 function summaryOf(a: FeedArticle, language: FeedLanguage): string {
   if (!hasText(a.state)) return stateNotice(a.state, language) ?? a.title;
   return a.summary.trim() ? summaryLine(a.summary) : a.title;
 }
 
+/** One article as every format shows it: strings cleaned, content presented, the cover through the image mode. */
 export function feedItem(a: FeedArticle, images: ImageOptions = DIRECT, language = DEFAULT_LANGUAGE): FeedItem {
   const account = a.account ? feedText(a.account) : '';
   const own = a.author ? feedText(a.author) : '';
@@ -110,6 +109,7 @@ export function feedItem(a: FeedArticle, images: ImageOptions = DIRECT, language
   };
 }
 
+/** The feed items of a feed's articles. */
 export const feedItems = (
   articles: readonly FeedArticle[],
   images: ImageOptions = DIRECT,
@@ -162,9 +162,7 @@ export const rssText = (text: string): string =>
 export const cdataHtml = (html: string): string => `<![CDATA[${html.replaceAll(']]>', ']]&gt;')}]]>`;
 
 /**
- * A title as RSS carries it: HTML, as Atom's `type="html"` title is and as most readers read RSS titles (a title
- * `<b>` is shown as `<b>`, never as bold), with each `&` of the HTML written `&#x26;`. XML readers get the same
- * HTML either way; the hexadecimal reference is how the RSS Best Practices Profile marks text that was encoded on
- * purpose, so the W3C validator does not take the title's `&amp;` for stray markup (`ContainsHTML`).
+ * A title as RSS carries it: HTML, as Atom's `type="html"` title and most readers' RSS titles, each `&` written
+ * `&#x26;`: the RSS Best Practices Profile's mark of text encoded on purpose (no W3C validator `ContainsHTML`).
  */
 export const rssTitle = (text: string): string => escapeHtml(text).replaceAll('&', '&#x26;');

@@ -6,6 +6,7 @@ import { shanghaiIso } from '../time.js';
 import { DEFAULT_LANGUAGE } from './messages.js';
 import { itemAuthors, type FeedItem, type FeedMeta } from './item.js';
 
+/** The JSON Feed 1.1 document of a feed. */
 export function renderJson(meta: FeedMeta, items: readonly FeedItem[]): string {
   const description = feedText(meta.description);
   const author = feedText(meta.author ?? meta.title);
@@ -27,7 +28,7 @@ function jsonItem(i: FeedItem): Record<string, unknown> {
   const date = shanghaiIso(i.date.getTime());
   return {
     id: i.id,
-    // An item without content shows its summary.
+    // JSON Feed requires content of some kind: an item without any carries its summary.
     content_html: i.content || i.summary,
     ...(i.link ? { url: i.link } : {}),
     ...(i.title ? { title: i.title } : {}),

@@ -3,12 +3,14 @@
  */
 import { escapeDocument } from '../content/escape.js';
 
+/** One feed in the OPML. */
 export interface OpmlEntry {
   title: string;
   xmlUrl: string;
   htmlUrl: string;
 }
 
+/** The OPML document listing every feed. */
 export function renderOpml(title: string, entries: readonly OpmlEntry[]): string {
   const outlines = entries
     .map(

@@ -27,8 +27,9 @@ const I3 = '\n            ';
 const DC = ' xmlns:dc="http://purl.org/dc/elements/1.1/"';
 const CONTENT = ' xmlns:content="http://purl.org/rss/1.0/modules/content/"';
 
+/** The RSS 2.0 document of a feed. */
 export function renderRss(meta: FeedMeta, items: readonly FeedItem[]): string {
-  // `feed` declared both when an item had content, and none otherwise: `dc:creator` was then an unbound prefix.
+  // With content both namespaces are declared, the bytes `feed` wrote; without, `dc` still is for `dc:creator`.
   const content = items.some((i) => i.content);
   const media = items.some((i) => i.image) ? ` xmlns:media="${MEDIA_NS}"` : '';
   const namespaces = (content || items.some((i) => i.account || i.author) ? DC : '') + (content ? CONTENT : '') + media;

@@ -8,6 +8,7 @@ import type { Article, Config, SourceConfig } from '../types.js';
 /** The feed-wide settings that decide what a feed shows. */
 export type ShowSettings = Pick<Config['feed'], 'keepDeleted' | 'placeholders'>;
 
+/** True when a feed shows the article: not dropped by `feed.keepDeleted`, `feed.placeholders` or its filters. */
 export function shows(a: Article, source: SourceConfig | undefined, settings: ShowSettings): boolean {
   if (!settings.keepDeleted && (isGone(a.state) || isGone(a.notice))) return false;
   if (settings.placeholders === 'hide' && isPlaceholder(a)) return false;

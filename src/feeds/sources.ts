@@ -8,9 +8,11 @@
  */
 import { RESERVED_SLUGS } from '../config.js';
 import type { SourceConfig, SourceStats } from '../types.js';
+import { DEFAULT_LANGUAGE, type FeedLanguage, messages } from './messages.js';
 import { bizToNumber } from '../wechat/url.js';
 import { albumLabel, albumSlug, sha256 } from '../keys.js';
 
+/** One feed to publish: its folder, title and the source labels (or album) it shows. */
 export interface FeedGroup {
   slug: string;
   title: string;
@@ -35,11 +37,15 @@ export interface AlbumFeedSpec {
 
 /**
  * `<album title> · <account>`: the account's name, else its number; an album whose title is unknown, by its id; a
- * homepage whose title is unknown, by its number (`Homepage 4`).
+ * homepage whose title is unknown, by its number (`主页 4`, `Homepage 4`: in `language`).
  */
-export function albumFeedTitle(a: Pick<AlbumFeedSpec, 'albumId' | 'biz' | 'title' | 'account'>): string {
+export function albumFeedTitle(
+  a: Pick<AlbumFeedSpec, 'albumId' | 'biz' | 'title' | 'account'>,
+  language: FeedLanguage,
+): string {
   const home = /^home-\d+-(\d+)/.exec(a.albumId)?.[1];
-  const title = a.title ?? (home !== undefined ? `Homepage ${home}` : `Album ${a.albumId}`);
+  const m = messages(language);
+  const title = a.title ?? (home !== undefined ? m.untitledHomepage(home) : m.untitledAlbum(a.albumId));
   return `${title} · ${a.account ?? bizToNumber(a.biz) ?? a.biz}`;
 }
 
@@ -66,11 +72,15 @@ function matchesConfig(c: SourceConfig, label: string, biz: string | undefined):
   return m === biz || bizToNumber(m) === bizToNumber(biz);
 }
 
-/** Group source labels into feeds, add one feed per album with articles, and give each a unique slug and a title. */
+/**
+ * Group source labels into feeds, add one feed per album with articles, and give each a unique slug and a title (an
+ * untitled album's in `language`).
+ */
 export function planFeeds(
   stats: SourceStats[],
   configs: readonly SourceConfig[],
   albums: readonly AlbumFeedSpec[] = [],
+  language: FeedLanguage = DEFAULT_LANGUAGE,
 ): FeedGroup[] {
   const groups = new Map<string, FeedGroup>();
   const sorted = [...stats].sort((a, b) => b.articles - a.articles || (a.source < b.source ? -1 : 1));
@@ -104,7 +114,7 @@ export function planFeeds(
     if (a.items === 0) continue;
     list.push({
       slug: albumSlug(a.albumId),
-      title: albumFeedTitle(a),
+      title: albumFeedTitle(a, language),
       labels: [albumLabel(a.albumId)],
       biz: a.biz,
       articles: a.items,

@@ -15,8 +15,7 @@
  * arrives, nor when one of the day gets its exact time from its page (its number is kept, unused); only an article
  * leaving the day (its dump removed) moves the later ones up.
  */
-import type { DatePrecision } from '../types.js';
-import { SHANGHAI_OFFSET_MS } from '../time.js';
+import { type DatePrecision, SHANGHAI_OFFSET_MS } from '../time.js';
 
 const DAY_MS = 86_400_000;
 const SECOND = 1000;

@@ -3,9 +3,46 @@
  * names means for the store, and which fetched pages may make an album followed (`follow.albums`).
  */
 import { albumSlug } from '../keys.js';
-import type { AlbumRecord, AlbumStatus, AlbumVia, FollowAlbums, FollowedUrl } from '../types.js';
+import type { AlbumPollResult, AlbumRecord, AlbumVia, FollowAlbums, FollowedUrl, ListKind } from '../types.js';
 import { listUrl } from './list-drivers.js';
 import { accountActivity, nextListPoll } from './schedule.js';
+
+/** One album the store knows (followed, or unfollowed by the user), as the health endpoint and `wxfeed list` report it. */
+export interface AlbumStatus {
+  albumId: string;
+  biz: string;
+  /** The album's own URL (its HTML page). */
+  url: string;
+  title?: string;
+  /** The account's name (`nick_name` of the album page). */
+  account?: string;
+  /** Its feed's folder. */
+  slug: string;
+  /** False once the user unfollowed it (`wxfeed unfollow`): never polled, never followed again by discovery. */
+  followed: boolean;
+  /** Polled under the config in force (followed, and listed or discovered as `follow.albums` allows). */
+  active: boolean;
+  /** How it came to be followed: listed in `urls`/`urlFiles`, named by a followed page, or named by a dump's page. */
+  via: AlbumVia;
+  listed: boolean;
+  /** Articles the store knows the album lists. */
+  items: number;
+  /** The last poll: ISO time, result, and (for the token holder only) why it failed. */
+  lastPoll?: { at: string; result: AlbumPollResult; reason?: string };
+  /** `album` (合集) or `homepage` (主页). */
+  kind: ListKind;
+  /**
+   * When it is next due (ISO), by the activity schedule or its backoff: a time past means at the next build (`due`:
+   * past at the time of the report). The time itself does not move with the clock, so a report read twice agrees.
+   */
+  nextPoll?: { at: string; due: boolean };
+  /** Its polls fail: since when (the first failure in a row), and how many in a row. */
+  failing?: { since: string; polls: number };
+  /** Failing for 7 days or more: the album was probably deleted (or its id mistyped); the command that unfollows it. */
+  probablyDeleted?: { unfollow: string };
+  /** Its first read has not reached its end yet: the articles read so far (a later build goes on). */
+  reading?: boolean;
+}
 
 /**
  * Polled under the config in force: never once the user unfollowed it; always while listed in `urls`/`urlFiles`;
@@ -16,7 +53,7 @@ export function isAlbumActive(a: Pick<AlbumRecord, 'followed' | 'listed' | 'via'
   if (a.listed) return true;
   if (a.via === 'page') return mode !== 'off';
   if (a.via === 'dump') return mode === 'all';
-  return false; // listed once by the user, no longer
+  return false; // the user listed it, then took it off the list
 }
 
 const RANK: Record<AlbumVia, number> = { url: 0, dump: 1, page: 2 };
@@ -27,10 +64,8 @@ export function strongerVia(current: AlbumVia, found: AlbumVia): AlbumVia {
 }
 
 /**
- * What following the albums a fetched page names means, or undefined when that page follows none: the page of a URL
- * the user lists, or of an article an album polled because of the user lists (`page`, with `urls` or `all`); the page
- * of a dump, or of an article of an album followed because of a dump (`dump`, with `all` only).
- * `listing`: the albums that list the page's article.
+ * How a fetched page follows the albums it names, or undefined: `page` for a listed URL or an article of an album
+ * polled for the user's list; `dump` (`all` only) for a dump's or its albums'. `listing`: the albums listing it.
  */
 export function discoveryVia(
   u: Pick<FollowedUrl, 'listed' | 'fromDump' | 'fromAlbum'>,
@@ -46,10 +81,10 @@ export function discoveryVia(
 }
 
 /** A list failing this long in a row is shown as probably deleted, with the command that unfollows it. */
-export const PROBABLY_DELETED_MS = 7 * 86_400_000;
+const PROBABLY_DELETED_MS = 7 * 86_400_000;
 
 /** What a status needs besides the record: whether it is polled now, the time, the schedule's settings. */
-export interface StatusContext {
+interface StatusContext {
   /** Polled under the config in force (default: as the store says). */
   active?: boolean;
   now: number;
@@ -62,7 +97,7 @@ export interface StatusContext {
 }
 
 /** An album or homepage as status reports show it (`/healthz`, the build summary, `wxfeed list`); `slug`: its feed. */
-export function albumStatusOf(a: AlbumRecord, slug: string, ctx: StatusContext): AlbumStatus {
+function albumStatusOf(a: AlbumRecord, slug: string, ctx: StatusContext): AlbumStatus {
   const active = ctx.active ?? a.active;
   const failing = a.lastResult === 'failed' && a.failCount > 0 && a.failingSince !== null;
   const next = nextListPoll(a, ctx.accountFoundAt, ctx.baseMinutes);
@@ -98,9 +133,8 @@ export function albumStatusOf(a: AlbumRecord, slug: string, ctx: StatusContext):
 }
 
 /**
- * Every list of `lists` as status reports show it, in their order: its next poll under the activity schedule at `now`
- * (its account's activity taken from `lists`), its feed's folder (`slugOf`, default `album-<id>` / the homepage's
- * id), and whether it is polled (`activeOf`, default as the store says).
+ * Every list as status reports show it, in order: its next poll (its account's activity taken from `lists`), its
+ * feed's folder (`slugOf`, default `album-<id>`), whether it is polled (`activeOf`, default as the store says).
  */
 export function listStatuses(
   lists: readonly AlbumRecord[],

@@ -1,27 +1,43 @@
 /**
  * How each kind of followed list is read: the request of one page of it, what that page says, where the next page
  * starts (as a position that can be stored to go on in a later build), and the list's HTML page. Polling
- * (fetch/albums.ts) is the same for every kind; the pure parsing is in wechat/.
+ * (stages/fetch/albums.ts) is the same for every kind; the pure parsing is in wechat/.
  * - An album (合集): `GET /mp/appmsgalbum?…&f=json`, paged by an exclusive cursor (the last item's msgid/itemidx).
  * - A homepage (主页): `POST /mp/homepage?…&action=appmsg_list`, paged by an offset (`begin`).
  */
-import type { AlbumCursor, AlbumItem, AlbumOrder, AlbumRecord, HomepageRef, LiveFetch } from '../types.js';
-import { albumListUrl, canonicalAlbumUrl, parseAlbumList } from '../wechat/album.js';
-import { homepageListUrl, homepageRef, parseHomepageId, parseHomepageList } from '../wechat/homepage.js';
+import type { AlbumRecord } from '../types.js';
+import type { LiveFetch } from './fetcher.js';
+import type { ListRefusal } from '../wechat/answer.js';
+import {
+  type AlbumCursor,
+  type AlbumItem,
+  albumListUrl,
+  type AlbumOrder,
+  canonicalAlbumUrl,
+  parseAlbumList,
+} from '../wechat/album.js';
+import {
+  homepageListUrl,
+  homepageRef,
+  type HomepageRef,
+  parseHomepageId,
+  parseHomepageList,
+} from '../wechat/homepage.js';
 
 /** Where a read of a list goes on: an album's cursor, or an offset into a homepage's list. */
 export type ListPosition = AlbumCursor | { begin: number };
 
 /** One page of a list, parsed. */
-export type ListPageResult =
+type ListPageResult =
   | { ok: true; items: AlbumItem[]; more: boolean; next?: ListPosition; order: AlbumOrder }
-  | { ok: false; reason: string; refused: boolean };
+  | { ok: false; reason: string; refused: false | ListRefusal };
 
 /** What a list's HTML page gave. */
-export type ListPageInfo =
+type ListPageInfo =
   | { ok: true; page: { title?: string; account?: string; accountId?: string } }
   | { ok: false; reason: string; refused: boolean };
 
+/** How one kind of list is read. */
 export interface ListDriver {
   /** What people call it in reports: `album`, `homepage`. */
   noun: string;
@@ -29,10 +45,13 @@ export interface ListDriver {
   canonical(a: AlbumRecord): string;
   /** The URL of its HTML page. */
   pageUrl(a: AlbumRecord): string;
+  /** What the list's HTML page says (its title, its account). */
   parsePage(live: LiveFetch, html: string, url: string, now: number): Promise<ListPageInfo>;
   /** The request of the page at `position` (undefined: the top). */
   request(a: AlbumRecord, position: ListPosition | undefined): { url: string; method: 'GET' | 'POST' };
+  /** The answer to `request`, parsed. */
   parse(body: string, a: AlbumRecord, position: ListPosition | undefined, now: number): ListPageResult;
+  /** A position as it is stored. */
   encode(p: ListPosition): string;
   /** A stored position, or undefined when it is not one of this kind (the read starts at the top). */
   decode(text: string): ListPosition | undefined;

@@ -5,7 +5,10 @@
 import { EMPTY_BODY, htmlBody } from '../content/body.js';
 import { capTitle, cleanText, htmlToText, summarise } from '../content/text.js';
 import { snKey } from '../keys.js';
-import type { AlbumItem, Article, ContentState, FollowedUrl, Observation, ParsedPage } from '../types.js';
+import type { Article, FollowedUrl, Observation } from '../types.js';
+import type { ContentState } from '../states.js';
+import type { AlbumItem } from '../wechat/album.js';
+import type { ParsedPage } from '../wechat/article-page.js';
 import { canonicalArticleUrl, parseUrl } from '../wechat/url.js';
 
 /** A page that is the article → the observation it gives; undefined when neither URL nor page names its sn. */
@@ -45,9 +48,8 @@ export function pageObservation(
 }
 
 /**
- * An article an album lists, not read yet → an observation in state `listed`: the list's title, exact
- * `create_time`, cover and canonical link, under the account's name as its source; no body, no summary. Reading its
- * page later replaces it through the merge (a page that is the article outranks it).
+ * An article a list names, not read yet → a `listed` observation: the list's title, `create_time`, cover and link,
+ * no body; its page, once read, outranks it in the merge.
  */
 export function albumObservation(item: AlbumItem, source: string, now: number): Observation {
   const ref = parseUrl(item.url);

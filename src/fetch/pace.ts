@@ -1,42 +1,25 @@
 /**
- * Pure pacing policy (issue 20, item 3): how fast wxfeed asks WeChat, and how long it pauses after a block. One state
- * object, `PaceState`, kept by the fetch stage as JSON under the store's meta key `PACE_KEY`; every function here
- * takes it (or undefined: never blocked) and the time, and returns a new one. No clock, no store.
+ * Pure pacing policy: how fast wxfeed asks WeChat, and how long it pauses after a block (the rules for users:
+ * docs/following.md, "Pacing"). One state, `PaceState`, kept as JSON in the store's meta table; every function takes
+ * it (undefined: never blocked) and the time, and returns a new one. No clock, no store.
  *
- * A block is WeChat refusing the client (a captcha or verify page, a redirect to one, a frequency-control answer,
- * HTTP 429, 403s in a row: reason `captcha` or `refused`) or WeChat out of reach (connection failures in a row:
- * `unreachable`). The rules:
- *
- * - Cool-down. The first block pauses all fetching for `fetch.cooldownMinutes`. A block that comes within an hour of
- *   the end of the previous cool-down doubles that cool-down (at most `fetch.cooldownMaxMinutes`); a block after a
- *   clean hour (an hour since the previous cool-down ended, with no block) starts again at `fetch.cooldownMinutes`.
- *   A `Retry-After` longer than the cool-down so computed extends it (at most `fetch.cooldownMaxMinutes`), and the
- *   next repeat doubles the cool-down as extended. The doubling counts blocks of any reason, as before.
- * - Pace. After a refusal (`captcha`, `refused`), fetching resumes at half the rate: the multiplier of `fetch.delayMs`
- *   becomes 2 × the multiplier in force when the block came, at most 16. It then creeps back toward 1: the rate grows
- *   10 % per clean hour, counted from the end of the cool-down: m(t) = max(1, m₀ / 1.1^h), h the hours since then.
- *   From 2× the configured pace is back after 7.3 hours; from 16×, after 29.1 hours.
- * - The recovery is continuous (h is fractional), not stepped per whole hour: each build, whenever cron runs it, gets
- *   the pace its own time calls for, the pace never jumps at an hour's boundary, and no hour needs to be tracked.
- *   A block within the recovery doubles the multiplier in force at that moment, not the one the recovery began at.
- * - `unreachable` is not a refusal: WeChat said nothing about our rate. It keeps the doubling cool-down (nothing is
- *   gained by knocking on a closed door every build) but leaves the pace as it was, recovery included.
- *
- * Call `paceOnBlock` once per block (once per build at most: the build stops at the first); `paceOnCleanBuild` after
- * a build with no block (it only forgets what can no longer matter, so calling it more often is harmless).
+ * A block is WeChat refusing the client (captcha or verify page, frequency control, HTTP 429, 403s in a row: `captcha`
+ * or `refused`) or out of reach (connection failures in a row: `unreachable`).
+ * - Cool-down: `fetch.cooldownMinutes`, doubled (up to `fetch.cooldownMaxMinutes`) by a block of any reason within
+ *   an hour of the previous one's end, and extended by a longer `Retry-After` (a repeat doubles the extended one).
+ * - Pace: a refusal doubles the multiplier of `fetch.delayMs` in force (at most 16), which then decays continuously,
+ *   m(t) = max(1, m₀ / 1.1^h), h the hours since the cool-down ended: each build, whenever cron runs it, gets the pace
+ *   its own time calls for, and no hour needs tracking.
+ * - `unreachable` says nothing about our rate: it keeps the doubling cool-down (no knocking on a closed door every
+ *   build) but leaves the pace as it was.
  */
-
-/** Meta key of the pace state (JSON of `PaceState`). */
-export const PACE_KEY = 'pace';
-/** Meta key of the cool-down an older wxfeed kept (`{"until":…,"level":…,"reason"?:…}`), read once on upgrade. */
-export const LEGACY_COOLDOWN_KEY = 'cooldown';
 
 /** The slowest pace: 16 × `fetch.delayMs`. */
 export const MAX_MULTIPLIER = 16;
 /** The rate grows by this factor per clean hour. */
-export const RECOVERY_PER_HOUR = 1.1;
+const RECOVERY_PER_HOUR = 1.1;
 /** A block this soon after the previous cool-down ended repeats it (the cool-down doubles). */
-export const REPEAT_WINDOW_MS = 3600_000;
+const REPEAT_WINDOW_MS = 3600_000;
 
 const HOUR = 3600_000;
 const MINUTE = 60_000;
@@ -58,9 +41,8 @@ export interface PaceCooldown {
 }
 
 /**
- * What the policy remembers. `cooldown`: the last one, in force or not; kept after it ends so that a block within the
- * hour doubles it (its `until` is the end of the last block). `multiplier` from `multiplierAt` on, decaying from
- * there; 1 when the pace is the configured one.
+ * What the policy remembers: the last `cooldown`, kept after its end so that a block within the hour doubles it, and
+ * `multiplier` as of `multiplierAt`, decaying from there (1: the configured pace).
  */
 export interface PaceState {
   cooldown?: PaceCooldown;
@@ -82,6 +64,7 @@ export interface Pace {
   cooldown?: PaceCooldown;
 }
 
+/** A block as `paceOnBlock` takes it: the cool-down settings, its reason, and any `Retry-After`. */
 export interface BlockSettings {
   /** `fetch.cooldownMinutes` and `fetch.cooldownMaxMinutes`. */
   cooldownMinutes: number;
@@ -98,7 +81,7 @@ export function currentMultiplier(state: PaceState | undefined, now: number): nu
   return Math.max(1, state.multiplier / RECOVERY_PER_HOUR ** hours);
 }
 
-/** A block seen at `at`: the cool-down it starts and the pace fetching resumes at. */
+/** A block seen at `at` (one a build: it stops at the first): the cool-down it starts and the pace it resumes at. */
 export function paceOnBlock(state: PaceState | undefined, at: number, s: BlockSettings): PaceState {
   const previous = state?.cooldown;
   const max = s.cooldownMaxMinutes;
@@ -128,9 +111,8 @@ export function paceNow(state: PaceState | undefined, now: number, configuredDel
 }
 
 /**
- * A build went by with no block: forget what can no longer matter. The cool-down, an hour after its end (a block
- * then starts again at `fetch.cooldownMinutes`); the multiplier, once it is back to 1. Undefined when nothing is left
- * (the key can go); the same object when nothing changed (nothing to write).
+ * After a build with no block: the cool-down forgotten an hour after its end, the multiplier once back to 1 (so extra
+ * calls are harmless). Undefined when nothing is left; the same object when nothing changed (nothing to write).
  */
 export function paceOnCleanBuild(state: PaceState | undefined, now: number): PaceState | undefined {
   if (!state) return undefined;
@@ -174,9 +156,8 @@ function parsePaceCooldown(v: unknown): PaceCooldown | undefined {
 }
 
 /**
- * The pace state stored under `PACE_KEY`, checked: undefined when absent or malformed in any part (not JSON, not an
- * object, a multiplier outside 1 … 16, a time a Date cannot hold, a cool-down of another shape or reason).
- * Never throws; keys it does not know are dropped.
+ * The pace state as stored (JSON text), checked: undefined when absent or malformed in any part (a multiplier outside
+ * 1 … 16, a time a Date cannot hold, a cool-down of another shape). Never throws; unknown keys are dropped.
  */
 export function parsePaceState(raw: string | undefined): PaceState | undefined {
   const v = parseJson(raw);
@@ -190,10 +171,8 @@ export function parsePaceState(raw: string | undefined): PaceState | undefined {
 }
 
 /**
- * The cool-down an older wxfeed kept under `LEGACY_COOLDOWN_KEY` (`{"until":…,"level":…,"reason"?:"captcha" |
- * "unreachable"}`: it doubled on every repeat), as a pace state, so an upgrade keeps a cool-down in force. Its length
- * was not stored: it is the one its level gave under today's settings. A captcha cool-down also halves the rate from
- * its end, as one under these rules would. Undefined when absent or malformed.
+ * An older wxfeed's cool-down (`{until, level, reason?}`) as a pace state, so an upgrade keeps it in force: its length
+ * is what its level gives under the current settings; a captcha one halves the rate from its end, as these rules do.
  */
 export function paceFromLegacyCooldown(
   raw: string | undefined,
@@ -203,7 +182,7 @@ export function paceFromLegacyCooldown(
   if (!v || !isTime(v.until)) return undefined;
   const reason = v.reason ?? 'captcha';
   if (reason !== 'captcha' && reason !== 'unreachable') return undefined;
-  // The old reader took a missing or odd level as 1.
+  // Older versions read a missing or odd level as 1.
   const level = isLevel(v.level) ? Math.min(v.level, 64) : 1;
   const minutes = Math.min(s.cooldownMinutes * 2 ** (level - 1), s.cooldownMaxMinutes);
   const cooldown: PaceCooldown = { until: v.until, level, reason, minutes };
@@ -211,8 +190,8 @@ export function paceFromLegacyCooldown(
 }
 
 /**
- * The pace state of a store: its `PACE_KEY` value, else what an older wxfeed's cool-down says, else undefined. The
- * stage deletes `LEGACY_COOLDOWN_KEY` when it first writes `PACE_KEY`, so an old cool-down is read once.
+ * The pace state of a store: its pace value, else what an older wxfeed's cool-down says, else undefined. The stage
+ * removes the old cool-down when it first writes the pace, so an old cool-down is read once.
  */
 export function readPaceState(
   paceRaw: string | undefined,
@@ -222,10 +201,10 @@ export function readPaceState(
   return parsePaceState(paceRaw) ?? paceFromLegacyCooldown(legacyRaw, s);
 }
 
-/** The pace state kept in a store's meta table (anything with `get(key)`), read as `readPaceState` reads it. */
+/** The pace state kept in a store's meta table (store/meta.ts), read as `readPaceState` reads it. */
 export function storedPaceState(
-  meta: { get(key: string): string | undefined },
+  meta: { pace: { get(): string | undefined }; legacyCooldown: { get(): string | undefined } },
   s: Pick<BlockSettings, 'cooldownMinutes' | 'cooldownMaxMinutes'>,
 ): PaceState | undefined {
-  return readPaceState(meta.get(PACE_KEY), meta.get(LEGACY_COOLDOWN_KEY), s);
+  return readPaceState(meta.pace.get(), meta.legacyCooldown.get(), s);
 }

@@ -1,6 +1,6 @@
 /**
  * Pure politeness policy: when a URL is due for (re-)reading, and when a followed list (album, homepage) is polled
- * (the cool-down and the pace after a refusal are fetch/pace.ts).
+ * (the cool-down and the pace after a refusal are fetch/pace.ts; the rules for users: docs/following.md).
  * Re-reads thin out with age so edits and deletions are seen without hammering WeChat:
  * younger than a day, every build; younger than a week, once a day; then once a week; never past maxAgeDays.
  */
@@ -10,17 +10,18 @@ import type { AlbumRecord, FetchRecord } from '../types.js';
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
-export function reReadInterval(ageMs: number): number {
+/** How long after its last read an article of this age is read again. */
+function reReadInterval(ageMs: number): number {
   if (ageMs < DAY) return 0;
   if (ageMs < 7 * DAY) return DAY;
   return 7 * DAY;
 }
 
+/** True when a followed URL is due for (re-)reading at `now`. */
 export function isDue(r: FetchRecord, now: number, maxAgeDays: number): boolean {
   if (r.lastFetchAt === null) return true;
   const since = now - r.lastFetchAt;
   if (isFailedResult(r.lastResult)) {
-    // Failed: try again, backing off 1 h, 2 h, 4 h … up to a day.
     return since >= Math.min(HOUR * 2 ** Math.max(0, r.failCount - 1), DAY);
   }
   if (isFinalResult(r.lastResult)) return false;
@@ -31,9 +32,8 @@ export function isDue(r: FetchRecord, now: number, maxAgeDays: number): boolean 
 }
 
 /**
- * What the activity schedule reads of a followed list (an album or a homepage): its last completed poll, when it
- * was first followed, the newest article it lists, when a poll last found a new article in it, its failures, and
- * whether a page read in this build named it.
+ * What the activity schedule reads of a followed list: its last completed poll, when it was followed, its newest
+ * article, its last poll that found one, its failures, and whether a page read in this build named it.
  */
 export type ListActivity = Pick<
   AlbumRecord,
@@ -48,23 +48,12 @@ export const QUIET_DIVISOR = 90;
 const FAIL_BASE_MS = HOUR;
 
 /**
- * When a followed list is next due (epoch ms; at or before `now`: due now). `accountFoundAt`: when a poll last found
- * a new article in any list of the same account. `baseMinutes`: `follow.albumIntervalMinutes`.
- *
- * - Never polled, or named by a page read in this build: due now.
- * - Failing (its last poll failed: a list that does not exist, an answer of the wrong shape, too big, too slow):
- *   1 hour (or the base interval, if longer) after that attempt, doubling per failure in a row, up to a day; also
- *   with `baseMinutes` 0. A refusal of the client (captcha, frequency control) is not the list's failure.
- * - `baseMinutes` 0: every build.
- * - Otherwise the interval grows with how long the list has been quiet (since its newest article, or since a poll last
- *   found one): quiet / 90, at least the base interval and at most a day (or the base, if longer). An album whose
- *   newest article is 3.75 days old or less is polled at the base interval (60 minutes by default); one quiet for 30
- *   days every 8 hours; 90 days or more, daily.
- * - For 2 hours after a new article in any list of the account, every list of it is polled at the base interval:
- *   posts come in bursts.
+ * When a followed list is next due (epoch ms), by its activity (docs/following.md, "How often it polls").
+ * `accountFoundAt`: when a poll last found a new article in the account's lists; `baseMinutes`: the base interval.
  */
 export function nextListPoll(a: ListActivity, accountFoundAt: number | null, baseMinutes: number): number {
   const base = baseMinutes * 60_000;
+  // A failing list backs off even at base 0; a refusal of the client (captcha, frequency control) is not its failure.
   if (a.lastResult === 'failed' && a.failCount > 0 && a.lastAttemptAt !== null) {
     const backoff = Math.max(FAIL_BASE_MS, base) * 2 ** Math.min(a.failCount - 1, 20);
     return a.lastAttemptAt + Math.min(backoff, Math.max(DAY, base));
@@ -73,13 +62,13 @@ export function nextListPoll(a: ListActivity, accountFoundAt: number | null, bas
   if (base === 0) return a.polledAt;
   const cap = Math.max(DAY, base);
   const polled = a.polledAt;
-  // Activity: the newest article, or the last poll that found one, whichever is later; a list with neither, when it
-  // was followed.
+  // Quiet since the newest article or the last find, whichever is later; with neither, since it was followed.
   const active = Math.max(a.newestAt ?? Number.NEGATIVE_INFINITY, a.foundAt ?? Number.NEGATIVE_INFINITY);
   const since = Number.isFinite(active) ? Math.min(active, polled) : a.addedAt;
   // Due at the first t with t − polled ≥ clamp((t − since) / 90, base, cap): the fixed point, clamped.
   const fixed = (QUIET_DIVISOR * polled - since) / (QUIET_DIVISOR - 1);
   let next = Math.min(Math.max(fixed, polled + base), polled + cap);
+  // Posts come in bursts: after a new article anywhere in the account, every list of it at the base interval.
   if (accountFoundAt !== null && accountFoundAt + BURST_MS >= polled + base) next = Math.min(next, polled + base);
   return Math.ceil(next);
 }
@@ -132,10 +121,8 @@ export interface ListPlan {
 }
 
 /**
- * Plan a round: active lists not polled yet in this build (`polled`), due by the activity schedule (every list with
- * `refetch`, but a failing one still backs off unless refetched on purpose). Heads first: they find new articles.
- * Walks then: first reads of new lists (their newest articles) before the sequels of unfinished ones (older
- * articles), listed before found; at most `firstReads` new first reads.
+ * Plan a round over the active lists not `polled` yet in this build that are due (all with `refetch`): heads first
+ * (they find new articles), then at most `firstReads` first reads, then the sequels of unfinished walks.
  */
 export function planListPolls(
   lists: readonly AlbumRecord[],

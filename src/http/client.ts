@@ -8,20 +8,31 @@
  * keeps the wait its `Retry-After` asks for (`retryAfterMs`, retry-after.ts).
  */
 import got, { type Response } from 'got';
+import type { RequestFailure } from '../fetch/fetcher.js';
 import { retryAfterMs } from './retry-after.js';
 
-export const USER_AGENT =
+/** The user agent of every request: a desktop browser's. */
+const USER_AGENT =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 /** What one request gave. */
 export type Exchange =
   | { kind: 'ok'; status: 200; headers: Record<string, string | string[] | undefined>; body: Buffer }
   | { kind: 'redirect'; status: number; location: string }
-  | { kind: 'error'; reason: string; status?: number; retriable: boolean; unreachable?: true; retryAfterMs?: number };
+  | {
+      kind: 'error';
+      code: RequestFailure;
+      reason: string;
+      status?: number;
+      retriable: boolean;
+      unreachable?: true;
+      retryAfterMs?: number;
+    };
 
 /** How long a TCP connection may take to open. */
 const CONNECT_TIMEOUT_MS = 5000;
 
+/** The limits of one request, and what it sends. */
 export interface RequestOptions {
   maxBytes: number;
   timeoutMs: number;
@@ -45,13 +56,12 @@ const client = got.extend({
 });
 
 /**
- * One request. 3xx with a Location is a redirect; 5xx and broken transfers are retriable errors, except a 503 that
- * says when to come back (the server named its time: the caller decides, not a quick retry); other non-200 are not,
- * 429 above all (a refusal: asking again at once makes it worse).
+ * One request. 3xx with a Location is a redirect; 5xx and broken transfers are retriable, except a 503 that names its
+ * time (the caller waits it out); other statuses are not, 429 above all (asking again at once makes it worse).
  */
 export function request(url: string, opts: RequestOptions): Promise<Exchange> {
   const { maxBytes, timeoutMs, signal: outer } = opts;
-  // One controller per request, linked to the caller's signal by one listener that is removed when done.
+  // A controller of its own, tied to the caller's shared signal by one listener removed when done: none pile up.
   const local = new AbortController();
   const onAbort = (): void => local.abort(outer?.reason);
   outer?.addEventListener('abort', onAbort, { once: true });
@@ -64,7 +74,7 @@ export function request(url: string, opts: RequestOptions): Promise<Exchange> {
       outer?.removeEventListener('abort', onAbort);
       resolve(v);
     };
-    // A connection that does not open within 5 s will not: do not wait the whole request timeout for it.
+    // A connection that does not open within CONNECT_TIMEOUT_MS will not: do not wait the whole request timeout.
     const timeout = { request: timeoutMs, connect: Math.min(timeoutMs, CONNECT_TIMEOUT_MS) };
     const method = opts.method ?? 'GET';
     // got waits for a POST stream's body to be written: an empty one ends it at once, with `content-length: 0`.
@@ -91,6 +101,7 @@ export function request(url: string, opts: RequestOptions): Promise<Exchange> {
         const retriable = status >= 500 && !(status === 503 && wait !== undefined);
         done({
           kind: 'error',
+          code: 'status',
           reason: `HTTP ${status}`,
           status,
           retriable,
@@ -102,21 +113,22 @@ export function request(url: string, opts: RequestOptions): Promise<Exchange> {
       size += chunk.length;
       if (size > maxBytes) {
         stream.destroy();
-        done({ kind: 'error', reason: `response over ${maxBytes} bytes`, retriable: false });
+        done({ kind: 'error', code: 'too-large', reason: `response over ${maxBytes} bytes`, retriable: false });
         return;
       }
       chunks.push(chunk);
     });
     stream.on('end', () => done({ kind: 'ok', status: 200, headers, body: Buffer.concat(chunks) }));
     stream.on('error', (error: Error & { code?: string }) => {
-      if (signal.aborted) return done({ kind: 'error', reason: 'aborted', retriable: false });
+      if (signal.aborted) return done({ kind: 'error', code: 'aborted', reason: 'aborted', retriable: false });
       if (expected !== undefined && size < expected) {
-        return done({ kind: 'error', reason: `truncated body (${size} of ${expected} bytes)`, retriable: true });
+        const reason = `truncated body (${size} of ${expected} bytes)`;
+        return done({ kind: 'error', code: 'truncated', reason, retriable: true });
       }
       const unreachable = UNREACHABLE.has(error.code ?? '') || error.name === 'TimeoutError';
       done({
         kind: 'error',
-        reason: describe(error, timeoutMs),
+        ...describe(error, timeoutMs),
         retriable: true,
         ...(unreachable ? { unreachable } : {}),
       });
@@ -137,11 +149,15 @@ const UNREACHABLE = new Set([
   'EPIPE',
 ]);
 
-function describe(error: Error & { code?: string }, timeoutMs: number): string {
-  if (error.code === 'ETIMEDOUT' || error.name === 'TimeoutError') return `timeout after ${timeoutMs} ms`;
-  if (error.code === 'ECONNRESET') return 'connection reset';
-  if (error.code === 'ECONNREFUSED') return 'connection refused';
-  if (error.code === 'ERR_STREAM_PREMATURE_CLOSE' || /premature|aborted/i.test(error.message)) return 'truncated body';
-  if (error.code === 'Z_DATA_ERROR' || error.code === 'Z_BUF_ERROR') return 'broken compressed body';
-  return (error.code ?? error.message.split('\n')[0]) || 'network error';
+/** A transfer error as a failure code and its words (got's and Node's own messages are matched, not ours). */
+function describe(error: Error & { code?: string }, timeoutMs: number): { code: RequestFailure; reason: string } {
+  if (error.code === 'ETIMEDOUT' || error.name === 'TimeoutError')
+    return { code: 'timeout', reason: `timeout after ${timeoutMs} ms` };
+  if (error.code === 'ECONNRESET') return { code: 'network', reason: 'connection reset' };
+  if (error.code === 'ECONNREFUSED') return { code: 'network', reason: 'connection refused' };
+  if (error.code === 'ERR_STREAM_PREMATURE_CLOSE' || /premature|aborted/i.test(error.message))
+    return { code: 'truncated', reason: 'truncated body' };
+  if (error.code === 'Z_DATA_ERROR' || error.code === 'Z_BUF_ERROR')
+    return { code: 'bad-body', reason: 'broken compressed body' };
+  return { code: 'network', reason: (error.code ?? error.message.split('\n')[0]) || 'network error' };
 }

@@ -4,12 +4,15 @@
  */
 import { request } from './client.js';
 
-export const WECHAT_REFERER = 'https://mp.weixin.qq.com/';
+/** The Referer WeChat's image hosts accept. */
+const WECHAT_REFERER = 'https://mp.weixin.qq.com/';
 
+/** An image and its type, or the status and reason the proxy answers with. */
 export type ImageFetch =
   | { ok: true; type: string | undefined; body: Buffer }
   | { ok: false; status: number; reason: string };
 
+/** One image from WeChat's image hosts, or why not (the proxy answers 502 with the reason). */
 export async function fetchImage(
   url: string,
   opts: { maxBytes: number; timeoutMs: number; signal?: AbortSignal },
@@ -26,7 +29,6 @@ export async function fetchImage(
   }
   if (r.kind === 'redirect') return { ok: false, status: 502, reason: `upstream answered ${r.status}` };
   if (r.status !== undefined) return { ok: false, status: 502, reason: `upstream answered ${r.status}` };
-  if (/^response over (\d+) bytes$/.test(r.reason))
-    return { ok: false, status: 502, reason: `image over ${opts.maxBytes} bytes` };
+  if (r.code === 'too-large') return { ok: false, status: 502, reason: `image over ${opts.maxBytes} bytes` };
   return { ok: false, status: 502, reason: r.reason };
 }

@@ -6,11 +6,14 @@
  * start is placed from the previous start with the delay in force when it is placed, so a new delay holds from the
  * next start on; starts already placed keep their time.
  */
+
+/** The clock the pacer reads and sleeps on: the real one, or a test's. */
 export interface PacerClock {
   now(): number;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The monotonic clock and real timers. */
 export const realClock: PacerClock = {
   now: () => performance.now(),
   sleep: (ms, signal) =>
@@ -36,6 +39,7 @@ export function checkPace(multiplier: number): number {
   return multiplier;
 }
 
+/** Holds requests to `concurrency` in flight and their starts `delayMs` apart. */
 export class Pacer {
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];

@@ -1,18 +1,16 @@
 /**
- * The page client: fetches mp.weixin.qq.com URLs (article pages, album lists) from the configured origin (path and
- * query kept), politely (Pacer: concurrency and spacing), retrying network errors and 5xx with backoff, following
- * redirects only within the origin (at most 5; a redirect to a captcha or verify path is reported as captcha).
- * List requests (albums, homepages) follow no redirect at all: a redirect is reported as `captcha` with its location,
- * and the caller (fetch/albums.ts) tells a redirect to the verification page (the client refused) from any other (the
- * list failed).
- * Never throws for a URL: every outcome is a result.
+ * The page client: fetches mp.weixin.qq.com URLs (article pages, album and homepage lists) from the configured origin
+ * (path and query kept), politely (Pacer: concurrency and spacing), retrying network errors and 5xx with backoff.
+ * Article pages follow redirects within the origin only (at most 5; one to a captcha or verify path is reported as
+ * captcha). Lists follow none: a redirect is reported as `captcha` with its location, and stages/fetch/albums.ts
+ * tells the verification page (the client refused) from any other (the list failed). Never throws for a URL.
  *
- * A 429 is never retried (it refuses the client: asking again makes it worse), nor a 503 that says when to come
- * back; their `Retry-After` is handed on as `retryAfterMs` for the cool-down. A POST (the homepage list) is retried
- * like a GET: it sends nothing and changes nothing on WeChat's side (a read, idempotent), so a lost answer is safely
- * asked again. The pace can be slowed (`setPace`): the pacing policy (fetch/pace.ts) decides by how much.
+ * A 429 is never retried (asking again makes it worse), nor a 503 that says when to come back; their `Retry-After`
+ * goes on as `retryAfterMs` for the cool-down. A POST (the homepage list) is retried like a GET: it is a read, so a
+ * lost answer is safely asked again. The pacing policy (fetch/pace.ts) decides how far `setPace` slows the pace.
  */
-import type { FetchConfig, FetchOutcome, PageFetcher } from '../types.js';
+import type { FetchConfig } from '../types.js';
+import type { FetchFailure, FetchOutcome, PageFetcher } from '../fetch/fetcher.js';
 import { WECHAT_HOST } from '../wechat/url.js';
 import { type Exchange, request } from './client.js';
 import { checkPace, Pacer, type PacerClock, realClock } from './pacer.js';
@@ -40,15 +38,25 @@ export function toOriginUrl(url: string, origin: string): string | undefined {
 type Attempt =
   | { kind: 'ok'; status: number; finalUrl: string; html: string }
   | { kind: 'captcha'; location: string }
-  | { kind: 'error'; reason: string; status?: number; retriable: boolean; unreachable?: true; retryAfterMs?: number };
+  | {
+      kind: 'error';
+      code: FetchFailure;
+      reason: string;
+      status?: number;
+      retriable: boolean;
+      unreachable?: true;
+      retryAfterMs?: number;
+    };
 
 type Method = 'GET' | 'POST';
 
+/** The fetch settings the page client uses. */
 export type PageClientSettings = Pick<
   FetchConfig,
   'origin' | 'concurrency' | 'delayMs' | 'timeoutMs' | 'retries' | 'retryBaseMs' | 'maxBytes'
 >;
 
+/** Fetches WeChat pages and lists from the configured origin, paced, retried and within the origin. */
 export class PageClient implements PageFetcher {
   private readonly pacer: Pacer;
   private readonly origin: URL;
@@ -70,6 +78,7 @@ export class PageClient implements PageFetcher {
     this.pacer.setDelay(this.settings.delayMs * multiplier);
   }
 
+  /** The pace multiplier in force (1: the configured pace). */
   pace(): number {
     return this.multiplier;
   }
@@ -86,23 +95,24 @@ export class PageClient implements PageFetcher {
     return this.fetch(url, signal, opts.redirects ?? true, opts.method ?? 'GET');
   }
 
+  /** One URL: paced, retried, and its redirects followed (or reported as captcha when `redirects` is false). */
   async fetch(url: string, signal?: AbortSignal, redirects = true, method: Method = 'GET'): Promise<FetchOutcome> {
     const target = toOriginUrl(url, this.settings.origin);
-    if (!target) return { kind: 'error', url, reason: `not a ${WECHAT_HOST} URL` };
-    let last: Attempt = { kind: 'error', reason: 'not fetched', retriable: false };
+    if (!target) return { kind: 'error', code: 'not-wechat', url, reason: `not a ${WECHAT_HOST} URL` };
+    let last: Attempt = { kind: 'error', code: 'aborted', reason: 'not fetched', retriable: false };
     for (let attempt = 0; attempt <= this.settings.retries; attempt++) {
       if (attempt > 0) {
         try {
           await this.clock.sleep(this.settings.retryBaseMs * 2 ** (attempt - 1), signal);
         } catch {
-          return { kind: 'error', url, reason: 'aborted' };
+          return { kind: 'error', code: 'aborted', url, reason: 'aborted' };
         }
       }
       let release: () => void;
       try {
         release = await this.pacer.acquire(signal);
       } catch {
-        return { kind: 'error', url, reason: 'aborted' };
+        return { kind: 'error', code: 'aborted', url, reason: 'aborted' };
       }
       try {
         last = await this.follow(target, signal, redirects, method);
@@ -115,6 +125,7 @@ export class PageClient implements PageFetcher {
     if (last.kind === 'captcha') return { kind: 'captcha', url, location: last.location };
     return {
       kind: 'error',
+      code: last.code,
       url,
       reason: last.reason,
       ...(last.status ? { status: last.status } : {}),
@@ -145,12 +156,14 @@ export class PageClient implements PageFetcher {
       if (!redirects) return { kind: 'captcha', location: next.href };
       if (CAPTCHA_PATH.test(next.pathname)) return { kind: 'captcha', location: next.href };
       if (next.protocol !== this.origin.protocol || next.host !== this.origin.host) {
-        return { kind: 'error', reason: `redirect to another host: ${next.origin}`, retriable: false };
+        const reason = `redirect to another host: ${next.origin}`;
+        return { kind: 'error', code: 'redirect', reason, retriable: false };
       }
-      if (seen.has(`${verb} ${next.href}`)) return { kind: 'error', reason: 'redirect loop', retriable: false };
+      if (seen.has(`${verb} ${next.href}`))
+        return { kind: 'error', code: 'redirect', reason: 'redirect loop', retriable: false };
       current = next.href;
     }
-    return { kind: 'error', reason: `more than ${MAX_REDIRECTS} redirects`, retriable: false };
+    return { kind: 'error', code: 'redirect', reason: `more than ${MAX_REDIRECTS} redirects`, retriable: false };
   }
 
   private async once(
@@ -164,6 +177,7 @@ export class PageClient implements PageFetcher {
     return r;
   }
 
+  /** Every URL, `concurrency` at a time; each result goes to `onResult` as it comes. */
   async fetchAll(
     urls: string[],
     onResult: (r: FetchOutcome) => void | Promise<void>,
@@ -178,7 +192,7 @@ export class PageClient implements PageFetcher {
       while (pending) {
         const result = await pending;
         pending = take();
-        if (signal?.aborted && result.kind === 'error' && result.reason === 'aborted') continue;
+        if (signal?.aborted && result.kind === 'error' && result.code === 'aborted') continue;
         // Let the next request go out on the wire before the (synchronous) handling of this one.
         await new Promise<void>((r) => setImmediate(r));
         await onResult(result);

@@ -16,6 +16,7 @@ export const TEMP_FILE = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
 const tempFor = (path: string): string =>
   join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 
+/** Writes a file whole or not at all, without blocking the thread. */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const tmp = tempFor(path);
   try {
@@ -27,6 +28,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   }
 }
 
+/** Writes a file whole or not at all, synchronously. */
 export function writeFileAtomicSync(path: string, data: Uint8Array | string): void {
   const tmp = tempFor(path);
   try {

@@ -1,7 +1,7 @@
 /**
  * URL lists: `urls:` in the config and text files with one URL per line (`#` comments and blank lines allowed), of
- * WeChat articles, albums (合集) and homepages (主页), mixed freely. Parsing is pure; reading a missing file gives an empty list. Every
- * line that is neither is reported with its file and line.
+ * WeChat articles, albums (合集) and homepages (主页), mixed freely. Parsing is pure; reading a missing file gives an
+ * empty list. Every line that is none of them is reported with its file and line.
  *
  * A URL file is read and appended to only when it is a regular file: a symbolic link (to `/etc/passwd`, say), a FIFO,
  * a directory or a device is refused, naming the file and what it is. The check is made on the file opened (`fstat`),
@@ -11,20 +11,21 @@
 import { constants, type Stats } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AlbumRef, InputProblem, ListKind, ParsedUrl } from '../types.js';
-import { isAlbumUrl, parseAlbumUrl } from '../wechat/album.js';
+import type { InputProblem, ListKind, ParsedUrl } from '../types.js';
+import { type AlbumRef, isAlbumUrl, parseAlbumUrl } from '../wechat/album.js';
 import { isHomepageUrl, parseHomepageUrl } from '../wechat/homepage.js';
 import { isWechatUrl, parseUrl } from '../wechat/url.js';
 
-export interface UrlEntry {
+/** An article URL listed to follow. */
+interface UrlEntry {
   /** Where it was listed: `config urls[3]` or `path:line`. */
   where: string;
   raw: string;
   parsed: ParsedUrl;
 }
 
-/** An album (or a homepage: `kind`) listed to follow. A homepage's `album.albumId` is its id, `home-<n>-<hid>[-<cid>]`. */
-export interface AlbumEntry {
+/** An album or a homepage (`kind`) listed to follow; a homepage's `album.albumId` is `home-<n>-<hid>[-<cid>]`. */
+interface AlbumEntry {
   where: string;
   raw: string;
   kind: ListKind;
@@ -38,14 +39,15 @@ export interface UrlInputs {
   problems: InputProblem[];
 }
 
+/** A URL checked for following: what it is, or why it is refused. */
 export type CheckedUrl =
   | { ok: true; kind: 'article'; parsed: ParsedUrl }
   | { ok: true; kind: ListKind; album: AlbumRef }
   | { ok: false; reason: string };
 
 /**
- * Check one URL for following: a WeChat article (long or short link) or an album (`/mp/appmsgalbum?…&album_id=…`,
- * in any pasted form); an album URL without an album id, or with one that is not a number, is refused with why.
+ * Check one URL for following: a WeChat article (long or short link), an album (`/mp/appmsgalbum?…&album_id=…`) or a
+ * homepage, in any pasted form; a list URL without a usable id is refused with why.
  */
 export function checkFollowUrl(raw: string): CheckedUrl {
   if (isAlbumUrl(raw)) {
@@ -80,7 +82,8 @@ export function checkArticleUrl(raw: string): { ok: true; parsed: ParsedUrl } | 
 /** File one listed URL into the inputs. */
 function take(out: UrlInputs, where: string, raw: string): void {
   const checked = checkFollowUrl(raw);
-  if (!checked.ok) out.problems.push({ where, reason: 'bad URL', detail: `${raw}: ${checked.reason}` });
+  if (!checked.ok)
+    out.problems.push({ kind: 'bad-url', where, reason: 'bad URL', detail: `${raw}: ${checked.reason}` });
   else if (checked.kind === 'article') out.entries.push({ where, raw, parsed: checked.parsed });
   else out.albums.push({ where, raw, kind: checked.kind, album: checked.album });
 }
@@ -113,6 +116,7 @@ export class UrlFileRefused extends Error {
   /** The problem a build reports (the build goes on with the other inputs). */
   problem(): InputProblem {
     return {
+      kind: 'url-file-refused',
       where: this.file,
       reason: 'URL file not a regular file',
       detail: `${this.what}; refusing to read or write it`,
@@ -189,6 +193,7 @@ export async function readUrlInputs(urls: readonly string[], files: readonly str
       if (error instanceof UrlFileRefused) out.problems.push(error.problem());
       else
         out.problems.push({
+          kind: 'unreadable-url-file',
           where: file,
           reason: 'unreadable URL file',
           detail: (error as NodeJS.ErrnoException).code,
@@ -220,9 +225,8 @@ async function endsLine(file: string): Promise<boolean> {
 }
 
 /**
- * Append URLs to a URL file (created with a header if missing, mode 0644), one per line. A URL file that is not a
- * regular file (UrlFileRefused) is not written: it is opened without following a link and without waiting for a
- * FIFO's reader, and the file opened is checked before anything is written.
+ * Append URLs to a URL file, one per line (created with a header if missing, mode 0644). One that is not a regular
+ * file is refused (UrlFileRefused): the file opened is checked before anything is written.
  */
 export async function appendUrls(file: string, urls: readonly string[]): Promise<void> {
   if (urls.length === 0) return;

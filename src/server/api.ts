@@ -45,6 +45,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** The admin API's route: POST `<base>api/urls` and `<base>api/refresh`; false for any path outside `<base>api/`. */
 export function apiRoute(opts: ApiOptions) {
   const prefix = `${opts.basePath}api/`;
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {

@@ -1,9 +1,6 @@
 /**
- * The HTTP server: output/ under the path of baseUrl, and GET /healthz. Nothing else.
- *
- * /healthz tells anyone the state and counts only (`Health.summary`); the full report (paths, error texts, problems)
- * only to a request with `Authorization: Bearer <server.token>`, checked as the admin API checks it. A server
- * without a token shows the full report to no one.
+ * The HTTP server: output/ under the path of baseUrl, and GET /healthz, which tells anyone the state and counts only
+ * (`Health.summary`) and the full report only to a request bearing `server.token` (without a token, to no one).
  */
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +26,7 @@ export interface AppOptions {
   routes?: Array<(req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>>;
 }
 
+/** The server of output/ and /healthz, trying `routes` before the files. */
 export function createApp(opts: AppOptions): Server {
   const files = new StaticFiles(opts.output);
   const base = new URL(opts.baseUrl).pathname.replace(/\/?$/, '/');

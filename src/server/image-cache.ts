@@ -1,11 +1,7 @@
 /**
- * The image proxy's bounded disk cache: one file per image, named by the hash of its URL, holding its media type on
- * the first line and the bytes after; least recently used evicted first once over the size bound.
- *
- * Best effort: a cache that cannot be read or written (its folder deleted or replaced, a full disk, no permission)
- * never fails an image. `get` then misses, `put` does nothing; the failure is reported to `onError` once, and again
- * only after the cache has worked in between. Leftover temp files of the atomic writer (a crash mid-write) are
- * removed when the cache opens.
+ * The image proxy's bounded disk cache: one file per image (its URL's hash), the media type on the first line, least
+ * recently used evicted first. Best effort: a cache that cannot be read or written never fails an image, and its
+ * failure is reported to `onError` once, and again only after the cache worked in between.
  */
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -13,6 +9,7 @@ import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { TEMP_FILE, writeFileAtomic } from '../io/atomic.js';
 
+/** A disk cache of at most `max` bytes in `dir` (none when `max` is 0). */
 export class DiskCache {
   /** File name → size, in use order. */
   private readonly entries: LRUCache<string, number> | undefined;

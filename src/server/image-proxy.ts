@@ -1,13 +1,7 @@
 /**
- * The image proxy route: `<base>img/<sig>/<url>`. Unsigned, tampered, non-canonical and foreign-host URLs get 403;
- * images come only from WeChat's image hosts over https or http on its default port (or, in tests, the configured
- * upstream), are capped in size and kept in a bounded, best-effort disk cache.
- *
- * What is served is typed by its bytes alone (JPEG, PNG, GIF, WebP, BMP, AVIF, HEIC): anything else (SVG, HTML, an
- * unknown format) is refused with 502 and not cached, whatever the upstream or the URL claim. Every answer carries
- * `Content-Security-Policy: default-src 'none'; sandbox` and `X-Content-Type-Options: nosniff`, so that even a
- * browser opening a proxied URL directly runs nothing in our origin. One upstream fetch per image at a time: every
- * request for an image that is being fetched waits for that fetch.
+ * The image proxy route `<base>img/<sig>/<url>`: only signed, canonical URLs on WeChat's image hosts (else 403), capped
+ * in size and cached. What is served is typed by its bytes alone, raster images only (else 502, not cached), and every
+ * answer forbids scripts and sniffing, so a proxied URL opened directly runs nothing in our origin.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -25,24 +19,21 @@ export interface ImageProxyOptions {
   timeoutMs: number;
   cacheDir: string;
   cacheMaxBytes: number;
-  /** Test setting: fetch from this origin instead of the WeChat host (path and query kept). */
+  /** For tests (`WXFEED_IMAGE_UPSTREAM`): fetch from this origin instead of the WeChat host, path and query kept. */
   upstream?: string | undefined;
   /** Told when the disk cache fails (once, until it works again); images are served without it meanwhile. */
   onCacheError?: ((error: Error) => void) | undefined;
 }
 
 /** The headers of every answer of the proxy: nothing it serves may run script or be sniffed into another type. */
-export const PROXY_HEADERS = {
+const PROXY_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; sandbox",
   'X-Content-Type-Options': 'nosniff',
 } as const;
 
-/** What the proxy will fetch: a known WeChat image host, https or http on its default port, no credentials. */
-/** A URL the proxy may fetch: an image on WeChat's image hosts, scheme and port checked (content/images.ts). */
-export const proxiableImageUrl = (url: string): boolean => isWechatImage(url);
-
 type Answer = { ok: true; type: string; body: Buffer } | { ok: false; status: number; reason: string };
 
+/** The image proxy's route: false for any path outside `<base>img/`. */
 export function imageProxyRoute(opts: ImageProxyOptions) {
   const cache = new DiskCache(opts.cacheDir, opts.cacheMaxBytes, opts.onCacheError);
   const prefix = `${opts.basePath}img/`;
@@ -91,7 +82,7 @@ export function imageProxyRoute(opts: ImageProxyOptions) {
     }
     const [sig, encoded, ...rest] = path.slice(prefix.length).split('/');
     const url = sig && encoded && rest.length === 0 ? verifyImagePath(opts.secret, sig, encoded) : undefined;
-    if (!url || !proxiableImageUrl(url)) {
+    if (!url || !isWechatImage(url)) {
       plain(res, 403, 'forbidden');
       return true;
     }

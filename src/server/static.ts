@@ -10,7 +10,8 @@ import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LRUCache } from 'lru-cache';
 
-export const MEDIA_TYPES: Record<string, string> = {
+/** Media types by extension, for the files that are not feeds. */
+const MEDIA_TYPES: Record<string, string> = {
   '.xml': 'application/xml; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
   '.opml': 'text/x-opml; charset=utf-8',
@@ -20,7 +21,7 @@ export const MEDIA_TYPES: Record<string, string> = {
 };
 
 /** Feed files by name: the type readers and browsers expect. */
-export function mediaType(path: string): string {
+function mediaType(path: string): string {
   if (path.endsWith(`${sep}atom.xml`) || path === 'atom.xml') return 'application/atom+xml; charset=utf-8';
   if (path.endsWith(`${sep}rss.xml`) || path === 'rss.xml') return 'application/rss+xml; charset=utf-8';
   if (path.endsWith(`${sep}feed.json`) || path === 'feed.json') return 'application/feed+json; charset=utf-8';
@@ -58,6 +59,7 @@ export function safeRelativePath(urlPath: string): { ok: true; path: string } | 
   return { ok: true, path: segments.join('/') };
 }
 
+/** Serves the files of one folder, the recently used kept in memory (with compressed forms) until they change. */
 export class StaticFiles {
   private readonly cache: LRUCache<string, Entry>;
   private rootReal: string | undefined;
@@ -132,9 +134,8 @@ export class StaticFiles {
 }
 
 /**
- * RFC 9110 conditional GET. If-None-Match: `*`, or one of the tags this file has (weak comparison): the plain tag or
- * the tag of one of its encodings, exactly. Otherwise If-Modified-Since: not modified when the file is no newer than
- * that date, and only a date in the past counts (a future date says nothing about what the client holds).
+ * RFC 9110 conditional GET: If-None-Match `*` or a tag of this file or one of its encodings (weak comparison), else
+ * If-Modified-Since no older than the file, a date in the past only (a future one says nothing of the client's copy).
  */
 function notModified(req: IncomingMessage, entry: Entry, etag: string): boolean {
   const inm = req.headers['if-none-match'];
@@ -172,6 +173,7 @@ function compressed(entry: Entry, encoding: 'br' | 'gzip'): Buffer {
   return (entry.br ??= brotliCompressSync(entry.body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }));
 }
 
+/** Answers with one line of plain text. */
 export function plain(res: ServerResponse, status: number, text: string): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');

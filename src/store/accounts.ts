@@ -1,11 +1,12 @@
 /**
  * The `accounts` table: WeChat accounts' names by account number (the digits `__biz` encodes), as fetched article
- * pages and album pages give them (`nickname`), with when each was given (first, or changed). By number, so that every spelling of an
- * account's `__biz` finds its name.
+ * pages and album pages give them (`nickname`), with when each was given (first, or changed). By number, so that
+ * every spelling of an account's `__biz` finds its name.
  */
 import type { Statement } from 'better-sqlite3';
 import type { DB } from './db.js';
 
+/** Account names by account number. */
 export class AccountsTable {
   private readonly s;
 

@@ -3,6 +3,7 @@
  */
 import type { DB } from './db.js';
 
+/** One article an album lists, as its list gives it. */
 export interface AlbumItemRow {
   key: string;
   msgid: string;
@@ -11,6 +12,7 @@ export interface AlbumItemRow {
   createTime: number;
 }
 
+/** The articles each album lists. */
 export class AlbumItemsTable {
   private readonly s;
   /** False while the table is empty: lookups by key are skipped (a store without albums pays nothing). */
@@ -23,7 +25,6 @@ export class AlbumItemsTable {
         VALUES (?, ?, ?, ?, ?, ?)`),
       keysOf: db.prepare('SELECT key FROM album_items WHERE album_id = ?').pluck(),
       albumsOf: db.prepare('SELECT album_id FROM album_items WHERE key = ? ORDER BY album_id').pluck(),
-      countOf: db.prepare('SELECT COUNT(*) FROM album_items WHERE album_id = ?').pluck(),
     };
     this.any = (this.s.count.get() as number) > 0;
   }
@@ -35,6 +36,7 @@ export class AlbumItemsTable {
     return added;
   }
 
+  /** The keys of the articles an album lists. */
   keysOf(albumId: string): Set<string> {
     return new Set(this.s.keysOf.all(albumId) as string[]);
   }
@@ -42,9 +44,5 @@ export class AlbumItemsTable {
   /** The albums that list an article. */
   albumsOf(key: string): string[] {
     return this.any ? (this.s.albumsOf.all(key) as string[]) : [];
-  }
-
-  countOf(albumId: string): number {
-    return this.s.countOf.get(albumId) as number;
   }
 }

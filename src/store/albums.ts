@@ -55,9 +55,8 @@ function toRecord(r: AlbumRow): AlbumRecord {
 export interface PollRecord {
   at: number;
   /**
-   * `ok`: the list was read (the interval counts from now); `failed`: an answer about the list (its failures in a
-   * row count, and since when); `blocked`: WeChat refused the client (only the attempt is noted: not the list's
-   * failure).
+   * `ok`: the list was read (the interval counts from now); `failed`: an answer about the list (its failures in a row
+   * count, and since when); `blocked`: WeChat refused the client (only the attempt is noted, not as a failure).
    */
   result: AlbumPollResult;
   reason: string | null;
@@ -69,6 +68,7 @@ export interface PollRecord {
   found: boolean;
 }
 
+/** Every album and homepage the store knows, followed or not, and their polls. */
 export class AlbumsTable {
   private readonly s;
 
@@ -104,15 +104,18 @@ export class AlbumsTable {
     };
   }
 
+  /** Every album and homepage, by id. */
   all(): AlbumRecord[] {
     return (this.s.all.all() as AlbumRow[]).map(toRecord);
   }
 
+  /** One album or homepage, if known. */
   get(albumId: string): AlbumRecord | undefined {
     const row = this.s.get.get(albumId) as AlbumRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 
+  /** How many albums and homepages the store knows. */
   count(): number {
     return this.s.count.get() as number;
   }
@@ -156,6 +159,7 @@ export class AlbumsTable {
     return r.changes > 0;
   }
 
+  /** How the album came to be known: listed (`url`), named by a followed page (`page`) or by a dump's (`dump`). */
   setVia(albumId: string, via: AlbumVia): void {
     this.s.via.run(via, albumId);
   }
@@ -178,6 +182,7 @@ export class AlbumsTable {
     this.s.active.run(albumId);
   }
 
+  /** The ids of the albums polled under the config in force. */
   activeIds(): string[] {
     return this.s.activeIds.all() as string[];
   }
@@ -197,6 +202,7 @@ export class AlbumsTable {
     });
   }
 
+  /** What one poll of the album's list gave. */
   recordPoll(albumId: string, p: PollRecord): void {
     this.s.poll.run({
       albumId,
@@ -210,6 +216,7 @@ export class AlbumsTable {
     });
   }
 
+  /** Follow or unfollow an album; an unfollowed one is kept so that discovery never follows it again. */
   setFollowed(albumId: string, followed: boolean): void {
     this.s.followed.run(followed ? 1 : 0, albumId);
   }

@@ -3,6 +3,7 @@
  */
 import type { DB } from './db.js';
 
+/** Short links' keys and the sn keys their pages revealed. */
 export class AliasesTable {
   private readonly s;
   /** False while the table is empty: lookups are skipped. */
@@ -24,6 +25,7 @@ export class AliasesTable {
     return this.any ? ((this.s.get.get(key) as string | undefined) ?? key) : key;
   }
 
+  /** Record the key an alias stands for. */
   put(alias: string, key: string): void {
     this.s.put.run(alias, key);
     this.any = true;

@@ -1,7 +1,9 @@
 /**
  * The `articles` table: one merged article per key, listed newest first for feeds.
  */
-import type { Article, ContentState, DatePrecision } from '../types.js';
+import type { Article } from '../types.js';
+import type { ContentState } from '../states.js';
+import type { DatePrecision } from '../time.js';
 import type { Statement } from 'better-sqlite3';
 import { type DB, upsertSql } from './db.js';
 
@@ -73,6 +75,7 @@ const UPSERT_COLUMNS = [
 /** Newest first; the same day by mass-send (mid) descending, then position (idx) ascending. */
 const ORDER = 'ORDER BY a.date DESC, a.mid DESC, a.idx ASC, a.key ASC';
 
+/** The merged articles, one per key. */
 export class ArticlesTable {
   private readonly s;
   private readonly bySources = new Map<number, Statement<unknown[]>>();
@@ -100,6 +103,7 @@ export class ArticlesTable {
     return this.s.hash.get(key) as string | undefined;
   }
 
+  /** Store a key's merged article; its `first_seen` stays when it was there. */
   put(a: Article, now: number): void {
     // In the order of UPSERT_COLUMNS.
     this.s.upsert.run(
@@ -125,19 +129,20 @@ export class ArticlesTable {
     );
   }
 
+  /** Remove a key's article. */
   delete(key: string): void {
     this.s.delete.run(key);
   }
 
+  /** A key's article, if stored. */
   get(key: string): Article | undefined {
     const row = this.s.get.get(key) as ArticleRow | undefined;
     return row ? toArticle(row) : undefined;
   }
 
   /**
-   * Articles of the given source labels (every article when `sources` is undefined), newest first, read lazily. A
-   * source's articles are sorted by their keys alone, and each row read when it is taken: a feed shows its newest
-   * few of what may be tens of thousands, and sorting whole rows cost SQLite more than the rest of the query.
+   * Articles of the given source labels (all when `sources` is undefined), newest first, read lazily: keys alone are
+   * sorted and each row read when taken, as a feed shows only its newest few and sorting whole rows costs SQLite most.
    */
   *newestFirst(sources: readonly string[] | undefined): Generator<Article> {
     if (!sources) {
@@ -166,6 +171,7 @@ export class ArticlesTable {
     return st;
   }
 
+  /** How many articles are stored. */
   count(): number {
     return this.s.count.get() as number;
   }

@@ -7,11 +7,13 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from '
 import { dirname } from 'node:path';
 import { htmlBody } from '../content/body.js';
 
+/** A connection to the store. */
 export type DB = Database.Database;
 
 /** `PRAGMA application_id` of a wxfeed store: "wxfd". */
 export const APPLICATION_ID = 0x77786664;
 
+/** A store that cannot be used (not a wxfeed store, corrupt, too new, unopenable), with the path and why. */
 export class StoreError extends Error {
   override name = 'StoreError';
 }
@@ -62,9 +64,9 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX urls_key ON urls(key);
   CREATE TABLE aliases (alias TEXT PRIMARY KEY, key TEXT NOT NULL) WITHOUT ROWID;
   `,
-  // v3: a dump's body is no longer copied into the store: the file is read again when a feed shows it. Observations
-  // keep a body only for fetched pages (HTML), and every body's format and hash. Stores written before kept HTML
-  // for every observation; it stays valid as format 'html' and is dropped when the file is next read.
+  // v3: a dump's body stays in its file, read again when a feed shows it. Observations keep a body only for fetched
+  // pages (HTML), and every body's format and hash; HTML already kept for a dump stays valid as format 'html' and is
+  // dropped when the file is next read.
   (db) => {
     db.exec(`
       ALTER TABLE observations RENAME COLUMN content_html TO body;
@@ -120,11 +122,11 @@ export const MIGRATIONS: readonly Migration[] = [
   UPDATE meta SET value = '' WHERE key = 'walk';
   DELETE FROM meta WHERE key = 'folders';
   `,
-  // v7: following in the wild (issue 20). Lists of two kinds in \`albums\`: an album (合集, \`album_id\` its digits) or
-  // an account's homepage (主页, \`album_id\` \`home-<account number>-<hid>[-<cid>]\`); per list when a poll last found
-  // a new article (the activity schedule), since when its polls fail (7 days: probably deleted), where an unfinished
-  // first read continues (JSON), and whether a page read in this build named it (polled in the same build). Account
-  // names by account number, as fetched pages and album pages give them (\`nickname\`).
+  // v7: lists of two kinds in \`albums\`: an album (合集, \`album_id\` its digits) or an account's homepage (主页,
+  // \`album_id\` \`home-<account number>-<hid>[-<cid>]\`); per list when a poll last found a new article (the activity
+  // schedule), since when its polls fail (7 days: probably deleted), where an unfinished first read continues (JSON),
+  // and whether a page read in this build named it (polled in the same build). Account names by account number, as
+  // fetched pages and album pages give them (\`nickname\`).
   `
   ALTER TABLE albums ADD COLUMN kind TEXT NOT NULL DEFAULT 'album';
   ALTER TABLE albums ADD COLUMN found_at INTEGER;
@@ -135,6 +137,7 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
 ];
 
+/** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 function looksLikeSqlite(path: string): boolean {
@@ -153,9 +156,8 @@ function refuse(path: string, why: string): never {
 }
 
 /**
- * Open an existing SQLite file to read it. A write killed before a new store was in WAL mode (its first moments)
- * leaves a hot rollback journal, which a read-only connection may not roll back: the file is then opened for
- * writing, which rolls the journal back, as SQLite does for any connection.
+ * Open an existing SQLite file to read it. A write killed before a new store was in WAL mode leaves a hot rollback
+ * journal that a read-only connection may not roll back: the file is then opened for writing, which rolls it back.
  */
 export function openForReading(path: string): DB {
   const db = new Database(path, { readonly: true, fileMustExist: true });
@@ -196,10 +198,8 @@ function verifyExisting(path: string): void {
 const fresh = new WeakSet<DB>();
 
 /**
- * Open (creating if needed) and migrate the store. A store created now is written without fsyncs (`synchronous =
- * OFF`: a first build writes hundreds of MB, and its commits then cost a fraction) and made durable when it is
- * closed after a complete run. A crash of the process loses nothing either way; a power cut during a first build can
- * leave a store that the next build refuses as corrupt, to be deleted and built again.
+ * Open (creating if needed) and migrate the store. A store created now is written without fsyncs until a complete
+ * run closes it: a first build writes the most, and a crash of the process loses nothing either way.
  */
 export function openStore(path: string): DB {
   const existed = existsSync(path) && statSync(path).size > 0;
@@ -212,12 +212,12 @@ export function openStore(path: string): DB {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    // An 8 MB page cache (a build reading 100,000 files and more asks for more: store/articles.ts), and checkpoints
-    // every 64 MB of WAL instead of every 4 MB (each checkpoint is an fsync): a large build writes hundreds of MB of
-    // index pages, and this halves the time SQLite takes for them.
+    // An 8 MB page cache (a large build asks for more: store/articles.ts), and a checkpoint (an fsync) every 64 MB
+    // of WAL rather than every 4 MB: a large build writes many index pages, and checkpoints are a costly part of it.
     db.pragma('cache_size = -8192');
     db.pragma('wal_autocheckpoint = 16384');
     if (!existed) {
+      // A power cut during a first build can leave a store the next build refuses as corrupt: delete it, build again.
       db.pragma('synchronous = OFF');
       fresh.add(db);
     }
@@ -240,10 +240,14 @@ export function openStore(path: string): DB {
   return db;
 }
 
+/** The store if its file exists, opened as openStore does; undefined when there is none yet (nothing is created). */
+export function openStoreIfExists(path: string): DB | undefined {
+  return existsSync(path) ? openStore(path) : undefined;
+}
+
 /**
- * `INSERT … ON CONFLICT(key) DO UPDATE` of `columns` with positional parameters in that order (better-sqlite3 binds
- * them in about a quarter less time than named ones: it matters for the tables a build writes a row per file to).
- * On conflict every column but `key` and those in `keep` takes the new value.
+ * `INSERT … ON CONFLICT(key) DO UPDATE` of `columns` with positional parameters in that order (quicker to bind than
+ * named ones, for the tables a build writes a row per file to); every column but `key` and `keep` takes the new value.
  */
 export function upsertSql(
   table: string,
@@ -257,7 +261,7 @@ export function upsertSql(
 }
 
 /** True for SQLite's "this file is damaged" errors. */
-export function isCorruption(error: unknown): boolean {
+function isCorruption(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   return (
     code === 'SQLITE_CORRUPT' ||

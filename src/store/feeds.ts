@@ -6,6 +6,7 @@
 import type { FetchHistoryRow } from '../types.js';
 import type { DB } from './db.js';
 
+/** What was last written of a feed. */
 export interface FeedRecord {
   slug: string;
   title: string;
@@ -16,6 +17,7 @@ export interface FeedRecord {
   newestDate: number | null;
 }
 
+/** The published feeds, and the fetch history the index page shows. */
 export class FeedsTable {
   private readonly s;
 
@@ -38,14 +40,17 @@ export class FeedsTable {
     };
   }
 
+  /** Every published feed, by slug. */
   all(): Map<string, FeedRecord> {
     return new Map((this.s.all.all() as FeedRecord[]).map((f) => [f.slug, f]));
   }
 
+  /** Record what was written of a feed. */
   save(f: FeedRecord, now: number): void {
     this.s.upsert.run({ ...f, now });
   }
 
+  /** Forget a feed no longer published. */
   delete(slug: string): void {
     this.s.delete.run(slug);
   }

@@ -3,6 +3,7 @@
  */
 import type { DB } from './db.js';
 
+/** What the store recorded of a dump file. */
 export interface KnownFile {
   size: number;
   mtimeMs: number;
@@ -10,6 +11,7 @@ export interface KnownFile {
   detail: string | null;
 }
 
+/** The dump files read, and what each was. */
 export class FilesTable {
   private readonly s;
 
@@ -30,6 +32,7 @@ export class FilesTable {
     };
   }
 
+  /** Every recorded file, by path. */
   known(): Map<string, KnownFile> {
     const map = new Map<string, KnownFile>();
     for (const [path, size, mtimeMs, problem, detail] of this.s.all.iterate() as Iterable<
@@ -53,18 +56,22 @@ export class FilesTable {
     return map;
   }
 
+  /** One file's record, if any. */
   get(path: string): KnownFile | undefined {
     return this.s.get.get(path) as KnownFile | undefined;
   }
 
+  /** How many files are recorded. */
   count(): number {
     return this.s.count.get() as number;
   }
 
+  /** Record a file's size and time, and why it is not a dump (null when it is one). */
   put(file: { path: string; size: number; mtimeMs: number }, problem: string | null, detail: string | null): void {
     this.s.upsert.run(file.path, file.size, file.mtimeMs, problem, detail);
   }
 
+  /** Forget a file. */
   delete(path: string): void {
     this.s.delete.run(path);
   }

@@ -70,6 +70,7 @@ export function storedObservation(origin: string, key: string, o: Observation): 
   };
 }
 
+/** Every copy of every article, under the article's key. */
 export class ObservationsTable {
   private readonly s;
 
@@ -132,10 +133,12 @@ export class ObservationsTable {
     return stored;
   }
 
+  /** Forget the observation from an origin. */
   delete(origin: string): void {
     this.s.delete.run(origin);
   }
 
+  /** The observation from an origin, if any. */
   get(origin: string): StoredObservation | undefined {
     return this.s.byOrigin.get(origin) as StoredObservation | undefined;
   }
@@ -166,10 +169,12 @@ export class ObservationsTable {
     return this.s.rekey.run(to, from).changes;
   }
 
+  /** True when some observation is filed under the key. */
   hasKey(key: string): boolean {
     return this.s.hasKey.get(key) !== undefined;
   }
 
+  /** Per source label: its articles, and the bizes they carry. */
   sourceStats(): SourceStats[] {
     return this.s.sourceStats.all() as SourceStats[];
   }
@@ -179,6 +184,7 @@ export class ObservationsTable {
     return this.s.any.get() === undefined;
   }
 
+  /** How many observations are stored. */
   count(): number {
     return this.s.count.get() as number;
   }

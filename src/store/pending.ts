@@ -9,6 +9,7 @@ import type { StoredObservation } from '../types.js';
 import type { DB } from './db.js';
 import { OBSERVATION_COLUMNS } from './observations.js';
 
+/** The keys to merge again and the sources to render again, kept with the data they follow. */
 export class PendingTable {
   private readonly s;
   /** Sources marked in the open transaction (forgotten when it ends: a rollback may have undone them). */
@@ -91,10 +92,12 @@ export class PendingTable {
     this.marked.add(source);
   }
 
+  /** The sources whose feeds are to be rendered again. */
   dirtySources(): Set<string> {
     return new Set(this.s.sources.all() as string[]);
   }
 
+  /** Every marked source's feeds are rendered. */
   clearSources(): void {
     this.s.clearSources.run();
     this.marked.clear();

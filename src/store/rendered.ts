@@ -1,9 +1,11 @@
 /**
  * The `rendered` table: the sanitized HTML of dump bodies feeds showed, keyed by the renderer's version, the page
- * template the body was read through and the body's hash (a hash of the file's bytes): what a feed shows again is not rendered again.
+ * template the body was read through and the body's hash (a hash of the file's bytes): what a feed shows again is
+ * not rendered again.
  */
 import type { DB } from './db.js';
 
+/** Renderings of dump bodies, kept for the next publish. */
 export class RenderedTable {
   private readonly s;
 
@@ -22,6 +24,7 @@ export class RenderedTable {
     };
   }
 
+  /** A kept rendering, if any. */
   get(key: string): string | undefined {
     return this.s.get.get(key) as string | undefined;
   }
@@ -31,6 +34,7 @@ export class RenderedTable {
     return this.s.any.get() !== undefined;
   }
 
+  /** Keep a rendering. */
   put(key: string, html: string): void {
     this.s.put.run(key, html);
   }

@@ -5,11 +5,12 @@ import { randomBytes } from 'node:crypto';
 
 import type { MetaTable } from './meta.js';
 
+/** The store's image secret, made and kept on first use. */
 export function imageSecret(meta: MetaTable): string {
-  let secret = meta.get('image-secret');
+  let secret = meta.imageSecret.get();
   if (!secret) {
     secret = randomBytes(32).toString('base64url');
-    meta.set('image-secret', secret);
+    meta.imageSecret.set(secret);
   }
   return secret;
 }

@@ -1,7 +1,7 @@
 /**
  * The store: one SQLite handle, one object per table. The tables run SQL and make no decisions; the rules that
- * decide what to write live in the stages (catalog.ts keeps observations, merged articles and the work in progress
- * in step).
+ * decide what to write live in the stages (catalog/catalog.ts keeps observations, merged articles and the work in
+ * progress in step).
  */
 import { AccountsTable } from './accounts.js';
 import { AlbumItemsTable } from './album-items.js';
@@ -26,6 +26,7 @@ export interface WriteGroup {
   rollback(): void;
 }
 
+/** The open store: its handle and one object per table. */
 export class Store {
   readonly meta: MetaTable;
   readonly files: FilesTable;
@@ -57,6 +58,7 @@ export class Store {
     this.accounts = new AccountsTable(db);
   }
 
+  /** Run `fn` in a transaction (a savepoint when nested), with the pending keys it marked written before commit. */
   transaction<T>(fn: () => T): T {
     // Nested (a savepoint): the keys the outer transaction marked are written first, so a rollback of this one
     // cannot lose them.

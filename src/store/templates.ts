@@ -1,8 +1,9 @@
 /**
- * What the store keeps for learning sites' page templates (dumps/templates.ts, dumps/learn.ts): `template_groups`,
- * one row per source and host, with the template learned from its dumps and whether a dump of it came, changed or
- * went since; `dump_blocks`, one row per dump of such a group, with the fingerprints and weights of its first and
- * last lines, the template its observation was read with, and whether it was looked at under its group's template.
+ * What the store keeps for learning sites' page templates (dumps/templates.ts, stages/dumps/learn.ts):
+ * `template_groups`, one row per source and host, with the template learned from its dumps and whether a dump of it
+ * came, changed or went since; `dump_blocks`, one row per dump of such a group, with the fingerprints and weights of
+ * its first and last lines, the template its observation was read with, and whether it was looked at under its
+ * group's template.
  */
 import type { DumpBlocks, PageTemplate } from '../types.js';
 import type { DB } from './db.js';
@@ -97,6 +98,7 @@ function toStored(r: BlocksRow): StoredBlocks {
   };
 }
 
+/** Template groups and their dumps' blocks, for learning sites' page templates. */
 export class TemplatesTable {
   private readonly s;
   /**
@@ -127,10 +129,6 @@ export class TemplatesTable {
       learned: db.prepare('UPDATE template_groups SET template = ?, prints = ?, stale = ? WHERE id = ?'),
       decided: db.prepare('UPDATE dump_blocks SET decided = ?, pending = 0 WHERE path = ?'),
       looked: db.prepare('UPDATE dump_blocks SET pending = 0 WHERE grp = ? AND pending = 1'),
-      templateOf: db
-        .prepare(`SELECT g.prints FROM dump_blocks b JOIN template_groups g ON g.id = b.grp
-        WHERE b.path = ? AND g.template != ''`)
-        .pluck(),
       markSources: db.prepare(`INSERT OR IGNORE INTO dirty_sources (source) SELECT DISTINCT o2.source FROM dump_blocks b
         JOIN observations o1 ON o1.origin = 'file:' || b.path JOIN observations o2 ON o2.key = o1.key WHERE b.grp = ?`),
       groupCount: db.prepare("SELECT COUNT(*) FROM template_groups WHERE template != ''").pluck(),
@@ -163,16 +161,15 @@ export class TemplatesTable {
 
   /**
    * A dump of a group was read (without a template): keep its blocks, to be looked at; its group learns again.
-   * `isNew`: the store holds no blocks for this path (a first build), so no group loses it; and when its group has
-   * learned no template, the dump is already as that group reads it (without one), so it is kept looked at: learning
-   * decides it only if the group learns a template, which it would do for every dump of the group anyway (a first
-   * build's `settle` then has nothing to update).
+   * `isNew`: the store holds no blocks for this path (a first build), so no other group loses it.
    */
   putBlocks(path: string, blocks: DumpBlocks, isNew = false): void {
     const before = isNew ? undefined : (this.s.groupOf.get(path) as number | undefined);
     const grp = this.groupId(blocks.group);
     if (before !== undefined && before !== grp) this.markStale(before);
     this.markStale(grp);
+    // A new dump of a group with no template is already as its group reads it: looked at, and decided by learning
+    // only if the group learns a template, as every dump of the group then is.
     const looked = isNew && this.bare.has(grp);
     this.s.putBlocks.run(
       path,
@@ -221,11 +218,6 @@ export class TemplatesTable {
   /** Every dump of the group looked at under its template. */
   settle(group: number): void {
     this.s.looked.run(group);
-  }
-
-  /** The page template learned for the site of the dump at `path`, if any. */
-  templateFor(path: string): PageTemplate | undefined {
-    return unpackTemplate((this.s.templateOf.get(path) as Buffer | undefined) ?? null);
   }
 
   /** Mark dirty every source showing an article of the group's dumps (their text is read through its template). */

@@ -2,12 +2,13 @@
  * The `urls` table: URLs followed (listed in the config and URL files, from dumps that are not the article yet, or
  * listed by an album polled now) with their fetch state.
  */
-import { NEEDS_ARTICLE } from '../states.js';
-import type { FetchResult, FollowedUrl } from '../types.js';
+import { type FetchResult, NEEDS_ARTICLE } from '../states.js';
+import type { FollowedUrl } from '../types.js';
 import type { DB } from './db.js';
 
 const NEEDS_ARTICLE_SQL = `(${NEEDS_ARTICLE.map((s) => `'${s}'`).join(', ')})`;
 
+/** The URLs followed and their fetch state. */
 export class UrlsTable {
   private readonly s;
 
@@ -86,6 +87,7 @@ export class UrlsTable {
     return { lastFetchAt: row.lastFetchAt, lastResult: row.lastResult, lastReason: row.lastReason };
   }
 
+  /** Record a fetch of a URL: its result, why, whether it failed, and the key its page gave. */
   recordResult(
     url: string,
     result: FetchResult,

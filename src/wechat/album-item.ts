@@ -3,17 +3,46 @@
  * values), → an AlbumItem, or the reason it cannot be used. Also the bookkeeping both parsers share: skip counts,
  * the cursor, the order found by `create_time`. Every value is treated as hostile.
  */
-import type { AlbumCursor, AlbumItem, AlbumOrder, AlbumSkips } from '../types.js';
 import { snKey } from '../keys.js';
 import { canonicalArticleUrl, parseUrl, unescapeUrl } from './url.js';
-import { normaliseAlbumBiz } from './album-url.js';
-import { capTitle, MAX_TITLE } from '../content/text.js';
+import { type AlbumCursor, normaliseAlbumBiz } from './album-url.js';
+import { capTitle } from '../content/text.js';
 import { wechatImageUrl } from '../content/images.js';
+
+/** One article an album lists (JSON list page or HTML album page). */
+export interface AlbumItem {
+  /** The article's `mid` (digits). */
+  msgid: string;
+  /** The article's `idx` (digits). */
+  itemidx: string;
+  /** At most 1,000 characters (longer ones end in `…`). */
+  title: string;
+  /** Epoch ms of the list's `create_time` (seconds apart from the page's `ct`: the page's is the publish time). */
+  createTime: number;
+  /** The list's time was out of range (before 2012, or more than a day ahead): `createTime` is when it was listed. */
+  timeGuessed?: true;
+  cover?: string;
+  /** Canonical https article URL (`https://mp.weixin.qq.com/s?__biz=…&mid=…&idx=…&sn=…`). */
+  url: string;
+  /** Store key, `sn:<sn>`. */
+  key: string;
+  /** The item's number in the album (1 = the first published), when the answer gives it. */
+  posNum?: number;
+}
+
+/** The order items came in, judged by `create_time` (most adjacent pairs); `unknown` for fewer than two or a tie. */
+export type AlbumOrder = 'newest-first' | 'oldest-first' | 'unknown';
+
+/** What parsing one album answer gave besides its items: the items it could not use. */
+export interface AlbumSkips {
+  /** Entries not used (no sn, not an object, another account, bad numbers, duplicates), counted. */
+  skipped: number;
+  /** Why, one line per distinct reason (at most 10). */
+  skipReasons: string[];
+}
 
 /** At most this many entries of one answer are read. */
 export const MAX_ITEMS = 100;
-/** Titles are cut to this many characters, ending in `…`. */
-export { MAX_TITLE };
 const MAX_URL = 4096;
 const DIGITS = /^\d{1,20}$/;
 
@@ -49,14 +78,9 @@ export function count(value: unknown): number | undefined {
   return n <= 1e9 ? n : undefined;
 }
 
-/** A title cut to MAX_TITLE characters, ending in `…` when cut (content/text.ts capTitle). */
-export const cutTitle = (title: string, max = MAX_TITLE): string => capTitle(title, max);
-
 /**
- * A cover: an image on WeChat's image hosts only (content/images.ts), as every WeChat list writes them. Readers fetch
- * covers (`media:thumbnail`), so one naming anything else (`http://169.254.169.254/…`,
- * `https://mmbiz.qpic.cn@127.0.0.1:8080/x`) is dropped; the item is kept without it. The host is checked as written
- * (escapes undone), not as a forgiving parser reads it.
+ * A cover, only on WeChat's image hosts (content/images.ts), where every WeChat list puts them: readers fetch covers,
+ * so one naming anything else (`http://169.254.169.254/…`) is dropped and the item kept. Checked as written.
  */
 function cover(value: unknown): string | undefined {
   const raw = text(value);
@@ -87,9 +111,13 @@ function believable(at: number, now: number | undefined): { at: number; guessed?
 
 /**
  * One entry → an item, or why not. `biz`, when given, is the album's account: an entry of another account is
- * refused, and an entry URL without `__biz` takes it.
+ * refused (`otherAccount`), and an entry URL without `__biz` takes it.
  */
-export function albumItem(entry: RawAlbumEntry, biz?: string, now?: number): { item: AlbumItem } | { reason: string } {
+function albumItem(
+  entry: RawAlbumEntry,
+  biz?: string,
+  now?: number,
+): { item: AlbumItem } | { reason: string; otherAccount?: true } {
   const rawUrl = text(entry.url);
   if (!rawUrl) return { reason: 'no url' };
   if (rawUrl.length > MAX_URL) return { reason: `url longer than ${MAX_URL} characters` };
@@ -107,7 +135,7 @@ export function albumItem(entry: RawAlbumEntry, biz?: string, now?: number): { i
   if (at === undefined) return { reason: 'create_time out of range' };
   const ownBiz = ref.biz ? normaliseAlbumBiz(ref.biz) : biz;
   if (ref.biz && !ownBiz) return { reason: 'url has an invalid __biz' };
-  if (biz && ownBiz !== biz) return { reason: 'article of another account' };
+  if (biz && ownBiz !== biz) return { reason: 'article of another account', otherAccount: true };
   const title = text(entry.title) ?? '';
   const image = cover(entry.cover);
   const posNum = count(entry.pos_num);
@@ -115,7 +143,7 @@ export function albumItem(entry: RawAlbumEntry, biz?: string, now?: number): { i
     item: {
       msgid,
       itemidx,
-      title: cutTitle(title),
+      title: capTitle(title),
       createTime: at.at,
       ...(at.guessed ? { timeGuessed: true } : {}),
       ...(image ? { cover: image } : {}),
@@ -132,6 +160,8 @@ export class ItemCollector {
   private readonly keys = new Set<string>();
   private readonly reasons = new Map<string, number>();
   private skippedCount = 0;
+  /** Entries skipped as articles of another account. */
+  otherAccount = 0;
   /** The last entry that named a msgid and itemidx, used or not: paging goes on past an unusable entry. */
   cursor: AlbumCursor | undefined;
 
@@ -148,6 +178,7 @@ export class ItemCollector {
     this.biz = normaliseAlbumBiz(biz);
   }
 
+  /** Takes one entry of the answer: an item, or a skip with its reason. */
   add(entry: unknown): void {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
       return void this.skip('entry is not an object');
@@ -156,18 +187,23 @@ export class ItemCollector {
     const msgid = digits(raw.msgid) ?? ('item' in result ? result.item.msgid : undefined);
     const itemidx = digits(raw.itemidx) ?? ('item' in result ? result.item.itemidx : undefined);
     if (msgid && itemidx) this.cursor = { msgid, itemidx };
-    if ('reason' in result) return void this.skip(result.reason);
+    if ('reason' in result) {
+      if (result.otherAccount) this.otherAccount++;
+      return void this.skip(result.reason);
+    }
     if (this.keys.has(result.item.key)) return void this.skip('listed twice');
     this.keys.add(result.item.key);
     this.items.push(result.item);
   }
 
+  /** Counts one skipped entry; at most 10 different reasons are kept. */
   skip(reason: string): void {
     this.skippedCount++;
     if (this.reasons.size < 10 || this.reasons.has(reason))
       this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
   }
 
+  /** The entries skipped, and their reasons with a count where one came more than once. */
   skips(): AlbumSkips {
     return {
       skipped: this.skippedCount,

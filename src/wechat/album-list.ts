@@ -2,18 +2,41 @@
  * Pure: one album JSON list page (`/mp/appmsgalbum?action=getalbum&…&f=json`) → its items, whether more follow, and
  * where the next page starts. Facts of the real answer: every value is a string; `continue_flag` "0" marks the last
  * page; the end of a list has no `article_list` at all; a page of one item holds `article_list` as an object; item
- * URLs are `http://` with plain `&`. WeChat refusing the client (a verification page, `verify_status` ≠ "0", a
- * frequency-control `ret`: wechat/refusal.ts) is `refused`; any other answer that is not a list (another non-zero
- * `ret`, such as `-2 "invalid args"` for an album that does not exist, an HTML or non-JSON body, JSON of the wrong
- * shape, a list of another account's articles) fails that album alone, with its reason. Never throws.
+ * URLs are `http://` with plain `&`. A refusal of the client (wechat/refusal.ts; also `verify_status` ≠ "0") is
+ * `refused`; any other answer that is not this album's list (`ret` -2 "invalid args" for an album that does not
+ * exist, the wrong shape, another account's articles) fails that album alone. Never throws.
  */
-import type { AlbumListResult, AlbumRef } from '../types.js';
+import type { AlbumCursor, AlbumRef } from './album-url.js';
 import { htmlUnescape } from './page-scripts.js';
-import { ItemCollector, MAX_ITEMS, orderOf, type RawAlbumEntry, text } from './album-item.js';
-import { baseRet, isObject, type Json, readAnswer, show } from './answer.js';
+import {
+  type AlbumItem,
+  type AlbumOrder,
+  type AlbumSkips,
+  ItemCollector,
+  MAX_ITEMS,
+  orderOf,
+  type RawAlbumEntry,
+  text,
+} from './album-item.js';
+import { baseRet, isObject, type Json, type ListRefusal, readAnswer, show } from './answer.js';
 
-/** The skip reason of an entry of another account (wechat/album-item.ts). */
-const OTHER = 'article of another account';
+/**
+ * One album list page (`/mp/appmsgalbum?action=getalbum&…&f=json`), parsed. `refused`: WeChat refuses the client for
+ * now (a verification page: `captcha`; `verify_status` ≠ "0", a frequency-control `ret`: `refused`): the caller
+ * changes nothing stored and pauses all fetching. Not refused (false): the answer concerns this album alone (another
+ * `ret`, the wrong shape).
+ */
+export type AlbumListResult =
+  | ({
+      ok: true;
+      items: AlbumItem[];
+      /** Another page follows (`continue_flag` "1", or more entries than the cap); false without a cursor. */
+      more: boolean;
+      /** Request the next page from here; undefined on a page with no usable entry. */
+      cursor?: AlbumCursor;
+      order: AlbumOrder;
+    } & AlbumSkips)
+  | { ok: false; reason: string; refused: false | ListRefusal };
 
 const malformed = (reason: string): AlbumListResult => ({ ok: false, reason, refused: false });
 
@@ -62,7 +85,7 @@ export function parseAlbumList(body: string, album?: Pick<AlbumRef, 'biz'>, now?
   if (resp === undefined) return malformed('no getalbum_resp');
   if (!isObject(resp)) return malformed(`getalbum_resp is not an object: ${show(resp)}`);
   if (resp.verify_status !== undefined && text(resp.verify_status) !== '0')
-    return { ok: false, reason: `getalbum_resp.verify_status ${show(resp.verify_status)}`, refused: true };
+    return { ok: false, reason: `getalbum_resp.verify_status ${show(resp.verify_status)}`, refused: 'refused' };
   const flag = continueFlag(resp.continue_flag);
   if (typeof flag !== 'boolean') return flag;
   const list = entries(resp.article_list);
@@ -71,7 +94,7 @@ export function parseAlbumList(body: string, album?: Pick<AlbumRef, 'biz'>, now?
   for (const entry of list.slice(0, MAX_ITEMS)) collector.add(isObject(entry) ? rawEntry(entry) : entry);
   // A list whose every entry is another account's is not this album's list: nothing of it is taken.
   const skips = collector.skips();
-  if (collector.items.length === 0 && skips.skipped > 0 && skips.skipReasons.every((r) => r.startsWith(OTHER)))
+  if (collector.items.length === 0 && skips.skipped > 0 && collector.otherAccount === skips.skipped)
     return malformed(`every entry is an article of another account (${skips.skipped})`);
   // Entries past the cap are not lost: the cursor is the last one read, so the next page starts after it.
   const cut = list.length > MAX_ITEMS;

@@ -5,12 +5,46 @@
  * A verification page refuses the client; `cgiData.ret` ≠ 0 or a page without `cgiData` fails that album alone.
  * Never throws.
  */
-import type { AlbumItem, AlbumPageResult } from '../types.js';
-import { count, cutTitle, ItemCollector, MAX_ITEMS, orderOf } from './album-item.js';
-import { isAlbumId, parseAlbumUrl } from './album-url.js';
+import {
+  type AlbumItem,
+  type AlbumOrder,
+  type AlbumSkips,
+  count,
+  ItemCollector,
+  MAX_ITEMS,
+  orderOf,
+} from './album-item.js';
+import { capTitle } from '../content/text.js';
+import { type AlbumCursor, isAlbumId, parseAlbumUrl } from './album-url.js';
 import { arrayEntries, field, objectBlock, ownLevel } from './page-scripts.js';
 import { parseUrl } from './url.js';
 import { hasVerifyMarker, VERIFY_TEXT } from './refusal.js';
+
+/** An album's HTML page (`/mp/appmsgalbum?__biz=…&action=getalbum&album_id=…`), parsed from its `window.cgiData`. */
+export interface AlbumPage extends AlbumSkips {
+  albumId?: string;
+  /** From the URL the page was fetched from, else from its items when they all agree. */
+  biz?: string;
+  title?: string;
+  /** `nick_name`. */
+  account?: string;
+  /** `user_name` (gh_…). */
+  accountId?: string;
+  /** `article_count`: the album's size. */
+  articleCount?: number;
+  /** `is_reverse`: the album is shown newest first. */
+  reverse?: boolean;
+  /** The newest items (the page holds up to 10), in the page's order. */
+  items: AlbumItem[];
+  /** `continue_flag`: more items than the page holds. */
+  more?: boolean;
+  /** The JSON list continues from here. */
+  cursor?: AlbumCursor;
+  order: AlbumOrder;
+}
+
+/** An album's HTML page, parsed; `refused`: a verification page refuses the client. */
+export type AlbumPageResult = { ok: true; page: AlbumPage } | { ok: false; reason: string; refused: boolean };
 
 /** At most this many list items of the markup are read for their numbers. */
 const MAX_MARKUP_ITEMS = 1000;
@@ -33,12 +67,8 @@ function isWordChar(code: number): boolean {
 }
 
 /**
- * `msgid_itemidx` → `data-pos_num` of the album's list markup (`<li class="js_album_item" data-msgid="…"
- * data-itemidx="…" data-pos_num="…">`), in one linear scan: each `<li` found with indexOf, its tag ending at the
- * next `>` (found once and kept while later `<li` come before it, so a page of `<li<li<li…` costs one pass, where the
- * regex `/<li\b([^>]{0,4000})>/g` went back over 4,000 characters at each), and the attributes read from the tag's
- * own text only. Reads what that regex read: a tag whose `>` is more than MAX_TAG characters away is skipped, the
- * search going on after its `<li`; after a tag, it goes on after its `>`.
+ * `msgid_itemidx` → `data-pos_num` of the album's `<li class="js_album_item" data-msgid data-itemidx data-pos_num>`
+ * markup, in one linear scan (a hostile `<li<li<li…` too); a tag whose `>` is over MAX_TAG characters away is skipped.
  */
 export function markupPositions(html: string): Map<string, number> {
   const out = new Map<string, number>();
@@ -132,9 +162,9 @@ export function parseAlbumPage(html: string, url?: string, now?: number): AlbumP
     page: {
       ...(albumId ? { albumId } : asked ? { albumId: asked.albumId } : {}),
       ...(biz ? { biz } : {}),
-      ...(title ? { title: cutTitle(title) } : {}),
-      ...(account ? { account: cutTitle(account) } : {}),
-      ...(accountId ? { accountId: cutTitle(accountId, 100) } : {}),
+      ...(title ? { title: capTitle(title) } : {}),
+      ...(account ? { account: capTitle(account) } : {}),
+      ...(accountId ? { accountId: capTitle(accountId, 100) } : {}),
       ...(articleCount !== undefined ? { articleCount } : {}),
       ...(reverse !== undefined ? { reverse } : {}),
       items,

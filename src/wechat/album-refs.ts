@@ -6,10 +6,20 @@
  * page's own. Entries whose id and link disagree, or whose link is not an album URL, are left out. De-duplicated by
  * album id, in the order first named. Never throws.
  */
-import type { PageAlbum } from '../types.js';
-import { count, cutTitle } from './album-item.js';
+import { count } from './album-item.js';
+import { capTitle } from '../content/text.js';
 import { isAlbumId, normaliseAlbumBiz, parseAlbumUrl } from './album-url.js';
-import { balanced, ownField } from './page-scripts.js';
+import { arrayEntries, balanced, listEntries, ownField } from './page-scripts.js';
+
+/** An album an article page names (album_info_list, cgiDataNew.appmsgalbuminfo, public_tag_info, cgiData.topics). */
+export interface PageAlbum {
+  albumId: string;
+  /** Always the page's own account. */
+  biz: string;
+  title?: string;
+  /** Articles in the album, as the page says. */
+  size?: number;
+}
 
 /** Entries read per structure, and albums named per page. */
 const MAX_ENTRIES = 50;
@@ -23,28 +33,7 @@ interface Named {
   size?: string;
 }
 
-/** The text of the array or object that follows the first match of `re` (whose match ends at its `[` or `{`). */
-function blockAfter(text: string | undefined, re: RegExp): string | undefined {
-  if (!text) return undefined;
-  const m = re.exec(text);
-  return m ? balanced(text, m.index + m[0].length - 1) : undefined;
-}
-
-/** The `{…}` entries of an array text, at most MAX_ENTRIES. */
-function entriesOf(list: string | undefined): string[] {
-  const out: string[] = [];
-  if (!list) return out;
-  for (let i = 1; i < list.length && out.length < MAX_ENTRIES; i++) {
-    if (list[i] !== '{') continue;
-    const entry = balanced(list, i);
-    if (!entry) break;
-    out.push(entry);
-    i += entry.length - 1;
-  }
-  return out;
-}
-
-/** The arrays of the page that name its albums, found in one pass over the page (pages run to 3 MB). */
+/** The arrays of the page that name its albums, all found in one pass over the page (pages are long). */
 const PAGE_ARRAYS = /(album_info_list|publicTagInfo|appmsgalbuminfo|cgiData\.topics)\s*=\s*\[/g;
 
 /** The entries of the first `var name = [` or `window.name = [` of each of PAGE_ARRAYS. */
@@ -55,15 +44,18 @@ function pageArrays(html: string): Map<string, string[]> {
     if (out.has(name)) continue;
     const before = html.slice(Math.max(0, m.index - 16), m.index);
     if (!/(?:\bvar\s+|\bwindow\.)$/.test(before)) continue;
-    out.set(name, entriesOf(balanced(html, m.index + m[0].length - 1)));
+    out.set(name, listEntries(balanced(html, m.index + m[0].length - 1), MAX_ENTRIES));
     if (out.size === 4) break;
   }
   return out;
 }
 
-/** A `key: {` or `key: [` inside an object text. */
-const member = (block: string | undefined, key: string, open: '{' | '[') =>
-  blockAfter(block, new RegExp(`(?:^|[\\s{,])${key}\\s*:\\s*\\${open}`));
+/** The object text of a `key: {` inside an object text. */
+function member(block: string | undefined, key: string): string | undefined {
+  if (!block) return undefined;
+  const m = new RegExp(`(?:^|[\\s{,])${key}\\s*:\\s*\\{`).exec(block);
+  return m ? balanced(block, m.index + m[0].length - 1) : undefined;
+}
 
 function named(entry: string, keys: { id: string; link: string; title: string; size: string }): Named {
   return {
@@ -84,12 +76,11 @@ function allNamed(html: string, cgiDataNew: string | undefined): Named[] {
   const arrays = pageArrays(html);
   for (const name of ['album_info_list', 'publicTagInfo'])
     for (const e of arrays.get(name) ?? []) out.push(named(e, INFO_LIST));
-  const info = member(cgiDataNew, 'appmsgalbuminfo', '{');
+  const info = member(cgiDataNew, 'appmsgalbuminfo');
   if (info) out.push(named(info, ALBUM_INFO));
-  const tags = member(member(cgiDataNew, 'public_tag_info', '{'), 'tags', '[');
-  for (const tag of entriesOf(tags)) {
+  for (const tag of arrayEntries(member(cgiDataNew, 'public_tag_info'), 'tags', MAX_ENTRIES)) {
     out.push(named(tag, TAG));
-    const nested = member(tag, 'album_info', '{');
+    const nested = member(tag, 'album_info');
     if (nested) out.push(named(nested, ALBUM_INFO));
   }
   for (const e of arrays.get('appmsgalbuminfo') ?? []) out.push(named(e, ALBUM_INFO));
@@ -110,7 +101,7 @@ function resolve(entry: Named, pageBiz: string): PageAlbum | undefined {
   if (linked && linked.biz !== pageBiz) return undefined;
   const albumId = entry.albumId ?? linked?.albumId;
   if (!albumId) return undefined;
-  const title = entry.title ? cutTitle(entry.title) : undefined;
+  const title = entry.title ? capTitle(entry.title) : undefined;
   const size = count(entry.size);
   return { albumId, biz: pageBiz, ...(title ? { title } : {}), ...(size !== undefined ? { size } : {}) };
 }

@@ -3,16 +3,35 @@
  * in any order) → `{ biz, albumId, canonical }`, or a reason it is refused; and the URL of the album's JSON list
  * pages. No I/O.
  */
-import type { AlbumCursor, AlbumRef, AlbumUrlResult } from '../types.js';
 import { bizToNumber, numberToBiz, toUrl, WECHAT_HOST } from './url.js';
 
-export const ALBUM_PATH = '/mp/appmsgalbum';
+/** One album of one account, as its URL names it. */
+export interface AlbumRef {
+  /** `__biz` of the account, standard base64 with padding (`Mzg4NTc2OTYxMQ==`). */
+  biz: string;
+  /** Digits only (`3329839945947119618`). */
+  albumId: string;
+  /** `https://mp.weixin.qq.com/mp/appmsgalbum?__biz=<biz>&action=getalbum&album_id=<id>`: the album's HTML page. */
+  canonical: string;
+}
+
+/** What a pasted album URL turned out to be. */
+export type AlbumUrlResult = { ok: true; album: AlbumRef } | { ok: false; reason: string };
+
+/** Where the next album list page starts: the last item of the page before (exclusive). Digits only. */
+export interface AlbumCursor {
+  msgid: string;
+  itemidx: string;
+}
+
+/** The path of an album's page and of its JSON list. */
+const ALBUM_PATH = '/mp/appmsgalbum';
 /** Album ids are unsigned 64-bit numbers: at most 20 digits. */
 const ALBUM_ID = /^[1-9]\d{0,19}$/;
 /** Digits of a msgid or itemidx in a cursor. */
 const CURSOR_NUMBER = /^\d{1,20}$/;
 
-/** Show at most this much of a value in a reason. */
+/** A value as a reason shows it: quoted, at most 40 characters. */
 function show(value: string): string {
   const chars = Array.from(value);
   return JSON.stringify(chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : value);
@@ -84,6 +103,7 @@ export function parseAlbumUrl(raw: string): AlbumUrlResult {
   return { ok: true, album: { biz, albumId: id.value, canonical: canonicalAlbumUrl(biz, id.value) } };
 }
 
+/** How `albumListUrl` asks for a list page. */
 export interface AlbumListOptions {
   /** Items per page, 1–20 (default 20). */
   count?: number;

@@ -4,16 +4,15 @@
  * Callers import from here.
  */
 export {
-  ALBUM_PATH,
-  type AlbumListOptions,
+  type AlbumCursor,
   albumListUrl,
+  type AlbumRef,
   canonicalAlbumUrl,
   isAlbumId,
   isAlbumUrl,
-  normaliseAlbumBiz,
   parseAlbumUrl,
 } from './album-url.js';
-export { MAX_ITEMS, MAX_TITLE } from './album-item.js';
+export type { AlbumItem, AlbumOrder } from './album-item.js';
 export { parseAlbumList } from './album-list.js';
-export { parseAlbumPage } from './album-page.js';
+export { type AlbumPageResult, parseAlbumPage } from './album-page.js';
 export { pageAlbums } from './album-refs.js';

@@ -6,19 +6,24 @@
 import { text } from './album-item.js';
 import { hasVerifyMarker, retRefusesClient, VERIFY_TEXT } from './refusal.js';
 
+/** How a list's answer refuses the client: a verification page (`captcha`), or a refusal its JSON states. */
+export type ListRefusal = 'captcha' | 'refused';
+
+/** A JSON object as parsed: every value unchecked. */
 export type Json = Record<string, unknown>;
 
+/** True for a JSON object (not null, not an array). */
 export const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Why an answer is not a list: `refused` when WeChat refuses the client. */
+/** Why an answer is not a list: `refused` says how WeChat refuses the client, false when the list alone failed. */
 export interface NotAList {
   ok: false;
   reason: string;
-  refused: boolean;
+  refused: false | ListRefusal;
 }
 
-const refused = (reason: string): NotAList => ({ ok: false, reason, refused: true });
+const refused = (reason: string, how: ListRefusal): NotAList => ({ ok: false, reason, refused: how });
 const failed = (reason: string): NotAList => ({ ok: false, reason, refused: false });
 
 /** A short, printable form of a hostile value for a reason: shallow (never walks a nested value), at most 60 chars. */
@@ -32,9 +37,8 @@ export function show(value: unknown): string {
 }
 
 /**
- * The body as JSON, or why it is not. `list` names the list in the refusal (`verification page instead of <list>`);
- * `anyText`: a body that is not JSON is checked for the verification page's text whatever it starts with (else only
- * an HTML body is).
+ * The body as JSON, or why it is not. `list` names the list in a refusal; `anyText`: any body that is not JSON is
+ * checked for the verification page's text (else only an HTML one).
  */
 export function readAnswer(body: unknown, list: string, anyText: boolean): { json: unknown } | NotAList {
   if (typeof body !== 'string') return failed('answer is not text');
@@ -43,7 +47,7 @@ export function readAnswer(body: unknown, list: string, anyText: boolean): { jso
   const html = trimmed.startsWith('<');
   const checked = anyText ? !trimmed.startsWith('{') && !trimmed.startsWith('[') : html;
   if (checked && (hasVerifyMarker(trimmed) || VERIFY_TEXT.test(trimmed)))
-    return refused(`verification page instead of ${list}`);
+    return refused(`verification page instead of ${list}`, 'captcha');
   if (html) return failed('HTML answer instead of JSON');
   try {
     return { json: JSON.parse(trimmed) };
@@ -53,9 +57,8 @@ export function readAnswer(body: unknown, list: string, anyText: boolean): { jso
 }
 
 /**
- * `base_resp.ret`: undefined when it is 0, else the refusal or the failure it is. `required`: an answer without
- * `base_resp` fails (an album's list always has one; a homepage's may not). `shown`: how a hostile value is written
- * into the reason (each list's parser has its own).
+ * `base_resp.ret`: undefined when it is 0, else the refusal or failure it is. `required`: no `base_resp` fails (an
+ * album's list always has one; a homepage's may not). `shown` writes a hostile value into the reason.
  */
 export function baseRet(json: Json, required: boolean, shown: (value: unknown) => string = show): NotAList | undefined {
   const base = json.base_resp;
@@ -72,5 +75,5 @@ export function baseRet(json: Json, required: boolean, shown: (value: unknown) =
   if (ret === 0) return undefined;
   const msg = text(base.errmsg) ?? text(base.err_msg);
   const reason = `base_resp.ret ${ret}${msg ? ` (${shown(msg)})` : ''}`;
-  return retRefusesClient(ret, msg) ? refused(reason) : failed(reason);
+  return retRefusesClient(ret, msg) ? refused(reason, 'refused') : failed(reason);
 }

@@ -1,6 +1,6 @@
 /**
  * Pure: a parsed page's tree with its nesting cut to a sane depth, iteratively (never recursing). A hostile page of
- * 50,000 nested `<div>` (or 200,000 unclosed `<span><b>`) would otherwise make every later walk of the tree, which
+ * tens of thousands of nested (or unclosed) elements would otherwise make every later walk of the tree, which
  * recurses, cost quadratic time and then overflow the stack. Below the cut, an element keeps its text and images as
  * flat children; the tags between are dropped.
  */

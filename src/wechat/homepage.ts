@@ -11,17 +11,66 @@
  * RSSHub's examples), so a `hid` is at least 1; RSSHub documents `cid` 0 as the leftmost column, so 0 is a column.
  * Share links also carry `sn`, `scene` and client noise, which identify nothing and are dropped.
  */
-import type { HomepageListResult, HomepagePage, HomepagePageResult, HomepageRef, HomepageUrlResult } from '../types.js';
-import { cutTitle, digits, ItemCollector, MAX_ITEMS, orderOf } from './album-item.js';
+import {
+  type AlbumItem,
+  type AlbumOrder,
+  type AlbumSkips,
+  digits,
+  ItemCollector,
+  MAX_ITEMS,
+  orderOf,
+} from './album-item.js';
+import { capTitle } from '../content/text.js';
 import { normaliseAlbumBiz } from './album-url.js';
-import { baseRet, isObject, readAnswer } from './answer.js';
+import { baseRet, isObject, type ListRefusal, readAnswer } from './answer.js';
 import { htmlUnescape } from './page-scripts.js';
 import { hasVerifyMarker, VERIFY_TEXT } from './refusal.js';
 import { bizToNumber, numberToBiz, toUrl, WECHAT_HOST } from './url.js';
 
+/**
+ * A homepage (主页) list: `https://mp.weixin.qq.com/mp/homepage?__biz=<biz>&hid=<n>[&cid=<n>]`, one column (`cid`) of
+ * one homepage template (`hid`) of one account.
+ */
+export interface HomepageRef {
+  /** Standard padded base64 of the account number (`normaliseAlbumBiz`). */
+  biz: string;
+  /** The homepage template's number: digits, no leading zero, at least 1. */
+  hid: string;
+  /** The column of the template (`0` is the leftmost); absent when the URL names none. */
+  cid?: string;
+  /** The list's id and its feed folder: `home-<account number>-<hid>[-<cid>]`. */
+  id: string;
+  /** `https://mp.weixin.qq.com/mp/homepage?__biz=<biz>&hid=<hid>[&cid=<cid>]`. */
+  canonical: string;
+}
+
+/** What a pasted homepage URL turned out to be. */
+export type HomepageUrlResult = { ok: true; homepage: HomepageRef } | { ok: false; reason: string };
+
+/**
+ * One homepage list answer (`POST /mp/homepage?…&begin=<k>&count=<n>&action=appmsg_list`), parsed. `more`: the
+ * answer held a full page; `next`: the `begin` of the following page. `refused`: WeChat refuses the client (a
+ * verification page: `captcha`; a frequency-control `ret`: `refused`); not refused (false): the answer concerns this
+ * list alone.
+ */
+export type HomepageListResult =
+  | ({ ok: true; items: AlbumItem[]; more: boolean; next: number; order: AlbumOrder } & AlbumSkips)
+  | { ok: false; reason: string; refused: false | ListRefusal };
+
+/** A homepage's HTML page: its title (`div.articles_header > h2.rich_media_title`, else `<title>`) and account. */
+interface HomepagePage {
+  title?: string;
+  /** The account's name (`div.articles_header a`). */
+  account?: string;
+}
+
+/** A homepage's HTML page, parsed; `refused`: a verification page refuses the client. */
+export type HomepagePageResult = { ok: true; page: HomepagePage } | { ok: false; reason: string; refused: boolean };
+
+/** The path of a homepage and of its list. */
 export const HOMEPAGE_PATH = '/mp/homepage';
 /** Items per list request: at most 20, as for albums (one request is one page of the feed). */
-export const HOMEPAGE_MAX_COUNT = 20;
+const HOMEPAGE_MAX_COUNT = 20;
 const MAX_URL = 8192;
 /** `hid` and `cid` are numbers of at most 10 digits. */
 const NUMBER = /^\d{1,10}$/;
@@ -113,10 +162,8 @@ function number(name: 'hid' | 'cid', value: string): { value: string } | { reaso
 }
 
 /**
- * Parse a homepage URL as pasted: `&amp;`, `\x26amp;`, `#wechat_redirect`, http, no scheme, extra parameters in any
- * order (`sn`, `scene`, …), a `+` of `__biz` turned into a space. Refused: no or an invalid `__biz`, no numeric `hid`
- * (or `hid` 0), a `cid` that is not a number, two different values of one parameter, any `action` (the list's own
- * URL, `action=appmsg_list`, is not the homepage a user follows). Never throws.
+ * Parse a homepage URL as pasted (escaped `&`, `#wechat_redirect`, no scheme, `sn`, `scene`…). Refused: a bad `__biz`,
+ * no numeric `hid` or 0, a non-numeric `cid`, a repeated parameter, any `action` (the list's own URL). Never throws.
  */
 export function parseHomepageUrl(raw: string): HomepageUrlResult {
   if (typeof raw !== 'string' || !raw.trim()) return { ok: false, reason: 'empty URL' };
@@ -163,9 +210,8 @@ export function homepageBegin(begin: unknown): number {
 }
 
 /**
- * The URL of one list page, to be POSTed with no body:
- * `<origin>/mp/homepage?__biz=…&hid=…[&cid=…]&begin=<k>&count=<n>&action=appmsg_list`. `count` is clamped to 1–20,
- * `begin` to a non-negative integer; a `+` of the biz is percent-encoded (a query would read it as a space).
+ * The URL of one list page, POSTed with no body: `count` clamped to 1–20, `begin` to a non-negative integer, a `+`
+ * of the biz percent-encoded (a query would read it as a space).
  */
 export function homepageListUrl(
   ref: Pick<HomepageRef, 'biz' | 'hid' | 'cid'>,
@@ -181,7 +227,6 @@ export function homepageListUrl(
 
 // ───────────────────────────── The JSON list ─────────────────────────────
 
-const _refused = (reason: string): HomepageListResult => ({ ok: false, reason, refused: true });
 const failed = (reason: string): HomepageListResult => ({ ok: false, reason, refused: false });
 
 /** The album rules' skip reasons (wechat/album-item.ts) in the homepage answer's own words. */
@@ -218,14 +263,8 @@ function collect(collector: HomepageCollector, entry: unknown): void {
 }
 
 /**
- * Parse one homepage list answer. `ref` is the homepage asked for (entries of another account are skipped);
- * `requested` the `begin` and `count` of the request (normalised as `homepageListUrl` does); `now` the time of the
- * answer (a `sendtime` outside [2012, now + 1 day] takes it).
- *
- * Strict: a verification page or a frequency-control `ret` refuses the client; anything else that is not a list
- * (another `ret`, HTML, not JSON, no `appmsg_list` or one that is not an array) fails this list with its reason, as
- * does a non-empty list of which no entry is usable. An empty `appmsg_list` is the end of the list: public scrapers
- * page until a short or empty page, and none saw the key go missing, so its absence stays a failure.
+ * Parse one homepage list answer for `ref`, asked with `requested` (`begin`, `count`) at `now`. A verification page or
+ * frequency control refuses the client; no list, or one of unusable entries only, fails this list (empty: the end).
  */
 export function parseHomepageList(
   body: string,
@@ -240,6 +279,7 @@ export function parseHomepageList(
   const base = baseRet(json, false, show);
   if (base) return base;
   const list = json.appmsg_list;
+  // Public scrapers page until a short or empty list and none saw the key go missing: its absence is no end.
   if (list === undefined || list === null) return failed('no appmsg_list');
   if (!Array.isArray(list)) return failed(`appmsg_list is not a list: ${show(list)}`);
   const begin = homepageBegin(requested?.begin);
@@ -267,7 +307,7 @@ export function parseHomepageList(
 const TAG_WINDOW = 4000;
 /** The header's content is read up to this many characters. */
 const HEADER_WINDOW = 16_384;
-/** A `<title>` or a header element's text is read up to this many characters (then cut by cutTitle). */
+/** A `<title>` or a header element's text is read up to this many characters (then cut by capTitle). */
 const TEXT_WINDOW = 16_384;
 /** At most this many `articles_header` markers (or `<title` starts) are examined: hostile pages repeat them. */
 const MAX_TRIES = 64;
@@ -329,7 +369,7 @@ function elementText(html: string, from: number, name: string): string | undefin
     pos = gt + 1;
   }
   const clean = htmlUnescape(out).replace(/\s+/g, ' ').trim();
-  return clean ? cutTitle(clean) : undefined;
+  return clean ? capTitle(clean) : undefined;
 }
 
 /** Where the content of the first `div.articles_header` starts and ends (its matching `</div>`, bounded), or undefined. */
@@ -391,9 +431,8 @@ function headerFields(region: string): HomepagePage {
 }
 
 /**
- * The text of the first `<title>`, or undefined. WeChat writes the tag bare; searching for the 7 characters `<title>`
- * (not `<title`) also keeps the search fast on a page of `<` repeated (V8 searches patterns of 7 or more characters
- * with Boyer-Moore, shorter ones position by position).
+ * The text of the first `<title>`. WeChat writes the tag bare, and all 7 characters keep the search fast on a page of
+ * `<` repeated (V8 searches patterns of 7 or more characters with Boyer-Moore, shorter ones position by position).
  */
 function documentTitle(html: string): string | undefined {
   const at = html.indexOf('<title>');
@@ -414,12 +453,8 @@ function messagePage(html: string): string | undefined {
 }
 
 /**
- * Parse a homepage's HTML page (GET of the homepage URL) for its title and account: `div.articles_header`'s
- * `h2.rich_media_title` and `a`, else the document's `<title>`; entities decoded, white space squeezed, cut to
- * MAX_TITLE. A verification page refuses the client; a WeChat message page (deleted, not found) fails; a page with
- * neither header nor `<title>` is ok with no title (the caller names the homepage itself). `url`, when given, is
- * where the page came from, named in reasons. A linear scan with bounded windows (no regex over the whole page but
- * the fixed markers): a 5 MB hostile page takes milliseconds. Never throws.
+ * A homepage's HTML page → its title and account (`div.articles_header`, else `<title>`; neither: none), in bounded
+ * windows. A verification page refuses the client; a WeChat message page fails; `url` is named in reasons.
  */
 export function parseHomepagePage(html: string, url?: string): HomepagePageResult {
   const from = url === undefined ? undefined : parseHomepageUrl(url);

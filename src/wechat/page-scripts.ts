@@ -4,9 +4,8 @@
  */
 
 /**
- * Undo JavaScript string escapes (`\x0a`, `\x26`, `\u4e2d`, `\u{1f600}`, `\'`, `\\`). Never throws on what a page
- * may hold that JavaScript would not take: `\u` or `\x` without their hex digits are the letter, and a code point past
- * U+10FFFF is U+FFFD.
+ * Undo JavaScript string escapes (`\x0a`, `\u4e2d`, `\u{1f600}`, `\'`). Never throws on what JavaScript would refuse:
+ * `\u` or `\x` without hex digits are the letter, a code point past U+10FFFF is U+FFFD.
  */
 export function jsUnescape(s: string): string {
   return s.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]+\}|[\s\S])/g, (_m, e: string) => {
@@ -104,9 +103,13 @@ export function arrayEntries(block: string | undefined, key: string, max = Numbe
   if (!block) return [];
   const at = new RegExp(String.raw`(?:^|[\s{,])${key}\s*:\s*\[`).exec(block);
   if (!at) return [];
-  const list = balanced(block, at.index + at[0].length - 1);
-  if (!list) return [];
+  return listEntries(balanced(block, at.index + at[0].length - 1), max);
+}
+
+/** The `{…}` entries of an array text (`[{…}, {…}]`), each as its own block text; at most `max` of them. */
+export function listEntries(list: string | undefined, max = Number.POSITIVE_INFINITY): string[] {
   const entries: string[] = [];
+  if (!list) return entries;
   for (let i = 1; i < list.length && entries.length < max; i++) {
     if (list[i] !== '{') continue;
     const entry = balanced(list, i);
@@ -118,9 +121,8 @@ export function arrayEntries(block: string | undefined, key: string, max = Numbe
 }
 
 /**
- * The text of an object at its own level: nested objects and lists left out, strings kept whole (a brace inside a
- * string is not a brace). One pass, in slices: a page's `window.cgiData` of megabytes costs one copy, not one string
- * concatenation per character.
+ * The text of an object at its own level: nested objects and lists left out, strings kept whole. Built from slices,
+ * so a `window.cgiData` of megabytes costs one copy, not one concatenation per character.
  */
 export function ownLevel(entry: string): string {
   let depth = 0;

@@ -4,6 +4,7 @@
  */
 import type { ParsedUrl } from '../types.js';
 
+/** The host of articles, albums and homepages. */
 export const WECHAT_HOST = 'mp.weixin.qq.com';
 const WECHAT_HOSTS = new Set([WECHAT_HOST, 'weixin.qq.com']);
 
@@ -75,7 +76,7 @@ export function toUrl(raw: string): URL | undefined {
 }
 
 /** Normalised form of any http(s) URL: lower-case host, no fragment, no tracking parameters. */
-export function normaliseUrl(url: URL): string {
+function normaliseUrl(url: URL): string {
   const out = new URL(url.href);
   out.hash = '';
   for (const key of [...out.searchParams.keys()]) if (TRACKING.test(key)) out.searchParams.delete(key);

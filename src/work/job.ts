@@ -1,7 +1,6 @@
 /**
- * Kinds of job a build runs in worker threads or on this thread. A kind is defined where its topic lives and
- * registers here by name; a worker thread finds it by that name. Its code is loaded on its first job, so a build
- * that runs none never loads it.
+ * Kinds of job, defined where their topic lives and registered here by the name a worker thread finds them by. A
+ * kind's code loads on its first job, so a build that runs none never loads it.
  */
 
 /** A kind of job: input and result are plain data (they cross threads). */

@@ -1,20 +1,23 @@
 /**
- * Parsing fetched pages in a thread of their own, under a time budget: a hostile page (deep nesting, a parser's
- * quadratic corner) costs that thread, never the thread that serves feeds and answers signals. A page over its
- * budget, or one that kills the thread (out of memory), is a failed parse; the thread is replaced for the next page.
- * Article pages and albums' HTML pages go through the one thread, one page at a time, each under the same budget.
+ * Parsing fetched pages in a thread of their own, one at a time, each under a time budget: a hostile page (deep
+ * nesting, a parser's quadratic corner) costs that thread, never the one that serves feeds and answers signals. A page
+ * over its budget, or one that kills the thread, is a failed parse, and the thread is replaced.
  */
 import { Worker } from 'node:worker_threads';
 import { compiledEntry } from '../compiled.js';
-import type { AlbumPageResult, HomepagePageResult, ParsedPage } from '../types.js';
+import { DEFAULT_LANGUAGE, type FeedLanguage } from '../feeds/messages.js';
+import type { AlbumPageResult } from '../wechat/album.js';
+import type { ParsedPage } from '../wechat/article-page.js';
+import type { HomepagePageResult } from '../wechat/homepage.js';
 import type { PageJob, PageKind, PageReply, ParsedAs } from './page-worker.js';
 
-/** Time one page may take to parse. Real pages take tens of milliseconds (a 3 MB page ~30 ms). */
+/** Time one page may take to parse: far beyond what a real page takes, so only a hostile one meets it. */
 export const PAGE_BUDGET_MS = 10_000;
-/** Heap of the parser thread: a 5 MB page's tree fits many times over. */
+/** Heap of the parser thread: the tree of a page at the default `fetch.maxBytes` fits many times over. */
 const PAGE_HEAP_MB = 512;
 
-export interface PageParser {
+/** Parses fetched pages off the thread that serves. */
+interface PageParser {
   /** An article page (wechat/article-page.ts). */
   parse(html: string, url: string): Promise<ParsedPage>;
   /** An album's HTML page (wechat/album-page.ts); `now`: the time of the fetch. */
@@ -56,13 +59,18 @@ function startThread(): Thread {
   return { worker, ready };
 }
 
+/** The page parser on a thread of its own, replaced after a page that kills it or runs over its budget. */
 export class PageParserThread implements PageParser {
   private thread: Thread | undefined;
   private nextId = 0;
   /** One page at a time, in order: the budget runs from when the thread takes the page. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly budgetMs = PAGE_BUDGET_MS) {}
+  /** `language`: the feeds' (`feed.language`), for the texts the parser writes into an article's body. */
+  constructor(
+    private readonly budgetMs = PAGE_BUDGET_MS,
+    private readonly language: FeedLanguage = DEFAULT_LANGUAGE,
+  ) {}
 
   parse(html: string, url: string): Promise<ParsedPage> {
     // An article page's times are its own: no time of the fetch is needed.
@@ -130,7 +138,7 @@ export class PageParserThread implements PageParser {
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      worker.postMessage({ id, kind, html, url, now } satisfies PageJob);
+      worker.postMessage({ id, kind, html, url, now, language: this.language } satisfies PageJob);
     });
   }
 

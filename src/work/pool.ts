@@ -9,6 +9,7 @@ import { compiledEntry } from '../compiled.js';
 import { type JobKind, runJob } from './job.js';
 import type { JobMessage, JobReply } from './thread.js';
 
+/** Runs jobs of any kind, on worker threads or on this thread. */
 export interface JobRunner {
   /** How many jobs it runs at once. */
   readonly parallelism: number;
@@ -17,6 +18,7 @@ export interface JobRunner {
   close(): Promise<void>;
 }
 
+/** Runs every job on this thread. */
 export const inProcess: JobRunner = {
   parallelism: 1,
   threaded: false,
@@ -28,9 +30,8 @@ export const inProcess: JobRunner = {
 const CLOSE_WAIT_MS = 5000;
 
 /**
- * Heap caps of one worker. A worker's jobs hold one batch of files or one feed at a time; small caps keep the
- * whole build's memory flat, and a pathological input that needs more kills that worker, not the build (its job
- * runs again on the main thread).
+ * Heap caps of one worker, whose jobs hold one batch of files or one feed at a time: they keep the build's memory flat,
+ * and an input that needs more kills that worker, not the build (its job runs again on the main thread).
  */
 const WORKER_OLD_MB = 48;
 const WORKER_YOUNG_MB = 8;
@@ -67,7 +68,8 @@ function settleInProcess(p: Pending): void {
 /** Told when a worker thread failed (its error, or how it exited) and its jobs moved to this thread. */
 export type WorkerFailure = (reason: string) => void;
 
-export function workerPool(count: number, workerUrl: URL, onFailure: WorkerFailure = () => {}): JobRunner {
+/** Starts `count` worker threads; the jobs of a worker that fails run again on this thread. */
+function workerPool(count: number, workerUrl: URL, onFailure: WorkerFailure = () => {}): JobRunner {
   const pending = new Map<number, Pending>();
   const slots: Slot[] = [];
   let nextId = 0;
@@ -142,8 +144,8 @@ export function workerPool(count: number, workerUrl: URL, onFailure: WorkerFailu
 /** The job runner for a phase with about `jobs` jobs: a build's worker pool, started on first need. */
 export type RunnerFor = (jobs: number) => JobRunner;
 
-/** Workers are worth their start-up (tens of ms each) only for many jobs. */
-export const WORKER_THRESHOLD = 8;
+/** Jobs from which workers are worth their start-up. */
+const WORKER_THRESHOLD = 8;
 
 /** A runner for about `jobs` jobs. */
 export function runnerFor(
@@ -167,14 +169,8 @@ const QUEUED_PER_WORKER = 4;
 const HELD_PER_WORKER = 16;
 
 /**
- * Run jobs on `runner` a few ahead of the consumer, handing each result with its context to `use`, in order. Jobs
- * are taken from the iterable only as room frees up, so a large build never holds more than a few jobs' data. `use`
- * may be async (writing files, the store); `signal` stops it between jobs.
- *
- * `eager`, on worker threads: a job is queued as soon as another finishes, not only when the oldest is used, so a
- * long job (a feed of long articles) holds back the use of the results after it, not the other workers. For jobs of
- * very different lengths (rendering feeds); jobs of one size (reading batches of files) are better paced by their
- * use, which keeps their results young for the garbage collector.
+ * Runs jobs on `runner` a few ahead of `use`, which gets each result with its context, in order; jobs are taken only
+ * as room frees up, so a large build holds a few jobs' data at most. `signal` stops it between jobs.
  */
 export async function pipeline<I, O, C>(
   runner: JobRunner,
@@ -189,7 +185,8 @@ export async function pipeline<I, O, C>(
   let exhausted = false;
   let unfinished = 0;
   const queued = runner.parallelism * QUEUED_PER_WORKER;
-  // In-process, jobs are only taken as results are used (the event loop gets its turn between them).
+  // `eager` (jobs of very different lengths, feeds): a job starts as any other finishes, so a long one holds back only
+  // later results' use; otherwise use paces jobs, keeping results young for the GC, and in-process it always does.
   const early = eager && runner.threaded;
   const held = early ? runner.parallelism * HELD_PER_WORKER : queued;
   const refill = (): void => {

@@ -5,12 +5,14 @@
 import { parentPort } from 'node:worker_threads';
 import { jobKind, runJob } from './job.js';
 
+/** A job as posted to a worker thread. */
 export interface JobMessage {
   id: number;
   kind: string;
   input: unknown;
 }
 
+/** A worker's answer to a job: its result or its failure. */
 export type JobReply = { id: number; result: unknown } | { id: number; error: string };
 
 /** Serves jobs on this worker thread until it is terminated. */

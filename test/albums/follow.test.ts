@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { build } from '../../src/stages/cycle.js';
 import { resolveConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../helpers/log.js';
 import { liveFor } from '../../src/commands/live.js';
 import { addUrls } from '../../src/commands/add.js';
 import { unfollowAlbums } from '../../src/commands/unfollow.js';
 import { listFollowed, formatFollowed } from '../../src/commands/list.js';
 import { bizToNumber } from '../../src/wechat/url.js';
-import type { BuildSummary, Config } from '../../src/types.js';
+import type { Config } from '../../src/types.js';
+import type { BuildSummary } from '../../src/stages/summary.js';
 import { type AlbumServer, type ModelArticle, startAlbumServer } from '../helpers/album-server.js';
 import { dump, tempDir, writeFile } from '../helpers/tmp.js';
 import { HAVE_PY_FEEDPARSER, pyFeedparser, readFeed } from '../helpers/feeds.js';
@@ -376,6 +377,7 @@ describe('WeChat refusing an album list', () => {
     expect(s.fetch!.albums).toMatchObject({ polled: 1, failed: 1, blocked: 0, newItems: 3 });
     expect(s.fetch!.failures).toEqual([
       {
+        kind: 'list-failed',
         where: srv.albumUrl(0).replace('http://', 'https://'),
         reason: 'album poll failed',
         detail: 'getalbum_resp is not an object: "not an object"',

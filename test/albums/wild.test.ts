@@ -12,7 +12,8 @@ import Database from 'better-sqlite3';
 import { escapeDocument } from '../../src/content/escape.js';
 import { formatFollowed, listFollowed } from '../../src/commands/list.js';
 import { shanghaiIso } from '../../src/time.js';
-import type { BuildSummary, Config } from '../../src/types.js';
+import type { Config } from '../../src/types.js';
+import type { BuildSummary } from '../../src/stages/summary.js';
 import { useFollowing } from '../helpers/following.js';
 import { bizToNumber } from '../../src/wechat/url.js';
 import { type AlbumServer, startAlbumServer } from '../helpers/album-server.js';
@@ -66,6 +67,7 @@ describe('one bad album does not stop fetching', () => {
     // The real page names an album of its account that the stand-in does not have: it fails too, alone.
     expect(s.fetch!.albums).toMatchObject({ failed: HAVE_SHARED ? 2 : 1, blocked: 0 });
     expect(s.fetch!.failures).toContainEqual({
+      kind: 'list-failed',
       where: BAD_ALBUM_CANONICAL,
       reason: 'album poll failed',
       detail: 'base_resp.ret -2 ("invalid args")',

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { build } from '../../src/stages/cycle.js';
 import { resolveConfig } from '../../src/config.js';
 import { RESCAN_MS } from '../../src/io/dumps/folders.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../helpers/log.js';
 import type { Config } from '../../src/types.js';
 import { dump, tempDir, writeFile } from '../helpers/tmp.js';
 

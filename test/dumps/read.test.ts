@@ -42,7 +42,12 @@ describe('listDumpFiles', () => {
     expect(two).toEqual(one);
     expect(one.map((f) => f.path)).toEqual([...one.map((f) => f.path)].sort());
     expect(oneProblems).toEqual([
-      { where: join(t.dir, 'dumps', '2024', '02', 'dead.md'), reason: 'broken link', detail: 'ENOENT' },
+      {
+        kind: 'broken-link',
+        where: join(t.dir, 'dumps', '2024', '02', 'dead.md'),
+        reason: 'broken link',
+        detail: 'ENOENT',
+      },
     ]);
     expect(twoProblems).toEqual(oneProblems);
   });

@@ -11,7 +11,7 @@ import { nameAccount } from '../../src/catalog/catalog.js';
 import { resolveConfig } from '../../src/config.js';
 import { build } from '../../src/stages/cycle.js';
 import { accountNames, accountOf } from '../../src/feeds/accounts.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../helpers/log.js';
 import { closeStore, openStore } from '../../src/store/db.js';
 import { Store } from '../../src/store/store.js';
 import type { Config } from '../../src/types.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { toFeedArticle } from '../../src/feeds/article.js';
 import { feedItem } from '../../src/feeds/item.js';
 import { pageObservation } from '../../src/fetch/observe.js';
-import { parseArticlePage } from '../../src/wechat/article-page.js';
+import { parseArticlePage } from '../helpers/parse-page.js';
 import type { Article } from '../../src/types.js';
 import { HAVE_SHARED, REAL_PAGES } from '../helpers/paths.js';
 import { observationAsArticle } from '../helpers/articles.js';

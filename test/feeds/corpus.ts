@@ -4,7 +4,8 @@
  * every kind (WeChat with `wx_fmt=`, a `mmbiz_<fmt>` path, a path extension, no type, relative), empty fields.
  */
 import type { FeedMeta, ImageOptions } from '../../src/feeds/render.js';
-import type { ContentState, FeedArticle } from '../../src/types.js';
+import type { FeedArticle } from '../../src/types.js';
+import type { ContentState } from '../../src/states.js';
 
 const wx = (n: number): string =>
   `https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=22475169${String(n).padStart(2, '0')}&idx=1&sn=${'a'.repeat(30)}${String(n).padStart(2, '0')}`;

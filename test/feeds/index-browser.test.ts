@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { build } from '../../src/stages/cycle.js';
 import { resolveConfig } from '../../src/config.js';
 import { renderIndex } from '../../src/feeds/index-page.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../helpers/log.js';
 import { liveFor } from '../../src/commands/live.js';
 import { createApp, listen } from '../../src/server/app.js';
 import type { Config } from '../../src/types.js';

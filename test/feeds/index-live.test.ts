@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from '../../src/stages/cycle.js';
 import { resolveConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../helpers/log.js';
 import { liveFor } from '../../src/commands/live.js';
 import type { Config } from '../../src/types.js';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';

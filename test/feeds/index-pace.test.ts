@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config.js';
 import { build } from '../../src/stages/cycle.js';
-import { LEGACY_COOLDOWN_KEY, PACE_KEY, paceOnBlock } from '../../src/fetch/pace.js';
-import { silentLogger } from '../../src/log.js';
+import { paceOnBlock } from '../../src/fetch/pace.js';
+import { silentLogger } from '../helpers/log.js';
 import { closeStore, openStore } from '../../src/store/db.js';
 import { Store } from '../../src/store/store.js';
 import type { Config } from '../../src/types.js';
@@ -46,12 +46,12 @@ const index = () => readFileSync(join(config.output, 'index.html'), 'utf8');
 const paceLine = () => /<p class="pace mute">[^<]*<\/p>/.exec(index())?.[0];
 const banner = () => /<p class="banner"[^>]*>[^<]*<\/p>/.exec(index())?.[0];
 
-/** Write (or delete, with undefined) one meta value, as the fetch stage would between builds. */
-function setMeta(key: string, value: string | undefined): void {
+/** Write (or delete, with undefined) the pace or the old cool-down, as the fetch stage would between builds. */
+function setMeta(key: 'pace' | 'legacyCooldown', value: string | undefined): void {
   const db = openStore(config.store);
   const store = new Store(db);
-  if (value === undefined) store.meta.delete(key);
-  else store.meta.set(key, value);
+  if (value === undefined) store.meta[key].clear();
+  else store.meta[key].set(value);
   closeStore(db, true);
 }
 
@@ -71,7 +71,7 @@ describe('the pace on the index page and in the build summary', () => {
       reason: 'refused',
       retryAfterMs: 30 * MIN,
     });
-    setMeta(PACE_KEY, JSON.stringify(state));
+    setMeta('pace', JSON.stringify(state));
     const s = await run(NOW + 10 * MIN);
     expect(s.filesWritten).toEqual([join(config.output, 'index.html')]);
     expect(s.pace).toEqual({
@@ -117,8 +117,8 @@ describe('the pace on the index page and in the build summary', () => {
 
   it("an older wxfeed's cool-down (meta `cooldown`) is shown as a captcha cool-down, slowing from its end", async () => {
     const at = NOW + 10 * HOUR;
-    setMeta(PACE_KEY, undefined);
-    setMeta(LEGACY_COOLDOWN_KEY, JSON.stringify({ until: at + 20 * MIN, level: 2, reason: 'captcha' }));
+    setMeta('pace', undefined);
+    setMeta('legacyCooldown', JSON.stringify({ until: at + 20 * MIN, level: 2, reason: 'captcha' }));
     const s = await run(at);
     expect(s.pace).toEqual({
       delayMs: 3000,
@@ -135,8 +135,8 @@ describe('the pace on the index page and in the build summary', () => {
   });
 
   it('a malformed pace value shows nothing and breaks nothing', async () => {
-    setMeta(LEGACY_COOLDOWN_KEY, undefined);
-    setMeta(PACE_KEY, '{"multiplier":1e9,"multiplierAt":"soon","cooldown":{"until":1e300}}');
+    setMeta('legacyCooldown', undefined);
+    setMeta('pace', '{"multiplier":1e9,"multiplierAt":"soon","cooldown":{"until":1e300}}');
     const s = await run(NOW + 11 * HOUR);
     expect(s.pace).toEqual({ delayMs: 1500, configuredDelayMs: 1500, multiplier: 1, at: iso(NOW + 11 * HOUR) });
     expect(banner()).toBeUndefined();

@@ -1,11 +1,12 @@
 /**
- * The index page as a pure function (issue 12, items 2 and 11): plurals and texts in both languages, hostile titles
- * and links, the script and style allowed by hash and nothing loaded from anywhere, dates that never break, live
- * fetch states, albums, and the order without JavaScript.
+ * The index page as a pure function: plurals and texts in both languages, hostile titles and links, the script and
+ * style allowed by hash and nothing loaded from anywhere, dates that never break, live fetch states, albums, and the
+ * order without JavaScript.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { indexPace, liveState, liveStates, textsFor } from '../../src/feeds/dashboard-data.js';
+import { indexPace, liveState, liveStates } from '../../src/feeds/dashboard-data.js';
+import { messages } from '../../src/feeds/messages.js';
 import { type IndexEntry, type IndexPage, renderIndex, scriptJson } from '../../src/feeds/index-page.js';
 import type { FetchHistoryRow } from '../../src/types.js';
 
@@ -39,7 +40,7 @@ const feedIds = (html: string) => [...html.matchAll(/<li class="feed" id="([^"]+
 
 describe('texts and plurals', () => {
   it('counts in English take the singular for one and group thousands', () => {
-    const en = textsFor('en');
+    const en = messages('en').index;
     expect(en.articles(1)).toBe('1 article');
     expect(en.articles(0)).toBe('0 articles');
     expect(en.articles(2)).toBe('2 articles');
@@ -50,7 +51,7 @@ describe('texts and plurals', () => {
   });
 
   it('counts in Chinese use the measure word, one form for every number', () => {
-    const zh = textsFor('zh-CN');
+    const zh = messages('zh-CN').index;
     expect(zh.articles(1)).toBe('1 篇文章');
     expect(zh.articles(2)).toBe('2 篇文章');
     expect(zh.feeds(1)).toBe('1 个订阅源');
@@ -274,7 +275,7 @@ describe('live fetching', () => {
   });
 });
 
-describe('the request pace (issue 20, item 3)', () => {
+describe('the request pace', () => {
   it('shown to one decimal while slowed; not when it rounds to the configured pace or there is no delay', () => {
     expect(indexPace({ multiplier: 2, delayMs: 3000 })).toEqual({ seconds: '3.0', multiplier: '2' });
     expect(indexPace({ multiplier: 2 / 1.1, delayMs: 1500 * (2 / 1.1) })).toEqual({
@@ -311,7 +312,7 @@ describe('the request pace (issue 20, item 3)', () => {
     expect(renderIndex(page({ language: 'en', cooldown }))).toContain(
       `<p class="banner" role="status" data-until="${T0 + 3600_000}">WeChat refused our requests (HTTP 429/403 or frequency control): live fetching is paused until 2024-07-20 13:00.</p>`,
     );
-    expect(textsFor('zh-CN').pausedRefused('2024-07-20 13:00')).toBe(
+    expect(messages('zh-CN').index.pausedRefused('2024-07-20 13:00')).toBe(
       '微信拒绝了请求（HTTP 429/403 或频率限制），实时抓取暂停到 2024-07-20 13:00。',
     );
   });

@@ -51,7 +51,7 @@ export function text(node: Node | Node[] | undefined): string | undefined {
 export const attr = (node: Node | undefined, name: string): string | undefined =>
   typeof node === 'object' && node !== null ? (node[`@${name}`] as string | undefined) : undefined;
 
-export interface PyEntry {
+interface PyEntry {
   id: string | null;
   title: string | null;
   title_type: string | null;

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { build } from '../../src/stages/cycle.js';
 import { resolveConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../helpers/log.js';
 import type { Config } from '../../src/types.js';
 import { dump, tempDir, writeFile } from '../helpers/tmp.js';
 

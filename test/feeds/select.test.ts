@@ -3,8 +3,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { shows, take } from '../../src/feeds/select.js';
-import { isPlaceholder } from '../../src/states.js';
-import type { Article, ContentState } from '../../src/types.js';
+import { type ContentState, isPlaceholder } from '../../src/states.js';
+import type { Article } from '../../src/types.js';
 
 const LINK = 'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=1&idx=1&sn=abc';
 const article = (state: ContentState, over: Partial<Article> = {}): Article => ({

@@ -9,7 +9,7 @@ import { build } from '../../src/stages/cycle.js';
 import { resolveConfig } from '../../src/config.js';
 import { PageClient } from '../../src/http/pages.js';
 import { liveFor } from '../../src/commands/live.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../helpers/log.js';
 import { simulateWall } from '../helpers/pace-sim.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -9,9 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type BlockSettings,
   currentMultiplier,
-  LEGACY_COOLDOWN_KEY,
   MAX_MULTIPLIER,
-  PACE_KEY,
   type PaceReason,
   type PaceState,
   paceFromLegacyCooldown,
@@ -31,13 +29,6 @@ const block = (reason: PaceReason, extra: Partial<BlockSettings> = {}): BlockSet
   ...LIMITS,
   reason,
   ...extra,
-});
-
-describe('the meta keys', () => {
-  it('the pace is kept under "pace"; the old cool-down was under "cooldown"', () => {
-    expect(PACE_KEY).toBe('pace');
-    expect(LEGACY_COOLDOWN_KEY).toBe('cooldown');
-  });
 });
 
 describe('cool-down', () => {

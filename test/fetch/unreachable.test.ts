@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { build } from '../../src/stages/cycle.js';
 import { resolveConfig } from '../../src/config.js';
 import { liveFor } from '../../src/commands/live.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../helpers/log.js';
 import { formatSummary } from '../../src/commands/report.js';
 import { tempDir, writeFile } from '../helpers/tmp.js';
 

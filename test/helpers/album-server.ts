@@ -59,7 +59,7 @@ export interface ModelArticle {
 }
 
 /** A homepage (主页) of the model: one account, one `hid`, an optional column `cid`. */
-export interface ModelHomepage {
+interface ModelHomepage {
   biz: string;
   hid: string;
   cid?: string;
@@ -70,7 +70,7 @@ export interface ModelHomepage {
   articles: ModelArticle[];
 }
 
-export interface ModelAlbum {
+interface ModelAlbum {
   biz: string;
   albumId: string;
   title: string;
@@ -80,7 +80,7 @@ export interface ModelAlbum {
   articles: ModelArticle[];
 }
 
-export interface AlbumServerFaults {
+interface AlbumServerFaults {
   /** Delay before every answer. */
   latencyMs: number;
   /** The next N list requests answer an HTML verification page (200). */
@@ -132,7 +132,7 @@ export interface AlbumServerFaults {
   rateLimit: { perMinute: number; clock: () => number; refused: number } | undefined;
 }
 
-export interface AlbumServerCounts {
+interface AlbumServerCounts {
   /** JSON list requests (faulted ones included). */
   list: number;
   /** Album HTML page requests. */
@@ -151,7 +151,7 @@ export interface AlbumServerCounts {
 }
 
 /** More article pages to serve at `/s?…&sn=<sn>…`, by sn (a real saved page, say): the body as it is. */
-export type ExtraPages = Map<string, string>;
+type ExtraPages = Map<string, string>;
 
 export interface AlbumServer {
   origin: string;

@@ -22,7 +22,7 @@ export function writeConfig(dir: string, dumps: string, out: string, store: stri
   return file;
 }
 
-export function runBuild(s: TrialSetup, config: string): void {
+function runBuild(s: TrialSetup, config: string): void {
   const r = spawnSync(s.wxfeed[0]!, [...s.wxfeed.slice(1), 'build', '--offline', '--config', config], {
     encoding: 'utf8',
     env: { ...process.env, NODE_OPTIONS: '' },
@@ -46,7 +46,7 @@ export function snapshot(dir: string): Map<string, Buffer> {
 }
 
 /** Problems with the output as a reader would meet it: partial or invalid files. */
-export function invalidOutputs(dir: string): string[] {
+function invalidOutputs(dir: string): string[] {
   const bad: string[] = [];
   for (const [rel, bytes] of snapshot(dir)) {
     if (rel.endsWith('.tmp')) continue; // a temp file of a killed writer is never served under a feed name
@@ -64,7 +64,7 @@ export function invalidOutputs(dir: string): string[] {
   return bad;
 }
 
-export function integrity(store: string): string {
+function integrity(store: string): string {
   if (!existsSync(store)) return 'ok';
   // As the next build's open does: a hot rollback journal (a kill in a new store's first moments) is rolled back.
   const db = openForReading(store);
@@ -76,12 +76,7 @@ export function integrity(store: string): string {
 }
 
 /** Start a build and SIGKILL it after `afterMs`; resolves with how it ended. */
-export function killDuring(
-  s: TrialSetup,
-  config: string,
-  afterMs: number,
-  command = 'build',
-): Promise<'killed' | 'finished'> {
+function killDuring(s: TrialSetup, config: string, afterMs: number, command = 'build'): Promise<'killed' | 'finished'> {
   const args = command === 'build' ? ['build', '--offline', '--config', config] : ['daemon', '--config', config];
   const child = spawn(s.wxfeed[0]!, [...s.wxfeed.slice(1), ...args], {
     stdio: 'ignore',

@@ -34,7 +34,7 @@ export const HAVE_PY_FEEDPARSER = havePyFeedparser();
 if (process.env.CI && !HAVE_PY_FEEDPARSER)
   throw new Error('CI: python3-feedparser is missing (.ci/run must install it)');
 
-export interface PyEntry {
+interface PyEntry {
   id: string;
   title: string;
   link: string;

@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { build } from '../../src/stages/cycle.js';
 import { resolveConfig } from '../../src/config.js';
 import { liveFor } from '../../src/commands/live.js';
-import { silentLogger } from '../../src/log.js';
-import type { BuildSummary, Config } from '../../src/types.js';
+import { silentLogger } from './log.js';
+import type { Config } from '../../src/types.js';
+import type { BuildSummary } from '../../src/stages/summary.js';
 import type { AlbumServer } from './album-server.js';
 import { tempDir, writeFile } from './tmp.js';
 
-export interface FollowingConfig {
+interface FollowingConfig {
   urls?: string[];
   urlFiles?: string[];
   fetch?: object;

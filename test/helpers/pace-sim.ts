@@ -10,7 +10,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config, LiveFetch, PageFetcher } from '../../src/types.js';
+import type { Config } from '../../src/types.js';
+import type { LiveFetch, PageFetcher } from '../../src/fetch/fetcher.js';
 import { type AlbumServer, startAlbumServer } from './album-server.js';
 
 /** What the simulation needs of a wxfeed tree (`src/`), typed loosely: an older tree's types differ. */

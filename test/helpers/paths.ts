@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** ../shared seen from the project root: real fixtures from public projects. Tests that use them skip without it. */
-export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
+const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
 export const REAL_DUMPS = `${SHARED}fixtures/dumps-real/`;
 export const REAL_PAGES = `${SHARED}fixtures/wechat-html/`;
 export const HAVE_SHARED = existsSync(`${SHARED}fixtures`);

@@ -7,9 +7,9 @@ import { OWN_FIXTURES } from './paths.js';
 import { dump } from './tmp.js';
 
 const fixture = (name: string) => readFileSync(join(OWN_FIXTURES, 'site-chrome', name), 'utf8');
-export const SITE_PAGE = fixture('site-page.md');
-export const RELAY_PAGE = fixture('relay-page.md');
-export const WALL = fixture('wall.md');
+const SITE_PAGE = fixture('site-page.md');
+const RELAY_PAGE = fixture('relay-page.md');
+const WALL = fixture('wall.md');
 
 const fill = (template: string, values: Record<string, string>): string =>
   template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => values[k] ?? '');

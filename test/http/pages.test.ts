@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageClient as Fetcher, toOriginUrl } from '../../src/http/pages.js';
 import { Pacer, type PacerClock } from '../../src/http/pacer.js';
 import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
-import type { FetchOutcome } from '../../src/types.js';
+import type { FetchOutcome } from '../../src/fetch/fetcher.js';
 
 let srv: FaultServer;
 const W = 'https://mp.weixin.qq.com';
@@ -48,19 +48,21 @@ describe('Fetcher against a loopback server that injects faults', () => {
   it('refuses other hosts without a request', async () => {
     expect(await new Fetcher(settings()).fetch('https://example.com/s/x')).toEqual({
       kind: 'error',
+      code: 'not-wechat',
       url: 'https://example.com/s/x',
       reason: 'not a mp.weixin.qq.com URL',
     });
   });
   it('a response slower than the timeout', async () => {
     const r = await get('/fault/slow', { timeoutMs: 200, retries: 0 });
-    expect(r).toMatchObject({ kind: 'error', reason: 'timeout after 200 ms' });
+    expect(r).toMatchObject({ kind: 'error', code: 'timeout', reason: 'timeout after 200 ms' });
   });
   it('500s then success: retried; always 5xx: retries exactly `retries` times; 4xx never retried', async () => {
     expect(await get('/fault/500-then-ok')).toMatchObject({ kind: 'ok', html: '<html>ok after 500s</html>' });
     expect(srv.hits.get('/fault/500-then-ok')).toBe(3);
     expect(await get('/fault/always-500', { retries: 3 })).toMatchObject({
       kind: 'error',
+      code: 'status',
       reason: 'HTTP 503',
       status: 503,
     });
@@ -69,28 +71,31 @@ describe('Fetcher against a loopback server that injects faults', () => {
     expect(srv.hits.get('/fault/404')).toBe(1);
   });
   it('a connection reset and a truncated body are errors (retried, then reported)', async () => {
-    expect(await get('/fault/reset', { retries: 1 })).toMatchObject({ kind: 'error' });
+    expect(await get('/fault/reset', { retries: 1 })).toMatchObject({ kind: 'error', code: 'network' });
     expect(srv.hits.get('/fault/reset')).toBe(2);
     const t = await get('/fault/truncated', { retries: 0 });
-    expect(t).toMatchObject({ kind: 'error', reason: 'truncated body (19 of 100000 bytes)' });
+    expect(t).toMatchObject({ kind: 'error', code: 'truncated', reason: 'truncated body (19 of 100000 bytes)' });
   });
   it('a 50 MB body and a gzip bomb are cut at maxBytes, memory stays bounded', async () => {
     const before = process.memoryUsage().rss;
     expect(await get('/fault/huge', { maxBytes: 1024 * 1024 })).toMatchObject({
       kind: 'error',
+      code: 'too-large',
       reason: 'response over 1048576 bytes',
     });
     expect(await get('/fault/gzip-bomb', { maxBytes: 1024 * 1024 })).toMatchObject({
       kind: 'error',
+      code: 'too-large',
       reason: 'response over 1048576 bytes',
     });
     expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
   });
   it('redirects: loops, chains past 5, other hosts and captcha paths', async () => {
-    expect(await get('/fault/loop')).toMatchObject({ kind: 'error', reason: 'redirect loop' });
+    expect(await get('/fault/loop')).toMatchObject({ kind: 'error', code: 'redirect', reason: 'redirect loop' });
     expect(await get('/fault/chain')).toMatchObject({ kind: 'error', reason: 'more than 5 redirects' });
     expect(await get('/fault/elsewhere')).toMatchObject({
       kind: 'error',
+      code: 'redirect',
       reason: 'redirect to another host: http://127.0.0.2:9',
     });
     expect(await get('/fault/to-captcha')).toMatchObject({ kind: 'captcha' });
@@ -131,6 +136,8 @@ describe('Fetcher against a loopback server that injects faults', () => {
         stop.signal,
       );
       expect(seen.length).toBeLessThanOrEqual(5);
+      // The requests the abort cut short are not handed on as failures.
+      expect(seen.filter((r) => r.kind === 'error' && r.code === 'aborted')).toEqual([]);
     } finally {
       await s.close();
     }
@@ -291,6 +298,7 @@ describe('Retry-After and refusals', () => {
     answering('/r/429', 429, { 'retry-after': '120' });
     expect(await one('/r/429')).toEqual({
       kind: 'error',
+      code: 'status',
       url: `${W}/r/429`,
       reason: 'HTTP 429',
       status: 429,
@@ -300,6 +308,7 @@ describe('Retry-After and refusals', () => {
     answering('/r/429-bare', 429, {});
     expect(await one('/r/429-bare')).toEqual({
       kind: 'error',
+      code: 'status',
       url: `${W}/r/429-bare`,
       reason: 'HTTP 429',
       status: 429,
@@ -320,6 +329,7 @@ describe('Retry-After and refusals', () => {
     answering('/r/503-garbage', 503, { 'retry-after': 'soon' });
     expect(await one('/r/503-garbage')).toEqual({
       kind: 'error',
+      code: 'status',
       url: `${W}/r/503-garbage`,
       reason: 'HTTP 503',
       status: 503,
@@ -338,6 +348,7 @@ describe('Retry-After and refusals', () => {
     answering('/r/429-negative', 429, { 'retry-after': '-30' });
     expect(await one('/r/429-negative')).toEqual({
       kind: 'error',
+      code: 'status',
       url: `${W}/r/429-negative`,
       reason: 'HTTP 429',
       status: 429,
@@ -346,7 +357,13 @@ describe('Retry-After and refusals', () => {
 
   it('other statuses ignore Retry-After (a 404 is about the URL, not a wait)', async () => {
     answering('/r/404', 404, { 'retry-after': '60' });
-    expect(await one('/r/404')).toEqual({ kind: 'error', url: `${W}/r/404`, reason: 'HTTP 404', status: 404 });
+    expect(await one('/r/404')).toEqual({
+      kind: 'error',
+      code: 'status',
+      url: `${W}/r/404`,
+      reason: 'HTTP 404',
+      status: 404,
+    });
   });
 });
 

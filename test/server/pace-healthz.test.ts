@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../../src/commands/daemon.js';
-import { PACE_KEY, type PaceState } from '../../src/fetch/pace.js';
-import { silentLogger } from '../../src/log.js';
+import type { PaceState } from '../../src/fetch/pace.js';
+import { silentLogger } from '../helpers/log.js';
 import { closeStore, openStore } from '../../src/store/db.js';
 import { Store } from '../../src/store/store.js';
 import { dump, tempDir, writeFile } from '../helpers/tmp.js';
@@ -60,7 +60,7 @@ describe('/healthz: the pace', () => {
       multiplierAt: until,
     };
     const db = openStore(join(t.dir, 'data/wxfeed.db'));
-    new Store(db).meta.set(PACE_KEY, JSON.stringify(state));
+    new Store(db).meta.pace.set(JSON.stringify(state));
     closeStore(db, true);
     daemon = await startDaemon({ configPath: join(t.dir, 'wxfeed.yaml'), log: silentLogger, live: () => undefined });
     await settled(daemon);

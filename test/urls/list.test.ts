@@ -72,6 +72,7 @@ describe('album URLs in URL lists', () => {
     const r = parseUrlList('https://mp.weixin.qq.com/mp/appmsgalbum?__biz=Mzg4NTc2OTYxMQ==&album_id=12x', 'u.txt');
     expect(r.problems).toEqual([
       {
+        kind: 'bad-url',
         where: 'u.txt:1',
         reason: 'bad URL',
         detail:
@@ -84,6 +85,7 @@ describe('album URLs in URL lists', () => {
     expect(r.albums.map((a) => [a.where, a.album.canonical])).toEqual([['config urls[0]', canonical]]);
     expect(r.problems).toEqual([
       {
+        kind: 'bad-url',
         where: 'config urls[1]',
         reason: 'bad URL',
         detail: 'https://mp.weixin.qq.com/mp/appmsgalbum?album_id=1: album URL has no __biz',

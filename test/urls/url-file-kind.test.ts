@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../src/config.js';
 import { build } from '../../src/stages/cycle.js';
 import { serverRoutes } from '../../src/commands/daemon.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../helpers/log.js';
 import { createApp, listen } from '../../src/server/app.js';
 import { addUrls } from '../../src/commands/add.js';
 import { appendUrls, readUrlInputs, UrlFileRefused } from '../../src/io/url-files.js';
@@ -84,7 +84,12 @@ describe('reading: a URL file that is not a regular file is a problem naming it;
       const r = await readUrlInputs([A1], [bad, join(t.dir, 'config/more.txt')]);
       expect(r.entries.map((e) => e.parsed.canonical)).toEqual([A1, A2]);
       expect(r.problems).toEqual([
-        { where: bad, reason: 'URL file not a regular file', detail: `${kind.what}; refusing to read or write it` },
+        {
+          kind: 'url-file-refused',
+          where: bad,
+          reason: 'URL file not a regular file',
+          detail: `${kind.what}; refusing to read or write it`,
+        },
       ]);
     });
 
@@ -92,6 +97,7 @@ describe('reading: a URL file that is not a regular file is a problem naming it;
     const r = await readUrlInputs([], ['/dev/null']);
     expect(r.problems).toEqual([
       {
+        kind: 'url-file-refused',
         where: '/dev/null',
         reason: 'URL file not a regular file',
         detail: 'a character device; refusing to read or write it',

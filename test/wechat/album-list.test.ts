@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { albumListUrl, parseAlbumList } from '../../src/wechat/album.js';
-import type { AlbumItem, AlbumListResult } from '../../src/types.js';
+import type { AlbumItem } from '../../src/wechat/album-item.js';
+import type { AlbumListResult } from '../../src/wechat/album-list.js';
 import { HAVE_SHARED, OWN_FIXTURES, REAL_PAGES } from '../helpers/paths.js';
 
 const own = (name: string) => readFileSync(`${OWN_FIXTURES}albums/${name}`, 'utf8');
@@ -110,17 +111,17 @@ describe('album list pages we wrote', () => {
     expect(parseAlbumList(own('list-ret.json'))).toEqual({
       ok: false,
       reason: 'base_resp.ret 200013 ("freq control")',
-      refused: true,
+      refused: 'refused',
     });
     expect(parseAlbumList(own('list-verify.json'))).toEqual({
       ok: false,
       reason: 'getalbum_resp.verify_status "1"',
-      refused: true,
+      refused: 'refused',
     });
     expect(parseAlbumList(own('verify.html'))).toEqual({
       ok: false,
       reason: 'verification page instead of the list',
-      refused: true,
+      refused: 'captcha',
     });
   });
   it('answers about the album fail it alone: another ret ("invalid args": no such album), the wrong shape', () => {
@@ -138,7 +139,7 @@ describe('album list pages we wrote', () => {
   it('a ret whose message speaks of frequency or verification refuses the client, whatever its number', () => {
     for (const msg of ['freq control', 'too often', '操作太频繁', 'need verify'])
       expect(parseAlbumList(JSON.stringify({ base_resp: { ret: 12345, errmsg: msg } }))).toMatchObject({
-        refused: true,
+        refused: 'refused',
       });
   });
   it('a list whose every entry is of another account fails the album; one usable entry is enough', () => {
@@ -201,14 +202,14 @@ describe('list times out of range', () => {
 });
 
 describe('hostile answers: never a throw, always a clear reason', () => {
-  const fails: Array<[string, string, string, boolean]> = [
+  const fails: Array<[string, string, string, false | 'captcha' | 'refused']> = [
     ['empty', '', 'empty answer', false],
     ['white space and a BOM', '\uFEFF  \n', 'empty answer', false],
     [
       'a rate-limit page',
       '<!DOCTYPE html><html><body>环境异常</body></html>',
       'verification page instead of the list',
-      true,
+      'captcha',
     ],
     ['an HTML error page', '<!DOCTYPE html><html><body>系统出错</body></html>', 'HTML answer instead of JSON', false],
     ['not JSON', 'ok', 'answer is not JSON', false],
@@ -229,7 +230,7 @@ describe('hostile answers: never a throw, always a clear reason', () => {
       'verify_status a number',
       '{"base_resp":{"ret":0},"getalbum_resp":{"verify_status":2}}',
       'getalbum_resp.verify_status 2',
-      true,
+      'refused',
     ],
     [
       'continue_flag not 0 or 1',

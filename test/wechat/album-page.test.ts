@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parseAlbumList, parseAlbumPage } from '../../src/wechat/album.js';
-import type { AlbumPage, AlbumPageResult } from '../../src/types.js';
+import type { AlbumPage, AlbumPageResult } from '../../src/wechat/album-page.js';
 import { HAVE_SHARED, OWN_FIXTURES, REAL_PAGES } from '../helpers/paths.js';
 
 const own = (name: string) => readFileSync(`${OWN_FIXTURES}albums/${name}`, 'utf8');

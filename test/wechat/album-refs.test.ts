@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { pageAlbums } from '../../src/wechat/album.js';
-import { parseArticlePage } from '../../src/wechat/article-page.js';
+import { parseArticlePage } from '../helpers/parse-page.js';
 import { objectBlock } from '../../src/wechat/page-scripts.js';
-import type { PageAlbum } from '../../src/types.js';
+import type { PageAlbum } from '../../src/wechat/album-refs.js';
 import { HAVE_SHARED, OWN_FIXTURES, REAL_PAGES } from '../helpers/paths.js';
 
 const B = 'MzAwMDAwMDAwMQ==';

@@ -1,8 +1,9 @@
 /** The loopback album server (test/helpers/album-server.ts) itself: paging, both orders, the page shapes, each fault. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { albumListUrl, parseAlbumList, parseAlbumPage, parseAlbumUrl } from '../../src/wechat/album.js';
-import { parseArticlePage } from '../../src/wechat/article-page.js';
-import type { AlbumCursor, AlbumItem, AlbumRef } from '../../src/types.js';
+import { parseArticlePage } from '../helpers/parse-page.js';
+import type { AlbumItem } from '../../src/wechat/album-item.js';
+import type { AlbumCursor, AlbumRef } from '../../src/wechat/album-url.js';
 import { type AlbumServer, startAlbumServer } from '../helpers/album-server.js';
 
 let srv: AlbumServer;
@@ -153,7 +154,7 @@ describe('album server: faults', () => {
     expect(parseAlbumList(await res.text())).toEqual({
       ok: false,
       reason: 'verification page instead of the list',
-      refused: true,
+      refused: 'captcha',
     });
     expect((await list(0)).items).toHaveLength(3);
   });
@@ -163,7 +164,7 @@ describe('album server: faults', () => {
     expect(parseAlbumList(await res.text())).toEqual({
       ok: false,
       reason: 'base_resp.ret 200013 ("freq control")',
-      refused: true,
+      refused: 'refused',
     });
     expect(srv.faults.ret).toBe(0);
   });

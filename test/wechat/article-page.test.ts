@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseArticlePage } from '../../src/wechat/article-page.js';
+import { type FeedLanguage, messages } from '../../src/feeds/messages.js';
 import { HAVE_SHARED, OWN_FIXTURES, REAL_PAGES } from '../helpers/paths.js';
 
-const own = (name: string, url = 'https://mp.weixin.qq.com/s/unknown') =>
-  parseArticlePage(readFileSync(`${OWN_FIXTURES}pages/${name}`, 'utf8'), url);
+const ZH = messages('zh-CN').page;
+const own = (name: string, url = 'https://mp.weixin.qq.com/s/unknown', language: FeedLanguage = 'zh-CN') =>
+  parseArticlePage(readFileSync(`${OWN_FIXTURES}pages/${name}`, 'utf8'), url, messages(language).page);
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 describe('article pages we wrote', () => {
@@ -73,14 +75,18 @@ describe('article pages we wrote', () => {
     });
     expect(p.contentHtml).toBe('<p>这是一条很长的文字分享，它的第一段就是标题</p>\n<p>第二段：1 &lt; 2</p>');
   });
-  it('repost: a link to the original, never an empty body', () => {
-    const p = own('repost.html');
-    expect(p.sourceUrl).toBe(
+  it("repost: a link to the original, never an empty body, in the feed's language", () => {
+    const href =
+      'http://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&amp;mid=9&amp;idx=1&amp;sn=cccccccccccccccccccccccccccccccc#rd';
+    const zh = own('repost.html');
+    expect(zh.sourceUrl).toBe(
       'http://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=9&idx=1&sn=cccccccccccccccccccccccccccccccc#rd',
     );
-    expect(p.contentHtml).toContain(
-      '<a href="http://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&amp;mid=9&amp;idx=1&amp;sn=cccccccccccccccccccccccccccccccc#rd">the original article</a>',
-    );
+    expect(zh.contentHtml).toContain(`<p>转载文章，请阅读<a href="${href}">原文</a>。</p>`);
+    const en = own('repost.html', undefined, 'en');
+    expect(en.sourceUrl).toBe(zh.sourceUrl);
+    expect(en.contentHtml).toContain(`<p>Repost of <a href="${href}">the original article</a>.</p>`);
+    expect(en.contentHtml).not.toMatch(/转载|原文/);
   });
   it('unknown layout: og: tags, never the whole page', () => {
     const p = own('og-only.html');
@@ -118,9 +124,43 @@ describe('article pages we wrote', () => {
   });
 });
 
+describe("the labels wxfeed writes into a body speak the feed's language (feed.language)", () => {
+  // A voice message and a song that name no title, and a video: each gets a label of ours.
+  const page = `<html><head><title>t</title></head><body><div id="js_content"><p>正文第一段</p>
+<mpvoice voice_encode_fileid="MzVOICE"></mpvoice>
+<iframe data-src="https://v.qq.com/iframe/preview.html?vid=x0001abcd"></iframe>
+<qqmusic singer="歌手"></qqmusic></div></body></html>`;
+  const voice = (label: string) => `<a href="https://res.wx.qq.com/voice/getvoice?mediaid=MzVOICE">${label}</a>`;
+  const video = (label: string) => `<a href="https://v.qq.com/iframe/preview.html?vid=x0001abcd">${label}</a>`;
+
+  it('zh-CN: 语音, 视频, 音乐', () => {
+    const p = parseArticlePage(page, 'https://mp.weixin.qq.com/s/x', messages('zh-CN').page);
+    expect(p.contentHtml).toContain(voice('语音'));
+    expect(p.contentHtml).toContain(video('视频'));
+    expect(p.contentHtml).toContain('<p>♪ 音乐 — 歌手</p>');
+  });
+  it('en: Voice message, Video, Music, and none of the Chinese labels', () => {
+    const p = parseArticlePage(page, 'https://mp.weixin.qq.com/s/x', messages('en').page);
+    expect(p.contentHtml).toContain(voice('Voice message'));
+    expect(p.contentHtml).toContain(video('Video'));
+    expect(p.contentHtml).toContain('<p>♪ Music — 歌手</p>');
+    expect(p.contentHtml).not.toMatch(/语音|视频|音乐/);
+  });
+  it('an element that names itself keeps its own name in either language', () => {
+    const named = page
+      .replace('<mpvoice ', '<mpvoice name="早安" ')
+      .replace('<qqmusic ', '<qqmusic music_name="歌名" ');
+    for (const language of ['zh-CN', 'en'] as const) {
+      const p = parseArticlePage(named, 'https://mp.weixin.qq.com/s/x', messages(language).page);
+      expect(p.contentHtml).toContain(voice('早安'));
+      expect(p.contentHtml).toContain('<p>♪ 歌名 — 歌手</p>');
+    }
+  });
+});
+
 describe.skipIf(!HAVE_SHARED)('real saved pages', () => {
   const real = (name: string, url = 'https://mp.weixin.qq.com/s/x') =>
-    parseArticlePage(readFileSync(`${REAL_PAGES}${name}`, 'utf8'), url);
+    parseArticlePage(readFileSync(`${REAL_PAGES}${name}`, 'utf8'), url, ZH);
   it('normal article opened by short link', () => {
     const p = real(
       'wechat-article__wechat-article-exporter__normal-01.html',
@@ -152,7 +192,7 @@ describe.skipIf(!HAVE_SHARED)('real saved pages', () => {
       account: '金榜时代官微',
       author: '小榜',
     });
-    // Its voice's name is HTML-encoded twice (`name="【Day&amp;nbsp;15】…"`): its text (issue 12, item 6).
+    // Its voice's name is HTML-encoded twice (`name="【Day&amp;nbsp;15】…"`): its text.
     expect(p.contentHtml).toContain('>【Day 15】大题给分点在过程与步骤！保证步骤清晰</a>');
     expect(p.contentHtml).not.toContain('&amp;nbsp;');
     expect(iso(p.publishedAt)).toBe('2025-12-04T10:00:51.000Z');
@@ -170,7 +210,7 @@ describe.skipIf(!HAVE_SHARED)('real saved pages', () => {
     });
     expect(iso(a.publishedAt)).toBe('2025-11-05T10:30:00.000Z');
     expect(a.contentHtml!.match(/<img /g)).toHaveLength(4);
-    // Its description is written for a script (`\x0a\x0a`, `\x26quot;`): read as text (issue 12, item 6).
+    // Its description is written for a script (`\x0a\x0a`, `\x26quot;`): read as text.
     expect(a.description).toMatch(/^今年，中国汽车行业价格战，寒气越发深入。\n\n2025年9月/);
     expect(a.description).toMatch(/以图片呈现要点。"Talk is Cheap\. Show me the data\."$/);
     expect(a.description).not.toMatch(/\\x|&quot;/);

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseAlbumList, parseAlbumPage } from '../../src/wechat/album.js';
-import { parseArticlePage } from '../../src/wechat/article-page.js';
-import type { AlbumItem } from '../../src/types.js';
+import { parseArticlePage } from '../helpers/parse-page.js';
+import type { AlbumItem } from '../../src/wechat/album-item.js';
 import { HAVE_SHARED, OWN_FIXTURES, REAL_PAGES } from '../helpers/paths.js';
 
 const B = 'MzAwMDAwMDAwMQ==';

@@ -4,9 +4,15 @@
  * and RSSHub name (no real answer is saved anywhere), so these tests pin the stand-in to the parser, not to WeChat.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { homepageListUrl, parseHomepageList, parseHomepagePage, parseHomepageUrl } from '../../src/wechat/homepage.js';
-import { parseArticlePage } from '../../src/wechat/article-page.js';
-import type { AlbumItem, HomepageRef } from '../../src/types.js';
+import {
+  homepageListUrl,
+  type HomepageRef,
+  parseHomepageList,
+  parseHomepagePage,
+  parseHomepageUrl,
+} from '../../src/wechat/homepage.js';
+import { parseArticlePage } from '../helpers/parse-page.js';
+import type { AlbumItem } from '../../src/wechat/album-item.js';
 import { type AlbumServer, type ModelArticle, startAlbumServer } from '../helpers/album-server.js';
 
 let srv: AlbumServer;
@@ -269,9 +275,13 @@ describe('homepage stand-in: faults', () => {
     expect(await page(1, 0, 3)).toEqual({
       ok: false,
       reason: 'verification page instead of the homepage list',
-      refused: true,
+      refused: 'captcha',
     });
-    expect(await page(1, 0, 3)).toEqual({ ok: false, reason: 'base_resp.ret 200013 ("freq control")', refused: true });
+    expect(await page(1, 0, 3)).toEqual({
+      ok: false,
+      reason: 'base_resp.ret 200013 ("freq control")',
+      refused: 'refused',
+    });
     expect([srv.faults.html, srv.faults.ret]).toEqual([0, 0]);
     srv.faults.ret = 1;
     const album = await fetch(

@@ -11,8 +11,10 @@ import {
   homepageBegin,
   homepageCount,
   homepageId,
+  type HomepageListResult,
   homepageListUrl,
   homepageRef,
+  type HomepageRef,
   isHomepageId,
   isHomepageUrl,
   parseHomepageId,
@@ -20,7 +22,7 @@ import {
   parseHomepagePage,
   parseHomepageUrl,
 } from '../../src/wechat/homepage.js';
-import type { AlbumItem, HomepageListResult, HomepageRef } from '../../src/types.js';
+import type { AlbumItem } from '../../src/wechat/album-item.js';
 import { HAVE_SHARED, OWN_FIXTURES, REAL_PAGES } from '../helpers/paths.js';
 import { VERIFY_HTML } from '../helpers/album-server.js';
 
@@ -448,11 +450,11 @@ describe('homepage list answers we wrote', () => {
 });
 
 describe('homepage list answers of another shape: failed or refused, with the reason', () => {
-  const cases: Array<[string, string, string, boolean]> = [
+  const cases: Array<[string, string, string, false | 'captcha' | 'refused']> = [
     ['empty', '', 'empty answer', false],
     ['white space and a BOM', '\uFEFF  \n', 'empty answer', false],
-    ['the verification page', VERIFY_HTML, 'verification page instead of the homepage list', true],
-    ['a rate-limit text', '访问过于频繁，请稍后再试', 'verification page instead of the homepage list', true],
+    ['the verification page', VERIFY_HTML, 'verification page instead of the homepage list', 'captcha'],
+    ['a rate-limit text', '访问过于频繁，请稍后再试', 'verification page instead of the homepage list', 'captcha'],
     ['HTML without markers', '<!DOCTYPE html><html><body>404</body></html>', 'HTML answer instead of JSON', false],
     ['not JSON', 'ok', 'answer is not JSON', false],
     ['cut JSON', '{"base_resp":{"ret":0},"appmsg_list":[{', 'answer is not JSON', false],
@@ -473,14 +475,14 @@ describe('homepage list answers of another shape: failed or refused, with the re
       'frequency control',
       '{"base_resp":{"ret":200013,"errmsg":"freq control"}}',
       'base_resp.ret 200013 ("freq control")',
-      true,
+      'refused',
     ],
     ['ret as a string', '{"base_resp":{"ret":"-3"}}', 'base_resp.ret -3', false],
     [
       'an errmsg about verification',
       '{"base_resp":{"ret":-6,"err_msg":"need verify"}}',
       'base_resp.ret -6 ("need verify")',
-      true,
+      'refused',
     ],
     ['no appmsg_list', '{"base_resp":{"ret":0}}', 'no appmsg_list', false],
     ['an empty object', '{}', 'no appmsg_list', false],
@@ -514,7 +516,11 @@ describe('homepage list answers of another shape: failed or refused, with the re
   });
   it.skipIf(!HAVE_SHARED)('the real verification page (f4de01/sub2obsidian) refuses the client', () => {
     const html = readFileSync(`${REAL_PAGES}f4de01__sub2obsidian__verification.html`, 'utf8');
-    expect(list(html)).toEqual({ ok: false, reason: 'verification page instead of the homepage list', refused: true });
+    expect(list(html)).toEqual({
+      ok: false,
+      reason: 'verification page instead of the homepage list',
+      refused: 'captcha',
+    });
   });
   it('never throws on any JSON', () => {
     fc.assert(

@@ -1,9 +1,9 @@
 /**
  * The folder index: every dump folder with its modification time as the last full walk found it. A folder's time
- * changes when a file is added to it, removed from it or renamed in it, so a build can stat the folders alone (a few
- * hundred calls instead of one per file) and list only the folders that changed. A file rewritten in place under
+ * changes when a file is added to it, removed from it or renamed in it, so a build can stat the folders alone (one
+ * call per folder instead of one per file) and list only the folders that changed. A file rewritten in place under
  * the same name leaves its folder's time alone: the full walk that verifies every file runs when the index is older
- * than `RESCAN_MS`, or when asked (`wxfeed build --rescan`).
+ * than `RESCAN_MS`, or when asked (`wxfeed build --rescan`). The store keeps the index (store/meta.ts).
  */
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
@@ -12,29 +12,16 @@ import { DUMP_FILE, type DumpFile, walkFolders } from './read.js';
 /** How long a full walk's verdict on every file is trusted. */
 export const RESCAN_MS = 60 * 60_000;
 
-export interface FolderIndex {
-  /** The dump folders the index was made for. */
-  roots: string[];
-  /** When the full walk behind it ran (epoch ms). */
+/** What the folder index holds (kept in the store: store/meta.ts `FolderIndex`). */
+interface Index {
+  roots: readonly string[];
   verifiedAt: number;
   /** Folder path → modification time (ms, as precise as the file system gives). */
-  folders: Record<string, number>;
-}
-
-export function parseIndex(raw: string | undefined): FolderIndex | undefined {
-  if (!raw) return undefined;
-  try {
-    const v = JSON.parse(raw) as FolderIndex;
-    return Array.isArray(v.roots) && typeof v.verifiedAt === 'number' && v.folders && typeof v.folders === 'object'
-      ? v
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  folders: Readonly<Record<string, number>>;
 }
 
 /** True when the index may stand in for a full walk of `roots` at `now`. */
-export function indexUsable(index: FolderIndex | undefined, roots: readonly string[], now: number): boolean {
+export function indexUsable(index: Index | undefined, roots: readonly string[], now: number): boolean {
   return (
     index !== undefined &&
     JSON.stringify(index.roots) === JSON.stringify(roots) &&
@@ -47,7 +34,7 @@ export function indexUsable(index: FolderIndex | undefined, roots: readonly stri
 export type FolderScan = { full: true; why: string } | { full: false; changed: string[] };
 
 /** Stat every indexed folder: which changed since the index was made. */
-export function scanFolders(index: FolderIndex): FolderScan {
+export function scanFolders(index: Pick<Index, 'folders'>): FolderScan {
   const changed: string[] = [];
   for (const [folder, mtimeMs] of Object.entries(index.folders)) {
     let now: number;
@@ -68,7 +55,8 @@ export type FolderListing =
   | { full: true; why: string }
   | { full: false; files: DumpFile[]; folders: Array<[string, number]>; newFolders: string[] };
 
-export function listChangedFolders(changed: readonly string[], index: FolderIndex): FolderListing {
+/** List the changed folders' own entries (`changed` from `scanFolders`); a full walk when one cannot be judged. */
+export function listChangedFolders(changed: readonly string[], index: Pick<Index, 'folders'>): FolderListing {
   const files: DumpFile[] = [];
   const folders: Array<[string, number]> = [];
   const newFolders: string[] = [];

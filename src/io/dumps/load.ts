@@ -8,11 +8,11 @@ import { type DumpFile, NOT_STATED } from './read.js';
 import { dumpMarkdown, MAX_DUMP_BYTES, parseDump } from '../../dumps/parse.js';
 import type { Observation, PageTemplate } from '../../types.js';
 
-/** A dump file to read, with its site's page template when the dump is to be read with it (dumps/learn.ts). */
+/** A dump file to read, with its site's page template when the dump is to be read with it (stages/dumps/learn.ts). */
 export type DumpToLoad = DumpFile & { template?: PageTemplate | undefined };
 
 /** What reading a file found of it (a look at the open file): its size and time, and its device and inode. */
-export interface FileFound {
+interface FileFound {
   size: number;
   mtimeMs: number;
   dev: number;
@@ -20,12 +20,12 @@ export interface FileFound {
 }
 
 /**
- * What the store records of a file, or a read failure worth retrying on the next build (`transient`: not recorded);
- * with what the read found of the file, when it could open it.
+ * What the store records of a file, or why nothing: `unreadable-file` (not recorded, read again next build) or
+ * `bad-dump` (not a dump it can use); with what the read found of the file when it could open it.
  */
 export type LoadResult = (
   | { ok: true; observation: Observation }
-  | { ok: false; reason: string; detail?: string; transient?: true }
+  | { ok: false; kind: 'unreadable-file' | 'bad-dump'; reason: string; detail?: string }
 ) & { found?: FileFound };
 
 /**
@@ -56,34 +56,32 @@ function readBytes(path: string): { bytes: Buffer | undefined; found: FileFound 
  * look at it (read.ts NOT_STATED) is parsed with the time the read found.
  */
 export function loadDump(file: DumpToLoad): LoadResult {
-  if (file.size > MAX_DUMP_BYTES) return { ok: false, reason: 'file over 5 MB' };
+  if (file.size > MAX_DUMP_BYTES) return { ok: false, kind: 'bad-dump', reason: 'file over 5 MB' };
   let read: ReturnType<typeof readBytes>;
   try {
     read = readBytes(file.path);
   } catch (error) {
     return {
       ok: false,
+      kind: 'unreadable-file',
       reason: 'unreadable file',
       detail: (error as NodeJS.ErrnoException).code ?? String(error),
-      transient: true,
     };
   }
   const { bytes, found } = read;
-  if (bytes === undefined) return { ok: false, reason: 'file over 5 MB', found };
+  if (bytes === undefined) return { ok: false, kind: 'bad-dump', reason: 'file over 5 MB', found };
   const mtimeMs = file.mtimeMs === NOT_STATED ? found.mtimeMs : file.mtimeMs;
   try {
     const r = parseDump(bytes, { path: file.path, mtimeMs, seed: file.seed }, file.template);
-    return r.ok ? { ok: true, observation: r.observation, found } : { ...r, found };
+    return r.ok ? { ok: true, observation: r.observation, found } : { ...r, kind: 'bad-dump', found };
   } catch (error) {
-    return { ok: false, reason: 'parser failure', detail: (error as Error).message, found };
+    return { ok: false, kind: 'bad-dump', reason: 'parser failure', detail: (error as Error).message, found };
   }
 }
 
 /**
- * The article markdown of a dump whose body the store knows by `hash`, without its site's page `template` when one is
- * learned. `changed` when the file no longer holds that body (edited since it was read; it is read again on the next
- * build): then it is read in full, so a file that is no longer the article gives no text. A failure when it is gone
- * or unreadable.
+ * The article markdown of a dump whose body the store knows by `hash`, its site's page `template` taken out; read in
+ * full and `changed` when the file no longer holds that body, so a file that is no longer the article gives no text.
  */
 export function loadDumpMarkdown(
   path: string,

@@ -1,9 +1,9 @@
 /**
  * Walks dump folders: every `*.md`, `*.markdown`, `*.txt` below each root, following symbolic links but never
  * entering a folder twice (symlink loops are safe). Unreadable entries are reported, never fatal.
- * The walk uses synchronous calls: on a large archive (150,000 files) they cost a fraction of what a promise per
- * stat costs, and the walk is the whole of a no-change build. A large tree is walked by two threads, each taking
- * every other folder near the top (walk-worker.ts runs the other half).
+ * The walk uses synchronous calls: on a large archive they cost far less than a promise per stat, and the walk is
+ * the whole of a no-change build. A large tree is walked by two threads, each taking every other folder near the top
+ * (walk-worker.ts runs the other half).
  */
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { compiledEntry } from '../../compiled.js';
@@ -12,11 +12,13 @@ import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { InputProblem } from '../../types.js';
 
+/** The names of dump files. */
 export const DUMP_FILE = /\.(?:md|markdown|txt)$/i;
 
+/** A dump file as the walk lists it. */
 export interface DumpFile {
   path: string;
-  /** NOT_STATED when listed without a look at the file (a first build): the read finds it (dumps/load.ts). */
+  /** NOT_STATED when listed without a look at the file (a first build): the read finds it (load.ts). */
   size: number;
   mtimeMs: number;
   /** Its name within the archive, when known (see `archiveName`). */
@@ -24,9 +26,8 @@ export interface DumpFile {
 }
 
 /**
- * The size and time of a file listed without a look at it (`statFiles: false`). A first build (nothing recorded to
- * compare with) reads every file anyway, and the read's own look at the open file gives them, and its identity: the
- * walk saves a stat per file, most of its time.
+ * The size and time of a file listed without a look at it (`statFiles: false`): a first build reads every file anyway
+ * and the read's look at the open file gives them, so the walk saves a stat per file, most of its time.
  */
 export const NOT_STATED = -1;
 
@@ -41,9 +42,8 @@ const plainBelow = (below: string): boolean =>
   !below.startsWith('/') && !below.endsWith('/') && !below.includes('//') && !DOT_PART.test(below);
 
 /**
- * `<dumps folder name>/<path below it>` for a path under one of the roots (the longest that holds it). Called once
- * per file of a build: a walked path below a root in normal form is cut, not resolved (`relative` costs more than
- * the rest of listing a file).
+ * `<dumps folder name>/<path below it>` for a path under one of the roots (the longest that holds it). A path below a
+ * root in normal form is cut, not resolved: `relative`, once per file, would cost more than the rest of listing it.
  */
 export function archiveName(path: string, roots: readonly string[]): string | undefined {
   let root: string | undefined;
@@ -88,7 +88,12 @@ function readFolder(dir: string, seenDirs: Set<string>, part: WalkPart, statFile
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
-    part.problems.push({ where: dir, reason: 'unreadable folder', detail: errorCode(error) });
+    part.problems.push({
+      kind: 'unreadable-folder',
+      where: dir,
+      reason: 'unreadable folder',
+      detail: errorCode(error),
+    });
     return subdirs;
   }
   const prefix = dir.endsWith(sep) ? dir : dir + sep;
@@ -118,7 +123,12 @@ function readFolder(dir: string, seenDirs: Set<string>, part: WalkPart, statFile
         part.inos.push(st.ino);
       }
     } catch (error) {
-      part.problems.push({ where: path, reason: isLink ? 'broken link' : 'unreadable file', detail: errorCode(error) });
+      const detail = errorCode(error);
+      part.problems.push(
+        isLink
+          ? { kind: 'broken-link', where: path, reason: 'broken link', detail }
+          : { kind: 'unreadable-file', where: path, reason: 'unreadable file', detail },
+      );
     }
   }
   return subdirs;
@@ -136,9 +146,12 @@ export function walkFolders(starts: readonly string[], seenDirs: Set<string>, st
 }
 
 /** The compiled walk worker (dist/walk-worker.js); undefined when running from TypeScript sources (tests). */
-export const walkWorkerUrl = (): URL | undefined => compiledEntry('walk-worker.js');
+const walkWorkerUrl = (): URL | undefined => compiledEntry('walk-worker.js');
 
-/** Walk `dirs` in a worker thread (its own loop guard: a folder reached from both halves is walked twice, and its files listed once). */
+/**
+ * Walk `dirs` in a worker thread. It has its own loop guard: a folder reached from both halves is walked twice, and
+ * its files are listed once.
+ */
 function walkInWorker(url: URL, dirs: string[], seenDirs: Set<string>, statFiles: boolean): Promise<WalkPart> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(url, { workerData: { dirs, seen: [...seenDirs], statFiles } });
@@ -148,8 +161,9 @@ function walkInWorker(url: URL, dirs: string[], seenDirs: Set<string>, statFiles
   });
 }
 
+/** How listDumpFiles walks, and what else it reports. */
 export interface ListOptions {
-  /** Walk with a second thread (for large trees: a thread costs tens of ms to start). */
+  /** Walk with a second thread: for large trees only, as starting a thread costs more than a small walk. */
   parallel?: boolean;
   /** The worker to use; defaults to the compiled walk-worker.js (none when running from sources). */
   workerUrl?: URL;
@@ -164,7 +178,7 @@ export interface ListOptions {
   statFiles?: boolean;
 }
 
-/** List every dump file below the roots, sorted by path. Problems (unreadable folders, broken links) go to `problems`. */
+/** Every dump file below the roots, sorted by path; unreadable folders and broken links go to `problems`. */
 export async function listDumpFiles(
   roots: readonly string[],
   problems: InputProblem[],
@@ -175,14 +189,15 @@ export async function listDumpFiles(
   for (const root of roots) {
     try {
       const st = statSync(root);
-      if (!st.isDirectory()) problems.push({ where: root, reason: 'unreadable folder', detail: 'not a folder' });
+      if (!st.isDirectory())
+        problems.push({ kind: 'unreadable-folder', where: root, reason: 'unreadable folder', detail: 'not a folder' });
       else if (!seenDirs.has(dirId(st))) {
         seenDirs.add(dirId(st));
         frontier.push(root);
         options.folders?.push([root, st.mtimeMs]);
       }
     } catch (error) {
-      problems.push({ where: root, reason: 'unreadable folder', detail: errorCode(error) });
+      problems.push({ kind: 'unreadable-folder', where: root, reason: 'unreadable folder', detail: errorCode(error) });
     }
   }
   const parts: WalkPart[] = [];

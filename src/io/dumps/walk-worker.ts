@@ -1,5 +1,5 @@
 /**
- * A walk thread: walks the folders it is given (dumps/read.ts walkFolders) and posts what it found back.
+ * A walk thread: walks the folders it is given (read.ts walkFolders) and posts what it found back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { walkFolders } from './read.js';

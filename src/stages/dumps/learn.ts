@@ -1,12 +1,8 @@
 /**
- * The end of the dumps stage: learn again the page template of every site (source and host) a dump of which came,
- * changed or went, and read again, with the template, the dumps it may make something else (a page that was all
- * template is a shell; a WeChat notice a page relays is that notice). The dumps a template cannot change stay as
- * they were read; the feeds showing a site's articles are rendered again when its template changes (their text is
- * read through it). Deterministic: what a dump is depends only on the files of its site, not on the order they came.
- *
- * A run killed half-way loses nothing: a site's template is written in the same transaction as the dumps it had read
- * again (sites are taken in chunks of about CHUNK such dumps), and a site stays marked until then.
+ * The end of the dumps stage: learn again the page template of each site (source and host) whose dumps came, changed
+ * or went, and read again the dumps it may make something else (all template: a shell; a relayed WeChat notice: that
+ * notice). Deterministic: a dump depends only on its site's files, not their order. A killed run loses nothing: a
+ * site's template is written in the same transaction as its dumps read again, and the site stays marked until then.
  */
 import { statSync } from 'node:fs';
 import { recordFile } from '../../catalog/catalog.js';
@@ -14,13 +10,11 @@ import type { Store } from '../../store/store.js';
 import type { StoredBlocks, TemplateGroup } from '../../store/templates.js';
 import type { DumpBlocks, InputProblem, PageTemplate } from '../../types.js';
 import type { RunnerFor } from '../../work/pool.js';
-import { loadJob } from './jobs.js';
+import { loadJob, READ_BATCH } from './jobs.js';
 import type { DumpToLoad, LoadResult } from '../../io/dumps/load.js';
 import { archiveName } from '../../io/dumps/read.js';
 import { learnTemplate, readWithTemplate, templateId } from '../../dumps/templates.js';
 
-/** Dump files per read job. */
-const READ_BATCH = 64;
 /** Rounds at most: a dump that changes while it is read again marks its site once more. */
 const ROUNDS = 3;
 
@@ -144,9 +138,8 @@ function reread(rereads: Reread[], opts: LearnOptions): Promise<Map<string, { fi
 }
 
 /**
- * Learn again the templates of the sites whose dumps came, changed or went, and read again the dumps a new template
- * can make something else. Problems met reading them are added to `problems`. Chunks overlap: while the workers read
- * one chunk's dumps, this thread plans the next, then writes the one read.
+ * Learns again the templates of the sites whose dumps came, changed or went and reads again the dumps a new template
+ * can change, adding the problems met to `problems`. While the workers read one chunk, this thread plans the next.
  */
 export async function learnTemplates(store: Store, problems: InputProblem[], opts: LearnOptions): Promise<LearnResult> {
   const total: LearnResult = { sites: 0, changed: 0, reread: 0 };
@@ -193,7 +186,7 @@ function settleChunk(
   store.transaction(() => {
     for (const r of chunk.rereads) {
       const got = read.get(r.path);
-      if (!got || (!got.result.ok && got.result.transient)) {
+      if (!got || (!got.result.ok && got.result.kind === 'unreadable-file')) {
         again.add(r.group);
         failed = true;
         continue;
@@ -208,7 +201,8 @@ function settleChunk(
           decided: same ? r.decided : undefined,
         });
       else {
-        problems.push({ where: file.path, reason: result.reason, ...(result.detail ? { detail: result.detail } : {}) });
+        const { kind, reason, detail } = result;
+        problems.push({ kind, where: file.path, reason, ...(detail ? { detail } : {}) });
         recordFile(store, file, { problem: result.reason, detail: result.detail }, opts.now);
       }
       if (!same) again.add(r.group);

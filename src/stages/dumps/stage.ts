@@ -1,18 +1,18 @@
 /**
- * The dumps stage of a build: walk the dump folders, compare what is there with what the store recorded, read new
- * and changed files into the store (parsed in worker threads when many), and forget files that are gone, or that lie
- * under folders no longer configured. A removal that looks like a disk that is not mounted (every file of a folder,
- * or more than half of the known files at once) is refused unless confirmed (`prune`).
+ * The dumps stage: walk the dump folders, read new and changed files into the store, and forget those gone or under
+ * folders no longer configured. A removal that looks like an unmounted disk (every file of a folder, or more than half
+ * of the known files at once) is refused unless confirmed (`prune`).
  */
 import { opendirSync, statSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
-import { FOLDERS_KEY, FreshRead, forgetFile, mergeRecent, recordFile, WALK_KEY } from '../../catalog/catalog.js';
-import { type FolderIndex, indexUsable, listChangedFolders, parseIndex, scanFolders } from '../../io/dumps/folders.js';
+import { FreshRead, forgetFile, mergeRecent, recordFile } from '../../catalog/catalog.js';
+import { indexUsable, listChangedFolders, scanFolders } from '../../io/dumps/folders.js';
+import type { FolderIndex } from '../../store/meta.js';
 import type { KnownFile } from '../../store/files.js';
-import type { Store } from '../../store/store.js';
-import type { Config, InputProblem } from '../../types.js';
+import type { Store, WriteGroup } from '../../store/store.js';
+import type { Config, InputProblem, ProblemKind } from '../../types.js';
 import { pipeline, type RunnerFor, workerCount } from '../../work/pool.js';
-import { loadJob } from './jobs.js';
+import { loadJob, READ_BATCH } from './jobs.js';
 import { type LearnResult, learnTemplates } from './learn.js';
 import { collectGarbage, LARGE_READ } from '../../memory.js';
 import type { LoadResult } from '../../io/dumps/load.js';
@@ -25,11 +25,9 @@ import {
   walkFingerprint,
 } from '../../io/dumps/read.js';
 
-/** Dump files per read job. */
-const READ_BATCH = 64;
 /** Files recorded per store transaction while reading dumps. */
 const COMMIT_FILES = 4096;
-/** Dump files from which the folders are walked by two threads (measured: 20,000 files walk faster on one, 150,000 on two). */
+/** Dump files from which the folders are walked by two threads (bench/README.md). */
 const PARALLEL_WALK_FILES = 50_000;
 
 export interface IngestOptions {
@@ -53,7 +51,7 @@ export interface IngestResult {
   removed: number;
   /** Files used despite a problem (an unreadable date, and the fallback taken): listed, and published. */
   warnings: InputProblem[];
-  /** Sites' page templates learned again, and dumps read again with them (dumps/learn.ts). */
+  /** Sites' page templates learned again, and dumps read again with them (learn.ts). */
   templates: LearnResult;
   /** How long learning them took (ms). */
   learnMs: number;
@@ -66,11 +64,8 @@ function under(path: string, roots: readonly string[]): boolean {
   return roots.some((r) => path === r || path.startsWith(r.endsWith(sep) ? r : r + sep));
 }
 
-/** Meta key: the dump folders of the last build that read them, to name a folder later dropped from the config. */
-const ROOTS_KEY = 'dump-roots';
-
 /** One folder in a refused removal: how many of its known files would be forgotten. */
-export interface RemovalFolder {
+interface RemovalFolder {
   folder: string;
   known: number;
   gone: number;
@@ -79,11 +74,10 @@ export interface RemovalFolder {
 }
 
 /**
- * A removal refused: every file of a dumps folder gone, more than half of the known files at once, or a folder that
- * vanished during the build. Nothing was forgotten. `describe` words it, with the names quoted as the caller prints
- * them (the CLI quotes control characters).
+ * A removal refused (every file of a dumps folder gone, more than half of the known files, or a folder vanished during
+ * the build); nothing was forgotten. `describe` words it, the names quoted as the caller prints them.
  */
-export class RemovalRefused extends Error {
+class RemovalRefused extends Error {
   override name = 'RemovalRefused';
 
   constructor(
@@ -167,7 +161,7 @@ function guardRemoval(
   prune: boolean,
 ): void {
   if (removed.length === 0 || prune) return;
-  const before = JSON.parse(store.meta.get(ROOTS_KEY) ?? '[]') as string[];
+  const before = store.meta.dumpRoots.get() ?? [];
   const folders = removalFolders(config, known, removed, before);
   const allOfOne = folders.some((f) => f.configured && f.gone === f.known);
   const moreThanHalf = removed.length * 2 > known.size;
@@ -200,10 +194,14 @@ function reportRecorded(
   warnings: InputProblem[],
 ): void {
   const used = store.observations.keyAndSource(`file:${where.path}`) !== undefined;
-  (used ? warnings : problems).push(problemOf(where.path, where.problem, where.detail));
+  (used ? warnings : problems).push(
+    problemOf(used ? 'dump-warning' : 'bad-dump', where.path, where.problem, where.detail),
+  );
 }
 
-export const problemOf = (where: string, reason: string, detail?: string | null): InputProblem => ({
+/** An input problem, with its detail when there is one. */
+const problemOf = (kind: ProblemKind, where: string, reason: string, detail?: string | null): InputProblem => ({
+  kind,
   where,
   reason,
   ...(detail ? { detail } : {}),
@@ -220,7 +218,7 @@ function compareWithStore(
   // A first build: every file is new, and none is gone.
   if (known.size === 0) return { changed: files, removed: [], known };
   const unreadable = problems
-    .filter((p) => p.reason === 'unreadable folder' || p.reason === 'broken link')
+    .filter((p) => p.kind === 'unreadable-folder' || p.kind === 'broken-link')
     .map((p) => p.where);
   const seen = new Set<string>();
   const changed: DumpFile[] = [];
@@ -237,12 +235,24 @@ function compareWithStore(
   return { changed, removed, known };
 }
 
+/** What filing the read files shares across batches. */
+interface Filing {
+  store: Store;
+  now: number;
+  group: WriteGroup;
+  /** A first build: what each batch files is merged from memory (catalog.ts FreshRead). */
+  fresh: FreshRead | undefined;
+  /** A listing made without looking at the files: each is known once read. */
+  names: FirstNames | undefined;
+  problems: InputProblem[];
+  warnings: InputProblem[];
+  /** Files left out of the listing. */
+  left: Set<DumpFile>;
+}
+
 /**
- * Read and parse files (in worker threads when many, a few batches ahead) while this thread records the results as
- * they come, in transactions of about COMMIT_FILES files: SQLite's cost is per commit. A file listed without a look at
- * it (NOT_STATED) is given, in place, the size and time the read found; of two names of one file only the first by
- * name is read (the listing is in path order). Returns the files left out: second names, and files listed
- * NOT_STATED that could not be opened (as a walk that looks leaves them out).
+ * Reads and parses files (in worker threads when many) while this thread records the results in transactions of
+ * about COMMIT_FILES files, since SQLite's cost is per commit. Returns the files left out of the listing (`leftOut`).
  */
 async function readIntoStore(
   changed: DumpFile[],
@@ -252,27 +262,13 @@ async function readIntoStore(
   opts: ReadOptions,
 ): Promise<Set<DumpFile>> {
   const { now } = opts;
-  const batches: Array<{ input: DumpFile[]; ctx: DumpFile[] }> = [];
-  for (let i = 0; i < changed.length; i += READ_BATCH) {
-    const listed = changed.slice(i, i + READ_BATCH);
-    const files = listed.map((f) => ({
-      path: f.path,
-      size: f.size,
-      mtimeMs: f.mtimeMs,
-      seed: archiveName(f.path, opts.roots),
-    }));
-    batches.push({ input: files, ctx: listed });
-  }
+  const batches = readBatches(changed, opts.roots);
   store.sizeCacheFor(changed.length);
-  // A first build: what each batch files is merged from memory (catalog.ts FreshRead).
   const fresh = changed.length > 0 && opts.firstRead ? new FreshRead() : undefined;
-  const isNew = fresh !== undefined;
-  let done = 0;
   const group = store.group();
-  // A listing made without looking at the files: each is known once read.
-  const unstated = changed.some((f) => f.size === NOT_STATED);
-  const names = unstated ? new FirstNames() : undefined;
-  const left = new Set<DumpFile>();
+  const names = changed.some((f) => f.size === NOT_STATED) ? new FirstNames() : undefined;
+  const filing: Filing = { store, now, group, fresh, names, problems, warnings, left: new Set() };
+  let done = 0;
   try {
     await pipeline(
       opts.runner(batches.length),
@@ -280,39 +276,7 @@ async function readIntoStore(
       batches,
       (results, listed) => {
         listed.forEach((file, n) => {
-          const r: LoadResult = results[n]!;
-          if (names) {
-            const found = r.found;
-            if (found) {
-              if (!names.first(found.dev, found.ino)) {
-                left.add(file);
-                return;
-              }
-              file.size = found.size;
-              file.mtimeMs = found.mtimeMs;
-            } else if (!r.ok && file.size === NOT_STATED) {
-              // Not opened (a transient failure): reported, and left out of the listing, as a walk leaves it.
-              problems.push(problemOf(file.path, r.reason, r.detail));
-              left.add(file);
-              return;
-            }
-          }
-          if (r.ok) {
-            // A copy used despite a problem (an unreadable date): the file is recorded with the problem, so it is
-            // listed again on every build until the file changes.
-            const warning = r.observation.warning;
-            if (warning) warnings.push(problemOf(file.path, warning.reason, warning.detail));
-            group.add(() => {
-              const stored = recordFile(store, file, { observation: r.observation }, now, { isNew });
-              fresh?.add(stored);
-              if (warning) store.files.put(file, warning.reason, warning.detail);
-            });
-          } else {
-            problems.push(problemOf(file.path, r.reason, r.detail));
-            // A read that failed (not a bad file) is not recorded: the file is read again next time.
-            if (!r.transient)
-              group.add(() => recordFile(store, file, { problem: r.reason, detail: r.detail }, now, { isNew }));
-          }
+          fileRead(filing, file, results[n]!);
         });
         // Merge the keys of the files just recorded, while the workers parse the next batches (their rows are still
         // in the page cache): a key another file meets later is merged again then.
@@ -328,7 +292,68 @@ async function readIntoStore(
     group.rollback();
     throw error;
   }
-  return left;
+  return filing.left;
+}
+
+/** The read jobs, READ_BATCH files each, with the listed files their results are filed under. */
+function readBatches(changed: DumpFile[], roots: readonly string[]): Array<{ input: DumpFile[]; ctx: DumpFile[] }> {
+  const batches: Array<{ input: DumpFile[]; ctx: DumpFile[] }> = [];
+  for (let i = 0; i < changed.length; i += READ_BATCH) {
+    const listed = changed.slice(i, i + READ_BATCH);
+    const files = listed.map((f) => ({
+      path: f.path,
+      size: f.size,
+      mtimeMs: f.mtimeMs,
+      seed: archiveName(f.path, roots),
+    }));
+    batches.push({ input: files, ctx: listed });
+  }
+  return batches;
+}
+
+/** File what reading one file gave: its observation (and its warning), or its problem. */
+function fileRead(filing: Filing, file: DumpFile, r: LoadResult): void {
+  const { store, now, group, fresh, problems, warnings } = filing;
+  if (filing.names && leftOut(filing, filing.names, file, r)) return;
+  const isNew = fresh !== undefined;
+  if (r.ok) {
+    // A copy used despite a problem (an unreadable date): the file is recorded with the problem, so it is
+    // listed again on every build until the file changes.
+    const warning = r.observation.warning;
+    if (warning) warnings.push(problemOf('dump-warning', file.path, warning.reason, warning.detail));
+    group.add(() => {
+      const stored = recordFile(store, file, { observation: r.observation }, now, { isNew });
+      fresh?.add(stored);
+      if (warning) store.files.put(file, warning.reason, warning.detail);
+    });
+  } else {
+    problems.push(problemOf(r.kind, file.path, r.reason, r.detail));
+    // A read that failed (not a bad file) is not recorded: the file is read again next time.
+    if (r.kind !== 'unreadable-file')
+      group.add(() => recordFile(store, file, { problem: r.reason, detail: r.detail }, now, { isNew }));
+  }
+}
+
+/**
+ * Gives a file listed unlooked-at (NOT_STATED) the size and time the read found, or leaves it out as a walk would
+ * (true): a second name of a file (the first in path order is read) or a file that could not be opened.
+ */
+function leftOut(filing: Filing, names: FirstNames, file: DumpFile, r: LoadResult): boolean {
+  const found = r.found;
+  if (found) {
+    if (!names.first(found.dev, found.ino)) {
+      filing.left.add(file);
+      return true;
+    }
+    file.size = found.size;
+    file.mtimeMs = found.mtimeMs;
+  } else if (!r.ok && file.size === NOT_STATED) {
+    // Not opened (a transient failure): reported, and left out of the listing, as a walk leaves it.
+    filing.problems.push(problemOf(r.kind, file.path, r.reason, r.detail));
+    filing.left.add(file);
+    return true;
+  }
+  return false;
 }
 
 /** The files recorded with a problem whose size or time changed since; undefined when one is gone (a removal). */
@@ -391,21 +416,19 @@ async function quickIngest(
   const reading = new Set(changed.map((f) => f.path));
   for (const p of recorded) if (!reading.has(p.path)) reportRecorded(store, p, problems, warnings);
   await readIntoStore(changed, store, problems, warnings, opts);
-  const transient = problems.some((p) => p.reason === 'unreadable file');
-  if (transient) store.meta.delete(FOLDERS_KEY);
+  const transient = problems.some((p) => p.kind === 'unreadable-file');
+  if (transient) store.meta.folders.clear();
   else {
     const folders = { ...index.folders, ...Object.fromEntries(listing.folders) };
-    store.meta.set(FOLDERS_KEY, JSON.stringify({ ...index, folders } satisfies FolderIndex));
+    store.meta.folders.set({ ...index, folders });
   }
   const seen = store.files.count();
   return { seen, read: changed.length, unchanged: seen - changed.length, removed: 0, warnings };
 }
 
 /**
- * Read new and changed dump files into the store; forget deleted ones; then learn again the page templates of the
- * sites whose dumps came, changed or went (dumps/learn.ts). Learning runs whichever way the files were found (a
- * quick look, a walk, nothing moved): a site stays marked until it is learned, so a build killed while it learned
- * finishes the work in the next one, and a build with nothing marked does no learning work.
+ * Reads new and changed dump files into the store, forgets deleted ones, then learns again the templates of the sites
+ * still marked (learn.ts) however the files were found, so a build killed while learning finishes in the next.
  */
 export async function ingestDumps(
   config: Config,
@@ -431,14 +454,41 @@ async function readDumps(
   problems: InputProblem[],
   opts: ReadOptions,
 ): Promise<Omit<IngestResult, 'templates' | 'learnMs'>> {
-  const index = parseIndex(store.meta.get(FOLDERS_KEY));
+  const index = store.meta.folders.get();
   if (!opts.rescan && indexUsable(index, config.dumps, opts.now)) {
     const quick = await quickIngest(store, problems, opts, index!);
     if (quick) return quick;
   }
+  const walk = await walkFolders(config, store, problems);
+  // Every file as it was when the folders were last read in full: nothing to compare file by file.
+  const fingerprint = walk.statFiles && walk.clean ? walkFingerprint(config.dumps, walk.listing) : '';
+  if (fingerprint !== '' && fingerprint === walk.before) {
+    const warnings: InputProblem[] = [];
+    for (const p of store.files.problems()) reportRecorded(store, p, problems, warnings);
+    keepIndex(config, store, problems, opts.now, walk);
+    return { seen: walk.listing.length, read: 0, unchanged: walk.listing.length, removed: 0, warnings };
+  }
+  return readWalked(config, store, problems, opts, walk, fingerprint);
+}
+
+/** A full walk of the dump folders. */
+interface Walk {
+  listing: DumpFile[];
+  /** Each folder walked, with its time: the folder index. */
+  folders: Array<[string, number]>;
+  /** The walk looked at each file; not in a first build, whose read looks at each. */
+  statFiles: boolean;
+  /** The walk met no problem (an unreadable folder, a broken link). */
+  clean: boolean;
+  /** The fingerprint of the last full walk, or ''. */
+  before: string;
+}
+
+/** List every dump file of the configured folders. */
+async function walkFolders(config: Config, store: Store, problems: InputProblem[]): Promise<Walk> {
   const walkProblems = problems.length;
   // A tree that held many files last time is walked by two threads (a thread costs more than it saves on a small one).
-  const before = store.meta.get(WALK_KEY) ?? '';
+  const before = store.meta.walk.get() ?? '';
   const parallel = workerCount() > 0 && Number(before.split(':')[0]) >= PARALLEL_WALK_FILES;
   const folders: Array<[string, number]> = [];
   // No file recorded (a first build): every file is read, and the read looks at each; the walk need not.
@@ -447,59 +497,66 @@ async function readDumps(
   // A large listing made without looking at the files leaves a young heap that V8 sizes the read's collections
   // from: collected once here, the read's heap stays near what is live (memory.ts).
   if (!statFiles && listing.length >= LARGE_READ) collectGarbage();
-  // The index of this walk, kept when every folder and file could be read (else the next build walks again).
-  const walkedClean = problems.length === walkProblems;
-  const keepIndex = (): void => {
-    const clean = walkedClean && !problems.some((p) => p.reason === 'unreadable file');
-    if (!clean) store.meta.delete(FOLDERS_KEY);
-    else {
-      const index: FolderIndex = {
-        roots: [...config.dumps],
-        verifiedAt: opts.now,
-        folders: Object.fromEntries(folders),
-      };
-      store.meta.set(FOLDERS_KEY, JSON.stringify(index));
-    }
-  };
-  // Every file as it was when the folders were last read in full: nothing to compare file by file.
-  let fingerprint = statFiles && walkedClean ? walkFingerprint(config.dumps, listing) : '';
-  if (fingerprint !== '' && fingerprint === before) {
-    const warnings: InputProblem[] = [];
-    for (const p of store.files.problems()) reportRecorded(store, p, problems, warnings);
-    keepIndex();
-    return { seen: listing.length, read: 0, unchanged: listing.length, removed: 0, warnings };
+  return { listing, folders, statFiles, clean: problems.length === walkProblems, before };
+}
+
+/** The index of this walk, kept when every folder and file could be read (else the next build walks again). */
+function keepIndex(config: Config, store: Store, problems: InputProblem[], now: number, walk: Walk): void {
+  const clean = walk.clean && !problems.some((p) => p.kind === 'unreadable-file');
+  if (!clean) store.meta.folders.clear();
+  else {
+    const index: FolderIndex = {
+      roots: [...config.dumps],
+      verifiedAt: now,
+      folders: Object.fromEntries(walk.folders),
+    };
+    store.meta.folders.set(index);
   }
+}
+
+/**
+ * Compare the walk with the store, read what is new or changed, forget what is gone, and keep the walk's
+ * fingerprint and index for the next build.
+ */
+async function readWalked(
+  config: Config,
+  store: Store,
+  problems: InputProblem[],
+  opts: ReadOptions,
+  walk: Walk,
+  fingerprint: string,
+): Promise<Omit<IngestResult, 'templates' | 'learnMs'>> {
   const warnings: InputProblem[] = [];
-  const { changed, removed, known } = compareWithStore(store, listing, problems, warnings);
+  const { changed, removed, known } = compareWithStore(store, walk.listing, problems, warnings);
   guardRemoval(config, store, known, removed, opts.prune ?? false);
   const left = await readIntoStore(changed, store, problems, warnings, opts);
   // A listing made without looking at the files: it now holds them as the read found them, but for those left out.
-  const files = left.size > 0 ? listing.filter((f) => !left.has(f)) : listing;
+  const files = left.size > 0 ? walk.listing.filter((f) => !left.has(f)) : walk.listing;
   const read = changed.length - left.size;
-  if (!statFiles && walkedClean) fingerprint = walkFingerprint(config.dumps, files);
-  // A folder that went away while the files were read (a disk unmounted): what the walk did not find there may still
-  // be on it. Nothing is forgotten, and the build stops before it publishes from a folder that is not there.
-  const listed = config.dumps.map((root) => files.filter((f) => under(f.path, [root])).length);
-  const vanished = config.dumps
-    .map((folder, i) => ({ folder, known: listed[i]!, gone: listed[i]!, configured: true }))
-    .filter((f) => f.known > 0 && !hasEntries(f.folder));
-  if (vanished.length > 0) throw new RemovalRefused('vanished', removed.length, known.size, vanished);
+  const walked = !walk.statFiles && walk.clean ? walkFingerprint(config.dumps, files) : fingerprint;
+  refuseVanished(config, files, removed.length, known.size);
   if (removed.length > 0)
     store.transaction(() => {
       for (const p of removed) forgetFile(store, p);
     });
-  const roots = JSON.stringify(config.dumps);
-  if (store.meta.get(ROOTS_KEY) !== roots) store.meta.set(ROOTS_KEY, roots);
+  const roots = store.meta.dumpRoots.get();
+  if (JSON.stringify(roots) !== JSON.stringify(config.dumps)) store.meta.dumpRoots.set(config.dumps);
   // Every file is now recorded as it is: the next build may skip the comparison if nothing moved. Not when a file
   // could not be read (it is read again next time).
-  const transient = problems.some((p) => p.reason === 'unreadable file');
-  store.meta.set(WALK_KEY, transient ? '' : fingerprint);
-  keepIndex();
-  return {
-    seen: files.length,
-    read,
-    unchanged: files.length - read,
-    removed: removed.length,
-    warnings,
-  };
+  const transient = problems.some((p) => p.kind === 'unreadable-file');
+  store.meta.walk.set(transient ? '' : walked);
+  keepIndex(config, store, problems, opts.now, walk);
+  return { seen: files.length, read, unchanged: files.length - read, removed: removed.length, warnings };
+}
+
+/**
+ * A folder that went away while the files were read (a disk unmounted): what the walk did not find there may still
+ * be on it. Nothing is forgotten, and the build stops before it publishes from a folder that is not there.
+ */
+function refuseVanished(config: Config, files: readonly DumpFile[], removing: number, known: number): void {
+  const listed = config.dumps.map((root) => files.filter((f) => under(f.path, [root])).length);
+  const vanished = config.dumps
+    .map((folder, i) => ({ folder, known: listed[i]!, gone: listed[i]!, configured: true }))
+    .filter((f) => f.known > 0 && !hasEntries(f.folder));
+  if (vanished.length > 0) throw new RemovalRefused('vanished', removing, known, vanished);
 }

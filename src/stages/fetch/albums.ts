@@ -1,31 +1,46 @@
 /**
- * Polling followed lists (albums 合集, and homepages 主页), part of the fetch stage. A list is read newest first,
- * through the same page client as articles (origin, pacing, retries), within the build's budget of list requests
- * (`follow.maxRequestsPerRun`). Two kinds of read:
- * - the **head**: from the newest article down to the first one already known (one request when nothing is new),
- *   for a list whose first read has begun. It is filed whole or not at all (a head cut short would leave a gap that
- *   the next head, stopping at the articles it filed, would never read);
- * - the **walk**, the first read: from where it stopped (or the top) towards the oldest article, filed page by page
- *   with where it continues, to the list's end or `follow.maxPages` × 20 articles. A walk cut by the budget, or by a
- *   failure, goes on from there in a later build.
- * The list's HTML page (its title and account: the account's name is the source of the articles it lists) is read
- * once, before its first read.
- *
- * What an answer means: a refusal of the client (a verification page or a redirect to one, `verify_status` ≠ "0",
- * frequency control, HTTP 429, 403s in a row) stops every request of the build (fetch/run.ts), and nothing of the
- * list changes but its last attempt. Anything else that is not a list (`ret -2 "invalid args"` for an album that
- * does not exist, a 404, the wrong shape, a list of another account, too big, too slow) fails that list alone: it
- * backs off on its own (fetch/schedule.ts) and every other list and URL goes on.
+ * Polling followed lists (albums 合集, homepages 主页) newest first, within the build's budget of list requests. The
+ * **head** reads down to the first known article and is filed whole (one cut short would leave a gap the next head,
+ * stopping at what it filed, never reads); the **walk**, the first read, goes towards the oldest, filed page by page
+ * with where it continues. A refusal of the client stops the build (run.ts); anything else that is not a list
+ * (`ret -2 "invalid args"` for an album that does not exist, a 404, the wrong shape) fails that list alone.
  */
 import { type AlbumEntry, markAlbumChanged, nameAccount, recordAlbumItems } from '../../catalog/catalog.js';
 import type { Logger } from '../../log.js';
 import { needsArticle } from '../../states.js';
 import type { Store } from '../../store/store.js';
-import type { AlbumFetchSummary, AlbumItem, AlbumRecord, Config, FetchOutcome, LiveFetch } from '../../types.js';
+import type { AlbumRecord, Config, InputProblem } from '../../types.js';
+import type { FetchOutcome, LiveFetch } from '../../fetch/fetcher.js';
+import type { AlbumItem } from '../../wechat/album.js';
 import { VERIFY_PATH } from '../../wechat/refusal.js';
 import { type ListDriver, type ListPosition, driverOf } from '../../fetch/list-drivers.js';
 import { albumObservation } from '../../fetch/observe.js';
 import type { FetchRun } from './run.js';
+
+/** What polling albums (and homepages) did in one build. */
+export interface AlbumFetchSummary {
+  /** Albums polled under the config (listed, or discovered as `follow.albums` allows). */
+  active: number;
+  due: number;
+  polled: number;
+  /** Polls that failed: an answer about the list (it does not exist, the wrong shape, too big, a network error). */
+  failed: number;
+  /** Polls WeChat refused (the client is refused: every request of the build stopped). */
+  blocked: number;
+  /** List and list-page requests made. */
+  listRequests: number;
+  pageRequests: number;
+  /** Articles first seen in an album list. */
+  newItems: number;
+  /** Albums first followed in this build because a page named them. */
+  discovered: number;
+  /** Due polls and first reads the budget left for later builds (`follow.maxRequestsPerRun`, `maxNewAlbumsPerRun`). */
+  deferred: number;
+  /** Albums pages named that were not followed: their account has `follow.maxAlbumsPerAccount` followed already. */
+  overCap: number;
+  /** The build's budget of list and list-page requests (`follow.maxRequestsPerRun`). */
+  budget: number;
+}
 
 export interface AlbumPollContext {
   config: Config;
@@ -34,11 +49,12 @@ export interface AlbumPollContext {
   run: FetchRun;
   summary: AlbumFetchSummary;
   /** Failures to report (where, reason, detail). */
-  failures: Array<{ where: string; reason: string; detail?: string }>;
+  failures: InputProblem[];
   log: Logger;
   now: () => number;
 }
 
+/** The album summary of a build that has polled nothing yet. */
 export function emptyAlbumSummary(active: number, budget: number): AlbumFetchSummary {
   return {
     active,
@@ -57,7 +73,7 @@ export function emptyAlbumSummary(active: number, budget: number): AlbumFetchSum
 }
 
 /** Articles a list's first read takes at most: `follow.maxPages` pages of 20. */
-export const itemCap = (config: Config): number => config.follow.maxPages * 20;
+const itemCap = (config: Config): number => config.follow.maxPages * 20;
 
 /** Why a read ended before it was done. */
 type Ended = { kind: 'refused' } | { kind: 'failed'; reason: string } | { kind: 'deferred' } | { kind: 'stopped' };
@@ -140,8 +156,7 @@ async function read(
     const page = driver.parse(answer.body, a, position, ctx.now());
     if (!page.ok) {
       if (page.refused) {
-        const kind = page.reason.startsWith('verification page') ? 'captcha' : 'refused';
-        ctx.run.refused({ at: ctx.now(), kind, reason: page.reason });
+        ctx.run.refused({ at: ctx.now(), kind: page.refused, reason: page.reason });
         return { found, pages, next: position ?? null, ended: { kind: 'refused' } };
       }
       return { found, pages, next: position ?? null, ended: { kind: 'failed', reason: page.reason } };
@@ -170,7 +185,7 @@ async function read(
   return { found, pages, next: position ?? null };
 }
 
-/** The list's HTML page: its title and account, or undefined (read again at the next poll). A refusal stops the build. */
+/** The list's HTML page (title, account), or undefined to read it at the next poll; a refusal stops the build. */
 async function readPage(a: AlbumRecord, driver: ListDriver, ctx: AlbumPollContext): Promise<PageInfo | undefined> {
   const { run } = ctx;
   if (!run.takeListRequest()) return undefined;
@@ -193,9 +208,8 @@ async function readPage(a: AlbumRecord, driver: ListDriver, ctx: AlbumPollContex
 type PageInfo = { title?: string; account?: string; accountId?: string };
 
 /**
- * File a read: the list's page when it was read now, its articles, and the poll's record, in one transaction. Only a
- * head that finds articles counts as the list's activity (`found_at`): a walk finds old articles, and an album
- * followed today but quiet for a year is polled as a quiet one.
+ * Files a read in one transaction: the list's page if read now, its articles, the poll. Only a head that finds
+ * articles counts as activity (`found_at`): a walk finds old ones, which would make a long-quiet album look active.
  */
 function file(
   a: AlbumRecord,
@@ -244,10 +258,10 @@ function noteEnded(a: AlbumRecord, driver: ListDriver, ended: Ended, ctx: AlbumP
     ctx.summary.blocked++;
     const reason = ctx.run.refusal?.reason ?? 'WeChat refused the client';
     ctx.store.albums.recordPoll(a.albumId, { at: t, result: 'blocked', reason, walked: a.walked, found: false });
-    ctx.failures.push({ where, reason: `${driver.noun} list refused`, detail: reason });
+    ctx.failures.push({ kind: 'list-refused', where, reason: `${driver.noun} list refused`, detail: reason });
   } else if (ended.kind === 'failed') {
     ctx.summary.failed++;
-    ctx.failures.push({ where, reason: `${driver.noun} poll failed`, detail: ended.reason });
+    ctx.failures.push({ kind: 'list-failed', where, reason: `${driver.noun} poll failed`, detail: ended.reason });
   } else if (ended.kind === 'deferred') ctx.summary.deferred++;
 }
 

@@ -1,7 +1,7 @@
 /**
- * One round of list polling in a build (fetch/stage.ts runs up to MAX_ROUNDS): plan which followed lists are due
+ * One round of list polling in a build (stage.ts runs up to MAX_ROUNDS): plan which followed lists are due
  * (fetch/schedule.ts `planListPolls`), read the heads, then the walks, `fetch.concurrency` lists at a time, within the
- * build's budget (fetch/run.ts). A list polled in a round is not polled again in the build.
+ * build's budget (run.ts). A list polled in a round is not polled again in the build.
  */
 import { type AlbumPollContext, type PollOutcome, pollHead, pollWalk } from './albums.js';
 import { planListPolls } from '../../fetch/schedule.js';

@@ -1,18 +1,13 @@
 /**
- * What one build's fetching shares between polling lists and reading pages: the signal that stops it, why it
- * stopped (WeChat refused the client, or could not be reached), the streaks of connection failures and of 403s, and
- * what is left of the build's budget of list requests and first reads.
- *
- * A refusal of **the client** stops every request of the build: a captcha or verify page, a redirect to one,
- * `verify_status` ≠ "0", a frequency-control `ret` (wechat/refusal.ts), HTTP 429, or 403 twice in a row. An answer
- * about one list or page (a list that does not exist, a 404, the wrong shape) never stops the build: that list or URL
- * fails alone and backs off on its own.
+ * What one build's fetching shares between lists and pages. A refusal of **the client** stops every request of the
+ * build: a captcha or verify page (or a redirect to one), `verify_status` ≠ "0", a frequency-control `ret`
+ * (wechat/refusal.ts), HTTP 429, or 403 twice in a row. An answer about one list or page fails that one alone.
  */
-import type { FetchOutcome } from '../../types.js';
+import type { FetchOutcome } from '../../fetch/fetcher.js';
 import { UNREACHABLE_AFTER } from '../../fetch/schedule.js';
 
 /** 403s in a row (pages or lists) after which WeChat counts as refusing the client. */
-export const REFUSED_403_AFTER = 2;
+const REFUSED_403_AFTER = 2;
 
 /**
  * Why WeChat refused: a captcha or verify page (or a redirect to one), or another refusal (HTTP 429, 403s in a row,
@@ -25,6 +20,7 @@ export interface Refusal {
   retryAfterMs?: number;
 }
 
+/** One build's fetching: its stop signal, why it stopped, its failure streaks and what is left of its budgets. */
 export class FetchRun {
   private readonly stop = new AbortController();
   /** Aborted when fetching stops for this build (or the build is interrupted). */
@@ -46,6 +42,7 @@ export class FetchRun {
     this.firstReads = budget.firstReads;
   }
 
+  /** Fetching stopped for this build: WeChat refused the client or is out of reach. */
   stopped(): boolean {
     return this.refusal !== undefined || this.unreachableAt !== undefined;
   }
@@ -57,9 +54,8 @@ export class FetchRun {
   }
 
   /**
-   * Note the outcome of one request. Connection-level failures in a row: at UNREACHABLE_AFTER, WeChat counts as
-   * unreachable and every request of this build stops. HTTP 429, or 403 REFUSED_403_AFTER times in a row, refuse the
-   * client. True when this outcome stopped the build.
+   * Notes one request's outcome; true when it stopped the build: HTTP 429 or REFUSED_403_AFTER 403s in a row refuse
+   * the client, and UNREACHABLE_AFTER connection failures in a row make WeChat unreachable.
    */
   note(r: FetchOutcome, at: number): boolean {
     if (this.stopped()) return false;

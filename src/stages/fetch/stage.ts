@@ -1,11 +1,7 @@
 /**
- * The live-fetching stage of a build: which followed lists (albums 合集, homepages 主页) and URLs are due, poll and
- * fetch them politely, and file what each list and page is. A list adds the articles it lists (each queued for
- * reading); a page that is the article changes stored content; a deleted or blocked page adds a notice beside what is
- * stored. WeChat refusing the client (a captcha page, frequency control, 429, 403s: fetch/run.ts) stops all fetching
- * for a cool-down and slows the pace after it (fetch/pace.ts); an answer about one list fails that list alone
- * (fetch/albums.ts); an error changes nothing stored. A page read may name albums of its account to follow
- * (`follow.albums`): they are polled in the same build, in rounds (fetch/lists.ts). Offline (no `live`), the URL
+ * The live-fetching stage: poll the due lists (albums 合集, homepages 主页) and fetch the due URLs politely, filing
+ * what each is; albums a page names are followed and polled in later rounds of the build. WeChat refusing the client
+ * stops all fetching for a cool-down (run.ts, fetch/pace.ts); an error changes nothing stored. Offline, the URL
  * inputs are still read, so the build reports what is followed.
  */
 import { aliasKey, markAlbumChanged, nameAccount, putObservation } from '../../catalog/catalog.js';
@@ -13,34 +9,47 @@ import { shortKey, wechatKey } from '../../keys.js';
 import type { Logger } from '../../log.js';
 import { pageContentState } from '../../states.js';
 import type { Store } from '../../store/store.js';
-import type {
-  AlbumFetchSummary,
-  AlbumRecord,
-  Config,
-  FetchOutcome,
-  FetchSummary,
-  FollowedUrl,
-  InputProblem,
-  LiveFetch,
-  ParsedPage,
-} from '../../types.js';
+import type { AlbumRecord, Config, FollowedUrl, InputProblem } from '../../types.js';
+import type { FetchOutcome, LiveFetch } from '../../fetch/fetcher.js';
+import type { ParsedPage } from '../../wechat/article-page.js';
 import { readUrlInputs } from '../../io/url-files.js';
 import { parseUrl } from '../../wechat/url.js';
-import { emptyAlbumSummary } from './albums.js';
+import { type AlbumFetchSummary, emptyAlbumSummary } from './albums.js';
 import { discoveryVia, isAlbumActive, strongerVia } from '../../fetch/follow.js';
-import { pollLists } from './lists.js';
+import { type ListRoundContext, pollLists } from './lists.js';
 import { noticeObservation, pageObservation } from '../../fetch/observe.js';
 import { FetchRun } from './run.js';
 import { dueOrder, isDue } from '../../fetch/schedule.js';
 import {
-  LEGACY_COOLDOWN_KEY,
-  PACE_KEY,
+  type PaceCooldown,
   type PaceState,
   paceNow,
   paceOnBlock,
   paceOnCleanBuild,
   storedPaceState,
 } from '../../fetch/pace.js';
+
+/** What live fetching did in one build. */
+export interface FetchSummary {
+  listed: number;
+  due: number;
+  fetched: number;
+  unchanged: number;
+  deleted: number;
+  blocked: number;
+  failed: number;
+  skippedByCooldown: number;
+  /** WeChat could not be reached (several connection failures in a row): the rest waited for a later build. */
+  unreachable?: boolean;
+  deferred: number;
+  cooldownUntil?: number;
+  failures: InputProblem[];
+  offline: boolean;
+  /** Time spent fetching and filing pages. */
+  elapsedMs: number;
+  /** Albums followed and polled in this build. */
+  albums?: AlbumFetchSummary;
+}
 
 export interface FetchStageOptions {
   /** Live fetching; undefined: offline. */
@@ -54,9 +63,7 @@ export interface FetchStageOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Meta key: whether the dumps' URLs were last synced by a build that could fetch. */
-const DUMP_URLS_KEY = 'dump-urls';
-
+/** The fetch summary of a build that has fetched nothing yet. */
 export function emptyFetchSummary(offline: boolean): FetchSummary {
   return {
     listed: 0,
@@ -75,13 +82,13 @@ export function emptyFetchSummary(offline: boolean): FetchSummary {
 }
 
 function setPace(store: Store, state: PaceState | undefined, before: PaceState | undefined): void {
-  if (state === before && store.meta.get(LEGACY_COOLDOWN_KEY) === undefined) return;
-  if (state) store.meta.set(PACE_KEY, JSON.stringify(state));
-  else store.meta.delete(PACE_KEY);
-  store.meta.delete(LEGACY_COOLDOWN_KEY);
+  if (state === before && store.meta.legacyCooldown.get() === undefined) return;
+  if (state) store.meta.pace.set(JSON.stringify(state));
+  else store.meta.pace.clear();
+  store.meta.legacyCooldown.clear();
 }
 
-/** Sync the URL inputs (articles and albums) into the store and say how many are listed. Problems name the file and line. */
+/** Syncs the URL inputs (articles, albums) into the store; how many are listed. Problems name the file and line. */
 async function syncInputs(
   config: Config,
   store: Store,
@@ -99,11 +106,11 @@ async function syncInputs(
   // A store that never knew an album, and a config that lists none, need no write.
   if (albums.size > 0 || store.albums.count() > 0) store.albums.setListed([...albums.values()], opts.now());
   // The dumps' URLs are followed (a pass over every observation) by the first build that may fetch.
-  const dumpsChanged = opts.dumpsChanged || store.meta.get(DUMP_URLS_KEY) !== 'synced';
+  const dumpsChanged = opts.dumpsChanged || store.meta.dumpUrls.get() !== 'synced';
   if (opts.live) {
     if (config.fetch.dumps && dumpsChanged) store.urls.addDumpUrls(opts.now());
-    store.meta.set(DUMP_URLS_KEY, 'synced');
-  } else if (opts.dumpsChanged) store.meta.set(DUMP_URLS_KEY, 'pending');
+    store.meta.dumpUrls.set('synced');
+  } else if (opts.dumpsChanged) store.meta.dumpUrls.set('pending');
   return { urls: new Set(entries.map((e) => e.url)).size, albums: albums.size };
 }
 
@@ -111,7 +118,7 @@ async function syncInputs(
 function filePage(store: Store, followed: FollowedUrl, page: ParsedPage, summary: FetchSummary, t: number): void {
   const fail = (reason: string, detail?: string): void => {
     summary.failed++;
-    summary.failures.push({ where: followed.url, reason, ...(detail ? { detail } : {}) });
+    summary.failures.push({ kind: 'page-failed', where: followed.url, reason, ...(detail ? { detail } : {}) });
     store.urls.recordResult(followed.url, 'error', reason, true, null, t);
   };
   store.transaction(() => {
@@ -148,8 +155,8 @@ function filePage(store: Store, followed: FollowedUrl, page: ParsedPage, summary
   });
 }
 
-/** Rounds of polling and reading in one build: a page read may name an album to follow, whose articles are read next. */
-export const MAX_ROUNDS = 4;
+/** Rounds of polling and reading in one build: a page read may name an album whose articles are read next. */
+const MAX_ROUNDS = 4;
 
 /** The albums polled under the config in force: marked in the store (their articles' URLs are candidates). */
 function activateAlbums(config: Config, store: Store): AlbumRecord[] {
@@ -161,10 +168,8 @@ function activateAlbums(config: Config, store: Store): AlbumRecord[] {
 }
 
 /**
- * Follow the albums an article page names, when the page's URL allows it (`follow.albums`), up to
- * `follow.maxAlbumsPerAccount` per account; a page read for the first time (a new article) makes the followed albums
- * it names due in this build (the article's other albums got it too). In one transaction. Returns how many albums
- * were followed or made due.
+ * Follows the albums a page names when its URL allows (`follow.albums`), up to `follow.maxAlbumsPerAccount` each; a
+ * first read makes the followed albums it names due now. One transaction; returns how many were followed or made due.
  */
 function discover(ctx: PageContext, followed: FollowedUrl, page: ParsedPage, t: number): number {
   const { config, store, albums: summary } = ctx;
@@ -214,11 +219,12 @@ function discover(ctx: PageContext, followed: FollowedUrl, page: ParsedPage, t: 
   if (overCap > 0) {
     summary.overCap += overCap;
     const detail = `${overCap} albums not followed: the account has ${config.follow.maxAlbumsPerAccount} followed (follow.maxAlbumsPerAccount)`;
-    ctx.summary.failures.push({ where: followed.url, reason: 'albums over the cap', detail });
+    ctx.summary.failures.push({ kind: 'over-cap', where: followed.url, reason: 'albums over the cap', detail });
   }
   return more;
 }
 
+/** Sync the inputs, then poll the due lists and read the due pages, unless offline or in a cool-down. */
 export async function fetchStage(config: Config, store: Store, opts: FetchStageOptions): Promise<FetchSummary> {
   const { live } = opts;
   const summary = emptyFetchSummary(!live);
@@ -228,31 +234,16 @@ export async function fetchStage(config: Config, store: Store, opts: FetchStageO
   summary.failures.push(...problems);
   const active = activateAlbums(config, store);
   const albums = emptyAlbumSummary(active.length, config.follow.maxRequestsPerRun);
-  // Albums are reported once the store knows one (a store without albums reports as before).
-  const done = (): FetchSummary => {
-    if (albums.discovered > 0 || store.albums.count() > 0) {
-      albums.active = store.albums.activeIds().length;
-      summary.albums = albums;
-    }
-    return summary;
-  };
   // Offline: nothing will be fetched, so the due list (a pass over every followed URL) is not worth computing.
-  if (!live) return done();
+  if (!live) return withAlbums(store, summary, albums);
   const now = opts.now();
-  const dueUrls = (done: Set<string>) =>
-    store.urls
-      .candidates(config.fetch.dumps)
-      .filter((r) => !done.has(r.url) && (live.refetch || isDue(r, now, config.fetch.maxAgeDays)))
-      .sort(dueOrder);
-  const firstUrls = dueUrls(new Set());
+  const firstUrls = dueUrls(config, store, live, now, new Set());
   summary.due = firstUrls.length;
   const paceState = storedPaceState(store.meta, config.fetch);
   const pace = paceNow(paceState, now, config.fetch.delayMs);
   if (pace.cooldown) {
-    summary.skippedByCooldown = firstUrls.length;
-    summary.cooldownUntil = pace.cooldown.until;
-    if (pace.cooldown.reason === 'unreachable') summary.unreachable = true;
-    return done();
+    skipForCooldown(summary, pace.cooldown, firstUrls.length);
+    return withAlbums(store, summary, albums);
   }
   // After a refusal, fetching resumes slowed (fetch/pace.ts).
   live.fetcher.setPace(pace.multiplier);
@@ -261,7 +252,66 @@ export async function fetchStage(config: Config, store: Store, opts: FetchStageO
     firstReads: config.follow.maxNewAlbumsPerRun,
   });
   const ctx: PageContext = { config, store, live, run, summary, albums, opts, polled: new Set() };
-  const lists = {
+  const asked = await fetchRounds(ctx, firstUrls, now);
+  endOfFetching(ctx, paceState, asked);
+  return withAlbums(store, summary, albums);
+}
+
+/** The summary, with the albums' part once the store knows an album (a store without albums says nothing of them). */
+function withAlbums(store: Store, summary: FetchSummary, albums: AlbumFetchSummary): FetchSummary {
+  if (albums.discovered > 0 || store.albums.count() > 0) {
+    albums.active = store.albums.activeIds().length;
+    summary.albums = albums;
+  }
+  return summary;
+}
+
+/** The followed URLs due at `now` (every one on `--refetch`) but those in `skip`, in the order they are read. */
+function dueUrls(config: Config, store: Store, live: LiveFetch, now: number, skip: ReadonlySet<string>): FollowedUrl[] {
+  return store.urls
+    .candidates(config.fetch.dumps)
+    .filter((r) => !skip.has(r.url) && (live.refetch || isDue(r, now, config.fetch.maxAgeDays)))
+    .sort(dueOrder);
+}
+
+/** A cool-down in force: every due URL waits for its end. */
+function skipForCooldown(summary: FetchSummary, cooldown: PaceCooldown, due: number): void {
+  summary.skippedByCooldown = due;
+  summary.cooldownUntil = cooldown.until;
+  if (cooldown.reason === 'unreachable') summary.unreachable = true;
+}
+
+/**
+ * Rounds of polling the due lists and reading the due pages, within `fetch.maxPerRun` pages: a round whose pages
+ * made no album followed or due is the last. Returns how many requests were asked of WeChat (pages, lists).
+ */
+async function fetchRounds(ctx: PageContext, firstUrls: FollowedUrl[], now: number): Promise<number> {
+  const { config, store, live, run, summary, albums, opts } = ctx;
+  const lists = listRoundContext(ctx);
+  /** URLs due in some round, and those put in a batch. */
+  const due = new Set<string>();
+  const attempted = new Set<string>();
+  const started = performance.now();
+  for (let round = 0; round < MAX_ROUNDS && !run.stopped() && !opts.signal?.aborted; round++) {
+    const polledLists = await pollLists(lists);
+    if (run.stopped()) break;
+    const urls = round === 0 && polledLists === 0 ? firstUrls : dueUrls(config, store, live, now, attempted);
+    for (const u of urls) due.add(u.url);
+    const batch = urls.slice(0, Math.max(0, config.fetch.maxPerRun - attempted.size));
+    for (const u of batch) attempted.add(u.url);
+    const found = await fetchPages(batch, ctx);
+    if (found === 0) break;
+  }
+  summary.elapsedMs = performance.now() - started;
+  summary.due = due.size;
+  summary.deferred = due.size - attempted.size;
+  return attempted.size + albums.listRequests + albums.pageRequests;
+}
+
+/** What polling the lists is told: the page context's run and budgets, its failures, the lists polled so far. */
+function listRoundContext(ctx: PageContext): ListRoundContext {
+  const { config, store, live, run, summary, albums, opts } = ctx;
+  return {
     config,
     store,
     live,
@@ -274,32 +324,11 @@ export async function fetchStage(config: Config, store: Store, opts: FetchStageO
     refetch: live.refetch,
     deferred: new Set<string>(),
   };
-  /** URLs due in some round, and those put in a batch. */
-  const due = new Set<string>();
-  const attempted = new Set<string>();
-  const started = performance.now();
-  for (let round = 0; round < MAX_ROUNDS && !run.stopped() && !opts.signal?.aborted; round++) {
-    const polledLists = await pollLists(lists);
-    if (run.stopped()) break;
-    const urls = round === 0 && polledLists === 0 ? firstUrls : dueUrls(attempted);
-    for (const u of urls) due.add(u.url);
-    const batch = urls.slice(0, Math.max(0, config.fetch.maxPerRun - attempted.size));
-    for (const u of batch) attempted.add(u.url);
-    const found = await fetchPages(batch, ctx);
-    if (found === 0) break;
-  }
-  summary.elapsedMs = performance.now() - started;
-  summary.due = due.size;
-  summary.deferred = due.size - attempted.size;
-  const asked = attempted.size + albums.listRequests + albums.pageRequests;
-  endOfFetching({ config, store, opts, run, summary }, paceState, asked);
-  return done();
 }
 
 /**
- * File how fetching ended: after a refusal, or WeChat out of reach, the cool-down and the pace to resume at
- * (fetch/pace.ts); after a build that asked WeChat something and was not refused, what no longer matters of them is
- * forgotten.
+ * Files how fetching ended (fetch/pace.ts): after a refusal or WeChat out of reach, the cool-down and the pace to
+ * resume at; after an unrefused build that asked WeChat anything, what of them no longer matters is forgotten.
  */
 function endOfFetching(
   ctx: Pick<PageContext, 'config' | 'store' | 'opts' | 'run' | 'summary'>,
@@ -307,7 +336,7 @@ function endOfFetching(
   /** Requests asked of WeChat in this build (pages, lists). */
   asked: number,
 ): void {
-  const { config, store, opts, run, summary } = ctx;
+  const { config, store, opts, run } = ctx;
   const pausedAt = run.pausedAt();
   if (pausedAt === undefined) {
     if (asked > 0) setPace(store, paceOnCleanBuild(before, opts.now()), before);
@@ -318,16 +347,27 @@ function endOfFetching(
   const retryAfterMs = run.refusal?.retryAfterMs;
   const next = paceOnBlock(before, pausedAt, { cooldownMinutes, cooldownMaxMinutes, reason, retryAfterMs });
   setPace(store, next, before);
+  reportPause(ctx, next);
+}
+
+/** Report a pause of fetching: the URLs it leaves waiting, why it began, and when fetching resumes. */
+function reportPause(ctx: Pick<PageContext, 'config' | 'opts' | 'run' | 'summary'>, next: PaceState): void {
+  const { config, opts, run, summary } = ctx;
   const cooldown = next.cooldown!;
   summary.cooldownUntil = cooldown.until;
   const done = summary.fetched + summary.unchanged + summary.deleted + summary.blocked + summary.failed;
   summary.skippedByCooldown = Math.max(0, summary.due - summary.deferred - done);
   const until = new Date(cooldown.until).toISOString();
-  if (reason === 'unreachable') {
+  if (cooldown.reason === 'unreachable') {
     summary.unreachable = true;
     const wait = summary.skippedByCooldown + summary.deferred;
     const detail = `fetching skipped, ${wait} URLs wait; next try after ${until}`;
-    summary.failures.push({ where: config.fetch.origin, reason: 'WeChat unreachable', detail });
+    summary.failures.push({
+      kind: 'wechat-unreachable',
+      where: config.fetch.origin,
+      reason: 'WeChat unreachable',
+      detail,
+    });
     opts.log.warn(
       { origin: config.fetch.origin, until, waiting: wait },
       `WeChat unreachable: fetching skipped, ${wait} URLs wait`,
@@ -336,7 +376,12 @@ function endOfFetching(
     const why = run.refusal?.reason ?? 'captcha page';
     const resume = `resuming ${next.multiplier}× slower`;
     const detail = `${why}; fetching paused until ${until}, ${resume}`;
-    summary.failures.push({ where: config.fetch.origin, reason: 'captcha / rate limit', detail });
+    summary.failures.push({
+      kind: 'wechat-refused',
+      where: config.fetch.origin,
+      reason: 'captcha / rate limit',
+      detail,
+    });
     opts.log.warn(
       { origin: config.fetch.origin, until, level: cooldown.level, why, pace: next.multiplier },
       'WeChat refused: fetching paused',
@@ -374,7 +419,7 @@ async function fetchPages(batch: FollowedUrl[], ctx: PageContext): Promise<numbe
     if (run.note(r, t) && run.refusal) return;
     if (page instanceof Error) {
       summary.failed++;
-      summary.failures.push({ where: r.url, reason: 'page parser failure', detail: page.message });
+      summary.failures.push({ kind: 'page-failed', where: r.url, reason: 'page parser failure', detail: page.message });
       store.urls.recordResult(followed.url, 'error', `page parser failure: ${page.message}`, true, null, t);
       return;
     }
@@ -386,7 +431,7 @@ async function fetchPages(batch: FollowedUrl[], ctx: PageContext): Promise<numbe
     }
     if (r.kind === 'error') {
       summary.failed++;
-      summary.failures.push({ where: r.url, reason: 'fetch failed', detail: r.reason });
+      summary.failures.push({ kind: 'page-failed', where: r.url, reason: 'fetch failed', detail: r.reason });
       store.urls.recordResult(followed.url, 'error', r.reason, true, null, t);
       return;
     }

@@ -42,7 +42,7 @@ export interface RenderInput {
   dir: string;
 }
 
-/** The feed files written (those whose bytes changed), and the dump files that no longer held the body the store knew (to be read again). */
+/** The feed files written (their bytes changed), and the dump files whose body changed since they were read. */
 export interface RenderResult {
   written: string[];
   stale: Array<{ path: string; reason: string }>;
@@ -50,7 +50,8 @@ export interface RenderResult {
   rendered: Array<{ hash: string; templateId: string | undefined; html: string }>;
 }
 
-export function imageOptions(spec: ImageSpec): ImageOptions {
+/** The image options of a render, the proxy's URL rewriter rebuilt from the spec. */
+function imageOptions(spec: ImageSpec): ImageOptions {
   if (spec.mode !== 'proxy' || spec.secret === undefined) return { mode: spec.mode };
   const secret = spec.secret;
   return { mode: 'proxy', proxy: (url) => `${spec.baseUrl}${signedImagePath(secret, url)}` };
@@ -83,9 +84,8 @@ function keptRendering(json: string): KeptRendering | undefined {
 }
 
 /**
- * An article with its body rendered: a dump's body as rendered before, or read from its file again and rendered
- * (and then handed back for the store to keep). A reprint's card becomes one credit line (item.ts), and the summary
- * starts with the article's own text.
+ * An article with its body rendered: a dump body's kept rendering, or its file read and rendered again (and handed
+ * back for the store to keep). A reprint's card becomes one credit line.
  */
 function shown({ article, body, account, shownAt, rendered }: ShowItem, result: RenderResult): FeedArticle {
   const context = { account, shownAt };

@@ -1,8 +1,6 @@
 /**
- * The publish stage of a build: render the feeds whose articles or settings changed (in worker threads when many),
- * remove the folders of feeds that are gone, then write all/, the OPML and the index page. Each album (合集) with
- * articles is a feed of its own, rendered again when an article it lists, or its title, changed. A build with nothing
- * new checks that the files are still there and writes nothing. Temp files that crashed writes left are removed first.
+ * The publish stage: render the feeds whose articles or settings changed (in worker threads when many), remove those
+ * gone, then write all/, the OPML and the index page. With nothing new, it checks the files are there and writes none.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,13 +11,13 @@ import { sha256 } from '../../keys.js';
 import { type AlbumFeedSpec, type FeedGroup, planFeeds } from '../../feeds/sources.js';
 import type { FeedRecord } from '../../store/feeds.js';
 import type { Store } from '../../store/store.js';
-import type { AlbumStatus, Article, Config, InputProblem, SourceConfig } from '../../types.js';
-import type { ImageSpec, ShowItem } from './render-job.js';
+import type { Article, Config, InputProblem, SourceConfig, SourceStats } from '../../types.js';
+import type { ImageSpec, RenderInput, RenderResult, ShowItem } from './render-job.js';
 import { pipeline, type RunnerFor } from '../../work/pool.js';
 import { renderJob } from './jobs.js';
 import { indexPace, liveStates } from '../../feeds/dashboard-data.js';
 import { type IndexEntry, type LatestArticle, renderIndex, type TroubledList } from '../../feeds/index-page.js';
-import { listStatuses } from '../../fetch/follow.js';
+import { type AlbumStatus, listStatuses } from '../../fetch/follow.js';
 import { accountNames, accountOf } from '../../feeds/accounts.js';
 import { shownTimes } from '../../feeds/times.js';
 import { messages } from '../../feeds/messages.js';
@@ -28,18 +26,14 @@ import { shows, take } from '../../feeds/select.js';
 import { FEED_FILES, removeFeedFolder, removeLeftoverTemps, writeIfChanged } from './write.js';
 
 /** Bump when rendering changes, so every feed is rendered again once. */
-export const RENDER_VERSION = '3';
+const RENDER_VERSION = '3';
 /**
  * The key of a dump body's kept rendering: the renderer's version, the page template it was read through ('none'
  * without one: a site's new template is not served a rendering made under the old one) and the body's hash.
  */
-export const renderedKey = (hash: string, templateId: string | undefined): string =>
+const renderedKey = (hash: string, templateId: string | undefined): string =>
   `${MARKDOWN_VERSION}/${templateId || 'none'}:${hash}`;
-const RENDERED_PRUNED_KEY = 'rendered-pruned';
 const DAY_MS = 86_400_000;
-/** Meta keys: the signature of the last complete publish, and which source labels each feed showed. */
-const PUBLISHED_KEY = 'published';
-export const FEED_LABELS_KEY = 'feed-labels';
 
 export interface PublishOptions {
   runner: RunnerFor;
@@ -51,8 +45,8 @@ export interface PublishOptions {
 
 export interface Published {
   written: string[];
+  /** Feeds with a file written (all/ counted). */
   feedsWritten: number;
-  feedsUnchanged: number;
   /** Feeds of sources (all/ not counted). */
   sources: number;
 }
@@ -66,7 +60,7 @@ interface FeedPlan {
   limit: number;
 }
 
-/** The three files of a feed are there (synchronous: a build with nothing to do checks hundreds of them). */
+/** The three files of a feed are there (synchronous: a build with nothing to do checks every feed's). */
 function feedFilesExist(dir: string): boolean {
   return FEED_FILES.every((f) => existsSync(join(dir, f)));
 }
@@ -111,7 +105,7 @@ function record(plan: FeedPlan, items: number, newest: Article | undefined): Fee
 /** Every feed to publish: one per source (or account), one per album with articles. */
 function planAll(config: Config, store: Store, stats = store.observations.sourceStats()): FeedGroup[] {
   const albums: AlbumFeedSpec[] = store.albums.count() > 0 ? store.albums.all() : [];
-  return planFeeds(stats, config.sources, albums);
+  return planFeeds(stats, config.sources, albums, config.feed.language);
 }
 
 /** Which feeds to render: those whose articles or settings changed, or whose files are missing; all/ last. */
@@ -147,6 +141,15 @@ function planRenders(
   return { toRender, gone };
 }
 
+/** The signatures of a publish: of the settings every feed is rendered with, and of the whole plan. */
+function signatures(config: Config, secretId: string | null): { configSig: string; planSig: string } {
+  const configSig = sha256(
+    JSON.stringify([RENDER_VERSION, config.baseUrl, config.feed, config.images, secretId]),
+  ).slice(0, 16);
+  const planSig = sha256(JSON.stringify([configSig, config.sources, config.output])).slice(0, 16);
+  return { configSig, planSig };
+}
+
 /** Render the feeds whose articles or settings changed, then all/, the OPML and the index page. */
 export async function publish(
   config: Config,
@@ -157,143 +160,193 @@ export async function publish(
   const dirty = store.pending.dirtySources();
   const records = store.feeds.all();
   const images = imageSettings(config, opts.imageSecret);
-  const configSig = sha256(
-    JSON.stringify([RENDER_VERSION, config.baseUrl, config.feed, config.images, images.secretId]),
-  ).slice(0, 16);
-  const planSig = sha256(JSON.stringify([configSig, config.sources, config.output])).slice(0, 16);
-  const out: Published = { written: [], feedsWritten: 0, feedsUnchanged: 0, sources: 0 };
+  const { configSig, planSig } = signatures(config, images.secretId);
+  const out: Published = { written: [], feedsWritten: 0, sources: 0 };
   // A write killed half-way (a crash, a full disk) leaves its temp file: gone before anything is written.
   await removeLeftoverTemps(config.output);
-  // Nothing changed since the last complete publish: check the files are still there and stop.
-  if (dirty.size === 0 && store.meta.get(PUBLISHED_KEY) === planSig && outputsPresent(config, records)) {
+  if (dirty.size === 0 && store.meta.published.get() === planSig && outputsPresent(config, records)) {
     // Live fetching may still have changed what the index page says (a fetch, a cool-down begun or over).
-    if (store.meta.get(INDEX_LIVE_KEY) !== liveMark(config, store, opts.now))
+    if (store.meta.indexLive.get() !== liveMark(config, store, opts.now))
       await writeIndex(config, store, planAll(config, store), opts.now, out);
     return { ...out, sources: records.size - (records.has('all') ? 1 : 0) };
   }
   const stats = store.observations.sourceStats();
   const groups = planAll(config, store, stats);
-  const accounts = accountNames(stats);
-  // Names fetched pages gave accounts no label names (catalog.ts nameAccount).
-  const nicknames = store.accounts.all();
-  const shownAt = shownTimes((from, to) => store.articles.sameDay(from, to));
+  const render = renderContext(config, store, stats, images.spec);
   const { toRender, gone } = planRenders(config, groups, records, dirty, configSig);
-  // Kept renderings of dump bodies (none in a first build: no lookups then).
-  const keptRenderings = store.rendered.any();
-  // Articles are read from the store as each job is taken; bodies are rendered and feeds serialised in workers.
-  const jobs = function* () {
-    for (const plan of toRender) {
-      const album = plan.group?.album;
-      const shown = take(
-        album !== undefined ? store.articles.newestFirstInAlbum(album) : store.articles.newestFirst(plan.labels),
-        plan.group?.config,
-        plan.limit,
-        config.feed,
-      );
-      const items: ShowItem[] = shown.map((article) => {
-        const body = store.observations.body(article.bestOrigin) ?? EMPTY_BODY;
-        const rendered =
-          keptRenderings && body.format === 'dump'
-            ? store.rendered.get(renderedKey(body.hash, body.templateId))
-            : undefined;
-        return {
-          article,
-          body,
-          account: accountOf(article, store.observations.keyAndSource(article.bestOrigin)?.source, accounts, nicknames),
-          shownAt: shownAt(article),
-          ...(rendered !== undefined ? { rendered } : {}),
-        };
-      });
-      const meta = feedMeta(config, plan.slug, plan.title);
-      yield {
-        input: { meta, items, images: images.spec, dir: join(config.output, plan.slug) },
-        ctx: { plan, newest: shown[0] },
-      };
-    }
+  await renderFeeds(render, toRender, problems, out, opts);
+  await removeGone(config, store, gone);
+  await writeOpml(config, groups, out);
+  await writeIndex(config, store, groups, opts.now, out);
+  pruneRenderings(store, opts.now, render.keptRenderings);
+  markPublished(store, groups, planSig);
+  return { ...out, sources: groups.length };
+}
+
+/** What rendering the feeds of one publish reads once. */
+interface RenderContext {
+  config: Config;
+  store: Store;
+  images: ImageSpec;
+  /** Account names by account number, from the source labels. */
+  accounts: ReadonlyMap<string, string>;
+  /** Names fetched pages gave accounts no label names (catalog.ts nameAccount). */
+  nicknames: ReadonlyMap<string, string>;
+  shownAt: (article: Article) => number;
+  /** The store kept renderings of dump bodies (none in a first build: no lookups then). */
+  keptRenderings: boolean;
+}
+
+function renderContext(config: Config, store: Store, stats: readonly SourceStats[], images: ImageSpec): RenderContext {
+  return {
+    config,
+    store,
+    images,
+    accounts: accountNames(stats),
+    nicknames: store.accounts.all(),
+    shownAt: shownTimes((from, to) => store.articles.sameDay(from, to)),
+    keptRenderings: store.rendered.any(),
   };
+}
+
+/** The feed a render job is for, and the newest article it shows. */
+interface RenderTarget {
+  plan: FeedPlan;
+  newest: Article | undefined;
+}
+
+/** One job per feed; articles are read from the store as each job is taken, bodies rendered in workers. */
+function* renderJobs(
+  r: RenderContext,
+  toRender: readonly FeedPlan[],
+): Generator<{ input: RenderInput; ctx: RenderTarget }> {
+  const { config, store } = r;
+  for (const plan of toRender) {
+    const album = plan.group?.album;
+    const shown = take(
+      album !== undefined ? store.articles.newestFirstInAlbum(album) : store.articles.newestFirst(plan.labels),
+      plan.group?.config,
+      plan.limit,
+      config.feed,
+    );
+    const items = shown.map((article) => showItem(r, article));
+    const meta = feedMeta(config, plan.slug, plan.title);
+    yield {
+      input: { meta, items, images: r.images, dir: join(config.output, plan.slug) },
+      ctx: { plan, newest: shown[0] },
+    };
+  }
+}
+
+/** An article as a feed shows it: its body, its account, the time it is shown at, and the body's kept rendering. */
+function showItem(r: RenderContext, article: Article): ShowItem {
+  const { store } = r;
+  const body = store.observations.body(article.bestOrigin) ?? EMPTY_BODY;
+  const rendered =
+    r.keptRenderings && body.format === 'dump'
+      ? store.rendered.get(renderedKey(body.hash, body.templateId))
+      : undefined;
+  return {
+    article,
+    body,
+    account: accountOf(article, store.observations.keyAndSource(article.bestOrigin)?.source, r.accounts, r.nicknames),
+    shownAt: r.shownAt(article),
+    ...(rendered !== undefined ? { rendered } : {}),
+  };
+}
+
+/** Render the planned feeds (in worker threads when many) and file each as it comes: its files, renderings, record. */
+async function renderFeeds(
+  r: RenderContext,
+  toRender: readonly FeedPlan[],
+  problems: InputProblem[],
+  out: Published,
+  opts: PublishOptions,
+): Promise<void> {
+  const { store } = r;
   const reread = new Set<string>();
   await pipeline(
     opts.runner(toRender.length),
     renderJob,
-    jobs(),
+    renderJobs(r, toRender),
     (rendered, { plan, newest }) => {
-      // A dump that no longer holds the body the store knows was edited or removed during this build: the feed
-      // shows what the file holds now (or no text), and the next build reads the file again.
-      for (const s of rendered.stale) {
-        if (reread.has(s.path)) continue;
-        reread.add(s.path);
-        markFileStale(store, s.path);
-        problems.push({ where: s.path, reason: s.reason });
-      }
-      if (rendered.rendered.length > 0)
-        store.transaction(() => {
-          for (const r of rendered.rendered) store.rendered.put(renderedKey(r.hash, r.templateId), r.html);
-        });
+      rereadStale(store, rendered.stale, reread, problems);
+      keepRenderings(store, rendered.rendered);
       out.written.push(...rendered.written);
       if (rendered.written.length > 0) out.feedsWritten++;
-      else out.feedsUnchanged++;
       const count = plan.group ? plan.group.articles : store.articles.count();
       store.feeds.save(record(plan, count, newest), opts.now);
     },
     opts.signal,
     true,
   );
+}
+
+/**
+ * A dump that no longer holds the body the store knows was edited or removed during this build: the feed shows what
+ * the file holds now (or no text), and the next build reads the file again.
+ */
+function rereadStale(store: Store, stale: RenderResult['stale'], reread: Set<string>, problems: InputProblem[]): void {
+  for (const s of stale) {
+    if (reread.has(s.path)) continue;
+    reread.add(s.path);
+    markFileStale(store, s.path);
+    problems.push({ kind: 'stale-dump', where: s.path, reason: s.reason });
+  }
+}
+
+/** Keep the dump bodies rendered now, for the next feed that shows them. */
+function keepRenderings(store: Store, rendered: RenderResult['rendered']): void {
+  if (rendered.length === 0) return;
+  store.transaction(() => {
+    for (const r of rendered) store.rendered.put(renderedKey(r.hash, r.templateId), r.html);
+  });
+}
+
+/** Remove the folders and records of feeds no longer planned. */
+async function removeGone(config: Config, store: Store, gone: readonly string[]): Promise<void> {
   for (const slug of gone) {
     await removeFeedFolder(join(config.output, slug));
     store.feeds.delete(slug);
   }
-  await writeOpml(config, store.feeds.all(), groups, out);
-  await writeIndex(config, store, groups, opts.now, out);
-  // Renderings no article holds any more, or of another renderer version: dropped once a day. None when the store
-  // kept none before this publish: each one kept now is of a body an article shows, by this renderer.
-  if (opts.now - Number(store.meta.get(RENDERED_PRUNED_KEY) ?? 0) > DAY_MS) {
+}
+
+/**
+ * Renderings no article holds any more, or of another renderer version: dropped once a day. None when the store
+ * kept none before this publish: each one kept now is of a body an article shows, by this renderer.
+ */
+function pruneRenderings(store: Store, now: number, keptRenderings: boolean): void {
+  if (now - (store.meta.renderedPruned.get() ?? 0) > DAY_MS) {
     store.transaction(() => {
       if (keptRenderings) store.rendered.prune(MARKDOWN_VERSION);
-      store.meta.set(RENDERED_PRUNED_KEY, String(opts.now));
+      store.meta.renderedPruned.set(now);
     });
   }
+}
+
+/** The publish is complete: its sources are clean, each feed's labels and the plan's signature are kept. */
+function markPublished(store: Store, groups: readonly FeedGroup[], planSig: string): void {
   store.transaction(() => {
     store.pending.clearSources();
-    store.meta.set(FEED_LABELS_KEY, JSON.stringify(Object.fromEntries(groups.map((g) => [g.slug, g.labels]))));
-    store.meta.set(PUBLISHED_KEY, planSig);
+    store.meta.feedLabels.set(Object.fromEntries(groups.map((g) => [g.slug, g.labels])));
+    store.meta.published.set(planSig);
   });
-  return { ...out, sources: groups.length };
 }
 
 /** feeds.opml: one outline per feed. */
-async function writeOpml(
-  config: Config,
-  records: Map<string, FeedRecord>,
-  groups: FeedGroup[],
-  out: Published,
-): Promise<void> {
-  const entry = (slug: string, title: string): IndexEntry => {
-    const r = records.get(slug);
-    return {
-      slug,
-      title,
-      items: r?.items ?? 0,
-      base: `${config.baseUrl}${slug}/`,
-      ...(r?.newestTitle ? { newestTitle: r.newestTitle } : {}),
-      ...(r?.newestLink ? { newestLink: r.newestLink } : {}),
-      ...(r?.newestDate !== null && r?.newestDate !== undefined ? { newestDate: r.newestDate } : {}),
-    };
-  };
-  const entries = groups.map((g) => entry(g.slug, g.title));
+async function writeOpml(config: Config, groups: readonly FeedGroup[], out: Published): Promise<void> {
   const opml = renderOpml(
     config.feed.title ?? messages(config.feed.language).allAccounts,
-    entries.map((e) => ({
-      title: e.title,
-      xmlUrl: `${e.base}atom.xml`,
-      htmlUrl: `${config.baseUrl}#${encodeURIComponent(e.slug)}`,
+    groups.map((g) => ({
+      title: g.title,
+      xmlUrl: `${config.baseUrl}${g.slug}/atom.xml`,
+      htmlUrl: `${config.baseUrl}#${encodeURIComponent(g.slug)}`,
     })),
   );
   const path = join(config.output, 'feeds.opml');
   if (writeIfChanged(path, opml)) out.written.push(path);
 }
 
-/** Meta key: what the index page last showed of live fetching (the fetches on record, the cool-down, the pace). */
-const INDEX_LIVE_KEY = 'index-live';
 /** Articles in the index page's list of the newest across every feed. */
 const LATEST_ARTICLES = 50;
 
@@ -334,7 +387,7 @@ function troubledLists(statuses: ReadonlyMap<string, AlbumStatus>): TroubledList
   return out.sort((x, y) => x.since - y.since || (x.url < y.url ? -1 : 1));
 }
 
-/** The cool-down and request pace the fetch stage left (fetch/pace.ts; an older wxfeed's cool-down read too). */
+/** The cool-down and request pace the fetch stage left (fetch/pace.ts). */
 function paceOf(config: Config, store: Store, now: number): Pace {
   return paceNow(storedPaceState(store.meta, config.fetch), now, config.fetch.delayMs);
 }
@@ -407,7 +460,30 @@ function latestArticles(config: Config, store: Store, feeds: readonly IndexFeed[
   return out;
 }
 
-/** The index page (the dashboard): every feed with its counts, newest article and live fetching; the newest articles. */
+/** One feed on the index page: its counts, its newest article, an album's polls, and its live fetching. */
+function indexEntry(
+  config: Config,
+  f: Omit<IndexFeed, 'labels'>,
+  r: FeedRecord | undefined,
+  state: IndexEntry['live'],
+): IndexEntry {
+  return {
+    slug: f.slug,
+    title: f.title,
+    items: r?.items ?? 0,
+    base: `${config.baseUrl}${f.slug}/`,
+    ...(r?.newestTitle ? { newestTitle: r.newestTitle } : {}),
+    ...(r?.newestLink ? { newestLink: r.newestLink } : {}),
+    ...(r?.newestDate !== null && r?.newestDate !== undefined ? { newestDate: r.newestDate } : {}),
+    ...(f.kind ? { kind: f.kind } : {}),
+    ...(f.lastPoll !== undefined ? { lastPoll: f.lastPoll } : {}),
+    ...(f.nextPoll !== undefined ? { nextPoll: f.nextPoll } : {}),
+    ...(f.failing ? { failing: f.failing } : {}),
+    ...(state ? { live: state } : {}),
+  };
+}
+
+/** The index page (dashboard): each feed's counts, newest article and live fetching, and the newest articles. */
 async function writeIndex(
   config: Config,
   store: Store,
@@ -428,29 +504,15 @@ async function writeIndex(
     cooldown,
     now,
   );
-  const entry = (f: Omit<IndexFeed, 'labels'>): IndexEntry => {
-    const r = records.get(f.slug);
-    const state = live.get(f.slug);
-    return {
-      slug: f.slug,
-      title: f.title,
-      items: r?.items ?? 0,
-      base: `${config.baseUrl}${f.slug}/`,
-      ...(r?.newestTitle ? { newestTitle: r.newestTitle } : {}),
-      ...(r?.newestLink ? { newestLink: r.newestLink } : {}),
-      ...(r?.newestDate !== null && r?.newestDate !== undefined ? { newestDate: r.newestDate } : {}),
-      ...(f.kind ? { kind: f.kind } : {}),
-      ...(f.lastPoll !== undefined ? { lastPoll: f.lastPoll } : {}),
-      ...(f.nextPoll !== undefined ? { nextPoll: f.nextPoll } : {}),
-      ...(f.failing ? { failing: f.failing } : {}),
-      ...(state ? { live: state } : {}),
-    };
-  };
+  const entry = (f: Omit<IndexFeed, 'labels'>) => indexEntry(config, f, records.get(f.slug), live.get(f.slug));
   const html = renderIndex({
     title: config.feed.title ?? 'wxfeed',
     baseUrl: config.baseUrl,
     language: config.feed.language,
-    all: entry({ slug: 'all', title: records.get('all')?.title ?? config.feed.title ?? 'All accounts' }),
+    all: entry({
+      slug: 'all',
+      title: records.get('all')?.title ?? config.feed.title ?? messages(config.feed.language).allAccounts,
+    }),
     entries: feeds.map(entry),
     latest: latestArticles(config, store, feeds),
     ...(cooldown ? { cooldown } : {}),
@@ -459,5 +521,5 @@ async function writeIndex(
   });
   const path = join(config.output, 'index.html');
   if (writeIfChanged(path, html)) out.written.push(path);
-  store.meta.set(INDEX_LIVE_KEY, liveMark(config, store, now, statuses));
+  store.meta.indexLive.set(liveMark(config, store, now, statuses));
 }

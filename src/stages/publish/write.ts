@@ -5,12 +5,12 @@ import { type Dirent, existsSync, mkdirSync, readdirSync, readFileSync, statSync
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { TEMP_FILE, writeFileAtomicSync } from '../../io/atomic.js';
-import type { RenderedFeed } from '../../types.js';
+import { processRunning } from '../../io/pid.js';
+import type { RenderedFeed } from '../../feeds/render.js';
 
 /**
- * Write `content` to `path` unless the file already holds exactly these bytes. Returns true when written.
- * Synchronous: a build's thread has nothing else to do while its feed files are written (workers), and the files the
- * main thread writes (the OPML, the index page) are small.
+ * Writes `content` to `path` unless the file holds exactly these bytes; true when written. Synchronous: the workers
+ * have nothing else to do meanwhile, and the main thread's files (the OPML, the index page) are small.
  */
 export function writeIfChanged(path: string, content: string, folderExists = false): boolean {
   const bytes = Buffer.from(content, 'utf8');
@@ -54,20 +54,9 @@ export async function removeFeedFolder(dir: string): Promise<void> {
 /** A temp file younger than this, of a process that is running, may be a write in flight: it is left alone. */
 const IN_FLIGHT_MS = 3600_000;
 
-/** True while the process with this id runs (EPERM: it runs, as another user). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
- * Remove the temp files of the atomic writer that a crashed write left in `output` and in its folders one level down
- * (a killed build, a full disk). Left alone: those of another process that is running, written in the last hour (a
- * build writing the same folder right now). Call before this process writes. Returns the paths removed.
+ * Removes the atomic writer's temp files a crashed write left in `output` and one level down, but a running process's
+ * from the last hour (a build writing now). Call before this process writes; returns the paths removed.
  */
 export async function removeLeftoverTemps(output: string, now = Date.now()): Promise<string[]> {
   const list = (dir: string): Dirent[] => {
@@ -88,7 +77,7 @@ export async function removeLeftoverTemps(output: string, now = Date.now()): Pro
   const removed: string[] = [];
   for (const path of temps) {
     const pid = Number(/\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(path)?.[1]);
-    if (pid !== process.pid && running(pid)) {
+    if (pid !== process.pid && processRunning(pid)) {
       let age = Number.POSITIVE_INFINITY;
       try {
         age = now - statSync(path).mtimeMs;
