@@ -21,6 +21,8 @@ import { build } from '../src/stages/cycle.js';
 import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../test/helpers/log.js';
 import { liveFor } from '../src/commands/live.js';
+// Run from the TypeScript sources, the page parser's thread needs tsx registered in it, as the tests have it.
+import '../test/helpers/source-workers.js';
 
 const argv = process.argv.slice(2);
 const SHORT = argv.includes('--short');

@@ -12,6 +12,8 @@ import { build } from '../src/stages/cycle.js';
 import { resolveConfig } from '../src/config.js';
 import { silentLogger } from '../test/helpers/log.js';
 import { liveFor } from '../src/commands/live.js';
+// Run from the TypeScript sources, the page parser's thread needs tsx registered in it, as the tests have it.
+import '../test/helpers/source-workers.js';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);

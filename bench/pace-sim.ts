@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type SimModules, type SimResult, simulateWall } from '../test/helpers/pace-sim.js';
+// Run from the TypeScript sources, the page parser's thread needs tsx registered in it, as the tests have it.
+import '../test/helpers/source-workers.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);

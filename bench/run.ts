@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --articles 5000,20000,50000 --runs 3 --archive 150000 --real DIR --skip-fetch --skip-discovery --skip-schedule --skip-daemon --short --json FILE --no-build]
+ * npm run bench [-- --articles 5000,20000,50000 --runs 3 --archive 150000 --real DIR --skip-fetch --skip-discovery --skip-schedule --skip-index-page --skip-notify --skip-daemon --short --json FILE --no-build]
  *
  * For each corpus size: generates a corpus (bench mode: N articles over N/100 accounts, 10 % duplicate dumps through
  * other URL variants), then measures, each build in its own process (wall time, peak RSS, files written):
@@ -11,9 +11,11 @@
  * added ≤ 3×), one PASS/FAIL line each. With --archive N it also builds an archive-shaped corpus of N files
  * (most WeChat dumps being shells or notices) against the read floor. Then fetch throughput against the politeness
  * ideal, discovery (following 100 accounts through their albums: the first discovery against the politeness ideal, and
- * a build with nothing new: one list request per due album), the album schedule over a simulated month (issue 20 item
- * 2: list requests and delays of polling by activity against every album every 60 minutes; pure, no build), and
- * the daemon (RSS over cycles, req/s for 200 and 304 with wrk when installed).
+ * a build with nothing new: one list request per due album), the index page of 1,000 feeds in Chromium without and
+ * with the management panel (bytes, first paint; skipped without Chromium), the album schedule over a simulated month
+ * (issue 20 item 2: list requests and delays of polling by activity against every album every 60 minutes; pure, no
+ * build), cycles with alert targets that never answer against cycles with none (bench/notify.ts), and the daemon
+ * (RSS over cycles, req/s for 200 and 304 with wrk when installed).
  *
  * --real DIR: builds over a real archive folder (e.g. the picker archive), judged against the read floor measured in
  * the same run: --runs times read floor, cold build, no-change build; peak RSS; the build's own phase times (every
@@ -612,6 +614,16 @@ function main(): number {
     results.discovery = discovery;
     ok = r.status === 0 && discovery.ok && ok;
   }
+  // The index page of 1,000 feeds in Chromium, without and with the management panel: bytes and first paint.
+  if (!flag('skip-index-page') && !REAL_ONLY && existsSync(process.env.CHROMIUM ?? '/usr/bin/chromium')) {
+    console.log('');
+    const runs = SHORT ? '1' : String(Math.max(RUNS, 5));
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'bench/index-page.ts'), '--feeds', '1000', '--runs', runs],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
+  }
   // The album schedule is a pure simulation (no build, no server): its targets are judged in the short form too.
   if (!flag('skip-schedule') && !REAL_ONLY) {
     console.log('');
@@ -626,6 +638,21 @@ function main(): number {
     const schedule = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { ok: boolean }) : { ok: false };
     results.albumSchedule = schedule;
     ok = r.status === 0 && schedule.ok && ok;
+  }
+  // Alerts are sent off the cycle's path: cycles with alert targets that never answer against cycles with none.
+  if (!flag('skip-notify') && !REAL_ONLY) {
+    console.log('');
+    const out = join(ROOT, '.bench', 'notify.json');
+    mkdirSync(join(ROOT, '.bench'), { recursive: true });
+    rmSync(out, { force: true });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'bench/notify.ts'), ...(SHORT ? ['--short'] : []), '--json', out],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
+    const notify = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { ok: boolean }) : { ok: false };
+    results.notify = notify;
+    ok = r.status === 0 && notify.ok && ok;
   }
   // The daemon bench serves the first synthetic corpus: none when only the real archive ran.
   if (!SHORT && !flag('skip-daemon') && SIZES.length > 0) {

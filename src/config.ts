@@ -49,6 +49,7 @@ function cronFieldProblem(text: string, field: CronField): string | undefined {
     if (extra !== undefined || range === '') return 'is not a number, a range, a step or a list';
     if (step !== undefined && !/^[1-9]\d*$/.test(step))
       return `has the step "${step}": it must be a whole number from 1`;
+    if (step !== undefined && Number(step) > field.max) return stepRange(step, field);
     if (range === '*') continue;
     const ends = range.split('-');
     if (ends.length > 2) return 'is not a number, a range, a step or a list';
@@ -61,13 +62,30 @@ function cronFieldProblem(text: string, field: CronField): string | undefined {
   return undefined;
 }
 
+/** A step larger than its field's values (61 for minutes). */
+const stepRange = (step: string, field: CronField): string =>
+  `has the step "${step}": it is out of range 1-${field.max}`;
+
+/** A step of a field beyond its range, which node-cron takes though it never repeats within the field. */
+function stepProblem(text: string, field: CronField): string | undefined {
+  for (const item of text.split(',')) {
+    const step = item.split('/')[1];
+    if (step !== undefined && /^\d+$/.test(step) && Number(step) > field.max) return stepRange(step, field);
+  }
+  return undefined;
+}
+
 /** Why a cron expression is refused, naming the field; undefined when node-cron accepts it. */
 function cronProblem(expression: string): string | undefined {
   const parts = expression.split(/\s+/);
   if (parts.length !== 5 && parts.length !== 6)
     return `must have 5 fields (minute hour day-of-month month day-of-week) or 6 (a second field first); got ${parts.length}`;
-  if (validCron(expression)) return undefined;
   const fields = parts.length === 6 ? CRON_FIELDS : CRON_FIELDS.slice(1);
+  for (let i = 0; i < parts.length; i++) {
+    const problem = stepProblem(parts[i]!, fields[i]!);
+    if (problem) return `${fields[i]!.name} field "${parts[i]}" ${problem}`;
+  }
+  if (validCron(expression)) return undefined;
   for (let i = 0; i < parts.length; i++) {
     const problem = cronFieldProblem(parts[i]!, fields[i]!);
     if (problem) return `${fields[i]!.name} field "${parts[i]}" ${problem}`;
@@ -91,6 +109,7 @@ export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
   'healthz',
   'index.html',
   'feeds.opml',
+  'albums.opml',
 ]);
 
 /** What the reference shows as the default of a key whose default is computed at run time, not a schema value. */
@@ -146,6 +165,81 @@ const sourceSchema = z
     ),
   })
   .strict();
+
+/** What can be alerted: `recovered` is the end of any of the others but `new-articles` (see `notify[].events`). */
+const ALERT_EVENTS = ['blocked', 'unreachable', 'recovered', 'cycle-failed', 'album-failing', 'new-articles'] as const;
+const TELEGRAM_API = 'https://api.telegram.org';
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+
+const notifyTargetSchema = z
+  .object({
+    kind: z
+      .enum(['webhook', 'ntfy', 'telegram', 'bark'])
+      .describe(
+        '`webhook`: a JSON POST to `url` (its shape: docs/operations.md, "Alerts and WebSub"); `ntfy`: the text POSTed to the topic URL `url`, with `Title`, `Tags` and `Click`; `telegram`: `sendMessage` of the bot `botToken` to `chatId`; `bark`: a push to the device whose key ends `url` (`https://api.day.app/<key>`, as the Bark app shows it).',
+      ),
+    url: computed(
+      httpUrl
+        .optional()
+        .describe(
+          'Where the alert goes: the webhook, the ntfy topic, the Bark device URL, or the Telegram Bot API server. It may be an internal address. Logs name only its host.',
+        ),
+      `required; \`${TELEGRAM_API}\` for \`telegram\``,
+    ),
+    token: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('`ntfy`: an access token, sent as `Authorization: Bearer`. Never logged.'),
+    botToken: z
+      .string()
+      .regex(/^\d+:[\w-]+$/, 'must be a bot token as BotFather gives it (<digits>:<letters>)')
+      .optional()
+      .describe('`telegram`: the bot token BotFather gave. Never logged.'),
+    chatId: z
+      .preprocess(
+        (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v),
+        z.string({ invalid_type_error: 'must be a chat id (a whole number) or @channel' }).trim().min(1),
+      )
+      .optional()
+      .describe('`telegram`: the chat (a number, or `@channel`) the bot writes to.'),
+    events: z
+      .array(z.enum(ALERT_EVENTS))
+      .min(1)
+      .default(ALERT_EVENTS.filter((e) => e !== 'new-articles'))
+      .describe(
+        'What is alerted, once when it starts: `blocked` (WeChat refused the client; with the end of the cool-down), `unreachable` (WeChat could not be reached), `cycle-failed` (a cycle or build failed, say the removal guard refused), `album-failing` (a followed list failed `albumFailures` polls in a row), `new-articles` (one message per cycle that found some); and `recovered`: the end of each of the others this target was told of.',
+      ),
+    albumFailures: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(3)
+      .describe('Failed polls in a row of a list before `album-failing`.'),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    const missing = (key: string, why: string) =>
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `is required for kind ${t.kind}: ${why}` });
+    if (t.kind === 'telegram') {
+      if (!t.botToken) missing('botToken', 'the bot that writes');
+      if (!t.chatId) missing('chatId', 'the chat it writes to');
+    } else if (!t.url) missing('url', 'where the alert goes');
+    if (t.kind === 'bark' && t.url && new URL(t.url).pathname.replace(/\/+$/, '') === '')
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['url'],
+        message: 'must end with the device key, as the Bark app shows it (https://api.day.app/<key>)',
+      });
+    for (const key of ['token', 'botToken', 'chatId'] as const)
+      if (t[key] !== undefined && !(key === 'token' ? t.kind === 'ntfy' : t.kind === 'telegram'))
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `is not a key of kind ${t.kind}` });
+  })
+  .transform((t) => ({ ...t, url: t.url ?? TELEGRAM_API }));
 
 /** The config file's keys, their checks, defaults and meanings: the one definition of the config. */
 export const configSchema = z
@@ -387,6 +481,24 @@ export const configSchema = z
       .strict()
       .default({})
       .describe("The daemon's schedule."),
+    notify: z
+      .array(notifyTargetSchema)
+      .max(20)
+      .default([])
+      .describe(
+        'Where alerts go: each target a `kind`, a `url` and the `events` it is told of. Sent after each daemon cycle and each `build`, in the background: a target that fails is retried with backoff, then logged; it never slows a cycle. `wxfeed notify --test` sends a test message to each.',
+      ),
+    websub: z
+      .object({
+        hub: httpUrl
+          .optional()
+          .describe(
+            'A WebSub hub: every feed names it (`<link rel="hub">`, `hubs`), and after a build or cycle the hub is told of each feed file that changed (`hub.mode=publish`).',
+          ),
+      })
+      .strict()
+      .default({})
+      .describe('WebSub: feed readers told of new articles within seconds instead of at their next poll.'),
     images: z
       .enum(['direct', 'no-referrer', 'proxy'])
       .default('no-referrer')
@@ -431,7 +543,7 @@ export const configSchema = z
           .min(16, 'must be at least 16 characters')
           .optional()
           .describe(
-            'Enables the full `/healthz` report, `POST /api/urls` and `POST /api/refresh` for requests with `Authorization: Bearer <token>`.',
+            'Enables sign-in on the index page and the management API (follow, unfollow, refresh, status; scripts send `Authorization: Bearer <token>`), and the full `/healthz` report.',
           ),
       })
       .strict()
@@ -453,15 +565,42 @@ export type Config = Omit<Parsed, 'baseUrl'> & {
 export type SourceConfig = Config['sources'][number];
 /** Live fetching of article pages. */
 export type FetchConfig = Config['fetch'];
+/** One alert target of `notify`. */
+export type NotifyTarget = Config['notify'][number];
 /** Following albums and homepages. */
 type FollowConfig = Config['follow'];
 /** Which albums are followed besides those listed. */
 export type FollowAlbums = FollowConfig['albums'];
 
-/** The command line's `--out` and `--dumps`, which win over the config file's `output` and `dumps`. */
+/** The command line's `--out`, `--dumps` and `--port`, which win over the config file's `output`, `dumps` and `server.port`. */
 export interface Overrides {
   output?: string;
   dumps?: string[];
+  port?: number;
+}
+
+/** A folder given by a command-line flag, checked: the error names the flag as it was typed. */
+function checkFlagFolder(flag: string, given: string, path: string, mustExist: boolean): void {
+  const fail = (why: string): never => {
+    throw new ConfigError(`${flag} ${given}: ${why}${given === path ? '' : ` (${path})`}`);
+  };
+  const unreadable = (error: unknown): never =>
+    fail(`cannot read folder (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  let isFolder = false;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') unreadable(error);
+    if (mustExist) fail('no such folder');
+    return;
+  }
+  if (!isFolder) fail('not a folder');
+  if (!mustExist) return;
+  try {
+    accessSync(path, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    unreadable(error);
+  }
 }
 
 function issuePath(path: Array<string | number>): string {
@@ -471,12 +610,84 @@ function issuePath(path: Array<string | number>): string {
   );
 }
 
+/** A schema without its wrappers (optional, default, refinements). */
+function bare(schema: z.ZodTypeAny): z.ZodTypeAny {
+  for (let s = schema; ; ) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = s._def.innerType as z.ZodTypeAny;
+    else if (s instanceof z.ZodEffects) s = s._def.schema as z.ZodTypeAny;
+    else return s;
+  }
+}
+
+/** Every key of the schema, parents first; the keys of a list's items as `key[].inner`. */
+function keyPaths(schema: z.ZodTypeAny, prefix = ''): string[] {
+  const base = bare(schema);
+  if (!(base instanceof z.ZodObject)) return [];
+  const out: string[] = [];
+  for (const [name, child] of Object.entries(base.shape as Record<string, z.ZodTypeAny>)) {
+    const key = `${prefix}${name}`;
+    const inner = bare(child);
+    out.push(key, ...keyPaths(inner, `${key}.`));
+    if (inner instanceof z.ZodArray) out.push(...keyPaths(inner.element as z.ZodTypeAny, `${key}[].`));
+  }
+  return out;
+}
+
+/** Edits (insert, delete, replace, swap of neighbours) from `a` to `b`, case aside. */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  const d = Array.from({ length: x.length + 1 }, (_, i) => [i, ...Array<number>(y.length).fill(0)]);
+  for (let j = 1; j <= y.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= x.length; i++)
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  return d[x.length]![y.length]!;
+}
+
+/**
+ * The key an unknown key `name` under `where` was probably meant to be: a key of that name elsewhere in the schema,
+ * else a close spelling in the same section (` or `-joined when several are as likely).
+ */
+function suggestKey(where: string, name: string): string | undefined {
+  const section = where.replace(/\[\d+\]/g, '[]');
+  const all = keyPaths(configSchema);
+  const leaf = (k: string): string => k.slice(k.lastIndexOf('.') + 1);
+  const elsewhere = all.filter((k) => leaf(k) === name && k !== (section ? `${section}.${name}` : name));
+  // A section's key is likelier meant than a key of a list's items (`server.token` before `notify[].token`).
+  const sections = elsewhere.filter((k) => !k.includes('[]'));
+  if (elsewhere.length) return (sections.length ? sections : elsewhere).join(' or ');
+  const siblings = all.filter((k) =>
+    section ? k.startsWith(`${section}.`) && !k.slice(section.length + 1).includes('.') : !k.includes('.'),
+  );
+  const allowed = name.length <= 4 ? 1 : 2;
+  let best: string[] = [];
+  let bestDistance = allowed + 1;
+  for (const k of siblings) {
+    const dist = distance(leaf(k), name);
+    if (dist > allowed) continue;
+    if (dist < bestDistance) [best, bestDistance] = [[k], dist];
+    else if (dist === bestDistance) best.push(k);
+  }
+  // A suggestion inside a list names the item the key was written in (`sources[2].slug`).
+  return best.length ? best.map((k) => (where ? `${where}${k.slice(section.length)}` : k)).join(' or ') : undefined;
+}
+
 function formatIssues(file: string, error: z.ZodError): string {
   const lines = error.issues.map((issue) => {
     const key = issuePath(issue.path) || '(top level)';
     if (issue.code === 'unrecognized_keys') {
       const where = issuePath(issue.path);
-      return issue.keys.map((k) => `${where ? `${where}.` : ''}${k}: unknown key`).join('\n  ');
+      return issue.keys
+        .map((k) => {
+          const hint = suggestKey(where, k);
+          return `${where ? `${where}.` : ''}${k}: unknown key${hint ? `; did you mean ${hint}?` : ''}`;
+        })
+        .join('\n  ');
     }
     return `${key}: ${issue.message}`;
   });
@@ -525,12 +736,17 @@ function serverBaseUrl(host: string, port: number): string {
  * A baseUrl that points at this machine (or at server.host) on another port than the server listens on: every link
  * in the feeds misses the server. A public URL (a reverse proxy in front) is not this server, and says nothing.
  */
-function portWarning(file: string, baseUrl: string, server: { host: string; port: number }): string | undefined {
+function portWarning(
+  file: string,
+  baseUrl: string,
+  server: { host: string; port: number },
+  portKey: string,
+): string | undefined {
   const url = new URL(baseUrl);
   const local = LOCAL_HOSTS.has(url.hostname) || url.hostname === server.host.toLowerCase();
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   if (!local || server.port === 0 || port === server.port) return undefined;
-  return `${file}: baseUrl ${baseUrl} names port ${port}, but server.port is ${server.port}: links in the feeds, the OPML and the index page will miss the server (leave baseUrl out to derive it from server.host and server.port)`;
+  return `${file}: baseUrl ${baseUrl} names port ${port}, but ${portKey} is ${server.port}: links in the feeds, the OPML and the index page will miss the server (leave baseUrl out to derive it from server.host and server.port)`;
 }
 
 /** A config and what is worth saying about it at start (never an error: those throw ConfigError). */
@@ -565,14 +781,20 @@ function resolveLoaded(
     ? overrides.dumps.map((d) => resolve(cwd, d))
     : c.dumps.map((d) => resolve(baseDir, d));
   dumps.forEach((d, i) => {
-    checkFolder(file, overrides.dumps?.length ? `--dumps ${overrides.dumps[i]}` : `dumps[${i}]`, d);
+    if (overrides.dumps?.length) checkFlagFolder('--dumps', overrides.dumps[i]!, d, true);
+    else checkFolder(file, `dumps[${i}]`, d);
   });
-  const { baseUrl: given, ...rest } = c;
-  const warning = given ? portWarning(file, given, c.server) : undefined;
+  if (overrides.output) checkFlagFolder('--out', overrides.output, resolve(cwd, overrides.output), false);
+  const { baseUrl: given, ...parsedRest } = c;
+  const port = overrides.port;
+  const rest = port === undefined ? parsedRest : { ...parsedRest, server: { ...parsedRest.server, port } };
+  const warning = given
+    ? portWarning(file, given, rest.server, port === undefined ? 'server.port' : '--port')
+    : undefined;
   // Past the schema, only paths and the derived baseUrl are computed: paths resolve against the config's folder.
   const config: Config = {
     file,
-    baseUrl: given ?? serverBaseUrl(c.server.host, c.server.port),
+    baseUrl: given ?? serverBaseUrl(rest.server.host, rest.server.port),
     ...rest,
     dumps,
     output: overrides.output ? resolve(cwd, overrides.output) : resolve(baseDir, c.output),
@@ -596,7 +818,10 @@ export function readConfig(file: string | undefined, overrides: Overrides = {}, 
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    // The file was named on the command line (the default one is read only when it exists).
+    if (file && code === 'ENOENT') throw new ConfigError(`--config ${file}: no such file (${path})`);
+    throw new ConfigError(`cannot read config ${path}: ${code ?? String(error)}`);
   }
   let raw: unknown;
   try {

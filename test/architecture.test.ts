@@ -105,7 +105,10 @@ const OWNERS: Record<string, string[]> = {
   commander: ['commands/cli.ts'],
   yaml: ['config.ts', 'dumps/frontmatter.ts'],
   'lru-cache': ['server/'],
-  tsx: ['work/page-parser.ts'],
+  hono: ['server/'],
+  '@hono/node-server': ['server/app.ts'],
+  // A devDependency: nothing at run time may load it (tests give the page thread its loader: test/helpers).
+  tsx: [],
 };
 
 describe('architecture (ARCHITECTURE.md)', () => {

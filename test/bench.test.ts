@@ -29,6 +29,8 @@ describe('npm run bench, short form (timings are printed, not judged: a timed un
       expect(r.stdout).toContain('fetch throughput');
       expect(r.stdout).toContain('| first discovery |');
       expect(r.stdout).toContain('album schedule (simulated month): 7 days');
+      // Alerts off the cycle's path: every target that never answers holds its request (timings printed).
+      expect(Number(/requests the targets hold at the end: (\d+)/.exec(r.stdout)?.[1])).toBeGreaterThanOrEqual(3);
       const results = JSON.parse(readFileSync(json, 'utf8')) as {
         c1000: Row[];
         ok: boolean;

@@ -135,6 +135,7 @@ describe('wxfeed build over a folder of dumps', () => {
     });
     expect(readdirSync(config.output).sort()).toEqual([
       '3267269114',
+      'albums.opml',
       'all',
       'doonsec-s-feed',
       'example-blog',

@@ -92,7 +92,13 @@ describe('wxfeed CLI', () => {
 
     r = wxfeed(['build', '--config', 'nope.yaml'], t.dir);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('cannot read config');
+    expect(r.err).toBe(`wxfeed: --config nope.yaml: no such file (${join(t.dir, 'nope.yaml')})\n`);
+
+    // A path flag that is wrong is the flag's error, not the config file's.
+    writeConfig('dumps: [dumps]\n');
+    r = wxfeed(['build', '--dumps', '/mnt/typo'], t.dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('wxfeed: --dumps /mnt/typo: no such folder\n');
   });
 
   it('exit 1 with a one-line reason for a store that is not ours; a stack only with --verbose', () => {
@@ -206,6 +212,19 @@ describe('wxfeed CLI', () => {
     const again = wxfeed(['build', '--offline', '--quiet'], t.dir);
     expect(again.code).toBe(0);
     expect(again.out.trim().split('\n')).toEqual(['problems:', '  empty file (1):', '    config/dumps/empty.md']);
+    // A cron job's next builds: the problems reported are counted, only new ones listed; the store remembers.
+    writeFile(join(t.dir, 'config/dumps/empty2.md'), '');
+    const third = wxfeed(['build', '--offline', '--quiet'], t.dir);
+    expect(third.out.trim().split('\n')).toEqual([
+      '1 known problems, reported before (`wxfeed build` without -q lists them); new:',
+      'problems:',
+      '  empty file (1):',
+      '    config/dumps/empty2.md',
+    ]);
+    const fourth = wxfeed(['build', '--offline', '--quiet'], t.dir);
+    expect(fourth.out).toBe('2 known problems, reported before (`wxfeed build` without -q lists them)\n');
+    // Without -q every problem is listed, as always.
+    expect(wxfeed(['build', '--offline'], t.dir).out).toContain('  empty file (2):');
   });
 
   it.skipIf(!hasScript())('on a terminal, the next-step hint names the --config given', () => {
@@ -269,6 +288,66 @@ function onTerminal(args: string[], cwd: string) {
   });
   return { code: r.status, out: r.stdout.replace(/\r\n/g, '\n') };
 }
+
+describe('follow, unfollow, resume, --port', () => {
+  const ARTICLE =
+    'https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=2247516000&idx=2&sn=0123456789abcdef0123456789abcdef';
+
+  it('follow is the verb and add its alias; unfollow takes an account, --url one URL; resume ends a cool-down', () => {
+    writeConfig('dumps: [dumps]\nstore: ../data/wxfeed.db\n');
+    const help = wxfeed(['--help'], t.dir);
+    expect(help.out).toMatch(/^ {2}follow\|add /m);
+    const f = wxfeed(['follow', ARTICLE], t.dir);
+    expect(f.code).toBe(0);
+    expect(f.out).toContain(`added  ${ARTICLE}`);
+    expect(wxfeed(['add', ARTICLE], t.dir).out).toContain(`already followed  ${ARTICLE}`);
+    expect(wxfeed(['build', '--offline'], t.dir).code).toBe(0);
+
+    const urls = join(t.dir, 'config/urls.txt');
+    const one = wxfeed(['unfollow', '--url', `${ARTICLE}#rd`], t.dir);
+    expect(one.code).toBe(0);
+    expect(one.out).toBe(
+      `unfollowed  ${ARTICLE}: no more reads; its stored article stays in the feeds\n  still listed at ${urls}:2: it stays unfollowed; remove that line, or \`wxfeed follow\` it to follow it again\n`,
+    );
+    const account = wxfeed(['unfollow', '3267269114', 'nonsense'], t.dir);
+    expect(account.code).toBe(2);
+    expect(account.out.split('\n')).toEqual([
+      'unfollowed  account 3267269114: 0 albums and homepages no longer polled, 0 article URLs no longer read; no page makes one of its albums followed again',
+      '  stays: its 1 stored articles, and its feeds 3267269114/ (no new articles; `--remove` removes them)',
+      `  still listed at ${urls}:2: it stays unfollowed; remove that line, or \`wxfeed follow\` an article URL of the account to follow it again`,
+      'refused  nonsense: not an account number, an article URL or an account feed folder, nor an album or homepage URL, id or feed folder',
+      '',
+    ]);
+    expect(account.err).toBe('wxfeed: 1 of 2 refused\n');
+    expect(wxfeed(['list'], t.dir).out).toContain('unfollowed accounts (1;');
+
+    expect(wxfeed(['resume'], t.dir).out).toBe('no cool-down in force: the next build fetches as its schedule says\n');
+  });
+
+  it('serve and daemon take --port; a port in use names the flag or key to change', async () => {
+    writeConfig('dumps: [dumps]\nstore: ../data/wxfeed.db\n');
+    const { createServer } = await import('node:net');
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const serve = wxfeed(['serve', '--port', String(port)], t.dir);
+      expect(serve.code).toBe(1);
+      expect(serve.err).toBe(`wxfeed: cannot listen on 127.0.0.1:${port}: the port is in use; pass another --port\n`);
+      writeConfig(`dumps: [dumps]\nstore: ../data/wxfeed.db\nserver: {port: ${port}}\n`);
+      const daemon = wxfeed(['daemon'], t.dir);
+      expect(daemon.code).toBe(1);
+      expect(daemon.err).toContain(
+        `wxfeed: cannot listen on 127.0.0.1:${port}: the port is in use; change server.port in ${join(t.dir, 'config/wxfeed.yaml')} or pass --port\n`,
+      );
+    } finally {
+      busy.close();
+    }
+    const bad = wxfeed(['serve', '--port', '70000'], t.dir);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('it must be a whole number from 0 to 65535');
+  });
+});
 
 describe('Ctrl-C during a build', () => {
   it('says the next build resumes, exits 130, and the next build completes what this one started', async () => {

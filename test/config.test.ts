@@ -150,6 +150,43 @@ describe('where paths go', () => {
     expect([o.output, o.dumps]).toEqual([join(t.dir, 'cwd/out2'), [join(t.dir, 'cwd/in')]]);
   });
 
+  it('a path flag that is wrong is named as the flag, not as the config file', () => {
+    const cwd = join(t.dir, 'cwd');
+    mkdirSync(cwd, { recursive: true });
+    writeFileSync(join(cwd, 'a-file'), '');
+    const flagError = (overrides: { output?: string; dumps?: string[] }, file = write('{}')) => {
+      try {
+        loadConfig(file, overrides, cwd);
+        return 'no error';
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as Error).message;
+      }
+    };
+    expect(flagError({ dumps: ['/mnt/typo'] })).toBe('--dumps /mnt/typo: no such folder');
+    expect(flagError({ dumps: ['typo'] })).toBe(`--dumps typo: no such folder (${join(cwd, 'typo')})`);
+    expect(flagError({ dumps: ['a-file'] })).toBe(`--dumps a-file: not a folder (${join(cwd, 'a-file')})`);
+    expect(flagError({ output: 'a-file' })).toBe(`--out a-file: not a folder (${join(cwd, 'a-file')})`);
+    expect(flagError({ output: 'not-yet' })).toBe('no error');
+    expect(flagError({}, join(cwd, 'nope.yaml'))).toBe(
+      `--config ${join(cwd, 'nope.yaml')}: no such file (${join(cwd, 'nope.yaml')})`,
+    );
+    // The config file's own folders are still the config file's errors.
+    expect(flagError({}, write('dumps: [nope]'))).toMatch(
+      /^invalid config .*:\n {2}dumps\[0\]: cannot read folder .*nope \(ENOENT\)$/,
+    );
+  });
+
+  it('--port wins over server.port, and the baseUrl derived from it follows', () => {
+    const c = loadConfig(write('server: {port: 8080}'), { port: 9000 });
+    expect(c.server.port).toBe(9000);
+    expect(c.baseUrl).toBe('http://localhost:9000/');
+    const { warnings } = readConfig(write('baseUrl: http://localhost:8080/'), { port: 9000 });
+    expect(warnings).toEqual([
+      `${join(t.dir, 'conf/wxfeed.yaml')}: baseUrl http://localhost:8080/ names port 8080, but --port is 9000: links in the feeds, the OPML and the index page will miss the server (leave baseUrl out to derive it from server.host and server.port)`,
+    ]);
+  });
+
   it("the shipped config/wxfeed.yaml writes to the project's output/ and data/", () => {
     const c = loadConfig(join(ROOT, 'config/wxfeed.yaml'), {}, '/');
     expect([c.output, c.store, c.imageProxy.cacheDir, c.dumps]).toEqual([
@@ -212,6 +249,20 @@ describe('schema details', () => {
     expect(cron('x * * * *')).toContain('schedule.cron: minute field "x" is not');
     expect(cron('* * * *')).toContain('schedule.cron: must have 5 fields');
     expect(cron('* * * *')).toContain('got 4');
+    // A step beyond its field's values is refused as a value beyond it is, though node-cron takes it.
+    expect(cron('*/61 * * * *')).toContain(
+      'schedule.cron: minute field "*/61" has the step "61": it is out of range 1-59',
+    );
+    expect(cron('0 */24 * * *')).toContain(
+      'schedule.cron: hour field "*/24" has the step "24": it is out of range 1-23',
+    );
+    expect(cron('0 0 1-31/32 * *')).toContain(
+      'day-of-month field "1-31/32" has the step "32": it is out of range 1-31',
+    );
+    expect(cron('*/60 * * * * *')).toContain('second field "*/60" has the step "60": it is out of range 1-59');
+    expect(cron('0,*/70 * * * *')).toContain('minute field "0,*/70" has the step "70"');
+    for (const ok of ['*/59 * * * *', '0 */23 * * *', '0 0 */31 * *', '0 0 1 */12 *'])
+      expect(cron(ok)).toBe('no error');
     for (const ok of ['*/30 * * * *', '0 8-18/2 * * mon-fri', '0 0 1,15 jan,jul *', '*/5 * * * * *', '0 0 * * 7'])
       expect(cron(ok)).toBe('no error');
   });
@@ -271,6 +322,23 @@ describe('messages, byte for byte', () => {
     expect(problem('server: {enabled: no, host: "", port: 70000, token: short}')).toBe(
       `invalid config ${file}:\n  server.enabled: Expected boolean, received string\n  server.host: String must contain at least 1 character(s)\n  server.port: Number must be less than or equal to 65535\n  server.token: must be at least 16 characters`,
     );
+  });
+
+  it('an unknown key suggests the right place: the same name in another section, else a close spelling beside it', () => {
+    const file = join(t.dir, 'conf/wxfeed.yaml');
+    expect(problem('fetch: {token: abcdefghijklmnopqrst}')).toBe(
+      `invalid config ${file}:\n  fetch.token: unknown key; did you mean server.token?`,
+    );
+    expect(problem('cron: "*/5 * * * *"')).toContain('  cron: unknown key; did you mean schedule.cron?');
+    expect(problem('fetch: {delayMS: 10}')).toContain('  fetch.delayMs: unknown key'.replace('delayMs', 'delayMS'));
+    expect(problem('fetch: {delayMS: 10}')).toContain('did you mean fetch.delayMs?');
+    expect(problem('follow: {album: urls}')).toContain('  follow.album: unknown key; did you mean follow.albums?');
+    expect(problem('sources: [{match: a}, {match: b, slgu: x}]')).toContain(
+      '  sources[1].slgu: unknown key; did you mean sources[1].slug?',
+    );
+    expect(problem('baseURL: http://x.org/')).toContain('  baseURL: unknown key; did you mean baseUrl?');
+    // Nothing close: the message stays as it was.
+    expect(problem('server: {colour: blue}')).toBe(`invalid config ${file}:\n  server.colour: unknown key`);
   });
 
   it('imageProxy.upstream is no config key (tests set WXFEED_IMAGE_UPSTREAM)', () => {

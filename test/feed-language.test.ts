@@ -135,7 +135,7 @@ describe('an album whose title is not known yet', () => {
     const c = await seeded('zh-CN');
     const title = `合集 ${ALBUM} · `;
     expect(read(c, `album-${ALBUM}/atom.xml`)).toContain(`<title>${title}`);
-    expect(read(c, 'feeds.opml')).toContain(`title="${title}`);
+    expect(read(c, 'albums.opml')).toContain(`title="${title}`);
     expect(read(c, 'index.html')).toContain(`<h3>${title}`);
     expect(read(c, 'index.html')).not.toContain(`Album ${ALBUM}`);
   });
@@ -144,7 +144,7 @@ describe('an album whose title is not known yet', () => {
     const c = await seeded('en');
     const title = `Album ${ALBUM} · `;
     expect(read(c, `album-${ALBUM}/atom.xml`)).toContain(`<title>${title}`);
-    expect(read(c, 'feeds.opml')).toContain(`title="${title}`);
+    expect(read(c, 'albums.opml')).toContain(`title="${title}`);
     expect(read(c, 'index.html')).toContain(`<h3>${title}`);
     expect(read(c, 'index.html')).not.toContain(`合集 ${ALBUM}`);
   });

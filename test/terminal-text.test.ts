@@ -127,7 +127,7 @@ describe('wxfeed add, unfollow and list print no bidi control raw', () => {
     expect(un.out).not.toMatch(RAW);
     expect(un.out.split('\n')).toEqual([
       `unfollowed  "合集\\u202ecod.exe · 账号\\u202e"  ${ALBUM_URL}: no more polls; its 0 articles and its feed stay`,
-      `  still listed at "${join(t.dir, URLS).replace(RLO, '\\u202e')}:1": it stays unfollowed; remove that line, or \`wxfeed add\` it to follow it again`,
+      `  still listed at "${join(t.dir, URLS).replace(RLO, '\\u202e')}:1": it stays unfollowed; remove that line, or \`wxfeed follow\` it to follow it again`,
       '"album-\\u202e1": not an album or homepage URL, id or feed folder (album-<id>, home-<account>-<hid>)'.replace(
         /^/,
         'refused  ',

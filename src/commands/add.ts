@@ -1,6 +1,7 @@
 /**
- * `wxfeed add URL…`: check, normalise and append article, album and homepage URLs to the first URL file. Read, check
- * and append run under a lock so that simultaneous adds never write a URL twice: a queue per URL file in this process
+ * `wxfeed follow URL…` (alias `add`): check, normalise and append article, album and homepage URLs to the first URL
+ * file; a URL (or account) unfollowed before is followed again. Read, check and append run under a lock so that
+ * simultaneous adds never write a URL twice: a queue per URL file in this process
  * (the daemon's `POST /api/urls`), and `<file>.lock` across processes (O_EXCL; pid, host, time), taken over when its
  * process is gone or it is older than LOCK_STALE_MS, else waited for up to `lockWaitMs`.
  */
@@ -8,17 +9,29 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../types.js';
+import type { Config, ParsedUrl } from '../types.js';
 import { appendUrls, checkFollowUrl, readUrlInputs } from '../io/url-files.js';
 import { processRunning } from '../io/pid.js';
 import { closeStore, openStoreIfExists } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { shortKey, snKey } from '../keys.js';
+import { followedAgain, parseUnfollowMarks, serializeUnfollowMarks } from '../fetch/unfollowed.js';
+import { bizToNumber } from '../wechat/url.js';
 
 export interface AddResult {
   lines: string[];
   added: string[];
   refused: number;
+  /** What became of each input, in order: `url` is its canonical form (for the API's answer). */
+  results: AddOutcome[];
+}
+
+/** One input of an add: followed now (`added`), followed already, or refused, and why. */
+interface AddOutcome {
+  input: string;
+  outcome: 'added' | 'already' | 'refused';
+  reason?: string;
+  url?: string;
 }
 
 /** A lock file older than this is left over by a crash (an add holds it only briefly). */
@@ -101,7 +114,7 @@ async function acquireLockFile(lock: string, waitMs: number): Promise<() => Prom
       const o = held.owner;
       throw new Error(
         `add: ${lock} is held${o.pid ? ` by pid ${o.pid}` : ''}${o.host ? ` on ${o.host}` : ''}${o.at ? ` since ${o.at}` : ''}` +
-          `; waited ${waitMs} ms. If no wxfeed add or daemon is adding URLs now, remove that file.`,
+          `; waited ${waitMs} ms. If no wxfeed follow (add) or daemon is adding URLs now, remove that file.`,
       );
     }
     await new Promise((r) => setTimeout(r, delay));
@@ -156,6 +169,39 @@ async function takeOver(lock: string, staleText: string): Promise<void> {
   await rm(aside, { force: true });
 }
 
+/**
+ * An article URL followed again: its own unfollowed mark cleared, and its account's (fetch/unfollowed.ts) with the
+ * albums that account's unfollowing stopped. The lines saying so; none when nothing was unfollowed.
+ */
+function followAgain(store: Store, p: ParsedUrl): string[] {
+  const key = p.sn ? snKey(p.sn) : p.shortToken ? shortKey(p.shortToken) : undefined;
+  const biz = p.biz ?? (key ? store.articles.get(store.aliases.resolve(key))?.biz : undefined);
+  const number = biz ? bizToNumber(biz) : undefined;
+  const lines: string[] = [];
+  // Read first: most URLs were never unfollowed, and a write would wait for a build writing the store.
+  const before = parseUnfollowMarks(store.meta.unfollowed.get());
+  if (followedAgain(before, { url: p.canonical, number }).marks === before) return lines;
+  store.db
+    .transaction(() => {
+      const marks = parseUnfollowMarks(store.meta.unfollowed.get());
+      const urlMarked = Object.hasOwn(marks.urls, p.canonical);
+      const again = followedAgain(marks, { url: p.canonical, number });
+      if (again.marks === marks) return;
+      store.meta.unfollowed.set(serializeUnfollowMarks(again.marks));
+      if (urlMarked) lines.push(`following again (it was unfollowed)  ${p.canonical}`);
+      if (!again.account) return;
+      // Its feeds, if removed, are planned and published again by the next build.
+      if (again.account.removed) store.meta.published.clear();
+      const albums = again.account.albums.filter((id) => store.albums.get(id)?.followed === false);
+      for (const id of albums) store.albums.setFollowed(id, true);
+      lines.push(
+        `following again account ${number} (it was unfollowed)${albums.length ? `, and its ${albums.length} albums and homepages` : ''}`,
+      );
+    })
+    .immediate();
+  return lines;
+}
+
 async function addLocked(
   config: Config,
   file: string,
@@ -168,7 +214,9 @@ async function addLocked(
   );
   const albums = new Set(inputs.albums.map((a) => a.album.albumId));
   const db = openStoreIfExists(config.store);
-  const result: AddResult = { lines: [], added: [], refused: 0 };
+  const result: AddResult = { lines: [], added: [], refused: 0, results: [] };
+  const told = (input: string, outcome: AddOutcome['outcome'], url?: string, reason?: string) =>
+    result.results.push({ input, outcome, ...(reason ? { reason } : {}), ...(url ? { url } : {}) });
   try {
     const store = db ? new Store(db) : undefined;
     for (const raw of raws) {
@@ -176,6 +224,7 @@ async function addLocked(
       if (!checked.ok) {
         result.refused++;
         result.lines.push(`refused  ${quote(raw)}: ${checked.reason}`);
+        told(raw, 'refused', undefined, checked.reason);
         continue;
       }
       if (checked.kind !== 'article') {
@@ -187,28 +236,37 @@ async function addLocked(
         }
         if (albums.has(albumId)) {
           if (known?.followed !== false) result.lines.push(`already followed  ${canonical}`);
+          if (known?.followed === false) told(raw, 'added', canonical, 'following again (it was unfollowed)');
+          else told(raw, 'already', canonical);
           continue;
         }
         albums.add(albumId);
         result.added.push(canonical);
         result.lines.push(`added ${checked.kind}  ${canonical}`);
+        told(raw, 'added', canonical);
         continue;
       }
       const p = checked.parsed;
       const bySn = p.sn ? snKey(p.sn) : undefined;
+      const again = store ? followAgain(store, p) : [];
+      result.lines.push(...again);
       if (followed.has(p.canonical) || (bySn && followed.has(bySn))) {
-        result.lines.push(`already followed  ${p.canonical}`);
+        if (again.length === 0) result.lines.push(`already followed  ${p.canonical}`);
+        if (again.length === 0) told(raw, 'already', p.canonical);
+        else told(raw, 'added', p.canonical, 'following again (it was unfollowed)');
         continue;
       }
       const storedKey = bySn ?? (p.shortToken && store ? store.aliases.resolve(shortKey(p.shortToken)) : undefined);
       if (storedKey && store?.observations.hasKey(storedKey)) {
         result.lines.push(`already known (${storedKey})  ${p.canonical}`);
+        told(raw, 'already', p.canonical, `already known (${storedKey})`);
         continue;
       }
       followed.add(p.canonical);
       if (bySn) followed.add(bySn);
       result.added.push(p.canonical);
       result.lines.push(`added  ${p.canonical}`);
+      told(raw, 'added', p.canonical);
     }
     await appendUrls(file, result.added);
     if (result.added.length > 0)

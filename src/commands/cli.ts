@@ -5,13 +5,23 @@
  * are printed quoted (report.ts) so no control character reaches the terminal.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { packageFile } from '../compiled.js';
 import { ConfigError, type Overrides, readConfig } from '../config.js';
 import { createLogger } from '../log.js';
-import { escapeControls, formatSummary, progressBar, quoteName, shellWord, terminalJson } from './report.js';
+import {
+  escapeControls,
+  formatSummary,
+  problemFingerprints,
+  progressBar,
+  quoteName,
+  shellWord,
+  terminalJson,
+} from './report.js';
 import { liveFor } from './live.js';
 import type { Config } from '../types.js';
+import type { Logger } from '../log.js';
+import type { BuildSummary } from '../stages/summary.js';
 // Each command loads what it needs when it runs: a build with nothing to do starts without the server, the
 // scheduler, or the fetching and rendering libraries.
 
@@ -79,8 +89,31 @@ function untilSignal(): Promise<string> {
   });
 }
 
-async function runDaemon(flags: { config?: string; verbose?: boolean }): Promise<void> {
-  loadConfig(flags.config); // its warnings, once; the daemon reads the file itself (and again when it changes)
+/** `--port`: a whole number 0–65535. */
+function parsePort(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new InvalidArgumentError('it must be a whole number from 0 to 65535 (0: a free one)');
+  return Number(value);
+}
+
+/** A failure to listen that a setting can fix, saying which key or flag to change; any other error as it is. */
+function listenFailure(error: unknown, config: Config, port: number | undefined): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${config.server.host}:${config.server.port}`;
+  const file = config.file && config.file !== '(defaults)' ? ` in ${config.file}` : ' in the config file';
+  const change = port !== undefined ? 'pass another --port' : `change server.port${file} or pass --port`;
+  if (code === 'EADDRINUSE') return new Failure(`cannot listen on ${where}: the port is in use; ${change}`, 1);
+  if (code === 'EACCES')
+    return new Failure(`cannot listen on ${where}: a port below 1024 needs privileges; ${change}`, 1);
+  if (code === 'EADDRNOTAVAIL')
+    return new Failure(`cannot listen on ${where}: no such address on this machine; change server.host${file}`, 1);
+  return error;
+}
+
+async function runDaemon(flags: { config?: string; verbose?: boolean; port?: number }): Promise<void> {
+  const overrides = flags.port !== undefined ? { port: flags.port } : {};
+  // Its warnings, once; the daemon reads the file itself (and again when it changes).
+  const config = loadConfig(flags.config, overrides);
   const log = createLogger(flags.verbose ? { level: 'debug' } : { usual: 'info' });
   const { startDaemon } = await import('./daemon.js');
   // Listening before the daemon starts: its first cycle begins at once, and a signal meanwhile must stop it, not
@@ -88,15 +121,18 @@ async function runDaemon(flags: { config?: string; verbose?: boolean }): Promise
   const signalled = untilSignal();
   const daemon = await startDaemon({
     configPath: flags.config,
+    overrides,
     log,
-    live: (config) => liveFor(config, { offline: false, refetch: false }),
+    live: (c) => liveFor(c, { offline: false, refetch: false }),
+  }).catch((error: unknown) => {
+    throw listenFailure(error, config, flags.port);
   });
   const sig = await Promise.race([signalled, daemon.stopped.then(() => 'stopped')]);
   await daemon.stop(sig);
 }
 
-async function runServe(flags: { config?: string; verbose?: boolean }): Promise<void> {
-  const config = loadConfig(flags.config);
+async function runServe(flags: { config?: string; verbose?: boolean; port?: number }): Promise<void> {
+  const config = loadConfig(flags.config, flags.port !== undefined ? { port: flags.port } : {});
   const log = createLogger(flags.verbose ? { level: 'debug' } : { usual: 'info' });
   const [{ createApp, listen }, { serverRoutes }] = await Promise.all([
     import('../server/app.js'),
@@ -107,9 +143,11 @@ async function runServe(flags: { config?: string; verbose?: boolean }): Promise<
     baseUrl: config.baseUrl,
     health: () => ({ ok: true, body: { serving: config.output }, summary: { ok: true } }),
     token: config.server.token,
-    routes: serverRoutes(config, () => false),
+    routes: serverRoutes(config),
   });
-  const addr = await listen(server, config.server.host, config.server.port);
+  const addr = await listen(server, config.server.host, config.server.port).catch((error: unknown) => {
+    throw listenFailure(error, config, flags.port);
+  });
   log.info(
     { url: `http://${addr.address}:${addr.port}${new URL(config.baseUrl).pathname}`, output: config.output },
     'serving feeds',
@@ -130,12 +168,25 @@ async function runAdd(urls: string[], flags: { config?: string }): Promise<void>
   if (result.refused > 0) throw new UsageError(`${result.refused} of ${urls.length} URLs refused`);
 }
 
-async function runUnfollow(targets: string[], flags: { config?: string }): Promise<void> {
+async function runUnfollow(
+  targets: string[],
+  flags: { config?: string; remove?: boolean; url?: boolean },
+): Promise<void> {
   const config = loadConfig(flags.config);
-  const { unfollowAlbums } = await import('./unfollow.js');
-  const result = await unfollowAlbums(config, targets, quoteName);
+  const { unfollowTargets } = await import('./unfollow.js');
+  const result = await unfollowTargets(config, targets, {
+    remove: flags.remove ?? false,
+    url: flags.url ?? false,
+    quote: quoteName,
+  });
   process.stdout.write(`${result.lines.map(escapeControls).join('\n')}\n`);
-  if (result.refused > 0) throw new UsageError(`${result.refused} of ${targets.length} albums refused`);
+  if (result.refused > 0) throw new UsageError(`${result.refused} of ${targets.length} refused`);
+}
+
+async function runResume(flags: { config?: string }): Promise<void> {
+  const config = loadConfig(flags.config);
+  const { resumeFetching } = await import('./resume.js');
+  process.stdout.write(`${resumeFetching(config).line}\n`);
 }
 
 async function runList(flags: { config?: string; json?: boolean }): Promise<void> {
@@ -146,6 +197,46 @@ async function runList(flags: { config?: string; json?: boolean }): Promise<void
     ? terminalJson(followed)
     : formatFollowed(followed).split('\n').map(escapeControls).join('\n');
   process.stdout.write(`${text}\n`);
+}
+
+/** The alerts and WebSub pings of a one-off build (commands/alerts.ts), loaded only when the config has any. */
+async function tell(config: Config, log: Logger, end: { summary: BuildSummary } | { error: string }): Promise<void> {
+  if (config.notify.length === 0 && !config.websub.hub) return;
+  const { tellAfterBuild } = await import('./alerts.js');
+  await tellAfterBuild(config, log, { now: Date.now(), ...end });
+}
+
+async function runNotify(flags: { config?: string; test?: boolean; verbose?: boolean }): Promise<void> {
+  if (!flags.test) throw new UsageError('notify: nothing to do (--test sends a test message to every target)');
+  const config = loadConfig(flags.config);
+  if (config.notify.length === 0) throw new UsageError(`notify: ${config.file ?? '(defaults)'} lists no targets`);
+  // Each target's result is printed: the log says only what went wrong besides.
+  const log = createLogger(flags.verbose ? { level: 'debug' } : { usual: 'error' });
+  const { notifyTest } = await import('./alerts.js');
+  const result = await notifyTest(config, log);
+  process.stdout.write(`${result.lines.map(escapeControls).join('\n')}\n`);
+  if (result.failed > 0) throw new Failure(`${result.failed} of ${config.notify.length} targets not reached`, 1);
+}
+
+/**
+ * The problems an earlier quiet build reported (their fingerprints), and this build's kept in their place: kept in the
+ * store, so that builds in separate processes (cron) print each problem once, as the daemon logs it once.
+ */
+async function reportedBefore(config: Config, summary: BuildSummary): Promise<Set<string>> {
+  const [{ closeStore, openStoreIfExists }, { MetaTable }] = await Promise.all([
+    import('../store/db.js'),
+    import('../store/meta.js'),
+  ]);
+  const db = openStoreIfExists(config.store);
+  if (!db) return new Set();
+  try {
+    const meta = new MetaTable(db);
+    const before = new Set(meta.reportedProblems.get() ?? []);
+    meta.reportedProblems.set(problemFingerprints(summary));
+    return before;
+  } finally {
+    closeStore(db, true);
+  }
 }
 
 async function runBuild(flags: BuildFlags): Promise<void> {
@@ -191,6 +282,7 @@ async function runBuild(flags: BuildFlags): Promise<void> {
       if (drawn) process.stderr.write('\n');
       throw new Failure(INTERRUPTED, stoppedBy);
     }
+    await tell(config, log, { error: (error as Error).message.split('\n')[0] || 'failed' });
     if (isRefusal(error)) {
       // The command that confirms it: this build's folders, with --prune.
       const words = ['wxfeed', 'build', '--prune'];
@@ -209,14 +301,17 @@ async function runBuild(flags: BuildFlags): Promise<void> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  const known = flags.quiet && !flags.json ? await reportedBefore(config, summary) : undefined;
   const text = flags.json
     ? terminalJson(summary)
     : formatSummary(summary, config, {
         hint: process.stdout.isTTY === true,
         configFile: flags.config,
         quiet: flags.quiet ?? false,
+        ...(known ? { known } : {}),
       });
   if (text) process.stdout.write(`${text}\n`);
+  await tell(config, log, { summary });
 }
 
 function program(): Command {
@@ -256,20 +351,23 @@ function program(): Command {
     .command('daemon')
     .description('run a cycle now and on schedule.cron, and serve output/ (unless server.enabled is false)')
     .option('-c, --config <file>', 'config file')
-    .action(async (flags: { config?: string }, command: Command) =>
+    .option('--port <port>', 'port to listen on (overrides server.port; 0: a free one)', parsePort)
+    .action(async (flags: { config?: string; port?: number }, command: Command) =>
       runDaemon({ ...flags, verbose: command.optsWithGlobals().verbose }),
     );
   cmd
     .command('serve')
     .description('serve output/ over HTTP under the path of baseUrl, with conditional GET')
     .option('-c, --config <file>', 'config file')
-    .action(async (flags: { config?: string }, command: Command) =>
+    .option('--port <port>', 'port to listen on (overrides server.port; 0: a free one)', parsePort)
+    .action(async (flags: { config?: string; port?: number }, command: Command) =>
       runServe({ ...flags, verbose: command.optsWithGlobals().verbose }),
     );
   cmd
-    .command('add')
+    .command('follow')
+    .alias('add')
     .description(
-      'follow WeChat article, album and homepage URLs: check, normalise and append them to the first URL file',
+      'follow WeChat article, album and homepage URLs: check, normalise and append them to the first URL file (a URL or account unfollowed before is followed again)',
     )
     .argument(
       '<url...>',
@@ -280,14 +378,31 @@ function program(): Command {
   cmd
     .command('unfollow')
     .description(
-      'stop following albums and homepages: no more polls, never followed again by discovery; their articles and feeds stay',
+      'stop following accounts, albums and homepages, or (--url) single article URLs: no more reads or polls, never followed again by discovery; stored articles and feeds stay',
     )
     .argument(
-      '<album...>',
-      'album or homepage URLs, album ids, or feed folders (album-<id>, home-<account number>-<hid>[-<cid>])',
+      '<target...>',
+      'an account (its number, an article URL of it, or its feed folder), or an album or homepage (URL, album id, or feed folder album-<id>, home-<account number>-<hid>[-<cid>]); with --url, article URLs',
     )
     .option('-c, --config <file>', 'config file')
-    .action(async (targets: string[], flags: { config?: string }) => runUnfollow(targets, flags));
+    .option('--remove', "an account's feeds too: the next build removes their folders (its stored articles stay)")
+    .option('--url', 'stop reading these article URLs alone, not their accounts')
+    .action(async (targets: string[], flags: { config?: string; remove?: boolean; url?: boolean }) =>
+      runUnfollow(targets, flags),
+    );
+  cmd
+    .command('resume')
+    .description('end a cool-down now: the next build or cycle fetches at once (the pace after a refusal stays slowed)')
+    .option('-c, --config <file>', 'config file')
+    .action(async (flags: { config?: string }) => runResume(flags));
+  cmd
+    .command('notify')
+    .description('send a test message to every alert target of notify, and print how each went')
+    .option('-c, --config <file>', 'config file')
+    .option('--test', 'send the test message')
+    .action(async (flags: { config?: string; test?: boolean }, command: Command) =>
+      runNotify({ ...flags, verbose: command.optsWithGlobals().verbose }),
+    );
   cmd
     .command('list')
     .description(

@@ -13,12 +13,17 @@ import type { LiveFetch } from '../fetch/fetcher.js';
 import type { AlbumStatus } from '../fetch/follow.js';
 import type { BuildSummary } from '../stages/summary.js';
 import type { Logger } from '../log.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, type Overrides } from '../config.js';
 import { build } from '../stages/cycle.js';
-import { createApp, listen, type Health } from '../server/app.js';
+import { createApp, listen, type Health, type Route } from '../server/app.js';
 import { imageProxyRoute } from '../server/image-proxy.js';
-import { apiRoute } from '../server/api.js';
+import { apiRoute, type Cycles, type ManageOps } from '../server/api.js';
+import { follows } from '../server/follows.js';
 import { addUrls } from './add.js';
+import { listFollowed } from './list.js';
+import { resumeFetching } from './resume.js';
+import { unfollowAccount, unfollowAlbums, unfollowUrl } from './unfollow.js';
+import { closeTeller, newTeller, type Teller, tellAfterCycle } from './alerts.js';
 import { closeStore, openStore } from '../store/db.js';
 import { MetaTable } from '../store/meta.js';
 import { imageSecret } from '../store/secret.js';
@@ -33,6 +38,8 @@ interface CycleRecord {
 
 export interface DaemonOptions {
   configPath: string | undefined;
+  /** The command line's settings over the config file's (`--port`), kept across reloads. */
+  overrides?: Overrides;
   log: Logger;
   /** Live-fetch dependencies for a config (the CLI wires the real fetcher and page parser). */
   live: (config: Config) => LiveFetch | undefined;
@@ -135,13 +142,35 @@ function publicAlbums(albums: AlbumStatus[]) {
     }));
 }
 
+/** The work of the management API, on the config in force when each request comes. */
+function manageOps(config: () => Config): ManageOps {
+  return {
+    follows: async (cycle) => follows(config(), await listFollowed(config()), cycle),
+    add: (urls) => addUrls(config(), urls),
+    unfollowAlbum: async (id) => {
+      const r = await unfollowAlbums(config(), [id]);
+      return { ...r, ok: r.refused === 0, ...(r.refused > 0 ? { reason: r.lines[0] } : {}) };
+    },
+    unfollowUrl: (url) => unfollowUrl(config(), url),
+    unfollowAccount: (target, remove) => unfollowAccount(config(), target, { remove }),
+    resume: async () => resumeFetching(config()).resumed,
+  };
+}
+
 /**
- * The image proxy (in proxy mode) and the admin API (with a token), for the server. Image cache failures go to `log`
- * (once, until the cache works again), or to a process warning without one.
+ * The image proxy (in proxy mode) and the management API (it answers while `server.token` is set), for the server.
+ * `cycles`: the daemon's, or a function that starts a cycle now (false: none starts); `current`: the config in force
+ * (the daemon reloads it). Image cache failures go to `log` (once, until the cache works again), or to a process
+ * warning without one.
  */
-export function serverRoutes(config: Config, refresh: () => boolean, log?: Logger) {
+export function serverRoutes(
+  config: Config,
+  cycles?: Cycles | (() => boolean),
+  opts: { log?: Logger | undefined; current?: () => Config } = {},
+): Route[] {
+  const { log } = opts;
   const basePath = new URL(config.baseUrl).pathname.replace(/\/?$/, '/');
-  const routes = [];
+  const routes: Route[] = [];
   if (config.images === 'proxy') {
     let secret = config.imageProxy.secret;
     if (!secret) {
@@ -160,10 +189,30 @@ export function serverRoutes(config: Config, refresh: () => boolean, log?: Logge
     const upstream = process.env.WXFEED_IMAGE_UPSTREAM || undefined;
     routes.push(imageProxyRoute({ ...config.imageProxy, basePath, secret, onCacheError, upstream }));
   }
-  if (config.server.token) {
-    routes.push(apiRoute({ basePath, token: config.server.token, addUrls: (urls) => addUrls(config, urls), refresh }));
-  }
+  const start = typeof cycles === 'function' ? cycles : undefined;
+  const given: Cycles | undefined = start
+    ? { request: () => (start() ? 'started' : 'none'), state: () => ({ running: false }) }
+    : (cycles as Cycles | undefined);
+  const current = opts.current ?? (() => config);
+  routes.push(apiRoute({ ops: manageOps(current), cycles: given, token: () => current().server.token }));
   return routes;
+}
+
+/**
+ * The daemon's cycles as the API asks for them: one now, or one after the running one (a refresh asked for wins over
+ * an add's: it reads more).
+ */
+function cyclesOf(d: DaemonState): Cycles {
+  return {
+    request: (why) => {
+      if (d.stopping) return 'none';
+      const reason = why === 'refresh' ? 'api' : 'added';
+      if (!d.running && startCycle(d, reason)) return 'started';
+      d.queued = d.queued === 'api' ? 'api' : reason;
+      return 'queued';
+    },
+    state: () => ({ running: d.current !== undefined, ...(d.last?.end ? { lastEnded: d.last.end } : {}) }),
+  };
 }
 
 /** What the daemon keeps between cycles, and what stops it. */
@@ -174,6 +223,8 @@ interface DaemonState {
   configHash: string | undefined;
   /** The cycle running now and its record; undefined between cycles. */
   running: Promise<void> | undefined;
+  /** A cycle the API asked for while one ran, by its reason: started when that one ends. */
+  queued: 'api' | 'added' | undefined;
   current: CycleRecord | undefined;
   abort: AbortController;
   last: CycleRecord | undefined;
@@ -183,6 +234,8 @@ interface DaemonState {
   pace: PaceStatus | undefined;
   /** The problems of the last finished cycle, by where and reason. */
   problems: Map<string, InputProblem>;
+  /** The alerts and WebSub pings sent after each cycle, in the background. */
+  teller: Teller;
   stopping: boolean;
   task: ScheduledTask | undefined;
   server: Server | undefined;
@@ -208,7 +261,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
 /** The config read, no cycle run yet. */
 function initialState(opts: DaemonOptions): DaemonState {
-  const config = loadConfig(opts.configPath);
+  const config = loadConfig(opts.configPath, opts.overrides);
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
   return {
@@ -216,6 +269,7 @@ function initialState(opts: DaemonOptions): DaemonState {
     config,
     configHash: fileHash(config.file),
     running: undefined,
+    queued: undefined,
     current: undefined,
     abort: new AbortController(),
     last: undefined,
@@ -223,6 +277,7 @@ function initialState(opts: DaemonOptions): DaemonState {
     albums: [],
     pace: undefined,
     problems: new Map(),
+    teller: newTeller(opts.log),
     stopping: false,
     task: undefined,
     server: undefined,
@@ -283,7 +338,7 @@ function reload(d: DaemonState): void {
   if (!d.config.file || hash === d.configHash) return;
   d.configHash = hash;
   try {
-    const next = loadConfig(d.opts.configPath);
+    const next = loadConfig(d.opts.configPath, d.opts.overrides);
     const rescheduled =
       next.schedule.cron !== d.config.schedule.cron || next.schedule.timezone !== d.config.schedule.timezone;
     d.config = next;
@@ -326,16 +381,23 @@ async function runCycle(d: DaemonState, record: CycleRecord, reason: string): Pr
     d.pace = summary.pace;
     noteProblems(d, problemsOf(summary));
     logCycleDone(log, reason, summary);
+    tellAfterCycle(d.teller, d.config, { now: Date.now(), summary });
   } catch (error) {
     record.result = d.abort.signal.aborted ? 'stopped' : 'failed';
     record.error = (error as Error).message.split('\n')[0];
     if (record.result === 'failed') log.error({ reason, error: record.error }, 'cycle failed');
     else log.info({ reason }, 'cycle stopped');
+    if (record.result === 'failed')
+      tellAfterCycle(d.teller, d.config, { now: Date.now(), error: record.error ?? 'failed' });
   } finally {
     record.end = new Date().toISOString();
     d.last = record;
     d.current = undefined;
     d.running = undefined;
+    const queued = d.queued;
+    d.queued = undefined;
+    // Started once this cycle's promise is settled, so that the daemon's record of the running cycle is the new one.
+    if (queued) void Promise.resolve().then(() => startCycle(d, queued));
   }
 }
 
@@ -379,6 +441,7 @@ async function stop(d: DaemonState, reason: string): Promise<void> {
       server.close(() => r());
       server.closeAllConnections();
     });
+  await closeTeller(d.teller, 2000);
   log.info('stopped');
   d.resolveStopped();
   return d.stopped;
@@ -387,12 +450,17 @@ async function stop(d: DaemonState, reason: string): Promise<void> {
 /** Serve output/ (with the image proxy and the API), and note the address it listens on. */
 async function serve(d: DaemonState): Promise<void> {
   const { config } = d;
+  // The config of each request, reloaded first if its file changed: a new token signs every session out.
+  const current = (): Config => {
+    reload(d);
+    return d.config;
+  };
   d.server = createApp({
     output: config.output,
     baseUrl: config.baseUrl,
     health: () => healthOf(d),
-    token: config.server.token,
-    routes: serverRoutes(config, () => startCycle(d, 'api'), d.opts.log),
+    token: () => current().server.token,
+    routes: serverRoutes(config, cyclesOf(d), { log: d.opts.log, current }),
   });
   const addr = await listen(d.server, config.server.host, config.server.port);
   d.bound = { host: addr.address, port: addr.port };

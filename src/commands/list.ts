@@ -1,10 +1,11 @@
 /**
  * `wxfeed list`: the article URLs of `urls` and `urlFiles` with their last read, the albums (合集) and homepages listed
- * there or named by a page, with their polls, then those unfollowed. Changes nothing in the store.
+ * there or named by a page, with their polls, then those unfollowed, and the accounts unfollowed. Every time is Beijing
+ * time (`+08:00`), as on the index page and in the feeds. Changes nothing in the store.
  */
 import { albumSlug } from '../keys.js';
 import { type AlbumStatus, isAlbumActive, listStatuses } from '../fetch/follow.js';
-import { escapeControls } from './report.js';
+import { beijingMinute, escapeControls } from './report.js';
 import { shanghaiIso } from '../time.js';
 import { bizToNumber } from '../wechat/url.js';
 import { closeStore, openStoreIfExists } from '../store/db.js';
@@ -12,11 +13,24 @@ import { Store } from '../store/store.js';
 import type { Config } from '../types.js';
 import type { FetchResult } from '../states.js';
 import { readUrlInputs } from '../io/url-files.js';
+import { parseUnfollowMarks, urlUnfollowed } from '../fetch/unfollowed.js';
 
 interface FollowedArticle {
   url: string;
   where: string;
   lastRead?: { at: string; result: FetchResult; reason?: string };
+  /** Unfollowed (`wxfeed unfollow`, itself or its account): listed, but not read. */
+  unfollowed?: true;
+}
+
+/** An account unfollowed as a whole. */
+interface UnfollowedAccount {
+  number: string;
+  name?: string;
+  /** When (Beijing time). */
+  since: string;
+  /** Its feeds are no longer published (`--remove`). */
+  feedsRemoved: boolean;
 }
 
 export interface Followed {
@@ -25,6 +39,24 @@ export interface Followed {
   albums: Array<AlbumStatus & { where?: string[] }>;
   /** Lines of the URL files that are neither an article nor an album, with why. */
   problems: Array<{ where: string; reason: string; detail?: string }>;
+  /** Accounts unfollowed as a whole: their lists and listed URLs are stopped. */
+  unfollowedAccounts: UnfollowedAccount[];
+}
+
+/** An ISO time (UTC, as the statuses give it) in Beijing time. */
+const inBeijing = (iso: string): string => {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? shanghaiIso(ms) : iso;
+};
+
+/** A list's status with its times in Beijing time. */
+function beijingTimes<T extends AlbumStatus>(a: T): T {
+  return {
+    ...a,
+    ...(a.lastPoll ? { lastPoll: { ...a.lastPoll, at: inBeijing(a.lastPoll.at) } } : {}),
+    ...(a.nextPoll ? { nextPoll: { ...a.nextPoll, at: inBeijing(a.nextPoll.at) } } : {}),
+    ...(a.failing ? { failing: { ...a.failing, since: inBeijing(a.failing.since) } } : {}),
+  };
 }
 
 /** What is followed, as the URL files list it and the store knows it. */
@@ -33,15 +65,17 @@ export async function listFollowed(config: Config, now = Date.now()): Promise<Fo
   const db = openStoreIfExists(config.store);
   try {
     const store = db ? new Store(db) : undefined;
+    const marks = parseUnfollowMarks(store?.meta.unfollowed.get());
     const articles = inputs.entries.map((e): FollowedArticle => {
       const read = store?.urls.status(e.parsed.canonical);
       return {
         url: e.parsed.canonical,
         where: e.where,
+        ...(urlUnfollowed(marks, e.parsed) ? { unfollowed: true as const } : {}),
         ...(read
           ? {
               lastRead: {
-                at: new Date(read.lastFetchAt).toISOString(),
+                at: shanghaiIso(read.lastFetchAt),
                 result: read.lastResult,
                 ...(read.lastReason ? { reason: read.lastReason } : {}),
               },
@@ -61,7 +95,7 @@ export async function listFollowed(config: Config, now = Date.now()): Promise<Fo
     });
     const albums: Followed['albums'] = statuses.map((status) => {
       const where = listed.get(status.albumId);
-      return { ...status, ...(where ? { where } : {}) };
+      return { ...beijingTimes(status), ...(where ? { where } : {}) };
     });
     for (const a of inputs.albums) {
       if (known.has(a.album.albumId) || albums.some((x) => x.albumId === a.album.albumId)) continue;
@@ -76,11 +110,20 @@ export async function listFollowed(config: Config, now = Date.now()): Promise<Fo
         via: 'url',
         listed: true,
         items: 0,
-        nextPoll: { at: new Date(now).toISOString(), due: true },
+        nextPoll: { at: shanghaiIso(now), due: true },
         where: listed.get(a.album.albumId)!,
       });
     }
-    return { articles, albums, problems: inputs.problems };
+    const names = store?.accounts.all();
+    const unfollowedAccounts = Object.entries(marks.accounts).map(
+      ([number, a]): UnfollowedAccount => ({
+        number,
+        ...(names?.get(number) ? { name: names.get(number)! } : {}),
+        since: shanghaiIso(a.at),
+        feedsRemoved: a.removed,
+      }),
+    );
+    return { articles, albums, problems: inputs.problems, unfollowedAccounts };
   } finally {
     if (db) closeStore(db, true);
   }
@@ -96,9 +139,7 @@ const VIA: Record<AlbumStatus['via'], string> = {
 /** An ISO time as people read it here: Beijing time to the minute (`2026-12-06 10:23 +08:00`). */
 function beijing(iso: string): string {
   const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return iso;
-  const s = shanghaiIso(ms);
-  return `${s.slice(0, 10)} ${s.slice(11, 16)} +08:00`;
+  return Number.isFinite(ms) ? beijingMinute(ms) : iso;
 }
 
 /** Outside text (titles, names, reasons) as the terminal may show it. */
@@ -141,8 +182,9 @@ function byAccount(albums: Followed['albums']): Array<[string, Followed['albums'
 /** The text `wxfeed list` prints. */
 export function formatFollowed(f: Followed): string {
   const lines: string[] = [];
-  lines.push(f.articles.length ? `articles (${f.articles.length}):` : 'articles: none listed');
-  for (const a of f.articles) {
+  const reading = f.articles.filter((a) => !a.unfollowed);
+  lines.push(reading.length ? `articles (${reading.length}):` : 'articles: none listed');
+  for (const a of reading) {
     const read = a.lastRead
       ? `last read ${beijing(a.lastRead.at)} ${a.lastRead.result}${a.lastRead.reason ? ` (${text(a.lastRead.reason)})` : ''}`
       : 'not read yet';
@@ -156,11 +198,25 @@ export function formatFollowed(f: Followed): string {
     for (const a of list) lines.push(...albumLines(a));
   }
   if (unfollowed.length) {
-    lines.push(`unfollowed (${unfollowed.length}; \`wxfeed add\` their URL to follow one again):`);
+    lines.push(`unfollowed (${unfollowed.length}; \`wxfeed follow\` their URL to follow one again):`);
     for (const [account, list] of byAccount(unfollowed)) {
       lines.push(`  ${account}:`);
       for (const a of list) lines.push(...albumLines(a));
     }
+  }
+  const stopped = f.articles.filter((a) => a.unfollowed);
+  if (stopped.length) {
+    lines.push(`unfollowed articles (${stopped.length}; listed, not read; \`wxfeed follow\` one to follow it again):`);
+    for (const a of stopped) lines.push(`  ${text(a.url)}`, `      ${text(a.where)}`);
+  }
+  if (f.unfollowedAccounts.length) {
+    lines.push(
+      `unfollowed accounts (${f.unfollowedAccounts.length}; \`wxfeed follow\` an article URL of one to follow it again):`,
+    );
+    for (const a of f.unfollowedAccounts)
+      lines.push(
+        `  ${a.name ? `${text(a.name)} (${a.number})` : `account ${a.number}`} since ${beijing(a.since)}; its stored articles stay, its feeds ${a.feedsRemoved ? 'are removed' : 'stay'}`,
+      );
   }
   if (f.problems.length) {
     lines.push(`not followed (${f.problems.length}):`);

@@ -2,11 +2,19 @@
  * Human output of a build: a short summary, problems by reason, how to subscribe. Names from outside are quoted as git
  * quotes paths, so a file name cannot clear the screen, retitle the window, forge a line or reorder the rest of it.
  */
+import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import type { Config } from '../types.js';
+import { shanghaiIso } from '../time.js';
 import type { BuildSummary } from '../stages/summary.js';
 
 const MAX_LISTED = 20;
+
+/** An instant as people read it here: Beijing time to the minute (`2026-12-06 10:23 +08:00`). */
+export function beijingMinute(ms: number): string {
+  const s = shanghaiIso(ms);
+  return `${s.slice(0, 10)} ${s.slice(11, 16)} +08:00`;
+}
 
 /**
  * Invisible characters that change what a terminal shows: bidi controls reorder a line (`abc\u202etxt.exe`), U+2028/9
@@ -89,6 +97,20 @@ export interface SummaryOptions {
   configFile?: string | undefined;
   /** Problems only (`--quiet`): empty when there are none. */
   quiet?: boolean;
+  /**
+   * With `quiet`: the fingerprints (`problemFingerprints`) of the problems an earlier build reported. Those are
+   * counted, not listed again; only the new ones are.
+   */
+  known?: ReadonlySet<string>;
+}
+
+/** One problem as a short fingerprint: its place and reason (a detail that changes is the same problem). */
+const fingerprint = (p: { where: string; reason: string }): string =>
+  createHash('sha256').update(`${p.where}\u0000${p.reason}`).digest('base64url').slice(0, 16);
+
+/** The fingerprints of a build's problems and fetch failures, for the next quiet build to tell the new ones. */
+export function problemFingerprints(s: BuildSummary): string[] {
+  return [...new Set([...s.problems, ...(s.warnings ?? []), ...(s.fetch?.failures ?? [])].map(fingerprint))];
 }
 
 /** The text `wxfeed build` prints: counts, fetch failures, problems by reason and, with `hint`, how to subscribe. */
@@ -100,7 +122,12 @@ export function formatSummary(s: BuildSummary, config: Config, opts: SummaryOpti
   };
   const detail = (d: string | undefined): string => (d ? ` (${quoteName(d)})` : '');
   // Files used despite a problem (an unreadable date) are listed with the problems, by reason.
-  const listed = [...s.problems, ...(s.warnings ?? [])];
+  const all = [...s.problems, ...(s.warnings ?? [])];
+  const known = opts.quiet ? opts.known : undefined;
+  const isNew = (p: { where: string; reason: string }): boolean => !known?.has(fingerprint(p));
+  const listed = known ? all.filter(isNew) : all;
+  const fetchFailures = known ? (s.fetch?.failures ?? []).filter(isNew) : (s.fetch?.failures ?? []);
+  const knownCount = known ? all.length - listed.length + (s.fetch?.failures.length ?? 0) - fetchFailures.length : 0;
   const lines = [
     `wxfeed: ${s.filesSeen} dump files (${s.filesRead} read, ${s.filesUnchanged} unchanged, ${s.filesRemoved} removed, ${listed.length} with problems)`,
     `        ${s.articles} articles, ${s.duplicatesMerged} duplicates merged, ${s.sources} sources`,
@@ -126,11 +153,13 @@ export function formatSummary(s: BuildSummary, config: Config, opts: SummaryOpti
       lines.push(`        WeChat unreachable: fetching skipped, ${f.skippedByCooldown + f.deferred} URLs wait`);
     if (f.cooldownUntil) {
       const why = f.unreachable ? 'WeChat unreachable' : 'captcha / rate limit';
-      lines.push(`        fetching paused until ${new Date(f.cooldownUntil).toISOString()} (${why})`);
+      lines.push(
+        `        fetching paused until ${beijingMinute(f.cooldownUntil)} (${why}; \`wxfeed resume\` ends the pause now)`,
+      );
     }
-    for (const p of f.failures.slice(0, MAX_LISTED))
+    for (const p of fetchFailures.slice(0, MAX_LISTED))
       failures.push(`  ${p.reason}: ${quoteName(p.where)}${detail(p.detail)}`);
-    if (f.failures.length > MAX_LISTED) failures.push(`  … and ${f.failures.length - MAX_LISTED} more`);
+    if (fetchFailures.length > MAX_LISTED) failures.push(`  … and ${fetchFailures.length - MAX_LISTED} more`);
     lines.push(...failures);
   }
   if (listed.length > 0) {
@@ -143,7 +172,15 @@ export function formatSummary(s: BuildSummary, config: Config, opts: SummaryOpti
       if (list.length > MAX_LISTED) problems.push(`    … and ${list.length - MAX_LISTED} more`);
     }
   }
-  if (opts.quiet) return [...(failures.length > 0 ? ['fetch failures:', ...failures] : []), ...problems].join('\n');
+  if (opts.quiet) {
+    const counted =
+      knownCount > 0
+        ? [
+            `${knownCount} known problems, reported before (\`wxfeed build\` without -q lists them)${failures.length + problems.length > 0 ? '; new:' : ''}`,
+          ]
+        : [];
+    return [...counted, ...(failures.length > 0 ? ['fetch failures:', ...failures] : []), ...problems].join('\n');
+  }
   lines.push(...problems, `output: ${rel(s.outputDir)}/ (index.html, feeds.opml, all/, one folder per source)`);
   if (opts.hint) {
     const base = quoteName(config.baseUrl);
@@ -152,7 +189,7 @@ export function formatSummary(s: BuildSummary, config: Config, opts: SummaryOpti
       withConfig
         ? `serve:     npm run serve --${withConfig} (wxfeed serve${withConfig}), or npm run daemon --${withConfig} (wxfeed daemon${withConfig}) to rebuild on a schedule too: ${base}`
         : `serve:     npm run serve (wxfeed serve), or npm run daemon (wxfeed daemon) to rebuild on a schedule too: ${base}`,
-      `subscribe: add ${base}feeds.opml (every source) or ${base}all/atom.xml to your reader;`,
+      `subscribe: add ${base}feeds.opml (each account and source; albums.opml holds their albums) or ${base}all/atom.xml to your reader;`,
       `           open ${base}index.html for each source's Atom, RSS and JSON links.`,
     );
   }

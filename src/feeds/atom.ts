@@ -29,6 +29,7 @@ export function renderAtom(meta: FeedMeta, items: readonly FeedItem[]): string {
   ];
   if (meta.home) out.push(`${I1}<link rel="alternate" href="${escapeAttr(meta.home)}"/>`);
   out.push(`${I1}<link rel="self" href="${escapeAttr(`${meta.selfBase}atom.xml`)}"/>`);
+  if (meta.hub) out.push(`${I1}<link rel="hub" href="${escapeAttr(meta.hub)}"/>`);
   const subtitle = feedText(meta.description);
   if (subtitle) out.push(`${I1}<subtitle>${escapeXmlName(subtitle)}</subtitle>`);
   for (const item of items) entry(out, item);

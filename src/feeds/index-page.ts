@@ -6,12 +6,15 @@
  * inline script that adds search, sort and copy-link buttons. Nothing is loaded from anywhere: the page carries a
  * Content-Security-Policy that allows only its own style and scripts (by hash) and no request at all. Text from
  * outside (titles, account names, fetch errors) is escaped; only http(s) article links become links; the script
- * reads its texts from a JSON block with `<` escaped and never puts data into markup.
+ * reads its texts from a JSON block with `<` escaped and never puts data into markup. With `server.token` set, it also
+ * carries the management panel (manage-page.ts, manage-script.ts), whose script may call the page's own origin only.
  */
 import { createHash } from 'node:crypto';
 import { escapeDocument } from '../content/escape.js';
 import { dateTimeOf, clockOf, type IndexCooldown, type IndexPace, isoOf, type LiveState } from './dashboard-data.js';
-import { DEFAULT_LANGUAGE, type FeedLanguage, type IndexTexts, messages } from './messages.js';
+import { DEFAULT_LANGUAGE, type FeedLanguage, type IndexTexts, type Messages, messages } from './messages.js';
+import { MANAGE_CSS, manageHint, managePanel, manageSettings } from './manage-page.js';
+import { MANAGE_SCRIPT } from './manage-script.js';
 import { shanghaiDay } from '../time.js';
 
 /** One feed on the page. */
@@ -70,6 +73,8 @@ export interface IndexPage {
   pace?: IndexPace;
   /** Followed lists whose polls fail. */
   trouble?: readonly TroubledList[];
+  /** `server.token` is set: the page carries the management panel (its script finds out if the server offers it). */
+  manage?: boolean;
 }
 
 const esc = escapeDocument;
@@ -347,11 +352,21 @@ const SCRIPT = `(() => {
 const hashOf = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 /** Nothing but the page's own style and two scripts; no request of any kind (the icon is empty). */
 const CSP = `default-src 'none'; style-src ${hashOf(CSS)}; script-src ${hashOf(HEAD_SCRIPT)} ${hashOf(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
+/** With the management panel: its style and script too, and requests to the page's own origin (the API) only. */
+const MANAGE_CSP = `default-src 'none'; style-src ${hashOf(CSS + MANAGE_CSS)}; script-src ${hashOf(HEAD_SCRIPT)} ${hashOf(SCRIPT)} ${hashOf(MANAGE_SCRIPT)}; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'`;
+
+/** The management panel's settings and texts, and its script. */
+function manageScripts(m: Messages, baseUrl: string): string {
+  return `
+    <script type="application/json" id="wxManageText">${scriptJson(manageSettings(m, baseUrl))}</script>
+    <script>${MANAGE_SCRIPT}</script>`;
+}
 
 /** The index page's HTML. */
 export function renderIndex(page: IndexPage): string {
   const language = page.language ?? DEFAULT_LANGUAGE;
-  const t = messages(language).index;
+  const m = messages(language);
+  const t = m.index;
   const { all, entries } = page;
   const autodiscovery = [all, ...entries]
     .map(
@@ -360,6 +375,10 @@ export function renderIndex(page: IndexPage): string {
     )
     .join('\n    ');
   const opml = `${page.baseUrl}feeds.opml`;
+  // Album feeds repeat their accounts' articles: they have an OPML of their own, named only when there are some.
+  const albumsOpml = entries.some((e) => e.kind === 'album')
+    ? `${esc(t.albumsOpmlBefore)}<a href="${esc(`${page.baseUrl}albums.opml`)}">albums.opml</a>${esc(t.albumsOpmlAfter)}`
+    : '';
   const texts = {
     shown: t.shown,
     copy: t.copy,
@@ -376,23 +395,23 @@ export function renderIndex(page: IndexPage): string {
   <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
-    <meta http-equiv="Content-Security-Policy" content="${CSP}">
+    <meta http-equiv="Content-Security-Policy" content="${page.manage ? MANAGE_CSP : CSP}">
     <meta name="color-scheme" content="light dark">
     <meta name="referrer" content="no-referrer">
     <title>${esc(page.title)}</title>
     <link rel="icon" href="data:,">
     ${autodiscovery}
-    <style>${CSS}</style>
+    <style>${page.manage ? CSS + MANAGE_CSS : CSS}</style>
     <script>${HEAD_SCRIPT}</script>
   </head>
   <body>
     <header class="wrap">
       <h1>${esc(page.title)}</h1>
       <p class="mute">${esc(t.feeds(entries.length))} · ${esc(t.articles(all.items))}</p>
-      <p class="jump"><a href="#wxLatest">${esc(t.jumpLatest)}</a><a href="#wxFeeds">${esc(t.jumpFeeds)}</a></p>${banner(page.cooldown, t)}${paceLine(page.pace, t)}${troubleSection(page.trouble, t)}
+      <p class="jump"><a href="#wxLatest">${esc(t.jumpLatest)}</a><a href="#wxFeeds">${esc(t.jumpFeeds)}</a></p>${banner(page.cooldown, t)}${paceLine(page.pace, t)}${page.manage ? managePanel(m) : ''}${troubleSection(page.trouble, t)}
       <section class="card" id="${esc(all.slug)}">
         <div class="head"><h2>${esc(all.title)}</h2><span class="badge">${esc(t.everything)}</span><span class="count">${esc(t.articles(all.items))}</span></div>
-        <p>${esc(t.intro)}${esc(t.opmlBefore)}<a href="${esc(opml)}">feeds.opml</a>${esc(t.opmlAfter)}</p>
+        <p>${esc(t.intro)}${esc(t.opmlBefore)}<a href="${esc(opml)}">feeds.opml</a>${esc(t.opmlAfter)}${albumsOpml}</p>
         ${newestLine(all, t)}${links(all, opml)}
       </section>
     </header>
@@ -415,9 +434,9 @@ ${newestFirst(entries)
         <h2>${esc(t.latestHeading(page.latest.length))}</h2>
         ${latest}
       </aside>
-    </div>
+    </div>${page.manage ? '' : manageHint(m)}
     <script type="application/json" id="wxText">${scriptJson(texts)}</script>
-    <script>${SCRIPT}</script>
+    <script>${SCRIPT}</script>${page.manage ? manageScripts(m, page.baseUrl) : ''}
   </body>
 </html>
 `;

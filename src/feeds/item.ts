@@ -25,6 +25,8 @@ export interface FeedMeta {
   author?: string;
   /** The feed's language (`feed.language`): marked in the feed, and the language of every text wxfeed adds. */
   language?: FeedLanguage;
+  /** The WebSub hub readers may subscribe at (`websub.hub`). */
+  hub?: string;
 }
 
 /** The generator every feed names. */

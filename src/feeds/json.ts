@@ -15,6 +15,7 @@ export function renderJson(meta: FeedMeta, items: readonly FeedItem[]): string {
     title: feedText(meta.title),
     ...(meta.home ? { home_page_url: meta.home } : {}),
     feed_url: `${meta.selfBase}feed.json`,
+    ...(meta.hub ? { hubs: [{ type: 'WebSub', url: meta.hub }] } : {}),
     ...(description ? { description } : {}),
     language: meta.language ?? DEFAULT_LANGUAGE,
     ...(author ? { authors: [{ name: author }] } : {}),

@@ -45,6 +45,7 @@ export function renderRss(meta: FeedMeta, items: readonly FeedItem[]): string {
     `${I2}<language>${meta.language ?? DEFAULT_LANGUAGE}</language>`,
     `${I2}<atom:link href="${escapeAttr(`${meta.selfBase}rss.xml`)}" rel="self" type="application/rss+xml"/>`,
   ];
+  if (meta.hub) out.push(`${I2}<atom:link href="${escapeAttr(meta.hub)}" rel="hub"/>`);
   for (const i of items) item(out, i);
   out.push(`${I1}</channel>\n</rss>`);
   return out.join('');

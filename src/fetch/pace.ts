@@ -127,6 +127,20 @@ export function paceOnCleanBuild(state: PaceState | undefined, now: number): Pac
   };
 }
 
+/**
+ * A cool-down ended on purpose at `now` (`wxfeed resume`): it stays on record, so that a block within the hour doubles
+ * the next one, and a slowed pace starts recovering now. The same object when no cool-down is in force.
+ */
+export function resumePace(state: PaceState | undefined, now: number): PaceState | undefined {
+  const cooldown = state?.cooldown;
+  if (!state || !cooldown || cooldown.until <= now) return state;
+  return {
+    cooldown: { ...cooldown, until: now },
+    multiplier: state.multiplier,
+    multiplierAt: Math.min(state.multiplierAt, now),
+  };
+}
+
 // ──────────────────────────────────────────── Reading it back ────────────────────────────────────────────
 
 /** Longer than any state this module writes. */

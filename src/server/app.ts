@@ -1,11 +1,15 @@
 /**
- * The HTTP server: output/ under the path of baseUrl, and GET /healthz, which tells anyone the state and counts only
- * (`Health.summary`) and the full report only to a request bearing `server.token` (without a token, to no one).
+ * The HTTP server, routed by Hono: output/ under the path of baseUrl, and GET /healthz, which tells anyone the state
+ * and counts only (`Health.summary`) and the full report only to a request bearing `server.token` (without a token, to
+ * no one); the routes given (the image proxy, the management API) before the files.
  */
-import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StaticFiles, plain } from './static.js';
-import { authorized } from './api.js';
+import { createAdaptorServer } from '@hono/node-server';
+import { Hono } from 'hono';
+import { StaticFiles } from './static.js';
+import { plain } from './answer.js';
+import { Auth, type ServerEnv } from './auth.js';
 
 export interface Health {
   /** 200 unless the last cycle failed outright. */
@@ -16,51 +20,76 @@ export interface Health {
   summary?: unknown;
 }
 
+/** What a set of routes is given: the server's guard and its health report. */
+export interface RouteContext {
+  auth: Auth;
+  health: () => Health;
+}
+
+/** A set of routes, registered on the server before the files. */
+export type Route = (app: Hono<ServerEnv>, ctx: RouteContext) => void;
+
 export interface AppOptions {
   output: string;
   baseUrl: string;
   health: () => Health;
-  /** `server.token`: a request bearing it gets the full health report. */
-  token?: string | undefined;
-  /** Extra routes (the image proxy, the admin API) tried before static files; return true when handled. */
-  routes?: Array<(req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>>;
+  /** `server.token` (or how to read it now, for a config that is reloaded): its holder gets the full health report. */
+  token?: string | undefined | (() => string | undefined);
+  routes?: Route[];
 }
 
-/** The server of output/ and /healthz, trying `routes` before the files. */
+/** The path of a request as sent, not decoded (the files decode it once, themselves). */
+function rawPath(request: Request): string {
+  const url = request.url;
+  const start = url.indexOf('/', url.indexOf('://') + 3);
+  if (start < 0) return '/';
+  const end = url.slice(start).search(/[?#]/);
+  return end < 0 ? url.slice(start) : url.slice(start, start + end);
+}
+
+/** The server of output/ and /healthz, with `routes` tried before the files. */
 export function createApp(opts: AppOptions): Server {
   const files = new StaticFiles(opts.output);
-  const base = new URL(opts.baseUrl).pathname.replace(/\/?$/, '/');
-  return createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) plain(res, 500, 'internal error');
-      else res.destroy();
-      process.emitWarning(`server: ${(error as Error).message}`);
+  const token = opts.token;
+  const auth = new Auth(opts.baseUrl, typeof token === 'function' ? token : () => token);
+  const base = auth.base;
+  const app = new Hono<ServerEnv>({ getPath: rawPath });
+
+  app.onError((error) => {
+    process.emitWarning(`server: ${error.message}`);
+    return plain(500, 'internal error');
+  });
+  app.use(async (c, next) => {
+    // A NUL byte is refused before any route sees the path (backslashes are refused by the Node adapter).
+    if ((c.env?.incoming?.url ?? c.req.url).includes('\0')) return plain(400, 'bad request');
+    await next();
+  });
+  app.get('*', async (c, next) => {
+    const path = c.req.path;
+    if (path !== '/healthz' && path !== `${base}healthz`) return next();
+    const h = opts.health();
+    const detailed = auth.token() !== undefined && auth.bearer(c) === 'ok';
+    return new Response(JSON.stringify(detailed ? h.body : (h.summary ?? { ok: h.ok }), null, 2), {
+      status: h.ok ? 200 : 503,
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
     });
   });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = req.url ?? '/';
-    if (raw.includes('\0') || raw.includes('\\')) return plain(res, 400, 'bad request');
-    const pathOnly = raw.split('?')[0]!;
-    if (!pathOnly.startsWith('/')) return plain(res, 400, 'bad request');
-    if (pathOnly === '/healthz' || pathOnly === `${base}healthz`) {
-      const h = opts.health();
-      const detailed = opts.token !== undefined && authorized(req.headers.authorization, opts.token);
-      const body = JSON.stringify(detailed ? h.body : (h.summary ?? { ok: h.ok }), null, 2);
-      res.statusCode = h.ok ? 200 : 503;
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.setHeader('Cache-Control', 'no-store');
-      res.end(req.method === 'HEAD' ? undefined : body);
-      return;
-    }
-    for (const route of opts.routes ?? []) if (await route(req, res, pathOnly)) return;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Allow', 'GET, HEAD');
-      return plain(res, 405, 'method not allowed');
-    }
-    if (!pathOnly.startsWith(base) && `${pathOnly}/` !== base) return plain(res, 404, 'not found');
-    await files.serve(req, res, pathOnly.slice(base.length));
-  }
+  for (const route of opts.routes ?? []) route(app, { auth, health: opts.health });
+  app.get('*', (c) => {
+    const path = c.req.path;
+    if (!path.startsWith(base) && `${path}/` !== base) return plain(404, 'not found');
+    const incoming = c.env?.incoming;
+    // Node's own headers when there are (cheaper than the fetch API's, made on demand).
+    const header = incoming
+      ? (name: string) => {
+          const v = incoming.headers[name];
+          return Array.isArray(v) ? v.join(', ') : v;
+        }
+      : (name: string) => c.req.header(name);
+    return files.serve(header, path.slice(base.length));
+  });
+  app.all('*', () => plain(405, 'method not allowed', { Allow: 'GET, HEAD' }));
+  return createAdaptorServer({ fetch: app.fetch }) as Server;
 }
 
 /** Listen and resolve with the bound address. */

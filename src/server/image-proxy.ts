@@ -4,11 +4,11 @@
  * answer forbids scripts and sniffing, so a proxied URL opened directly runs nothing in our origin.
  */
 import { createHash } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verifyImagePath } from '../content/image-sign.js';
 import { isWechatImage } from '../content/images.js';
 import { fetchImage } from '../http/images.js';
-import { plain } from './static.js';
+import { plain } from './answer.js';
+import type { Route } from './app.js';
 import { DiskCache } from './image-cache.js';
 import { declaredType, rasterImageType } from './image-type.js';
 
@@ -34,7 +34,7 @@ const PROXY_HEADERS = {
 type Answer = { ok: true; type: string; body: Buffer } | { ok: false; status: number; reason: string };
 
 /** The image proxy's route: false for any path outside `<base>img/`. */
-export function imageProxyRoute(opts: ImageProxyOptions) {
+export function imageProxyRoute(opts: ImageProxyOptions): Route {
   const cache = new DiskCache(opts.cacheDir, opts.cacheMaxBytes, opts.onCacheError);
   const prefix = `${opts.basePath}img/`;
   /** Image key → the one lookup-or-fetch in progress for it. */
@@ -72,30 +72,24 @@ export function imageProxyRoute(opts: ImageProxyOptions) {
     return flight;
   }
 
-  return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
-    if (!path.startsWith(prefix)) return false;
-    for (const [name, value] of Object.entries(PROXY_HEADERS)) res.setHeader(name, value);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Allow', 'GET, HEAD');
-      plain(res, 405, 'method not allowed');
-      return true;
-    }
-    const [sig, encoded, ...rest] = path.slice(prefix.length).split('/');
-    const url = sig && encoded && rest.length === 0 ? verifyImagePath(opts.secret, sig, encoded) : undefined;
-    if (!url || !isWechatImage(url)) {
-      plain(res, 403, 'forbidden');
-      return true;
-    }
-    const got = await answer(createHash('sha256').update(url).digest('hex'), url);
-    if (!got.ok) {
-      plain(res, got.status, got.reason);
-      return true;
-    }
-    res.statusCode = 200;
-    res.setHeader('Content-Type', got.type);
-    res.setHeader('Content-Length', got.body.length);
-    res.setHeader('Cache-Control', 'public, max-age=604800, immutable');
-    res.end(req.method === 'HEAD' ? undefined : got.body);
-    return true;
+  return (app) => {
+    app.all(`${prefix}*`, async (c) => {
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD')
+        return plain(405, 'method not allowed', { ...PROXY_HEADERS, Allow: 'GET, HEAD' });
+      const [sig, encoded, ...rest] = c.req.path.slice(prefix.length).split('/');
+      const url = sig && encoded && rest.length === 0 ? verifyImagePath(opts.secret, sig, encoded) : undefined;
+      if (!url || !isWechatImage(url)) return plain(403, 'forbidden', PROXY_HEADERS);
+      const got = await answer(createHash('sha256').update(url).digest('hex'), url);
+      if (!got.ok) return plain(got.status, got.reason, PROXY_HEADERS);
+      return new Response(got.body, {
+        status: 200,
+        headers: {
+          ...PROXY_HEADERS,
+          'Content-Type': got.type,
+          'Content-Length': String(got.body.length),
+          'Cache-Control': 'public, max-age=604800, immutable',
+        },
+      });
+    });
   };
 }

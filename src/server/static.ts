@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LRUCache } from 'lru-cache';
+import { plain } from './answer.js';
 
 /** Media types by extension, for the files that are not feeds. */
 const MEDIA_TYPES: Record<string, string> = {
@@ -30,6 +30,9 @@ function mediaType(path: string): string {
 
 const FEED_CACHE = 'public, max-age=300';
 const PAGE_CACHE = 'public, max-age=60';
+
+/** A request header by its lower-case name. */
+type RequestHeader = (name: string) => string | undefined;
 
 interface Entry {
   mtimeMs: number;
@@ -103,33 +106,29 @@ export class StaticFiles {
     return entry;
   }
 
-  /** Answer a GET or HEAD for `urlPath` (already stripped of the base path). */
-  async serve(req: IncomingMessage, res: ServerResponse, urlPath: string): Promise<void> {
+  /** Answer a GET or HEAD for `urlPath` (already stripped of the base path); `header` reads the request's headers. */
+  async serve(header: RequestHeader, urlPath: string): Promise<Response> {
     const safe = safeRelativePath(urlPath);
-    if (!safe.ok) return plain(res, safe.status, safe.status === 400 ? 'bad request' : 'not found');
+    if (!safe.ok) return plain(safe.status, safe.status === 400 ? 'bad request' : 'not found');
     const real = await this.resolve(safe.path);
     const entry = real ? await this.load(real) : undefined;
-    if (!real || !entry) return plain(res, 404, 'not found');
+    if (!real || !entry) return plain(404, 'not found');
     const type = mediaType(real);
-    const encoding = pickEncoding(req.headers['accept-encoding']);
+    const encoding = pickEncoding(header('accept-encoding'));
     const etag = `"${entry.etag}${encoding ? `-${encoding}` : ''}"`;
-    const lastModified = new Date(Math.floor(entry.mtimeMs / 1000) * 1000).toUTCString();
-    res.setHeader('Content-Type', type);
-    res.setHeader('ETag', etag);
-    res.setHeader('Last-Modified', lastModified);
-    res.setHeader('Cache-Control', /atom\+xml|rss\+xml|feed\+json/.test(type) ? FEED_CACHE : PAGE_CACHE);
-    res.setHeader('Vary', 'Accept-Encoding');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    if (notModified(req, entry, etag)) {
-      res.statusCode = 304;
-      res.end();
-      return;
-    }
+    const out: Record<string, string> = {
+      'Content-Type': type,
+      ETag: etag,
+      'Last-Modified': new Date(Math.floor(entry.mtimeMs / 1000) * 1000).toUTCString(),
+      'Cache-Control': /atom\+xml|rss\+xml|feed\+json/.test(type) ? FEED_CACHE : PAGE_CACHE,
+      Vary: 'Accept-Encoding',
+      'X-Content-Type-Options': 'nosniff',
+    };
+    if (notModified(header, entry, etag)) return new Response(null, { status: 304, headers: out });
     const body = encoding ? compressed(entry, encoding) : entry.body;
-    if (encoding) res.setHeader('Content-Encoding', encoding);
-    res.setHeader('Content-Length', body.length);
-    res.statusCode = 200;
-    res.end(req.method === 'HEAD' ? undefined : body);
+    if (encoding) out['Content-Encoding'] = encoding;
+    out['Content-Length'] = String(body.length);
+    return new Response(body, { status: 200, headers: out });
   }
 }
 
@@ -137,14 +136,14 @@ export class StaticFiles {
  * RFC 9110 conditional GET: If-None-Match `*` or a tag of this file or one of its encodings (weak comparison), else
  * If-Modified-Since no older than the file, a date in the past only (a future one says nothing of the client's copy).
  */
-function notModified(req: IncomingMessage, entry: Entry, etag: string): boolean {
-  const inm = req.headers['if-none-match'];
+function notModified(header: RequestHeader, entry: Entry, etag: string): boolean {
+  const inm = header('if-none-match');
   if (inm !== undefined) {
     const ours = new Set([etag, ...['', '-gzip', '-br'].map((suffix) => `"${entry.etag}${suffix}"`)]);
     const tags = inm.split(',').map((t) => t.trim().replace(/^W\//, ''));
     return tags.some((t) => t === '*' || ours.has(t));
   }
-  const ims = req.headers['if-modified-since'];
+  const ims = header('if-modified-since');
   if (ims) {
     const since = Date.parse(ims);
     return Number.isFinite(since) && since <= Date.now() && Math.floor(entry.mtimeMs / 1000) * 1000 <= since;
@@ -171,12 +170,4 @@ export function pickEncoding(header: string | string[] | undefined): 'br' | 'gzi
 function compressed(entry: Entry, encoding: 'br' | 'gzip'): Buffer {
   if (encoding === 'gzip') return (entry.gzip ??= gzipSync(entry.body, { level: 6 }));
   return (entry.br ??= brotliCompressSync(entry.body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }));
-}
-
-/** Answers with one line of plain text. */
-export function plain(res: ServerResponse, status: number, text: string): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(text) + 1);
-  res.end(`${text}\n`);
 }

@@ -3,7 +3,18 @@
  * store, or is corrupt, is refused with a clear error and never written to.
  */
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { htmlBody } from '../content/body.js';
 
@@ -155,6 +166,79 @@ function refuse(path: string, why: string): never {
   throw new StoreError(`store ${path}: ${why}; refusing to use it (the file is left as it is)`);
 }
 
+/** A user's name by uid, from /etc/passwd; `uid <n>` when it has none there. */
+function userName(uid: number): string {
+  try {
+    const line = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.split(':')[2] === String(uid));
+    const name = line?.split(':')[0];
+    if (name) return `${name} (uid ${uid})`;
+  } catch {
+    // No passwd file (Windows, a bare container): the number alone says it.
+  }
+  return `uid ${uid}`;
+}
+
+/** This process's user, as `name (uid n)`. */
+function processUser(): string {
+  const uid = process.getuid?.();
+  if (uid === undefined) return userInfo().username;
+  return userName(uid);
+}
+
+/**
+ * Why this process cannot write `target` (the store, its WAL files or its folder), naming the owner and this
+ * process's user; undefined when it can.
+ */
+function notWritable(target: string, folder: boolean): string | undefined {
+  try {
+    accessSync(target, folder ? constants.W_OK | constants.X_OK : constants.W_OK);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EROFS') return `${target} is on a read-only file system`;
+    if (code !== 'EACCES' && code !== 'EPERM') return undefined;
+    const owner = userName(statSync(target).uid);
+    const what = folder ? 'its folder' : 'the file';
+    return `not writable by this process (user ${processUser()}): ${what} ${target} belongs to ${owner}${code === 'EPERM' ? ' and is immutable' : ''}; give it to the user that runs wxfeed (chown -R), or run wxfeed as its owner`;
+  }
+}
+
+/**
+ * Refuse a store this process cannot write: SQLite would open it read-only and fail on the first write, which looks
+ * like corruption. The file, its WAL files and its folder (where SQLite makes them) are checked.
+ */
+function checkWritable(path: string): void {
+  for (const [target, folder] of [
+    [path, false],
+    [`${path}-wal`, false],
+    [`${path}-shm`, false],
+    [dirname(path), true],
+  ] as const) {
+    const why = notWritable(target, folder);
+    if (why) refuse(path, why);
+  }
+}
+
+/** True for SQLite's "this database is read-only" errors (a file or folder this process may not write). */
+function isReadOnly(error: unknown): boolean {
+  return String((error as { code?: string }).code).startsWith('SQLITE_READONLY');
+}
+
+/** The reason for a read-only failure: the check above when it finds why, else SQLite's message. */
+function readOnlyReason(path: string, error: unknown): string {
+  for (const [target, folder] of [
+    [path, false],
+    [dirname(path), true],
+  ] as const) {
+    const why = notWritable(target, folder);
+    if (why) return why;
+  }
+  return `not writable by this process (user ${processUser()}): ${(error as Error).message}`;
+}
+
 /**
  * Open an existing SQLite file to read it. A write killed before a new store was in WAL mode leaves a hot rollback
  * journal that a read-only connection may not roll back: the file is then opened for writing, which rolls it back.
@@ -188,6 +272,7 @@ function verifyExisting(path: string): void {
       refuse(path, `written by a newer wxfeed (schema ${version}, this one knows ${SCHEMA_VERSION})`);
   } catch (error) {
     if (error instanceof StoreError) throw error;
+    if (isReadOnly(error)) refuse(path, readOnlyReason(path, error));
     refuse(path, `unreadable or corrupt (${(error as Error).message})`);
   } finally {
     probe?.close();
@@ -203,8 +288,13 @@ const fresh = new WeakSet<DB>();
  */
 export function openStore(path: string): DB {
   const existed = existsSync(path) && statSync(path).size > 0;
-  if (existsSync(path)) verifyExisting(path);
-  else mkdirSync(dirname(path), { recursive: true });
+  if (existsSync(path)) {
+    checkWritable(path);
+    verifyExisting(path);
+  } else {
+    mkdirSync(dirname(path), { recursive: true });
+    checkWritable(path);
+  }
   let db: DB;
   try {
     db = new Database(path);
@@ -235,6 +325,7 @@ export function openStore(path: string): DB {
   } catch (error) {
     if (error instanceof StoreError) throw error;
     if (isCorruption(error)) refuse(path, `corrupt (${(error as Error).message})`);
+    if (isReadOnly(error)) refuse(path, readOnlyReason(path, error));
     throw new StoreError(`store ${path}: cannot open (${(error as Error).message})`);
   }
   return db;
@@ -271,8 +362,12 @@ function isCorruption(error: unknown): boolean {
   );
 }
 
-/** Turn a corruption error met while using the store into a StoreError that says so. */
+/** Turn a corruption or read-only error met while using the store into a StoreError that says so. */
 export function storeFailure(path: string, error: unknown): unknown {
+  if (isReadOnly(error))
+    return new StoreError(
+      `store ${path}: ${readOnlyReason(path, error)}; refusing to use it (the file is left as it is)`,
+    );
   return isCorruption(error)
     ? new StoreError(
         `store ${path}: corrupt (${(error as Error).message}); refusing to use it (the file is left as it is)`,

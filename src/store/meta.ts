@@ -22,6 +22,20 @@ export interface FolderIndex {
   folders: Record<string, number>;
 }
 
+/** A condition an alert target was told had started (feeds/alerts.ts): its event, since when, what it concerns. */
+interface AlertedCondition {
+  event: string;
+  since: number;
+  title?: string;
+  feed?: string;
+}
+
+/** What was alerted: per target, the conditions told as started and not yet ended; each feed's items then. */
+export interface AlertMemory {
+  targets: Record<string, Record<string, AlertedCondition>>;
+  items?: Record<string, number>;
+}
+
 /** Whether the dumps' URLs were last followed by a build that could fetch (`synced`) or are still to be. */
 type DumpUrlsState = 'synced' | 'pending';
 
@@ -67,6 +81,14 @@ const isFolderIndex = (v: unknown): v is FolderIndex =>
 
 const isFeedLabels = (v: unknown): v is Record<string, string[]> => isRecord(v) && Object.values(v).every(isStrings);
 
+const isAlerted = (v: unknown): v is AlertedCondition =>
+  isRecord(v) && typeof v.event === 'string' && typeof v.since === 'number';
+const isAlertMemory = (v: unknown): v is AlertMemory =>
+  isRecord(v) &&
+  isRecord(v.targets) &&
+  Object.values(v.targets).every((t) => isRecord(t) && Object.values(t).every(isAlerted)) &&
+  (v.items === undefined || (isRecord(v.items) && Object.values(v.items).every((n) => typeof n === 'number')));
+
 const dumpUrls: Codec<DumpUrlsState> = {
   read: (raw) => (raw === 'synced' || raw === 'pending' ? raw : undefined),
   write: (value) => value,
@@ -98,6 +120,12 @@ export class MetaTable {
   readonly renderedPruned: MetaValue<number>;
   /** The image proxy's signing secret when the config gives none. */
   readonly imageSecret: MetaValue<string>;
+  /** The accounts and article URLs the user unfollowed, as JSON text; fetch/unfollowed.ts checks it. */
+  readonly unfollowed: MetaValue<string>;
+  /** The problems a quiet build reported (their fingerprints), so the next one prints only new ones. */
+  readonly reportedProblems: MetaValue<readonly string[]>;
+  /** What the alert targets were told (feeds/alerts.ts), so a restart does not tell them again. */
+  readonly alerts: MetaValue<AlertMemory>;
 
   constructor(db: DB) {
     const get = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
@@ -125,5 +153,8 @@ export class MetaTable {
     this.indexLive = value('index-live', text);
     this.renderedPruned = value('rendered-pruned', number);
     this.imageSecret = value('image-secret', text);
+    this.unfollowed = value('unfollowed', text);
+    this.reportedProblems = value('reported-problems', json(isStrings));
+    this.alerts = value('alerts', json(isAlertMemory));
   }
 }

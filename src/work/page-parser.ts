@@ -27,14 +27,23 @@ interface PageParser {
   close(): Promise<void>;
 }
 
-/** The worker entry next to this module: the compiled one, or from TypeScript sources (tests) through tsx. */
+/**
+ * The worker entry when running from the TypeScript sources, which a worker thread cannot load by itself: set by
+ * whoever runs them (the tests give one that registers a TypeScript loader in the thread).
+ */
+let sourcesEntry: URL | undefined;
+
+/** Sets the page worker's entry for runs from the TypeScript sources; compiled, dist/page-worker.js is used. */
+export function setSourcesPageWorker(entry: URL): void {
+  sourcesEntry = entry;
+}
+
+/** The worker entry next to this module: the compiled one, or the one the sources' runner gave. */
 function startWorker(): Worker {
-  const limits = { resourceLimits: { maxOldGenerationSizeMb: PAGE_HEAP_MB } };
-  const compiled = compiledEntry('page-worker.js');
-  if (compiled) return new Worker(compiled, limits);
-  const source = new URL('./page-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(boot, { ...limits, eval: true });
+  const entry = compiledEntry('page-worker.js') ?? sourcesEntry;
+  if (!entry)
+    throw new Error('page parser: run from the TypeScript sources, it needs a worker entry (setSourcesPageWorker)');
+  return new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: PAGE_HEAP_MB } });
 }
 
 interface Thread {

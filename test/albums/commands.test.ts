@@ -161,13 +161,15 @@ describe('the command line', () => {
     expect(un.out).toBe(
       [
         `unfollowed  ${CANONICAL}: it was not followed; no page will make it followed`,
-        `  still listed at ${join(t.dir, 'urls.txt')}:2: it stays unfollowed; remove that line, or \`wxfeed add\` it to follow it again`,
+        `  still listed at ${join(t.dir, 'urls.txt')}:2: it stays unfollowed; remove that line, or \`wxfeed follow\` it to follow it again`,
         'refused  album-12x: not an album or homepage URL, id or feed folder (album-<id>, home-<account>-<hid>)',
         '',
       ].join('\n'),
     );
-    expect(wxfeed(['list']).out).toContain('unfollowed (1; `wxfeed add` their URL to follow one again):');
-    expect(wxfeed(['help', 'unfollow']).out).toContain('album or homepage URLs, album ids, or feed folders');
+    expect(wxfeed(['list']).out).toContain('unfollowed (1; `wxfeed follow` their URL to follow one again):');
+    expect(wxfeed(['help', 'unfollow']).out.replace(/\s+/g, ' ')).toContain(
+      'an account (its number, an article URL of it, or its feed folder), or an album or homepage (URL, album id',
+    );
   }, 60_000);
 });
 

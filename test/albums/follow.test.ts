@@ -124,8 +124,9 @@ describe('following an account from one article URL', () => {
       expect(readFileSync(join(c.output, albumSlug(0), file), 'utf8')).toContain('测试合集0·第7篇（全文）');
     // The other album of the server (another account) is not followed.
     expect(readdirSync(c.output)).not.toContain(albumSlug(1));
-    // Listed in the OPML and the index page like any feed.
-    const opml = readFileSync(join(c.output, 'feeds.opml'), 'utf8');
+    // Listed in albums.opml (its articles are in the account's feed, which feeds.opml lists) and the index page.
+    const opml = readFileSync(join(c.output, 'albums.opml'), 'utf8');
+    expect(readFileSync(join(c.output, 'feeds.opml'), 'utf8')).not.toContain(albumSlug(0));
     expect(opml).toContain(`title="测试合集0 · 测试账号0" xmlUrl="${c.baseUrl}${albumSlug(0)}/atom.xml"`);
     expect(readFileSync(join(c.output, 'index.html'), 'utf8')).toContain(`href="${c.baseUrl}${albumSlug(0)}/rss.xml"`);
     // Status: the album's feed and the album itself, with its last poll.
@@ -497,9 +498,11 @@ describe('wxfeed list', () => {
       {
         url: srv.articleUrl(art),
         where: `${join(t.dir, 'urls.txt')}:1`,
-        lastRead: { at: new Date(now).toISOString(), result: 'ok' },
+        lastRead: { at: '2025-01-01T08:00:00+08:00', result: 'ok' },
       },
     ]);
+    // Beijing time in JSON too.
+    expect(f.albums.map((a) => a.lastPoll?.at)).toEqual(['2025-01-01T08:00:00+08:00', '2025-01-01T08:00:00+08:00']);
     const text = formatFollowed(f);
     // Beijing time, to the minute; grouped by account; the next poll by the activity schedule (articles a day old:
     // the base interval).

@@ -71,7 +71,7 @@ describe('following an account through its homepage', () => {
       expect(parsed!.bozo).toBe(0);
       expect(parsed!.entries.map((e) => e.title)).toEqual(expected.map((e) => e[1]));
     }
-    expect(readFileSync(join(c.output, 'feeds.opml'), 'utf8')).toContain(`xmlUrl="${c.baseUrl}${id}/atom.xml"`);
+    expect(readFileSync(join(c.output, 'albums.opml'), 'utf8')).toContain(`xmlUrl="${c.baseUrl}${id}/atom.xml"`);
     expect(s.albums).toEqual([
       expect.objectContaining({ albumId: id, kind: 'homepage', title: '测试主页1', account: '主页账号1', items: 25 }),
     ]);

@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { build } from '../../src/stages/cycle.js';
 import { resolveConfig } from '../../src/config.js';
@@ -20,12 +19,11 @@ import { silentLogger } from '../helpers/log.js';
 import { liveFor } from '../../src/commands/live.js';
 import { createApp, listen } from '../../src/server/app.js';
 import type { Config } from '../../src/types.js';
-import { CHROMIUM, HAVE_CHROMIUM, launchChromium } from '../helpers/browser.js';
+import { CHROMIUM, HAVE_CHROMIUM, launchChromium, SCREENSHOTS, shoot } from '../helpers/browser.js';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
 import { OWN_FIXTURES } from '../helpers/paths.js';
 import { dump, tempDir, writeFile } from '../helpers/tmp.js';
 
-export const SCREENSHOTS = fileURLToPath(new URL('../../test-artifacts/screenshots/', import.meta.url));
 const NOW = Date.UTC(2024, 6, 20, 4);
 const OK_PATH = '/s?__biz=MzAwMDAwMDAwMQ==&mid=2650000001&idx=1&sn=aaaabbbbccccddddeeeeffff00001111';
 const MISSING_PATH = '/s?__biz=MjM5NTU4NjgzMg==&mid=2650001003&idx=1&sn=aaaaaaaa000000000000000000000009';
@@ -108,11 +106,6 @@ function watch(page: Page, base: string): { problems: string[]; requests: string
 
 /** The names of the feeds in the list, in its order (the search takes the others out of it). */
 const visibleNames = (page: Page) => page.$$eval('#wxList > li.feed h3', (hs) => hs.map((h) => h.textContent ?? ''));
-
-async function shoot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-}
 
 describe.skipIf(!HAVE_CHROMIUM)('index page in Chromium', () => {
   let small: Site;

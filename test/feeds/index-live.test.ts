@@ -1,7 +1,8 @@
 /**
  * The index page follows live fetching across builds (issue 12, item 11): a fetch that went through or failed, a
  * captcha's cool-down and its end are on the page after the build that saw them, even when no article changed (then
- * index.html is the only file written), and a build that changes nothing writes nothing.
+ * index.html is the only file written), and a build that changes nothing writes nothing. Setting `server.token` or
+ * taking it out rewrites the page alone: with the management panel, or with the line that says how to enable it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -93,5 +94,25 @@ describe('index.html and live fetching', () => {
     expect(card('3000000001')).toContain('<span class="st ok">');
     const again = await run(NOW + 5 * HOUR, false);
     expect(again.filesWritten).toEqual([]);
+  });
+
+  it('server.token set, then taken out: the next build writes only the page, with the panel, then with the hint', async () => {
+    const plain = config;
+    try {
+      config = { ...plain, server: { ...plain.server, token: 'index-live-token-0123456789' } };
+      const on = await run(NOW + 6 * HOUR, false);
+      expect(on.filesWritten).toEqual([join(config.output, 'index.html')]);
+      expect(index()).toContain('<section class="card" id="wxManage"');
+      expect(index()).not.toContain('<footer');
+      // The token itself is never written into the page.
+      expect(index()).not.toContain('index-live-token');
+      expect((await run(NOW + 6 * HOUR + 60_000, false)).filesWritten).toEqual([]);
+    } finally {
+      config = plain;
+    }
+    const off = await run(NOW + 7 * HOUR, false);
+    expect(off.filesWritten).toEqual([join(config.output, 'index.html')]);
+    expect(index()).not.toContain('wxManage');
+    expect(index()).toContain('<footer class="wrap mute"><p>只读页面。');
   });
 });

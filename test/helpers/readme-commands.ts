@@ -1,6 +1,7 @@
 /**
  * The commands a markdown text shows, and how test/readme.test.ts checks that each one works. A command is a shell
- * line of a fenced code block, or an inline code span, that starts with `wxfeed`, `npm`, `npx`, `node` or `curl`.
+ * line of a fenced code block, or an inline code span, that starts with `wxfeed`, `npm`, `npx`, `node`, `curl` or
+ * `docker` (which runs nowhere here: skipped, with the reason).
  *
  * Commands run in a temp copy of the project (its package.json and config/, the config's output, store and URL file
  * inside the copy, WeChat pages fetched from a loopback server), with `wxfeed`, `npx wxfeed` and `node dist/cli.js`
@@ -30,12 +31,13 @@ export interface ShownCommand {
 export const SKIPPED: ReadonlyMap<string, string> = new Map([
   ['npm install', 'installs from the registry, and tests use no network: the installed tree is the one under test'],
   ['npm test', 'the whole suite, this test among it: it runs as the suite itself'],
+  ['docker compose up -d', "these machines have no container engine: test/pack.test.ts runs the image's steps"],
 ]);
 
 /** What `<baseUrl>` in a command stands for: the default baseUrl (a `curl` to it goes to the copy's server). */
 const DEFAULT_BASE_URL = 'http://localhost:8080/';
 
-const PROGRAM = /^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:wxfeed|npm|npx|node|curl)(?=\s|$)/;
+const PROGRAM = /^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:wxfeed|npm|npx|node|curl|docker)(?=\s|$)/;
 
 /** Values for the `key=…` placeholders of URLs: a real-looking article, album and homepage. */
 const EXAMPLE_PARAMS: Record<string, string> = {

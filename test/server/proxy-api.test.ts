@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp, listen } from '../../src/server/app.js';
 import { imageProxyRoute } from '../../src/server/image-proxy.js';
-import { apiRoute, authorized } from '../../src/server/api.js';
+import { apiRoute, type ManageOps } from '../../src/server/api.js';
 import { signedImagePath, verifyImagePath } from '../../src/content/image-sign.js';
 import { rewriteImages } from '../../src/content/images.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -20,6 +20,12 @@ let base = '';
 const upstreamHits: string[] = [];
 const added: string[][] = [];
 let refreshes = 0;
+
+/** The work behind the API: adds as given; the rest is not called here. */
+function ops(add: ManageOps['add']): ManageOps {
+  const never = () => Promise.reject(new Error('not called in this test'));
+  return { add, follows: never, unfollowAlbum: never, unfollowUrl: never, unfollowAccount: never, resume: never };
+}
 
 beforeAll(async () => {
   t = tempDir();
@@ -52,6 +58,7 @@ beforeAll(async () => {
     output: join(t.dir, 'out'),
     baseUrl: 'http://localhost/feeds/',
     health: () => ({ ok: true, body: {} }),
+    token: TOKEN,
     routes: [
       imageProxyRoute({
         basePath: '/feeds/',
@@ -63,13 +70,19 @@ beforeAll(async () => {
         upstream: `http://127.0.0.1:${up.port}`,
       }),
       apiRoute({
-        basePath: '/feeds/',
-        token: TOKEN,
-        addUrls: async (urls) => {
+        ops: ops(async (urls) => {
           added.push(urls);
-          return { lines: urls.map((u) => `added  ${u}`), added: urls, refused: 0 };
+          return {
+            lines: urls.map((u) => `added  ${u}`),
+            added: urls,
+            refused: 0,
+            results: urls.map((u) => ({ input: u, outcome: 'added' as const, url: u })),
+          };
+        }),
+        cycles: {
+          request: () => (++refreshes === 1 ? 'started' : 'queued'),
+          state: () => ({ running: refreshes > 0 }),
         },
-        refresh: () => ++refreshes === 1,
       }),
     ],
   });
@@ -149,10 +162,23 @@ describe('admin API', () => {
     expect(added).toEqual([]);
     const ok = await post('urls', `Bearer ${TOKEN}`, ['https://mp.weixin.qq.com/s/abcdef123']);
     expect(ok.status).toBe(200);
-    expect(((await ok.json()) as { added: string[] }).added).toEqual(['https://mp.weixin.qq.com/s/abcdef123']);
+    expect(await ok.json()).toEqual({
+      lines: ['added  https://mp.weixin.qq.com/s/abcdef123'],
+      added: ['https://mp.weixin.qq.com/s/abcdef123'],
+      refused: 0,
+      results: [
+        {
+          input: 'https://mp.weixin.qq.com/s/abcdef123',
+          outcome: 'added',
+          url: 'https://mp.weixin.qq.com/s/abcdef123',
+        },
+      ],
+      cycle: 'started',
+    });
     expect((await post('urls', `Bearer ${TOKEN}`, { nope: 1 })).status).toBe(400);
-    expect((await post('refresh', `Bearer ${TOKEN}`)).status).toBe(202);
-    expect((await post('refresh', `Bearer ${TOKEN}`)).status).toBe(409);
+    const refresh = await post('refresh', `Bearer ${TOKEN}`);
+    expect(refresh.status).toBe(202);
+    expect(await refresh.json()).toEqual({ cycle: 'queued' });
     expect((await fetch(`${base}/feeds/api/refresh`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(
       405,
     );
@@ -162,14 +188,12 @@ describe('admin API', () => {
       output: join(t.dir, 'out'),
       baseUrl: 'http://localhost/',
       health: () => ({ ok: true, body: {} }),
+      token: TOKEN,
       routes: [
         apiRoute({
-          basePath: '/',
-          token: TOKEN,
-          addUrls: async () => {
+          ops: ops(async () => {
             throw new Error('add: /x/urls.txt.lock is held by pid 1');
-          },
-          refresh: () => false,
+          }),
         }),
       ],
     });
@@ -186,9 +210,39 @@ describe('admin API', () => {
       await new Promise((r) => failing.close(r));
     }
   });
-  it('authorized() compares in constant time and needs the Bearer scheme', () => {
-    expect(authorized(`Bearer ${TOKEN}`, TOKEN)).toBe(true);
-    expect(authorized(TOKEN, TOKEN)).toBe(false);
-    expect(authorized(undefined, TOKEN)).toBe(false);
+  it('under wxfeed serve (no cycles) a refresh is 503 and an add says no cycle runs', async () => {
+    const served = createApp({
+      output: join(t.dir, 'out'),
+      baseUrl: 'http://localhost/',
+      health: () => ({ ok: true, body: {} }),
+      token: TOKEN,
+      routes: [
+        apiRoute({
+          ops: ops(async (urls) => ({
+            lines: [],
+            added: urls,
+            refused: 0,
+            results: urls.map((u) => ({ input: u, outcome: 'added' as const })),
+          })),
+        }),
+      ],
+    });
+    const { port } = await listen(served, '127.0.0.1', 0);
+    try {
+      const post = (path: string, body?: unknown) =>
+        fetch(`http://127.0.0.1:${port}/api/${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}` },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+      const refresh = await post('refresh');
+      expect(refresh.status).toBe(503);
+      expect(((await refresh.json()) as { error: string }).error).toMatch(/wxfeed serve only serves/);
+      expect(await (await post('urls', ['https://mp.weixin.qq.com/s/abcdef123'])).json()).toMatchObject({
+        cycle: 'none',
+      });
+    } finally {
+      await new Promise((r) => served.close(r));
+    }
   });
 });

@@ -57,6 +57,14 @@ const STORED: Array<[Name, string, unknown, string]> = [
   ['indexLive', 'index-live', '["x",1]', '["x",1]'],
   ['renderedPruned', 'rendered-pruned', 1_721_448_000_000, '1721448000000'],
   ['imageSecret', 'image-secret', 'c2VjcmV0', 'c2VjcmV0'],
+  [
+    'alerts',
+    'alerts',
+    { targets: { ab12: { cycle: { event: 'cycle-failed', since: 5 } } }, items: { all: 3 } },
+    '{"targets":{"ab12":{"cycle":{"event":"cycle-failed","since":5}}},"items":{"all":3}}',
+  ],
+  ['unfollowed', 'unfollowed', '{"accounts":{},"urls":{}}', '{"accounts":{},"urls":{}}'],
+  ['reportedProblems', 'reported-problems', ['a1b2', 'c3d4'], '["a1b2","c3d4"]'],
 ];
 
 describe('the meta values', () => {
@@ -95,6 +103,10 @@ describe('the meta values', () => {
     ['renderedPruned', 'rendered-pruned', 'NaN'],
     ['renderedPruned', 'rendered-pruned', 'Infinity'],
     ['dumpUrls', 'dump-urls', 'synced '],
+    ['alerts', 'alerts', '{"items":{}}'],
+    ['alerts', 'alerts', '{"targets":{"x":{"pause":{"event":"blocked","since":"soon"}}}}'],
+    ['reportedProblems', 'reported-problems', '["a",2]'],
+    ['reportedProblems', 'reported-problems', '{"a":1}'],
   ] as Array<[Name, string, string]>)('%s: %s = %j reads as absent', (name, key, text) => {
     putRaw(key, text);
     expect(value(name).get()).toBeUndefined();

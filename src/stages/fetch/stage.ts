@@ -16,6 +16,7 @@ import { readUrlInputs } from '../../io/url-files.js';
 import { parseUrl } from '../../wechat/url.js';
 import { type AlbumFetchSummary, emptyAlbumSummary } from './albums.js';
 import { discoveryVia, isAlbumActive, strongerVia } from '../../fetch/follow.js';
+import { accountUnfollowed, parseUnfollowMarks, urlUnfollowed } from '../../fetch/unfollowed.js';
 import { type ListRoundContext, pollLists } from './lists.js';
 import { noticeObservation, pageObservation } from '../../fetch/observe.js';
 import { FetchRun } from './run.js';
@@ -97,10 +98,14 @@ async function syncInputs(
 ): Promise<{ urls: number; albums: number }> {
   const inputs = await readUrlInputs(config.urls, config.urlFiles);
   problems.push(...inputs.problems);
-  const entries = inputs.entries.map((e) => {
-    const key = wechatKey(e.parsed);
-    return { url: e.parsed.canonical, key: key ? store.aliases.resolve(key) : null };
-  });
+  // A URL the user unfollowed, or one of an account unfollowed, stays listed in its file but is not read.
+  const marks = parseUnfollowMarks(store.meta.unfollowed.get());
+  const entries = inputs.entries
+    .filter((e) => !urlUnfollowed(marks, e.parsed))
+    .map((e) => {
+      const key = wechatKey(e.parsed);
+      return { url: e.parsed.canonical, key: key ? store.aliases.resolve(key) : null };
+    });
   store.urls.setListed(entries, opts.now());
   const albums = new Map(inputs.albums.map((a) => [a.album.albumId, { ...a.album, kind: a.kind }]));
   // A store that never knew an album, and a config that lists none, need no write.
@@ -186,10 +191,12 @@ function discover(ctx: PageContext, followed: FollowedUrl, page: ParsedPage, t: 
   if (!via) return 0;
   let more = 0;
   let overCap = 0;
+  const marks = parseUnfollowMarks(store.meta.unfollowed.get());
   store.transaction(() => {
     for (const named of page.albums!) {
       const known = store.albums.get(named.albumId);
       if (!known) {
+        if (accountUnfollowed(marks, named.biz)) continue;
         if (store.albums.followedOf(named.biz) >= config.follow.maxAlbumsPerAccount) {
           overCap++;
           continue;

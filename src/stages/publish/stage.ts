@@ -20,8 +20,9 @@ import { type IndexEntry, type LatestArticle, renderIndex, type TroubledList } f
 import { type AlbumStatus, listStatuses } from '../../fetch/follow.js';
 import { accountNames, accountOf } from '../../feeds/accounts.js';
 import { shownTimes } from '../../feeds/times.js';
+import { parseUnfollowMarks, publishedFeeds } from '../../fetch/unfollowed.js';
 import { messages } from '../../feeds/messages.js';
-import { renderOpml } from '../../feeds/opml.js';
+import { opmlEntries, renderOpml } from '../../feeds/opml.js';
 import { shows, take } from '../../feeds/select.js';
 import { FEED_FILES, removeFeedFolder, removeLeftoverTemps, writeIfChanged } from './write.js';
 
@@ -67,7 +68,7 @@ function feedFilesExist(dir: string): boolean {
 
 function outputsPresent(config: Config, records: Map<string, FeedRecord>): boolean {
   for (const slug of records.keys()) if (!feedFilesExist(join(config.output, slug))) return false;
-  return existsSync(join(config.output, 'feeds.opml')) && existsSync(join(config.output, 'index.html'));
+  return ['feeds.opml', 'albums.opml', 'index.html'].every((f) => existsSync(join(config.output, f)));
 }
 
 /** Image handling for rendering; in proxy mode, WeChat images point at our signed proxy. */
@@ -87,6 +88,7 @@ function feedMeta(config: Config, slug: string, title: string) {
     selfBase: `${config.baseUrl}${slug}/`,
     home: `${config.baseUrl}#${encodeURIComponent(slug)}`,
     author: title,
+    ...(config.websub.hub ? { hub: config.websub.hub } : {}),
   };
 }
 
@@ -105,7 +107,9 @@ function record(plan: FeedPlan, items: number, newest: Article | undefined): Fee
 /** Every feed to publish: one per source (or account), one per album with articles. */
 function planAll(config: Config, store: Store, stats = store.observations.sourceStats()): FeedGroup[] {
   const albums: AlbumFeedSpec[] = store.albums.count() > 0 ? store.albums.all() : [];
-  return planFeeds(stats, config.sources, albums, config.feed.language);
+  // An account unfollowed with `--remove` has its feeds no more (fetch/unfollowed.ts); its articles stay stored.
+  const marks = parseUnfollowMarks(store.meta.unfollowed.get());
+  return publishedFeeds(planFeeds(stats, config.sources, albums, config.feed.language), marks);
 }
 
 /** Which feeds to render: those whose articles or settings changed, or whose files are missing; all/ last. */
@@ -144,7 +148,14 @@ function planRenders(
 /** The signatures of a publish: of the settings every feed is rendered with, and of the whole plan. */
 function signatures(config: Config, secretId: string | null): { configSig: string; planSig: string } {
   const configSig = sha256(
-    JSON.stringify([RENDER_VERSION, config.baseUrl, config.feed, config.images, secretId]),
+    JSON.stringify([
+      RENDER_VERSION,
+      config.baseUrl,
+      config.feed,
+      config.images,
+      secretId,
+      ...(config.websub.hub ? [config.websub.hub] : []),
+    ]),
   ).slice(0, 16);
   const planSig = sha256(JSON.stringify([configSig, config.sources, config.output])).slice(0, 16);
   return { configSig, planSig };
@@ -333,18 +344,18 @@ function markPublished(store: Store, groups: readonly FeedGroup[], planSig: stri
   });
 }
 
-/** feeds.opml: one outline per feed. */
+/** feeds.opml (accounts and other sources: each article once) and albums.opml (albums and homepages). */
 async function writeOpml(config: Config, groups: readonly FeedGroup[], out: Published): Promise<void> {
-  const opml = renderOpml(
-    config.feed.title ?? messages(config.feed.language).allAccounts,
-    groups.map((g) => ({
-      title: g.title,
-      xmlUrl: `${config.baseUrl}${g.slug}/atom.xml`,
-      htmlUrl: `${config.baseUrl}#${encodeURIComponent(g.slug)}`,
-    })),
-  );
-  const path = join(config.output, 'feeds.opml');
-  if (writeIfChanged(path, opml)) out.written.push(path);
+  const title = config.feed.title ?? messages(config.feed.language).allAccounts;
+  const { feeds, albums } = opmlEntries(groups, config.baseUrl);
+  const files = {
+    'feeds.opml': renderOpml(title, feeds),
+    'albums.opml': renderOpml(messages(config.feed.language).albumsOpml(title), albums),
+  };
+  for (const [name, opml] of Object.entries(files)) {
+    const path = join(config.output, name);
+    if (writeIfChanged(path, opml)) out.written.push(path);
+  }
 }
 
 /** Articles in the index page's list of the newest across every feed. */
@@ -407,7 +418,8 @@ function liveMark(
     a.probablyDeleted !== undefined,
   ]);
   const pace = paceOf(config, store, now);
-  return JSON.stringify([store.feeds.fetchMark(), pace.cooldown ?? null, polls, indexPace(pace) ?? null]);
+  const manage = config.server.token !== undefined;
+  return JSON.stringify([store.feeds.fetchMark(), pace.cooldown ?? null, polls, indexPace(pace) ?? null, manage]);
 }
 
 /** The feeds as the index page lists them: an album's with its last poll, its next, and its failures. */
@@ -518,6 +530,7 @@ async function writeIndex(
     ...(cooldown ? { cooldown } : {}),
     ...(shownPace ? { pace: shownPace } : {}),
     ...(trouble.length > 0 ? { trouble } : {}),
+    ...(config.server.token !== undefined ? { manage: true } : {}),
   });
   const path = join(config.output, 'index.html');
   if (writeIfChanged(path, html)) out.written.push(path);
