@@ -33,6 +33,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=1m --timeout=5s --start-period=1m \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # First start: the shipped config/docker.yaml becomes /data/config/wxfeed.yaml, which every command then finds from
-# /data (`docker compose exec wxfeed wxfeed add URL` too).
+# /data (`docker compose exec wxfeed wxfeed follow URL` too).
 ENTRYPOINT ["sh", "-c", "mkdir -p config dumps && { [ -e config/wxfeed.yaml ] || cp /opt/wxfeed/node_modules/wxfeed/config/docker.yaml config/wxfeed.yaml; } && exec wxfeed \"$@\"", "wxfeed"]
 CMD ["daemon"]
