@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { startDaemon, type Daemon } from '../src/commands/daemon.js';
 import { dump, tempDir, writeFile } from './helpers/tmp.js';
 import { readFeed } from './helpers/feeds.js';
 import { startFaultServer } from './helpers/fault-server.js';
 import { OWN_FIXTURES } from './helpers/paths.js';
 import { liveFor } from '../src/commands/live.js';
+import { captureLog } from './helpers/log.js';
 
 const url = (n: number) =>
   `https://mp.weixin.qq.com/s?__biz=MzI2NzI2OTExNA==&mid=${1000 + n}&idx=1&sn=${String(n).padStart(32, 'b')}`;
@@ -18,15 +17,9 @@ let daemon: Daemon | undefined;
 let lines: Array<Record<string, unknown>>;
 
 function logger() {
-  lines = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n').filter(Boolean))
-        lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
-  return pino({ level: 'info' }, sink);
+  const captured = captureLog('info');
+  lines = captured.lines;
+  return captured.log;
 }
 
 function config(extra = '', token?: string): void {

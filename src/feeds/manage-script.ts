@@ -365,27 +365,25 @@ export const MANAGE_SCRIPT = `(() => {
       ul.append(...albums.map(albumItem));
       li.append(ul);
     }
-    const urls = Array.isArray(a.urls) ? a.urls : [];
-    if (urls.length) {
-      li.append(el('p', 'mute', T.urlsHeading));
-      const ul = el('ul');
-      ul.append(...urls.map(urlItem));
-      li.append(ul);
-    }
+    appendUrls(li, a);
     return li;
+  }
+
+  // The article URLs followed of an account or a source, under their heading.
+  function appendUrls(li, o) {
+    const urls = Array.isArray(o.urls) ? o.urls : [];
+    if (!urls.length) return;
+    li.append(el('p', 'mute', T.urlsHeading));
+    const ul = el('ul');
+    ul.append(...urls.map(urlItem));
+    li.append(ul);
   }
 
   // A source that is no account's (a dumps source), or article URLs whose account is not known yet.
   function otherItem(o) {
     const li = el('li');
     if (o.feed) li.append(el('strong', '', str(o.feed.title) || str(o.feed.slug)), links(o.feed));
-    const urls = Array.isArray(o.urls) ? o.urls : [];
-    if (urls.length) {
-      li.append(el('p', 'mute', T.urlsHeading));
-      const ul = el('ul');
-      ul.append(...urls.map(urlItem));
-      li.append(ul);
-    }
+    appendUrls(li, o);
     return li;
   }
 

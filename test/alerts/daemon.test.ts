@@ -8,13 +8,12 @@ import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { startDaemon, type Daemon } from '../../src/commands/daemon.js';
 import type { Alert } from '../../src/feeds/alerts.js';
 import type { Logger } from '../../src/log.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { dump, tempDir, writeFile } from '../helpers/tmp.js';
+import { type CapturedLog, captureLog } from '../helpers/log.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'src/commands/cli.ts');
@@ -28,21 +27,11 @@ const url = (n: number) =>
 let t: { dir: string; cleanup: () => void };
 let daemon: Daemon | undefined;
 let rx: Receiver;
-let lines: Array<Record<string, unknown>>;
-let raw: string;
+let captured: CapturedLog;
 
 function logger(): Logger {
-  lines = [];
-  raw = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      raw += chunk.toString();
-      for (const l of chunk.toString().split('\n').filter(Boolean))
-        lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
-  return pino({ level: 'debug' }, sink) as unknown as Logger;
+  captured = captureLog('debug');
+  return captured.log;
 }
 
 /** The config: dumps, a server with a token, and these notify targets (YAML lines). */
@@ -56,12 +45,12 @@ function config(notify: string): void {
 async function until(check: () => boolean, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out; log: ${JSON.stringify(lines.slice(-5))}`);
+    if (Date.now() > end) throw new Error(`timed out; log: ${JSON.stringify(captured.lines.slice(-5))}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
-const done = () => lines.filter((l) => l.msg === 'cycle done');
+const done = () => captured.lines.filter((l) => l.msg === 'cycle done');
 
 /** Run the CLI from the sources, without blocking this process (the receiver answers meanwhile). */
 function wxfeed(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
@@ -129,9 +118,11 @@ describe('alerts in the daemon', () => {
     await daemon.stop('test over');
     daemon = undefined;
     expect(performance.now() - stopping).toBeLessThan(5000);
-    expect(lines.find((l) => l.msg === 'stopping: alerts and pings not sent')).toMatchObject({ deliveries: 2 });
-    for (const s of SECRETS) expect(raw).not.toContain(s);
-    expect(raw).not.toContain('/slow');
+    expect(captured.lines.find((l) => l.msg === 'stopping: alerts and pings not sent')).toMatchObject({
+      deliveries: 2,
+    });
+    for (const s of SECRETS) expect(captured.raw).not.toContain(s);
+    expect(captured.raw).not.toContain('/slow');
   });
 
   it('a target that answers is told of the new articles of a cycle, once', async () => {
@@ -156,7 +147,7 @@ describe('alerts in the daemon', () => {
     expect(rx.received[0]!.headers.title).toBe('wxfeed: 1 new article');
     expect(rx.received[0]!.headers.authorization).toBe('Bearer tk_ntfy_secret');
     expect(rx.received[0]!.body).toContain('3267269114/atom.xml');
-    for (const s of SECRETS) expect(raw).not.toContain(s);
+    for (const s of SECRETS) expect(captured.raw).not.toContain(s);
   });
 });
 

@@ -4,32 +4,21 @@
  * and no secret (token, bot token, URL path or query) in any log line.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
-import pino from 'pino';
 import type { Logger } from '../../src/log.js';
 import { resolveConfig, type NotifyTarget } from '../../src/config.js';
 import { testAlert, type Alert } from '../../src/feeds/alerts.js';
 import { Outbox } from '../../src/http/outbox.js';
 import { alertDelivery, sendAlert, targetId } from '../../src/http/notify.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
+import { type CapturedLog, captureLog } from '../helpers/log.js';
 
 let rx: Receiver;
-let lines: Array<Record<string, unknown>>;
-let raw: string;
+let captured: CapturedLog;
 
 function logger(): Logger {
-  lines = [];
-  raw = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      raw += chunk.toString();
-      for (const l of chunk.toString().split('\n').filter(Boolean))
-        lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
-  return pino({ level: 'debug' }, sink) as unknown as Logger;
+  captured = captureLog('debug');
+  return captured.log;
 }
 
 /** The targets of a config (validated and resolved as the daemon reads them). */
@@ -98,10 +87,10 @@ describe('alert requests by kind', () => {
     });
     expect(rx.received).toHaveLength(4);
     // Logged by kind and host only.
-    const sent = lines.filter((l) => l.msg === 'alert sent').map((l) => l.target);
+    const sent = captured.lines.filter((l) => l.msg === 'alert sent').map((l) => l.target);
     expect(sent.sort()).toEqual(['bark', 'ntfy', 'telegram', 'webhook'].map((k) => `${k} ${new URL(rx.origin).host}`));
     for (const secret of ['secret', 'hook-secret', 'tk_ntfy', 'ABC-bot', '/hooks', 'wxfeed-topic'])
-      expect(raw).not.toContain(secret);
+      expect(captured.raw).not.toContain(secret);
   });
 
   it('a target id is a hash: the same for the same target, another for another chat, and holds no secret', () => {
@@ -138,14 +127,14 @@ describe('the outbox', () => {
     sendAlert(outbox, t!, alert);
     await outbox.close(5000);
     expect(rx.received).toHaveLength(1);
-    const failed = lines.find((l) => l.msg === 'alert not sent')!;
+    const failed = captured.lines.find((l) => l.msg === 'alert not sent')!;
     expect(failed).toMatchObject({
       target: `telegram ${new URL(rx.origin).host}`,
       error: 'HTTP 401',
       attempts: 1,
       event: 'test',
     });
-    expect(raw).not.toContain('wrong-secret-token');
+    expect(captured.raw).not.toContain('wrong-secret-token');
   });
 
   it('a target that never answers: queued at once, given up at its budget; the lane is free again after', async () => {
@@ -157,15 +146,15 @@ describe('the outbox', () => {
     expect(performance.now() - started).toBeLessThan(50);
     await until(() => outbox.idle(), 5000);
     expect(performance.now() - started).toBeLessThan(1500);
-    expect(lines.find((l) => l.msg === 'alert not sent')).toMatchObject({
+    expect(captured.lines.find((l) => l.msg === 'alert not sent')).toMatchObject({
       error: 'timeout',
       event: 'test',
       attempts: 2,
     });
     sendAlert(outbox, t!, { ...alert, event: 'recovered' });
     await until(() => outbox.idle(), 5000);
-    expect(lines.find((l) => l.msg === 'alert sent')).toMatchObject({ event: 'recovered', attempts: 2 });
-    expect(raw).not.toContain('hang-secret');
+    expect(captured.lines.find((l) => l.msg === 'alert sent')).toMatchObject({ event: 'recovered', attempts: 2 });
+    expect(captured.raw).not.toContain('hang-secret');
   });
 
   it('close gives up what is still queued after its wait, and says how much', async () => {
@@ -177,6 +166,8 @@ describe('the outbox', () => {
     const started = performance.now();
     await outbox.close(300);
     expect(performance.now() - started).toBeLessThan(2000);
-    expect(lines.find((l) => l.msg === 'stopping: alerts and pings not sent')).toMatchObject({ deliveries: 2 });
+    expect(captured.lines.find((l) => l.msg === 'stopping: alerts and pings not sent')).toMatchObject({
+      deliveries: 2,
+    });
   });
 });
