@@ -173,15 +173,20 @@ const ABSOLUTE_AT = 20_000;
 const FLOOR = 'read floor';
 const FLOOR_SYNC = 'read floor: sync loop';
 const FLOOR_ASYNC = 'read floor: async loop';
+/** Not a floor: reading and decoding every file on the build's worker count of threads, before any parsing. */
+const DECODED = 'read and decode (reference)';
 
 /** The two read loops of the floor (bench/read-floor.mjs), each in its own process, as the builds are. */
 class Floor {
   readonly sync: Measure[] = [];
   readonly async: Measure[] = [];
+  readonly decode: Measure[] = [];
 
-  run(corpus: string): void {
+  /** One run of each loop; with `decode`, the read-and-decode reference too. */
+  run(corpus: string, decode = false): void {
     this.sync.push(plain('read-floor.mjs', [corpus, '--loop', 'sync']));
     this.async.push(plain('read-floor.mjs', [corpus, '--loop', 'async']));
+    if (decode) this.decode.push(plain('read-floor.mjs', [corpus, '--loop', 'decode']));
   }
 
   /** Both loops, and the floor: the runs of the loop whose median is the lower. */
@@ -196,6 +201,16 @@ class Floor {
       },
       { name: FLOOR_SYNC, runs: this.sync, tool: true, note: 'readdirSync recursive, readFileSync per file' },
       { name: FLOOR_ASYNC, runs: this.async, tool: true, note: 'fs.promises.readFile, 16 in flight' },
+      ...(this.decode.length > 0
+        ? [
+            {
+              name: DECODED,
+              runs: this.decode,
+              tool: true as const,
+              note: 'UTF-8 checked and decoded, one thread a worker',
+            },
+          ]
+        : []),
     ];
   }
 }
@@ -394,7 +409,7 @@ function realRows(dir: string): RealResult {
   const cold: Measure[] = [];
   const still: Measure[] = [];
   for (let i = 0; i < RUNS; i++) {
-    floor.run(corpus);
+    floor.run(corpus, true);
     freshStore(work);
     cold.push(wxfeed(config, true));
     still.push(wxfeed(config, true));
@@ -467,6 +482,10 @@ function realVerdict(rows: Row[]): boolean {
     `\nread floor ${Math.round(floor)} ms: ${rows.find((r) => r.name === FLOOR)?.note} (sync loop ${Math.round(ms(FLOOR_SYNC))} ms, async loop ${Math.round(ms(FLOOR_ASYNC))} ms)`,
   );
   for (const [ok, what] of lines) console.log(`${ok ? 'PASS' : 'FAIL'}  ${what}`);
+  if (rows.some((r) => r.name === DECODED))
+    console.log(
+      `info  read and decode alone: ${Math.round(ms(DECODED))} ms = ${(ms(DECODED) / floor).toFixed(2)}× the read floor; the cold build is ${(ms('cold build') / ms(DECODED)).toFixed(2)}× that`,
+    );
   return lines.every(([ok]) => ok);
 }
 

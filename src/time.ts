@@ -19,10 +19,15 @@ const DATE_ONLY = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/;
 const NAIVE_DATE_TIME = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
 const ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function validParts(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): boolean {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
-  const probe = new Date(Date.UTC(y, mo - 1, d));
-  return probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d;
+  if (d <= 28) return true;
+  // The day exists in its month, of the year Date.UTC reads (0–99 are 1900–1999).
+  const year = y >= 0 && y <= 99 ? 1900 + y : y;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return d <= (mo === 2 && leap ? 29 : MONTH_DAYS[mo - 1]!);
 }
 
 /** Parse a date as dumps and pages write it. Undefined when it is not a date. */
@@ -31,20 +36,20 @@ export function parseDate(raw: string | undefined): ParsedDate | undefined {
   if (!text) return undefined;
   let m = DATE_ONLY.exec(text);
   if (m) {
-    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const y = Number(m[1]);
+    const mo = Number(m[2]);
+    const d = Number(m[3]);
     if (!validParts(y, mo, d)) return undefined;
     return { ms: Date.UTC(y, mo - 1, d) - SHANGHAI_OFFSET_MS, precision: 'day' };
   }
   m = NAIVE_DATE_TIME.exec(text);
   if (m) {
-    const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m![i] ?? 0)) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const y = Number(m[1]);
+    const mo = Number(m[2]);
+    const d = Number(m[3]);
+    const h = Number(m[4]);
+    const mi = Number(m[5]);
+    const s = Number(m[6] ?? 0);
     if (!validParts(y, mo, d, h, mi, s)) return undefined;
     const frac = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
     return { ms: Date.UTC(y, mo - 1, d, h, mi, s, frac) - SHANGHAI_OFFSET_MS, precision: 'exact' };

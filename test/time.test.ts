@@ -24,6 +24,17 @@ describe('parseDate', () => {
       expect(parseDate(bad)).toBeUndefined();
     expect(parseDate(undefined)).toBeUndefined();
   });
+  it('takes a day as Date.UTC does: leap years, years 0–99 read as 1900–1999', () => {
+    for (const y of [0, 4, 24, 96, 99, 100, 1900, 2000, 2023, 2024, 2100, 2400])
+      for (let mo = 1; mo <= 12; mo++)
+        for (let d = 27; d <= 31; d++) {
+          const probe = new Date(Date.UTC(y, mo - 1, d));
+          const exists = probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d;
+          const text = `${String(y).padStart(4, '0')}-${mo}-${d}`;
+          expect(parseDate(text) !== undefined, text).toBe(exists);
+          expect(parseDate(`${text} 23:59:60`) !== undefined, text).toBe(exists);
+        }
+  });
   it('shanghaiDay', () => {
     expect(shanghaiDay(Date.parse('2024-07-11T16:00:00Z'))).toBe('2024-07-12');
     expect(shanghaiDay(Date.parse('2024-07-11T15:59:59Z'))).toBe('2024-07-11');

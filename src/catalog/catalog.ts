@@ -185,15 +185,22 @@ export class FreshRead {
 
 /**
  * Merges the keys marked pending since the last call, those of the files just recorded (their rows still in the page
- * cache; in a first build, `fresh` holds them). Call inside a transaction.
+ * cache; in a first build, `fresh` holds them, and a key an earlier batch met stays pending, for `mergeAllPending`).
+ * Call inside a transaction.
  */
 export function mergeRecent(store: Store, now: number, fresh?: FreshRead): number {
   const keys = store.pending.takeRecent();
   for (const key of keys) {
-    const mine = fresh?.all(key);
+    if (!fresh) {
+      mergeKey(store, key, store.observations.ofKey(key), now, store.articles.hash(key));
+      store.pending.clear(key);
+      continue;
+    }
+    const mine = fresh.all(key);
+    // A key no earlier batch met was never written pending in this build (nor cleared: one left pending by an
+    // earlier build is merged again, to the same article).
     if (mine) mergeKey(store, key, mine, now, undefined);
-    else mergeKey(store, key, store.observations.ofKey(key), now, store.articles.hash(key));
-    store.pending.clear(key);
+    else store.pending.keep(key);
   }
   fresh?.next();
   return keys.length;

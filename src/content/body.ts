@@ -42,14 +42,18 @@ export function mendPageHtml(html: string): string {
   );
 }
 
-/** HTML read for a summary: enough for its ~140 characters in all but tag-heavy bodies (then the whole body is read). */
-const SUMMARY_HTML = 4096;
+/**
+ * HTML read for a summary, shortest first: the first holds its ~140 characters in most bodies, the last in all but
+ * tag-heavy ones (then the whole body is read).
+ */
+const SUMMARY_HTML = [1024, 4096];
 
 /** The summary of a body: its first ~140 characters of text, read from the start of the HTML when that suffices. */
 export function summaryOf(html: string): string {
-  if (html.length > SUMMARY_HTML) {
+  for (const size of SUMMARY_HTML) {
+    if (html.length <= size) break;
     // Cut before a tag or an entity the cut would split: the text of what is left is the start of the body's text.
-    let head = html.slice(0, SUMMARY_HTML);
+    let head = html.slice(0, size);
     const lt = head.lastIndexOf('<');
     if (lt > head.lastIndexOf('>')) head = head.slice(0, lt);
     const amp = head.lastIndexOf('&');

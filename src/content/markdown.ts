@@ -28,9 +28,30 @@ const MAY_LINK = /[:@]|\/\//;
 const linkifyPretest = md.linkify.pretest.bind(md.linkify);
 md.linkify.pretest = (text) => MAY_LINK.test(text);
 
+// markdown-it lowercases a link's whole URL to read its scheme (a data: image can be megabytes long): its start
+// decides (the schemes it refuses are matched from the first character), so only the start is looked at.
+const LINK_START = 64;
+const validateLink = md.validateLink.bind(md);
+md.validateLink = (url) => validateLink(url.length > LINK_START ? url.trimStart().slice(0, LINK_START) : url);
+
+// The first core rule writes every line ending as `\n` and NUL as U+FFFD: a copy of the whole text even when it holds
+// neither, as dumps' text does (their lines end in `\n`).
+const ownNormalize = md.core.ruler.getRules('')[0]!;
+md.core.ruler.at('normalize', (state) => {
+  if (state.src.includes('\r') || state.src.includes('\0'))
+    state.src = state.src.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD');
+});
+/** A text as a core rule of normalizing leaves it: markdown-it's own (`own`) or ours. */
+const normalized = (text: string, own: boolean): string => {
+  const state = new md.core.State(text, md, {});
+  (own ? ownNormalize : md.core.ruler.getRules('')[0]!)(state);
+  return state.src;
+};
+
 /**
  * For the tests only, which check the shortcuts against markdown-it's own: the link normalising in use and
- * markdown-it's, and linkify's own quick test with a way to render with it (or with ours).
+ * markdown-it's, linkify's own quick test with a way to render with it (or with ours), the link check and the text
+ * normalizing, each markdown-it's and ours.
  */
 export const forTesting = {
   normalizeLink,
@@ -43,6 +64,10 @@ export const forTesting = {
     md.linkify.pretest = pretest;
   },
   mayLink: (text: string) => MAY_LINK.test(text),
+  /** markdown-it's own link check, and ours. */
+  validateLink,
+  linkValid: (url: string) => md.validateLink(url),
+  normalized,
 };
 
 // Table cell alignment as the `align` attribute the sanitizer keeps, not a `style` it would drop.

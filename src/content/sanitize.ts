@@ -243,9 +243,6 @@ const ALLOWED_ATTRIBUTES = OPTIONS.allowedAttributes as Record<string, string[]>
 const URL_ATTRIBUTE_SET = new Set(URL_ATTRIBUTES);
 /** Elements that have no end tag. */
 const VOID_TAGS = new Set(['br', 'hr', 'img', 'col', 'source', 'track', 'wbr']);
-/** One tag as markdown-it writes it: a name, then only double-quoted attributes. */
-const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z][a-zA-Z0-9-]*="[^"<>]*")*)\s*\/?>/g;
-const ATTRIBUTE = /([a-zA-Z][a-zA-Z0-9-]*)="([^"]*)"/g;
 
 /** An attribute value that decoding and removing control and space characters leave as it is. */
 const PLAIN_VALUE = /^[^&\x00-\x20]*$/;
@@ -261,22 +258,75 @@ function urlAllowed(tag: string, value: string): boolean {
   return allowed.includes(scheme);
 }
 
+/** One attribute of an allowed tag: allowed for it, a URL with an allowed scheme, a class of the allowed shape. */
+function attributeAllowed(tag: string, allowed: readonly string[], name: string, value: string): boolean {
+  // A srcset is rewritten by the sanitizer (each of its URLs checked): never vouched for here.
+  if (!allowed.includes(name) || name === 'srcset') return false;
+  if (URL_ATTRIBUTE_SET.has(name) && !urlAllowed(tag, value)) return false;
+  return name !== 'class' || /^language-[\w-]+$/.test(value);
+}
+
+/** What JavaScript's `\s` matches (the class the tag pattern of markdown-it's output was written with). */
+function isSpace(c: number): boolean {
+  return (
+    c === 0x20 ||
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+const isLetter = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+const isLetterOrDigit = (c: number): boolean => isLetter(c) || (c >= 0x30 && c <= 0x39);
+
 /**
- * Attributes of an allowed tag: each allowed for it, URLs with an allowed scheme, classes of the allowed shape; an
- * image has a source (the sanitizer drops one without). Never an iframe (its host is checked by the sanitizer only).
+ * The end of the tag at `at` (a `<`) when it has markdown-it's plain shape (`<name>`, `</name>`, `<name a="v" …>`,
+ * an optional `/` before `>`) and is allowed whole: its tag, each attribute, scheme and class; -1 otherwise. An image
+ * needs a source (the sanitizer drops one without); an iframe is never vouched for (its host is the sanitizer's).
  */
-function tagAllowed(name: string, attributes: string): boolean {
-  if (name === 'iframe') return false;
-  const allowed = ALLOWED_ATTRIBUTES[name] ?? [];
+function allowedTagEnd(html: string, at: number): number {
+  let i = at + 1;
+  const close = html.charCodeAt(i) === 0x2f;
+  if (close) i++;
+  const nameStart = i;
+  if (!isLetter(html.charCodeAt(i))) return -1;
+  do i++;
+  while (isLetterOrDigit(html.charCodeAt(i)));
+  const tag = html.slice(nameStart, i);
+  if (!ALLOWED_TAGS.has(tag) || (close ? VOID_TAGS.has(tag) : tag === 'iframe')) return -1;
+  const allowed = ALLOWED_ATTRIBUTES[tag] ?? [];
   let src = false;
-  for (const [, attr, value] of attributes.matchAll(ATTRIBUTE)) {
-    // A srcset is rewritten by the sanitizer (each of its URLs checked): never vouched for here.
-    if (!allowed.includes(attr!) || attr === 'srcset') return false;
-    if (URL_ATTRIBUTE_SET.has(attr!) && !urlAllowed(name, value!)) return false;
-    if (attr === 'class' && !/^language-[\w-]+$/.test(value!)) return false;
-    if (attr === 'src' && value !== '') src = true;
+  for (;;) {
+    let j = i;
+    while (isSpace(html.charCodeAt(j))) j++;
+    if (j === i || !isLetter(html.charCodeAt(j))) {
+      // No attribute follows: the tag ends here, or this is not a tag of that shape.
+      if (html.charCodeAt(j) === 0x2f) j++;
+      if (html.charCodeAt(j) !== 0x3e) return -1;
+      return !close && tag === 'img' && !src ? -1 : j + 1;
+    }
+    // An end tag has no attribute.
+    if (close) return -1;
+    const attrStart = j;
+    do j++;
+    while (isLetterOrDigit(html.charCodeAt(j)) || html.charCodeAt(j) === 0x2d);
+    if (html.charCodeAt(j) !== 0x3d || html.charCodeAt(j + 1) !== 0x22) return -1;
+    const valueStart = j + 2;
+    let k = valueStart;
+    for (let c = html.charCodeAt(k); c !== 0x22; c = html.charCodeAt(++k))
+      if (c === 0x3c || c === 0x3e || Number.isNaN(c)) return -1;
+    const name = html.slice(attrStart, j);
+    const value = html.slice(valueStart, k);
+    if (!attributeAllowed(tag, allowed, name, value)) return -1;
+    if (name === 'src' && value !== '') src = true;
+    i = k + 1;
   }
-  return name !== 'img' || src;
 }
 
 /**
@@ -284,14 +334,10 @@ function tagAllowed(name: string, attributes: string): boolean {
  * check): every `<` opens a tag of markdown-it's plain shape, every tag, attribute, scheme and class allowed.
  */
 export function alreadySanitized(html: string): boolean {
-  let tags = 0;
-  for (const m of html.matchAll(TAG)) {
-    tags++;
-    const name = m[2]!;
-    if (!ALLOWED_TAGS.has(name)) return false;
-    if (m[1] === '/' ? m[3] !== '' || VOID_TAGS.has(name) : !tagAllowed(name, m[3]!)) return false;
+  for (let at = html.indexOf('<'); at >= 0; ) {
+    const end = allowedTagEnd(html, at);
+    if (end < 0) return false;
+    at = html.indexOf('<', end);
   }
-  let lt = 0;
-  for (let i = html.indexOf('<'); i >= 0; i = html.indexOf('<', i + 1)) lt++;
-  return lt === tags;
+  return true;
 }

@@ -58,6 +58,8 @@ const SENTENCE_PUNCT = /[。！？，,：:；;!?]/;
 /** A body without the dumper's page chrome, and what the chrome showed. */
 export interface Stripped {
   body: string;
+  /** Where `body` starts in the text given. */
+  at: number;
   cover?: string;
   /** True when the top had the dumper's title heading layout (a page capture). */
   hadTitleHeading: boolean;
@@ -254,6 +256,7 @@ export function stripChrome(body: string, title: string, names: Iterable<string>
   while (end > top.start && lines.blank(end - 1)) end--;
   return {
     body: lines.join(top.start, end),
+    at: end > top.start ? lines.starts[top.start]! : 0,
     cover: top.cover,
     hadTitleHeading: top.hadTitle,
     hadUiTail: tail.found,

@@ -80,16 +80,21 @@ export function visibleLength(
   let nextBracket = -2; // position of the next ']' at or after the scan (-1: none), -2: not looked up yet
   let nextParen = -2;
   const end = to;
-  // (No closures here: this runs for every line of every dump of other sites, dumps/templates.ts.)
+  // A count passes a cap exactly when it passes the cap's integer part.
+  const limit = Math.floor(cap);
+  // (No closures here: this runs over every dump.)
   for (let i = from; i < end; ) {
     const k = VISIBLE_KIND[markdown.charCodeAt(i)]!;
     if (k === 0) {
-      if (gap) n++;
+      // A run of visible characters, counted at once: up to the one that takes the count past the cap.
+      const stop = Math.min(end, i + Math.max(1, limit - n - (gap ? 1 : 0) + 1));
+      let j = i + 1;
+      while (j < stop && VISIBLE_KIND[markdown.charCodeAt(j)] === 0) j++;
+      n += (gap ? 1 : 0) + (j - i);
       gap = false;
       started = true;
-      n++;
       if (n > cap) return n;
-      i++;
+      i = j;
       continue;
     }
     if (k === 2 && i + 1 < end && markdown.charCodeAt(i + 1) === 0x5b) {
@@ -123,7 +128,7 @@ export function visibleLength(
 }
 
 /** The next `code` at or after `at` and before `end` (-1: none), given the one found before (`cached`). */
-function nextOf(text: string, code: number, at: number, cached: number, end: number): number {
+export function nextOf(text: string, code: number, at: number, cached: number, end: number): number {
   if (cached === -1 || cached >= at) return cached;
   const found = text.indexOf(code === 0x5d ? ']' : ')', at);
   return found >= end ? -1 : found;
@@ -134,14 +139,16 @@ const CLOSE_LOOK = 2000;
 
 /**
  * State of a dump body, and the length of its text: exact for a short body; for a long one (an article) the length of
- * its markdown, enough to rank two copies of one article without counting every character.
+ * its markdown, enough to rank two copies of one article without counting every character. `atLeast`: a visible
+ * length the body is known to reach (then it is not counted again when that is past the close look).
  */
 export function classifyDump(
   stripped: string,
   rawBody: string,
   hadUiTail: boolean,
+  atLeast = 0,
 ): { state: ContentState; textLength: number } {
-  const length = visibleLength(stripped, CLOSE_LOOK);
+  const length = atLeast > CLOSE_LOOK ? atLeast : visibleLength(stripped, CLOSE_LOOK);
   const text = length <= CLOSE_LOOK ? visibleText(stripped) : undefined;
   const textLength = text?.length ?? stripped.length;
   return { state: stateOf(text, stripped, rawBody, hadUiTail), textLength };

@@ -1,11 +1,11 @@
 /**
  * Pure: the bytes of one dump file → one article observation, or the reason it is not a dump.
  */
-import { Buffer, isUtf8 } from 'node:buffer';
+import { isUtf8, transcode } from 'node:buffer';
 import type { Observation, PageTemplate, ParsedUrl } from '../types.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { stripChrome } from './chrome.js';
-import { blocksOf, pageLines, templateGroup, withoutTemplate } from './templates.js';
+import { blocksOf, pageLines, templateGroup, visibleAtLeast, withoutTemplate } from './templates.js';
 import { classifyDump, visibleText } from './classify.js';
 import { hasText } from '../states.js';
 import { htmlToText } from '../content/text.js';
@@ -43,9 +43,10 @@ export function decodeDump(bytes: Uint8Array): { ok: true; text: string } | { ok
   if (bytes.length === 0) return { ok: false, reason: 'empty file' };
   if (bytes.length > MAX_DUMP_BYTES) return { ok: false, reason: 'file over 5 MB' };
   if (bytes.subarray(0, 8192).includes(0)) return { ok: false, reason: 'binary file' };
-  // isUtf8 validates and toString decodes, both in native code: faster than a fatal TextDecoder.
+  // isUtf8 validates in native code (transcode refuses invalid UTF-8); valid UTF-8 transcoded to UTF-16 and copied
+  // into a string is the text toString('utf8') gives, in a fraction of the time V8's UTF-8 decoder takes.
   if (!isUtf8(bytes)) return { ok: false, reason: 'invalid UTF-8' };
-  let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let text = transcode(bytes, 'utf8', 'utf16le').toString('utf16le');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
   if (!/\S/.test(text)) return { ok: false, reason: 'empty file' };
@@ -128,7 +129,13 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo, template?: Page
   const source = sourceField || parsedUrl?.biz || 'unsorted';
   const group = ownUrl?.kind === 'other' ? templateGroup(source, fields.get('url')) : undefined;
   const title = capTitle(given || stripped.firstHeading?.trim() || firstLine(body) || fileTitle(file.path));
-  const { state, textLength } = classifyDump(stripped.body, body, stripped.hadUiTail);
+  const page = group ? (lines ?? pageLines(body, given)) : undefined;
+  // Without a template the article is a run of the body's lines: their counts tell most long ones without a count.
+  const atLeast =
+    page && !template && stripped.body !== ''
+      ? visibleAtLeast(page, stripped.at, stripped.at + stripped.body.length)
+      : 0;
+  const { state, textLength } = classifyDump(stripped.body, body, stripped.hadUiTail, atLeast);
   const hasContent = hasText(state);
   // The body stays in the file, known by the hash of the file's bytes. Only a dump without a usable URL is
   // rendered here, because its key is a hash of the rendered text.
@@ -172,7 +179,7 @@ export function parseDump(bytes: Uint8Array, file: DumpFileInfo, template?: Page
     cover: stripped.cover,
   };
   if (warning) observation.warning = warning;
-  if (group) observation.blocks = blocksOf(lines ?? pageLines(body, given), group);
+  if (group && page) observation.blocks = blocksOf(page, group);
   return { ok: true, markdown, observation };
 }
 

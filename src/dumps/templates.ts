@@ -13,7 +13,7 @@
  * again when the template changes.
  */
 import type { DumpBlocks, PageTemplate } from '../types.js';
-import { isCut, mentionsNotice, VISIBLE_KIND, visibleLength } from './classify.js';
+import { isCut, mentionsNotice, nextOf, VISIBLE_KIND, visibleLength } from './classify.js';
 
 /** Non-blank lines at the top of a dump that may be its template's. */
 export const HEAD_LINES = 160;
@@ -130,58 +130,147 @@ function finish(h: number): number {
   return print <= TITLE_LINE ? print + 2 : print;
 }
 
-/** What `plainLine` found: the visible length (capped as visibleLength caps it) and the fingerprint. */
-export const plain = { visible: 0, print: 0 };
+/**
+ * What `lineFacts` found: the visible length (capped as visibleLength caps it), the fingerprint, and `open`: an image
+ * or a link target the count began has no end on the line (read within more text, it may end on a later line).
+ */
+export const facts = { visible: 0, print: 0, open: false };
 
 /**
- * `visibleLength` and `fingerprint` of a line without `[` or `]` (most text) in one pass, into `plain`; false, with
- * nothing computed, for a line with a bracket. A line past `cap` stops early (never template: no fingerprint).
+ * `visibleLength(text, cap, from, to)` and `fingerprint(text, from, to)` of a line in one pass, into `facts` (the
+ * visible length also returned). The two skip different parts (visibleLength images and link targets, fingerprint
+ * link targets only): each keeps the index it reads from, and a character is read once for both while neither skips.
+ * A line past `cap` stops early (never template: no fingerprint).
  */
-export function plainLine(text: string, from: number, to: number, cap: number): boolean {
+export function lineFacts(text: string, from: number, to: number, cap: number): number {
+  // visibleLength's state: the count, 1 when a gap is pending before the next visible character, the index it reads
+  // from (past an image or a link target it skips), its caches of the next `]` and `)`. A visible character has come
+  // when the count is above 0.
   let n = 0;
-  let gap = false;
-  let started = false;
+  let gap = 0;
+  let visibleFrom = from;
+  let nextBracket = -2;
+  let nextParen = -2;
+  // fingerprint's state: the hash, the last code added, the `[` depth, the index it reads from, its cache of `)`.
   let h = FNV_OFFSET;
   let last = -1;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    const kind = PLAIN_KIND[c]!;
-    if (kind === 0) {
-      // Most characters of text: visible, and added to the fingerprint as they are.
-      n += gap ? 2 : 1;
-      gap = false;
-      started = true;
-      if (n > cap) return pastCap(n);
-      h = mix(h, c);
-      last = c;
+  let depth = 0;
+  let printFrom = from;
+  let printParen = -2;
+  let open = false;
+  let i = from;
+  while (i < to) {
+    if (i >= visibleFrom && i >= printFrom) {
+      // Both read: every character up to a bracket or `![` in one loop (most lines have neither).
+      for (; i < to; i++) {
+        const c = text.charCodeAt(i);
+        const kind = PLAIN_KIND[c]!;
+        if (kind === 0) {
+          n += 1 + gap;
+          gap = 0;
+          if (n > cap) return pastCap(n, open);
+          h = mix(h, c);
+          last = c;
+          continue;
+        }
+        if (kind & BRACKET || (kind & BANG && i + 1 < to && text.charCodeAt(i + 1) === 0x5b)) break;
+        if (kind & SEPARATOR) {
+          if (n > 0) gap = 1;
+        } else {
+          n += 1 + gap;
+          gap = 0;
+          // visibleLength checks the cap at a visible character other than `!`.
+          if (n > cap && !(kind & BANG)) return pastCap(n, open);
+        }
+        const code = folded(c, last);
+        if (code >= 0) {
+          h = mix(h, code);
+          last = code;
+        }
+      }
+      if (i >= to) break;
+    } else if (i >= printFrom) {
+      // Only the fingerprint reads (the count skips an image): up to a bracket or the end of the skip.
+      const end = Math.min(to, visibleFrom);
+      for (; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (PLAIN_KIND[c]! & BRACKET) break;
+        const code = folded(c, last);
+        if (code >= 0) {
+          h = mix(h, code);
+          last = code;
+        }
+      }
+      if (i >= end) continue;
+    } else if (i < visibleFrom) {
+      // Both skip: on to the next index either reads.
+      i = Math.min(visibleFrom, printFrom);
       continue;
     }
-    if (kind & BRACKET) return false;
-    // visibleLength: `!` not opening an image is visible; separators make one gap between visible characters.
-    if (kind & SEPARATOR) {
-      if (started) gap = true;
-    } else {
-      n += gap ? 2 : 1;
-      gap = false;
-      started = true;
-      // visibleLength stops past the cap at a visible character other than `!`.
-      if (n > cap && c !== 0x21) return pastCap(n);
+    // A bracket or `![` (or a character only the count reads): each reading on its own.
+    const c = text.charCodeAt(i);
+    if (i >= visibleFrom) {
+      const k = VISIBLE_KIND[c]!;
+      visibleFrom = i + 1;
+      if (k === 0) {
+        n += 1 + gap;
+        gap = 0;
+        if (n > cap) return pastCap(n, open);
+      } else if (k === 2) {
+        if (i + 1 < to && text.charCodeAt(i + 1) === 0x5b) {
+          // ![alt](target): nothing visible.
+          nextBracket = nextOf(text, 0x5d, i + 2, nextBracket, to);
+          if (nextBracket >= 0 && nextBracket + 1 < to && text.charCodeAt(nextBracket + 1) === 0x28) {
+            nextParen = nextOf(text, 0x29, nextBracket + 2, nextParen, to);
+            if (nextParen >= 0) visibleFrom = nextParen + 1;
+            else open = true;
+          } else if (nextBracket < 0) open = true;
+        }
+        if (visibleFrom === i + 1) {
+          n += 1 + gap;
+          gap = 0;
+        }
+      } else {
+        if (k === 3 && i + 1 < to && text.charCodeAt(i + 1) === 0x28) {
+          // ](target): the bracket stays (a space), the target goes.
+          nextParen = nextOf(text, 0x29, i + 2, nextParen, to);
+          if (nextParen >= 0) visibleFrom = nextParen + 1;
+          else open = true;
+        }
+        if (n > 0) gap = 1;
+      }
     }
-    const code = folded(c, last);
-    if (code < 0) continue;
-    h = mix(h, code);
-    last = code;
+    if (i >= printFrom) {
+      printFrom = i + 1;
+      if (c === 0x5b) {
+        if (depth === opened.length) opened = growStack(opened);
+        opened[depth++] = i > from && text.charCodeAt(i - 1) === 0x21 ? 1 : 0;
+      } else if (c === 0x5d && text.charCodeAt(i + 1) === 0x28 && depth > 0 && opened[--depth] === 0) {
+        // `](target)` of a link: the target is left out.
+        printParen = nextOf(text, 0x29, i + 2, printParen, to);
+        if (printParen >= 0) printFrom = printParen + 1;
+      }
+      const code = printFrom === i + 1 ? folded(c, last) : c;
+      if (code >= 0) {
+        h = mix(h, code);
+        last = code;
+      }
+    }
+    i++;
   }
-  plain.visible = n;
-  plain.print = finish(h);
-  return true;
+  if (n > cap) return pastCap(n, open);
+  facts.visible = n;
+  facts.print = finish(h);
+  facts.open = open;
+  return n;
 }
 
-/** A line past the cap: its count so far (a bracket later on it changes neither that nor that it is past the cap). */
-function pastCap(n: number): true {
-  plain.visible = n;
-  plain.print = NOT_TEMPLATE;
-  return true;
+/** A line past the cap: its count so far (what follows on it changes neither that nor that it is past the cap). */
+function pastCap(n: number, open: boolean): number {
+  facts.visible = n;
+  facts.print = NOT_TEMPLATE;
+  facts.open = open;
+  return n;
 }
 
 /** `PLAIN_KIND` bits: a `[` or `]`; not visible (VISIBLE_KIND 1); a digit or a space, which `folded` folds in runs; `!`. */
@@ -190,7 +279,7 @@ const SEPARATOR = 2;
 const FOLDED = 4;
 const BANG = 8;
 
-/** What each UTF-16 code unit is to `plainLine`: 0 for a visible character a fingerprint adds as it is (most text). */
+/** What each UTF-16 code unit is to `lineFacts`: 0 for a visible character a fingerprint adds as it is (most text). */
 const PLAIN_KIND = (() => {
   const kind = new Uint8Array(0x10000);
   for (let c = 0; c < 0x10000; c++) {
@@ -264,10 +353,11 @@ function describe(
   to: number,
   title: TitleKey,
   notice: boolean,
-  out: { print: number; weight: number },
+  out: { print: number; weight: number; count: number },
 ): void {
-  const isPlain = plainLine(body, from, to, LONG_LINE);
-  const visible = isPlain ? plain.visible : visibleLength(body, LONG_LINE, from, to);
+  lineFacts(body, from, to, LONG_LINE);
+  const visible = facts.visible;
+  out.count = facts.open ? OPEN_LINE : visible;
   // Weights are kept in a byte: a longer line counts 255, enough to tell text from a template's lines.
   out.weight = Math.min(visible, 255);
   // A title line shows the title's characters and little else: its visible length is close to the title's.
@@ -279,7 +369,7 @@ function describe(
     }
   }
   if (visible > LONG_LINE || (notice && mentionsNotice(body.slice(from, to)))) out.print = NOT_TEMPLATE;
-  else out.print = isPlain ? plain.print : fingerprint(body, from, to);
+  else out.print = facts.print;
 }
 
 /** Visible characters between a body's head and tail windows (none when it has no more lines), capped. */
@@ -302,6 +392,8 @@ export interface PageLines extends Omit<DumpBlocks, 'group'> {
   body: string;
   starts: number[];
   ends: number[];
+  /** Per line of the blocks: its visible length as visibleLength counts the line alone (capped), or OPEN_LINE. */
+  counts: Uint16Array;
 }
 
 /** Read a body's lines once: what learning needs of it (`dumpBlocks`), and what stripping it needs (`withoutTemplate`). */
@@ -314,14 +406,38 @@ export function pageLines(body: string, title: string): PageLines {
   const count = whole(lines) ? lines : HEAD_LINES + TAIL_LINES;
   const prints = new Uint32Array(count);
   const weights = new Uint8Array(count);
-  const d = { print: 0, weight: 0 };
+  const counts = new Uint16Array(count);
+  const d = { print: 0, weight: 0, count: 0 };
   for (let k = 0; k < count; k++) {
     const li = k < HEAD_LINES || whole(lines) ? k : lines - TAIL_LINES + (k - HEAD_LINES);
     describe(body, starts[li]!, ends[li]!, key, notice, d);
     prints[k] = d.print;
     weights[k] = d.weight;
+    counts[k] = d.count;
   }
-  return { body, starts, ends, lines, prints, weights, middle, cut: isCut(body), notice };
+  return { body, starts, ends, counts, lines, prints, weights, middle, cut: isCut(body), notice };
+}
+
+/** A line's count when an image or a link target it opens has no end on it (`facts.open`). */
+const OPEN_LINE = 0xffff;
+
+/**
+ * At most the visible length of [from, to) of the body, whole lines of it, as visibleLength counts that part alone:
+ * from its lines' counts, one gap between lines with text, up to a line with an image or link target open (that may
+ * hide what follows) or past LONG_LINE (counted only that far). 0 when the blocks do not describe every line.
+ */
+export function visibleAtLeast(page: PageLines, from: number, to: number): number {
+  if (!whole(page.lines)) return 0;
+  let n = 0;
+  for (let k = 0; k < page.lines; k++) {
+    if (page.starts[k]! < from) continue;
+    if (page.ends[k]! > to) break;
+    const count = page.counts[k]!;
+    if (count === OPEN_LINE) break;
+    if (count > 0) n += (n > 0 ? 1 : 0) + count;
+    if (count > LONG_LINE) break;
+  }
+  return n;
 }
 
 /** What a dump gives its group's template (`group` from templateGroup). */

@@ -49,6 +49,12 @@ export class PendingTable {
     return keys;
   }
 
+  /** A key taken (`takeRecent`) and not merged: written into the table now, to be merged later. */
+  keep(key: string): void {
+    this.s.markKey.run(key);
+    this.empty = false;
+  }
+
   /** Write the keys marked and not taken into the table: before the transaction commits. */
   flush(): void {
     if (this.recent.size === 0) return;

@@ -8,7 +8,7 @@ import { AlbumItemsTable } from './album-items.js';
 import { AlbumsTable } from './albums.js';
 import { AliasesTable } from './aliases.js';
 import { ArticlesTable } from './articles.js';
-import type { DB } from './db.js';
+import { buildIndexes, type DB, dropIndexes } from './db.js';
 import { FeedsTable } from './feeds.js';
 import { FilesTable } from './files.js';
 import { MetaTable } from './meta.js';
@@ -112,6 +112,19 @@ export class Store {
       },
       rollback: () => end('ROLLBACK'),
     };
+  }
+
+  /**
+   * A bulk insert into a store with no observation begins: the indexes it would fill row by row are dropped, and
+   * nothing may look observations up by key or source, nor articles by date, until `indexed`.
+   */
+  bulkInsert(): void {
+    dropIndexes(this.db);
+  }
+
+  /** The bulk insert is over: its indexes are built again, each in one sort. */
+  indexed(): void {
+    buildIndexes(this.db);
   }
 
   /** Page cache for a bulk write of `files` dump files: 32 MB from 100,000 files (random index inserts), else 8 MB. */

@@ -21,6 +21,8 @@ const TRACKING = /^(utm_[a-z]+|spm|from|isappinstalled|share_source|share_medium
 
 /** Undo the escaping WeChat pages and dumps apply to ampersands and slashes. */
 export function unescapeUrl(raw: string): string {
+  // Every escape holds a backslash or an ampersand: most URLs have neither.
+  if (!raw.includes('\\') && !raw.includes('&')) return raw.trim();
   return raw
     .trim()
     .replace(/\\x26/gi, '&')
@@ -75,10 +77,15 @@ export function toUrl(raw: string): URL | undefined {
   }
 }
 
-/** Normalised form of any http(s) URL: lower-case host, no fragment, no tracking parameters. */
+/**
+ * Normalised form of any http(s) URL: lower-case host, no fragment, no tracking parameters. Changes `url` (every
+ * caller has read what it needs of it).
+ */
 function normaliseUrl(url: URL): string {
-  const out = new URL(url.href);
+  const out = url;
   out.hash = '';
+  // Without a `?` there is no parameter to drop (an empty query is still dropped below).
+  if (!out.href.includes('?')) return out.href;
   for (const key of [...out.searchParams.keys()]) if (TRACKING.test(key)) out.searchParams.delete(key);
   if ([...out.searchParams.keys()].length === 0) out.search = '';
   return out.href;

@@ -31,10 +31,12 @@ const CLOSE_WAIT_MS = 5000;
 
 /**
  * Heap caps of one worker, whose jobs hold one batch of files or one feed at a time: they keep the build's memory flat,
- * and an input that needs more kills that worker, not the build (its job runs again on the main thread).
+ * and an input that needs more kills that worker, not the build (its job runs again on the main thread). The young
+ * generation is larger than V8's default for a small heap: each job makes many short-lived strings of whole bodies,
+ * and a small nursery copies them again and again (bench/README.md).
  */
 const WORKER_OLD_MB = 48;
-const WORKER_YOUNG_MB = 8;
+const WORKER_YOUNG_MB = 16;
 
 /**
  * Worker count: `WXFEED_WORKERS` when set (0 turns workers off), else the number of cores, at most 4.

@@ -280,3 +280,98 @@ describe('raw HTML in markdown', () => {
     expect(renderMarkdown('x <img src=x onerror=alert(1)> <script>y</script>')).not.toMatch(/onerror|<script/);
   });
 });
+
+describe('markdown-it’s own steps, taken shorter', () => {
+  /** Hostile text: huge lines, no newline, CRLF, BOM, lone surrogates, emoji, nested brackets, NUL. */
+  const hostile = fc.constantFrom(
+    '\r\n',
+    '\r',
+    '\n',
+    '\0',
+    '\uFEFF',
+    '\uD800',
+    '\uDFFF',
+    '😀',
+    '[a [b](c)]',
+    '(()',
+    ' ',
+    '\u3000',
+    'İ',
+    'Σ',
+    'x'.repeat(70),
+    'data:',
+    'DATA:image/png;',
+    'data:image/svg+xml,',
+    'javascript:',
+    'JavaScript:',
+    'vbscript:',
+    'file:',
+    'https://a.example/',
+  );
+  const text = fc.array(fc.oneof(hostile, fc.string({ maxLength: 5 })), { maxLength: 30 }).map((a) => a.join(''));
+
+  it('the link check reads a long URL’s start only, and answers as markdown-it’s (fast-check, 20,000 URLs)', () => {
+    const { validateLink, linkValid } = forTesting;
+    let refused = 0;
+    fc.assert(
+      fc.property(text, (url) => {
+        const theirs = validateLink(url);
+        if (!theirs) refused++;
+        expect(linkValid(url), JSON.stringify(url)).toBe(theirs);
+      }),
+      { numRuns: 20_000, seed: 13 },
+    );
+    expect(refused).toBeGreaterThan(500);
+    const long = `data:image/svg+xml;base64,${'A'.repeat(1_000_000)}`;
+    expect(linkValid(long)).toBe(false);
+    expect(linkValid(`   ${' '.repeat(100)}data:image/png;base64,${'A'.repeat(100)}`)).toBe(true);
+    expect(linkValid(`data:${' '.repeat(100)}x`)).toBe(validateLink(`data:${' '.repeat(100)}x`));
+  });
+
+  it('normalizing gives markdown-it’s text: line endings as \\n, NUL as U+FFFD (fast-check, 5,000 texts)', () => {
+    const { normalized } = forTesting;
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(normalized(t, false)).toBe(normalized(t, true));
+      }),
+      { numRuns: 5000, seed: 17 },
+    );
+    const crlf = `# a\r\n\r\n* b\r* c\0\r\n${'长'.repeat(100_000)}`;
+    expect(normalized(crlf, false)).toBe(normalized(crlf, true));
+    expect(markdownItHtml(crlf).html).toBe(markdownItHtml(crlf.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD')).html);
+  });
+
+  it('a summary read from the first 1,024 characters equals the one read from the whole (fast-check, 2,000 bodies)', () => {
+    const piece = fc.constantFrom(
+      '<p>',
+      '</p>',
+      '<a href="https://x.example/?a=1&amp;b=2">',
+      '</a>',
+      '&amp;',
+      '&lt;',
+      '&copy',
+      '&#x1F600;',
+      '😀',
+      '\uD800',
+      '\uFEFF',
+      '\r\n',
+      '[',
+      ']',
+      '(',
+      ')',
+      ' ',
+      '中'.repeat(37),
+      'x'.repeat(61),
+      `<img src="https://mmbiz.qpic.cn/${'a'.repeat(150)}" alt="">`,
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { minLength: 10, maxLength: 80 }).map((a) => a.join('')),
+        (html) => {
+          expect(summaryOf(html)).toBe(summarise(htmlToText(html)));
+        },
+      ),
+      { numRuns: 2000, seed: 19 },
+    );
+  });
+});

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { parseDump, decodeDump } from '../../src/dumps/parse.js';
@@ -227,6 +229,54 @@ describe('hostile files', () => {
     expect(reason(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]))).toBe('binary file');
     expect(reason(new Uint8Array([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0x41]))).toBe('invalid UTF-8');
     expect(decodeDump(new Uint8Array(5 * 1024 * 1024 + 1).fill(0x41))).toEqual({ ok: false, reason: 'file over 5 MB' });
+  });
+  it('decodes every kind of text exactly as toString("utf8") does', () => {
+    const texts = [
+      '---\ntitle: plain ASCII\n---\nbody [a](b) ![c](d)\n',
+      '---\ntitle: café Ünïcode\n---\nLatin-1 only: é ü ß ÿ\n',
+      '---\ntitle: 中文标题\n---\n正文，全角　空格\n',
+      '---\ntitle: emoji 🎉👩‍👩‍👧\n---\n𝄞 four-byte 😀 text\n',
+      '\uFEFF---\ntitle: BOM\n---\nbody\n',
+      '---\r\ntitle: CRLF 中\r\n---\r\nline\r\nline\r',
+      `---\ntitle: long\n---\n${'中a'.repeat(100_000)}`,
+    ];
+    for (const t of texts) {
+      const bytes = Buffer.from(t, 'utf8');
+      let want = bytes.toString('utf8');
+      if (want.charCodeAt(0) === 0xfeff) want = want.slice(1);
+      want = want.replace(/\r\n?/g, '\n');
+      expect(decodeDump(bytes)).toEqual({ ok: true, text: want });
+      // A view into a larger buffer decodes its own bytes only.
+      const padded = Buffer.concat([Buffer.from('xx'), bytes, Buffer.from('yy')]);
+      expect(decodeDump(padded.subarray(2, 2 + bytes.length))).toEqual({ ok: true, text: want });
+    }
+  });
+  it('decodes what toString decodes: BOM, CRLF, emoji, replaced lone surrogates, bytes that are not UTF-8 (fast-check)', () => {
+    const slow = (bytes: Uint8Array) => {
+      if (bytes.length === 0 || bytes.subarray(0, 8192).includes(0)) return 'not text';
+      if (!isUtf8(bytes)) return { ok: false, reason: 'invalid UTF-8' };
+      let text = Buffer.from(bytes).toString('utf8');
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      text = text.replace(/\r\n?/g, '\n');
+      return /\S/.test(text) ? { ok: true, text } : { ok: false, reason: 'empty file' };
+    };
+    const piece = fc.oneof(
+      fc.constantFrom('\ufeff', '\r\n', '\r', '\n', '🎉', '\ud800', '\udc00', '中文', 'a', ' ', '\u0085', '\u2028'),
+      fc.string({ unit: 'binary', maxLength: 4 }),
+    );
+    const bytes = fc.oneof(
+      fc.array(piece, { maxLength: 12 }).map((a) => new Uint8Array(Buffer.from(a.join('')))),
+      fc.uint8Array({ minLength: 1, maxLength: 24 }).map((b) => b.map((x) => x || 0x41)),
+    );
+    fc.assert(
+      fc.property(bytes, (b) => {
+        const want = slow(b);
+        if (want !== 'not text') expect(decodeDump(b)).toEqual(want);
+      }),
+      { numRuns: 20_000, seed: 9 },
+    );
+    const big = Buffer.from(`\ufeff${'中文🎉\r\n'.repeat(400_000)}`);
+    expect(decodeDump(big)).toEqual(slow(big));
   });
   it('control characters are stripped; <, &, ]]>, emoji and CJK survive', () => {
     const a = parse(

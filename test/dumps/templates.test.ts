@@ -5,12 +5,14 @@ import { parseDump } from '../../src/dumps/parse.js';
 import {
   articleSpan,
   dumpBlocks,
+  fingerprint,
   HEAD_LINES,
   keptWeight,
   learnTemplate,
   lineSpans,
   MIN_DUMPS,
   NOT_TEMPLATE,
+  pageLines,
   readWithTemplate,
   SHARE,
   stripTemplate,
@@ -19,8 +21,9 @@ import {
   templateGroup,
   templateId,
   TITLE_LINE,
+  visibleAtLeast,
 } from '../../src/dumps/templates.js';
-import { visibleLength } from '../../src/dumps/classify.js';
+import { mentionsNotice, visibleLength } from '../../src/dumps/classify.js';
 import { ARTICLES, escapedWechatUrl, RELAYED_CAPTCHA, relayDump, siteDump, wallDump } from '../helpers/site-chrome.js';
 
 const parts = (text: string) => {
@@ -53,6 +56,132 @@ describe('template groups', () => {
     expect(templateGroup('x', undefined)).toBeUndefined();
     expect(templateGroup('x', 'not a url')).toBeUndefined();
     expect(templateGroup('x', 'ftp://example.org/file')).toBeUndefined();
+  });
+});
+
+describe('the blocks of a body', () => {
+  /** The blocks as first written: visibleLength, fingerprint and mentionsNotice apart, per line and over the body. */
+  const LONG_LINE = 400;
+  const SMALL_TEXT = 600;
+  const markless = (text: string): string => text.replace(/[\s\\#*_`>[\]]+/g, '');
+  const reference = (body: string, title: string) => {
+    const { starts, ends } = lineSpans(body);
+    const lines = starts.length;
+    const whole = lines <= HEAD_LINES + TAIL_LINES;
+    const middle = whole
+      ? 0
+      : Math.min(visibleLength(body, SMALL_TEXT, starts[HEAD_LINES], ends[lines - TAIL_LINES - 1]), SMALL_TEXT + 1);
+    const notice = middle <= SMALL_TEXT && mentionsNotice(body);
+    const squashed = markless(title);
+    const probe = /[\p{L}\p{N}]{1,3}/u.exec(title)?.[0] ?? '';
+    const prints: number[] = [];
+    const weights: number[] = [];
+    for (let k = 0; k < (whole ? lines : HEAD_LINES + TAIL_LINES); k++) {
+      const li = k < HEAD_LINES || whole ? k : lines - TAIL_LINES + (k - HEAD_LINES);
+      const line = body.slice(starts[li], ends[li]);
+      const visible = visibleLength(line, LONG_LINE);
+      weights.push(Math.min(visible, 255));
+      const seen = markless(line.replace(/!\[[^\]]*\]\([^)]*\)/g, '').replace(/\]\([^)]*\)/g, ''));
+      if (squashed !== '' && visible >= squashed.length && visible <= 2 * squashed.length + 8 && line.includes(probe))
+        if (seen === squashed) {
+          prints.push(TITLE_LINE);
+          continue;
+        }
+      if (visible > LONG_LINE || (notice && mentionsNotice(line))) prints.push(NOT_TEMPLATE);
+      else prints.push(fingerprint(line, 0, line.length));
+    }
+    return { lines, prints, weights, middle, notice };
+  };
+
+  it('are what reading each line apart gives (fast-check: notices anywhere, titles, long lines, long bodies)', () => {
+    // The second title holds a notice phrase: a title line stays one in a dump that mentions a notice.
+    for (const title of ['漏洞 通告 CVE-2024', '环境异常 通告']) readsAsApart(title);
+  });
+
+  const readsAsApart = (title: string): void => {
+    const piece = fc.oneof(
+      fc.constantFrom('导航', '首页 | 关于', '12 34', '![logo](/a.png)', '[链接](https://x.org/该内容已被发布者删除)'),
+      fc.constantFrom('该内容已被发布者删除', 'THIS LINK HAS EXPIRED', 'this content has been restricted', '环境异常'),
+      fc.constantFrom(`# ${title}`, title, `**${title}**`, '[漏洞通告](https://x.org/a) CVE-2024', '# 环境异常 通告'),
+      fc.constantFrom('正文'.repeat(150), `${'正文'.repeat(199)}链接已过期`, `[${'a b '.repeat(120)}](x) 去验证`),
+      fc.constantFrom(' ', '\t', '\u3000', '[', ']', '(', ')', '!', '😀', '\ud800'),
+    );
+    const line = fc.array(piece, { maxLength: 4 }).map((a) => a.join(''));
+    const body = fc
+      .tuple(fc.array(line, { maxLength: 40 }), fc.nat(300), fc.array(line, { maxLength: 8 }))
+      .map(([head, filler, tail]) =>
+        [...head, ...Array.from({ length: filler }, (_, n) => `段落 ${n}`), ...tail].join('\n'),
+      );
+    let notices = 0;
+    fc.assert(
+      fc.property(body, (text) => {
+        const got = dumpBlocks('g', text, title);
+        const want = reference(text, title);
+        expect({
+          ...got,
+          prints: [...got.prints],
+          weights: [...got.weights],
+          group: undefined,
+          cut: undefined,
+        }).toEqual({
+          ...want,
+          group: undefined,
+          cut: undefined,
+        });
+        if (want.notice) notices++;
+      }),
+      { numRuns: 300, seed: 5 },
+    );
+    expect(notices).toBeGreaterThan(50);
+  };
+});
+
+describe('the visible length a run of lines reaches, from their counts', () => {
+  it('is never more than visibleLength of the run alone, and the same when no line is long or open (fast-check)', () => {
+    const piece = fc.constantFrom(
+      '正文',
+      '字'.repeat(450),
+      ' ',
+      '\t',
+      '',
+      '![',
+      '](',
+      ']',
+      ')',
+      '(',
+      '![图](a.png)',
+      '[链接](https://x.org/)',
+      '!',
+      '**',
+      '😀',
+      '\ud800',
+    );
+    const line = fc.array(piece, { maxLength: 5 }).map((a) => a.join(''));
+    let exact = 0;
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 30 }), fc.nat(30), fc.nat(30), (lines, x, y) => {
+        const body = lines.join('\n');
+        // A run of whole lines, as stripChrome keeps one.
+        const lineStarts = [0];
+        for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+        const a = Math.min(x, y, lines.length - 1);
+        const b = Math.min(Math.max(x, y), lines.length - 1);
+        if (a < 0) return;
+        const from = lineStarts[a]!;
+        const to = lineStarts[b]! + lines[b]!.length;
+        const page = pageLines(body, '');
+        const known = visibleAtLeast(page, from, to);
+        const counted = visibleLength(body.slice(from, to));
+        expect(known).toBeLessThanOrEqual(counted);
+        const plain = lines.slice(a, b + 1).every((l) => visibleLength(l) <= 400 && !/!\[|\]\(/.test(l));
+        if (plain && page.lines <= HEAD_LINES + TAIL_LINES) {
+          expect(known).toBe(counted);
+          exact++;
+        }
+      }),
+      { numRuns: 5000, seed: 3 },
+    );
+    expect(exact).toBeGreaterThan(500);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classifyDump, visibleLength, visibleText } from '../../src/dumps/classify.js';
-import { fingerprint, plain, plainLine } from '../../src/dumps/templates.js';
+import { facts, fingerprint, lineFacts, NOT_TEMPLATE } from '../../src/dumps/templates.js';
 
 describe('visibleLength: the length of visibleText without building it', () => {
   it('equals visibleText(…).length on markdown-like text (fast-check, 20,000 strings)', () => {
@@ -95,12 +95,17 @@ describe('classifyDump', () => {
   });
 });
 
-describe('plainLine: visible length and fingerprint of a line in one pass', () => {
-  it('gives what visibleLength and fingerprint give apart, for every line without brackets (fast-check)', () => {
+describe('lineFacts: visible length and fingerprint of a line in one pass', () => {
+  const same = (line: string, from: number, to: number, cap: number): void => {
+    lineFacts(line, from, to, cap);
+    const visible = visibleLength(line, cap, from, to);
+    expect(facts.visible).toBe(visible);
+    expect(facts.print).toBe(visible <= cap ? fingerprint(line, from, to) : NOT_TEMPLATE);
+  };
+
+  it('gives what visibleLength and fingerprint give apart, on lines without brackets (fast-check)', () => {
     const ch = fc.constantFrom(
       '!',
-      '[',
-      ']',
       '(',
       ')',
       '#',
@@ -117,22 +122,75 @@ describe('plainLine: visible length and fingerprint of a line in one pass', () =
       '\u3001',
     );
     const text = fc.array(fc.oneof(ch, fc.constantFrom('a', '中', '0', '7', '42', '.')), { maxLength: 60 });
-    let plainSeen = 0;
     fc.assert(
       fc.property(text, fc.integer({ min: 0, max: 30 }), (parts, cap) => {
         const line = `x ${parts.join('')} y`;
-        if (!plainLine(line, 1, line.length - 1, cap)) {
-          expect(/[[\]]/.test(line)).toBe(true);
-          return;
-        }
-        plainSeen++;
-        const visible = visibleLength(line, cap, 1, line.length - 1);
-        expect(plain.visible).toBe(visible);
-        if (visible <= cap) expect(plain.print).toBe(fingerprint(line, 1, line.length - 1));
+        same(line, 1, line.length - 1, cap);
       }),
       { numRuns: 20_000 },
     );
-    expect(plainSeen).toBeGreaterThan(1000);
+  });
+
+  it('the same on lines of links, images and brackets nested or left open (fast-check)', () => {
+    const ch = fc.constantFrom(
+      '!',
+      '[',
+      ']',
+      '(',
+      ')',
+      '![',
+      '](',
+      '#',
+      '*',
+      ' ',
+      '\t',
+      '\u3000',
+      'a',
+      '中',
+      '0',
+      '42',
+      '😀',
+      '\ud800',
+      '\udc00',
+      '\n',
+    );
+    const word = fc.array(ch, { maxLength: 6 }).map((a) => a.join(''));
+    const token = fc.oneof(
+      ch,
+      fc.tuple(word, word).map(([t, u]) => `[${t}](${u})`),
+      fc.tuple(word, word).map(([t, u]) => `![${t}](${u})`),
+      fc.tuple(word, word, word).map(([a, t, u]) => `[${a}![${t}](${u})](${u})`),
+    );
+    let past = 0;
+    fc.assert(
+      fc.property(
+        fc.array(token, { maxLength: 16 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.nat(8),
+        (tokens, cap, cut) => {
+          const text = tokens.join('');
+          same(text, 0, text.length, cap);
+          // A part of a longer text: what lies past its end (a `)` or `]` further on) is not read.
+          const to = Math.max(0, text.length - cut);
+          same(text, Math.min(cut, to), to, cap);
+          if (visibleLength(text, cap) > cap) past++;
+        },
+      ),
+      { numRuns: 30_000, seed: 11 },
+    );
+    expect(past).toBeGreaterThan(1000);
+  });
+
+  it('stays linear on hostile lines: 50,000 brackets that never close, one huge line', () => {
+    for (const line of [
+      '![a'.repeat(50_000),
+      '](x'.repeat(50_000),
+      `[${'a'.repeat(100_000)}](`,
+      '中'.repeat(100_000),
+    ]) {
+      same(line, 0, line.length, Number.POSITIVE_INFINITY);
+      same(line, 0, line.length, 400);
+    }
   });
 });
 

@@ -69,6 +69,17 @@ describe('parseUrl: other shapes', () => {
       canonical: 'https://example.com/post?id=3',
     });
   });
+  it('an empty query or fragment is dropped; a URL without a query or an escape is only trimmed', () => {
+    for (const [raw, canonical] of [
+      ['http://example.com/a?', 'http://example.com/a'],
+      ['http://example.com/a?#top', 'http://example.com/a'],
+      ['https://example.com/a?utm_source=x', 'https://example.com/a'],
+      ['  https://example.com/a/b  ', 'https://example.com/a/b'],
+      ['https://example.com/a#b?c', 'https://example.com/a'],
+      ['example.com/a?x=1&amp;from=y', 'https://example.com/a?x=1'],
+    ])
+      expect(parseUrl(raw!)).toEqual({ kind: 'other', canonical });
+  });
   it('WeChat page that is not an article', () => {
     expect(parseUrl(`https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=${BIZ}`)).toMatchObject({
       kind: 'other',

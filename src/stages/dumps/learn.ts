@@ -5,7 +5,7 @@
  * site's template is written in the same transaction as its dumps read again, and the site stays marked until then.
  */
 import { statSync } from 'node:fs';
-import { recordFile } from '../../catalog/catalog.js';
+import { mergeRecent, recordFile } from '../../catalog/catalog.js';
 import type { Store } from '../../store/store.js';
 import type { StoredBlocks, TemplateGroup } from '../../store/templates.js';
 import type { DumpBlocks, InputProblem, PageTemplate } from '../../types.js';
@@ -212,6 +212,8 @@ function settleChunk(
       if (!again.has(p.group)) store.templates.settle(p.group);
       if (p.changed && !opts.everySourceDirty) store.templates.markSourcesOf(p.group);
     }
+    // The articles of the dumps read again, merged while their rows are in the page cache.
+    mergeRecent(store, opts.now);
   });
   return { again: again.size > 0, failed };
 }

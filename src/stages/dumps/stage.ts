@@ -269,6 +269,8 @@ async function readIntoStore(
   const names = changed.some((f) => f.size === NOT_STATED) ? new FirstNames() : undefined;
   const filing: Filing = { store, now, group, fresh, names, problems, warnings, left: new Set() };
   let done = 0;
+  // A first build looks nothing up by key while it reads (FreshRead): its indexes are built once, after.
+  if (fresh) store.bulkInsert();
   try {
     await pipeline(
       opts.runner(batches.length),
@@ -292,6 +294,7 @@ async function readIntoStore(
     group.rollback();
     throw error;
   }
+  if (fresh) store.indexed();
   return filing.left;
 }
 

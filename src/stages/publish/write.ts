@@ -13,18 +13,20 @@ import type { RenderedFeed } from '../../feeds/render.js';
  * have nothing else to do meanwhile, and the main thread's files (the OPML, the index page) are small.
  */
 export function writeIfChanged(path: string, content: string, folderExists = false): boolean {
-  const bytes = Buffer.from(content, 'utf8');
+  // A new file is written from the string (node encodes it outside the heap); one that exists is compared first.
+  let data: string | Buffer = content;
   // Checked first: a failed read costs an error object with a stack, and a first build reads no file that exists.
   if (existsSync(path)) {
+    data = Buffer.from(content, 'utf8');
     try {
-      if (readFileSync(path).equals(bytes)) return false;
+      if (readFileSync(path).equals(data)) return false;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
   try {
     if (!folderExists) mkdirSync(dirname(path), { recursive: true });
-    writeFileAtomicSync(path, bytes);
+    writeFileAtomicSync(path, data);
   } catch (error) {
     throw new Error(`output: cannot write ${path}: ${(error as Error).message}`);
   }
