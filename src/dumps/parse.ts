@@ -1,7 +1,7 @@
 /**
  * Pure: the bytes of one dump file → one article observation, or the reason it is not a dump.
  */
-import { isUtf8, transcode } from 'node:buffer';
+import { Buffer, isUtf8, transcode } from 'node:buffer';
 import type { Observation, PageTemplate, ParsedUrl } from '../types.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { stripChrome } from './chrome.js';
@@ -38,6 +38,15 @@ export type DumpParse =
   | { ok: true; observation: Observation; markdown: string }
   | { ok: false; reason: string; detail?: string };
 
+/** Whether this Node has ICU's converters (`transcode`); a Node built without them decodes with V8. */
+const ICU = (() => {
+  try {
+    return transcode(Buffer.from('中'), 'utf8', 'utf16le').toString('utf16le') === '中';
+  } catch {
+    return false;
+  }
+})();
+
 /** Bytes → text, or why they are not a text dump. */
 export function decodeDump(bytes: Uint8Array): { ok: true; text: string } | { ok: false; reason: string } {
   if (bytes.length === 0) return { ok: false, reason: 'empty file' };
@@ -46,7 +55,9 @@ export function decodeDump(bytes: Uint8Array): { ok: true; text: string } | { ok
   // isUtf8 validates in native code (transcode refuses invalid UTF-8); valid UTF-8 transcoded to UTF-16 and copied
   // into a string is the text toString('utf8') gives, in a fraction of the time V8's UTF-8 decoder takes.
   if (!isUtf8(bytes)) return { ok: false, reason: 'invalid UTF-8' };
-  let text = transcode(bytes, 'utf8', 'utf16le').toString('utf16le');
+  let text = ICU
+    ? transcode(bytes, 'utf8', 'utf16le').toString('utf16le')
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
   if (!/\S/.test(text)) return { ok: false, reason: 'empty file' };
