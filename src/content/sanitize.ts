@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type sanitizeFn from 'sanitize-html';
 import { decodeHTML } from 'entities';
+import { isTrimmed } from './text.js';
 
 type Sanitize = typeof sanitizeFn;
 let sanitizer: Sanitize | undefined;
@@ -266,22 +267,6 @@ function attributeAllowed(tag: string, allowed: readonly string[], name: string,
   return name !== 'class' || /^language-[\w-]+$/.test(value);
 }
 
-/** What JavaScript's `\s` matches (the class the tag pattern of markdown-it's output was written with). */
-function isSpace(c: number): boolean {
-  return (
-    c === 0x20 ||
-    (c >= 0x09 && c <= 0x0d) ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
 const isLetter = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 const isLetterOrDigit = (c: number): boolean => isLetter(c) || (c >= 0x30 && c <= 0x39);
 
@@ -304,7 +289,7 @@ function allowedTagEnd(html: string, at: number): number {
   let src = false;
   for (;;) {
     let j = i;
-    while (isSpace(html.charCodeAt(j))) j++;
+    while (isTrimmed(html.charCodeAt(j))) j++;
     if (j === i || !isLetter(html.charCodeAt(j))) {
       // No attribute follows: the tag ends here, or this is not a tag of that shape.
       if (html.charCodeAt(j) === 0x2f) j++;

@@ -3,6 +3,7 @@
  * title headings, the `![cover_image](…)` line and the byline (account-name line); at the end the WeChat UI block
  * (预览时标签不可点 … 听过). Nothing else is removed.
  */
+import { isTrimmed } from '../content/text.js';
 
 /** Lines of the WeChat UI, as dumpers capture them. */
 const UI_LINES = new Set([
@@ -130,21 +131,6 @@ class BodyLines {
   join(from: number, to: number): string {
     return to > from ? this.body.slice(this.starts[from], this.ends[to - 1]) : '';
   }
-}
-
-/** True for the code units `String.prototype.trim` removes (white space and line terminators). */
-export function isTrimmed(c: number): boolean {
-  return c <= 0x20
-    ? c === 0x20 || (c >= 0x09 && c <= 0x0d)
-    : c === 0xa0 ||
-        c === 0x1680 ||
-        (c >= 0x2000 && c <= 0x200a) ||
-        c === 0x2028 ||
-        c === 0x2029 ||
-        c === 0x202f ||
-        c === 0x205f ||
-        c === 0x3000 ||
-        c === 0xfeff;
 }
 
 function nextNonBlank(lines: BodyLines, from: number): number {

@@ -3,6 +3,7 @@
  * or a notice (deleted, blocked, migrated, expired).
  */
 import type { ContentState } from '../states.js';
+import { isTrimmed } from '../content/text.js';
 
 /** Notice phrases, checked in order. A notice body is short; a long article that quotes one is still an article. */
 const NOTICES: Array<[ContentState, RegExp]> = [
@@ -55,9 +56,7 @@ export function visibleText(markdown: string): string {
 /** What each UTF-16 code unit is to `visibleLength`: visible (0), a separator (1: `\s` or markdown punctuation), `!` (2), `]` (3). */
 export const VISIBLE_KIND = (() => {
   const kind = new Uint8Array(0x10000);
-  for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff])
-    kind[c] = 1;
-  for (let c = 0x2000; c <= 0x200a; c++) kind[c] = 1;
+  for (let c = 0; c < 0x10000; c++) if (isTrimmed(c)) kind[c] = 1;
   for (const ch of '#*_`>|[-') kind[ch.charCodeAt(0)] = 1;
   kind[0x21] = 2;
   kind[0x5d] = 3;

@@ -77,7 +77,7 @@ const growStack = (stack: Uint8Array): Uint8Array => {
  * A 30-bit FNV-1a fingerprint (a small integer, fast as a Map key) of line [from, to) of `text` as a reader sees it:
  * whitespace squeezed, digit runs as one `0`, link targets left out (a share link names the page; image targets stay).
  */
-export function fingerprint(text: string, from: number, to: number): number {
+function fingerprint(text: string, from: number, to: number): number {
   let h = FNV_OFFSET;
   let last = -1;
   let depth = 0;
@@ -272,6 +272,12 @@ function pastCap(n: number, open: boolean): number {
   facts.open = open;
   return n;
 }
+
+/**
+ * For the tests only: the plain definition of a line's fingerprint, which `lineFacts` computes fused with the line's
+ * visible length (the tests hold the two equal).
+ */
+export const forTesting = { fingerprint };
 
 /** `PLAIN_KIND` bits: a `[` or `]`; not visible (VISIBLE_KIND 1); a digit or a space, which `folded` folds in runs; `!`. */
 const BRACKET = 1;

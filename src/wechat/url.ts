@@ -82,13 +82,12 @@ export function toUrl(raw: string): URL | undefined {
  * caller has read what it needs of it).
  */
 function normaliseUrl(url: URL): string {
-  const out = url;
-  out.hash = '';
+  url.hash = '';
   // Without a `?` there is no parameter to drop (an empty query is still dropped below).
-  if (!out.href.includes('?')) return out.href;
-  for (const key of [...out.searchParams.keys()]) if (TRACKING.test(key)) out.searchParams.delete(key);
-  if ([...out.searchParams.keys()].length === 0) out.search = '';
-  return out.href;
+  if (!url.href.includes('?')) return url.href;
+  for (const key of [...url.searchParams.keys()]) if (TRACKING.test(key)) url.searchParams.delete(key);
+  if ([...url.searchParams.keys()].length === 0) url.search = '';
+  return url.href;
 }
 
 function isDigits(value: string | undefined): value is string {

@@ -3,7 +3,8 @@
  * the body at every newline and joining the kept ones again, for the cases where offsets could go wrong.
  */
 import { describe, expect, it } from 'vitest';
-import { isTrimmed, stripChrome } from '../../src/dumps/chrome.js';
+import { stripChrome } from '../../src/dumps/chrome.js';
+import { isTrimmed } from '../../src/content/text.js';
 
 const UI = ['预览时标签不可点', '微信扫一扫', '关注该公众号', '继续滑动看下一个', '轻触阅读原文', '知道了'];
 

@@ -5,7 +5,7 @@ import { parseDump } from '../../src/dumps/parse.js';
 import {
   articleSpan,
   dumpBlocks,
-  fingerprint,
+  forTesting,
   HEAD_LINES,
   keptWeight,
   learnTemplate,
@@ -25,6 +25,8 @@ import {
 } from '../../src/dumps/templates.js';
 import { mentionsNotice, visibleLength } from '../../src/dumps/classify.js';
 import { ARTICLES, escapedWechatUrl, RELAYED_CAPTCHA, relayDump, siteDump, wallDump } from '../helpers/site-chrome.js';
+
+const { fingerprint } = forTesting;
 
 const parts = (text: string) => {
   const fm = splitFrontMatter(text);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classifyDump, visibleLength, visibleText } from '../../src/dumps/classify.js';
-import { facts, fingerprint, lineFacts, NOT_TEMPLATE } from '../../src/dumps/templates.js';
+import { facts, forTesting, lineFacts, NOT_TEMPLATE } from '../../src/dumps/templates.js';
+
+const { fingerprint } = forTesting;
 
 describe('visibleLength: the length of visibleText without building it', () => {
   it('equals visibleText(…).length on markdown-like text (fast-check, 20,000 strings)', () => {
