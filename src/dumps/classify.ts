@@ -24,12 +24,29 @@ const LATIN = /[A-Za-z]/;
  * Any notice phrase: the Chinese ones as they are, the English ones in any case. Two patterns, because one
  * case-insensitive pattern of both scans long bodies slower, and templates.ts scans most whole pages of other sites.
  */
-const ANY_CHINESE = new RegExp(PHRASES.filter((p) => !LATIN.test(p)).join('|'));
-const ANY_ENGLISH = new RegExp(PHRASES.filter((p) => LATIN.test(p)).join('|'), 'i');
+const CHINESE = PHRASES.filter((p) => !LATIN.test(p));
+const ENGLISH = PHRASES.filter((p) => LATIN.test(p));
+const ANY_CHINESE = new RegExp(CHINESE.join('|'));
+const ANY_ENGLISH = new RegExp(ENGLISH.join('|'), 'i');
+
+/**
+ * Cheap tests every text holding a phrase passes, and most bodies fail, so the patterns run on few: a part of each
+ * Chinese phrase (a rare character where it holds one, else its last two), found by indexOf; for the English ones a
+ * pattern of words they share, with any phrase it would miss added to it.
+ */
+const RARE = '迁嫌败暂异违繁删验';
+const CHINESE_PROBES = [...new Set(CHINESE.map((p) => [...RARE].find((c) => p.includes(c)) ?? p.slice(-2)))];
+const SHARED = /has (?:been|expired)/i;
+const ENGLISH_PROBE = new RegExp([SHARED.source, ...ENGLISH.filter((p) => !SHARED.test(p))].join('|'), 'i');
+
+function mayHoldChinese(text: string): boolean {
+  for (const probe of CHINESE_PROBES) if (text.includes(probe)) return true;
+  return false;
+}
 
 /** True when the text holds a notice phrase anywhere (a notice relayed inside a page, or an article quoting one). */
 export function mentionsNotice(text: string): boolean {
-  return ANY_CHINESE.test(text) || ANY_ENGLISH.test(text);
+  return (mayHoldChinese(text) && ANY_CHINESE.test(text)) || (ENGLISH_PROBE.test(text) && ANY_ENGLISH.test(text));
 }
 
 /** A notice body holds at most this much text. */

@@ -31,6 +31,20 @@ describe('mentionsNotice', () => {
     }
   });
 
+  it('finds the English phrases in every mix of cases, and a phrase cut anywhere in none (fast-check)', () => {
+    const english = PHRASES.filter((p) => /[A-Za-z]/.test(p));
+    fc.assert(
+      fc.property(fc.constantFrom(...english), fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }), (p, upper) => {
+        const mixed = [...p].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join('');
+        expect(mentionsNotice(`中文 ${mixed}\n`)).toBe(true);
+        expect(mentionsNotice(`${mixed.slice(0, 9)} ${mixed.slice(9)}`)).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+    for (const p of PHRASES.filter((q) => !english.includes(q)))
+      for (let cut = 1; cut < p.length; cut++) expect(mentionsNotice(`${p.slice(0, cut)}\n${p.slice(cut)}`)).toBe(false);
+  });
+
   it('says what one case-insensitive pattern of all the phrases says', () => {
     const piece = fc.oneof(
       fc.constantFrom(...PHRASES),
