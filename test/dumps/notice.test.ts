@@ -42,7 +42,8 @@ describe('mentionsNotice', () => {
       { numRuns: 2000 },
     );
     for (const p of PHRASES.filter((q) => !english.includes(q)))
-      for (let cut = 1; cut < p.length; cut++) expect(mentionsNotice(`${p.slice(0, cut)}\n${p.slice(cut)}`)).toBe(false);
+      for (let cut = 1; cut < p.length; cut++)
+        expect(mentionsNotice(`${p.slice(0, cut)}\n${p.slice(cut)}`)).toBe(false);
   });
 
   it('says what one case-insensitive pattern of all the phrases says', () => {
