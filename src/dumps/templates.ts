@@ -130,6 +130,28 @@ function finish(h: number): number {
   return print <= TITLE_LINE ? print + 2 : print;
 }
 
+/** True on a little-endian machine, where a Uint16Array over UTF-16LE bytes reads code units. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** The bytes `codeUnits` writes a text's code units into, reused from text to text (grown, never shrunk). */
+let unitBytes = Buffer.alloc(1 << 16);
+let unitView = new Uint16Array(unitBytes.buffer, unitBytes.byteOffset, unitBytes.length >> 1);
+
+/**
+ * The UTF-16 code units of `text` (lone surrogates as they are) and a 0 after them, in a view the next call reuses:
+ * a typed array reads a code unit for less than `charCodeAt` on a slice of a larger string, as every dump's body is.
+ */
+export function codeUnits(text: string): Uint16Array {
+  if (unitView.length <= text.length) {
+    unitBytes = Buffer.alloc(2 * (text.length + 1));
+    unitView = new Uint16Array(unitBytes.buffer, unitBytes.byteOffset, text.length + 1);
+  }
+  if (LITTLE_ENDIAN) unitBytes.write(text, 0, 'utf16le');
+  else for (let i = 0; i < text.length; i++) unitView[i] = text.charCodeAt(i);
+  // What lies past the text is read as no character (charCodeAt's NaN), never as a code unit of an earlier text.
+  unitView[text.length] = 0;
+  return unitView;
+}
+
 /**
  * What `lineFacts` found: the visible length (capped as visibleLength caps it), the fingerprint, and `open`: an image
  * or a link target the count began has no end on the line (read within more text, it may end on a later line).
@@ -140,9 +162,16 @@ export const facts = { visible: 0, print: 0, open: false };
  * `visibleLength(text, cap, from, to)` and `fingerprint(text, from, to)` of a line in one pass, into `facts` (the
  * visible length also returned). The two skip different parts (visibleLength images and link targets, fingerprint
  * link targets only): each keeps the index it reads from, and a character is read once for both while neither skips.
- * A line past `cap` stops early (never template: no fingerprint).
+ * A line past `cap` stops early (never template: no fingerprint). `units`: the text's code units (`codeUnits`), read
+ * instead of the string's; the string is searched for the ends of targets.
  */
-export function lineFacts(text: string, from: number, to: number, cap: number): number {
+export function lineFacts(
+  text: string,
+  from: number,
+  to: number,
+  cap: number,
+  units: Uint16Array = codeUnits(text),
+): number {
   // visibleLength's state: the count, 1 when a gap is pending before the next visible character, the index it reads
   // from (past an image or a link target it skips), its caches of the next `]` and `)`. A visible character has come
   // when the count is above 0.
@@ -163,7 +192,7 @@ export function lineFacts(text: string, from: number, to: number, cap: number): 
     if (i >= visibleFrom && i >= printFrom) {
       // Both read: every character up to a bracket or `![` in one loop (most lines have neither).
       for (; i < to; i++) {
-        const c = text.charCodeAt(i);
+        const c = units[i]!;
         const kind = PLAIN_KIND[c]!;
         if (kind === 0) {
           n += 1 + gap;
@@ -173,7 +202,7 @@ export function lineFacts(text: string, from: number, to: number, cap: number): 
           last = c;
           continue;
         }
-        if (kind & BRACKET || (kind & BANG && i + 1 < to && text.charCodeAt(i + 1) === 0x5b)) break;
+        if (kind & BRACKET || (kind & BANG && i + 1 < to && units[i + 1] === 0x5b)) break;
         if (kind & SEPARATOR) {
           if (n > 0) gap = 1;
         } else {
@@ -193,7 +222,7 @@ export function lineFacts(text: string, from: number, to: number, cap: number): 
       // Only the fingerprint reads (the count skips an image): up to a bracket or the end of the skip.
       const end = Math.min(to, visibleFrom);
       for (; i < end; i++) {
-        const c = text.charCodeAt(i);
+        const c = units[i]!;
         if (PLAIN_KIND[c]! & BRACKET) break;
         const code = folded(c, last);
         if (code >= 0) {
@@ -208,7 +237,7 @@ export function lineFacts(text: string, from: number, to: number, cap: number): 
       continue;
     }
     // A bracket or `![` (or a character only the count reads): each reading on its own.
-    const c = text.charCodeAt(i);
+    const c = units[i]!;
     if (i >= visibleFrom) {
       const k = VISIBLE_KIND[c]!;
       visibleFrom = i + 1;
@@ -217,10 +246,10 @@ export function lineFacts(text: string, from: number, to: number, cap: number): 
         gap = 0;
         if (n > cap) return pastCap(n, open);
       } else if (k === 2) {
-        if (i + 1 < to && text.charCodeAt(i + 1) === 0x5b) {
+        if (i + 1 < to && units[i + 1] === 0x5b) {
           // ![alt](target): nothing visible.
           nextBracket = nextOf(text, 0x5d, i + 2, nextBracket, to);
-          if (nextBracket >= 0 && nextBracket + 1 < to && text.charCodeAt(nextBracket + 1) === 0x28) {
+          if (nextBracket >= 0 && nextBracket + 1 < to && units[nextBracket + 1] === 0x28) {
             nextParen = nextOf(text, 0x29, nextBracket + 2, nextParen, to);
             if (nextParen >= 0) visibleFrom = nextParen + 1;
             else open = true;
@@ -231,7 +260,7 @@ export function lineFacts(text: string, from: number, to: number, cap: number): 
           gap = 0;
         }
       } else {
-        if (k === 3 && i + 1 < to && text.charCodeAt(i + 1) === 0x28) {
+        if (k === 3 && i + 1 < to && units[i + 1] === 0x28) {
           // ](target): the bracket stays (a space), the target goes.
           nextParen = nextOf(text, 0x29, i + 2, nextParen, to);
           if (nextParen >= 0) visibleFrom = nextParen + 1;
@@ -244,8 +273,8 @@ export function lineFacts(text: string, from: number, to: number, cap: number): 
       printFrom = i + 1;
       if (c === 0x5b) {
         if (depth === opened.length) opened = growStack(opened);
-        opened[depth++] = i > from && text.charCodeAt(i - 1) === 0x21 ? 1 : 0;
-      } else if (c === 0x5d && text.charCodeAt(i + 1) === 0x28 && depth > 0 && opened[--depth] === 0) {
+        opened[depth++] = i > from && units[i - 1] === 0x21 ? 1 : 0;
+      } else if (c === 0x5d && units[i + 1] === 0x28 && depth > 0 && opened[--depth] === 0) {
         // `](target)` of a link: the target is left out.
         printParen = nextOf(text, 0x29, i + 2, printParen, to);
         if (printParen >= 0) printFrom = printParen + 1;
@@ -355,13 +384,14 @@ const whole = (lines: number): boolean => lines <= HEAD_LINES + TAIL_LINES;
  */
 function describe(
   body: string,
+  units: Uint16Array,
   from: number,
   to: number,
   title: TitleKey,
   notice: boolean,
   out: { print: number; weight: number; count: number },
 ): void {
-  lineFacts(body, from, to, LONG_LINE);
+  lineFacts(body, from, to, LONG_LINE, units);
   const visible = facts.visible;
   out.count = facts.open ? OPEN_LINE : visible;
   // Weights are kept in a byte: a longer line counts 255, enough to tell text from a template's lines.
@@ -414,9 +444,10 @@ export function pageLines(body: string, title: string): PageLines {
   const weights = new Uint8Array(count);
   const counts = new Uint16Array(count);
   const d = { print: 0, weight: 0, count: 0 };
+  const units = codeUnits(body);
   for (let k = 0; k < count; k++) {
     const li = k < HEAD_LINES || whole(lines) ? k : lines - TAIL_LINES + (k - HEAD_LINES);
-    describe(body, starts[li]!, ends[li]!, key, notice, d);
+    describe(body, units, starts[li]!, ends[li]!, key, notice, d);
     prints[k] = d.print;
     weights[k] = d.weight;
     counts[k] = d.count;

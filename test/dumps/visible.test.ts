@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classifyDump, visibleLength, visibleText } from '../../src/dumps/classify.js';
-import { facts, forTesting, lineFacts, NOT_TEMPLATE } from '../../src/dumps/templates.js';
+import { codeUnits, facts, forTesting, lineFacts, NOT_TEMPLATE } from '../../src/dumps/templates.js';
 
 const { fingerprint } = forTesting;
 
@@ -181,6 +181,23 @@ describe('lineFacts: visible length and fingerprint of a line in one pass', () =
       { numRuns: 30_000, seed: 11 },
     );
     expect(past).toBeGreaterThan(1000);
+  });
+
+  it('reads the code units of the text it is given, not those an earlier, longer text left', () => {
+    for (const line of ['[a]', '[a](b', '![x](y)[z]', 'x\ud800]', '😀[中]']) {
+      const longer = `${line}(${'('.repeat(40)}`;
+      const fresh = lineFacts(line, 0, line.length, 40);
+      const print = facts.print;
+      codeUnits(longer);
+      const units = codeUnits(line);
+      expect(Array.from(units.subarray(0, line.length + 1))).toEqual([
+        ...Array.from({ length: line.length }, (_, i) => line.charCodeAt(i)),
+        0,
+      ]);
+      expect(lineFacts(line, 0, line.length, 40, units)).toBe(fresh);
+      expect(facts.print).toBe(print);
+      same(longer, 0, line.length, 40);
+    }
   });
 
   it('stays linear on hostile lines: 50,000 brackets that never close, one huge line', () => {
