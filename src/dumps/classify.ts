@@ -62,11 +62,12 @@ export function isCut(body: string): boolean {
 
 /** Text of a markdown body with images and link targets dropped, whitespace squeezed. */
 export function visibleText(markdown: string): string {
+  // One pass for the marks and the white space: a run of marks becoming a space, then a run of white space one space,
+  // is a run of either becoming one space.
   return markdown
     .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
     .replace(/\]\([^)]*\)/g, ']')
-    .replace(/[#*_`>|[\]-]+/g, ' ')
-    .replace(/\s+/g, ' ')
+    .replace(/[\s#*_`>|[\]-]+/g, ' ')
     .trim();
 }
 

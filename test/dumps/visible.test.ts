@@ -5,6 +5,37 @@ import { codeUnits, facts, forTesting, lineFacts, NOT_TEMPLATE } from '../../src
 
 const { fingerprint } = forTesting;
 
+describe('visibleText', () => {
+  /** The text as first written: images, link targets, marks and white space, each in a pass of its own. */
+  const reference = (markdown: string): string =>
+    markdown
+      .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+      .replace(/\]\([^)]*\)/g, ']')
+      .replace(/[#*_`>|[\]-]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+
+  it('is what the four passes gave (fast-check: marks, every kind of white space, brackets, surrogates)', () => {
+    const ch = fc.constantFrom(
+      ...'!#*_`>|-[]() \n\t\r\u000b\u000c\u00a0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000\ufeffa中.:'.split(''),
+      '![',
+      '](',
+      '😀',
+      '\ud800',
+      '\udc00',
+    );
+    fc.assert(
+      fc.property(fc.array(ch, { maxLength: 80 }), (parts) => {
+        const text = parts.join('');
+        expect(visibleText(text)).toBe(reference(text));
+      }),
+      { numRuns: 20_000, seed: 5 },
+    );
+    const hostile = ['# '.repeat(50_000), '\r\n'.repeat(50_000), `${'-'.repeat(100_000)}x`, '中'.repeat(100_000)];
+    for (const text of hostile) expect(visibleText(text)).toBe(reference(text));
+  });
+});
+
 describe('visibleLength: the length of visibleText without building it', () => {
   it('equals visibleText(…).length on markdown-like text (fast-check, 20,000 strings)', () => {
     const ch = fc.constantFrom(
