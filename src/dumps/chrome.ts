@@ -83,59 +83,59 @@ function isUiish(line: string, names: Set<string>): boolean {
 }
 
 /**
- * The lines of a body (split at `\n`, as `split('\n')` would) by where they start and end: a line is sliced only when
- * it is looked at, and what is kept is one slice of the body (no array of every line, no joining them again).
+ * The lines of a body (split at `\n`, as `split('\n')` would), each named by the offset it starts at, and `end` after
+ * the last: only the lines looked at are found (the first few, the last few, the anchor's), never every line, and
+ * what is kept is one slice of the body.
  */
 class BodyLines {
-  readonly starts: number[] = [];
-  readonly ends: number[] = [];
+  /** The name of the place after the last line. */
+  readonly end: number;
 
   constructor(readonly body: string) {
-    let at = 0;
-    for (;;) {
-      const end = body.indexOf('\n', at);
-      this.starts.push(at);
-      this.ends.push(end < 0 ? body.length : end);
-      if (end < 0) break;
-      at = end + 1;
-    }
+    this.end = body.length + 1;
   }
 
-  get length(): number {
-    return this.starts.length;
+  /** Where the line starting at `at` ends (its newline, or the end of the body). */
+  endOf(at: number): number {
+    const end = this.body.indexOf('\n', at);
+    return end < 0 ? this.body.length : end;
   }
 
-  at(i: number): string {
-    return this.body.slice(this.starts[i], this.ends[i]);
+  /** The line after the one starting at `at` (`end` after the last). */
+  next(at: number): number {
+    return this.endOf(at) + 1;
   }
 
-  /** True when line `i` holds only white space (`trim()` leaves nothing), without slicing it. */
-  blank(i: number): boolean {
-    for (let k = this.starts[i]!; k < this.ends[i]!; k++) if (!isTrimmed(this.body.charCodeAt(k))) return false;
-    return true;
-  }
-
-  /** The line holding the character at `offset`. */
+  /** The line holding the character at `offset` (the last line for the body's length). */
   lineOf(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return offset <= 0 ? 0 : this.body.lastIndexOf('\n', offset - 1) + 1;
+  }
+
+  /** The line before the one starting at `at` (above 0, or `end`). */
+  previous(at: number): number {
+    return this.lineOf(at - 1);
+  }
+
+  at(line: number): string {
+    return this.body.slice(line, this.endOf(line));
+  }
+
+  /** True when the line holds only white space (`trim()` leaves nothing), without slicing it. */
+  blank(line: number): boolean {
+    const end = this.endOf(line);
+    for (let k = line; k < end; k++) if (!isTrimmed(this.body.charCodeAt(k))) return false;
+    return true;
   }
 
   /** Lines [from, to) as `slice(from, to).join('\n')` would give them. */
   join(from: number, to: number): string {
-    return to > from ? this.body.slice(this.starts[from], this.ends[to - 1]) : '';
+    return to > from ? this.body.slice(from, this.endOf(this.previous(to))) : '';
   }
 }
 
 function nextNonBlank(lines: BodyLines, from: number): number {
   let i = from;
-  while (i < lines.length && lines.blank(i)) i++;
+  while (i < lines.end && lines.blank(i)) i = lines.next(i);
   return i;
 }
 
@@ -156,7 +156,7 @@ function stripTop(
   let hadTitle = false;
   let firstHeading: string | undefined;
   const want = headingForm(title);
-  for (let step = 0; step < 3 && i < lines.length; step++) {
+  for (let step = 0; step < 3 && i < lines.end; step++) {
     const line = lines.at(i).trim();
     const heading = HEADING.exec(line);
     const coverMatch = COVER.exec(line);
@@ -166,7 +166,7 @@ function stripTop(
     } else if (coverMatch && cover === undefined) {
       cover = coverMatch[1] || undefined;
     } else break;
-    i = nextNonBlank(lines, i + 1);
+    i = nextNonBlank(lines, lines.next(i));
   }
   if (!hadTitle) return { start: i, cover, hadTitle, firstHeading };
   return { start: stripByline(lines, i, names), cover, hadTitle, firstHeading };
@@ -179,9 +179,9 @@ function stripTop(
 function stripByline(lines: BodyLines, start: number, names: Set<string>): number {
   const block: number[] = [];
   let i = start;
-  while (block.length < 4 && i < lines.length && isBylineCandidate(lines.at(i).trim())) {
+  while (block.length < 4 && i < lines.end && isBylineCandidate(lines.at(i).trim())) {
     block.push(i);
-    i = nextNonBlank(lines, i + 1);
+    i = nextNonBlank(lines, lines.next(i));
   }
   let cut = -1;
   block.forEach((at, n) => {
@@ -195,7 +195,7 @@ function stripByline(lines: BodyLines, start: number, names: Set<string>): numbe
       cut = n;
     }
   }
-  return cut < 0 ? start : nextNonBlank(lines, block[cut]! + 1);
+  return cut < 0 ? start : nextNonBlank(lines, lines.next(block[cut]!));
 }
 
 /** The UI block's first line. Where it stands with more UI text after it, everything from it on is the UI block. */
@@ -209,11 +209,16 @@ function findAnchor(lines: BodyLines, start: number): number {
   // Searched forward, then taken from the last: V8's lastIndexOf is far slower than indexOf on CJK text.
   const found: number[] = [];
   for (let at = lines.body.indexOf(TAIL_ANCHOR); at >= 0; at = lines.body.indexOf(TAIL_ANCHOR, at + 1)) found.push(at);
+  let looked = lines.end;
   for (let n = found.length - 1; n >= 0; n--) {
+    // An anchor on the line of a later one: that line holds two, so it is not the anchor alone.
+    if (looked <= found[n]!) continue;
     const i = lines.lineOf(found[n]!);
+    looked = i;
     if (i < start) return -1;
     if (lines.at(i).trim() !== TAIL_ANCHOR) continue;
-    for (let j = i + 1; j < Math.min(i + 40, lines.length); j++) {
+    let j = lines.next(i);
+    for (let step = 1; step < 40 && j < lines.end; step++, j = lines.next(j)) {
       const after = lines.at(j).trim();
       if (after !== TAIL_ANCHOR && UI_LINES.has(after)) return i;
     }
@@ -224,11 +229,11 @@ function findAnchor(lines: BodyLines, start: number): number {
 function stripTail(lines: BodyLines, start: number, names: Set<string>): { end: number; found: boolean } {
   const anchor = findAnchor(lines, start);
   if (anchor >= 0) return { end: anchor, found: true };
-  let j = lines.length;
-  while (j > start && isUiish(lines.at(j - 1).trim(), names)) j--;
+  let j = lines.end;
+  while (j > start && isUiish(lines.at(lines.previous(j)).trim(), names)) j = lines.previous(j);
   let k = j;
-  while (k < lines.length && !isStrongUi(lines.at(k).trim())) k++;
-  if (k >= lines.length) return { end: lines.length, found: false };
+  while (k < lines.end && !isStrongUi(lines.at(k).trim())) k = lines.next(k);
+  if (k >= lines.end) return { end: lines.end, found: false };
   return { end: k, found: true };
 }
 
@@ -239,10 +244,10 @@ export function stripChrome(body: string, title: string, names: Iterable<string>
   const top = stripTop(lines, title, nameSet);
   const tail = stripTail(lines, top.start, nameSet);
   let end = Math.max(top.start, tail.end);
-  while (end > top.start && lines.blank(end - 1)) end--;
+  while (end > top.start && lines.blank(lines.previous(end))) end = lines.previous(end);
   return {
     body: lines.join(top.start, end),
-    at: end > top.start ? lines.starts[top.start]! : 0,
+    at: end > top.start ? top.start : 0,
     cover: top.cover,
     hadTitleHeading: top.hadTitle,
     hadUiTail: tail.found,

@@ -63,11 +63,11 @@ export function isCut(body: string): boolean {
 /** Text of a markdown body with images and link targets dropped, whitespace squeezed. */
 export function visibleText(markdown: string): string {
   // One pass for the marks and the white space: a run of marks becoming a space, then a run of white space one space,
-  // is a run of either becoming one space.
+  // is a run of either becoming one space (`\s` apart from the class: V8 scans that form faster).
   return markdown
     .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
     .replace(/\]\([^)]*\)/g, ']')
-    .replace(/[\s#*_`>|[\]-]+/g, ' ')
+    .replace(/(?:\s|[#*_`>|[\]-])+/g, ' ')
     .trim();
 }
 
