@@ -81,7 +81,8 @@ const ORIGINAL =
  * when its lines name exactly one article by sn; undefined otherwise (none, a short link, or two different ones).
  */
 function namedOriginal(body: string): ParsedUrl | undefined {
-  if (!body.includes('mp.weixin.qq.com')) return undefined;
+  // The short part first: V8 finds it in a long body several times faster than the whole host.
+  if (!body.includes('qq.com') || !body.includes('mp.weixin.qq.com')) return undefined;
   let found: ParsedUrl | undefined;
   for (const m of body.matchAll(ORIGINAL)) {
     const parsed = parseUrl(m[1]!.replace(/\\([\\`*_{}[\]()#+\-.!&=?])/g, '$1'));
