@@ -19,10 +19,13 @@ const ALIASES: Record<'biz' | 'mid' | 'idx' | 'sn', string[]> = {
 /** Query keys that only track the reader; dropped when normalising any URL. */
 const TRACKING = /^(utm_[a-z]+|spm|from|isappinstalled|share_source|share_medium)$/i;
 
+/** The entities of an ampersand `unescapeUrl` reads. */
+const ENTITY = /&(?:amp;|#38;|#x26;)/i;
+
 /** Undo the escaping WeChat pages and dumps apply to ampersands and slashes. */
 export function unescapeUrl(raw: string): string {
-  // Every escape holds a backslash or an ampersand: most URLs have neither.
-  if (!raw.includes('\\') && !raw.includes('&')) return raw.trim();
+  // Every escape holds a backslash or an ampersand's entity: most URLs have neither (a query's `&` is no escape).
+  if (!raw.includes('\\') && !ENTITY.test(raw)) return raw.trim();
   return raw
     .trim()
     .replace(/\\x26/gi, '&')
@@ -82,8 +85,9 @@ export function toUrl(raw: string): URL | undefined {
  * caller has read what it needs of it).
  */
 function normaliseUrl(url: URL): string {
-  url.hash = '';
-  // Without a `?` there is no parameter to drop (an empty query is still dropped below).
+  // Without a `#` there is no fragment to drop (an empty one is still dropped), without a `?` no parameter (an empty
+  // query is still dropped below).
+  if (url.href.includes('#')) url.hash = '';
   if (!url.href.includes('?')) return url.href;
   for (const key of [...url.searchParams.keys()]) if (TRACKING.test(key)) url.searchParams.delete(key);
   if ([...url.searchParams.keys()].length === 0) url.search = '';

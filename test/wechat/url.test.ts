@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bizToNumber, numberToBiz, parseUrl, isWechatUrl } from '../../src/wechat/url.js';
+import { bizToNumber, numberToBiz, parseUrl, isWechatUrl, unescapeUrl } from '../../src/wechat/url.js';
 
 const BIZ = 'MzI2NzI2OTExNA==';
 const SN = 'f1e158dc91284eb64c5daebc25ee1b5a';
@@ -77,8 +78,44 @@ describe('parseUrl: other shapes', () => {
       ['  https://example.com/a/b  ', 'https://example.com/a/b'],
       ['https://example.com/a#b?c', 'https://example.com/a'],
       ['example.com/a?x=1&amp;from=y', 'https://example.com/a?x=1'],
+      ['http://example.com/a#', 'http://example.com/a'],
+      ['http://example.com/a?x=1#', 'http://example.com/a?x=1'],
+      ['http://example.com/a?x=1&AMP;y=2&#X26;z=3', 'http://example.com/a?x=1&y=2&z=3'],
     ])
       expect(parseUrl(raw!)).toEqual({ kind: 'other', canonical });
+  });
+  it('unescapeUrl is the six replacements, run only on text that holds a backslash or an entity (fast-check)', () => {
+    const reference = (raw: string): string =>
+      raw
+        .trim()
+        .replace(/\\x26/gi, '&')
+        .replace(/\\u0026/gi, '&')
+        .replace(/\\\//g, '/')
+        .replace(/&amp;/gi, '&')
+        .replace(/&#38;/g, '&')
+        .replace(/&#x26;/gi, '&');
+    const piece = fc.constantFrom(
+      '&',
+      '\\',
+      '/',
+      'amp;',
+      'AMP;',
+      '#38;',
+      '#x26;',
+      '#X26;',
+      'x26',
+      'u0026',
+      'a',
+      ' ',
+      '&amp;amp;',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+        const raw = parts.join('');
+        expect(unescapeUrl(raw)).toBe(reference(raw));
+      }),
+      { numRuns: 5000 },
+    );
   });
   it('WeChat page that is not an article', () => {
     expect(parseUrl(`https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=${BIZ}`)).toMatchObject({
