@@ -20,6 +20,9 @@ const KEY_LINE = /^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*)|[ \t]*)$/;
 /** Unquote a value that is exactly one quoted YAML scalar; leave anything else as written. */
 export function unquoteValue(raw: string): string {
   const value = raw.trim();
+  // Most values are neither quoted nor hold an escaped quote: two character tests instead of three patterns.
+  const first = value.charCodeAt(0);
+  if (first !== 0x22 && first !== 0x27) return value.includes('\\"') ? value.replace(/\\"/g, '"') : value;
   const whole = /^"(?:[^"\\]|\\.)*"$/.test(value) || /^'(?:[^']|'')*'$/.test(value);
   if (whole) {
     try {

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { splitFrontMatter, unquoteValue } from '../../src/dumps/frontmatter.js';
 
 function titleOf(line: string): string | undefined {
@@ -43,6 +45,30 @@ describe('front matter values come through exactly as written', () => {
 
   it('an empty value is empty', () => {
     expect(titleOf('title:')).toBe('');
+  });
+
+  it('unquoteValue gives what its three patterns gave on every value (fast-check: quotes, escapes, spaces)', () => {
+    const reference = (raw: string): string => {
+      const value = raw.trim();
+      if (/^"(?:[^"\\]|\\.)*"$/.test(value) || /^'(?:[^']|'')*'$/.test(value)) {
+        try {
+          const parsed: unknown = parseYaml(value);
+          if (typeof parsed === 'string') return parsed;
+        } catch {
+          // kept as written
+        }
+        return value;
+      }
+      return value.replace(/\\"/g, '"');
+    };
+    const piece = fc.constantFrom('"', "'", '\\', '\\"', ' ', '\t', '\u3000', 'a', '标题', ':', '#', "''", '\\n');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }), (parts) => {
+        const raw = parts.join('');
+        expect(unquoteValue(raw)).toBe(reference(raw));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('unquoteValue leaves trailing spaces out and keeps inner text', () => {
