@@ -82,8 +82,15 @@ export const VISIBLE_KIND = (() => {
 })();
 
 /**
+ * Whether the last `visibleLength` that counted a whole text to its end is `visibleText(…).length` for certain: false
+ * when an image may change what visibleText reads as a link target (one starts inside a target, or right after a `]`).
+ */
+export const lastCount = { exact: true };
+
+/**
  * `visibleText(markdown).length` in one linear pass, without building the text (it differs only where an image and a
- * link target overlap, which no dumper writes). `cap`: stop once past it; `from`, `to`: a part counted as if alone.
+ * link target overlap, which no dumper writes: `lastCount`). `cap`: stop once past it; `from`, `to`: a part counted as
+ * if alone.
  */
 export function visibleLength(
   markdown: string,
@@ -96,6 +103,8 @@ export function visibleLength(
   let started = false;
   let nextBracket = -2; // position of the next ']' at or after the scan (-1: none), -2: not looked up yet
   let nextParen = -2;
+  let nextImage = -2;
+  let exact = true;
   const end = to;
   // A count passes a cap exactly when it passes the cap's integer part.
   const limit = Math.floor(cap);
@@ -128,6 +137,8 @@ export function visibleLength(
       // ](target): the bracket stays (a space), the target goes.
       nextParen = nextOf(markdown, 0x29, i + 2, nextParen, end);
       if (nextParen >= 0) {
+        if (nextImage !== -1 && nextImage < i + 2) nextImage = markdown.indexOf('![', i + 2);
+        if (nextImage >= 0 && nextImage < nextParen) exact = false;
         if (started) gap = true;
         i = nextParen + 1;
         continue;
@@ -138,9 +149,13 @@ export function visibleLength(
       gap = false;
       started = true;
       n++;
-    } else if (started) gap = true;
+    } else {
+      if (k === 3 && markdown.charCodeAt(i + 1) === 0x21 && markdown.charCodeAt(i + 2) === 0x5b) exact = false;
+      if (started) gap = true;
+    }
     i++;
   }
+  lastCount.exact = exact;
   return n;
 }
 
@@ -166,6 +181,10 @@ export function classifyDump(
   atLeast = 0,
 ): { state: ContentState; textLength: number } {
   const length = atLeast > CLOSE_LOOK ? atLeast : visibleLength(stripped, CLOSE_LOOK);
+  if (length <= CLOSE_LOOK && length > NOTICE_MAX_TEXT && lastCount.exact) {
+    // Too long for a notice or a shell, and counted as visibleText counts: the text itself is not needed.
+    return { state: stateOf(undefined, stripped, rawBody, hadUiTail), textLength: length };
+  }
   const text = length <= CLOSE_LOOK ? visibleText(stripped) : undefined;
   const textLength = text?.length ?? stripped.length;
   return { state: stateOf(text, stripped, rawBody, hadUiTail), textLength };

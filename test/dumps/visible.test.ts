@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { classifyDump, visibleLength, visibleText } from '../../src/dumps/classify.js';
+import { classifyDump, lastCount, visibleLength, visibleText } from '../../src/dumps/classify.js';
 import { codeUnits, facts, forTesting, lineFacts, NOT_TEMPLATE } from '../../src/dumps/templates.js';
 
 const { fingerprint } = forTesting;
@@ -81,6 +81,66 @@ describe('visibleLength: the length of visibleText without building it', () => {
       { numRuns: 20_000, seed: 42 },
     );
   });
+  it('is visibleText(…).length whenever it says it is exact (fast-check: images and link targets nested, adjacent, open)', () => {
+    const ch = fc.constantFrom(
+      '!',
+      '[',
+      ']',
+      '(',
+      ')',
+      '![',
+      '](',
+      ']![',
+      ' ',
+      '\n',
+      '#',
+      '*',
+      'a',
+      '中',
+      '😀',
+      '\ud800',
+    );
+    const word = fc.array(ch, { maxLength: 5 }).map((a) => a.join(''));
+    const token = fc.oneof(
+      ch,
+      fc.tuple(word, word).map(([t, u]) => `[${t}](${u})`),
+      fc.tuple(word, word).map(([t, u]) => `![${t}](${u})`),
+      fc.tuple(word, word, word).map(([a, t, u]) => `[${a}](${t}![${u}](${a})${u})`),
+      fc.tuple(word, word).map(([t, u]) => `]![${t}](${u})(${t})`),
+    );
+    let exact = 0;
+    let unsure = 0;
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 20 }), (tokens) => {
+        const text = tokens.join('');
+        const n = visibleLength(text);
+        if (!lastCount.exact) {
+          unsure++;
+          return;
+        }
+        exact++;
+        expect(n).toBe(visibleText(text).length);
+        if (n > 0) expect(classifyDump(text, text, false).textLength).toBe(n);
+      }),
+      { numRuns: 50_000, seed: 13 },
+    );
+    expect(exact).toBeGreaterThan(5_000);
+    expect(unsure).toBeGreaterThan(1_000);
+    // The two shapes it cannot vouch for, where visibleText reads a target the count does not.
+    for (const text of ['[a](x ![b](c) y)', ']![x](y)(z)']) {
+      visibleLength(text);
+      expect(lastCount.exact).toBe(false);
+      expect(visibleLength(text)).not.toBe(visibleText(text).length);
+    }
+  });
+
+  it('gives classifyDump the text length and state visibleText gave (past a notice, within the close look)', () => {
+    const body = `${'正文，'.repeat(150)}![图](https://x/a.png)[链接](https://x/b)`;
+    expect(classifyDump(body, body, false)).toEqual({ state: 'full', textLength: visibleText(body).length });
+    const cut = `${'正文'.repeat(3000)}...`;
+    expect(classifyDump(cut.slice(0, 900), cut, false)).toEqual({ state: 'truncated', textLength: 900 });
+  });
+
   it('counts a part of a text as the part alone (a line of a body, without copying it)', () => {
     const ch = fc.constantFrom('a', '中', ' ', '\n', '!', '[', ']', '(', ')', '#', '*', '-', 'x');
     fc.assert(
