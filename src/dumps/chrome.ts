@@ -155,13 +155,15 @@ function stripTop(
   let cover: string | undefined;
   let hadTitle = false;
   let firstHeading: string | undefined;
-  const want = headingForm(title);
+  // The title as headings are compared with it, once a heading comes (most dumps of other sites have none on top).
+  let want: string | undefined;
   for (let step = 0; step < 3 && i < lines.end; step++) {
     const line = lines.at(i).trim();
     const heading = HEADING.exec(line);
     const coverMatch = COVER.exec(line);
     if (heading && firstHeading === undefined) firstHeading = heading[1];
-    if (heading && (want === '' || headingForm(heading[1]!) === want) && line.startsWith('# ')) {
+    want ??= heading ? headingForm(title) : undefined;
+    if (heading && line.startsWith('# ') && (want === '' || headingForm(heading[1]!) === want)) {
       hadTitle = true;
     } else if (coverMatch && cover === undefined) {
       cover = coverMatch[1] || undefined;
