@@ -28,6 +28,28 @@ const MAY_LINK = /[:@]|\/\//;
 const linkifyPretest = md.linkify.pretest.bind(md.linkify);
 md.linkify.pretest = (text) => MAY_LINK.test(text);
 
+// linkify's test of each text token searches every position for a scheme: a token finds a link only where it holds
+// one of linkify's schemes (`http:`, `https:`, `ftp:`, `//`, `mailto:`, any case) or an e-mail's `@`.
+const LINK_SIGN = /https?:|ftp:|mailto:|\/\/|@/i;
+const linkifyTest = md.linkify.test.bind(md.linkify);
+md.linkify.test = (text) => LINK_SIGN.test(text) && linkifyTest(text);
+
+// markdown-it's text rule reads a run of plain characters a character at a time; a search for the next of the same
+// terminators (rules_inline/text.mjs) finds the same run end.
+const TERMINATOR = /[\n!#$%&*+\-:<=>@[\\\]^_`{}~]/g;
+const ownText = md.inline.ruler.getRules('')[0]!;
+const textRun: typeof ownText = (state, silent) => {
+  const start = state.pos;
+  TERMINATOR.lastIndex = start;
+  const found = TERMINATOR.exec(state.src);
+  const end = found === null || found.index > state.posMax ? state.posMax : found.index;
+  if (end <= start) return false;
+  if (!silent) state.pending += state.src.slice(start, end);
+  state.pos = end;
+  return true;
+};
+md.inline.ruler.at('text', textRun);
+
 // markdown-it lowercases a link's whole URL to read its scheme (a data: image can be megabytes long): its start
 // decides (the schemes it refuses are matched from the first character), so only the start is looked at.
 const LINK_START = 64;
@@ -64,6 +86,20 @@ export const forTesting = {
     md.linkify.pretest = pretest;
   },
   mayLink: (text: string) => MAY_LINK.test(text),
+  /** linkify's own test of a text, ours, and a way to render with either. */
+  linkifyTest,
+  useLinkifyTest: (test: (text: string) => boolean) => {
+    md.linkify.test = test;
+  },
+  linkSign: (text: string) => LINK_SIGN.test(text) && linkifyTest(text),
+  /** The pattern linkify's test looks for schemes with. */
+  schemeSearch: (md.linkify as unknown as { re: { schema_test: RegExp } }).re.schema_test,
+  /** markdown-it's own text rule, ours, and a way to render with either. */
+  ownText,
+  textRun,
+  useTextRule: (rule: typeof ownText) => {
+    md.inline.ruler.at('text', rule);
+  },
   /** markdown-it's own link check, and ours. */
   validateLink,
   linkValid: (url: string) => md.validateLink(url),

@@ -264,6 +264,100 @@ describe('the quick test before linkify', () => {
   });
 });
 
+describe('linkify’s test of a text token, and the text rule, taken shorter', () => {
+  /** Markdown pieces that link, nearly link, or stop a run of text; hostile text among them. */
+  const piece = fc.constantFrom(
+    'http://example.com/a?b=1',
+    'HTTPS://Example.com',
+    'hTtP:x',
+    'ftp://files.example.org/x',
+    'FTP:',
+    'mailto:someone@example.com',
+    'MAILTO:a@b.c',
+    '//cdn.example.com/x.js',
+    '/ /',
+    'someone@example.com',
+    'a@b',
+    '@name',
+    'note: text',
+    '时间：下午',
+    'http&#58;//example.com',
+    'http\\://example.com',
+    '<http://example.com>',
+    '[link](http://example.com)',
+    '[a [b](c)]',
+    '(()',
+    '![img](https://mmbiz.qpic.cn/x.png)',
+    '`http://in.code`',
+    '**粗体（注）**后文',
+    '_a_ ~~b~~ *c*',
+    '&amp; &#x1F600;',
+    '\\*',
+    '\r\n',
+    '\n',
+    '\n\n',
+    '\0',
+    '\uFEFF',
+    '\uD800',
+    '\uDFFF',
+    '😀',
+    '正文'.repeat(40),
+    'x'.repeat(300),
+    '* ',
+    '> ',
+    '# ',
+    '| a | b |\n|--|--|\n| 1 | 2 |\n',
+  );
+  const markdown = fc.array(fc.oneof(piece, fc.string({ maxLength: 6 })), { maxLength: 16 }).map((a) => a.join(''));
+
+  it('looks for every scheme linkify searches (and its e-mail `@`: fuzzy links are off)', () => {
+    const { schemeSearch } = forTesting;
+    expect(schemeSearch.source.endsWith('(http:|https:|ftp:|\\/\\/|mailto:)')).toBe(true);
+    expect(schemeSearch.flags).toBe('i');
+  });
+
+  it('renders exactly what linkify’s own test renders (fast-check, 5,000 texts)', () => {
+    const { linkifyTest, useLinkifyTest, linkSign } = forTesting;
+    try {
+      fc.assert(
+        fc.property(markdown, (md) => {
+          useLinkifyTest(linkifyTest);
+          const theirs = unsanitizedHtml(md);
+          useLinkifyTest(linkSign);
+          expect(unsanitizedHtml(md)).toBe(theirs);
+        }),
+        { numRuns: 5000, seed: 23 },
+      );
+    } finally {
+      useLinkifyTest(linkSign);
+    }
+    expect(unsanitizedHtml('see HTTP://example.com and a@b.cn')).toContain('href="mailto:a@b.cn"');
+  });
+
+  it('renders exactly what markdown-it’s own text rule renders (fast-check, 5,000 texts)', () => {
+    const { ownText, textRun, useTextRule } = forTesting;
+    expect(ownText.name).toBe('text');
+    try {
+      fc.assert(
+        fc.property(markdown, (md) => {
+          useTextRule(ownText);
+          const theirs = unsanitizedHtml(md);
+          useTextRule(textRun);
+          expect(unsanitizedHtml(md)).toBe(theirs);
+        }),
+        { numRuns: 5000, seed: 29 },
+      );
+      const huge = `${'长'.repeat(200_000)} [a](b) ${'x'.repeat(100_000)}`;
+      useTextRule(ownText);
+      const theirs = unsanitizedHtml(huge);
+      useTextRule(textRun);
+      expect(unsanitizedHtml(huge)).toBe(theirs);
+    } finally {
+      useTextRule(textRun);
+    }
+  });
+});
+
 describe('raw HTML in markdown', () => {
   it('is told by markdown-it’s tokens, not by a `<` anywhere: code and text that show one take the checked path', () => {
     expect(markdownItHtml('`a<b` and a < b, x<y').raw).toBe(false);
