@@ -4,7 +4,7 @@
 import MarkdownIt from 'markdown-it';
 import cjkFriendly from 'markdown-it-cjk-friendly';
 import { decode as decodeUrl, encode as encodeUrl } from 'mdurl';
-import { alreadySanitized, sanitizeHtml } from './sanitize.js';
+import { alreadySanitized, sanitizeHtml, writtenTagAllowed } from './sanitize.js';
 import { cleanText } from './text.js';
 
 /** CommonMark will not close `**粗体（注）**后文` (punctuation before, a CJK letter after); the plugin lets it. */
@@ -104,6 +104,9 @@ export const forTesting = {
   validateLink,
   linkValid: (url: string) => md.validateLink(url),
   normalized,
+  /** The names of the renderer's rules, and those checked on what they write. */
+  rendererRules: () => Object.keys(md.renderer.rules),
+  tagRules: (): readonly string[] => TAG_RULES,
 };
 
 // Table cell alignment as the `align` attribute the sanitizer keeps, not a `style` it would drop.
@@ -117,18 +120,54 @@ md.core.ruler.push('wxfeed_align', (state) => {
   }
 });
 
+// Whether every tag written so far is one the sanitizer keeps as it is (sanitize.ts): told from each tag's name and
+// attributes as the renderer writes them, instead of reading the HTML again after.
+let keptAsWritten = true;
+const escapeHtml = md.utils.escapeHtml;
+const ownRenderToken = md.renderer.renderToken.bind(md.renderer);
+md.renderer.renderToken = (tokens, idx, options) => {
+  const token = tokens[idx]!;
+  if (keptAsWritten && !token.hidden) {
+    const attrs = token.attrs?.map(([name, value]): [string, string] => [name, escapeHtml(value)]) ?? null;
+    keptAsWritten = writtenTagAllowed(token.tag, token.nesting === -1, attrs);
+  }
+  return ownRenderToken(tokens, idx, options);
+};
+/** The renderer's rules that write tags of their own, checked on what they write; `text` writes none (escaped). */
+const TAG_RULES = ['code_inline', 'code_block', 'fence', 'hardbreak', 'softbreak'] as const;
+for (const name of TAG_RULES) {
+  const rule = md.renderer.rules[name]!;
+  md.renderer.rules[name] = (tokens, idx, options, env, self) => {
+    const out = rule(tokens, idx, options, env, self);
+    if (keptAsWritten) keptAsWritten = alreadySanitized(out);
+    return out;
+  };
+}
+for (const name of ['html_block', 'html_inline'] as const) {
+  const rule = md.renderer.rules[name]!;
+  md.renderer.rules[name] = (tokens, idx, options, env, self) => {
+    keptAsWritten = false;
+    return rule(tokens, idx, options, env, self);
+  };
+}
+
 /** Empty images (`![]()`) carry nothing; drop them before rendering. */
 const EMPTY_IMAGE = /!\[[^\]]*\]\(\s*\)/g;
 
-/** Markdown → HTML as markdown-it writes it, not yet sanitized; `raw`: whether the markdown held raw HTML. */
-export function markdownItHtml(markdown: string): { html: string; raw: boolean } {
+/**
+ * Markdown → HTML as markdown-it writes it, not yet sanitized; `raw`: whether the markdown held raw HTML; `kept`:
+ * whether every tag written is one the sanitizer keeps as it is (what `alreadySanitized` says of the HTML).
+ */
+export function markdownItHtml(markdown: string): { html: string; raw: boolean; kept: boolean } {
   const env = {};
   const tokens = md.parse(markdown.replace(EMPTY_IMAGE, ''), env);
   // Raw HTML is an html_block or html_inline token; a `<` in text or code is escaped by markdown-it.
   const raw =
     markdown.includes('<') &&
     tokens.some((t) => t.type === 'html_block' || t.children?.some((c) => c.type === 'html_inline') === true);
-  return { html: md.renderer.render(tokens, md.options, env), raw };
+  keptAsWritten = true;
+  const html = md.renderer.render(tokens, md.options, env);
+  return { html, raw, kept: keptAsWritten };
 }
 
 /**
@@ -136,8 +175,8 @@ export function markdownItHtml(markdown: string): { html: string; raw: boolean }
  * all on the allow-list (most articles), the sanitizer would return them as they are and is skipped.
  */
 export function renderMarkdown(markdown: string): string {
-  const { html, raw } = markdownItHtml(markdown);
-  return !raw && alreadySanitized(html) ? html.trim() : sanitizeHtml(html);
+  const { html, raw, kept } = markdownItHtml(markdown);
+  return !raw && kept ? html.trim() : sanitizeHtml(html);
 }
 
 /** Markdown → the sanitized HTML a feed carries. A change to what it gives must bump `MARKDOWN_VERSION` (body.ts). */

@@ -314,6 +314,30 @@ function allowedTagEnd(html: string, at: number): number {
   }
 }
 
+/** An attribute's name of the shape the scanner reads (`allowedTagEnd`). */
+const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+
+/**
+ * The scanner's verdict (`allowedTagEnd`) on one tag told by its parts instead of its text: its name, whether it is an
+ * end tag, and its attributes with their values as written (escaped), each written ` name="value"`.
+ */
+export function writtenTagAllowed(
+  tag: string,
+  close: boolean,
+  attrs: ReadonlyArray<readonly [string, string]> | null,
+): boolean {
+  if (!ALLOWED_TAGS.has(tag) || (close ? VOID_TAGS.has(tag) : tag === 'iframe')) return false;
+  if (attrs === null || attrs.length === 0) return close || tag !== 'img';
+  if (close) return false;
+  const allowed = ALLOWED_ATTRIBUTES[tag] ?? [];
+  let src = false;
+  for (const [name, value] of attrs) {
+    if (!ATTRIBUTE_NAME.test(name) || /[<>"]/.test(value) || !attributeAllowed(tag, allowed, name, value)) return false;
+    if (name === 'src' && value !== '') src = true;
+  }
+  return tag !== 'img' || src;
+}
+
 /**
  * True when HTML markdown-it wrote from markdown without raw HTML is already what the sanitizer would return (a cheap
  * check): every `<` opens a tag of markdown-it's plain shape, every tag, attribute, scheme and class allowed.

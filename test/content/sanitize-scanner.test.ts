@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeHTML } from 'entities';
-import { alreadySanitized } from '../../src/content/sanitize.js';
-import { markdownItHtml } from '../../src/content/markdown.js';
+import { alreadySanitized, writtenTagAllowed } from '../../src/content/sanitize.js';
+import { forTesting, markdownItHtml } from '../../src/content/markdown.js';
 
 // The reference: the pattern-based check, with the sanitizer's allow-lists as they are written in sanitize.ts.
 const TAGS = new Set(
@@ -188,5 +188,132 @@ describe('the fast path reads tags as the pattern it replaced', () => {
   it('on tags that end the text, and attributes without a space between them', () => {
     for (const html of ['<p', '<p>', '</', '<a href="https://x"', '<a href="x"title="y">', '<br/', '<img src="x"/>'])
       expect(alreadySanitized(html), html).toBe(byPattern(html));
+  });
+});
+
+describe('the tags markdown-it writes, checked as they are written instead of read again', () => {
+  it('every renderer rule that writes a tag is checked; `text` escapes its text, raw HTML never takes the fast path', () => {
+    const { rendererRules, tagRules } = forTesting;
+    const unchecked = rendererRules().filter((r) => !tagRules().includes(r));
+    expect(unchecked.sort()).toEqual(['html_block', 'html_inline', 'image', 'text']);
+  });
+
+  it('says of each body what the scanner says of its HTML (fast-check, 10,000 texts, hostile ones)', () => {
+    const piece = fc.constantFrom(
+      ...HOSTILE,
+      '[l](https://a.example/x?a=1&b=2 "t\\"q")',
+      '[l](//proto.relative/x)',
+      '[l](javascript:alert(1))',
+      '[l](mailto:a@b.example)',
+      '[l](ftp://h/f)',
+      '[l](<a b>)',
+      '[]()',
+      '[l]( )',
+      '![i](https://mmbiz.qpic.cn/x.png)',
+      '![i](data:image/png;base64,AAAA)',
+      '![i](//cdn.example/x.png)',
+      '![](<>)',
+      '![a [b](c) d](https://x.example/i.png)',
+      '![<b>](https://x.example/i.png)',
+      '[a [b] (c)](https://a.example/(x))',
+      'see https://a.example/x and a@b.example',
+      '<https://auto.example>',
+      '```js\nx < 1\n```\n',
+      '```a"b<c\nx\n```\n',
+      '```\n<p>\n```\n',
+      '    code <b>\n',
+      '`<b>` ',
+      'a  \nb',
+      'a\\\nb',
+      '| a | b |\n|:-:|--:|\n| 1 | 2 |\n',
+      '1. a\n2. b\n',
+      '3) x\n',
+      '* a\n* b\n',
+      '> q\n',
+      '# h\n',
+      'h\n==\n',
+      '***\n',
+      '**粗体（注）**后文 ~~s~~ _e_',
+      '\n\n',
+      '\r\n',
+      '😀',
+      '\uD800',
+      '(()',
+      '[a]: https://ref.example\n\n[a]',
+    );
+    const seen = { kept: 0, refused: 0 };
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(piece, fc.string({ maxLength: 5 })), { maxLength: 20 }).map((a) => a.join('')),
+        (md) => {
+          const { html, raw, kept } = markdownItHtml(md);
+          if (raw) return;
+          seen[kept ? 'kept' : 'refused']++;
+          expect(kept, JSON.stringify(md)).toBe(alreadySanitized(html));
+        },
+      ),
+      { numRuns: 10_000, seed: 31 },
+    );
+    expect(seen.kept).toBeGreaterThan(1000);
+    expect(seen.refused).toBeGreaterThan(500);
+  });
+
+  it('a tag told by its parts: the same verdict as the scanner on its text', () => {
+    const cases: Array<[string, boolean, Array<[string, string]> | null]> = [
+      ['p', false, null],
+      ['p', true, null],
+      ['br', true, null],
+      ['img', false, null],
+      [
+        'img',
+        false,
+        [
+          ['src', ''],
+          ['alt', 'x'],
+        ],
+      ],
+      [
+        'img',
+        false,
+        [
+          ['src', 'https://a.example/i.png'],
+          ['alt', ''],
+        ],
+      ],
+      ['img', false, [['src', '//a.example/i.png']]],
+      ['img', false, [['src', 'data:image/png;base64,AA']]],
+      ['a', false, [['href', 'javascript:alert(1)']]],
+      ['a', false, [['href', 'java&amp;#x73;cript:x']]],
+      [
+        'a',
+        false,
+        [
+          ['href', 'https://a.example/?a=1&amp;b=2'],
+          ['title', 't&quot;'],
+        ],
+      ],
+      [
+        'a',
+        false,
+        [
+          ['href', 'x'],
+          ['onclick', 'y'],
+        ],
+      ],
+      ['a', false, [['href', 'a<b']]],
+      ['a', false, [['1x', 'a']]],
+      ['a', true, [['href', 'x']]],
+      ['iframe', false, [['src', 'https://v.qq.com/x']]],
+      ['code', false, [['class', 'language-ts']]],
+      ['code', false, [['class', 'language-a&quot;b']]],
+      ['td', false, [['align', 'left']]],
+      ['th', false, [['style', 'text-align:left']]],
+      ['ol', false, [['start', '3']]],
+      ['script', false, null],
+    ];
+    for (const [tag, close, attrs] of cases) {
+      const text = `<${close ? '/' : ''}${tag}${(attrs ?? []).map(([n, v]) => ` ${n}="${v}"`).join('')}>`;
+      expect(writtenTagAllowed(tag, close, attrs), text).toBe(alreadySanitized(text));
+    }
   });
 });
