@@ -19,7 +19,11 @@ const PLAIN_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][\x21-\x7e]*)?
 const plainUrl = (url: string): boolean => PLAIN_URL.test(url) && !/^https?:\/\/[^/?#]*xn--/i.test(url);
 const normalizeLink = md.normalizeLink.bind(md);
 const normalizeLinkText = md.normalizeLinkText.bind(md);
-md.normalizeLink = (url) => (plainUrl(url) ? encodeUrl(url) : normalizeLink(url));
+// Encoding keeps these characters and the escapes already made (`%` and two hex digits): a URL of them alone is
+// its own encoding, and is not copied a character at a time.
+const ENCODED = /^(?:[\w;/?:@&=+$,.!~*'()#-]|%[0-9A-Fa-f]{2})*$/;
+const encoded = (url: string): string => (ENCODED.test(url) ? url : encodeUrl(url));
+md.normalizeLink = (url) => (plainUrl(url) ? encoded(url) : normalizeLink(url));
 md.normalizeLinkText = (url) => (plainUrl(url) ? decodeUrl(url, `${decodeUrl.defaultChars}%`) : normalizeLinkText(url));
 
 // linkify's own quick test of each paragraph is a costly pattern of every scheme and fuzzy host. With fuzzy links off,
@@ -79,6 +83,7 @@ export const forTesting = {
   normalizeLink,
   normalizeLinkText,
   plainUrl,
+  encoded,
   link: (url: string) => md.normalizeLink(url),
   text: (url: string) => md.normalizeLinkText(url),
   linkifyPretest,

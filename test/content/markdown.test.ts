@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { load } from 'cheerio';
+import { encode as encodeUrl } from 'mdurl';
 import { forTesting, markdownItHtml, renderMarkdown } from '../../src/content/markdown.js';
 import { alreadySanitized, sanitizeHtml } from '../../src/content/sanitize.js';
 import { parseDump } from '../../src/dumps/parse.js';
@@ -206,6 +207,26 @@ describe('the link shortcut for plain ASCII URLs', () => {
     expect(plainUrl('http://xn--fiq228c.com/')).toBe(false);
     expect(plainUrl('http://user@host/')).toBe(false);
     expect(plainUrl('mailto:a@b.c')).toBe(false);
+  });
+});
+
+describe('a URL encoding keeps as it is', () => {
+  it('is what mdurl’s encoding gives (fast-check, 20,000 URLs of every ASCII character, escapes, non-ASCII)', () => {
+    const { encoded } = forTesting;
+    const ascii = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
+    const unit = fc.constantFrom(...ascii, '%41', '%e4%B8%AD', '%', '%4', '%zz', '中', '😀', '\uD800', 'abc/def?');
+    let same = 0;
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (url) => {
+        const own = encodeUrl(url);
+        if (own === url) same++;
+        expect(encoded(url), JSON.stringify(url)).toBe(own);
+      }),
+      { numRuns: 20_000, seed: 37 },
+    );
+    expect(same).toBeGreaterThan(500);
+    for (const url of ['https://mmbiz.qpic.cn/a/640?wx_fmt=png&from=appmsg', 'x%4', 'x%41', 'x%', 'a b', 'a"b'])
+      expect(encoded(url)).toBe(encodeUrl(url));
   });
 });
 
