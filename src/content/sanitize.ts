@@ -247,13 +247,19 @@ const VOID_TAGS = new Set(['br', 'hr', 'img', 'col', 'source', 'track', 'wbr']);
 
 /** An attribute value that decoding and removing control and space characters leave as it is. */
 const PLAIN_VALUE = /^[^&\x00-\x20]*$/;
+/** A URL's scheme, as the sanitizer reads it. */
+const SCHEME = /^([a-zA-Z][a-zA-Z0-9.\-+]*):/;
 
 /** The same scheme rule as the sanitizer's: no scheme, or an allowed one; never protocol-relative. */
 function urlAllowed(tag: string, value: string): boolean {
-  // Most values have no entity and no control or space character to remove: taken as they are.
-  const url = PLAIN_VALUE.test(value) ? value : decodeHTML(value).replace(/[\x00-\x20]+/g, '');
-  const scheme = /^([a-zA-Z][a-zA-Z0-9.\-+]*):/.exec(url)?.[1]?.toLowerCase();
-  if (scheme === undefined) return !/^[/\\]{2}/.test(url);
+  // A scheme written plainly at the start is the one decoding finds: entities start with `&`, and neither `&` nor a
+  // control or space character is in it. Otherwise most values have no entity or such character: taken as they are.
+  let scheme = SCHEME.exec(value)?.[1]?.toLowerCase();
+  if (scheme === undefined) {
+    const url = PLAIN_VALUE.test(value) ? value : decodeHTML(value).replace(/[\x00-\x20]+/g, '');
+    scheme = SCHEME.exec(url)?.[1]?.toLowerCase();
+    if (scheme === undefined) return !/^[/\\]{2}/.test(url);
+  }
   const allowed =
     (OPTIONS.allowedSchemesByTag as Record<string, string[]>)[tag] ?? (OPTIONS.allowedSchemes as string[]);
   return allowed.includes(scheme);
