@@ -22,13 +22,16 @@ function better(a: StoredObservation, b: StoredObservation): StoredObservation {
   return a.origin <= b.origin ? a : b;
 }
 
-function firstDefined<T>(
+/** The optional fields an article takes from the first copy that has them (`ordered`: the kept copy first). */
+type Optional = 'author' | 'biz' | 'mid' | 'idx' | 'sn' | 'cover';
+
+function firstDefined<K extends Optional>(
   obs: StoredObservation[],
-  pick: (o: StoredObservation) => T | null | undefined,
-): T | undefined {
+  field: K,
+): NonNullable<StoredObservation[K]> | undefined {
   for (const o of obs) {
-    const v = pick(o);
-    if (v !== null && v !== undefined && v !== '') return v;
+    const v = o[field];
+    if (v !== null && v !== undefined && v !== '') return v as NonNullable<StoredObservation[K]>;
   }
   return undefined;
 }
@@ -45,18 +48,11 @@ function laterNotice(best: StoredObservation, observations: StoredObservation[])
 /** Merges every observation of one article into the record feeds show; undefined when there is none. */
 export function mergeObservations(observations: StoredObservation[]): Article | undefined {
   if (observations.length === 0) return undefined;
-  const best = observations.reduce(better);
-  const ordered = [best, ...observations.filter((o) => o !== best)];
-  const dated = ordered.find((o) => o.datePrecision === 'exact' && isPage(o)) ?? best;
-  const optional = {
-    author: firstDefined(ordered, (o) => o.author),
-    biz: firstDefined(ordered, (o) => o.biz),
-    mid: firstDefined(ordered, (o) => o.mid),
-    idx: firstDefined(ordered, (o) => o.idx),
-    sn: firstDefined(ordered, (o) => o.sn),
-    notice: laterNotice(best, observations),
-    cover: firstDefined(ordered, (o) => o.cover),
-  };
+  const one = observations.length === 1;
+  const best = one ? observations[0]! : observations.reduce(better);
+  // One copy: it is the kept copy, its own date, and no notice is later than itself.
+  const ordered = one ? observations : [best, ...observations.filter((o) => o !== best)];
+  const dated = one ? best : (ordered.find((o) => o.datePrecision === 'exact' && isPage(o)) ?? best);
   const merged: Article = {
     key: best.key,
     id: best.id,
@@ -69,8 +65,20 @@ export function mergeObservations(observations: StoredObservation[]): Article | 
     bestOrigin: best.origin,
     contentHash: '',
   };
-  for (const [k, v] of Object.entries(optional))
-    if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+  const author = firstDefined(ordered, 'author');
+  if (author !== undefined) merged.author = author;
+  const biz = firstDefined(ordered, 'biz');
+  if (biz !== undefined) merged.biz = biz;
+  const mid = firstDefined(ordered, 'mid');
+  if (mid !== undefined) merged.mid = mid;
+  const idx = firstDefined(ordered, 'idx');
+  if (idx !== undefined) merged.idx = idx;
+  const sn = firstDefined(ordered, 'sn');
+  if (sn !== undefined) merged.sn = sn;
+  const notice = one ? undefined : laterNotice(best, observations);
+  if (notice !== undefined) merged.notice = notice;
+  const cover = firstDefined(ordered, 'cover');
+  if (cover !== undefined) merged.cover = cover;
   merged.contentHash = hashArticle(merged, best.bodyHash);
   return merged;
 }

@@ -92,6 +92,13 @@ describe('storedObservation and FreshRead (a first build merges from memory)', (
           observation(3),
         ],
         [observation(2, { textLength: 99, author: '二' }), observation(1)],
+        // A third batch: key 1 once more, key 2 twice (their earlier copies come from two batches), a new key 4.
+        [
+          observation(2, { cover: 'https://mmbiz.qpic.cn/c/0', textLength: 99 }),
+          observation(1, { state: 'deleted', body: EMPTY_BODY, textLength: 0, capturedAt: Date.UTC(2024, 8, 1) }),
+          observation(4),
+          observation(2, { state: 'truncated', textLength: 500, author: '三' }),
+        ],
       ];
       let file = 0;
       for (const batch of batches)
@@ -99,18 +106,16 @@ describe('storedObservation and FreshRead (a first build merges from memory)', (
           for (const o of batch) {
             const path = `/d/${file++}.md`;
             const stored = recordFile(store, { path, size: 1, mtimeMs: 1 }, { observation: o }, 5, { isNew: fresh });
-            read?.add(stored);
+            read?.add(stored, store.observations.lastInserted());
           }
           mergeRecent(store, 5, read);
         });
       if (fresh) {
         store.indexed();
-        // Keys 1 and 2, met again by the second batch, are left pending for the merge after the read.
-        expect(db.prepare('SELECT key FROM pending_keys ORDER BY key').pluck().all()).toEqual([
-          batches[0]![0]!.key,
-          batches[0]![1]!.key,
-        ]);
-        expect(store.articles.get(batches[0]![0]!.key)).toMatchObject({ state: 'shell' });
+        // Keys 1 and 2, met again by the second batch, are merged there with the first batch's copies (read back by
+        // rowid): nothing is left pending for the merge after the read.
+        expect(db.prepare('SELECT key FROM pending_keys ORDER BY key').pluck().all()).toEqual([]);
+        expect(store.articles.get(batches[0]![0]!.key)).toMatchObject({ state: 'full', author: '先来' });
       }
       await mergeAllPending(store, 5);
       const articles = [...store.articles.newestFirst(undefined)];
@@ -118,10 +123,15 @@ describe('storedObservation and FreshRead (a first build merges from memory)', (
       return articles;
     };
     const fromMemory = await run(true);
-    expect(fromMemory).toHaveLength(3);
+    expect(fromMemory).toHaveLength(4);
     expect(fromMemory).toEqual(await run(false));
     // Key 1 merged in the second batch from both its copies: the fuller one, with the first one's author.
-    expect(fromMemory).toContainEqual(expect.objectContaining({ author: '先来', state: 'full', title: '第1篇' }));
+    expect(fromMemory).toContainEqual(
+      expect.objectContaining({ author: '先来', state: 'full', notice: 'deleted', title: '第1篇' }),
+    );
+    expect(fromMemory).toContainEqual(
+      expect.objectContaining({ author: '二', cover: 'https://mmbiz.qpic.cn/c/0', state: 'full', title: '第2篇' }),
+    );
   });
 });
 

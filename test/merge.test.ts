@@ -79,4 +79,15 @@ describe('mergeObservations', () => {
     expect(mergeObservations([obs({ title: 'T2' })])!.contentHash).not.toBe(a.contentHash);
     expect(mergeObservations([])).toBeUndefined();
   });
+  it('one copy merges as that copy twice does (the general way), whatever its fields', () => {
+    const copies: Observation[] = [
+      obs({}),
+      obs({ author: '', biz: '', sn: '', cover: '', mid: 0, idx: null }),
+      obs({ origin: 'page:https://x', datePrecision: 'exact', date: 1234, state: 'deleted', textLength: 0 }),
+      obs({ title: 'lone \ud800 😀 [a](b)', summary: '', capturedAt: null, author: '作者', cover: 'https://c/0' }),
+      obs({ state: 'shell', bodyHash: 'empty', textLength: 0, mid: null, idx: 2 }),
+      obs({ state: 'truncated', capturedAt: 99 }),
+    ];
+    for (const o of copies) expect(mergeObservations([o])).toEqual(mergeObservations([o, { ...o }]));
+  });
 });

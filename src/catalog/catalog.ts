@@ -156,36 +156,64 @@ export function mergePending(store: Store, limit: number, now: number): number {
 }
 
 /**
- * What a read into a store with no observation (a first build) filed, batch by batch: a key no earlier batch met has
- * no observation but those of this batch and no article yet, so merging it reads nothing back from the store.
+ * What a read into a store with no observation (a first build) filed, batch by batch: the keys of this batch with
+ * their observations, and the rowids of those earlier batches filed, so that merging a key reads back only the rows
+ * of earlier batches (by rowid: the read looks nothing up by key) and nothing of its article.
  */
 export class FreshRead {
-  private readonly met = new Set<string>();
-  private batch = new Map<string, StoredObservation[]>();
+  /** The rowids of the observations earlier batches filed, by key (one number for most keys: one copy). */
+  private readonly met = new Map<string, number | number[]>();
+  private batch = new Map<string, Array<{ stored: StoredObservation; rowid: number }>>();
 
-  /** An observation filed in this batch. */
-  add(stored: StoredObservation | undefined): void {
+  /** An observation filed in this batch, with the rowid the store gave it (`observations.lastInserted`). */
+  add(stored: StoredObservation | undefined, rowid: number): void {
     if (!stored) return;
     const list = this.batch.get(stored.key);
-    if (list) list.push(stored);
-    else this.batch.set(stored.key, [stored]);
+    if (list) list.push({ stored, rowid });
+    else this.batch.set(stored.key, [{ stored, rowid }]);
   }
 
-  /** Every observation of `key`, when this batch filed all of them (in the order filed, as the store lists them). */
-  all(key: string): StoredObservation[] | undefined {
-    return this.met.has(key) ? undefined : this.batch.get(key);
+  /**
+   * Every observation of `key` when this batch filed one (in the order filed, as the store lists them): those of
+   * earlier batches read back by rowid, then this batch's. Undefined when this batch filed none.
+   */
+  all(store: Store, key: string): StoredObservation[] | undefined {
+    const mine = this.batch.get(key);
+    if (!mine) return undefined;
+    const earlier = this.met.get(key);
+    if (earlier === undefined) return mine.map((m) => m.stored);
+    const out: StoredObservation[] = [];
+    for (const rowid of typeof earlier === 'number' ? [earlier] : earlier) {
+      const o = store.observations.atRowid(rowid);
+      if (o) out.push(o);
+    }
+    for (const m of mine) out.push(m.stored);
+    return out;
   }
 
-  /** The batch is merged: its keys are met. */
+  /** True when an earlier batch filed a copy of `key` (its article is stored). */
+  metBefore(key: string): boolean {
+    return this.met.has(key);
+  }
+
+  /** The batch is merged: its keys are met, with the rowids of their observations. */
   next(): void {
-    for (const key of this.batch.keys()) this.met.add(key);
+    for (const [key, mine] of this.batch) {
+      const earlier = this.met.get(key);
+      if (earlier === undefined && mine.length === 1) this.met.set(key, mine[0]!.rowid);
+      else {
+        const rowids = earlier === undefined ? [] : typeof earlier === 'number' ? [earlier] : earlier;
+        for (const m of mine) rowids.push(m.rowid);
+        this.met.set(key, rowids);
+      }
+    }
     this.batch = new Map();
   }
 }
 
 /**
  * Merges the keys marked pending since the last call, those of the files just recorded (their rows still in the page
- * cache; in a first build, `fresh` holds them, and a key an earlier batch met stays pending, for `mergeAllPending`).
+ * cache; in a first build, `fresh` holds them, and what earlier batches filed of them is read back by rowid).
  * Call inside a transaction.
  */
 export function mergeRecent(store: Store, now: number, fresh?: FreshRead): number {
@@ -196,10 +224,9 @@ export function mergeRecent(store: Store, now: number, fresh?: FreshRead): numbe
       store.pending.clear(key);
       continue;
     }
-    const mine = fresh.all(key);
-    // A key no earlier batch met was never written pending in this build (nor cleared: one left pending by an
-    // earlier build is merged again, to the same article).
-    if (mine) mergeKey(store, key, mine, now, undefined);
+    const all = fresh.all(store, key);
+    // A key this batch filed no copy of (none in a first build) stays pending, for `mergeAllPending`.
+    if (all) mergeKey(store, key, all, now, fresh.metBefore(key) ? store.articles.hash(key) : undefined);
     else store.pending.keep(key);
   }
   fresh?.next();

@@ -73,6 +73,8 @@ export function storedObservation(origin: string, key: string, o: Observation): 
 /** Every copy of every article, under the article's key. */
 export class ObservationsTable {
   private readonly s;
+  /** SQLite's rowid of the last row `put` inserted. */
+  private inserted = 0;
 
   constructor(db: DB) {
     this.s = {
@@ -81,6 +83,7 @@ export class ObservationsTable {
       delete: db.prepare('DELETE FROM observations WHERE origin = ?'),
       byOrigin: db.prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations WHERE origin = ?`),
       byKey: db.prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations WHERE key = ?`),
+      byRowid: db.prepare(`SELECT ${OBSERVATION_COLUMNS} FROM observations WHERE rowid = ?`),
       // A dump's body is read through its site's page template, when one is learned (store/templates.ts).
       body: db.prepare(`SELECT o.body_format AS format, o.body AS text, o.body_hash AS hash, g.prints AS template,
         g.template AS templateId
@@ -105,7 +108,7 @@ export class ObservationsTable {
   put(origin: string, key: string, o: Observation, now: number): StoredObservation {
     const stored = storedObservation(origin, key, o);
     // In the order of UPSERT_COLUMNS.
-    this.s.upsert.run(
+    const info = this.s.upsert.run(
       origin,
       key,
       stored.source,
@@ -130,7 +133,18 @@ export class ObservationsTable {
       stored.cover,
       now,
     );
+    this.inserted = Number(info.lastInsertRowid);
     return stored;
+  }
+
+  /** The rowid of the row the last `put` inserted: the new row when its origin was not stored before. */
+  lastInserted(): number {
+    return this.inserted;
+  }
+
+  /** The observation stored at a rowid (`lastInserted`), if any. */
+  atRowid(rowid: number): StoredObservation | undefined {
+    return this.s.byRowid.get(rowid) as StoredObservation | undefined;
   }
 
   /** Forget the observation from an origin. */

@@ -326,7 +326,7 @@ function fileRead(filing: Filing, file: DumpFile, r: LoadResult): void {
     if (warning) warnings.push(problemOf('dump-warning', file.path, warning.reason, warning.detail));
     group.add(() => {
       const stored = recordFile(store, file, { observation: r.observation }, now, { isNew });
-      fresh?.add(stored);
+      fresh?.add(stored, store.observations.lastInserted());
       if (warning) store.files.put(file, warning.reason, warning.detail);
     });
   } else {
