@@ -84,14 +84,17 @@ describe('storedObservation and FreshRead (a first build merges from memory)', (
       const read = fresh ? new FreshRead() : undefined;
       // A first build reads with the indexes dropped, as stages/dumps/stage.ts does.
       if (fresh) store.bulkInsert();
-      // Key 1 has copies in two batches (the second a fuller one), key 2 two copies in one batch, key 3 one copy.
+      // Key 1 has copies in three batches (the second a fuller one), key 2 in three (two in the last), key 3 one copy,
+      // key 5 two copies in the first batch and one in the second.
       const batches: Observation[][] = [
         [
           observation(1, { state: 'shell', body: EMPTY_BODY, textLength: 0, author: '先来' }),
           observation(2),
           observation(3),
+          observation(5, { author: '五' }),
+          observation(5, { textLength: 50, cover: 'https://mmbiz.qpic.cn/c/5' }),
         ],
-        [observation(2, { textLength: 99, author: '二' }), observation(1)],
+        [observation(2, { textLength: 99, author: '二' }), observation(1), observation(5, { textLength: 60 })],
         // A third batch: key 1 once more, key 2 twice (their earlier copies come from two batches), a new key 4.
         [
           observation(2, { cover: 'https://mmbiz.qpic.cn/c/0', textLength: 99 }),
@@ -112,10 +115,14 @@ describe('storedObservation and FreshRead (a first build merges from memory)', (
         });
       if (fresh) {
         store.indexed();
-        // Keys 1 and 2, met again by the second batch, are merged there with the first batch's copies (read back by
-        // rowid): nothing is left pending for the merge after the read.
-        expect(db.prepare('SELECT key FROM pending_keys ORDER BY key').pluck().all()).toEqual([]);
+        // Keys 1 and 2, met again by the second batch, were merged there with the first batch's copies (read back
+        // by rowid); met by a third, they are left pending for the merge after the read.
+        expect(db.prepare('SELECT key FROM pending_keys ORDER BY key').pluck().all()).toEqual([
+          batches[0]![0]!.key,
+          batches[0]![1]!.key,
+        ]);
         expect(store.articles.get(batches[0]![0]!.key)).toMatchObject({ state: 'full', author: '先来' });
+        expect(store.articles.get(batches[0]![0]!.key)!.notice).toBeUndefined();
       }
       await mergeAllPending(store, 5);
       const articles = [...store.articles.newestFirst(undefined)];
@@ -123,14 +130,17 @@ describe('storedObservation and FreshRead (a first build merges from memory)', (
       return articles;
     };
     const fromMemory = await run(true);
-    expect(fromMemory).toHaveLength(4);
+    expect(fromMemory).toHaveLength(5);
     expect(fromMemory).toEqual(await run(false));
-    // Key 1 merged in the second batch from both its copies: the fuller one, with the first one's author.
+    // Key 1 merged from its three copies: the fuller one, the first one's author, the later notice.
     expect(fromMemory).toContainEqual(
       expect.objectContaining({ author: '先来', state: 'full', notice: 'deleted', title: '第1篇' }),
     );
     expect(fromMemory).toContainEqual(
       expect.objectContaining({ author: '二', cover: 'https://mmbiz.qpic.cn/c/0', state: 'full', title: '第2篇' }),
+    );
+    expect(fromMemory).toContainEqual(
+      expect.objectContaining({ author: '五', cover: 'https://mmbiz.qpic.cn/c/5', title: '第5篇' }),
     );
   });
 });

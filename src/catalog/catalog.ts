@@ -157,12 +157,13 @@ export function mergePending(store: Store, limit: number, now: number): number {
 
 /**
  * What a read into a store with no observation (a first build) filed, batch by batch: the keys of this batch with
- * their observations, and the rowids of those earlier batches filed, so that merging a key reads back only the rows
- * of earlier batches (by rowid: the read looks nothing up by key) and nothing of its article.
+ * their observations, and the rowids of those one earlier batch filed, so that merging a key reads back only those
+ * rows (by rowid: the read looks nothing up by key) and nothing of its article. A key met by a third batch is left
+ * pending, for the merge after the read: a key of many copies is read back once, not once per batch.
  */
 export class FreshRead {
-  /** The rowids of the observations earlier batches filed, by key (one number for most keys: one copy). */
-  private readonly met = new Map<string, number | number[]>();
+  /** By key: the rowids of the copies the one earlier batch that met it filed; null once two batches met it. */
+  private readonly met = new Map<string, number | number[] | null>();
   private batch = new Map<string, Array<{ stored: StoredObservation; rowid: number }>>();
 
   /** An observation filed in this batch, with the rowid the store gave it (`observations.lastInserted`). */
@@ -174,13 +175,13 @@ export class FreshRead {
   }
 
   /**
-   * Every observation of `key` when this batch filed one (in the order filed, as the store lists them): those of
-   * earlier batches read back by rowid, then this batch's. Undefined when this batch filed none.
+   * Every observation of `key` (in the order filed, as the store lists them: those of an earlier batch read back by
+   * rowid, then this batch's), when this batch filed one and at most one batch did before; else undefined.
    */
   all(store: Store, key: string): StoredObservation[] | undefined {
     const mine = this.batch.get(key);
-    if (!mine) return undefined;
     const earlier = this.met.get(key);
+    if (!mine || earlier === null) return undefined;
     if (earlier === undefined) return mine.map((m) => m.stored);
     const out: StoredObservation[] = [];
     for (const rowid of typeof earlier === 'number' ? [earlier] : earlier) {
@@ -196,16 +197,11 @@ export class FreshRead {
     return this.met.has(key);
   }
 
-  /** The batch is merged: its keys are met, with the rowids of their observations. */
+  /** The batch is merged: its keys are met. */
   next(): void {
     for (const [key, mine] of this.batch) {
-      const earlier = this.met.get(key);
-      if (earlier === undefined && mine.length === 1) this.met.set(key, mine[0]!.rowid);
-      else {
-        const rowids = earlier === undefined ? [] : typeof earlier === 'number' ? [earlier] : earlier;
-        for (const m of mine) rowids.push(m.rowid);
-        this.met.set(key, rowids);
-      }
+      if (this.met.has(key)) this.met.set(key, null);
+      else this.met.set(key, mine.length === 1 ? mine[0]!.rowid : mine.map((m) => m.rowid));
     }
     this.batch = new Map();
   }
@@ -213,7 +209,7 @@ export class FreshRead {
 
 /**
  * Merges the keys marked pending since the last call, those of the files just recorded (their rows still in the page
- * cache; in a first build, `fresh` holds them, and what earlier batches filed of them is read back by rowid).
+ * cache; in a first build, `fresh` holds them, and what an earlier batch filed of them is read back by rowid).
  * Call inside a transaction.
  */
 export function mergeRecent(store: Store, now: number, fresh?: FreshRead): number {
@@ -225,7 +221,8 @@ export function mergeRecent(store: Store, now: number, fresh?: FreshRead): numbe
       continue;
     }
     const all = fresh.all(store, key);
-    // A key this batch filed no copy of (none in a first build) stays pending, for `mergeAllPending`.
+    // Left pending, for `mergeAllPending`: a key met by a third batch (or, not in a first build, one this batch filed
+    // no copy of).
     if (all) mergeKey(store, key, all, now, fresh.metBefore(key) ? store.articles.hash(key) : undefined);
     else store.pending.keep(key);
   }
