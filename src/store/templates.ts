@@ -37,7 +37,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Fingerprints then weights, in one blob. */
 function pack(b: Pick<DumpBlocks, 'prints' | 'weights'>): Buffer {
   const n = b.prints.length;
-  const out = Buffer.alloc(n * 5);
+  // Every byte is written below: no need to zero it first.
+  const out = Buffer.allocUnsafe(n * 5);
   if (LITTLE_ENDIAN) out.set(new Uint8Array(b.prints.buffer, b.prints.byteOffset, n * 4));
   else for (let i = 0; i < n; i++) out.writeUInt32LE(b.prints[i]!, i * 4);
   out.set(b.weights, n * 4);
@@ -73,28 +74,29 @@ export function unpackTemplate(blob: Buffer | null): PageTemplate | undefined {
   return { prints };
 }
 
-interface BlocksRow {
-  path: string;
-  lines: number;
-  blocks: Buffer;
-  middle: number;
-  flags: number;
-  decided: string;
-  pending: number;
-}
+/** A `dump_blocks` row as `blocksOf` reads it (raw: its columns in order). */
+type BlocksRow = [
+  path: string,
+  lines: number,
+  blocks: Buffer,
+  middle: number,
+  flags: number,
+  decided: string,
+  pending: number,
+];
 
-function toStored(r: BlocksRow): StoredBlocks {
-  const { prints, weights } = unpack(r.blocks);
+function toStored([path, lines, blocks, middle, flags, decided, pending]: BlocksRow): StoredBlocks {
+  const { prints, weights } = unpack(blocks);
   return {
-    path: r.path,
-    lines: r.lines,
+    path,
+    lines,
     prints,
     weights,
-    middle: r.middle,
-    cut: (r.flags & CUT) !== 0,
-    notice: (r.flags & NOTICE) !== 0,
-    decided: r.decided,
-    pending: r.pending === 1,
+    middle,
+    cut: (flags & CUT) !== 0,
+    notice: (flags & NOTICE) !== 0,
+    decided,
+    pending: pending === 1,
   };
 }
 
@@ -123,9 +125,11 @@ export class TemplatesTable {
       stale: db.prepare(
         'SELECT id, name, template AS templateId, prints FROM template_groups WHERE stale = 1 ORDER BY id',
       ),
-      blocksOf: db.prepare(
-        'SELECT path, lines, blocks, middle, flags, decided, pending FROM dump_blocks WHERE grp = ? ORDER BY path',
-      ),
+      blocksOf: db
+        .prepare(
+          'SELECT path, lines, blocks, middle, flags, decided, pending FROM dump_blocks WHERE grp = ? ORDER BY path',
+        )
+        .raw(),
       learned: db.prepare('UPDATE template_groups SET template = ?, prints = ?, stale = ? WHERE id = ?'),
       decided: db.prepare('UPDATE dump_blocks SET decided = ?, pending = 0 WHERE path = ?'),
       looked: db.prepare('UPDATE dump_blocks SET pending = 0 WHERE grp = ? AND pending = 1'),

@@ -277,9 +277,7 @@ async function readIntoStore(
       loadJob,
       batches,
       (results, listed) => {
-        listed.forEach((file, n) => {
-          fileRead(filing, file, results[n]!);
-        });
+        for (let n = 0; n < listed.length; n++) fileRead(filing, listed[n]!, results[n]!);
         // Merge the keys of the files just recorded, while the workers parse the next batches (their rows are still
         // in the page cache): a key another file meets later is merged again then.
         group.add(() => mergeRecent(store, now, fresh));
