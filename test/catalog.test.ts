@@ -143,6 +143,39 @@ describe('storedObservation and FreshRead (a first build merges from memory)', (
       expect.objectContaining({ author: '五', cover: 'https://mmbiz.qpic.cn/c/5', title: '第5篇' }),
     );
   });
+  it('a rowid that is not the copy filed there leaves the key pending, merged from the store after the read', async () => {
+    const db = openStore(join(t.dir, 'wxfeed.db'));
+    const store = new Store(db);
+    const read = new FreshRead();
+    store.bulkInsert();
+    const batches: Array<Array<[Observation, number | undefined]>> = [
+      // The first copy of key 1 is given the rowid of key 2's copy (as a row put over a stored origin would).
+      [
+        [observation(2), undefined],
+        [observation(1, { author: '先来' }), 1],
+      ],
+      [[observation(1, { textLength: 99, summary: '更长' }), undefined]],
+    ];
+    let file = 0;
+    for (const batch of batches)
+      store.transaction(() => {
+        for (const [o, rowid] of batch) {
+          const path = `/d/${file++}.md`;
+          const stored = recordFile(store, { path, size: 1, mtimeMs: 1 }, { observation: o }, 5, { isNew: true });
+          read.add(stored, rowid ?? store.observations.lastInserted());
+        }
+        mergeRecent(store, 5, read);
+      });
+    store.indexed();
+    expect(db.prepare('SELECT key FROM pending_keys').pluck().all()).toEqual([observation(1).key]);
+    await mergeAllPending(store, 5);
+    expect(store.articles.get(observation(1).key)).toMatchObject({
+      author: '先来',
+      summary: '更长',
+      bestOrigin: 'file:/d/2.md',
+    });
+    closeStore(db, true);
+  });
 });
 
 describe('pending keys held until the transaction commits', () => {

@@ -186,7 +186,10 @@ export class FreshRead {
     const out: StoredObservation[] = [];
     for (const rowid of typeof earlier === 'number' ? [earlier] : earlier) {
       const o = store.observations.atRowid(rowid);
-      if (o) out.push(o);
+      // Not the copy filed there (a row put over an origin stored before keeps its own rowid): the key is left
+      // pending, to be merged from the store.
+      if (o?.key !== key) return undefined;
+      out.push(o);
     }
     for (const m of mine) out.push(m.stored);
     return out;
