@@ -12,8 +12,8 @@
  * - filing: the store's rows (files, observations, articles, dump_blocks, template_groups, rendered) inserted into a
  *   fresh store of the same schema by better-sqlite3 prepared statements, 4,096 rows a transaction, the secondary
  *   indexes built after (as a first build does).
- * - markdown: the dump bodies a cold build renders (the first 50 articles of each planned feed and all/, distinct
- *   bodies) through the project's markdown-it setup (`markdownItHtml`), bodies already in memory.
+ * - markdown: the dump bodies a cold build renders under the default config (what each planned feed and all/ shows,
+ *   distinct bodies) through the project's markdown-it setup (`markdownItHtml`), bodies already in memory.
  *
  * The sum, halved (two cores, perfect overlap, nothing else), is a lower bound of the cold build's wall time with these
  * tools; the rest of a build (classifying, templates, merging, three renderers, sanitizing, writing, collecting) has
@@ -26,6 +26,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Store } from '../src/store/store.js';
 import { planFeeds } from '../src/feeds/sources.js';
+import { take } from '../src/feeds/select.js';
+import { configSchema } from '../src/config.js';
 import { dumpMarkdown } from '../src/dumps/parse.js';
 import { markdownItHtml } from '../src/content/markdown.js';
 import { EMPTY_BODY } from '../src/content/body.js';
@@ -59,7 +61,7 @@ function readAll(per: (buf: Buffer) => void): { cpu: number; wall: number } {
   return { cpu: cpuMs() - c, wall: performance.now() - w };
 }
 
-/** UTF-8 checked and decoded the fastest way Node has (as src/dumps/parse.ts decodeDump does). */
+/** UTF-8 checked and decoded the fastest way Node has (read-floor.mjs's `decode` loop). */
 function decode(buf: Buffer): string {
   if (isAscii(buf)) return buf.toString('latin1');
   return isUtf8(buf) ? transcode(buf, 'utf8', 'utf16le').toString('utf16le') : '';
@@ -101,15 +103,14 @@ function filing(ref: Database.Database, rows: Record<string, unknown[][]>): numb
   return ms;
 }
 
-/** The distinct dump bodies a cold build's publish renders, as markdown. */
+/** The distinct dump bodies a cold build's publish renders (the default config's feeds), as markdown. */
 function shownBodies(store: Store): string[] {
   const feeds = [...planFeeds(store.observations.sourceStats(), []).map((g) => g.labels), undefined];
+  const settings = configSchema.parse({}).feed;
   const seen = new Set<string>();
   const bodies: string[] = [];
   for (const labels of feeds) {
-    let n = 0;
-    for (const a of store.articles.newestFirst(labels)) {
-      if (++n > 50) break;
+    for (const a of take(store.articles.newestFirst(labels), undefined, settings.limit, settings)) {
       const body = store.observations.body(a.bestOrigin) ?? EMPTY_BODY;
       if (body.format !== 'dump' || seen.has(body.hash)) continue;
       seen.add(body.hash);

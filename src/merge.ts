@@ -22,18 +22,19 @@ function better(a: StoredObservation, b: StoredObservation): StoredObservation {
   return a.origin <= b.origin ? a : b;
 }
 
-/** The optional fields an article takes from the first copy that has them (`ordered`: the kept copy first). */
-type Optional = 'author' | 'biz' | 'mid' | 'idx' | 'sn' | 'cover';
+/** The optional fields an article takes from the first copy that has them. */
+const OPTIONAL = ['author', 'biz', 'mid', 'idx', 'sn', 'cover'] as const;
 
-function firstDefined<K extends Optional>(
-  obs: StoredObservation[],
-  field: K,
-): NonNullable<StoredObservation[K]> | undefined {
-  for (const o of obs) {
+/** Gives `merged` the first value of `field` a copy holds (`ordered`: the kept copy first). */
+function takeFirst<K extends (typeof OPTIONAL)[number]>(merged: Article, ordered: StoredObservation[], field: K): void {
+  for (const o of ordered) {
     const v = o[field];
-    if (v !== null && v !== undefined && v !== '') return v as NonNullable<StoredObservation[K]>;
+    if (v !== null && v !== undefined && v !== '') {
+      // A copy holds these as an article does, or null for none (skipped above).
+      merged[field] = v as unknown as Article[K];
+      return;
+    }
   }
-  return undefined;
 }
 
 /** A notice captured after the kept copy, when the kept copy holds text. */
@@ -65,20 +66,9 @@ export function mergeObservations(observations: StoredObservation[]): Article | 
     bestOrigin: best.origin,
     contentHash: '',
   };
-  const author = firstDefined(ordered, 'author');
-  if (author !== undefined) merged.author = author;
-  const biz = firstDefined(ordered, 'biz');
-  if (biz !== undefined) merged.biz = biz;
-  const mid = firstDefined(ordered, 'mid');
-  if (mid !== undefined) merged.mid = mid;
-  const idx = firstDefined(ordered, 'idx');
-  if (idx !== undefined) merged.idx = idx;
-  const sn = firstDefined(ordered, 'sn');
-  if (sn !== undefined) merged.sn = sn;
+  for (const field of OPTIONAL) takeFirst(merged, ordered, field);
   const notice = one ? undefined : laterNotice(best, observations);
   if (notice !== undefined) merged.notice = notice;
-  const cover = firstDefined(ordered, 'cover');
-  if (cover !== undefined) merged.cover = cover;
   merged.contentHash = hashArticle(merged, best.bodyHash);
   return merged;
 }

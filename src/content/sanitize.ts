@@ -245,6 +245,12 @@ const URL_ATTRIBUTE_SET = new Set(URL_ATTRIBUTES);
 /** Elements that have no end tag. */
 const VOID_TAGS = new Set(['br', 'hr', 'img', 'col', 'source', 'track', 'wbr']);
 
+/** A tag the fast path may vouch for by its name: allowed, an end tag only of an element that has one, never an iframe. */
+const tagNameAllowed = (tag: string, close: boolean): boolean =>
+  ALLOWED_TAGS.has(tag) && (close ? !VOID_TAGS.has(tag) : tag !== 'iframe');
+/** An image needs a source: the sanitizer drops one without. */
+const lacksSource = (tag: string, close: boolean, src: boolean): boolean => !close && tag === 'img' && !src;
+
 /** An attribute value that decoding and removing control and space characters leave as it is. */
 const PLAIN_VALUE = /^[^&\x00-\x20]*$/;
 /** A URL's scheme, as the sanitizer reads it. */
@@ -290,7 +296,7 @@ function allowedTagEnd(html: string, at: number): number {
   do i++;
   while (isLetterOrDigit(html.charCodeAt(i)));
   const tag = html.slice(nameStart, i);
-  if (!ALLOWED_TAGS.has(tag) || (close ? VOID_TAGS.has(tag) : tag === 'iframe')) return -1;
+  if (!tagNameAllowed(tag, close)) return -1;
   const allowed = ALLOWED_ATTRIBUTES[tag] ?? [];
   let src = false;
   for (;;) {
@@ -300,7 +306,7 @@ function allowedTagEnd(html: string, at: number): number {
       // No attribute follows: the tag ends here, or this is not a tag of that shape.
       if (html.charCodeAt(j) === 0x2f) j++;
       if (html.charCodeAt(j) !== 0x3e) return -1;
-      return !close && tag === 'img' && !src ? -1 : j + 1;
+      return lacksSource(tag, close, src) ? -1 : j + 1;
     }
     // An end tag has no attribute.
     if (close) return -1;
@@ -332,8 +338,8 @@ export function writtenTagAllowed(
   close: boolean,
   attrs: ReadonlyArray<readonly [string, string]> | null,
 ): boolean {
-  if (!ALLOWED_TAGS.has(tag) || (close ? VOID_TAGS.has(tag) : tag === 'iframe')) return false;
-  if (attrs === null || attrs.length === 0) return close || tag !== 'img';
+  if (!tagNameAllowed(tag, close)) return false;
+  if (attrs === null || attrs.length === 0) return !lacksSource(tag, close, false);
   if (close) return false;
   const allowed = ALLOWED_ATTRIBUTES[tag] ?? [];
   let src = false;
@@ -341,7 +347,7 @@ export function writtenTagAllowed(
     if (!ATTRIBUTE_NAME.test(name) || /[<>"]/.test(value) || !attributeAllowed(tag, allowed, name, value)) return false;
     if (name === 'src' && value !== '') src = true;
   }
-  return tag !== 'img' || src;
+  return !lacksSource(tag, close, src);
 }
 
 /**

@@ -239,6 +239,22 @@ function stripTail(lines: BodyLines, start: number, names: Set<string>): { end: 
   return { end: k, found: true };
 }
 
+/**
+ * For the tests only: the rules of which lines are chrome, which the tests' reference (the same stripping over an
+ * index of every line) shares with stripChrome.
+ */
+export const forTesting = {
+  UI_LINES,
+  COVER,
+  HEADING,
+  SENTENCE_PUNCT,
+  TAIL_ANCHOR,
+  headingForm,
+  isStrongUi,
+  isUiish,
+  isBylineCandidate,
+};
+
 /** Remove the dumper's page chrome. `names` are the account names it may show (the source label, the author). */
 export function stripChrome(body: string, title: string, names: Iterable<string>): Stripped {
   const lines = new BodyLines(body);

@@ -165,13 +165,7 @@ export const facts = { visible: 0, print: 0, open: false };
  * A line past `cap` stops early (never template: no fingerprint). `units`: the text's code units (`codeUnits`), read
  * instead of the string's; the string is searched for the ends of targets.
  */
-export function lineFacts(
-  text: string,
-  from: number,
-  to: number,
-  cap: number,
-  units: Uint16Array = codeUnits(text),
-): number {
+export function lineFacts(text: string, from: number, to: number, cap: number, units: Uint16Array): number {
   // visibleLength's state: the count, 1 when a gap is pending before the next visible character, the index it reads
   // from (past an image or a link target it skips), its caches of the next `]` and `)`. A visible character has come
   // when the count is above 0.

@@ -190,7 +190,7 @@ describe('classifyDump', () => {
 
 describe('lineFacts: visible length and fingerprint of a line in one pass', () => {
   const same = (line: string, from: number, to: number, cap: number): void => {
-    lineFacts(line, from, to, cap);
+    lineFacts(line, from, to, cap, codeUnits(line));
     const visible = visibleLength(line, cap, from, to);
     expect(facts.visible).toBe(visible);
     expect(facts.print).toBe(visible <= cap ? fingerprint(line, from, to) : NOT_TEMPLATE);
@@ -277,7 +277,7 @@ describe('lineFacts: visible length and fingerprint of a line in one pass', () =
   it('reads the code units of the text it is given, not those an earlier, longer text left', () => {
     for (const line of ['[a]', '[a](b', '![x](y)[z]', 'x\ud800]', '😀[中]']) {
       const longer = `${line}(${'('.repeat(40)}`;
-      const fresh = lineFacts(line, 0, line.length, 40);
+      const fresh = lineFacts(line, 0, line.length, 40, codeUnits(line));
       const print = facts.print;
       codeUnits(longer);
       const units = codeUnits(line);

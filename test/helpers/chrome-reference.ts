@@ -1,72 +1,13 @@
 /**
  * For the tests: stripChrome (dumps/chrome.ts) as it was written over an index of every line of the body, before it
- * found only the lines it looks at. The tests hold the two equal.
+ * found only the lines it looks at (the rules of which lines are chrome are chrome.ts's own). The tests hold the two
+ * equal.
  */
-import type { Stripped } from '../../src/dumps/chrome.js';
+import { forTesting, type Stripped } from '../../src/dumps/chrome.js';
 import { isTrimmed } from '../../src/content/text.js';
 
-/** Lines of the WeChat UI, as dumpers capture them. */
-const UI_LINES = new Set([
-  '预览时标签不可点',
-  '微信扫一扫',
-  '关注该公众号',
-  '继续滑动看下一个',
-  '轻触阅读原文',
-  '向上滑动看下一个',
-  '知道了',
-  '使用小程序',
-  '取消',
-  '允许',
-  '×',
-  '分析',
-  '微信扫一扫可打开此内容，',
-  '使用完整服务',
-  '微信扫一扫可打开此内容，使用完整服务',
-  '视频',
-  '小程序',
-  '赞',
-  '，轻点两下取消赞',
-  '在看',
-  '，轻点两下取消在看',
-  '分享',
-  '留言',
-  '收藏',
-  '听过',
-  '阅读原文',
-  '写留言',
-  '喜欢此内容的人还喜欢',
-  '人划线',
-  'Scan to Follow',
-  'Got It',
-  'Cancel',
-  'Allow',
-  'Like',
-  'Wow',
-  'Share',
-  'Comment',
-  'Favorite',
-  'Scan with Weixin to use this Mini Program',
-  'Continue to read the next article',
-  '微信扫一扫关注该公众号',
-]);
-const LONE_PUNCT = /^[：:，,。、；;！!？?·]+$/; // not "..." : that is how a cut dump ends
-const UI_IMAGE = /^!\[(?:|跳转二维码|作者头像)\]\(\s*\)$|^!\[作者头像\]\([^)]*\)$/;
-const ANY_IMAGE = /^!\[[^\]]*\]\([^)]*\)$/;
-const COVER = /^!\[cover_image\]\(([^)\s]*)\)$/;
-const HEADING = /^#{1,6}\s+(.*?)\s*#*$/;
-const SENTENCE_PUNCT = /[。！？，,：:；;!?]/;
-
-/** A title or heading as the two are compared: escaped quotes unescaped, no whitespace or backslashes. */
-const headingForm = (text: string): string => text.replace(/\\"/g, '"').replace(/[\s\\]+/g, '');
-
-function isStrongUi(line: string): boolean {
-  return UI_LINES.has(line) || LONE_PUNCT.test(line) || UI_IMAGE.test(line);
-}
-
-/** A line that may stand in the UI block: UI text, blank, any image, or the account's name. */
-function isUiish(line: string, names: Set<string>): boolean {
-  return line === '' || isStrongUi(line) || ANY_IMAGE.test(line) || names.has(line);
-}
+const { UI_LINES, COVER, HEADING, SENTENCE_PUNCT, TAIL_ANCHOR, headingForm, isStrongUi, isUiish, isBylineCandidate } =
+  forTesting;
 
 /**
  * The lines of a body (split at `\n`, as `split('\n')` would) by where they start and end: a line is sliced only when
@@ -125,13 +66,6 @@ function nextNonBlank(lines: BodyLines, from: number): number {
   return i;
 }
 
-/** Byline lines worth looking at: short, plain, not markup. */
-function isBylineCandidate(line: string): boolean {
-  return (
-    line.length > 0 && line.length <= 40 && !/^[!#*\->|[`<]|^\d+[.)]/.test(line) && !line.startsWith('以下文章来源于')
-  );
-}
-
 function stripTop(
   lines: BodyLines,
   title: string,
@@ -183,9 +117,6 @@ function stripByline(lines: BodyLines, start: number, names: Set<string>): numbe
   }
   return cut < 0 ? start : nextNonBlank(lines, block[cut]! + 1);
 }
-
-/** The UI block's first line. Where it stands with more UI text after it, everything from it on is the UI block. */
-const TAIL_ANCHOR = '预览时标签不可点';
 
 /**
  * The last line from `start` on that is the anchor alone (white space around it) with more UI text in the 39 lines
